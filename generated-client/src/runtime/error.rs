@@ -1,0 +1,89 @@
+//! Errors of the client, displayed the way python-novaclient prints them.
+
+use std::fmt;
+
+#[derive(Debug)]
+pub enum Error {
+    /// The API answered with an error status.
+    Http {
+        status: u16,
+        message: String,
+        request_id: Option<String>,
+    },
+    /// The command cannot be carried out as asked (bad argument, no match, wrong microversion).
+    Command(String),
+    /// No connection could be made.
+    Connect { url: String, detail: String },
+    /// The server did not answer in time.
+    Timeout { url: String },
+    /// The reply could not be understood.
+    Decode { url: String, detail: String },
+    /// The session cannot be set up (missing credentials, no endpoint).
+    Config(String),
+    /// A polled resource went to an error or deleted state.
+    State(String),
+}
+
+impl Error {
+    /// novaclient's exception class name for this error.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Http { status, .. } => match status {
+                400 => "BadRequest",
+                401 => "Unauthorized",
+                403 => "Forbidden",
+                404 => "NotFound",
+                405 => "MethodNotAllowed",
+                406 => "NotAcceptable",
+                409 => "Conflict",
+                413 => "OverLimit",
+                429 => "RateLimit",
+                501 => "HTTPNotImplemented",
+                _ => "ClientException",
+            },
+            Error::Command(_) => "CommandError",
+            Error::Connect { .. } => "ConnectFailure",
+            Error::Timeout { .. } => "ConnectTimeout",
+            Error::Decode { .. } => "ClientException",
+            Error::Config(_) => "CommandError",
+            Error::State(_) => "ResourceInErrorState",
+        }
+    }
+
+    pub fn command(msg: impl Into<String>) -> Error {
+        Error::Command(msg.into())
+    }
+
+    /// True for a 404 from the API.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::Http { status: 404, .. })
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Http {
+                status,
+                message,
+                request_id,
+            } => {
+                write!(f, "{message} (HTTP {status})")?;
+                if let Some(id) = request_id {
+                    write!(f, " (Request-ID: {id})")?;
+                }
+                Ok(())
+            }
+            Error::Command(m) | Error::Config(m) | Error::State(m) => f.write_str(m),
+            Error::Connect { url, detail } => {
+                write!(f, "Unable to establish connection to {url}: {detail}")
+            }
+            Error::Timeout { url } => write!(f, "Request to {url} timed out"),
+            Error::Decode { url, detail } => {
+                write!(f, "The reply from {url} could not be understood: {detail}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,197 @@
+//! The hand-written runtime every generated manager and subcommand calls into: one generic
+//! path from an operation definition to an HTTP request and back.
+//!
+//! - [`defs`]: the shapes of the emitted static definitions.
+//! - [`session`]: HTTP, Keystone v3 auth, the service catalog, microversion negotiation.
+//! - [`call`]: arguments → URL, query and body; replies → results; name-or-ID lookup; polling.
+//! - [`output`]: novaclient-style tables and `--format json|yaml|value`.
+//! - [`shell`]: the `nova` command line: global options, clouds.yaml, error printing.
+
+pub mod call;
+pub mod defs;
+pub mod error;
+pub mod output;
+pub mod session;
+pub mod shell;
+pub mod types;
+
+pub use defs::Version;
+pub use error::Error;
+pub use session::{Client, ConnectOptions};
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// One argument as a manager method received it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArgValue {
+    Absent,
+    Str(String),
+    Int(i64),
+    Bool(bool),
+    List(Vec<String>),
+    Pairs(Vec<(String, String)>),
+}
+
+impl ArgValue {
+    /// Not given by the caller: absent, an unset flag, or an empty repeatable option.
+    pub fn is_absent(&self) -> bool {
+        match self {
+            ArgValue::Absent | ArgValue::Bool(false) => true,
+            ArgValue::List(v) => v.is_empty(),
+            ArgValue::Pairs(v) => v.is_empty(),
+            _ => false,
+        }
+    }
+}
+
+impl From<&str> for ArgValue {
+    fn from(s: &str) -> Self {
+        ArgValue::Str(s.to_string())
+    }
+}
+impl From<Option<&str>> for ArgValue {
+    fn from(s: Option<&str>) -> Self {
+        s.map_or(ArgValue::Absent, ArgValue::from)
+    }
+}
+impl From<i64> for ArgValue {
+    fn from(i: i64) -> Self {
+        ArgValue::Int(i)
+    }
+}
+impl From<Option<i64>> for ArgValue {
+    fn from(i: Option<i64>) -> Self {
+        i.map_or(ArgValue::Absent, ArgValue::Int)
+    }
+}
+impl From<bool> for ArgValue {
+    fn from(b: bool) -> Self {
+        ArgValue::Bool(b)
+    }
+}
+impl From<Option<bool>> for ArgValue {
+    fn from(b: Option<bool>) -> Self {
+        b.map_or(ArgValue::Absent, ArgValue::Bool)
+    }
+}
+impl From<&[String]> for ArgValue {
+    fn from(v: &[String]) -> Self {
+        ArgValue::List(v.to_vec())
+    }
+}
+impl From<&[(String, String)]> for ArgValue {
+    fn from(v: &[(String, String)]) -> Self {
+        ArgValue::Pairs(v.to_vec())
+    }
+}
+
+/// What an operation returned, before it is typed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    List(Vec<Value>),
+    One(Value),
+    Raw(Value),
+    Empty,
+}
+
+/// A typed resource together with the JSON it was decoded from (which keeps the keys the spec
+/// does not declare, for printing).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record<T> {
+    pub data: T,
+    pub raw: Value,
+}
+
+impl<T> std::ops::Deref for Record<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.data
+    }
+}
+
+impl<T: DeserializeOwned> Record<T> {
+    /// Decode `raw` as a `T`; a reply that does not fit is an error, never a panic.
+    pub fn decode(raw: Value) -> Result<Record<T>, Error> {
+        let data = serde_json::from_value(raw.clone()).map_err(|e| Error::Decode {
+            url: std::any::type_name::<T>()
+                .rsplit("::")
+                .next()
+                .unwrap_or("resource")
+                .to_string(),
+            detail: e.to_string(),
+        })?;
+        Ok(Record { data, raw })
+    }
+}
+
+/// Turns a [`Reply`] into a manager method's return type.
+pub trait FromReply: Sized {
+    fn from_reply(reply: Reply) -> Result<Self, Error>;
+}
+
+impl<T: DeserializeOwned> FromReply for Vec<Record<T>> {
+    fn from_reply(reply: Reply) -> Result<Self, Error> {
+        match reply {
+            Reply::List(items) => items.into_iter().map(Record::decode).collect(),
+            other => Err(mismatch("a list", &other)),
+        }
+    }
+}
+
+impl<T: DeserializeOwned> FromReply for Record<T> {
+    fn from_reply(reply: Reply) -> Result<Self, Error> {
+        match reply {
+            Reply::One(v) => Record::decode(v),
+            other => Err(mismatch("one resource", &other)),
+        }
+    }
+}
+
+impl FromReply for Value {
+    fn from_reply(reply: Reply) -> Result<Self, Error> {
+        match reply {
+            Reply::Raw(v) | Reply::One(v) => Ok(v),
+            Reply::Empty => Ok(Value::Null),
+            Reply::List(items) => Ok(Value::Array(items)),
+        }
+    }
+}
+
+impl FromReply for () {
+    fn from_reply(_: Reply) -> Result<Self, Error> {
+        Ok(())
+    }
+}
+
+fn mismatch(wanted: &str, got: &Reply) -> Error {
+    Error::Decode {
+        url: "reply".into(),
+        detail: format!("expected {wanted}, got {got:?}"),
+    }
+}
+
+impl<T> From<Vec<Record<T>>> for Reply {
+    fn from(v: Vec<Record<T>>) -> Reply {
+        Reply::List(v.into_iter().map(|r| r.raw).collect())
+    }
+}
+impl<T> From<Record<T>> for Reply {
+    fn from(r: Record<T>) -> Reply {
+        Reply::One(r.raw)
+    }
+}
+impl From<Value> for Reply {
+    fn from(v: Value) -> Reply {
+        if v.is_null() {
+            Reply::Empty
+        } else {
+            Reply::Raw(v)
+        }
+    }
+}
+impl From<()> for Reply {
+    fn from(_: ()) -> Reply {
+        Reply::Empty
+    }
+}

@@ -1,0 +1,373 @@
+//! The `nova` command line: global options (`--os-*` flags, `OS_*` variables, clouds.yaml),
+//! what happens after a generated subcommand's call (print, poll), and error printing.
+
+use super::defs::{OpDef, OutputKind};
+use super::error::Error;
+use super::output::{self, Format};
+use super::session::{Client, ConnectOptions};
+use super::Reply;
+use clap::Parser;
+use serde_json::Value;
+use std::io::Write;
+use std::time::Duration;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "nova",
+    about = "Command-line interface to the OpenStack Compute API (generated from novagen's spec).",
+    version
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: crate::cli::Command,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GlobalArgs {
+    /// Named cloud from clouds.yaml.
+    #[arg(long = "os-cloud", env = "OS_CLOUD", global = true)]
+    pub os_cloud: Option<String>,
+    /// Keystone URL, with or without /v3.
+    #[arg(long = "os-auth-url", env = "OS_AUTH_URL", global = true)]
+    pub os_auth_url: Option<String>,
+    #[arg(long = "os-username", env = "OS_USERNAME", global = true)]
+    pub os_username: Option<String>,
+    #[arg(long = "os-user-id", env = "OS_USER_ID", global = true)]
+    pub os_user_id: Option<String>,
+    #[arg(long = "os-password", env = "OS_PASSWORD", global = true, hide_env_values = true)]
+    pub os_password: Option<String>,
+    #[arg(long = "os-project-name", env = "OS_PROJECT_NAME", global = true)]
+    pub os_project_name: Option<String>,
+    #[arg(long = "os-project-id", env = "OS_PROJECT_ID", global = true)]
+    pub os_project_id: Option<String>,
+    #[arg(long = "os-user-domain-name", env = "OS_USER_DOMAIN_NAME", global = true)]
+    pub os_user_domain_name: Option<String>,
+    #[arg(long = "os-user-domain-id", env = "OS_USER_DOMAIN_ID", global = true)]
+    pub os_user_domain_id: Option<String>,
+    #[arg(long = "os-project-domain-name", env = "OS_PROJECT_DOMAIN_NAME", global = true)]
+    pub os_project_domain_name: Option<String>,
+    #[arg(long = "os-project-domain-id", env = "OS_PROJECT_DOMAIN_ID", global = true)]
+    pub os_project_domain_id: Option<String>,
+    #[arg(long = "os-application-credential-id", env = "OS_APPLICATION_CREDENTIAL_ID", global = true)]
+    pub os_application_credential_id: Option<String>,
+    #[arg(long = "os-application-credential-secret", env = "OS_APPLICATION_CREDENTIAL_SECRET", global = true, hide_env_values = true)]
+    pub os_application_credential_secret: Option<String>,
+    /// A token already held; with --os-endpoint-override, Keystone is not asked at all.
+    #[arg(long = "os-token", env = "OS_TOKEN", global = true, hide_env_values = true)]
+    pub os_token: Option<String>,
+    #[arg(long = "os-region-name", env = "OS_REGION_NAME", global = true)]
+    pub os_region_name: Option<String>,
+    /// Catalog interface: public, internal or admin.
+    #[arg(long = "os-interface", env = "OS_INTERFACE", global = true)]
+    pub os_interface: Option<String>,
+    /// Compute endpoint to use instead of the catalog's.
+    #[arg(long = "os-endpoint-override", env = "OS_ENDPOINT_OVERRIDE", global = true)]
+    pub os_endpoint_override: Option<String>,
+    /// CA bundle to verify the server's TLS certificate with.
+    #[arg(long = "os-cacert", env = "OS_CACERT", global = true)]
+    pub os_cacert: Option<String>,
+    /// Do not verify TLS certificates.
+    #[arg(long = "insecure", global = true)]
+    pub insecure: bool,
+    /// Compute API microversion X.Y, or 'auto' for the newest both sides support.
+    #[arg(long = "os-compute-api-version", env = "OS_COMPUTE_API_VERSION", global = true)]
+    pub os_compute_api_version: Option<String>,
+    /// Seconds to wait for each HTTP reply.
+    #[arg(long = "timeout", global = true, default_value_t = 60.0)]
+    pub timeout: f64,
+    /// Print each request and reply (tokens and passwords redacted) on stderr.
+    #[arg(long = "debug", global = true)]
+    pub debug: bool,
+    /// Output format.
+    #[arg(long = "format", global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Seconds between two status checks of --poll.
+    #[arg(long = "poll-interval", env = "NOVA_POLL_INTERVAL", global = true, default_value_t = 5.0, hide = true)]
+    pub poll_interval: f64,
+}
+
+impl GlobalArgs {
+    /// Flags and variables first, then the named cloud of clouds.yaml for what they leave unset.
+    pub fn connect_options(&self) -> Result<ConnectOptions, Error> {
+        let mut o = ConnectOptions {
+            auth_url: self.os_auth_url.clone(),
+            username: self.os_username.clone(),
+            user_id: self.os_user_id.clone(),
+            password: self.os_password.clone(),
+            project_name: self.os_project_name.clone(),
+            project_id: self.os_project_id.clone(),
+            user_domain_name: self.os_user_domain_name.clone(),
+            user_domain_id: self.os_user_domain_id.clone(),
+            project_domain_name: self.os_project_domain_name.clone(),
+            project_domain_id: self.os_project_domain_id.clone(),
+            application_credential_id: self.os_application_credential_id.clone(),
+            application_credential_secret: self.os_application_credential_secret.clone(),
+            token: self.os_token.clone(),
+            region_name: self.os_region_name.clone(),
+            interface: self.os_interface.clone(),
+            endpoint_override: self.os_endpoint_override.clone(),
+            cacert: self.os_cacert.clone(),
+            insecure: self.insecure,
+            timeout: duration(self.timeout, "--timeout")?,
+            api_version: self.os_compute_api_version.clone(),
+            debug: self.debug,
+            poll_interval: duration(self.poll_interval, "--poll-interval")?,
+        };
+        if let Some(name) = &self.os_cloud {
+            apply_cloud(&mut o, name)?;
+        }
+        Ok(o)
+    }
+}
+
+fn duration(secs: f64, flag: &str) -> Result<Option<Duration>, Error> {
+    Duration::try_from_secs_f64(secs)
+        .map(Some)
+        .map_err(|_| Error::command(format!("{flag} must be a non-negative number of seconds.")))
+}
+
+/// Where clouds.yaml is looked for, first match wins, as openstacksdk does.
+fn clouds_files() -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Some(p) = std::env::var_os("OS_CLIENT_CONFIG_FILE") {
+        out.push(p.into());
+    }
+    out.push("clouds.yaml".into());
+    if let Some(home) = std::env::var_os("HOME") {
+        out.push(std::path::Path::new(&home).join(".config/openstack/clouds.yaml"));
+    }
+    out.push("/etc/openstack/clouds.yaml".into());
+    out
+}
+
+fn apply_cloud(o: &mut ConnectOptions, name: &str) -> Result<(), Error> {
+    let Some((path, text)) = clouds_files()
+        .into_iter()
+        .find_map(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t)))
+    else {
+        return Err(Error::Config(format!("--os-cloud {name}: no clouds.yaml was found.")));
+    };
+    let doc: serde_yaml::Value = serde_yaml::from_str(&text)
+        .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
+    let cloud = doc
+        .get("clouds")
+        .and_then(|c| c.get(name))
+        .ok_or_else(|| Error::Config(format!("Cloud {name} was not found in {}.", path.display())))?;
+    let text_of = |v: Option<&serde_yaml::Value>| -> Option<String> {
+        match v? {
+            serde_yaml::Value::String(s) => Some(s.clone()),
+            serde_yaml::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    };
+    let auth = cloud.get("auth");
+    let a = |k: &str| text_of(auth.and_then(|x| x.get(k)));
+    let c = |k: &str| text_of(cloud.get(k));
+    let fill = |slot: &mut Option<String>, v: Option<String>| {
+        if slot.is_none() {
+            *slot = v;
+        }
+    };
+    fill(&mut o.auth_url, a("auth_url"));
+    fill(&mut o.username, a("username"));
+    fill(&mut o.user_id, a("user_id"));
+    fill(&mut o.password, a("password"));
+    fill(&mut o.project_name, a("project_name"));
+    fill(&mut o.project_id, a("project_id"));
+    fill(&mut o.user_domain_name, a("user_domain_name"));
+    fill(&mut o.project_domain_name, a("project_domain_name"));
+    fill(&mut o.application_credential_id, a("application_credential_id"));
+    fill(&mut o.application_credential_secret, a("application_credential_secret"));
+    fill(&mut o.token, a("token"));
+    fill(&mut o.region_name, c("region_name"));
+    fill(&mut o.interface, c("interface"));
+    fill(&mut o.cacert, c("cacert"));
+    if cloud.get("verify").and_then(serde_yaml::Value::as_bool) == Some(false) {
+        o.insecure = true;
+    }
+    Ok(())
+}
+
+/// Where results are printed.
+pub struct Printer {
+    pub format: Format,
+}
+
+impl Printer {
+    fn print(&self, text: &str) {
+        if !text.is_empty() {
+            println!("{text}");
+        }
+    }
+}
+
+/// One parsed subcommand, as the output step needs it.
+pub struct Invocation<'a> {
+    pub op: &'static OpDef,
+    /// `--poll` was given.
+    pub poll: bool,
+    /// CLI-only flags and whether they were given.
+    pub flags: &'a [(&'static str, bool)],
+    /// Positional arguments as typed, for `{arg}` in messages.
+    pub texts: Vec<(&'static str, String)>,
+}
+
+fn subst(template: &str, texts: &[(&str, String)]) -> String {
+    texts
+        .iter()
+        .fold(template.to_string(), |s, (k, v)| s.replace(&format!("{{{k}}}"), v))
+}
+
+/// Print an operation's result as its spec says, then poll when `--poll` was given.
+pub fn finish(client: &Client, out: &Printer, inv: Invocation, reply: Reply) -> Result<(), Error> {
+    let op = inv.op;
+    let o = &op.output;
+    let shown = o.when.is_none_or(|w| inv.flags.iter().any(|(n, on)| *n == w && *on))
+        && o.min_version.is_none_or(|m| client.version() >= m);
+    // The ID the poll follows: of the resource returned, or the raw ID returned.
+    let id = match &reply {
+        Reply::One(v) => v.get("id").map(|i| output::cell(Some(i))),
+        Reply::Raw(Value::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    if shown {
+        match (o.kind, &reply) {
+            (OutputKind::Table, Reply::List(items)) => {
+                out.print(&output::list(op.resource, items, client.version(), out.format))
+            }
+            (OutputKind::Properties, _) => {
+                let (res, obj) = match (o.resource, &reply) {
+                    (Some(r), Reply::Raw(Value::String(id))) => (r, client.get_resource(r, id)?),
+                    (_, Reply::One(v)) => (op.resource, v.clone()),
+                    _ => return Ok(()),
+                };
+                let obj = match (o.refetch, &id) {
+                    (true, Some(id)) => merge(obj, client.get_resource(op.resource, id)?),
+                    _ => obj,
+                };
+                out.print(&output::properties(&output::reshape(Some(client), res, &obj), out.format));
+            }
+            (OutputKind::Value, Reply::Raw(v) | Reply::One(v)) => {
+                let v = match o.field {
+                    Some(f) => v.get(f).cloned().unwrap_or(Value::Null),
+                    None => v.clone(),
+                };
+                if !v.is_null() {
+                    out.print(&output::value(&v, out.format));
+                }
+            }
+            (OutputKind::Message, _) => {
+                out.print(&subst(o.message.unwrap_or_default(), &inv.texts));
+            }
+            _ => {}
+        }
+    }
+    if let (true, Some(p), Some(id)) = (inv.poll, &op.poll, id) {
+        let mut stdout = std::io::stdout();
+        client.poll(p.resource, &id, p.action, p.until, &mut stdout)?;
+    }
+    Ok(())
+}
+
+/// The keys of `fresh` over those of `first` (the create reply keeps `adminPass`).
+fn merge(first: Value, fresh: Value) -> Value {
+    match (first, fresh) {
+        (Value::Object(mut a), Value::Object(b)) => {
+            a.extend(b);
+            Value::Object(a)
+        }
+        (_, fresh) => fresh,
+    }
+}
+
+/// Run an operation once per value of its many-valued positional, reporting each, as
+/// novaclient's `do_action_on_many`: a failure is printed and the rest still run.
+pub fn each<F>(
+    client: &Client,
+    out: &Printer,
+    inv: Invocation,
+    name: &'static str,
+    items: &[String],
+    mut run: F,
+) -> Result<(), Error>
+where
+    F: FnMut(&str) -> Result<Reply, Error>,
+{
+    let mut failed = false;
+    for item in items {
+        let mut texts = inv.texts.clone();
+        texts.push((name, item.clone()));
+        let one = Invocation { op: inv.op, poll: inv.poll, flags: inv.flags, texts };
+        match run(item).and_then(|reply| finish(client, out, one, reply)) {
+            Ok(()) => {}
+            Err(e) => {
+                failed = true;
+                println!("{e}");
+            }
+        }
+    }
+    if failed {
+        let msg = inv.op.output.error.unwrap_or("The command failed for some of its arguments.");
+        return Err(Error::command(msg));
+    }
+    Ok(())
+}
+
+/// The contents of a file argument; `-` reads standard input.
+pub fn read_file(path: &str) -> Result<String, Error> {
+    if path == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|e| Error::command(format!("Can't read standard input: {e}")))?;
+        return Ok(s);
+    }
+    std::fs::read_to_string(path).map_err(|e| Error::command(format!("Can't open or read '{path}': {e}")))
+}
+
+/// `key=value` arguments as pairs.
+pub fn key_values(items: &[String]) -> Result<Vec<(String, String)>, Error> {
+    items
+        .iter()
+        .map(|s| {
+            s.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .ok_or_else(|| Error::command(format!("'{s}' is not of the form key=value.")))
+        })
+        .collect()
+}
+
+/// The whole `nova` program; returns the exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            let _ = std::io::stdout().flush();
+            eprintln!("ERROR ({}): {e}", e.kind());
+            1
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), Error> {
+    let opts = cli.global.connect_options()?;
+    let client = Client::connect(&opts)?;
+    let out = Printer { format: cli.global.format };
+    crate::cli::dispatch(&client, &out, &cli.command)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_value_parsing() {
+        assert_eq!(
+            key_values(&["a=1".into(), "b=x=y".into()]).ok(),
+            Some(vec![("a".into(), "1".into()), ("b".into(), "x=y".into())])
+        );
+        assert!(key_values(&["nokey".into()]).is_err());
+    }
+}
