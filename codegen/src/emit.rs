@@ -58,7 +58,10 @@ fn range_note(r: &Range) -> String {
         return String::new();
     }
     let lo = r.min.map(|v| v.to_string()).unwrap_or_else(|| "2.1".into());
-    let hi = r.max.map(|v| v.to_string()).unwrap_or_else(|| "2.latest".into());
+    let hi = r
+        .max
+        .map(|v| v.to_string())
+        .unwrap_or_else(|| "2.latest".into());
     format!(" (Supported by API versions '{lo}' - '{hi}')")
 }
 
@@ -66,7 +69,11 @@ pub fn emit(api: &Api) -> TokenStream {
     let (min, max) = (version(&api.min_version), version(&api.max_version));
     let defs = api.resources.iter().map(resource_defs);
     let types = api.resources.iter().map(resource_type);
-    let managers = api.resources.iter().filter(|r| !r.ops.is_empty()).map(manager);
+    let managers = api
+        .resources
+        .iter()
+        .filter(|r| !r.ops.is_empty())
+        .map(manager);
     let ops: Vec<&Operation> = api.resources.iter().flat_map(|r| &r.ops).collect();
     let owners: Vec<&Resource> = api
         .resources
@@ -205,8 +212,11 @@ fn op_def(r: &Resource, o: &Operation) -> TokenStream {
     let (command, method, path) = (&o.command, &o.http_method, &o.path);
     let args = o.args.iter().map(arg_def);
     let body = opt_str(&o.body);
-    let (response_key, item_key, id_header) =
-        (opt_str(&o.response_key), opt_str(&o.item_key), opt_str(&o.id_header));
+    let (response_key, item_key, id_header) = (
+        opt_str(&o.response_key),
+        opt_str(&o.item_key),
+        opt_str(&o.id_header),
+    );
     let returns = dbg_ident(&o.returns);
     let out = &o.output;
     let kind = dbg_ident(&out.kind);
@@ -324,7 +334,13 @@ fn manager(r: &Resource) -> TokenStream {
             Returns::Raw => quote!(serde_json::Value),
             Returns::Nothing => quote!(()),
         };
-        let doc = format!(" {}{}\n\n `{} {}`", o.help, range_note(&o.versions), o.http_method, o.path);
+        let doc = format!(
+            " {}{}\n\n `{} {}`",
+            o.help,
+            range_note(&o.versions),
+            o.http_method,
+            o.path
+        );
         quote! {
             #[doc = #doc]
             pub fn #m(&self, #(#params),*) -> Result<#ret, Error> {
@@ -446,7 +462,9 @@ fn dispatch_arm(r: &Resource, o: &Operation) -> TokenStream {
         let n = ident(&a.name);
         match a.ty {
             ArgType::File if a.required => Some(quote!(let #n = shell::read_file(&a.#n)?;)),
-            ArgType::File => Some(quote!(let #n = a.#n.as_deref().map(shell::read_file).transpose()?;)),
+            ArgType::File => {
+                Some(quote!(let #n = a.#n.as_deref().map(shell::read_file).transpose()?;))
+            }
             ArgType::KeyValue => Some(quote!(let #n = shell::key_values(&a.#n)?;)),
             _ => None,
         }
@@ -457,7 +475,11 @@ fn dispatch_arm(r: &Resource, o: &Operation) -> TokenStream {
         if each.is_some_and(|e| e.name == a.name) {
             quote!(item)
         } else if a.ty == ArgType::File {
-            if a.required { quote!(&#n) } else { quote!(#n.as_deref()) }
+            if a.required {
+                quote!(&#n)
+            } else {
+                quote!(#n.as_deref())
+            }
         } else if a.ty == ArgType::KeyValue {
             quote!(&#n)
         } else if list {
@@ -485,7 +507,11 @@ fn dispatch_arm(r: &Resource, o: &Operation) -> TokenStream {
         let (s, n) = (&f.name, ident(&f.name));
         quote!((#s, a.#n))
     });
-    let poll = if o.poll.is_some() { quote!(a.poll) } else { quote!(false) };
+    let poll = if o.poll.is_some() {
+        quote!(a.poll)
+    } else {
+        quote!(false)
+    };
     let call = quote!(client.#accessor().#m(#(#call_args),*));
     let inv = quote!(Invocation { op: &spec::#st, poll: #poll, flags: &[#(#flags),*], texts: vec![#(#texts),*] });
     match each {

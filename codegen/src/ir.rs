@@ -1,9 +1,7 @@
 //! The validated intermediate representation: everything the emitter needs, already checked,
 //! with names resolved to Rust identifiers and URLs split into method and template.
 
-pub use crate::model::{
-    ArgType, ColumnFormat, FieldType, OpKind, OutputKind, Service, ShowAction,
-};
+pub use crate::model::{ArgType, ColumnFormat, FieldType, OpKind, OutputKind, Service, ShowAction};
 
 /// A compute microversion `major.minor`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -69,10 +69,18 @@ pub fn build(dir: &Path, file_name: &str) {
     }
     let result = generate(dir).and_then(|code| {
         let out = std::env::var_os("OUT_DIR").ok_or_else(|| {
-            SpecErrors(vec![SpecError::new(dir, 0, "OUT_DIR is not set: run the generator from a build script.")])
+            SpecErrors(vec![SpecError::new(
+                dir,
+                0,
+                "OUT_DIR is not set: run the generator from a build script.",
+            )])
         })?;
         std::fs::write(Path::new(&out).join(file_name), code).map_err(|e| {
-            SpecErrors(vec![SpecError::new(dir, 0, format!("cannot write the generated code: {e}"))])
+            SpecErrors(vec![SpecError::new(
+                dir,
+                0,
+                format!("cannot write the generated code: {e}"),
+            )])
         })
     });
     if let Err(errors) = result {

@@ -15,8 +15,14 @@ pub struct LineIndex {
 
 enum Frame {
     /// A mapping: the key whose value comes next, if a key has been read.
-    Map { path: String, key: Option<String> },
-    Seq { path: String, next: usize },
+    Map {
+        path: String,
+        key: Option<String>,
+    },
+    Seq {
+        path: String,
+        next: usize,
+    },
 }
 
 #[derive(Default)]

@@ -16,7 +16,11 @@ pub struct SpecSource {
 /// Read `api.yaml` and every other `*.yaml` of `dir`, in name order.
 pub fn read_dir(dir: &Path) -> Result<Vec<SpecSource>, Vec<SpecError>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
-        vec![SpecError::new(dir, 0, format!("cannot read the spec directory: {e}"))]
+        vec![SpecError::new(
+            dir,
+            0,
+            format!("cannot read the spec directory: {e}"),
+        )]
     })?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -27,7 +31,13 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SpecSource>, Vec<SpecError>> {
     for path in paths {
         match std::fs::read_to_string(&path) {
             Ok(text) => out.push(SpecSource { path, text }),
-            Err(e) => return Err(vec![SpecError::new(path, 0, format!("cannot read file: {e}"))]),
+            Err(e) => {
+                return Err(vec![SpecError::new(
+                    path,
+                    0,
+                    format!("cannot read file: {e}"),
+                )])
+            }
         }
     }
     Ok(out)
@@ -56,7 +66,11 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
             match parse::<ApiFile>(src) {
                 Ok(f) => {
                     let idx = LineIndex::new(&src.text);
-                    let mut cx = Cx { src, idx: &idx, errors: &mut errors };
+                    let mut cx = Cx {
+                        src,
+                        idx: &idx,
+                        errors: &mut errors,
+                    };
                     let min = cx.version(&f.api.min_version, "api.min_version");
                     let max = cx.version(&f.api.max_version, "api.max_version");
                     if let (Some(a), Some(b)) = (min, max) {
@@ -98,7 +112,10 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
             errors.push(SpecError::new(
                 &src.path,
                 idx.line("resource"),
-                format!("resource '{}' is declared in more than one file.", f.resource),
+                format!(
+                    "resource '{}' is declared in more than one file.",
+                    f.resource
+                ),
             ));
         }
     }
@@ -106,7 +123,11 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
     let mut commands: HashMap<String, (PathBuf, usize)> = HashMap::new();
     let mut resources = Vec::new();
     for (src, f, idx) in &files {
-        let mut cx = Cx { src, idx, errors: &mut errors };
+        let mut cx = Cx {
+            src,
+            idx,
+            errors: &mut errors,
+        };
         resources.push(resource(&mut cx, f, &statics, &mut commands));
     }
     if !errors.is_empty() {
@@ -137,11 +158,14 @@ impl Cx<'_> {
     }
 
     fn version(&mut self, text: &str, path: &str) -> Option<Version> {
-        let parsed = text.split_once('.').and_then(|(a, b)| {
-            Some(Version(a.parse().ok()?, b.parse().ok()?))
-        });
+        let parsed = text
+            .split_once('.')
+            .and_then(|(a, b)| Some(Version(a.parse().ok()?, b.parse().ok()?)));
         if parsed.is_none() {
-            self.err(path, format!("'{text}' is not a microversion: write it as MAJOR.MINOR, e.g. \"2.47\"."));
+            self.err(
+                path,
+                format!("'{text}' is not a microversion: write it as MAJOR.MINOR, e.g. \"2.47\"."),
+            );
         }
         parsed
     }
@@ -293,9 +317,15 @@ fn resource(
     for (i, fs) in f.fields.iter().enumerate() {
         let p = format!("fields[{i}]");
         if !json_names.insert(fs.name.clone()) {
-            cx.err(&format!("{p}.name"), format!("field '{}' is declared twice.", fs.name));
+            cx.err(
+                &format!("{p}.name"),
+                format!("field '{}' is declared twice.", fs.name),
+            );
         }
-        let rust = fs.rust_name.clone().unwrap_or_else(|| rust_field_name(&fs.name));
+        let rust = fs
+            .rust_name
+            .clone()
+            .unwrap_or_else(|| rust_field_name(&fs.name));
         cx.ident(&rust, "the Rust name of field", &format!("{p}.name"));
         if let Some(other) = rust_names.insert(rust.clone(), fs.name.clone()) {
             cx.err(&format!("{p}.name"), format!("fields '{other}' and '{}' both become the Rust field '{rust}': give one a rust_name.", fs.name));
@@ -312,7 +342,13 @@ fn resource(
     for (i, c) in f.columns.iter().enumerate() {
         let p = format!("columns[{i}]");
         if !json_names.contains(&c.field) {
-            cx.err(&format!("{p}.field"), format!("column '{}' names no field '{}' of resource '{}'.", c.title, c.field, f.resource));
+            cx.err(
+                &format!("{p}.field"),
+                format!(
+                    "column '{}' names no field '{}' of resource '{}'.",
+                    c.title, c.field, f.resource
+                ),
+            );
         }
         let versions = cx.range(&c.min_version, &c.max_version, &p);
         columns.push(Column {
@@ -324,7 +360,10 @@ fn resource(
     }
     if let Some(s) = &f.sort_by {
         if !columns.iter().any(|c| &c.title == s) {
-            cx.err("sort_by", format!("sort_by '{s}' is not the title of a column."));
+            cx.err(
+                "sort_by",
+                format!("sort_by '{s}' is not the title of a column."),
+            );
         }
     }
 
@@ -332,16 +371,30 @@ fn resource(
     for (i, r) in f.show.iter().enumerate() {
         let p = format!("show[{i}]");
         if !json_names.contains(&r.field) {
-            cx.err(&format!("{p}.field"), format!("show rule names no field '{}' of resource '{}'.", r.field, f.resource));
+            cx.err(
+                &format!("{p}.field"),
+                format!(
+                    "show rule names no field '{}' of resource '{}'.",
+                    r.field, f.resource
+                ),
+            );
         }
         let resource = match (&r.resource, r.action) {
-            (Some(name), ShowAction::Ref) => cx.resource_ref(name, statics, &format!("{p}.resource")),
+            (Some(name), ShowAction::Ref) => {
+                cx.resource_ref(name, statics, &format!("{p}.resource"))
+            }
             (None, ShowAction::Ref) => {
-                cx.err(&p, "a 'ref' show rule needs the resource to look the ID up in.");
+                cx.err(
+                    &p,
+                    "a 'ref' show rule needs the resource to look the ID up in.",
+                );
                 None
             }
             (Some(_), _) => {
-                cx.err(&format!("{p}.resource"), "only a 'ref' show rule takes a resource.");
+                cx.err(
+                    &format!("{p}.resource"),
+                    "only a 'ref' show rule takes a resource.",
+                );
                 None
             }
             (None, _) => None,
@@ -366,7 +419,10 @@ fn resource(
     });
     if let Some(l) = &lookup {
         if placeholders(&l.get) != ["id"] {
-            cx.err("lookup.get", "lookup.get must have exactly one placeholder, {id}.");
+            cx.err(
+                "lookup.get",
+                "lookup.get must have exactly one placeholder, {id}.",
+            );
         }
     }
 
@@ -380,16 +436,35 @@ fn resource(
         }
         let here = (cx.src.path.clone(), cx.line(&format!("{p}.command")));
         if let Some((file, line)) = commands.get(&o.command) {
-            let msg = format!("two commands are named '{}': it is already declared at {}:{}.", o.command, file.display(), line);
+            let msg = format!(
+                "two commands are named '{}': it is already declared at {}:{}.",
+                o.command,
+                file.display(),
+                line
+            );
             cx.err(&format!("{p}.command"), msg);
         } else {
             commands.insert(o.command.clone(), here);
         }
         cx.ident(&o.method, "method name", &format!("{p}.method"));
         if !methods.insert(o.method.clone()) {
-            cx.err(&format!("{p}.method"), format!("manager '{}' has two methods named '{}'.", f.manager, o.method));
+            cx.err(
+                &format!("{p}.method"),
+                format!(
+                    "manager '{}' has two methods named '{}'.",
+                    f.manager, o.method
+                ),
+            );
         }
-        ops.push(operation(cx, f, o, &p, statics, &static_name, lookup.is_some()));
+        ops.push(operation(
+            cx,
+            f,
+            o,
+            &p,
+            statics,
+            &static_name,
+            lookup.is_some(),
+        ));
     }
 
     Resource {
@@ -419,7 +494,9 @@ fn operation(
 ) -> Operation {
     let versions = cx.range(&o.min_version, &o.max_version, p);
     let (http_method, path) = match o.http.split_once(' ') {
-        Some((m, u)) if ["GET", "POST", "PUT", "DELETE", "PATCH"].contains(&m) && u.starts_with('/') => {
+        Some((m, u))
+            if ["GET", "POST", "PUT", "DELETE", "PATCH"].contains(&m) && u.starts_with('/') =>
+        {
             (m.to_string(), u.trim().to_string())
         }
         _ => {
@@ -435,13 +512,19 @@ fn operation(
         let ap = format!("{p}.args[{j}]");
         cx.ident(&a.name, "argument name", &format!("{ap}.name"));
         if !names.insert(a.name.clone()) {
-            cx.err(&format!("{ap}.name"), format!("argument '{}' is declared twice.", a.name));
+            cx.err(
+                &format!("{ap}.name"),
+                format!("argument '{}' is declared twice.", a.name),
+            );
         }
         if a.positional && a.ty == ArgType::Flag {
             cx.err(&format!("{ap}.type"), "a flag cannot be positional.");
         }
         if a.positional && a.default.is_some() {
-            cx.err(&format!("{ap}.default"), "a positional argument cannot have a default.");
+            cx.err(
+                &format!("{ap}.default"),
+                "a positional argument cannot have a default.",
+            );
         }
         let resource = a
             .resource
@@ -456,7 +539,8 @@ fn operation(
             .default_since
             .as_ref()
             .and_then(|v| cx.version(v, &format!("{ap}.default_since")));
-        let list_like = matches!(a.ty, ArgType::KeyValue | ArgType::Nic) || (a.many && !a.positional);
+        let list_like =
+            matches!(a.ty, ArgType::KeyValue | ArgType::Nic) || (a.many && !a.positional);
         all.push((
             ap,
             Arg {
@@ -481,29 +565,37 @@ fn operation(
     let mut used: BTreeSet<String> = BTreeSet::new();
     for ph in placeholders(&path) {
         if !names.contains(&ph) {
-            cx.err(&format!("{p}.http"), format!("the URL placeholder {{{ph}}} has no argument of that name."));
+            cx.err(
+                &format!("{p}.http"),
+                format!("the URL placeholder {{{ph}}} has no argument of that name."),
+            );
         }
         used.insert(ph);
     }
     let body = match &o.body {
         None => None,
-        Some(v) => match serde_json::to_value(v) {
-            Ok(json) => {
-                let mut phs = Vec::new();
-                body_placeholders(&json, &mut phs);
-                for ph in phs {
-                    if !names.contains(&ph) {
-                        cx.err(&format!("{p}.body"), format!("the body placeholder \"{{{ph}}}\" has no argument of that name."));
+        Some(v) => {
+            match serde_json::to_value(v) {
+                Ok(json) => {
+                    let mut phs = Vec::new();
+                    body_placeholders(&json, &mut phs);
+                    for ph in phs {
+                        if !names.contains(&ph) {
+                            cx.err(&format!("{p}.body"), format!("the body placeholder \"{{{ph}}}\" has no argument of that name."));
+                        }
+                        used.insert(ph);
                     }
-                    used.insert(ph);
+                    Some(json.to_string())
                 }
-                Some(json.to_string())
+                Err(e) => {
+                    cx.err(
+                        &format!("{p}.body"),
+                        format!("the body cannot be written as JSON: {e}."),
+                    );
+                    None
+                }
             }
-            Err(e) => {
-                cx.err(&format!("{p}.body"), format!("the body cannot be written as JSON: {e}."));
-                None
-            }
-        },
+        }
     };
     let mut args = Vec::new();
     let mut flags = Vec::new();
@@ -517,8 +609,17 @@ fn operation(
             cx.err(&format!("{ap}.name"), format!("argument '{}' is used nowhere: name it in the URL, the body, a query parameter, or output.when (flags only).", a.name));
         }
     }
-    if args.iter().chain(&flags).filter(|a| a.positional && a.many).count() > 1 {
-        cx.err(&format!("{p}.args"), "only one positional argument can take several values.");
+    if args
+        .iter()
+        .chain(&flags)
+        .filter(|a| a.positional && a.many)
+        .count()
+        > 1
+    {
+        cx.err(
+            &format!("{p}.args"),
+            "only one positional argument can take several values.",
+        );
     }
 
     // What comes back.
@@ -529,13 +630,22 @@ fn operation(
         OpKind::Delete | OpKind::Action => Returns::Nothing,
     };
     if o.raw && o.response_key.is_none() && o.id_header.is_none() {
-        cx.err(&format!("{p}.raw"), "a raw result needs a response_key or an id_header to take it from.");
+        cx.err(
+            &format!("{p}.raw"),
+            "a raw result needs a response_key or an id_header to take it from.",
+        );
     }
     if returns == Returns::List && o.response_key.is_none() {
-        cx.err(&format!("{p}.kind"), "a list operation needs the response_key holding the list.");
+        cx.err(
+            &format!("{p}.kind"),
+            "a list operation needs the response_key holding the list.",
+        );
     }
     if o.item_key.is_some() && returns != Returns::List {
-        cx.err(&format!("{p}.item_key"), "item_key only applies to list operations.");
+        cx.err(
+            &format!("{p}.item_key"),
+            "item_key only applies to list operations.",
+        );
     }
 
     let out = &o.output;
@@ -566,7 +676,13 @@ fn operation(
         _ => {}
     }
     if out.refetch && !has_lookup {
-        cx.err(&format!("{op}.refetch"), format!("refetch needs a lookup section on resource '{}'.", f.resource));
+        cx.err(
+            &format!("{op}.refetch"),
+            format!(
+                "refetch needs a lookup section on resource '{}'.",
+                f.resource
+            ),
+        );
     }
     let out_min = out
         .min_version
@@ -579,7 +695,10 @@ fn operation(
             (Some(_), _) => out_resource.clone().unwrap_or_default(),
             (None, true) => static_name.to_string(),
             (None, false) => {
-                cx.err(&format!("{p}.poll"), format!("poll needs a lookup section on resource '{}'.", f.resource));
+                cx.err(
+                    &format!("{p}.poll"),
+                    format!("poll needs a lookup section on resource '{}'.", f.resource),
+                );
                 String::new()
             }
         },

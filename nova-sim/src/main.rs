@@ -1,1 +1,66 @@
-fn main() {}
+//! `nova-sim --listen 127.0.0.1:PORT`: run the local cloud and print how to point `nova` at it.
+
+use std::io::Write;
+use std::time::Duration;
+
+const USAGE: &str = "usage: nova-sim [--listen ADDR:PORT] [--build-time SECONDS] [--max-version 2.N] [--max-limit N]
+
+  --listen       address to serve on (default 127.0.0.1:5000; port 0 picks a free port)
+  --build-time   seconds a new server stays in BUILD (default 1.5)
+  --max-version  newest compute microversion served (default 2.104)
+  --max-limit    largest page of a list (default 1000)";
+
+fn main() {
+    match run() {
+        Ok(()) => {}
+        Err(e) => {
+            eprintln!("nova-sim: {e}\n\n{USAGE}");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    let mut listen = "127.0.0.1:5000".to_string();
+    let mut config = nova_sim::Config::default();
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        if flag == "-h" || flag == "--help" {
+            println!("{USAGE}");
+            return Ok(());
+        }
+        let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--listen" => listen = value,
+            "--build-time" => {
+                let secs: f64 = value
+                    .parse()
+                    .map_err(|_| format!("--build-time {value}: not a number"))?;
+                config.build_time = Duration::try_from_secs_f64(secs)
+                    .map_err(|_| format!("--build-time {value}: out of range"))?;
+            }
+            "--max-version" => {
+                let (a, b) = value
+                    .split_once('.')
+                    .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+                    .ok_or_else(|| format!("--max-version {value}: use MAJOR.MINOR"))?;
+                config.max_version = (a, b);
+            }
+            "--max-limit" => {
+                config.max_limit = value
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| format!("--max-limit {value}: not a positive number"))?;
+            }
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    let handle = nova_sim::start(&listen, config)?;
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "nova-sim listening on {}", handle.url());
+    let _ = write!(out, "{}", handle.exports());
+    let _ = out.flush();
+    handle.wait();
+    Ok(())
+}

@@ -41,7 +41,11 @@ impl Client {
             }
             subs.insert(def.name, value);
         }
-        if let Some(missing) = op.args.iter().find(|a| path.contains(&format!("{{{}}}", a.name))) {
+        if let Some(missing) = op
+            .args
+            .iter()
+            .find(|a| path.contains(&format!("{{{}}}", a.name)))
+        {
             return Err(Error::command(format!("{} is required.", missing.cli)));
         }
         let body = match op.body {
@@ -69,13 +73,20 @@ impl Client {
         };
         Ok(match op.returns {
             Returns::Nothing => Reply::Empty,
-            Returns::One => Reply::One(picked.ok_or_else(|| missing_key(&reply.url, op.response_key))?),
+            Returns::One => {
+                Reply::One(picked.ok_or_else(|| missing_key(&reply.url, op.response_key))?)
+            }
             Returns::Raw => match picked {
                 Some(v) => Reply::Raw(v),
                 None => match op.id_header.and_then(|h| reply.headers.get(h)) {
                     // e.g. `Location: http://.../images/<id>` before createImage had a body
                     Some(h) => Reply::Raw(Value::String(
-                        h.to_str().unwrap_or_default().rsplit('/').next().unwrap_or_default().to_string(),
+                        h.to_str()
+                            .unwrap_or_default()
+                            .rsplit('/')
+                            .next()
+                            .unwrap_or_default()
+                            .to_string(),
                     )),
                     None => Reply::Empty,
                 },
@@ -118,18 +129,27 @@ impl Client {
             let id = match found.get("id") {
                 Some(Value::String(id)) => id.clone(),
                 Some(other) => other.to_string(),
-                None => return Err(Error::Decode { url: res.name.into(), detail: "the resource has no id".into() }),
+                None => {
+                    return Err(Error::Decode {
+                        url: res.name.into(),
+                        detail: "the resource has no id".into(),
+                    })
+                }
             };
             return Ok(Some(Value::String(id)));
         }
         let bad = |what: &str| Error::command(format!("{} {what}", def.cli));
         Ok(Some(match (def.ty, given) {
             (ArgType::Integer, ArgValue::Int(i)) => Value::from(i),
-            (ArgType::Integer, ArgValue::Str(s)) => {
-                Value::from(s.trim().parse::<i64>().map_err(|_| bad(&format!("must be an integer, not '{s}'.")))?)
-            }
+            (ArgType::Integer, ArgValue::Str(s)) => Value::from(
+                s.trim()
+                    .parse::<i64>()
+                    .map_err(|_| bad(&format!("must be an integer, not '{s}'.")))?,
+            ),
             (ArgType::Boolean | ArgType::Flag, ArgValue::Bool(b)) => Value::Bool(b),
-            (ArgType::Boolean, ArgValue::Str(s)) => Value::Bool(parse_bool(&s).ok_or_else(|| bad("must be true or false."))?),
+            (ArgType::Boolean, ArgValue::Str(s)) => {
+                Value::Bool(parse_bool(&s).ok_or_else(|| bad("must be true or false."))?)
+            }
             (ArgType::KeyValue, ArgValue::Pairs(p)) => {
                 Value::Object(p.into_iter().map(|(k, v)| (k, Value::String(v))).collect())
             }
@@ -139,7 +159,9 @@ impl Client {
             (_, ArgValue::Str(s)) => Value::String(s),
             (_, ArgValue::Int(i)) => Value::from(i),
             (_, ArgValue::Bool(b)) => Value::Bool(b),
-            (_, ArgValue::Pairs(p)) => Value::Object(p.into_iter().map(|(k, v)| (k, Value::String(v))).collect()),
+            (_, ArgValue::Pairs(p)) => {
+                Value::Object(p.into_iter().map(|(k, v)| (k, Value::String(v))).collect())
+            }
             (_, ArgValue::Absent) => return Ok(None),
         }))
     }
@@ -206,14 +228,18 @@ impl Client {
 
     /// Fetch one resource by its ID.
     pub fn get_resource(&self, res: &ResourceDef, id: &str) -> Result<Value, Error> {
-        let lookup = res.lookup.as_ref().ok_or_else(|| {
-            Error::command(format!("{}s cannot be looked up.", res.name))
-        })?;
+        let lookup = res
+            .lookup
+            .as_ref()
+            .ok_or_else(|| Error::command(format!("{}s cannot be looked up.", res.name)))?;
         let path = lookup.get.replace("{id}", &encode_segment(id));
         let reply = self.send(res.service, "GET", &path, &[], None)?;
         let body = reply.body.unwrap_or(Value::Null);
         match lookup.get_key {
-            Some(k) => body.get(k).cloned().ok_or_else(|| missing_key(&reply.url, Some(k))),
+            Some(k) => body
+                .get(k)
+                .cloned()
+                .ok_or_else(|| missing_key(&reply.url, Some(k))),
             None => Ok(body),
         }
     }
@@ -293,13 +319,20 @@ impl Client {
                 return Ok(());
             }
             if status == "error" || status == "deleted" {
-                let word = if status == "error" { "Error" } else { "Deleted" };
+                let word = if status == "error" {
+                    "Error"
+                } else {
+                    "Deleted"
+                };
                 let _ = writeln!(out, "\n{word} {action} server");
                 let fault = obj
                     .pointer("/fault/message")
                     .and_then(Value::as_str)
                     .unwrap_or("no fault recorded");
-                return Err(Error::State(format!("{} {id} is in {status} state: {fault}", res.name)));
+                return Err(Error::State(format!(
+                    "{} {id} is in {status} state: {fault}",
+                    res.name
+                )));
             }
             progress(out, p);
             std::thread::sleep(self.poll_interval);
@@ -321,7 +354,9 @@ fn fill(template: &Value, subs: &HashMap<&str, Value>) -> Option<Value> {
                 .collect();
             Some(Value::Object(filled))
         }
-        Value::Array(a) => Some(Value::Array(a.iter().filter_map(|v| fill(v, subs)).collect())),
+        Value::Array(a) => Some(Value::Array(
+            a.iter().filter_map(|v| fill(v, subs)).collect(),
+        )),
         other => Some(other.clone()),
     }
 }
@@ -420,7 +455,10 @@ mod tests {
     fn fill_leaves_out_missing_arguments() {
         let t = json!({"server": {"name": "{name}", "imageRef": "{image}", "x": 1}});
         let subs = HashMap::from([("name", json!("vm"))]);
-        assert_eq!(fill(&t, &subs), Some(json!({"server": {"name": "vm", "x": 1}})));
+        assert_eq!(
+            fill(&t, &subs),
+            Some(json!({"server": {"name": "vm", "x": 1}}))
+        );
     }
 
     #[test]

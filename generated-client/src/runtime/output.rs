@@ -43,7 +43,10 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
         let split: Vec<Vec<&str>> = row.iter().map(|c| c.split('\n').collect()).collect();
         let height = split.iter().map(Vec::len).max().unwrap_or(1);
         for k in 0..height {
-            let cells: Vec<&str> = split.iter().map(|c| c.get(k).copied().unwrap_or("")).collect();
+            let cells: Vec<&str> = split
+                .iter()
+                .map(|c| c.get(k).copied().unwrap_or(""))
+                .collect();
             out.push(line(&cells));
         }
     }
@@ -82,7 +85,16 @@ pub fn py_json(v: &Value) -> String {
     }
 }
 
-const POWER_STATES: [&str; 8] = ["NOSTATE", "Running", "", "Paused", "Shutdown", "", "Crashed", "Suspended"];
+const POWER_STATES: [&str; 8] = [
+    "NOSTATE",
+    "Running",
+    "",
+    "Paused",
+    "Shutdown",
+    "",
+    "Crashed",
+    "Suspended",
+];
 
 /// `net1=10.0.0.3, 10.0.0.4; net2=...`, networks sorted by label.
 fn networks(addresses: Option<&Value>) -> String {
@@ -111,7 +123,11 @@ fn column_text(col: &ColumnDef, item: &Value) -> String {
     match col.format {
         Some(ColumnFormat::Networks) => networks(v),
         Some(ColumnFormat::PowerState) => match v.and_then(Value::as_u64) {
-            Some(n) => POWER_STATES.get(n as usize).copied().unwrap_or("").to_string(),
+            Some(n) => POWER_STATES
+                .get(n as usize)
+                .copied()
+                .unwrap_or("")
+                .to_string(),
             None => "N/A".into(),
         },
         None => cell(v),
@@ -120,12 +136,19 @@ fn column_text(col: &ColumnDef, item: &Value) -> String {
 
 /// A list of resources with the resource's columns for this microversion.
 pub fn list(res: &ResourceDef, items: &[Value], version: Version, format: Format) -> String {
-    let cols: Vec<&ColumnDef> = res.columns.iter().filter(|c| c.versions.contains(version)).collect();
+    let cols: Vec<&ColumnDef> = res
+        .columns
+        .iter()
+        .filter(|c| c.versions.contains(version))
+        .collect();
     let mut rows: Vec<(Vec<String>, &Value)> = items
         .iter()
         .map(|it| (cols.iter().map(|c| column_text(c, it)).collect(), it))
         .collect();
-    if let Some(i) = res.sort_by.and_then(|s| cols.iter().position(|c| c.title == s)) {
+    if let Some(i) = res
+        .sort_by
+        .and_then(|s| cols.iter().position(|c| c.title == s))
+    {
         rows.sort_by(|a, b| a.0[i].cmp(&b.0[i]));
     }
     match format {
@@ -134,7 +157,11 @@ pub fn list(res: &ResourceDef, items: &[Value], version: Version, format: Format
             let cells: Vec<Vec<String>> = rows.into_iter().map(|r| r.0).collect();
             table(&headers, &cells)
         }
-        Format::Value => rows.iter().map(|r| r.0.join(" ")).collect::<Vec<_>>().join("\n"),
+        Format::Value => rows
+            .iter()
+            .map(|r| r.0.join(" "))
+            .collect::<Vec<_>>()
+            .join("\n"),
         Format::Json | Format::Yaml => {
             let records: Vec<Value> = rows
                 .iter()
@@ -217,10 +244,9 @@ pub fn reshape(client: Option<&Client>, res: &ResourceDef, obj: &Value) -> BTree
                 let text = match id {
                     Some(id) => {
                         let name = match (client, rule.resource) {
-                            (Some(c), Some(r)) => c
-                                .get_resource(r, &id)
-                                .ok()
-                                .and_then(|o| o.get("name").and_then(Value::as_str).map(str::to_string)),
+                            (Some(c), Some(r)) => c.get_resource(r, &id).ok().and_then(|o| {
+                                o.get("name").and_then(Value::as_str).map(str::to_string)
+                            }),
                             _ => None,
                         };
                         match name {
@@ -228,7 +254,10 @@ pub fn reshape(client: Option<&Client>, res: &ResourceDef, obj: &Value) -> BTree
                             None => {
                                 let kind = rule.resource.map(|r| r.name).unwrap_or("resource");
                                 let mut k = kind.chars();
-                                let kind = k.next().map(|f| f.to_uppercase().collect::<String>() + k.as_str()).unwrap_or_default();
+                                let kind = k
+                                    .next()
+                                    .map(|f| f.to_uppercase().collect::<String>() + k.as_str())
+                                    .unwrap_or_default();
                                 format!("{kind} not found ({id})")
                             }
                         }
@@ -252,7 +281,11 @@ pub fn properties(info: &BTreeMap<String, Value>, format: Format) -> String {
                 .collect();
             table(&["Property", "Value"], &rows)
         }
-        Format::Value => info.values().map(|v| cell(Some(v))).collect::<Vec<_>>().join("\n"),
+        Format::Value => info
+            .values()
+            .map(|v| cell(Some(v)))
+            .collect::<Vec<_>>()
+            .join("\n"),
         Format::Json | Format::Yaml => {
             let obj: Map<String, Value> = info.clone().into_iter().collect();
             structured(&Value::Object(obj), format)

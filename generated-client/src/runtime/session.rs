@@ -116,8 +116,7 @@ impl Client {
     fn authenticate(&mut self, opts: &ConnectOptions) -> Result<(), Error> {
         let auth_url = opts.auth_url.as_deref().ok_or_else(|| {
             Error::Config(
-                "You must provide an auth url via either --os-auth-url or env[OS_AUTH_URL]."
-                    .into(),
+                "You must provide an auth url via either --os-auth-url or env[OS_AUTH_URL].".into(),
             )
         })?;
         let base = auth_url.trim_end_matches('/');
@@ -134,7 +133,10 @@ impl Client {
                    "application_credential": {"id": id, "secret": secret}})
         } else {
             let password = opts.password.as_deref().ok_or_else(|| {
-                Error::Config("You must provide a password via either --os-password or env[OS_PASSWORD].".into())
+                Error::Config(
+                    "You must provide a password via either --os-password or env[OS_PASSWORD]."
+                        .into(),
+                )
             })?;
             let mut user = serde_json::Map::new();
             match (&opts.user_id, &opts.username) {
@@ -216,12 +218,22 @@ impl Client {
         }
         let url = self.endpoint(Service::Compute)?.to_string();
         let reply = self.send_raw(Some(&self.token), "GET", &url, &[], None)?;
-        let doc = reply.body.as_ref().and_then(|b| b.get("version")).ok_or_else(|| Error::Decode {
-            url: url.clone(),
-            detail: "the compute endpoint sent no version document".into(),
-        })?;
-        let server_max = doc.get("version").and_then(Value::as_str).and_then(Version::parse);
-        let server_min = doc.get("min_version").and_then(Value::as_str).and_then(Version::parse);
+        let doc = reply
+            .body
+            .as_ref()
+            .and_then(|b| b.get("version"))
+            .ok_or_else(|| Error::Decode {
+                url: url.clone(),
+                detail: "the compute endpoint sent no version document".into(),
+            })?;
+        let server_max = doc
+            .get("version")
+            .and_then(Value::as_str)
+            .and_then(Version::parse);
+        let server_min = doc
+            .get("min_version")
+            .and_then(Value::as_str)
+            .and_then(Version::parse);
         let (Some(smax), Some(smin)) = (server_max, server_min) else {
             // A server without microversions speaks only 2.0-like behaviour.
             return Err(Error::command(format!(
@@ -300,7 +312,10 @@ impl Client {
         if self.debug {
             log_request(&req, body);
         }
-        let resp = self.http.execute(req).map_err(|e| transport_error(url, &e))?;
+        let resp = self
+            .http
+            .execute(req)
+            .map_err(|e| transport_error(url, &e))?;
         self.read(url, resp)
     }
 
@@ -374,11 +389,21 @@ fn http_client(opts: &ConnectOptions) -> Result<Http, Error> {
 }
 
 /// Pick `type`'s endpoint for `interface` (and `region`, when given) from a v3 catalog.
-fn find_endpoint(catalog: &[Value], ty: &str, interface: &str, region: Option<&str>) -> Option<String> {
+fn find_endpoint(
+    catalog: &[Value],
+    ty: &str,
+    interface: &str,
+    region: Option<&str>,
+) -> Option<String> {
     catalog
         .iter()
         .filter(|s| s.get("type").and_then(Value::as_str) == Some(ty))
-        .flat_map(|s| s.get("endpoints").and_then(Value::as_array).into_iter().flatten())
+        .flat_map(|s| {
+            s.get("endpoints")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        })
         .find(|e| {
             e.get("interface").and_then(Value::as_str) == Some(interface)
                 && region.is_none_or(|r| {
@@ -425,7 +450,9 @@ fn root_cause(e: &dyn std::error::Error) -> String {
 
 fn transport_error(url: &str, e: &reqwest::Error) -> Error {
     if e.is_timeout() {
-        Error::Timeout { url: url.to_string() }
+        Error::Timeout {
+            url: url.to_string(),
+        }
     } else {
         Error::Connect {
             url: url.to_string(),
@@ -479,7 +506,12 @@ fn log_headers(headers: &HeaderMap) -> String {
 }
 
 fn log_request(req: &reqwest::blocking::Request, body: Option<&Value>) {
-    let mut line = format!("REQ: curl -g -i -X {} {}{}", req.method(), req.url(), log_headers(req.headers()));
+    let mut line = format!(
+        "REQ: curl -g -i -X {} {}{}",
+        req.method(),
+        req.url(),
+        log_headers(req.headers())
+    );
     if let Some(b) = body {
         line.push_str(&format!(" -d '{}'", redact(b)));
     }

@@ -36,26 +36,57 @@ pub struct GlobalArgs {
     pub os_username: Option<String>,
     #[arg(long = "os-user-id", env = "OS_USER_ID", global = true)]
     pub os_user_id: Option<String>,
-    #[arg(long = "os-password", env = "OS_PASSWORD", global = true, hide_env_values = true)]
+    #[arg(
+        long = "os-password",
+        env = "OS_PASSWORD",
+        global = true,
+        hide_env_values = true
+    )]
     pub os_password: Option<String>,
     #[arg(long = "os-project-name", env = "OS_PROJECT_NAME", global = true)]
     pub os_project_name: Option<String>,
     #[arg(long = "os-project-id", env = "OS_PROJECT_ID", global = true)]
     pub os_project_id: Option<String>,
-    #[arg(long = "os-user-domain-name", env = "OS_USER_DOMAIN_NAME", global = true)]
+    #[arg(
+        long = "os-user-domain-name",
+        env = "OS_USER_DOMAIN_NAME",
+        global = true
+    )]
     pub os_user_domain_name: Option<String>,
     #[arg(long = "os-user-domain-id", env = "OS_USER_DOMAIN_ID", global = true)]
     pub os_user_domain_id: Option<String>,
-    #[arg(long = "os-project-domain-name", env = "OS_PROJECT_DOMAIN_NAME", global = true)]
+    #[arg(
+        long = "os-project-domain-name",
+        env = "OS_PROJECT_DOMAIN_NAME",
+        global = true
+    )]
     pub os_project_domain_name: Option<String>,
-    #[arg(long = "os-project-domain-id", env = "OS_PROJECT_DOMAIN_ID", global = true)]
+    #[arg(
+        long = "os-project-domain-id",
+        env = "OS_PROJECT_DOMAIN_ID",
+        global = true
+    )]
     pub os_project_domain_id: Option<String>,
-    #[arg(long = "os-application-credential-id", env = "OS_APPLICATION_CREDENTIAL_ID", global = true)]
+    #[arg(
+        long = "os-application-credential-id",
+        env = "OS_APPLICATION_CREDENTIAL_ID",
+        global = true
+    )]
     pub os_application_credential_id: Option<String>,
-    #[arg(long = "os-application-credential-secret", env = "OS_APPLICATION_CREDENTIAL_SECRET", global = true, hide_env_values = true)]
+    #[arg(
+        long = "os-application-credential-secret",
+        env = "OS_APPLICATION_CREDENTIAL_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
     pub os_application_credential_secret: Option<String>,
     /// A token already held; with --os-endpoint-override, Keystone is not asked at all.
-    #[arg(long = "os-token", env = "OS_TOKEN", global = true, hide_env_values = true)]
+    #[arg(
+        long = "os-token",
+        env = "OS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
     pub os_token: Option<String>,
     #[arg(long = "os-region-name", env = "OS_REGION_NAME", global = true)]
     pub os_region_name: Option<String>,
@@ -63,7 +94,11 @@ pub struct GlobalArgs {
     #[arg(long = "os-interface", env = "OS_INTERFACE", global = true)]
     pub os_interface: Option<String>,
     /// Compute endpoint to use instead of the catalog's.
-    #[arg(long = "os-endpoint-override", env = "OS_ENDPOINT_OVERRIDE", global = true)]
+    #[arg(
+        long = "os-endpoint-override",
+        env = "OS_ENDPOINT_OVERRIDE",
+        global = true
+    )]
     pub os_endpoint_override: Option<String>,
     /// CA bundle to verify the server's TLS certificate with.
     #[arg(long = "os-cacert", env = "OS_CACERT", global = true)]
@@ -72,7 +107,11 @@ pub struct GlobalArgs {
     #[arg(long = "insecure", global = true)]
     pub insecure: bool,
     /// Compute API microversion X.Y, or 'auto' for the newest both sides support.
-    #[arg(long = "os-compute-api-version", env = "OS_COMPUTE_API_VERSION", global = true)]
+    #[arg(
+        long = "os-compute-api-version",
+        env = "OS_COMPUTE_API_VERSION",
+        global = true
+    )]
     pub os_compute_api_version: Option<String>,
     /// Seconds to wait for each HTTP reply.
     #[arg(long = "timeout", global = true, default_value_t = 60.0)]
@@ -84,7 +123,13 @@ pub struct GlobalArgs {
     #[arg(long = "format", global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Seconds between two status checks of --poll.
-    #[arg(long = "poll-interval", env = "NOVA_POLL_INTERVAL", global = true, default_value_t = 5.0, hide = true)]
+    #[arg(
+        long = "poll-interval",
+        env = "NOVA_POLL_INTERVAL",
+        global = true,
+        default_value_t = 5.0,
+        hide = true
+    )]
     pub poll_interval: f64,
 }
 
@@ -147,14 +192,15 @@ fn apply_cloud(o: &mut ConnectOptions, name: &str) -> Result<(), Error> {
         .into_iter()
         .find_map(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t)))
     else {
-        return Err(Error::Config(format!("--os-cloud {name}: no clouds.yaml was found.")));
+        return Err(Error::Config(format!(
+            "--os-cloud {name}: no clouds.yaml was found."
+        )));
     };
     let doc: serde_yaml::Value = serde_yaml::from_str(&text)
         .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
-    let cloud = doc
-        .get("clouds")
-        .and_then(|c| c.get(name))
-        .ok_or_else(|| Error::Config(format!("Cloud {name} was not found in {}.", path.display())))?;
+    let cloud = doc.get("clouds").and_then(|c| c.get(name)).ok_or_else(|| {
+        Error::Config(format!("Cloud {name} was not found in {}.", path.display()))
+    })?;
     let text_of = |v: Option<&serde_yaml::Value>| -> Option<String> {
         match v? {
             serde_yaml::Value::String(s) => Some(s.clone()),
@@ -178,8 +224,14 @@ fn apply_cloud(o: &mut ConnectOptions, name: &str) -> Result<(), Error> {
     fill(&mut o.project_id, a("project_id"));
     fill(&mut o.user_domain_name, a("user_domain_name"));
     fill(&mut o.project_domain_name, a("project_domain_name"));
-    fill(&mut o.application_credential_id, a("application_credential_id"));
-    fill(&mut o.application_credential_secret, a("application_credential_secret"));
+    fill(
+        &mut o.application_credential_id,
+        a("application_credential_id"),
+    );
+    fill(
+        &mut o.application_credential_secret,
+        a("application_credential_secret"),
+    );
     fill(&mut o.token, a("token"));
     fill(&mut o.region_name, c("region_name"));
     fill(&mut o.interface, c("interface"));
@@ -215,16 +267,18 @@ pub struct Invocation<'a> {
 }
 
 fn subst(template: &str, texts: &[(&str, String)]) -> String {
-    texts
-        .iter()
-        .fold(template.to_string(), |s, (k, v)| s.replace(&format!("{{{k}}}"), v))
+    texts.iter().fold(template.to_string(), |s, (k, v)| {
+        s.replace(&format!("{{{k}}}"), v)
+    })
 }
 
 /// Print an operation's result as its spec says, then poll when `--poll` was given.
 pub fn finish(client: &Client, out: &Printer, inv: Invocation, reply: Reply) -> Result<(), Error> {
     let op = inv.op;
     let o = &op.output;
-    let shown = o.when.is_none_or(|w| inv.flags.iter().any(|(n, on)| *n == w && *on))
+    let shown = o
+        .when
+        .is_none_or(|w| inv.flags.iter().any(|(n, on)| *n == w && *on))
         && o.min_version.is_none_or(|m| client.version() >= m);
     // The ID the poll follows: of the resource returned, or the raw ID returned.
     let id = match &reply {
@@ -234,9 +288,12 @@ pub fn finish(client: &Client, out: &Printer, inv: Invocation, reply: Reply) -> 
     };
     if shown {
         match (o.kind, &reply) {
-            (OutputKind::Table, Reply::List(items)) => {
-                out.print(&output::list(op.resource, items, client.version(), out.format))
-            }
+            (OutputKind::Table, Reply::List(items)) => out.print(&output::list(
+                op.resource,
+                items,
+                client.version(),
+                out.format,
+            )),
             (OutputKind::Properties, _) => {
                 let (res, obj) = match (o.resource, &reply) {
                     (Some(r), Reply::Raw(Value::String(id))) => (r, client.get_resource(r, id)?),
@@ -247,7 +304,10 @@ pub fn finish(client: &Client, out: &Printer, inv: Invocation, reply: Reply) -> 
                     (true, Some(id)) => merge(obj, client.get_resource(op.resource, id)?),
                     _ => obj,
                 };
-                out.print(&output::properties(&output::reshape(Some(client), res, &obj), out.format));
+                out.print(&output::properties(
+                    &output::reshape(Some(client), res, &obj),
+                    out.format,
+                ));
             }
             (OutputKind::Value, Reply::Raw(v) | Reply::One(v)) => {
                 let v = match o.field {
@@ -299,7 +359,12 @@ where
     for item in items {
         let mut texts = inv.texts.clone();
         texts.push((name, item.clone()));
-        let one = Invocation { op: inv.op, poll: inv.poll, flags: inv.flags, texts };
+        let one = Invocation {
+            op: inv.op,
+            poll: inv.poll,
+            flags: inv.flags,
+            texts,
+        };
         match run(item).and_then(|reply| finish(client, out, one, reply)) {
             Ok(()) => {}
             Err(e) => {
@@ -309,7 +374,11 @@ where
         }
     }
     if failed {
-        let msg = inv.op.output.error.unwrap_or("The command failed for some of its arguments.");
+        let msg = inv
+            .op
+            .output
+            .error
+            .unwrap_or("The command failed for some of its arguments.");
         return Err(Error::command(msg));
     }
     Ok(())
@@ -323,7 +392,8 @@ pub fn read_file(path: &str) -> Result<String, Error> {
             .map_err(|e| Error::command(format!("Can't read standard input: {e}")))?;
         return Ok(s);
     }
-    std::fs::read_to_string(path).map_err(|e| Error::command(format!("Can't open or read '{path}': {e}")))
+    std::fs::read_to_string(path)
+        .map_err(|e| Error::command(format!("Can't open or read '{path}': {e}")))
 }
 
 /// `key=value` arguments as pairs.
@@ -354,7 +424,9 @@ pub fn main() -> i32 {
 fn run(cli: &Cli) -> Result<(), Error> {
     let opts = cli.global.connect_options()?;
     let client = Client::connect(&opts)?;
-    let out = Printer { format: cli.global.format };
+    let out = Printer {
+        format: cli.global.format,
+    };
     crate::cli::dispatch(&client, &out, &cli.command)
 }
 

@@ -1,0 +1,176 @@
+//! Request and reply values of the simulator, independent of the HTTP library.
+
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+pub struct Req {
+    pub method: String,
+    /// Path without the query string.
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    headers: HashMap<String, String>,
+    pub body: Vec<u8>,
+}
+
+impl Req {
+    pub fn new(method: &str, url: &str, headers: Vec<(String, String)>, body: Vec<u8>) -> Req {
+        let (path, q) = url.split_once('?').unwrap_or((url, ""));
+        let query = q
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                (decode(k), decode(v))
+            })
+            .collect();
+        Req {
+            method: method.to_ascii_uppercase(),
+            path: decode(path.trim_end_matches('/')),
+            query,
+            headers: headers
+                .into_iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v))
+                .collect(),
+            body,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
+    }
+
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON: `Err` is the reply for a body that is not a JSON object.
+    pub fn json(&self) -> Result<Value, Resp> {
+        match serde_json::from_slice::<Value>(&self.body) {
+            Ok(v @ Value::Object(_)) => Ok(v),
+            _ => Err(Resp::nova_error(400, "Malformed request body")),
+        }
+    }
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = |c: u8| (c as char).to_digit(16);
+                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 3;
+                        continue;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub content_type: &'static str,
+}
+
+impl Resp {
+    pub fn json(status: u16, body: Value) -> Resp {
+        Resp {
+            status,
+            headers: Vec::new(),
+            body: body.to_string().into_bytes(),
+            content_type: "application/json",
+        }
+    }
+
+    pub fn empty(status: u16) -> Resp {
+        Resp {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+            content_type: "text/plain",
+        }
+    }
+
+    pub fn text(status: u16, text: &str) -> Resp {
+        Resp {
+            status,
+            headers: Vec::new(),
+            body: text.as_bytes().to_vec(),
+            content_type: "text/plain; charset=UTF-8",
+        }
+    }
+
+    pub fn with_header(mut self, k: &str, v: &str) -> Resp {
+        self.headers.push((k.to_string(), v.to_string()));
+        self
+    }
+
+    /// nova's error body: `{"itemNotFound": {"code": 404, "message": ...}}`.
+    pub fn nova_error(status: u16, message: &str) -> Resp {
+        let key = match status {
+            400 => "badRequest",
+            401 => "unauthorized",
+            403 => "forbidden",
+            404 => "itemNotFound",
+            405 => "badMethod",
+            409 => "conflictingRequest",
+            413 | 429 => "overLimit",
+            415 => "badMediaType",
+            501 => "notImplemented",
+            503 => "serviceUnavailable",
+            _ => "computeFault",
+        };
+        Resp::json(
+            status,
+            json!({ key: { "code": status, "message": message } }),
+        )
+    }
+
+    /// Keystone's error body, also what keystonemiddleware sends for a bad token.
+    pub fn keystone_error(status: u16, title: &str, message: &str) -> Resp {
+        Resp::json(
+            status,
+            json!({"error": {"code": status, "title": title, "message": message}}),
+        )
+    }
+
+    pub fn unauthorized() -> Resp {
+        Resp::keystone_error(
+            401,
+            "Unauthorized",
+            "The request you have made requires authentication.",
+        )
+        .with_header("WWW-Authenticate", "Keystone uri=\"/identity\"")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_query_and_path() {
+        let r = Req::new("get", "/a/b%20c/?name=x%2By&limit=2", vec![], vec![]);
+        assert_eq!(r.method, "GET");
+        assert_eq!(r.path, "/a/b c");
+        assert_eq!(r.param("name"), Some("x+y"));
+        assert_eq!(r.param("limit"), Some("2"));
+    }
+}

@@ -1,0 +1,162 @@
+//! Keystone v3 under `/identity`: version discovery, token issue (password, token and
+//! application-credential methods) and validation.
+
+use crate::http::{Req, Resp};
+use crate::state::{now_iso, PROJECT_ID, USER_ID};
+use crate::Sim;
+use serde_json::{json, Value};
+
+pub const USERNAME: &str = "admin";
+pub const PASSWORD: &str = "secret";
+pub const PROJECT: &str = "admin";
+pub const DOMAIN: &str = "Default";
+pub const DOMAIN_ID: &str = "default";
+pub const REGION: &str = "RegionOne";
+pub const APP_CRED_ID: &str = "b7a6c5d4e3f2a1b0c9d8e7f6a5b4c3d2";
+pub const APP_CRED_SECRET: &str = "app-secret";
+
+pub fn handle(sim: &Sim, req: &Req, rest: &str) -> Resp {
+    match (req.method.as_str(), rest) {
+        ("GET", "") => Resp::json(300, json!({"versions": {"values": [version(sim)]}})),
+        ("GET", "/v3") => Resp::json(200, json!({ "version": version(sim) })),
+        ("POST", "/v3/auth/tokens") => issue(sim, req),
+        ("GET", "/v3/auth/tokens") => validate(sim, req),
+        _ => Resp::keystone_error(404, "Not Found", "The resource could not be found."),
+    }
+}
+
+fn version(sim: &Sim) -> Value {
+    json!({
+        "id": "v3.14", "status": "stable", "updated": "2020-04-07T00:00:00Z",
+        "links": [{"rel": "self", "href": format!("{}/identity/v3/", sim.base)}],
+        "media-types": [{"base": "application/json", "type": "application/vnd.openstack.identity-v3+json"}],
+    })
+}
+
+fn bad_credentials() -> Resp {
+    Resp::keystone_error(
+        401,
+        "Unauthorized",
+        "The request you have made requires authentication.",
+    )
+}
+
+fn domain_ok(d: Option<&Value>) -> bool {
+    match d {
+        None => false,
+        Some(d) => {
+            d.get("name").and_then(Value::as_str) == Some(DOMAIN)
+                || d.get("id").and_then(Value::as_str) == Some(DOMAIN_ID)
+        }
+    }
+}
+
+fn issue(sim: &Sim, req: &Req) -> Resp {
+    let body = match req.json() {
+        Ok(b) => b,
+        Err(_) => return Resp::keystone_error(400, "Bad Request", "Malformed request body"),
+    };
+    let Some(auth) = body.get("auth") else {
+        return Resp::keystone_error(400, "Bad Request", "'auth' is a required property");
+    };
+    let identity = auth.get("identity").cloned().unwrap_or(Value::Null);
+    let methods: Vec<&str> = identity
+        .get("methods")
+        .and_then(Value::as_array)
+        .map(|m| m.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let ok = match methods.first().copied() {
+        Some("password") => {
+            let user = identity
+                .pointer("/password/user")
+                .cloned()
+                .unwrap_or(Value::Null);
+            let by_name = user.get("name").and_then(Value::as_str) == Some(USERNAME)
+                && domain_ok(user.get("domain"));
+            let by_id = user.get("id").and_then(Value::as_str) == Some(USER_ID);
+            (by_name || by_id) && user.get("password").and_then(Value::as_str) == Some(PASSWORD)
+        }
+        Some("token") => identity
+            .pointer("/token/id")
+            .and_then(Value::as_str)
+            .is_some_and(|t| sim.token_valid(t)),
+        Some("application_credential") => {
+            let ac = identity
+                .get("application_credential")
+                .cloned()
+                .unwrap_or(Value::Null);
+            ac.get("id").and_then(Value::as_str) == Some(APP_CRED_ID)
+                && ac.get("secret").and_then(Value::as_str) == Some(APP_CRED_SECRET)
+        }
+        _ => {
+            return Resp::keystone_error(
+                400,
+                "Bad Request",
+                "Expecting to find identity methods in request.",
+            )
+        }
+    };
+    if !ok {
+        return bad_credentials();
+    }
+    // Scope: only the admin project exists.
+    if let Some(project) = auth.pointer("/scope/project") {
+        let by_id = project.get("id").and_then(Value::as_str) == Some(PROJECT_ID);
+        let by_name = project.get("name").and_then(Value::as_str) == Some(PROJECT)
+            && domain_ok(project.get("domain"));
+        if !(by_id || by_name) {
+            return bad_credentials();
+        }
+    }
+    let token = sim.new_token();
+    Resp::json(201, token_body(sim, &methods)).with_header("X-Subject-Token", &token)
+}
+
+fn token_body(sim: &Sim, methods: &[&str]) -> Value {
+    let endpoints = |url: String| -> Value {
+        Value::Array(
+            ["public", "internal", "admin"]
+                .iter()
+                .map(|i| {
+                    json!({"id": crate::state::new_id().replace('-', ""), "interface": i,
+                           "region": REGION, "region_id": REGION, "url": url})
+                })
+                .collect(),
+        )
+    };
+    json!({"token": {
+        "methods": methods,
+        "expires_at": "2099-01-01T00:00:00.000000Z",
+        "issued_at": format!("{}", now_iso()),
+        "audit_ids": ["3T2dc1CGQxyJsHdDu1xkcw"],
+        "is_domain": false,
+        "user": {"id": USER_ID, "name": USERNAME, "domain": {"id": DOMAIN_ID, "name": DOMAIN}, "password_expires_at": null},
+        "project": {"id": PROJECT_ID, "name": PROJECT, "domain": {"id": DOMAIN_ID, "name": DOMAIN}},
+        "roles": [{"id": "51cc68287d524c759f47c811e6463340", "name": "admin"},
+                  {"id": "9fe2ff9ee4384b1894a90878d3e92bab", "name": "member"},
+                  {"id": "0b9a8e7f6d5c4b3a29180f7e6d5c4b3a", "name": "reader"}],
+        "catalog": [
+            {"type": "compute", "name": "nova", "id": "c0a1b2c3d4e5f60718293a4b5c6d7e8f",
+             "endpoints": endpoints(format!("{}/compute/v2.1", sim.base))},
+            {"type": "image", "name": "glance", "id": "1a2b3c4d5e6f708192a3b4c5d6e7f809",
+             "endpoints": endpoints(format!("{}/image", sim.base))},
+            {"type": "identity", "name": "keystone", "id": "2b3c4d5e6f708192a3b4c5d6e7f8091a",
+             "endpoints": endpoints(format!("{}/identity", sim.base))},
+        ],
+    }})
+}
+
+fn validate(sim: &Sim, req: &Req) -> Resp {
+    if !req
+        .header("x-auth-token")
+        .is_some_and(|t| sim.token_valid(t))
+    {
+        return Resp::unauthorized();
+    }
+    match req.header("x-subject-token") {
+        Some(t) if sim.token_valid(t) => {
+            Resp::json(200, token_body(sim, &["password"])).with_header("X-Subject-Token", t)
+        }
+        _ => Resp::keystone_error(404, "Not Found", "Could not find token."),
+    }
+}
