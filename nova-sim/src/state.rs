@@ -116,7 +116,7 @@ impl State {
             }],
             keypairs: Vec::new(),
             next_keypair_id: 1,
-            next_address: 3,
+            next_address: 1,
             next_flavor_id: 6,
         }
     }

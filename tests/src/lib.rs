@@ -1,1 +1,214 @@
+//! Helpers for the workspace tests: the built binaries, a `nova-sim` process on a free port of
+//! 127.0.0.1, running `nova` against it, and the shared api-samples.
 
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate sits in the workspace")
+        .to_path_buf()
+}
+
+/// A binary of the workspace, built by `cargo test --workspace` next to the test executables.
+pub fn bin(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    // target/debug/deps/<test> -> target/debug/<name>
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("test executable in target/<profile>/deps");
+    let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.exists(),
+        "{} is not built: run the tests with `cargo test --workspace`",
+        path.display()
+    );
+    path
+}
+
+/// nova's api-samples from `../shared`, or None (the caller skips, saying why).
+pub fn samples() -> Option<PathBuf> {
+    let dir = root().join("../shared/nova-api-samples");
+    if dir.join("INDEX.tsv").exists() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "SKIPPED: {} is absent (it ships beside the project in CI and developer sessions only)",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// A `nova-sim` process; killed when dropped.
+pub struct Cloud {
+    child: Child,
+    pub url: String,
+}
+
+impl Cloud {
+    /// Start with a short build time so `--poll` tests are quick.
+    pub fn start() -> Cloud {
+        Cloud::with_args(&["--build-time", "0.4"])
+    }
+
+    pub fn with_args(extra: &[&str]) -> Cloud {
+        let mut child = Command::new(bin("nova-sim"))
+            .args(["--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start nova-sim");
+        let stdout = child.stdout.take().expect("nova-sim stdout");
+        let mut first = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut first)
+            .expect("nova-sim prints its address");
+        let url = first
+            .trim()
+            .rsplit(' ')
+            .next()
+            .expect("address on the first line")
+            .to_string();
+        assert!(
+            url.starts_with("http://127.0.0.1:"),
+            "unexpected first line: {first}"
+        );
+        Cloud { child, url }
+    }
+
+    pub fn auth_url(&self) -> String {
+        format!("{}/identity", self.url)
+    }
+
+    /// The `OS_*` environment for the default account.
+    pub fn env(&self) -> Vec<(String, String)> {
+        [
+            ("OS_AUTH_URL", self.auth_url()),
+            ("OS_USERNAME", "admin".into()),
+            ("OS_PASSWORD", "secret".into()),
+            ("OS_PROJECT_NAME", "admin".into()),
+            ("OS_USER_DOMAIN_NAME", "Default".into()),
+            ("OS_PROJECT_DOMAIN_NAME", "Default".into()),
+            ("OS_REGION_NAME", "RegionOne".into()),
+            ("NOVA_POLL_INTERVAL", "0.1".into()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
+    /// Run `nova` with the default account.
+    pub fn nova(&self, args: &[&str]) -> Run {
+        let env = self.env();
+        let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        nova(args, &pairs)
+    }
+
+    /// A token for the default account, straight from Keystone.
+    pub fn token(&self) -> String {
+        let body = serde_json::json!({"auth": {
+            "identity": {"methods": ["password"], "password": {"user": {
+                "name": "admin", "domain": {"name": "Default"}, "password": "secret"}}},
+            "scope": {"project": {"name": "admin", "domain": {"name": "Default"}}}}});
+        let resp = reqwest::blocking::Client::new()
+            .post(format!("{}/v3/auth/tokens", self.auth_url()))
+            .json(&body)
+            .send()
+            .expect("keystone answers");
+        assert_eq!(resp.status().as_u16(), 201);
+        resp.headers()["x-subject-token"]
+            .to_str()
+            .expect("token header")
+            .to_string()
+    }
+
+    /// An authenticated JSON request to the cloud, at a compute microversion.
+    pub fn api(
+        &self,
+        method: &str,
+        path: &str,
+        version: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let client = reqwest::blocking::Client::new();
+        let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut req = client
+            .request(m, format!("{}{path}", self.url))
+            .header("X-Auth-Token", self.token())
+            .header("OpenStack-API-Version", format!("compute {version}"));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().expect("cloud answers");
+        let status = resp.status().as_u16();
+        let text = resp.text().unwrap_or_default();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        )
+    }
+}
+
+impl Drop for Cloud {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What a `nova` run printed.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Assert success and return stdout.
+    pub fn ok(&self) -> &str {
+        assert_eq!(
+            self.code, 0,
+            "nova failed:\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        &self.stdout
+    }
+}
+
+/// Run `nova` with exactly `env` (no inherited `OS_*` variables).
+pub fn nova(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(bin("nova"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("OS_") || k.starts_with("NOVA_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("RUST_BACKTRACE", "1");
+    let out = cmd
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("run nova");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A fresh empty directory under the target directory.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = root()
+        .join("target/test-tmp")
+        .join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    dir
+}
