@@ -3,7 +3,7 @@
 //! dispatch; all behaviour lives in the hand-written runtime of `generated-client`.
 
 use crate::ir::*;
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 fn ident(s: &str) -> Ident {
@@ -23,7 +23,7 @@ fn opt_str(o: &Option<String>) -> TokenStream {
 }
 
 fn version(v: &Version) -> TokenStream {
-    let (a, b) = (v.0, v.1);
+    let (a, b) = (Literal::u16_unsuffixed(v.0), Literal::u16_unsuffixed(v.1));
     quote!(Version(#a, #b))
 }
 
