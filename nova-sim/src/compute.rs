@@ -139,7 +139,7 @@ fn route(sim: &Sim, req: &Req, path: &str, mv: Mv) -> Resp {
         ("GET", ["servers", id]) => {
             let st = sim.lock();
             match st.server(id) {
-                Some(s) => Resp::json(200, json!({"server": sim.view(mv).server(s, &st)})),
+                Some(s) => Resp::json(200, json!({"server": sim.view(mv).server(s, &st, true)})),
                 None => not_found_server(id),
             }
         }
@@ -164,7 +164,7 @@ fn route(sim: &Sim, req: &Req, path: &str, mv: Mv) -> Resp {
             let all: Vec<Value> = st
                 .images
                 .iter()
-                .map(|i| view.nova_image(i, detail))
+                .map(|i| view.nova_image(i, detail, false))
                 .collect();
             paginate(sim, req, all, "images", |v| {
                 v["id"].as_str().unwrap_or("").to_string()
@@ -173,7 +173,10 @@ fn route(sim: &Sim, req: &Req, path: &str, mv: Mv) -> Resp {
         ("GET", ["images", id]) => {
             let st = sim.lock();
             match st.image(id) {
-                Some(i) => Resp::json(200, json!({"image": sim.view(mv).nova_image(i, true)})),
+                Some(i) => Resp::json(
+                    200,
+                    json!({"image": sim.view(mv).nova_image(i, true, true)}),
+                ),
                 None => Resp::nova_error(404, "Image not found."),
             }
         }
@@ -361,7 +364,7 @@ fn list_servers(sim: &Sim, req: &Req, mv: Mv, detail: bool) -> Resp {
             req.param("image")
                 .is_none_or(|i| s.image_id.as_deref() == Some(i))
         })
-        .map(|s| (s, view.server(s, &st)))
+        .map(|s| (s, view.server(s, &st, false)))
         .filter(|(_, full)| {
             req.param("status").is_none_or(|want| {
                 full["status"]
@@ -549,7 +552,7 @@ fn server_action(sim: &Sim, req: &Req, mv: Mv, id: &str) -> Resp {
     let Some((action, args)) = body.as_object().and_then(|m| m.iter().next()) else {
         return bad("Malformed request body");
     };
-    let active = sim.view(mv).server(&server, &st)["status"] == "ACTIVE";
+    let active = sim.view(mv).server(&server, &st, false)["status"] == "ACTIVE";
     let image_reply = |sim: &Sim, image_id: &str| -> Resp {
         if mv >= (2, 45) {
             Resp::json(202, json!({ "image_id": image_id }))

@@ -198,7 +198,9 @@ impl View<'_> {
         json!({"id": s.id, "name": s.name, "links": self.links("servers", &s.id)})
     }
 
-    pub fn server(&self, s: &Server, st: &State) -> Value {
+    /// A server's full record; `single` for `GET /servers/{id}`, which alone carries
+    /// `server_groups` (from 2.71).
+    pub fn server(&self, s: &Server, st: &State, single: bool) -> Value {
         let (status, vm_state, task_state, power_state, progress) = self.server_status(s);
         let active = status == "ACTIVE";
         let mut o = self.server_summary(s);
@@ -317,7 +319,7 @@ impl View<'_> {
         if self.at((2, 63)) {
             put("trusted_image_certificates", Value::Null);
         }
-        if self.at((2, 71)) {
+        if self.at((2, 71)) && single {
             put("server_groups", json!([]));
         }
         if self.at((2, 73)) {
@@ -362,8 +364,9 @@ impl View<'_> {
         o
     }
 
-    /// nova's `/images` proxy shape (up to 2.35).
-    pub fn nova_image(&self, i: &Image, detail: bool) -> Value {
+    /// nova's `/images` proxy shape (up to 2.35); `single` for `GET /images/{id}`, where the
+    /// seeded image shows its disk config (nova shows it for images with auto_disk_config).
+    pub fn nova_image(&self, i: &Image, detail: bool, single: bool) -> Value {
         let mut o = json!({"id": i.id, "name": i.name, "links": self.links("images", &i.id)});
         if detail {
             let (status, progress) = self.image_status(i);
@@ -375,6 +378,9 @@ impl View<'_> {
             o["updated"] = json!(i.created);
             o["metadata"] = Value::Object(i.properties.clone());
             o["OS-EXT-IMG-SIZE:size"] = json!(i.size);
+            if single {
+                o["OS-DCF:diskConfig"] = json!("AUTO");
+            }
             if let Some(server) = i.properties.get("instance_uuid").and_then(Value::as_str) {
                 o["server"] = json!({"id": server, "links": self.links("servers", server)});
             }
