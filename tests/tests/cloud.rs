@@ -1,0 +1,341 @@
+//! The local cloud on its own: nova's status codes and error bodies for bad requests, and a
+//! consistent state under concurrent boots and deletes.
+
+use novagen_tests::Cloud;
+use serde_json::{json, Value};
+
+/// A request with a raw body and chosen headers; returns status and JSON body (Null if none).
+fn raw(
+    cloud: &Cloud,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, Value) {
+    let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let mut req = reqwest::blocking::Client::new().request(m, format!("{}{path}", cloud.url));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    if !body.is_empty() {
+        req = req
+            .header("Content-Type", "application/json")
+            .body(body.to_string());
+    }
+    let resp = req.send().expect("cloud answers");
+    let status = resp.status().as_u16();
+    assert!(
+        resp.headers().contains_key("x-openstack-request-id"),
+        "every reply has a request ID"
+    );
+    (status, resp.json().unwrap_or(Value::Null))
+}
+
+fn error(kind: &str, code: u16, message: &str) -> Value {
+    json!({ kind: { "code": code, "message": message } })
+}
+
+#[test]
+fn bad_requests_get_novas_errors() {
+    let cloud = Cloud::start();
+    let token = cloud.token();
+    let auth = [("X-Auth-Token", token.as_str())];
+    let at = |v: &'static str| {
+        [
+            ("X-Auth-Token", token.clone()),
+            ("OpenStack-API-Version", format!("compute {v}")),
+        ]
+    };
+    let servers = "/compute/v2.1/servers";
+
+    assert_eq!(
+        raw(&cloud, "POST", servers, &auth, "{not json"),
+        (400, error("badRequest", 400, "Malformed request body"))
+    );
+    assert_eq!(
+        raw(
+            &cloud,
+            "POST",
+            servers,
+            &auth,
+            r#"{"server": {"flavorRef": "1", "imageRef": "x"}}"#
+        ),
+        (
+            400,
+            error(
+                "badRequest",
+                400,
+                "Invalid input for field/attribute server. 'name' is a required property"
+            )
+        )
+    );
+    let boot = |flavor: &str, image: &str| {
+        format!(r#"{{"server": {{"name": "a", "flavorRef": "{flavor}", "imageRef": "{image}"}}}}"#)
+    };
+    assert_eq!(
+        raw(
+            &cloud,
+            "POST",
+            servers,
+            &auth,
+            &boot("99", nova_sim::BASE_IMAGE_ID)
+        ),
+        (
+            400,
+            error("badRequest", 400, "Flavor 99 could not be found.")
+        )
+    );
+    assert_eq!(
+        raw(
+            &cloud,
+            "POST",
+            servers,
+            &auth,
+            &boot("1", "3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f")
+        ),
+        (
+            400,
+            error("badRequest", 400, "Can not find requested image")
+        )
+    );
+    let h = at("2.37");
+    let h: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        raw(
+            &cloud,
+            "POST",
+            servers,
+            &h,
+            &boot("1", nova_sim::BASE_IMAGE_ID)
+        ),
+        (
+            400,
+            error(
+                "badRequest",
+                400,
+                "Invalid input for field/attribute server. 'networks' is a required property"
+            )
+        )
+    );
+    assert_eq!(
+        raw(&cloud, "GET", "/compute/v2.1/servers/nope", &auth, ""),
+        (
+            404,
+            error("itemNotFound", 404, "Instance nope could not be found.")
+        )
+    );
+    assert_eq!(
+        raw(&cloud, "GET", "/compute/v2.1/flavors/42", &auth, ""),
+        (
+            404,
+            error("itemNotFound", 404, "Flavor 42 could not be found.")
+        )
+    );
+
+    // Wrong or missing token: Keystone's error shape.
+    let unauthorized = json!({"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}});
+    assert_eq!(
+        raw(
+            &cloud,
+            "GET",
+            "/compute/v2.1/flavors",
+            &[("X-Auth-Token", "bogus")],
+            ""
+        ),
+        (401, unauthorized.clone())
+    );
+    assert_eq!(
+        raw(&cloud, "GET", "/compute/v2.1/flavors", &[], ""),
+        (401, unauthorized.clone())
+    );
+    let bad_password = r#"{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"name": "Default"}, "password": "nope"}}}}}"#;
+    assert_eq!(
+        raw(
+            &cloud,
+            "POST",
+            "/identity/v3/auth/tokens",
+            &[],
+            bad_password
+        ),
+        (401, unauthorized)
+    );
+
+    // Microversions outside the range, or malformed.
+    let h = at("2.200");
+    let h: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        raw(&cloud, "GET", "/compute/v2.1/flavors", &h, ""),
+        (
+            406,
+            error(
+                "computeFault",
+                406,
+                "Version 2.200 is not supported by the API. Minimum is 2.1 and maximum is 2.104."
+            )
+        )
+    );
+    assert_eq!(
+        raw(
+            &cloud,
+            "GET",
+            "/compute/v2.1/flavors",
+            &[
+                ("X-Auth-Token", token.as_str()),
+                ("X-OpenStack-Nova-API-Version", "two")
+            ],
+            ""
+        )
+        .0,
+        400
+    );
+
+    // Conflicts: a snapshot of a server still building, a duplicate key pair.
+    let (_, created) = raw(
+        &cloud,
+        "POST",
+        servers,
+        &auth,
+        &boot("1", nova_sim::BASE_IMAGE_ID),
+    );
+    let id = created["server"]["id"]
+        .as_str()
+        .expect("server id")
+        .to_string();
+    assert_eq!(
+        raw(
+            &cloud,
+            "POST",
+            &format!("{servers}/{id}/action"),
+            &auth,
+            r#"{"createImage": {"name": "s"}}"#
+        ),
+        (
+            409,
+            error(
+                "conflictingRequest",
+                409,
+                &format!("Cannot 'createImage' instance {id} while it is in vm_state building")
+            )
+        )
+    );
+    assert_eq!(
+        raw(
+            &cloud,
+            "POST",
+            &format!("{servers}/{id}/action"),
+            &auth,
+            r#"{"fly": {}}"#
+        ),
+        (
+            400,
+            error("badRequest", 400, "There is no such action: fly")
+        )
+    );
+    let kp = r#"{"keypair": {"name": "k", "public_key": "ssh-rsa AAAA k"}}"#;
+    assert_eq!(
+        raw(&cloud, "POST", "/compute/v2.1/os-keypairs", &auth, kp).0,
+        200
+    );
+    assert_eq!(
+        raw(&cloud, "POST", "/compute/v2.1/os-keypairs", &auth, kp),
+        (
+            409,
+            error("conflictingRequest", 409, "Key pair 'k' already exists.")
+        )
+    );
+    let h = at("2.92");
+    let h: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        raw(
+            &cloud,
+            "POST",
+            "/compute/v2.1/os-keypairs",
+            &h,
+            r#"{"keypair": {"name": "g"}}"#
+        ),
+        (
+            400,
+            error(
+                "badRequest",
+                400,
+                "Invalid input for field/attribute keypair. 'public_key' is a required property"
+            )
+        )
+    );
+    // nova's /images proxy is gone after 2.35.
+    let h = at("2.36");
+    let h: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(raw(&cloud, "GET", "/compute/v2.1/images", &h, "").0, 404);
+    assert_eq!(raw(&cloud, "GET", "/compute/v2.1/images", &auth, "").0, 200);
+}
+
+#[test]
+fn concurrent_boots_and_deletes_leave_a_consistent_list() {
+    let cloud = Cloud::with_args(&["--max-limit", "50"]);
+    let token = cloud.token();
+    let url = format!("{}/compute/v2.1/servers", cloud.url);
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let (url, token) = (url.clone(), token.clone());
+            std::thread::spawn(move || {
+                let http = reqwest::blocking::Client::new();
+                let mut kept = Vec::new();
+                for i in 0..25 {
+                    let body = json!({"server": {"name": format!("t{t}-{i}"), "flavorRef": "1",
+                        "imageRef": nova_sim::BASE_IMAGE_ID, "networks": "none"}});
+                    let resp = http
+                        .post(&url)
+                        .header("X-Auth-Token", &token)
+                        .header("OpenStack-API-Version", "compute 2.37")
+                        .json(&body)
+                        .send()
+                        .expect("boot");
+                    assert_eq!(resp.status().as_u16(), 202);
+                    let v: Value = resp.json().expect("json");
+                    let id = v["server"]["id"].as_str().expect("id").to_string();
+                    if i % 2 == 0 {
+                        let del = http
+                            .delete(format!("{url}/{id}"))
+                            .header("X-Auth-Token", &token)
+                            .send()
+                            .expect("delete");
+                        assert_eq!(del.status().as_u16(), 204);
+                    } else {
+                        kept.push((format!("t{t}-{i}"), id));
+                    }
+                }
+                kept
+            })
+        })
+        .collect();
+    let mut expected: Vec<(String, String)> = threads
+        .into_iter()
+        .flat_map(|h| h.join().expect("thread"))
+        .collect();
+    expected.sort();
+
+    // Walk every page of the list, as a client would.
+    let http = reqwest::blocking::Client::new();
+    let mut seen = Vec::new();
+    let mut next = Some(format!("{url}/detail"));
+    while let Some(u) = next.take() {
+        let page: Value = http
+            .get(&u)
+            .header("X-Auth-Token", &token)
+            .send()
+            .and_then(|r| r.json())
+            .expect("page");
+        for s in page["servers"].as_array().expect("servers") {
+            seen.push((
+                s["name"].as_str().expect("name").to_string(),
+                s["id"].as_str().expect("id").to_string(),
+            ));
+        }
+        next = page["servers_links"][0]["href"]
+            .as_str()
+            .map(str::to_string);
+    }
+    seen.sort();
+    assert_eq!(expected.len(), 8 * 12, "12 of 25 kept per thread");
+    assert_eq!(seen, expected);
+}
