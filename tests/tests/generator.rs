@@ -213,3 +213,35 @@ fn missing_api_file() {
         "spec/api.yaml: the spec has no api.yaml giving the client's min_version and max_version."
     );
 }
+
+#[test]
+fn backup_instance_exists_only_in_the_spec() {
+    // The hand-written client and generator; nova-sim is the server side, which has to serve
+    // the route, and tests may name it.
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    for dir in ["codegen", "generated-client"] {
+        walk(&novagen_tests::root().join(dir), &mut files);
+    }
+    assert!(files.len() >= 10, "found {} files", files.len());
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("source");
+        assert!(
+            !text.contains("backup_instance") && !text.contains("backup-instance"),
+            "{} names backup-instance",
+            f.display()
+        );
+    }
+    let spec =
+        std::fs::read_to_string(novagen_tests::root().join("spec/servers.yaml")).expect("spec");
+    assert!(spec.contains("command: backup-instance"));
+}

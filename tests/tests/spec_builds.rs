@@ -1,0 +1,179 @@
+//! `cargo build` of the client from edited copies of the spec, in a target directory of its
+//! own: a command exists by its spec entry alone, the fixture spec compiles, and a malformed
+//! spec stops the build with the file, line and a sentence.
+
+use novagen_tests::{root, temp_dir, Cloud};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Mutex;
+
+/// One build at a time in the shared target directory.
+static BUILDS: Mutex<()> = Mutex::new(());
+
+fn target_dir() -> PathBuf {
+    root().join("target/spec-builds")
+}
+
+fn build(spec: &Path) -> Output {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    Command::new(cargo)
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "generated-client",
+            "--bin",
+            "nova",
+            "--locked",
+            "--offline",
+        ])
+        .current_dir(root())
+        .env("CARGO_TARGET_DIR", target_dir())
+        .env("NOVAGEN_SPEC_DIR", spec)
+        .output()
+        .expect("run cargo")
+}
+
+fn built_nova(args: &[&str], env: &[(String, String)]) -> Output {
+    let mut cmd = Command::new(target_dir().join("debug/nova"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("OS_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.args(args)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .expect("run the built nova")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn copy_spec(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    for entry in std::fs::read_dir(root().join("spec")).expect("spec dir") {
+        let p = entry.expect("entry").path();
+        if p.extension().is_some_and(|e| e == "yaml") {
+            std::fs::copy(&p, dir.join(p.file_name().expect("name"))).expect("copy");
+        }
+    }
+    dir
+}
+
+#[test]
+fn a_spec_entry_alone_adds_a_command() {
+    let _guard = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = copy_spec("headline");
+    let servers = dir.join("servers.yaml");
+    let yaml = std::fs::read_to_string(&servers).expect("servers.yaml");
+    let start = yaml
+        .find("  - command: backup-instance")
+        .expect("the entry in the spec");
+    let entry = yaml[start..].to_string();
+    assert!(
+        !entry[1..].contains("\n  - command:"),
+        "backup-instance is the last entry of servers.yaml"
+    );
+
+    // Without the entry there is no such command, and no trace of it in the generated code.
+    std::fs::write(&servers, &yaml[..start]).expect("write");
+    let code = codegen::generate(&dir).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!code.contains("backup_instance") && !code.contains("backup-instance"));
+    let out = build(&dir);
+    assert!(out.status.success(), "build failed:\n{}", text(&out.stderr));
+    let help = built_nova(&["--help"], &[]);
+    assert!(!text(&help.stdout).contains("backup-instance"));
+    let missing = built_nova(&["backup-instance", "vm", "n", "d"], &[]);
+    assert_eq!(
+        missing.status.code(),
+        Some(2),
+        "clap: unrecognized subcommand"
+    );
+
+    // Put the one entry back, build, and run it against the local cloud.
+    std::fs::write(&servers, format!("{}{entry}", &yaml[..start])).expect("write");
+    let out = build(&dir);
+    assert!(out.status.success(), "build failed:\n{}", text(&out.stderr));
+    let cloud = Cloud::start();
+    let env = cloud.env();
+    let boot = built_nova(
+        &[
+            "boot",
+            "vm",
+            "--flavor",
+            "m1.tiny",
+            "--image",
+            "cirros-0.6.2-x86_64-disk",
+            "--poll",
+        ],
+        &env,
+    );
+    assert!(boot.status.success(), "{}", text(&boot.stderr));
+    let run = built_nova(
+        &[
+            "backup-instance",
+            "vm",
+            "vm-backup",
+            "made by the new command",
+        ],
+        &env,
+    );
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let id = text(&run.stdout).trim().to_string();
+    assert_eq!(id.len(), 36, "{id}");
+    let (status, image) = cloud.api("GET", &format!("/image/v2/images/{id}"), "2.1", None);
+    assert_eq!(status, 200);
+    assert_eq!(image["name"], "vm-backup");
+    assert_eq!(image["description"], "made by the new command");
+}
+
+#[test]
+fn the_fixture_spec_compiles_into_a_working_cli() {
+    let _guard = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
+    let out = build(&root().join("tests/fixtures/spec"));
+    assert!(
+        out.status.success(),
+        "the fixture's generated code does not compile:\n{}",
+        text(&out.stderr)
+    );
+    let help = text(&built_nova(&["--help"], &[]).stdout);
+    for cmd in [
+        "widget-list",
+        "widget-create",
+        "widget-polish",
+        "widget-delete",
+    ] {
+        assert!(help.contains(cmd), "{cmd} missing from:\n{help}");
+    }
+    let create = text(&built_nova(&["widget-create", "--help"], &[]).stdout);
+    assert!(
+        create.contains("Colour of the widget. (Supported by API versions '2.5' - '2.latest')"),
+        "{create}"
+    );
+}
+
+#[test]
+fn a_malformed_spec_fails_the_build_with_file_and_line() {
+    let _guard = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = copy_spec("malformed");
+    let servers = dir.join("servers.yaml");
+    let yaml = std::fs::read_to_string(&servers).expect("servers.yaml");
+    let edited = yaml.replacen("    kind: show\n", "    kind: show\n    colour: blue\n", 1);
+    let line = edited
+        .lines()
+        .position(|l| l == "    colour: blue")
+        .expect("inserted")
+        + 1;
+    std::fs::write(&servers, edited).expect("write");
+    let out = build(&dir);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    let want = format!(
+        "{}:{line}: invalid spec: operations[1]: unknown field `colour`",
+        servers.display()
+    );
+    assert!(err.contains(&want), "expected {want:?} in:\n{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
