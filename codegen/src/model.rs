@@ -178,13 +178,13 @@ pub enum ShowAction {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OperationSpec {
-    /// `nova` subcommand: `backup-instance`.
+    /// `nova` subcommand: `image-create`.
     pub command: String,
-    /// Manager method: `backup_instance`.
+    /// Manager method: `create_image`.
     pub method: String,
     pub kind: OpKind,
     pub help: String,
-    /// `POST /servers/{server}/backup_instance`.
+    /// `POST /servers/{server}/action`.
     pub http: String,
     #[serde(default)]
     pub args: Vec<ArgSpec>,
