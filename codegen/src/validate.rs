@@ -746,7 +746,7 @@ mod tests {
         assert_eq!(rust_field_name("os-flavor-access:is_public"), "is_public");
         assert_eq!(rust_field_name("hostId"), "host_id");
         assert_eq!(rust_field_name("type"), "type_");
-        assert_eq!(camel("backup-instance"), "BackupInstance");
+        assert_eq!(camel("image-create"), "ImageCreate");
     }
 
     #[test]
