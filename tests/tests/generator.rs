@@ -207,7 +207,7 @@ fn missing_api_file() {
         path: PathBuf::from("spec/widgets.yaml"),
         text,
     }];
-    let err = generate_sources(&sources).err().expect("refused");
+    let err = generate_sources(&sources).expect_err("refused");
     assert_eq!(
         err.to_string(),
         "spec/api.yaml: the spec has no api.yaml giving the client's min_version and max_version."
