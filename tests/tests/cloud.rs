@@ -339,3 +339,109 @@ fn concurrent_boots_and_deletes_leave_a_consistent_list() {
     assert_eq!(expected.len(), 8 * 12, "12 of 25 kept per thread");
     assert_eq!(seen, expected);
 }
+
+#[test]
+fn identity_discovery_validation_and_glance_filters() {
+    let cloud = Cloud::start();
+    let (status, doc) = raw(&cloud, "GET", "/identity", &[], "");
+    assert_eq!(status, 300);
+    assert_eq!(doc["versions"]["values"][0]["id"], "v3.14");
+    assert_eq!(
+        raw(&cloud, "GET", "/identity/v3", &[], "").1["version"]["status"],
+        "stable"
+    );
+    let token = cloud.token();
+    let (status, body) = raw(
+        &cloud,
+        "GET",
+        "/identity/v3/auth/tokens",
+        &[("X-Auth-Token", &token), ("X-Subject-Token", &token)],
+        "",
+    );
+    assert_eq!(status, 200);
+    assert_eq!(body["token"]["project"]["name"], "admin");
+    let types: Vec<&str> = body["token"]["catalog"]
+        .as_array()
+        .expect("catalog")
+        .iter()
+        .filter_map(|s| s["type"].as_str())
+        .collect();
+    assert_eq!(types, ["compute", "image", "identity"]);
+    assert_eq!(
+        raw(
+            &cloud,
+            "GET",
+            "/identity/v3/auth/tokens",
+            &[("X-Auth-Token", &token), ("X-Subject-Token", "gone")],
+            ""
+        )
+        .0,
+        404
+    );
+    // Token method and project scope by ID.
+    let by_token = format!(
+        r#"{{"auth": {{"identity": {{"methods": ["token"], "token": {{"id": "{token}"}}}}, "scope": {{"project": {{"id": "{}"}}}}}}}}"#,
+        body["token"]["project"]["id"].as_str().expect("project id")
+    );
+    assert_eq!(
+        raw(&cloud, "POST", "/identity/v3/auth/tokens", &[], &by_token).0,
+        201
+    );
+    let wrong_project = r#"{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"name": "Default"}, "password": "secret"}}}, "scope": {"project": {"name": "other", "domain": {"name": "Default"}}}}}"#;
+    assert_eq!(
+        raw(
+            &cloud,
+            "POST",
+            "/identity/v3/auth/tokens",
+            &[],
+            wrong_project
+        )
+        .0,
+        401
+    );
+
+    // Flavor create and delete.
+    let auth = [("X-Auth-Token", token.as_str())];
+    let (status, made) = raw(
+        &cloud,
+        "POST",
+        "/compute/v2.1/flavors",
+        &auth,
+        r#"{"flavor": {"name": "m2.big", "ram": 1, "vcpus": 1, "disk": 1}}"#,
+    );
+    assert_eq!(status, 200);
+    let id = made["flavor"]["id"]
+        .as_str()
+        .expect("flavor id")
+        .to_string();
+    assert_eq!(id, "6");
+    assert_eq!(
+        raw(
+            &cloud,
+            "DELETE",
+            &format!("/compute/v2.1/flavors/{id}"),
+            &auth,
+            ""
+        )
+        .0,
+        202
+    );
+    assert_eq!(
+        raw(
+            &cloud,
+            "DELETE",
+            &format!("/compute/v2.1/flavors/{id}"),
+            &auth,
+            ""
+        )
+        .0,
+        404
+    );
+
+    // Glance filters, and a snapshot that shows up there.
+    let (_, images) = raw(&cloud, "GET", "/image/v2/images?status=active", &auth, "");
+    assert_eq!(images["images"].as_array().map(Vec::len), Some(1));
+    let (_, none) = raw(&cloud, "GET", "/image/v2/images?name=nope", &auth, "");
+    assert_eq!(none["images"], json!([]));
+    assert_eq!(raw(&cloud, "GET", "/image/v2/images", &[], "").0, 401);
+}

@@ -69,6 +69,13 @@ fn flavor_show_by_name_and_id() {
 ";
     assert_eq!(cloud.nova(&["flavor-show", "m1.small"]).ok(), expected);
     assert_eq!(cloud.nova(&["flavor-show", "2"]).ok(), expected);
+    let yaml = cloud.nova(&["flavor-show", "m1.tiny", "--format", "yaml"]);
+    assert!(
+        yaml.ok()
+            .contains("\nname: m1.tiny\nos-flavor-access:is_public: true\nram: 512\n"),
+        "{}",
+        yaml.stdout
+    );
     let missing = cloud.nova(&["flavor-show", "m9.huge"]);
     assert_eq!(missing.code, 1);
     assert_eq!(
