@@ -4,7 +4,28 @@
 use novagen_tests::Cloud;
 use serde_json::{json, Value};
 
-/// A request with a raw body and chosen headers; returns status and JSON body (Null if none).
+/// A request with a raw body, a token (if any) and a compute microversion (if any); returns
+/// status and JSON body (Null if none).
+fn send(
+    cloud: &Cloud,
+    token: Option<&str>,
+    version: Option<&str>,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (u16, Value) {
+    let mut headers = Vec::new();
+    if let Some(t) = token {
+        headers.push(("X-Auth-Token", t.to_string()));
+    }
+    if let Some(v) = version {
+        headers.push(("OpenStack-API-Version", format!("compute {v}")));
+    }
+    let pairs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    raw(cloud, method, path, &pairs, body)
+}
+
+/// A request with a raw body and chosen headers.
 fn raw(
     cloud: &Cloud,
     method: &str,
@@ -39,174 +60,170 @@ fn error(kind: &str, code: u16, message: &str) -> Value {
 fn bad_requests_get_novas_errors() {
     let cloud = Cloud::start();
     let token = cloud.token();
-    let auth = [("X-Auth-Token", token.as_str())];
-    let at = |v: &'static str| {
-        [
-            ("X-Auth-Token", token.clone()),
-            ("OpenStack-API-Version", format!("compute {v}")),
-        ]
-    };
+    let t = Some(token.as_str());
     let servers = "/compute/v2.1/servers";
-
-    assert_eq!(
-        raw(&cloud, "POST", servers, &auth, "{not json"),
-        (400, error("badRequest", 400, "Malformed request body"))
-    );
-    assert_eq!(
-        raw(
-            &cloud,
-            "POST",
-            servers,
-            &auth,
-            r#"{"server": {"flavorRef": "1", "imageRef": "x"}}"#
-        ),
-        (
-            400,
-            error(
-                "badRequest",
-                400,
-                "Invalid input for field/attribute server. 'name' is a required property"
-            )
-        )
-    );
     let boot = |flavor: &str, image: &str| {
         format!(r#"{{"server": {{"name": "a", "flavorRef": "{flavor}", "imageRef": "{image}"}}}}"#)
     };
-    assert_eq!(
-        raw(
-            &cloud,
+    let base = nova_sim::BASE_IMAGE_ID;
+
+    let cases: Vec<(Option<&str>, &str, &str, String, u16, &str, String)> = vec![
+        (
+            None,
             "POST",
             servers,
-            &auth,
-            &boot("99", nova_sim::BASE_IMAGE_ID)
+            "{not json".into(),
+            400,
+            "badRequest",
+            "Malformed request body".into(),
         ),
         (
-            400,
-            error("badRequest", 400, "Flavor 99 could not be found.")
-        )
-    );
-    assert_eq!(
-        raw(
-            &cloud,
+            None,
             "POST",
             servers,
-            &auth,
-            &boot("1", "3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f")
+            r#"{"server": {"flavorRef": "1", "imageRef": "x"}}"#.into(),
+            400,
+            "badRequest",
+            "Invalid input for field/attribute server. 'name' is a required property".into(),
         ),
         (
-            400,
-            error("badRequest", 400, "Can not find requested image")
-        )
-    );
-    let h = at("2.37");
-    let h: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(
-        raw(
-            &cloud,
+            None,
             "POST",
             servers,
-            &h,
-            &boot("1", nova_sim::BASE_IMAGE_ID)
+            boot("99", base),
+            400,
+            "badRequest",
+            "Flavor 99 could not be found.".into(),
         ),
         (
+            None,
+            "POST",
+            servers,
+            boot("1", "3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f"),
             400,
-            error(
-                "badRequest",
-                400,
-                "Invalid input for field/attribute server. 'networks' is a required property"
-            )
-        )
-    );
-    assert_eq!(
-        raw(&cloud, "GET", "/compute/v2.1/servers/nope", &auth, ""),
+            "badRequest",
+            "Can not find requested image".into(),
+        ),
         (
+            Some("2.37"),
+            "POST",
+            servers,
+            boot("1", base),
+            400,
+            "badRequest",
+            "Invalid input for field/attribute server. 'networks' is a required property".into(),
+        ),
+        (
+            None,
+            "GET",
+            "/compute/v2.1/servers/nope",
+            String::new(),
             404,
-            error("itemNotFound", 404, "Instance nope could not be found.")
-        )
-    );
-    assert_eq!(
-        raw(&cloud, "GET", "/compute/v2.1/flavors/42", &auth, ""),
+            "itemNotFound",
+            "Instance nope could not be found.".into(),
+        ),
         (
+            None,
+            "GET",
+            "/compute/v2.1/flavors/42",
+            String::new(),
             404,
-            error("itemNotFound", 404, "Flavor 42 could not be found.")
-        )
+            "itemNotFound",
+            "Flavor 42 could not be found.".into(),
+        ),
+        (
+            Some("2.200"),
+            "GET",
+            "/compute/v2.1/flavors",
+            String::new(),
+            406,
+            "computeFault",
+            "Version 2.200 is not supported by the API. Minimum is 2.1 and maximum is 2.104."
+                .into(),
+        ),
+        (
+            Some("2.92"),
+            "POST",
+            "/compute/v2.1/os-keypairs",
+            r#"{"keypair": {"name": "g"}}"#.into(),
+            400,
+            "badRequest",
+            "Invalid input for field/attribute keypair. 'public_key' is a required property".into(),
+        ),
+        (
+            Some("2.36"),
+            "GET",
+            "/compute/v2.1/images",
+            String::new(),
+            404,
+            "itemNotFound",
+            "The resource could not be found.".into(),
+        ),
+    ];
+    for (version, method, path, body, status, kind, message) in cases {
+        assert_eq!(
+            send(&cloud, t, version, method, path, &body),
+            (status, error(kind, status, &message)),
+            "{method} {path} {body}"
+        );
+    }
+    assert_eq!(
+        send(&cloud, t, Some("2.35"), "GET", "/compute/v2.1/images", "").0,
+        200
+    );
+    let legacy = [
+        ("X-Auth-Token", token.as_str()),
+        ("X-OpenStack-Nova-API-Version", "two"),
+    ];
+    assert_eq!(
+        raw(&cloud, "GET", "/compute/v2.1/flavors", &legacy, "").0,
+        400
     );
 
     // Wrong or missing token: Keystone's error shape.
     let unauthorized = json!({"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}});
     assert_eq!(
-        raw(
+        send(
             &cloud,
+            Some("bogus"),
+            None,
             "GET",
             "/compute/v2.1/flavors",
-            &[("X-Auth-Token", "bogus")],
             ""
         ),
         (401, unauthorized.clone())
     );
     assert_eq!(
-        raw(&cloud, "GET", "/compute/v2.1/flavors", &[], ""),
+        send(&cloud, None, None, "GET", "/compute/v2.1/flavors", ""),
         (401, unauthorized.clone())
     );
     let bad_password = r#"{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"name": "Default"}, "password": "nope"}}}}}"#;
     assert_eq!(
-        raw(
+        send(
             &cloud,
+            None,
+            None,
             "POST",
             "/identity/v3/auth/tokens",
-            &[],
             bad_password
         ),
         (401, unauthorized)
     );
 
-    // Microversions outside the range, or malformed.
-    let h = at("2.200");
-    let h: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(
-        raw(&cloud, "GET", "/compute/v2.1/flavors", &h, ""),
-        (
-            406,
-            error(
-                "computeFault",
-                406,
-                "Version 2.200 is not supported by the API. Minimum is 2.1 and maximum is 2.104."
-            )
-        )
-    );
-    assert_eq!(
-        raw(
-            &cloud,
-            "GET",
-            "/compute/v2.1/flavors",
-            &[
-                ("X-Auth-Token", token.as_str()),
-                ("X-OpenStack-Nova-API-Version", "two")
-            ],
-            ""
-        )
-        .0,
-        400
-    );
-
     // Conflicts: a snapshot of a server still building, a duplicate key pair.
-    let (_, created) = raw(
-        &cloud,
-        "POST",
-        servers,
-        &auth,
-        &boot("1", nova_sim::BASE_IMAGE_ID),
-    );
+    let (_, created) = send(&cloud, t, None, "POST", servers, &boot("1", base));
     let id = created["server"]["id"]
         .as_str()
         .expect("server id")
         .to_string();
+    let action = format!("{servers}/{id}/action");
     assert_eq!(
-        raw(
+        send(
             &cloud,
+            t,
+            None,
             "POST",
-            &format!("{servers}/{id}/action"),
-            &auth,
+            &action,
             r#"{"createImage": {"name": "s"}}"#
         ),
         (
@@ -219,13 +236,7 @@ fn bad_requests_get_novas_errors() {
         )
     );
     assert_eq!(
-        raw(
-            &cloud,
-            "POST",
-            &format!("{servers}/{id}/action"),
-            &auth,
-            r#"{"fly": {}}"#
-        ),
+        send(&cloud, t, None, "POST", &action, r#"{"fly": {}}"#),
         (
             400,
             error("badRequest", 400, "There is no such action: fly")
@@ -233,40 +244,16 @@ fn bad_requests_get_novas_errors() {
     );
     let kp = r#"{"keypair": {"name": "k", "public_key": "ssh-rsa AAAA k"}}"#;
     assert_eq!(
-        raw(&cloud, "POST", "/compute/v2.1/os-keypairs", &auth, kp).0,
+        send(&cloud, t, None, "POST", "/compute/v2.1/os-keypairs", kp).0,
         200
     );
     assert_eq!(
-        raw(&cloud, "POST", "/compute/v2.1/os-keypairs", &auth, kp),
+        send(&cloud, t, None, "POST", "/compute/v2.1/os-keypairs", kp),
         (
             409,
             error("conflictingRequest", 409, "Key pair 'k' already exists.")
         )
     );
-    let h = at("2.92");
-    let h: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(
-        raw(
-            &cloud,
-            "POST",
-            "/compute/v2.1/os-keypairs",
-            &h,
-            r#"{"keypair": {"name": "g"}}"#
-        ),
-        (
-            400,
-            error(
-                "badRequest",
-                400,
-                "Invalid input for field/attribute keypair. 'public_key' is a required property"
-            )
-        )
-    );
-    // nova's /images proxy is gone after 2.35.
-    let h = at("2.36");
-    let h: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(raw(&cloud, "GET", "/compute/v2.1/images", &h, "").0, 404);
-    assert_eq!(raw(&cloud, "GET", "/compute/v2.1/images", &auth, "").0, 200);
 }
 
 #[test]
