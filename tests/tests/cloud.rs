@@ -52,6 +52,17 @@ fn raw(
     (status, resp.json().unwrap_or(Value::Null))
 }
 
+/// A bad request and nova's answer: (microversion, method, path, body, status, error key, message).
+type BadCase<'a> = (
+    Option<&'a str>,
+    &'a str,
+    &'a str,
+    String,
+    u16,
+    &'a str,
+    String,
+);
+
 fn error(kind: &str, code: u16, message: &str) -> Value {
     json!({ kind: { "code": code, "message": message } })
 }
@@ -67,7 +78,7 @@ fn bad_requests_get_novas_errors() {
     };
     let base = nova_sim::BASE_IMAGE_ID;
 
-    let cases: Vec<(Option<&str>, &str, &str, String, u16, &str, String)> = vec![
+    let cases: Vec<BadCase> = vec![
         (
             None,
             "POST",
