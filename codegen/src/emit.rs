@@ -381,10 +381,12 @@ fn cli_variant(o: &Operation) -> TokenStream {
 fn cli_field(a: &Arg) -> TokenStream {
     let n = ident(&a.name);
     let help = format!("{}{}", a.help, range_note(&a.versions));
+    // clap adds the angle brackets itself.
     let value_name = a
         .metavar
-        .clone()
-        .unwrap_or_else(|| format!("<{}>", a.name.replace('_', "-")));
+        .as_deref()
+        .map(|m| m.trim_start_matches('<').trim_end_matches('>').to_string())
+        .unwrap_or_else(|| a.name.replace('_', "-"));
     let long = a.name.replace('_', "-");
     let scalar = match a.ty {
         ArgType::Integer => quote!(i64),

@@ -89,12 +89,13 @@ fn boot(cloud: &Cloud, name: &str, extra: &[&str]) -> String {
     let mut args = vec![
         "boot",
         name,
-        "--flavor",
-        "m1.tiny",
         "--image",
         "cirros-0.6.2-x86_64-disk",
         "--poll",
     ];
+    if !extra.contains(&"--flavor") {
+        args.extend_from_slice(&["--flavor", "m1.tiny"]);
+    }
     args.extend_from_slice(extra);
     let run = cloud.nova(&args);
     let out = run.ok();
@@ -676,4 +677,44 @@ fn other_ways_to_authenticate() {
         "{}",
         other.stderr
     );
+}
+
+#[test]
+fn show_before_2_47_and_structured_formats() {
+    let cloud = Cloud::start();
+    boot(&cloud, "vmx", &["--flavor", "2"]);
+    let old = cloud.nova(&["--os-compute-api-version", "2.46", "show", "vmx"]);
+    let old = old.ok();
+    assert!(
+        old.contains("| flavor                               | m1.small (2) "),
+        "{old}"
+    );
+    assert!(!old.contains("flavor:original_name"), "{old}");
+    // Structured formats keep the column order.
+    let yaml = cloud.nova(&["list", "--format", "yaml"]);
+    let keys: Vec<&str> = yaml
+        .ok()
+        .lines()
+        .filter_map(|l| {
+            l.trim_start_matches("- ")
+                .split_once(':')
+                .map(|(k, _)| k.trim())
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "ID",
+            "Name",
+            "Status",
+            "Task State",
+            "Power State",
+            "Networks"
+        ]
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(cloud.nova(&["show", "vmx", "--format", "json"]).ok()).expect("json");
+    assert_eq!(json["status"], "ACTIVE");
+    assert_eq!(json["flavor:original_name"], "m1.small");
+    assert_eq!(json["OS-EXT-STS:power_state"], 1);
 }

@@ -18,6 +18,8 @@ pub enum Error {
     Timeout { url: String },
     /// The reply could not be understood.
     Decode { url: String, detail: String },
+    /// A reply decoded as JSON but does not have the shape the spec declares.
+    Shape { what: String, detail: String },
     /// The session cannot be set up (missing credentials, no endpoint).
     Config(String),
     /// A polled resource went to an error or deleted state.
@@ -44,7 +46,7 @@ impl Error {
             Error::Command(_) => "CommandError",
             Error::Connect { .. } => "ConnectFailure",
             Error::Timeout { .. } => "ConnectTimeout",
-            Error::Decode { .. } => "ClientException",
+            Error::Decode { .. } | Error::Shape { .. } => "ClientException",
             Error::Config(_) => "CommandError",
             Error::State(_) => "ResourceInErrorState",
         }
@@ -79,6 +81,12 @@ impl fmt::Display for Error {
                 write!(f, "Unable to establish connection to {url}: {detail}")
             }
             Error::Timeout { url } => write!(f, "Request to {url} timed out"),
+            Error::Shape { what, detail } => {
+                write!(
+                    f,
+                    "The server sent a {what} this client cannot read: {detail}"
+                )
+            }
             Error::Decode { url, detail } => {
                 write!(f, "The reply from {url} could not be understood: {detail}")
             }

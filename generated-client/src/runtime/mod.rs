@@ -112,13 +112,21 @@ impl<T> std::ops::Deref for Record<T> {
 
 impl<T: DeserializeOwned> Record<T> {
     /// Decode `raw` as a `T`; a reply that does not fit is an error, never a panic.
+    ///
+    /// ```
+    /// use novaclient::{types::Flavor, Record};
+    /// let ok = Record::<Flavor>::decode(serde_json::json!({"id": "1", "name": "m1.tiny"}));
+    /// assert_eq!(ok.map(|r| r.name.clone()).ok(), Some("m1.tiny".to_string()));
+    /// let bad = Record::<Flavor>::decode(serde_json::json!({"id": 1})).err().map(|e| e.to_string());
+    /// assert_eq!(bad.as_deref(), Some("The server sent a flavor this client cannot read: invalid type: integer `1`, expected a string"));
+    /// ```
     pub fn decode(raw: Value) -> Result<Record<T>, Error> {
-        let data = serde_json::from_value(raw.clone()).map_err(|e| Error::Decode {
-            url: std::any::type_name::<T>()
+        let data = serde_json::from_value(raw.clone()).map_err(|e| Error::Shape {
+            what: std::any::type_name::<T>()
                 .rsplit("::")
                 .next()
                 .unwrap_or("resource")
-                .to_string(),
+                .to_lowercase(),
             detail: e.to_string(),
         })?;
         Ok(Record { data, raw })
@@ -165,8 +173,8 @@ impl FromReply for () {
 }
 
 fn mismatch(wanted: &str, got: &Reply) -> Error {
-    Error::Decode {
-        url: "reply".into(),
+    Error::Shape {
+        what: "reply".into(),
         detail: format!("expected {wanted}, got {got:?}"),
     }
 }

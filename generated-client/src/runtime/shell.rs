@@ -25,6 +25,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Named cloud from clouds.yaml.
     #[arg(long = "os-cloud", env = "OS_CLOUD", global = true)]
