@@ -34,6 +34,9 @@ pub struct Config {
     /// Largest page a list returns (nova's `max_limit`).
     pub max_limit: usize,
     pub workers: usize,
+    /// The URL clients reach this cloud at, when it is not the listening address (behind a
+    /// TLS proxy, as devstack's tls-proxy): used in the catalog and in links.
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -43,6 +46,7 @@ impl Default for Config {
             build_time: compute::default_build_time(),
             max_limit: 1000,
             workers: 8,
+            public_url: None,
         }
     }
 }
@@ -161,8 +165,12 @@ pub fn start(listen: &str, config: Config) -> Result<Handle, String> {
         .server_addr()
         .to_ip()
         .ok_or_else(|| format!("{listen} is not an IP address"))?;
+    let base = match &config.public_url {
+        Some(u) => u.trim_end_matches('/').to_string(),
+        None => format!("http://{addr}"),
+    };
     let sim = Arc::new(Sim {
-        base: format!("http://{addr}"),
+        base,
         config,
         state: Mutex::new(State::seeded()),
         tokens: Mutex::new(HashSet::new()),

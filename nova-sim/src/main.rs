@@ -3,12 +3,14 @@
 use std::io::Write;
 use std::time::Duration;
 
-const USAGE: &str = "usage: nova-sim [--listen ADDR:PORT] [--build-time SECONDS] [--max-version 2.N] [--max-limit N]
+const USAGE: &str = "usage: nova-sim [--listen ADDR:PORT] [--build-time SECONDS] [--max-version 2.N] [--max-limit N] [--public-url URL]
 
   --listen       address to serve on (default 127.0.0.1:5000; port 0 picks a free port)
   --build-time   seconds a new server stays in BUILD (default 1.5)
   --max-version  newest compute microversion served (default 2.104)
-  --max-limit    largest page of a list (default 1000)";
+  --max-limit    largest page of a list (default 1000)
+  --public-url   URL clients reach the cloud at, for the catalog and links (default http://ADDR:PORT)
+  --stop-on-eof  exit when standard input closes (tests: the cloud ends with its parent)";
 
 fn main() {
     match run() {
@@ -24,10 +26,15 @@ fn run() -> Result<(), String> {
     let mut listen = "127.0.0.1:5000".to_string();
     let mut config = nova_sim::Config::default();
     let mut args = std::env::args().skip(1);
+    let mut stop_on_eof = false;
     while let Some(flag) = args.next() {
         if flag == "-h" || flag == "--help" {
             println!("{USAGE}");
             return Ok(());
+        }
+        if flag == "--stop-on-eof" {
+            stop_on_eof = true;
+            continue;
         }
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
@@ -53,14 +60,24 @@ fn run() -> Result<(), String> {
                     .filter(|n| *n > 0)
                     .ok_or_else(|| format!("--max-limit {value}: not a positive number"))?;
             }
+            "--public-url" => config.public_url = Some(value),
             other => return Err(format!("unknown option {other}")),
         }
     }
     let handle = nova_sim::start(&listen, config)?;
     let mut out = std::io::stdout();
-    let _ = writeln!(out, "nova-sim listening on {}", handle.url());
+    let _ = writeln!(out, "nova-sim listening on http://{}", handle.addr);
+    if handle.url() != format!("http://{}", handle.addr) {
+        let _ = writeln!(out, "# clients reach it at {}", handle.url());
+    }
     let _ = write!(out, "{}", handle.exports());
     let _ = out.flush();
+    if stop_on_eof {
+        std::thread::spawn(|| {
+            let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
+            std::process::exit(0);
+        });
+    }
     handle.wait();
     Ok(())
 }

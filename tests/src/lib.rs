@@ -57,29 +57,34 @@ impl Cloud {
     }
 
     pub fn with_args(extra: &[&str]) -> Cloud {
-        let mut child = Command::new(bin("nova-sim"))
-            .args(["--listen", "127.0.0.1:0"])
+        let child = Command::new(bin("nova-sim"))
+            .args(["--listen", "127.0.0.1:0", "--stop-on-eof"])
             .args(extra)
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start nova-sim");
-        let stdout = child.stdout.take().expect("nova-sim stdout");
+        // Owned before anything can fail, so that a failing test still stops the process.
+        let mut cloud = Cloud {
+            child,
+            url: String::new(),
+        };
+        let stdout = cloud.child.stdout.take().expect("nova-sim stdout");
         let mut first = String::new();
         BufReader::new(stdout)
             .read_line(&mut first)
             .expect("nova-sim prints its address");
-        let url = first
+        cloud.url = first
             .trim()
-            .rsplit(' ')
-            .next()
-            .expect("address on the first line")
+            .strip_prefix("nova-sim listening on ")
+            .unwrap_or_default()
             .to_string();
         assert!(
-            url.starts_with("http://127.0.0.1:"),
+            cloud.url.starts_with("http://127.0.0.1:"),
             "unexpected first line: {first}"
         );
-        Cloud { child, url }
+        cloud
     }
 
     pub fn auth_url(&self) -> String {
