@@ -424,6 +424,33 @@ fn nics_and_microversion_rules() {
             ("old".to_string(), "private=10.0.0.4".to_string())
         ]
     );
+    // Explicit networks: a list of {"uuid": ...} goes out, and the server gets an address.
+    boot(
+        &cloud,
+        "net-id",
+        &["--nic", "net-id=3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f"],
+    );
+    assert!(cloud
+        .nova(&["show", "net-id"])
+        .ok()
+        .contains("| private network                      | 10.0.0.5 "));
+    let bad_nic = cloud.nova(&[
+        "boot",
+        "b",
+        "--flavor",
+        "1",
+        "--image",
+        "cirros-0.6.2-x86_64-disk",
+        "--nic",
+        "net=x",
+    ]);
+    assert!(
+        bad_nic
+            .stderr
+            .starts_with("ERROR (CommandError): Invalid nic argument 'net=x'."),
+        "{}",
+        bad_nic.stderr
+    );
     let desc = cloud.nova(&[
         "--os-compute-api-version",
         "2.18",

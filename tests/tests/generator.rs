@@ -89,12 +89,14 @@ fn unknown_field() {
 
 #[test]
 fn yaml_syntax_error() {
-    let (file, line, msg) = error_for("widgets.yaml", |t| {
-        t.replace("sort_by: Name", "sort_by: [Name")
-    });
+    let edit = |t: &str| t.replace("sort_by: Name\n", "sort_by: Name\n  bad indent: x\n");
+    let (file, line, msg) = error_for("widgets.yaml", edit);
     assert_eq!(file, Path::new("spec/widgets.yaml"));
-    assert!(line >= line_of(&fixture(), "sort_by: Name"), "line {line}");
-    assert!(msg.starts_with("invalid spec: "), "{msg}");
+    assert_eq!(line, line_of(&edit(&fixture()), "bad indent"));
+    assert_eq!(
+        msg,
+        "invalid spec: mapping values are not allowed in this context"
+    );
 }
 
 #[test]
