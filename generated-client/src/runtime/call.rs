@@ -61,7 +61,11 @@ impl Client {
         let service = op.resource.service;
         if op.returns == Returns::List {
             let key = op.response_key.unwrap_or_default();
-            let limit = subs.get("limit").and_then(Value::as_i64);
+            // nova's `limit` query parameter caps the whole list, not just one page.
+            let limit = query
+                .iter()
+                .find(|(k, _)| k == "limit")
+                .and_then(|(_, v)| v.parse::<i64>().ok());
             let items = self.list_pages(service, &path, query, key, op.item_key, limit)?;
             return Ok(Reply::List(items));
         }

@@ -54,7 +54,7 @@ pub struct Client {
 
 /// A decoded reply.
 #[derive(Debug)]
-pub struct Reply {
+pub struct HttpReply {
     pub url: String,
     pub status: u16,
     pub headers: HeaderMap,
@@ -258,17 +258,13 @@ impl Client {
         path: &str,
         query: &[(String, String)],
         body: Option<&Value>,
-    ) -> Result<Reply, Error> {
+    ) -> Result<HttpReply, Error> {
         let url = if path.starts_with("http://") || path.starts_with("https://") {
             path.to_string()
         } else {
             format!("{}{}", self.endpoint(service)?, path)
         };
-        let mut reply = self.send_raw(Some(&self.token), method, &url, query, body)?;
-        if service == Service::Compute {
-            reply.url = url;
-        }
-        Ok(reply)
+        self.send_raw(Some(&self.token), method, &url, query, body)
     }
 
     fn send_raw(
@@ -278,7 +274,7 @@ impl Client {
         url: &str,
         query: &[(String, String)],
         body: Option<&Value>,
-    ) -> Result<Reply, Error> {
+    ) -> Result<HttpReply, Error> {
         let m = reqwest::Method::from_bytes(method.as_bytes())
             .map_err(|e| Error::command(format!("bad HTTP method {method}: {e}")))?;
         let mut req = self
@@ -319,7 +315,7 @@ impl Client {
         self.read(url, resp)
     }
 
-    fn read(&self, url: &str, resp: Response) -> Result<Reply, Error> {
+    fn read(&self, url: &str, resp: Response) -> Result<HttpReply, Error> {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let text = resp.text().map_err(|e| transport_error(url, &e))?;
@@ -351,7 +347,7 @@ impl Client {
                 request_id,
             });
         }
-        Ok(Reply {
+        Ok(HttpReply {
             url: url.to_string(),
             status,
             headers,
