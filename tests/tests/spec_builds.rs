@@ -152,6 +152,27 @@ fn the_fixture_spec_compiles_into_a_working_cli() {
         create.contains("Colour of the widget. (Supported by API versions '2.5' - '2.latest')"),
         "{create}"
     );
+    // An operation outside the session's microversion is refused before any request is sent.
+    let cloud = Cloud::start();
+    let old = built_nova(
+        &["--os-compute-api-version", "2.5", "widget-polish", "w1"],
+        &cloud.env(),
+    );
+    assert_eq!(old.status.code(), Some(1));
+    assert_eq!(
+        text(&old.stderr),
+        "ERROR (CommandError): 'widget-polish' is only supported by API versions 2.8 - 2.latest (this session uses 2.5).\n"
+    );
+    // In range, the request goes out (and this cloud has no widgets).
+    let new = built_nova(
+        &["--os-compute-api-version", "2.8", "widget-polish", "w1"],
+        &cloud.env(),
+    );
+    let err = text(&new.stderr);
+    assert!(
+        err.starts_with("ERROR (NotFound): The resource could not be found. (HTTP 404)"),
+        "{err}"
+    );
 }
 
 #[test]
