@@ -295,15 +295,9 @@ fn show_flavor(sim: &Sim, mv: Mv, id: &str) -> Resp {
 }
 
 fn create_flavor(sim: &Sim, req: &Req, mv: Mv) -> Resp {
-    let body = match req.json() {
-        Ok(b) => b,
+    let f = match req.object("flavor") {
+        Ok(o) => o,
         Err(r) => return r,
-    };
-    let Some(f) = body.get("flavor").and_then(Value::as_object) else {
-        return Resp::nova_error(
-            400,
-            "Invalid input for field/attribute flavor. Value: None. None is not of type 'object'",
-        );
     };
     let int = |k: &str| f.get(k).and_then(Value::as_i64);
     let (Some(name), Some(ram), Some(vcpus), Some(disk)) = (
@@ -384,12 +378,9 @@ fn bad(msg: &str) -> Resp {
 }
 
 fn create_server(sim: &Sim, req: &Req, mv: Mv) -> Resp {
-    let body = match req.json() {
-        Ok(b) => b,
+    let s = match req.object("server") {
+        Ok(o) => o,
         Err(r) => return r,
-    };
-    let Some(s) = body.get("server").and_then(Value::as_object) else {
-        return bad("Invalid input for field/attribute server. Value: None. 'server' is a required property");
     };
     let name = match s.get("name") {
         Some(Value::String(n)) if !n.trim().is_empty() && n.len() <= 255 => n.clone(),
@@ -661,12 +652,9 @@ fn list_keypairs(sim: &Sim, req: &Req, mv: Mv) -> Resp {
 }
 
 fn create_keypair(sim: &Sim, req: &Req, mv: Mv) -> Resp {
-    let body = match req.json() {
-        Ok(b) => b,
+    let k = match req.object("keypair") {
+        Ok(o) => o,
         Err(r) => return r,
-    };
-    let Some(k) = body.get("keypair").and_then(Value::as_object) else {
-        return bad("Invalid input for field/attribute keypair. Value: None. 'keypair' is a required property");
     };
     let Some(name) = k.get("name").and_then(Value::as_str) else {
         return bad("Invalid input for field/attribute keypair. 'name' is a required property");

@@ -1,6 +1,6 @@
 //! Request and reply values of the simulator, independent of the HTTP library.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
 pub struct Req {
@@ -46,6 +46,18 @@ impl Req {
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The object under `key` of a JSON body (`{"server": {...}}`): `Err` is nova's reply to a
+    /// body that is not JSON or lacks that object.
+    pub fn object(&self, key: &str) -> Result<Map<String, Value>, Resp> {
+        match self.json()?.get(key) {
+            Some(Value::Object(m)) => Ok(m.clone()),
+            _ => Err(Resp::nova_error(
+                400,
+                &format!("Invalid input for field/attribute {key}. Value: None. '{key}' is a required property"),
+            )),
+        }
     }
 
     /// The body as JSON: `Err` is the reply for a body that is not a JSON object.

@@ -399,12 +399,12 @@ fn identity_discovery_validation_and_glance_filters() {
     );
 
     // Flavor create and delete.
-    let auth = [("X-Auth-Token", token.as_str())];
-    let (status, made) = raw(
+    let (status, made) = send(
         &cloud,
+        Some(&token),
+        None,
         "POST",
         "/compute/v2.1/flavors",
-        &auth,
         r#"{"flavor": {"name": "m2.big", "ram": 1, "vcpus": 1, "disk": 1}}"#,
     );
     assert_eq!(status, 200);
@@ -414,22 +414,24 @@ fn identity_discovery_validation_and_glance_filters() {
         .to_string();
     assert_eq!(id, "6");
     assert_eq!(
-        raw(
+        send(
             &cloud,
+            Some(&token),
+            None,
             "DELETE",
             &format!("/compute/v2.1/flavors/{id}"),
-            &auth,
             ""
         )
         .0,
         202
     );
     assert_eq!(
-        raw(
+        send(
             &cloud,
+            Some(&token),
+            None,
             "DELETE",
             &format!("/compute/v2.1/flavors/{id}"),
-            &auth,
             ""
         )
         .0,
@@ -437,9 +439,23 @@ fn identity_discovery_validation_and_glance_filters() {
     );
 
     // Glance filters, and a snapshot that shows up there.
-    let (_, images) = raw(&cloud, "GET", "/image/v2/images?status=active", &auth, "");
+    let (_, images) = send(
+        &cloud,
+        Some(&token),
+        None,
+        "GET",
+        "/image/v2/images?status=active",
+        "",
+    );
     assert_eq!(images["images"].as_array().map(Vec::len), Some(1));
-    let (_, none) = raw(&cloud, "GET", "/image/v2/images?name=nope", &auth, "");
+    let (_, none) = send(
+        &cloud,
+        Some(&token),
+        None,
+        "GET",
+        "/image/v2/images?name=nope",
+        "",
+    );
     assert_eq!(none["images"], json!([]));
     assert_eq!(raw(&cloud, "GET", "/image/v2/images", &[], "").0, 401);
 }
