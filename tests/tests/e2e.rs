@@ -633,7 +633,36 @@ fn transport_failures_are_one_line_and_exit_1() {
     assert!(garbled.stderr.starts_with(&format!("ERROR (ClientException): The reply from {url}/identity/v3/auth/tokens could not be understood: not JSON")), "{}", garbled.stderr);
     assert_eq!(garbled.stderr.lines().count(), 1);
     let _ = h.join();
-    for run in [&refused, &slow, &garbled] {
+    // JSON of the wrong shape: a flavor whose id is a number.
+    let body = r#"{"flavors": [{"id": 1, "name": "odd"}]}"#;
+    let reply: &'static str = Box::leak(
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_boxed_str(),
+    );
+    let (url, h) = fake_server(Some(reply));
+    let compute = format!("{url}/compute/v2.1");
+    let odd = nova(
+        &[
+            "--os-token",
+            "t",
+            "--os-endpoint-override",
+            &compute,
+            "--os-compute-api-version",
+            "2.1",
+            "flavor-list",
+        ],
+        &[],
+    );
+    assert_eq!(odd.code, 1);
+    assert_eq!(
+        odd.stderr,
+        "ERROR (ClientException): The server sent a flavor this client cannot read: invalid type: integer `1`, expected a string\n"
+    );
+    let _ = h.join();
+    for run in [&refused, &slow, &garbled, &odd] {
         assert!(
             !run.stderr.contains("panicked") && !run.stderr.contains("backtrace"),
             "{}",
