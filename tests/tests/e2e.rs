@@ -564,7 +564,7 @@ fn http_errors_in_novaclient_form() {
 }
 
 /// A listener that accepts and then answers with `reply` (or never, when None).
-fn fake_server(reply: Option<&'static str>) -> (String, std::thread::JoinHandle<()>) {
+fn fake_server(reply: Option<String>) -> (String, std::thread::JoinHandle<()>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let handle = std::thread::spawn(move || {
@@ -620,7 +620,8 @@ fn transport_failures_are_one_line_and_exit_1() {
 
     // A reply that is not JSON.
     let (url, h) = fake_server(Some(
-        "HTTP/1.1 201 Created\r\nContent-Length: 9\r\nX-Subject-Token: t\r\n\r\nnot json!",
+        "HTTP/1.1 201 Created\r\nContent-Length: 9\r\nX-Subject-Token: t\r\n\r\nnot json!"
+            .to_string(),
     ));
     let auth = format!("{url}/identity");
     let env = [
@@ -635,12 +636,9 @@ fn transport_failures_are_one_line_and_exit_1() {
     let _ = h.join();
     // JSON of the wrong shape: a flavor whose id is a number.
     let body = r#"{"flavors": [{"id": 1, "name": "odd"}]}"#;
-    let reply: &'static str = Box::leak(
-        format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        )
-        .into_boxed_str(),
+    let reply = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
     );
     let (url, h) = fake_server(Some(reply));
     let compute = format!("{url}/compute/v2.1");
