@@ -292,11 +292,10 @@ fn resource_type(r: &Resource) -> TokenStream {
 
 /// The Rust type a manager method takes for an argument.
 fn param_type(a: &Arg) -> TokenStream {
-    let list = matches!(a.ty, ArgType::KeyValue | ArgType::Nic) || (a.many && !a.positional);
     if a.ty == ArgType::KeyValue {
         return quote!(&[(String, String)]);
     }
-    if list {
+    if a.takes_list() {
         return quote!(&[String]);
     }
     let base = match a.ty {
@@ -413,11 +412,7 @@ fn cli_field(a: &Arg) -> TokenStream {
             #[arg(long = #long, help = #help)]
             pub #n: bool,
         },
-        ArgType::KeyValue | ArgType::Nic => quote! {
-            #[arg(long = #long, value_name = #value_name, help = #help)]
-            pub #n: Vec<String>,
-        },
-        _ if a.many => quote! {
+        _ if a.takes_list() => quote! {
             #[arg(long = #long, value_name = #value_name, help = #help)]
             pub #n: Vec<String>,
         },
@@ -476,7 +471,6 @@ fn dispatch_arm(r: &Resource, o: &Operation) -> TokenStream {
     });
     let call_args = o.args.iter().map(|a| {
         let n = ident(&a.name);
-        let list = matches!(a.ty, ArgType::KeyValue | ArgType::Nic) || (a.many && !a.positional);
         if each.is_some_and(|e| e.name == a.name) {
             quote!(item)
         } else if a.ty == ArgType::File {
@@ -487,17 +481,14 @@ fn dispatch_arm(r: &Resource, o: &Operation) -> TokenStream {
             }
         } else if a.ty == ArgType::KeyValue {
             quote!(&#n)
-        } else if list {
+        } else if a.takes_list() {
             quote!(&a.#n)
-        } else if a.ty == ArgType::Flag {
+        } else if matches!(a.ty, ArgType::Integer | ArgType::Boolean | ArgType::Flag) {
             quote!(a.#n)
+        } else if a.required {
+            quote!(&a.#n)
         } else {
-            match (a.required, a.ty) {
-                (true, ArgType::Integer | ArgType::Boolean) => quote!(a.#n),
-                (true, _) => quote!(&a.#n),
-                (false, ArgType::Integer | ArgType::Boolean) => quote!(a.#n),
-                (false, _) => quote!(a.#n.as_deref()),
-            }
+            quote!(a.#n.as_deref())
         }
     });
     let texts = o

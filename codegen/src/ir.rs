@@ -140,6 +140,14 @@ pub struct Arg {
     pub versions: Range,
 }
 
+impl Arg {
+    /// A repeatable option: `key_value`, `nic`, or `many` on an option. The CLI collects a
+    /// `Vec` and the manager takes a slice.
+    pub fn takes_list(&self) -> bool {
+        matches!(self.ty, ArgType::KeyValue | ArgType::Nic) || (self.many && !self.positional)
+    }
+}
+
 #[derive(Debug)]
 pub struct Output {
     pub kind: OutputKind,

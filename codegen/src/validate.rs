@@ -539,26 +539,23 @@ fn operation(
             .default_since
             .as_ref()
             .and_then(|v| cx.version(v, &format!("{ap}.default_since")));
-        let list_like =
-            matches!(a.ty, ArgType::KeyValue | ArgType::Nic) || (a.many && !a.positional);
-        all.push((
-            ap,
-            Arg {
-                name: a.name.clone(),
-                ty: a.ty,
-                positional: a.positional,
-                required: (a.positional || a.required) && !list_like && a.ty != ArgType::Flag,
-                required_since,
-                many: a.many,
-                default: a.default.clone(),
-                default_since,
-                help: a.help.clone(),
-                resource,
-                query: a.query.clone(),
-                metavar: a.metavar.clone(),
-                versions: avers,
-            },
-        ));
+        let mut arg = Arg {
+            name: a.name.clone(),
+            ty: a.ty,
+            positional: a.positional,
+            required: false,
+            required_since,
+            many: a.many,
+            default: a.default.clone(),
+            default_since,
+            help: a.help.clone(),
+            resource,
+            query: a.query.clone(),
+            metavar: a.metavar.clone(),
+            versions: avers,
+        };
+        arg.required = (a.positional || a.required) && !arg.takes_list() && a.ty != ArgType::Flag;
+        all.push((ap, arg));
     }
 
     // Where each argument goes.

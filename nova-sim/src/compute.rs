@@ -125,11 +125,8 @@ fn route(sim: &Sim, req: &Req, path: &str, mv: Mv) -> Resp {
         ("GET", ["flavors", id]) => show_flavor(sim, mv, id),
         ("POST", ["flavors"]) => create_flavor(sim, req, mv),
         ("DELETE", ["flavors", id]) => {
-            let mut st = sim.lock();
-            let before = st.flavors.len();
-            st.flavors.retain(|f| f.id != *id);
-            if st.flavors.len() == before {
-                return Resp::nova_error(404, &format!("Flavor {id} could not be found."));
+            if !remove(&mut sim.lock().flavors, |f| f.id == *id) {
+                return not_found_flavor(id);
             }
             Resp::empty(202)
         }
@@ -144,10 +141,7 @@ fn route(sim: &Sim, req: &Req, path: &str, mv: Mv) -> Resp {
             }
         }
         ("DELETE", ["servers", id]) => {
-            let mut st = sim.lock();
-            let before = st.servers.len();
-            st.servers.retain(|s| s.id != *id);
-            if st.servers.len() == before {
+            if !remove(&mut sim.lock().servers, |s| s.id == *id) {
                 return not_found_server(id);
             }
             Resp::empty(204)
@@ -186,20 +180,12 @@ fn route(sim: &Sim, req: &Req, path: &str, mv: Mv) -> Resp {
             let st = sim.lock();
             match st.keypairs.iter().find(|k| k.name == *name) {
                 Some(k) => Resp::json(200, json!({"keypair": sim.view(mv).keypair(k)})),
-                None => {
-                    Resp::nova_error(404, &format!("Keypair {name} not found for user {USER_ID}"))
-                }
+                None => not_found_keypair(name),
             }
         }
         ("DELETE", ["os-keypairs", name]) => {
-            let mut st = sim.lock();
-            let before = st.keypairs.len();
-            st.keypairs.retain(|k| k.name != *name);
-            if st.keypairs.len() == before {
-                return Resp::nova_error(
-                    404,
-                    &format!("Keypair {name} not found for user {USER_ID}"),
-                );
+            if !remove(&mut sim.lock().keypairs, |k| k.name == *name) {
+                return not_found_keypair(name);
             }
             Resp::empty(if mv >= (2, 2) { 204 } else { 202 })
         }
@@ -213,6 +199,21 @@ fn route(sim: &Sim, req: &Req, path: &str, mv: Mv) -> Resp {
 
 fn not_found_server(id: &str) -> Resp {
     Resp::nova_error(404, &format!("Instance {id} could not be found."))
+}
+
+fn not_found_flavor(id: &str) -> Resp {
+    Resp::nova_error(404, &format!("Flavor {id} could not be found."))
+}
+
+fn not_found_keypair(name: &str) -> Resp {
+    Resp::nova_error(404, &format!("Keypair {name} not found for user {USER_ID}"))
+}
+
+/// Remove the records that match; false when there was none.
+fn remove<T>(records: &mut Vec<T>, matches: impl Fn(&T) -> bool) -> bool {
+    let before = records.len();
+    records.retain(|r| !matches(r));
+    records.len() != before
 }
 
 /// nova's `limit` / `marker` paging with a `<collection>_links` next link on a full page.
@@ -290,7 +291,7 @@ fn show_flavor(sim: &Sim, mv: Mv, id: &str) -> Resp {
     let st = sim.lock();
     match st.flavor(id) {
         Some(f) => Resp::json(200, json!({"flavor": sim.view(mv).flavor(f)})),
-        None => Resp::nova_error(404, &format!("Flavor {id} could not be found.")),
+        None => not_found_flavor(id),
     }
 }
 

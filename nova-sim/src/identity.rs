@@ -33,14 +33,6 @@ fn version(sim: &Sim) -> Value {
     })
 }
 
-fn bad_credentials() -> Resp {
-    Resp::keystone_error(
-        401,
-        "Unauthorized",
-        "The request you have made requires authentication.",
-    )
-}
-
 fn domain_ok(d: Option<&Value>) -> bool {
     match d {
         None => false,
@@ -97,7 +89,7 @@ fn issue(sim: &Sim, req: &Req) -> Resp {
         }
     };
     if !ok {
-        return bad_credentials();
+        return Resp::unauthorized();
     }
     // Scope: only the admin project exists.
     if let Some(project) = auth.pointer("/scope/project") {
@@ -105,7 +97,7 @@ fn issue(sim: &Sim, req: &Req) -> Resp {
         let by_name = project.get("name").and_then(Value::as_str) == Some(PROJECT)
             && domain_ok(project.get("domain"));
         if !(by_id || by_name) {
-            return bad_credentials();
+            return Resp::unauthorized();
         }
     }
     let token = sim.new_token();

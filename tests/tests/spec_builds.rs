@@ -51,6 +51,14 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// A copy of the spec, with the path and text of its servers.yaml.
+fn copy_servers_spec(name: &str) -> (PathBuf, PathBuf, String) {
+    let dir = copy_spec(name);
+    let servers = dir.join("servers.yaml");
+    let yaml = std::fs::read_to_string(&servers).expect("servers.yaml");
+    (dir, servers, yaml)
+}
+
 fn copy_spec(name: &str) -> PathBuf {
     let dir = temp_dir(name);
     for entry in std::fs::read_dir(root().join("spec")).expect("spec dir") {
@@ -65,9 +73,7 @@ fn copy_spec(name: &str) -> PathBuf {
 #[test]
 fn a_spec_entry_alone_adds_a_command() {
     let _guard = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = copy_spec("headline");
-    let servers = dir.join("servers.yaml");
-    let yaml = std::fs::read_to_string(&servers).expect("servers.yaml");
+    let (dir, servers, yaml) = copy_servers_spec("headline");
     let start = yaml
         .find("  - command: backup-instance")
         .expect("the entry in the spec");
@@ -178,9 +184,7 @@ fn the_fixture_spec_compiles_into_a_working_cli() {
 #[test]
 fn a_malformed_spec_fails_the_build_with_file_and_line() {
     let _guard = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = copy_spec("malformed");
-    let servers = dir.join("servers.yaml");
-    let yaml = std::fs::read_to_string(&servers).expect("servers.yaml");
+    let (dir, servers, yaml) = copy_servers_spec("malformed");
     let edited = yaml.replacen("    kind: show\n", "    kind: show\n    colour: blue\n", 1);
     let line = edited
         .lines()

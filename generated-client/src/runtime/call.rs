@@ -2,7 +2,7 @@
 //! a result: defaults and microversion checks, name-or-ID lookup, URL, query and body
 //! templates, response keys, pagination, and polling.
 
-use super::defs::{ArgDef, ArgType, OpDef, ResourceDef, Returns, Service};
+use super::defs::{ArgDef, ArgType, OpDef, Range, ResourceDef, Returns, Service, Version};
 use super::error::Error;
 use super::session::Client;
 use super::{ArgValue, Reply};
@@ -18,11 +18,7 @@ impl Client {
     pub fn call(&self, op: &OpDef, values: &[ArgValue]) -> Result<Reply, Error> {
         let v = self.version();
         if !op.versions.contains(v) {
-            return Err(Error::command(format!(
-                "'{}' is only supported by API versions {} (this session uses {v}).",
-                op.command,
-                op.versions.describe()
-            )));
+            return Err(outside(op.command, op.versions, v));
         }
         let mut path = op.path.to_string();
         let mut query = Vec::new();
@@ -120,42 +116,26 @@ impl Client {
             }
         } else {
             if !def.versions.contains(v) {
-                return Err(Error::command(format!(
-                    "'{}' is only supported by API versions {} (this session uses {v}).",
-                    def.cli,
-                    def.versions.describe()
-                )));
+                return Err(outside(def.cli, def.versions, v));
             }
             given
         };
         if let (Some(res), ArgValue::Str(s)) = (def.resource, &given) {
-            let found = self.find(res, s)?;
-            let id = match found.get("id") {
-                Some(Value::String(id)) => id.clone(),
-                Some(other) => other.to_string(),
-                None => {
-                    return Err(Error::Decode {
-                        url: res.name.into(),
-                        detail: "the resource has no id".into(),
-                    })
-                }
-            };
+            let id = id_of(&self.find(res, s)?).ok_or_else(|| Error::Shape {
+                what: res.name.into(),
+                detail: "it has no id".into(),
+            })?;
             return Ok(Some(Value::String(id)));
         }
         let bad = |what: &str| Error::command(format!("{} {what}", def.cli));
         Ok(Some(match (def.ty, given) {
-            (ArgType::Integer, ArgValue::Int(i)) => Value::from(i),
             (ArgType::Integer, ArgValue::Str(s)) => Value::from(
                 s.trim()
                     .parse::<i64>()
                     .map_err(|_| bad(&format!("must be an integer, not '{s}'.")))?,
             ),
-            (ArgType::Boolean | ArgType::Flag, ArgValue::Bool(b)) => Value::Bool(b),
             (ArgType::Boolean, ArgValue::Str(s)) => {
                 Value::Bool(parse_bool(&s).ok_or_else(|| bad("must be true or false."))?)
-            }
-            (ArgType::KeyValue, ArgValue::Pairs(p)) => {
-                Value::Object(p.into_iter().map(|(k, v)| (k, Value::String(v))).collect())
             }
             (ArgType::Nic, ArgValue::List(l)) => nics(&l)?,
             (ArgType::Nic, ArgValue::Str(s)) => nics(&[s])?,
@@ -404,6 +384,23 @@ fn bad_nic(v: &str) -> Error {
          <auto,none,net-id=net-uuid,v4-fixed-ip=ip-addr,v6-fixed-ip=ip-addr,port-id=port-uuid,tag=tag>, \
          with only one of net-id or port-id specified."
     ))
+}
+
+/// The refusal of an operation or argument outside its microversion range.
+fn outside(what: &str, range: Range, v: Version) -> Error {
+    Error::command(format!(
+        "'{what}' is only supported by API versions {} (this session uses {v}).",
+        range.describe()
+    ))
+}
+
+/// A resource's `id` as text (flavor IDs are strings, keypair IDs numbers).
+pub fn id_of(resource: &Value) -> Option<String> {
+    match resource.get("id")? {
+        Value::String(s) => Some(s.clone()),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    }
 }
 
 fn missing_key(url: &str, key: Option<&str>) -> Error {

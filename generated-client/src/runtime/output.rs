@@ -2,6 +2,7 @@
 //! `Property | Value` tables with sorted keys and JSON for nested values; plus
 //! `--format json|yaml|value` for scripts.
 
+use super::call::id_of;
 use super::defs::{ColumnDef, ColumnFormat, ResourceDef, ShowAction, Version};
 use super::session::Client;
 use serde_json::{Map, Value};
@@ -186,14 +187,13 @@ pub fn list(res: &ResourceDef, items: &[Value], version: Version, format: Format
 }
 
 /// One resource reshaped by the resource's show rules, keys sorted.
-pub fn reshape(client: Option<&Client>, res: &ResourceDef, obj: &Value) -> BTreeMap<String, Value> {
+pub fn reshape(client: &Client, res: &ResourceDef, obj: &Value) -> BTreeMap<String, Value> {
     let mut info: BTreeMap<String, Value> = match obj {
         Value::Object(m) => m.clone().into_iter().collect(),
         other => BTreeMap::from([("value".to_string(), other.clone())]),
     };
-    let version = client.map(Client::version);
     for rule in res.show {
-        if version.is_some_and(|v| !rule.versions.contains(v)) {
+        if !rule.versions.contains(client.version()) {
             continue;
         }
         let Some(value) = info.remove(rule.field) else {
@@ -237,18 +237,18 @@ pub fn reshape(client: Option<&Client>, res: &ResourceDef, obj: &Value) -> BTree
             }
             ShowAction::Ref => {
                 let id = match &value {
-                    Value::Object(m) => m.get("id").map(|i| cell(Some(i))),
+                    Value::Object(_) => id_of(&value),
                     Value::String(s) if !s.is_empty() => Some(s.clone()),
                     _ => None,
                 };
                 let text = match id {
                     Some(id) => {
-                        let name = match (client, rule.resource) {
-                            (Some(c), Some(r)) => c.get_resource(r, &id).ok().and_then(|o| {
+                        let name = rule
+                            .resource
+                            .and_then(|r| client.get_resource(r, &id).ok())
+                            .and_then(|o| {
                                 o.get("name").and_then(Value::as_str).map(str::to_string)
-                            }),
-                            _ => None,
-                        };
+                            });
                         match name {
                             Some(n) => format!("{n} ({id})"),
                             None => {

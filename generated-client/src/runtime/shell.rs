@@ -1,6 +1,7 @@
 //! The `nova` command line: global options (`--os-*` flags, `OS_*` variables, clouds.yaml),
 //! what happens after a generated subcommand's call (print, poll), and error printing.
 
+use super::call::id_of;
 use super::defs::{OpDef, OutputKind};
 use super::error::Error;
 use super::output::{self, Format};
@@ -283,7 +284,7 @@ pub fn finish(client: &Client, out: &Printer, inv: Invocation, reply: Reply) -> 
         && o.min_version.is_none_or(|m| client.version() >= m);
     // The ID the poll follows: of the resource returned, or the raw ID returned.
     let id = match &reply {
-        Reply::One(v) => v.get("id").map(|i| output::cell(Some(i))),
+        Reply::One(v) => id_of(v),
         Reply::Raw(Value::String(s)) => Some(s.clone()),
         _ => None,
     };
@@ -306,7 +307,7 @@ pub fn finish(client: &Client, out: &Printer, inv: Invocation, reply: Reply) -> 
                     _ => obj,
                 };
                 out.print(&output::properties(
-                    &output::reshape(Some(client), res, &obj),
+                    &output::reshape(client, res, &obj),
                     out.format,
                 ));
             }
