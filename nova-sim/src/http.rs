@@ -10,6 +10,8 @@ pub struct Req {
     pub query: Vec<(String, String)>,
     headers: HashMap<String, String>,
     pub body: Vec<u8>,
+    /// `req-<uuid>`, sent back as `x-openstack-request-id` and kept by instance actions.
+    pub request_id: String,
 }
 
 impl Req {
@@ -32,6 +34,7 @@ impl Req {
                 .map(|(k, v)| (k.to_ascii_lowercase(), v))
                 .collect(),
             body,
+            request_id: format!("req-{}", crate::state::new_id()),
         }
     }
 

@@ -213,7 +213,7 @@ fn serve_one(sim: &Sim, mut raw: tiny_http::Request) {
         Ok(n) if n as u64 > MAX_BODY => Resp::nova_error(413, "Request is too large."),
         Ok(_) => sim.handle(&req),
     };
-    let request_id = format!("req-{}", state::new_id());
+    let request_id = req.request_id.clone();
     let mut out = tiny_http::Response::from_data(resp.body).with_status_code(resp.status);
     let mut headers = resp.headers;
     headers.push(("Content-Type".into(), resp.content_type.into()));

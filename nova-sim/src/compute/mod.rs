@@ -1,0 +1,278 @@
+//! Compute v2.1 under `/compute`: version documents, microversion negotiation and the
+//! routing of each resource to its module, with nova's status codes and error bodies.
+
+mod actions;
+mod flavors;
+mod hosts;
+mod images;
+mod keypairs;
+mod quotas;
+mod regex;
+mod schema;
+mod server_list;
+mod server_parts;
+mod servers;
+mod usage;
+
+use crate::http::{Req, Resp};
+use crate::state::{Mv, State, View, PROJECT_ID, USER_ID};
+use crate::Sim;
+use serde_json::{json, Map, Value};
+use std::sync::MutexGuard;
+use std::time::Duration;
+
+pub use schema::{bad, conflict, not_found};
+
+pub const MIN_VERSION: Mv = (2, 1);
+
+fn fmt(v: Mv) -> String {
+    format!("{}.{}", v.0, v.1)
+}
+
+pub fn version_doc(sim: &Sim) -> Value {
+    json!({
+        "id": "v2.1",
+        "links": [{"href": format!("{}/compute/v2.1/", sim.base), "rel": "self"},
+                  {"href": "http://docs.openstack.org/", "rel": "describedby", "type": "text/html"}],
+        "media-types": [{"base": "application/json", "type": "application/vnd.openstack.compute+json;version=2.1"}],
+        "status": "CURRENT",
+        "version": fmt(sim.config.max_version),
+        "min_version": fmt(MIN_VERSION),
+        "updated": "2013-07-23T11:33:21Z",
+    })
+}
+
+/// The microversion a request asks for: `OpenStack-API-Version: compute X.Y` first, then the
+/// legacy header; none means the minimum.
+fn requested_version(sim: &Sim, req: &Req) -> Result<Mv, Resp> {
+    let text = req
+        .header("openstack-api-version")
+        .and_then(|h| {
+            h.split(',').find_map(|part| {
+                let mut it = part.split_whitespace();
+                (it.next()? == "compute").then(|| it.next().unwrap_or("").to_string())
+            })
+        })
+        .or_else(|| {
+            req.header("x-openstack-nova-api-version")
+                .map(str::to_string)
+        });
+    let Some(text) = text else {
+        return Ok(MIN_VERSION);
+    };
+    let max = sim.config.max_version;
+    if text.trim() == "latest" {
+        return Ok(max);
+    }
+    let parsed = text
+        .trim()
+        .split_once('.')
+        .and_then(|(a, b)| Some((a.parse::<u16>().ok()?, b.parse::<u16>().ok()?)));
+    let Some(v) = parsed else {
+        return Err(Resp::nova_error(
+            400,
+            &format!("API Version String {text} is of invalid format. Must be of format MajorNum.MinorNum."),
+        ));
+    };
+    if v < MIN_VERSION || v > max {
+        return Err(Resp::nova_error(
+            406,
+            &format!(
+                "Version {} is not supported by the API. Minimum is {} and maximum is {}.",
+                fmt(v),
+                fmt(MIN_VERSION),
+                fmt(max)
+            ),
+        ));
+    }
+    Ok(v)
+}
+
+pub fn handle(sim: &Sim, req: &Req, rest: &str) -> Resp {
+    match rest {
+        "" => {
+            let v10 = json!({"id": "v2.0", "links": [{"href": format!("{}/compute/v2/", sim.base), "rel": "self"}],
+                "status": "DEPRECATED", "version": "", "min_version": "", "updated": "2025-07-04T12:00:00Z"});
+            let mut v21 = version_doc(sim);
+            if let Value::Object(m) = &mut v21 {
+                m.remove("media-types");
+                m.insert(
+                    "links".into(),
+                    json!([{"href": format!("{}/compute/v2.1/", sim.base), "rel": "self"}]),
+                );
+            }
+            return Resp::json(200, json!({"versions": [v10, v21]}));
+        }
+        "/v2.1" => return Resp::json(200, json!({"version": version_doc(sim)})),
+        _ => {}
+    }
+    let Some(path) = rest.strip_prefix("/v2.1") else {
+        return Resp::nova_error(404, "The resource could not be found.");
+    };
+    let mv = match requested_version(sim, req) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if !req
+        .header("x-auth-token")
+        .is_some_and(|t| sim.token_valid(t))
+    {
+        return Resp::unauthorized();
+    }
+    let call = Call { sim, req, mv };
+    let resp = route(&call, path);
+    let v = fmt(mv);
+    resp.with_header("OpenStack-API-Version", &format!("compute {v}"))
+        .with_header("X-OpenStack-Nova-API-Version", &v)
+        .with_header(
+            "Vary",
+            "OpenStack-API-Version, X-OpenStack-Nova-API-Version",
+        )
+}
+
+/// One compute request: the cloud, the request and its microversion.
+pub struct Call<'a> {
+    pub sim: &'a Sim,
+    pub req: &'a Req,
+    pub mv: Mv,
+}
+
+impl Call<'_> {
+    pub fn at(&self, v: Mv) -> bool {
+        self.mv >= v
+    }
+
+    pub fn view(&self) -> View<'_> {
+        self.sim.view(self.mv)
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.sim.lock()
+    }
+
+    pub fn build_time(&self) -> Duration {
+        self.sim.config.build_time
+    }
+
+    /// The caller's project and user (the token's scope).
+    pub fn project(&self) -> &str {
+        PROJECT_ID
+    }
+
+    pub fn user(&self) -> &str {
+        USER_ID
+    }
+
+    /// The JSON body, which must be an object.
+    pub fn body(&self) -> Result<Map<String, Value>, Resp> {
+        match self.req.json()? {
+            Value::Object(m) => Ok(m),
+            _ => Err(bad("Malformed request body")),
+        }
+    }
+}
+
+fn route(c: &Call, path: &str) -> Resp {
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let m = c.req.method.as_str();
+    let reply = match parts.first().copied().unwrap_or("") {
+        "flavors" => flavors::route(c, m, &parts[1..]),
+        "servers" => servers::route(c, m, &parts[1..]),
+        "images" => images::route(c, m, &parts[1..]),
+        "os-keypairs" => keypairs::route(c, m, &parts[1..]),
+        "os-services" | "os-hypervisors" | "os-availability-zone" => hosts::route(c, m, &parts),
+        "os-quota-sets" | "os-quota-class-sets" | "limits" => quotas::route(c, m, &parts),
+        "os-simple-tenant-usage" => usage::route(c, m, &parts[1..]),
+        _ => None,
+    };
+    reply.unwrap_or_else(|| not_found("The resource could not be found."))
+}
+
+/// nova's reply to a method a known resource does not have.
+pub fn bad_method() -> Option<Resp> {
+    Some(Resp::nova_error(
+        405,
+        "The method specified is not allowed for this resource.",
+    ))
+}
+
+/// nova's reply to a route outside the request's microversion.
+pub fn no_such_version() -> Resp {
+    not_found("The resource could not be found.")
+}
+
+pub fn not_found_server(id: &str) -> Resp {
+    not_found(&format!("Instance {id} could not be found."))
+}
+
+pub fn not_found_flavor(id: &str) -> Resp {
+    not_found(&format!("Flavor {id} could not be found."))
+}
+
+/// Remove the records that match; false when there was none.
+pub fn remove<T>(records: &mut Vec<T>, matches: impl Fn(&T) -> bool) -> bool {
+    let before = records.len();
+    records.retain(|r| !matches(r));
+    records.len() != before
+}
+
+/// nova's `limit` / `marker` paging with a `<collection>_links` next link on a full page.
+pub fn paginate(
+    c: &Call,
+    items: Vec<Value>,
+    collection: &str,
+    key: impl Fn(&Value) -> String,
+) -> Resp {
+    match page(c, items, collection, key) {
+        Ok(body) => Resp::json(200, Value::Object(body)),
+        Err(r) => r,
+    }
+}
+
+/// The page of `items` that `limit` / `marker` select, under `collection`, with the next link.
+pub fn page(
+    c: &Call,
+    items: Vec<Value>,
+    collection: &str,
+    key: impl Fn(&Value) -> String,
+) -> Result<Map<String, Value>, Resp> {
+    let (sim, req) = (c.sim, c.req);
+    let start = match req.param("marker") {
+        Some(m) => match items.iter().position(|i| key(i) == m) {
+            Some(p) => p + 1,
+            None => return Err(bad(&format!("marker [{m}] not found"))),
+        },
+        None => 0,
+    };
+    let limit = match req.param("limit").map(str::parse::<usize>) {
+        None => sim.config.max_limit,
+        Some(Ok(l)) => l.min(sim.config.max_limit),
+        Some(Err(_)) => return Err(bad("Invalid input for query parameters limit.")),
+    };
+    let page: Vec<Value> = items.into_iter().skip(start).take(limit).collect();
+    let mut body = Map::new();
+    if limit > 0 && page.len() == limit {
+        if let Some(last) = page.last() {
+            let mut q: Vec<String> = req
+                .query
+                .iter()
+                .filter(|(k, _)| k != "marker" && k != "limit")
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            q.push(format!("limit={limit}"));
+            q.push(format!("marker={}", key(last)));
+            let path = req.path.split("/v2.1/").nth(1).unwrap_or(collection);
+            body.insert(
+                format!("{collection}_links"),
+                json!([{"href": format!("{}/compute/v2.1/{path}?{}", sim.base, q.join("&")), "rel": "next"}]),
+            );
+        }
+    }
+    body.insert(collection.to_string(), Value::Array(page));
+    Ok(body)
+}
+
+/// How long a new server stays in BUILD.
+pub fn default_build_time() -> Duration {
+    Duration::from_millis(1500)
+}

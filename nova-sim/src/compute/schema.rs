@@ -1,0 +1,191 @@
+//! nova's request validation, as far as the simulator checks it: jsonschema's messages with
+//! nova's prefix (`Invalid input for field/attribute <field>. Value: <value>. <message>`),
+//! values shown as Python shows them.
+
+use crate::http::Resp;
+use serde_json::{Map, Value};
+
+pub fn bad(msg: &str) -> Resp {
+    Resp::nova_error(400, msg)
+}
+
+pub fn conflict(msg: &str) -> Resp {
+    Resp::nova_error(409, msg)
+}
+
+pub fn not_found(msg: &str) -> Resp {
+    Resp::nova_error(404, msg)
+}
+
+/// Python's `repr` of a JSON value (`{'a': 1, 'b': None}`).
+pub fn repr(v: &Value) -> String {
+    match v {
+        Value::Null => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => {
+            if s.contains('\'') && !s.contains('"') {
+                format!("\"{s}\"")
+            } else {
+                format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+            }
+        }
+        Value::Array(a) => format!("[{}]", a.iter().map(repr).collect::<Vec<_>>().join(", ")),
+        Value::Object(m) => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, v)| format!("{}: {}", repr(&Value::String(k.clone())), repr(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Python's `str` of a JSON value: strings bare, everything else as `repr`.
+fn show(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => repr(other),
+    }
+}
+
+/// nova's 400 for a value that fails a check, at `field` (None: the body itself).
+pub fn invalid(field: Option<&str>, value: &Value, message: &str) -> Resp {
+    match field {
+        Some(f) => bad(&format!(
+            "Invalid input for field/attribute {f}. Value: {}. {message}",
+            show(value)
+        )),
+        None => bad(message),
+    }
+}
+
+/// `field` is an object (shown as `value`) holding no keys but `allowed` and all of `required`.
+pub fn check_keys(
+    field: Option<&str>,
+    obj: &Map<String, Value>,
+    allowed: &[&str],
+    required: &[&str],
+) -> Result<(), Resp> {
+    let value = Value::Object(obj.clone());
+    if let Some(k) = required.iter().find(|k| !obj.contains_key(**k)) {
+        return Err(invalid(
+            field,
+            &value,
+            &format!("'{k}' is a required property"),
+        ));
+    }
+    let extra: Vec<String> = obj
+        .keys()
+        .filter(|k| !allowed.contains(&k.as_str()))
+        .map(|k| format!("'{k}'"))
+        .collect();
+    if !extra.is_empty() {
+        let verb = if extra.len() == 1 { "was" } else { "were" };
+        return Err(invalid(
+            field,
+            &value,
+            &format!(
+                "Additional properties are not allowed ({} {verb} unexpected)",
+                extra.join(", ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The object under `key` of `body`, required: nova's messages when absent or not an object.
+pub fn object<'a>(body: &'a Map<String, Value>, key: &str) -> Result<&'a Map<String, Value>, Resp> {
+    match body.get(key) {
+        Some(Value::Object(m)) => Ok(m),
+        Some(other) => Err(not_type(key, other, "object")),
+        None => Err(bad(&format!("'{key}' is a required property"))),
+    }
+}
+
+pub fn not_type(field: &str, value: &Value, ty: &str) -> Resp {
+    invalid(
+        Some(field),
+        value,
+        &format!("{} is not of type '{ty}'", repr(value)),
+    )
+}
+
+/// An optional string member: Ok(None) when absent (or null, if `nullable`).
+pub fn opt_str(
+    obj: &Map<String, Value>,
+    key: &str,
+    nullable: bool,
+) -> Result<Option<String>, Resp> {
+    match obj.get(key) {
+        None => Ok(None),
+        Some(Value::Null) if nullable => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(not_type(
+            key,
+            other,
+            if nullable { "string', 'null" } else { "string" },
+        )),
+    }
+}
+
+/// A display name as nova's `name` schema takes it: 1-255 characters, no leading or trailing
+/// whitespace.
+pub fn name(key: &str, v: &Value) -> Result<String, Resp> {
+    let Value::String(s) = v else {
+        return Err(not_type(key, v, "string"));
+    };
+    if s.is_empty() {
+        return Err(invalid(Some(key), v, "'' should be non-empty"));
+    }
+    if s.chars().count() > 255 {
+        return Err(invalid(Some(key), v, &format!("{} is too long", repr(v))));
+    }
+    if s.trim() != s {
+        return Err(invalid(
+            Some(key),
+            v,
+            &format!("{} does not match '^(?! )[a-zA-Z0-9. _-]+(?<! )$'", repr(v)),
+        ));
+    }
+    Ok(s.clone())
+}
+
+/// A string-to-string map (metadata, extra specs): keys 1-255 characters, values up to 255.
+pub fn string_map(field: &str, v: &Value) -> Result<Map<String, Value>, Resp> {
+    let Value::Object(m) = v else {
+        return Err(not_type(field, v, "object"));
+    };
+    for (k, val) in m {
+        if k.is_empty() || k.chars().count() > 255 {
+            return Err(invalid(
+                Some(field),
+                v,
+                &format!("Additional properties are not allowed ('{k}' was unexpected)"),
+            ));
+        }
+        match val {
+            Value::String(s) if s.chars().count() <= 255 => {}
+            Value::String(_) => {
+                return Err(invalid(Some(k), val, &format!("{} is too long", repr(val))))
+            }
+            other => return Err(not_type(k, other, "string")),
+        }
+    }
+    Ok(m.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn python_repr() {
+        assert_eq!(
+            repr(&json!({"name": "b", "foo": 1, "x": [true, null], "q": "it's"})),
+            r#"{'name': 'b', 'foo': 1, 'x': [True, None], 'q': "it's"}"#
+        );
+    }
+}

@@ -1,0 +1,316 @@
+//! What hangs under `/servers/{id}/`: metadata, tags (2.26+), remote consoles (2.6+) and the
+//! instance action log (`os-instance-actions`).
+
+use super::actions::{console_url, ready_for_console};
+use super::schema::{check_keys, invalid, object, repr, string_map};
+use super::servers::{tag, tags};
+use super::{bad, bad_method, no_such_version, not_found, not_found_server, Call};
+use crate::http::Resp;
+use crate::state::time::{iso_micro, Secs};
+use crate::state::{fingerprint, time, Server};
+use serde_json::{json, Map, Value};
+
+pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
+    let (id, rest) = (parts[0], &parts[1..]);
+    let reply = match rest {
+        ["metadata", ..] => metadata(c, m, id, rest.get(1).copied()),
+        ["tags", ..] if !c.at((2, 26)) => Err(no_such_version()),
+        ["tags", ..] => server_tags(c, m, id, rest.get(1).copied()),
+        ["remote-consoles"] if !c.at((2, 6)) => Err(no_such_version()),
+        ["remote-consoles"] if m == "POST" => remote_console(c, id),
+        ["remote-consoles"] => return bad_method(),
+        ["os-instance-actions"] if m == "GET" => actions_list(c, id),
+        ["os-instance-actions", req] if m == "GET" => action_show(c, id, req),
+        ["os-instance-actions", ..] => return bad_method(),
+        _ => return None,
+    };
+    Some(reply.unwrap_or_else(|r| r))
+}
+
+/// Run `f` on the server (404 if there is none).
+fn with_server<T>(
+    c: &Call,
+    id: &str,
+    f: impl FnOnce(&mut Server) -> Result<T, Resp>,
+) -> Result<T, Resp> {
+    let mut st = c.lock();
+    match st.server_mut(id) {
+        Some(s) => f(s),
+        None => Err(not_found_server(id)),
+    }
+}
+
+fn metadata(c: &Call, m: &str, id: &str, key: Option<&str>) -> Result<Resp, Resp> {
+    let body = match m {
+        "POST" | "PUT" => Some(c.body()?),
+        _ => None,
+    };
+    let limit = {
+        let st = c.lock();
+        st.limits(c.project(), None)
+            .get("metadata_items")
+            .copied()
+            .unwrap_or(128)
+    };
+    let over = |n: usize| limit >= 0 && n as i64 > limit;
+    let quota = || {
+        Resp::nova_error(403, "Quota exceeded for metadata_items: Requested 1, but already used 128 of 128 metadata_items")
+    };
+    match (m, key, body) {
+        ("GET", None, _) => with_server(c, id, |s| {
+            Ok(Resp::json(200, json!({"metadata": s.metadata})))
+        }),
+        ("POST" | "PUT", None, Some(body)) => {
+            check_keys(None, &body, &["metadata"], &["metadata"])?;
+            let new = string_map("metadata", &body["metadata"])?;
+            with_server(c, id, |s| {
+                let merged = if m == "POST" {
+                    let mut all = s.metadata.clone();
+                    all.extend(new);
+                    all
+                } else {
+                    new
+                };
+                if over(merged.len()) {
+                    return Err(quota());
+                }
+                s.metadata = merged;
+                s.updated = time::now();
+                Ok(Resp::json(200, json!({"metadata": s.metadata})))
+            })
+        }
+        ("GET", Some(k), _) => with_server(c, id, |s| match s.metadata.get(k) {
+            Some(v) => Ok(Resp::json(200, json!({"meta": { k: v }}))),
+            None => Err(not_found("Metadata item was not found")),
+        }),
+        ("PUT", Some(k), Some(body)) => {
+            check_keys(None, &body, &["meta"], &["meta"])?;
+            let meta = object(&body, "meta")?;
+            if meta.len() != 1 {
+                return Err(invalid(
+                    Some("meta"),
+                    &body["meta"],
+                    &format!("{} has too many properties", repr(&body["meta"])),
+                ));
+            }
+            let Some(v) = meta.get(k) else {
+                return Err(bad("Request body and URI mismatch"));
+            };
+            let single = string_map("meta", &Value::Object(meta.clone()))?;
+            let v = single.get(k).cloned().unwrap_or_else(|| v.clone());
+            with_server(c, id, |s| {
+                if !s.metadata.contains_key(k) && over(s.metadata.len() + 1) {
+                    return Err(quota());
+                }
+                s.metadata.insert(k.to_string(), v.clone());
+                s.updated = time::now();
+                Ok(Resp::json(200, json!({"meta": { k: v }})))
+            })
+        }
+        ("DELETE", Some(k), _) => with_server(c, id, |s| match s.metadata.remove(k) {
+            Some(_) => {
+                s.updated = time::now();
+                Ok(Resp::empty(204))
+            }
+            None => Err(not_found("Metadata item was not found")),
+        }),
+        _ => Err(Resp::nova_error(
+            405,
+            "The method specified is not allowed for this resource.",
+        )),
+    }
+}
+
+fn server_tags(c: &Call, m: &str, id: &str, key: Option<&str>) -> Result<Resp, Resp> {
+    let body = match (m, key) {
+        ("PUT", None) => Some(c.body()?),
+        _ => None,
+    };
+    match (m, key, body) {
+        ("GET", None, _) => with_server(c, id, |s| Ok(Resp::json(200, json!({"tags": s.tags})))),
+        ("PUT", None, Some(body)) => {
+            check_keys(None, &body, &["tags"], &["tags"])?;
+            let new = tags("tags", &body["tags"])?;
+            with_server(c, id, |s| {
+                s.tags = new;
+                s.updated = time::now();
+                Ok(Resp::json(200, json!({"tags": s.tags})))
+            })
+        }
+        ("DELETE", None, _) => with_server(c, id, |s| {
+            s.tags.clear();
+            s.updated = time::now();
+            Ok(Resp::empty(204))
+        }),
+        ("GET", Some(t), _) => with_server(c, id, |s| {
+            if s.tags.iter().any(|x| x == t) {
+                Ok(Resp::empty(204))
+            } else {
+                Err(not_found(&format!("Tag {t} could not be found.")))
+            }
+        }),
+        ("PUT", Some(t), _) => {
+            let t = tag(&json!(t))?;
+            let base = c.sim.base.clone();
+            with_server(c, id, |s| {
+                if s.tags.contains(&t) {
+                    return Ok(Resp::empty(204));
+                }
+                if s.tags.len() >= 50 {
+                    return Err(bad("The number of tags exceeded the per-server limit 50"));
+                }
+                s.tags.push(t.clone());
+                s.updated = time::now();
+                Ok(Resp::empty(201).with_header(
+                    "Location",
+                    &format!("{base}/compute/v2.1/servers/{id}/tags/{t}"),
+                ))
+            })
+        }
+        ("DELETE", Some(t), _) => with_server(c, id, |s| {
+            if !s.tags.iter().any(|x| x == t) {
+                return Err(not_found(&format!("Tag {t} could not be found.")));
+            }
+            s.tags.retain(|x| x != t);
+            s.updated = time::now();
+            Ok(Resp::empty(204))
+        }),
+        _ => Err(Resp::nova_error(
+            405,
+            "The method specified is not allowed for this resource.",
+        )),
+    }
+}
+
+fn remote_console(c: &Call, id: &str) -> Result<Resp, Resp> {
+    let body = c.body()?;
+    check_keys(None, &body, &["remote_console"], &["remote_console"])?;
+    let rc = object(&body, "remote_console")?;
+    check_keys(
+        Some("remote_console"),
+        rc,
+        &["protocol", "type"],
+        &["protocol", "type"],
+    )?;
+    let mut protocols = vec!["vnc", "spice", "serial", "rdp"];
+    if c.at((2, 8)) {
+        protocols.push("mks");
+    }
+    let protocol = &rc["protocol"];
+    let Some(p) = protocol.as_str().filter(|p| protocols.contains(p)) else {
+        return Err(invalid(
+            Some("protocol"),
+            protocol,
+            &format!(
+                "{} is not one of {}",
+                repr(protocol),
+                repr(&json!(protocols))
+            ),
+        ));
+    };
+    let mut types = vec!["novnc", "xvpvnc", "rdp-html5", "spice-html5", "serial"];
+    if c.at((2, 8)) {
+        types.push("webmks");
+    }
+    if c.at((2, 99)) {
+        types.push("spice-direct");
+    }
+    let kind = &rc["type"];
+    let Some(t) = kind.as_str().filter(|t| types.contains(t)) else {
+        return Err(invalid(
+            Some("type"),
+            kind,
+            &format!("{} is not one of {}", repr(kind), repr(&json!(types))),
+        ));
+    };
+    let fits = matches!(
+        (p, t),
+        ("vnc", "novnc" | "xvpvnc")
+            | ("spice", "spice-html5" | "spice-direct")
+            | ("serial", "serial")
+    );
+    if p == "rdp" {
+        return Err(bad("The server could not comply with the request since it is either malformed or otherwise incorrect."));
+    }
+    if p == "mks" {
+        return Err(bad(&format!("Unavailable console type {t}.")));
+    }
+    if !fits {
+        return Err(bad(&format!("Invalid console type {t}")));
+    }
+    let st = c.lock();
+    let Some(s) = st.server(id) else {
+        return Err(not_found_server(id));
+    };
+    ready_for_console(c, s)?;
+    Ok(Resp::json(
+        200,
+        json!({"remote_console": {"protocol": p, "type": t, "url": console_url(p, t)}}),
+    ))
+}
+
+fn action_json(c: &Call, s: &Server, i: usize) -> Map<String, Value> {
+    let a = &s.actions[i];
+    let finished: Secs = a.start + c.build_time().as_secs_f64();
+    let mut o = Map::new();
+    o.insert("action".into(), json!(a.action));
+    o.insert("instance_uuid".into(), json!(s.id));
+    o.insert("message".into(), Value::Null);
+    o.insert("project_id".into(), json!(a.project_id));
+    o.insert("request_id".into(), json!(a.request_id));
+    o.insert("start_time".into(), json!(iso_micro(a.start)));
+    if c.at((2, 58)) {
+        o.insert("updated_at".into(), json!(iso_micro(finished)));
+    }
+    o.insert("user_id".into(), json!(a.user_id));
+    o
+}
+
+fn actions_list(c: &Call, id: &str) -> Result<Resp, Resp> {
+    let st = c.lock();
+    let Some(s) = st.server(id) else {
+        return Err(not_found_server(id));
+    };
+    let items: Vec<Value> = (0..s.actions.len())
+        .rev()
+        .map(|i| Value::Object(action_json(c, s, i)))
+        .collect();
+    if !c.at((2, 58)) {
+        return Ok(Resp::json(200, json!({ "instanceActions": items })));
+    }
+    let body = super::page(c, items, "instanceActions", |v| {
+        v["request_id"].as_str().unwrap_or("").to_string()
+    })?;
+    Ok(Resp::json(200, Value::Object(body)))
+}
+
+fn action_show(c: &Call, id: &str, request_id: &str) -> Result<Resp, Resp> {
+    let st = c.lock();
+    let Some(s) = st.server(id) else {
+        return Err(not_found_server(id));
+    };
+    let Some(i) = s.actions.iter().position(|a| a.request_id == request_id) else {
+        return Err(not_found(&format!("Action {request_id} not found")));
+    };
+    let a = &s.actions[i];
+    let mut event = json!({
+        "event": format!("compute_{}_instance", a.action.to_lowercase()),
+        "start_time": iso_micro(a.start),
+        "finish_time": iso_micro(a.start + c.build_time().as_secs_f64()),
+        "result": "Success",
+        "traceback": null,
+    });
+    if c.at((2, 62)) {
+        event["host"] = json!(a.host);
+        event["hostId"] = json!(fingerprint(&format!("{}{}", s.project_id, a.host))
+            .replace(':', "")[..32]
+            .repeat(2)[..56]
+            .to_string());
+    }
+    if c.at((2, 84)) {
+        event["details"] = Value::Null;
+    }
+    let mut o = action_json(c, s, i);
+    o.insert("events".into(), json!([event]));
+    Ok(Resp::json(200, json!({ "instanceAction": o })))
+}

@@ -1,0 +1,509 @@
+//! Servers: `/servers` boot (one or several), show, update and delete, and the routing of
+//! everything under `/servers/{id}`.
+
+use super::schema::{check_keys, invalid, name, not_type, object, opt_str, repr, string_map};
+use super::{actions, bad, bad_method, not_found_server, server_list, server_parts, Call};
+use crate::http::Resp;
+use crate::state::{hostname, new_id, time, Server, ServerAction, Shape, State, VmState};
+use serde_json::{json, Map, Value};
+use std::time::Instant;
+
+pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
+    let reply = match (m, parts) {
+        ("GET", []) => server_list::list(c, false),
+        ("GET", ["detail"]) => server_list::list(c, true),
+        ("POST", []) => create(c),
+        ("GET", [id]) => {
+            let st = c.lock();
+            match st.server(id) {
+                Some(s) => Ok(Resp::json(
+                    200,
+                    json!({"server": c.view().server(s, &st, Shape::Show)}),
+                )),
+                None => Err(not_found_server(id)),
+            }
+        }
+        ("PUT", [id]) => update(c, id),
+        ("DELETE", [id]) => {
+            let mut st = c.lock();
+            match st.servers.iter().position(|s| s.id == *id) {
+                Some(i) => {
+                    let mut s = st.servers.remove(i);
+                    s.deleted_at = Some(time::now());
+                    st.deleted.push(s);
+                    Ok(Resp::empty(204))
+                }
+                None => Err(not_found_server(id)),
+            }
+        }
+        ("POST", [id, "action"]) => actions::action(c, id),
+        ("POST", [id, "backup_instance"]) => actions::backup_instance(c, id),
+        (_, [_, _, ..]) => return server_parts::route(c, m, parts),
+        (_, [] | [_]) => return bad_method(),
+    };
+    Some(reply.unwrap_or_else(|r| r))
+}
+
+/// Record an instance action (`os-instance-actions`) on a server.
+pub fn record(c: &Call, s: &mut Server, action: &str) {
+    s.actions.push(ServerAction {
+        action: action.to_string(),
+        request_id: c.req.request_id.clone(),
+        user_id: c.user().to_string(),
+        project_id: c.project().to_string(),
+        start: time::now(),
+        host: s.host.clone(),
+    });
+}
+
+/// base64 as nova's `format: base64` takes it.
+pub fn is_base64(s: &str) -> bool {
+    let body: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    let data = body.iter().take_while(|b| **b != b'=').count();
+    body.len().is_multiple_of(4)
+        && body[data..].iter().all(|b| *b == b'=')
+        && body.len() - data <= 2
+        && body[..data]
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/')
+}
+
+/// `user_data`: base64 of at most 65535 characters.
+pub fn user_data(v: &Value) -> Result<Option<String>, Resp> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) if s.len() > 65535 => Err(invalid(
+            Some("user_data"),
+            v,
+            &format!("{} is too long", repr(v)),
+        )),
+        Value::String(s) if is_base64(s) => Ok(Some(s.clone())),
+        Value::String(_) => Err(invalid(
+            Some("user_data"),
+            v,
+            &format!("{} is not a 'base64'", repr(v)),
+        )),
+        other => Err(not_type("user_data", other, "string")),
+    }
+}
+
+/// Server tags: strings of 1-60 characters without `/` or `,`, at most 50.
+pub fn tags(field: &str, v: &Value) -> Result<Vec<String>, Resp> {
+    let Value::Array(list) = v else {
+        return Err(not_type(field, v, "array"));
+    };
+    if list.len() > 50 {
+        return Err(invalid(Some(field), v, &format!("{} is too long", repr(v))));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for t in list {
+        out.push(tag(t)?);
+    }
+    out.dedup();
+    Ok(out)
+}
+
+pub fn tag(t: &Value) -> Result<String, Resp> {
+    match t {
+        Value::String(s) if !s.is_empty() && s.chars().count() <= 60 && !s.contains(['/', ',']) => {
+            Ok(s.clone())
+        }
+        Value::String(s) if s.is_empty() => Err(invalid(Some("tags"), t, "'' is too short")),
+        Value::String(_) => Err(invalid(
+            Some("tags"),
+            t,
+            &format!("{} does not match '^[^,/]*$'", repr(t)),
+        )),
+        other => Err(not_type("tags", other, "string")),
+    }
+}
+
+fn count(s: &Map<String, Value>, key: &str) -> Result<Option<i64>, Resp> {
+    let Some(v) = s.get(key) else { return Ok(None) };
+    let n = match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(x) => x.parse().ok(),
+        _ => None,
+    };
+    match n {
+        Some(n) if n >= 1 => Ok(Some(n)),
+        Some(_) => Err(invalid(
+            Some(key),
+            v,
+            &format!("{} is less than the minimum of 1", repr(v)),
+        )),
+        None => Err(not_type(key, v, "integer', 'string")),
+    }
+}
+
+/// The compute host a new server goes to: the named one, else the enabled, up compute with
+/// the fewest servers.
+fn place(st: &State, want: Option<&str>) -> Result<(String, String), Resp> {
+    let load = |h: &str| st.servers.iter().filter(|s| s.host == h).count();
+    let chosen = match want {
+        Some(h) => st
+            .hypervisors
+            .iter()
+            .find(|x| x.host == h || x.hostname == h)
+            .ok_or_else(|| bad(&format!("Compute host {h} could not be found.")))?,
+        None => st
+            .hypervisors
+            .iter()
+            .filter(|x| {
+                st.services
+                    .iter()
+                    .any(|s| s.host == x.host && !s.disabled && s.up())
+            })
+            .min_by_key(|x| load(&x.host))
+            .or_else(|| st.hypervisors.first())
+            .ok_or_else(|| bad("No valid host was found. "))?,
+    };
+    Ok((chosen.host.clone(), chosen.hostname.clone()))
+}
+
+/// nova's 403 when a boot would pass a quota.
+fn check_quota(c: &Call, st: &State, flavor: (i64, i64), min: i64, max: i64) -> Result<i64, Resp> {
+    // Quotas are enforced once set through the API (a project's own or a changed default
+    // class), so that load tests are not capped at nova's default of 10 servers.
+    let set = st.quotas.keys().any(|(p, _)| p == c.project())
+        || st.quota_classes.get("default") != Some(&crate::state::default_limits());
+    if !set {
+        return Ok(max);
+    }
+    let limits = st.limits(c.project(), None);
+    let (n, cores, ram) = st.usage(c.project(), None);
+    let mut allowed = max;
+    for (res, used, each) in [
+        ("instances", n, 1),
+        ("cores", cores, flavor.0),
+        ("ram", ram, flavor.1),
+    ] {
+        let limit = limits.get(res).copied().unwrap_or(-1);
+        if limit < 0 || each == 0 {
+            continue;
+        }
+        let fits = ((limit - used) / each).max(0);
+        if fits < min {
+            return Err(Resp::nova_error(
+                403,
+                &format!(
+                    "Quota exceeded for {res}: Requested {}, but already used {used} of {limit} {res}",
+                    each * min
+                ),
+            ));
+        }
+        allowed = allowed.min(fits);
+    }
+    Ok(allowed)
+}
+
+fn create(c: &Call) -> Result<Resp, Resp> {
+    let body = c.body()?;
+    check_keys(
+        None,
+        &body,
+        &["server", "os:scheduler_hints", "OS-SCH-HNT:scheduler_hints"],
+        &["server"],
+    )?;
+    let s = object(&body, "server")?;
+    let mut allowed = vec![
+        "name",
+        "imageRef",
+        "flavorRef",
+        "adminPass",
+        "metadata",
+        "networks",
+        "OS-DCF:diskConfig",
+        "accessIPv4",
+        "accessIPv6",
+        "availability_zone",
+        "block_device_mapping",
+        "block_device_mapping_v2",
+        "config_drive",
+        "key_name",
+        "min_count",
+        "max_count",
+        "return_reservation_id",
+        "security_groups",
+        "user_data",
+    ];
+    for (key, from, to) in [
+        ("personality", (2, 1), (2, 56)),
+        ("description", (2, 19), (9, 0)),
+        ("tags", (2, 52), (9, 0)),
+        ("trusted_image_certificates", (2, 63), (9, 0)),
+        ("host", (2, 74), (9, 0)),
+        ("hypervisor_hostname", (2, 74), (9, 0)),
+        ("hostname", (2, 90), (9, 0)),
+    ] {
+        if c.mv >= from && c.mv <= to {
+            allowed.push(key);
+        }
+    }
+    let mut required = vec!["name", "flavorRef"];
+    if c.at((2, 37)) {
+        required.push("networks");
+    }
+    check_keys(Some("server"), s, &allowed, &required)?;
+    let display = name("name", &s["name"])?;
+    let flavor_ref = match &s["flavorRef"] {
+        Value::String(x) if !x.is_empty() => x.clone(),
+        Value::Number(n) => n.to_string(),
+        other => return Err(not_type("flavorRef", other, "string', 'integer")),
+    };
+    let address_wanted = match s.get("networks") {
+        None => true,
+        Some(Value::String(x)) if c.at((2, 37)) && (x == "auto" || x == "none") => x == "auto",
+        Some(Value::Array(list)) => {
+            if list.iter().any(|n| !n.is_object()) {
+                return Err(bad(
+                    "Invalid input for field/attribute networks. Each network must be an object.",
+                ));
+            }
+            true
+        }
+        Some(other) => {
+            return Err(invalid(
+                Some("networks"),
+                other,
+                &format!(
+                    "{} is not valid under any of the given schemas",
+                    repr(other)
+                ),
+            ))
+        }
+    };
+    let description = opt_str(s, "description", true)?;
+    let metadata = match s.get("metadata") {
+        None => Map::new(),
+        Some(v) => string_map("metadata", v)?,
+    };
+    let user_data = match s.get("user_data") {
+        None => None,
+        Some(v) => user_data(v)?,
+    };
+    let tags = match s.get("tags") {
+        None => Vec::new(),
+        Some(v) => tags("tags", v)?,
+    };
+    let security_groups = match s.get("security_groups") {
+        None => vec!["default".to_string()],
+        Some(Value::Array(list)) => {
+            let mut names = Vec::new();
+            for g in list {
+                match g.get("name") {
+                    Some(Value::String(n)) if !n.is_empty() => names.push(n.clone()),
+                    _ => {
+                        return Err(invalid(
+                            Some("security_groups"),
+                            g,
+                            "'name' is a required property",
+                        ))
+                    }
+                }
+            }
+            names.dedup();
+            names
+        }
+        Some(other) => return Err(not_type("security_groups", other, "array")),
+    };
+    let hints = match body
+        .get("os:scheduler_hints")
+        .or_else(|| body.get("OS-SCH-HNT:scheduler_hints"))
+    {
+        None => Map::new(),
+        Some(Value::Object(m)) => m.clone(),
+        Some(other) => return Err(not_type("os:scheduler_hints", other, "object")),
+    };
+    let min = count(s, "min_count")?.unwrap_or(1);
+    let max = count(s, "max_count")?.unwrap_or(min);
+    if min > max {
+        return Err(bad("min_count must be <= max_count"));
+    }
+    let return_reservation = match s.get("return_reservation_id") {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(x)) if ["true", "false"].contains(&x.to_lowercase().as_str()) => {
+            x.eq_ignore_ascii_case("true")
+        }
+        Some(other) => return Err(not_type("return_reservation_id", other, "boolean")),
+    };
+    let boot_from_volume = match s.get("block_device_mapping_v2") {
+        None => false,
+        Some(Value::Array(list)) => {
+            if list.iter().any(|b| !b.is_object()) {
+                return Err(not_type(
+                    "block_device_mapping_v2",
+                    &Value::Array(list.clone()),
+                    "object",
+                ));
+            }
+            list.iter().any(|b| {
+                b.get("destination_type").and_then(Value::as_str) == Some("volume")
+                    && b.get("boot_index").is_some_and(|i| i == 0 || i == "0")
+            })
+        }
+        Some(other) => return Err(not_type("block_device_mapping_v2", other, "array")),
+    };
+    let want_host = opt_str(s, "host", false)?;
+    let az = opt_str(s, "availability_zone", false)?;
+    let (az, az_host) = match az.as_deref().map(|a| a.split_once(':').unwrap_or((a, ""))) {
+        None => ("nova".to_string(), None),
+        Some(("nova", "")) => ("nova".to_string(), None),
+        Some(("nova", h)) => ("nova".to_string(), Some(h.to_string())),
+        Some(_) => return Err(bad("The requested availability zone is not available")),
+    };
+    let image_ref = s
+        .get("imageRef")
+        .and_then(Value::as_str)
+        .filter(|i| !i.is_empty());
+    let mut st = c.lock();
+    let Some(flavor) = st.flavor(&flavor_ref) else {
+        return Err(bad(&format!("Flavor {flavor_ref} could not be found.")));
+    };
+    let flavor_size = (flavor.vcpus, flavor.ram);
+    let image_id = match image_ref {
+        Some(i) => match st.image(i) {
+            Some(img) if c.view().glance_image(img)["status"] == "active" => Some(i.to_string()),
+            Some(_) => return Err(bad(&format!("Image {i} is not active."))),
+            None => return Err(bad("Can not find requested image")),
+        },
+        None if boot_from_volume || s.contains_key("block_device_mapping_v2") => None,
+        None => return Err(bad("Missing imageRef attribute")),
+    };
+    let image_id = if boot_from_volume { None } else { image_id };
+    let key_name = match opt_str(s, "key_name", true)? {
+        Some(k) if st.keypairs.iter().any(|kp| kp.name == k) => Some(k),
+        Some(k) => {
+            return Err(bad(&format!(
+                "Invalid key_name provided. Key pair {k} not found."
+            )))
+        }
+        None => None,
+    };
+    let (host, node) = place(&st, want_host.as_deref().or(az_host.as_deref()))?;
+    if let Some(n) = opt_str(s, "hypervisor_hostname", false)? {
+        if !st.hypervisors.iter().any(|h| h.hostname == n) {
+            return Err(bad(&format!("Compute host {n} could not be found.")));
+        }
+    }
+    let n = check_quota(c, &st, flavor_size, min, max)?;
+    let admin_pass = opt_str(s, "adminPass", false)?
+        .unwrap_or_else(|| new_id().replace('-', "")[..12].to_string());
+    let base_hostname = opt_str(s, "hostname", false)?.unwrap_or_else(|| hostname(&display));
+    let reservation_id = format!("r-{}", &new_id()[..8]);
+    let now = time::now();
+    let mut first = None;
+    for i in 0..n {
+        let (name, host_name) = if n > 1 {
+            (
+                format!("{display}-{}", i + 1),
+                format!("{base_hostname}-{}", i + 1),
+            )
+        } else {
+            (display.clone(), base_hostname.clone())
+        };
+        let address = address_wanted.then(|| {
+            st.next_address += 1;
+            let a = st.next_address - 1;
+            format!("10.0.{}.{}", a / 250, a % 250 + 2)
+        });
+        let (host, node) = if i == 0 || want_host.is_some() || az_host.is_some() {
+            (host.clone(), node.clone())
+        } else {
+            place(&st, None)?
+        };
+        let instance_index = st.next_launch_index;
+        st.next_launch_index += 1;
+        let mut server = Server {
+            id: new_id(),
+            name,
+            project_id: c.project().to_string(),
+            user_id: c.user().to_string(),
+            flavor_id: flavor_ref.clone(),
+            old_flavor: None,
+            image_id: image_id.clone(),
+            key_name: key_name.clone(),
+            metadata: metadata.clone(),
+            description: description.clone(),
+            hostname: host_name,
+            availability_zone: az.clone(),
+            host,
+            node,
+            old_host: None,
+            address,
+            security_groups: security_groups.clone(),
+            tags: tags.clone(),
+            user_data: user_data.clone(),
+            scheduler_hints: hints.clone(),
+            locked: false,
+            locked_reason: None,
+            created: now,
+            updated: now,
+            deleted_at: None,
+            started: Instant::now(),
+            vm_state: VmState::Active,
+            task: None,
+            launch_index: i,
+            instance_index,
+            reservation_id: reservation_id.clone(),
+            actions: Vec::new(),
+        };
+        record(c, &mut server, "create");
+        first.get_or_insert_with(|| server.id.clone());
+        st.servers.push(server);
+    }
+    if return_reservation {
+        return Ok(Resp::json(202, json!({"reservation_id": reservation_id})));
+    }
+    let id = first.unwrap_or_default();
+    let view = c.view();
+    let groups: Vec<Value> = security_groups.iter().map(|g| json!({"name": g})).collect();
+    let out = json!({"server": {
+        "id": id, "links": view.links("servers", &id), "OS-DCF:diskConfig": "MANUAL",
+        "security_groups": groups, "adminPass": admin_pass,
+    }});
+    Ok(Resp::json(202, out).with_header(
+        "Location",
+        &format!("{}/compute/v2.1/servers/{id}", c.sim.base),
+    ))
+}
+
+fn update(c: &Call, id: &str) -> Result<Resp, Resp> {
+    let body = c.body()?;
+    check_keys(None, &body, &["server"], &["server"])?;
+    let s = object(&body, "server")?;
+    let mut allowed = vec!["name", "accessIPv4", "accessIPv6", "OS-DCF:diskConfig"];
+    if c.at((2, 19)) {
+        allowed.push("description");
+    }
+    if c.at((2, 90)) {
+        allowed.push("hostname");
+    }
+    check_keys(Some("server"), s, &allowed, &[])?;
+    let new_name = s.get("name").map(|v| name("name", v)).transpose()?;
+    let description = s
+        .contains_key("description")
+        .then(|| opt_str(s, "description", true))
+        .transpose()?;
+    let new_hostname = opt_str(s, "hostname", false)?;
+    let mut st = c.lock();
+    let Some(server) = st.server_mut(id) else {
+        return Err(not_found_server(id));
+    };
+    if let Some(n) = new_name {
+        server.name = n;
+    }
+    if let Some(d) = description {
+        server.description = d;
+    }
+    if let Some(h) = new_hostname {
+        server.hostname = h;
+    }
+    server.updated = time::now();
+    let server = server.clone();
+    Ok(Resp::json(
+        200,
+        json!({"server": c.view().server(&server, &st, Shape::Reduced)}),
+    ))
+}

@@ -1,0 +1,246 @@
+//! The simulated cloud's state, and how each record looks on the wire at a given
+//! microversion (key sets follow nova's api-samples, version by version).
+
+mod hosts;
+mod server;
+mod server_view;
+pub mod time;
+mod view;
+
+pub use hosts::{Hypervisor, Service};
+pub use server::{Server, ServerAction, Task, VmState};
+pub use server_view::Shape;
+pub use time::now_iso;
+pub use view::View;
+
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+pub type Mv = (u16, u16);
+
+pub const PROJECT_ID: &str = "6f70656e737461636b20342065766572";
+pub const USER_ID: &str = "9f0a4e8b2c1d4b6e8f7a6b5c4d3e2f10";
+pub const BASE_IMAGE_ID: &str = "70a599e0-31e7-49b7-b260-868f441e862b";
+
+#[derive(Clone)]
+pub struct Flavor {
+    pub id: String,
+    pub name: String,
+    pub ram: i64,
+    pub disk: i64,
+    pub vcpus: i64,
+    pub ephemeral: i64,
+    pub swap: i64,
+    pub rxtx_factor: f64,
+    pub is_public: bool,
+    pub description: Option<String>,
+    pub extra_specs: Map<String, Value>,
+    /// Projects given access to a private flavor.
+    pub access: Vec<String>,
+}
+
+#[derive(Clone)]
+pub struct Image {
+    pub id: String,
+    pub name: String,
+    pub created: String,
+    pub started: Instant,
+    /// Time until a snapshot is `active`; zero for images that start active.
+    pub save_time: Duration,
+    pub size: i64,
+    pub min_disk: i64,
+    pub min_ram: i64,
+    /// Extra properties: image_type, instance_uuid, backup_type, description...
+    pub properties: Map<String, Value>,
+}
+
+#[derive(Clone)]
+pub struct Keypair {
+    pub id: i64,
+    pub name: String,
+    pub key_type: String,
+    pub public_key: String,
+    pub fingerprint: String,
+    pub user_id: String,
+    pub created_at: String,
+}
+
+/// Quota limits by resource name (nova's resource names: `instances`, `cores`, ...).
+pub type Limits = BTreeMap<String, i64>;
+
+pub struct State {
+    pub flavors: Vec<Flavor>,
+    pub servers: Vec<Server>,
+    /// Deleted servers, kept for usage reports.
+    pub deleted: Vec<Server>,
+    pub images: Vec<Image>,
+    pub keypairs: Vec<Keypair>,
+    pub services: Vec<Service>,
+    pub hypervisors: Vec<Hypervisor>,
+    /// Quota classes (`default` and any a client sets).
+    pub quota_classes: BTreeMap<String, Limits>,
+    /// Per-project (and per project+user) overrides of the default class.
+    pub quotas: BTreeMap<(String, Option<String>), Limits>,
+    pub next_keypair_id: i64,
+    pub next_address: u32,
+    pub next_launch_index: i64,
+}
+
+impl State {
+    pub fn seeded() -> State {
+        let flavor = |id: &str, name: &str, ram, disk, vcpus| Flavor {
+            id: id.into(),
+            name: name.into(),
+            ram,
+            disk,
+            vcpus,
+            ephemeral: 0,
+            swap: 0,
+            rxtx_factor: 1.0,
+            is_public: true,
+            description: None,
+            extra_specs: Map::new(),
+            access: Vec::new(),
+        };
+        let (services, hypervisors) = hosts::seed();
+        State {
+            flavors: vec![
+                flavor("1", "m1.tiny", 512, 1, 1),
+                flavor("2", "m1.small", 2048, 20, 1),
+                flavor("3", "m1.medium", 4096, 40, 2),
+                flavor("4", "m1.large", 8192, 80, 4),
+                flavor("5", "m1.xlarge", 16384, 160, 8),
+            ],
+            servers: Vec::new(),
+            deleted: Vec::new(),
+            images: vec![Image {
+                id: BASE_IMAGE_ID.into(),
+                name: "cirros-0.6.2-x86_64-disk".into(),
+                created: now_iso(),
+                started: Instant::now(),
+                save_time: Duration::ZERO,
+                size: 21430272,
+                min_disk: 0,
+                min_ram: 0,
+                properties: Map::new(),
+            }],
+            keypairs: Vec::new(),
+            services,
+            hypervisors,
+            quota_classes: BTreeMap::from([("default".to_string(), default_limits())]),
+            quotas: BTreeMap::new(),
+            next_keypair_id: 1,
+            next_address: 1,
+            next_launch_index: 0,
+        }
+    }
+
+    pub fn flavor(&self, id: &str) -> Option<&Flavor> {
+        self.flavors.iter().find(|f| f.id == id)
+    }
+
+    pub fn server(&self, id: &str) -> Option<&Server> {
+        self.servers.iter().find(|s| s.id == id)
+    }
+
+    pub fn server_mut(&mut self, id: &str) -> Option<&mut Server> {
+        self.servers.iter_mut().find(|s| s.id == id)
+    }
+
+    pub fn image(&self, id: &str) -> Option<&Image> {
+        self.images.iter().find(|i| i.id == id)
+    }
+
+    /// The limits in force for a project (and user): the default class, then overrides.
+    pub fn limits(&self, project: &str, user: Option<&str>) -> Limits {
+        let mut l = self
+            .quota_classes
+            .get("default")
+            .cloned()
+            .unwrap_or_else(default_limits);
+        for key in [
+            (project.to_string(), None),
+            (project.to_string(), user.map(str::to_string)),
+        ] {
+            if let Some(o) = self.quotas.get(&key) {
+                l.extend(o.iter().map(|(k, v)| (k.clone(), *v)));
+            }
+        }
+        l
+    }
+
+    /// (instances, cores, ram) used by a project's servers (and one user's, if given).
+    pub fn usage(&self, project: &str, user: Option<&str>) -> (i64, i64, i64) {
+        self.servers
+            .iter()
+            .filter(|s| s.project_id == project && user.is_none_or(|u| s.user_id == u))
+            .fold((0, 0, 0), |(n, c, r), s| {
+                let f = self.flavor(&s.flavor_id);
+                (
+                    n + 1,
+                    c + f.map_or(0, |f| f.vcpus),
+                    r + f.map_or(0, |f| f.ram),
+                )
+            })
+    }
+}
+
+/// nova's default quota class.
+pub fn default_limits() -> Limits {
+    [
+        ("instances", 10),
+        ("cores", 20),
+        ("ram", 51200),
+        ("metadata_items", 128),
+        ("injected_files", 5),
+        ("injected_file_content_bytes", 10240),
+        ("injected_file_path_bytes", 255),
+        ("key_pairs", 100),
+        ("server_groups", 10),
+        ("server_group_members", 10),
+        ("floating_ips", -1),
+        ("fixed_ips", -1),
+        ("security_groups", -1),
+        ("security_group_rules", -1),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+/// nova's default `OS-EXT-SRV-ATTR:hostname` for a display name.
+pub fn hostname(name: &str) -> String {
+    let h: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    h.trim_matches('-').to_string()
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// A fingerprint-looking digest of a public key (not cryptographic; the simulator only needs
+/// a stable value per key).
+pub fn fingerprint(key: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut bytes = Vec::new();
+    for salt in 0..2u8 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (salt, key).hash(&mut h);
+        bytes.extend_from_slice(&h.finish().to_be_bytes());
+    }
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
