@@ -444,3 +444,1253 @@ fn identity_discovery_validation_and_glance_filters() {
     assert_eq!(none["images"], json!([]));
     assert_eq!(raw(&cloud, "GET", "/image/v2/images", &[], "").0, 401);
 }
+
+/// Keys (recursively, first element of arrays) of `body` that differ from nova's sample
+/// `file` (under the api-samples); empty when the samples are absent.
+fn sample_diff(file: &str, body: &Value) -> Vec<String> {
+    fn walk(s: &Value, a: &Value, at: &str, out: &mut Vec<String>) {
+        match (s, a) {
+            (Value::Object(s), Value::Object(a)) => {
+                for k in s.keys().filter(|k| !a.contains_key(*k)) {
+                    out.push(format!("{at}.{k} missing"));
+                }
+                for k in a.keys().filter(|k| !s.contains_key(*k)) {
+                    out.push(format!("{at}.{k} not in the sample"));
+                }
+                for (k, sv) in s {
+                    if let Some(av) = a.get(k) {
+                        if !["metadata", "extra_specs", "hosts", "cpu_info"].contains(&k.as_str()) {
+                            walk(sv, av, &format!("{at}.{k}"), out);
+                        }
+                    }
+                }
+            }
+            (Value::Array(s), Value::Array(a)) => {
+                if let (Some(s0), Some(a0)) = (s.first(), a.first()) {
+                    walk(s0, a0, &format!("{at}[0]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(dir) = novagen_tests::samples() else {
+        return Vec::new();
+    };
+    let text = std::fs::read_to_string(dir.join(file)).expect("sample file");
+    let sample: Value = serde_json::from_str(&text).expect("sample JSON");
+    let mut out = Vec::new();
+    walk(&sample, body, "", &mut out);
+    out
+}
+
+/// A cloud client at one microversion.
+struct Api<'a> {
+    cloud: &'a Cloud,
+    token: String,
+}
+
+impl Api<'_> {
+    fn call(&self, v: &str, method: &str, path: &str, body: Value) -> (u16, Value) {
+        let text = if body.is_null() {
+            String::new()
+        } else {
+            body.to_string()
+        };
+        send(
+            self.cloud,
+            Some(&self.token),
+            Some(v),
+            method,
+            &format!("/compute/v2.1{path}"),
+            &text,
+        )
+    }
+
+    /// A call whose reply must have `status` and the keys of `sample` (if given).
+    fn check(
+        &self,
+        v: &str,
+        method: &str,
+        path: &str,
+        body: Value,
+        status: u16,
+        sample: Option<&str>,
+    ) -> Value {
+        let (got, reply) = self.call(v, method, path, body);
+        assert_eq!(got, status, "{method} {path} at {v}: {reply}");
+        if let Some(file) = sample {
+            let diff = sample_diff(file, &reply);
+            assert!(
+                diff.is_empty(),
+                "{method} {path} at {v} vs {file}: {diff:?}"
+            );
+        }
+        reply
+    }
+
+    fn boot(&self, name: &str) -> String {
+        let body = json!({"server": {"name": name, "flavorRef": "1",
+            "imageRef": nova_sim::BASE_IMAGE_ID, "networks": "auto"}});
+        let reply = self.check("2.37", "POST", "/servers", body, 202, None);
+        reply["server"]["id"].as_str().expect("id").to_string()
+    }
+
+    fn status(&self, id: &str) -> String {
+        let (_, s) = self.call("2.1", "GET", &format!("/servers/{id}"), Value::Null);
+        s["server"]["status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+fn settle() {
+    std::thread::sleep(std::time::Duration::from_millis(500));
+}
+
+#[test]
+fn server_actions_follow_novas_states() {
+    let cloud = Cloud::start();
+    let api = Api {
+        cloud: &cloud,
+        token: cloud.token(),
+    };
+    let id = api.boot("life");
+    let action = format!("/servers/{id}/action");
+    // Building: refused.
+    let (s, e) = api.call("2.1", "POST", &action, json!({"os-stop": null}));
+    assert_eq!(
+        (s, e["conflictingRequest"]["message"].clone()),
+        (
+            409,
+            json!(format!(
+                "Cannot 'stop' instance {id} while it is in vm_state building"
+            ))
+        )
+    );
+    settle();
+    api.check(
+        "2.1",
+        "POST",
+        &action,
+        json!({"reboot": {"type": "SOFT"}}),
+        202,
+        None,
+    );
+    assert_eq!(api.status(&id), "REBOOT");
+    let (s, _) = api.call("2.1", "POST", &action, json!({"reboot": {"type": "HARD"}}));
+    assert_eq!(s, 409, "busy rebooting");
+    settle();
+    let (s, e) = api.call("2.1", "POST", &action, json!({"reboot": {}}));
+    assert_eq!((s, e["badRequest"]["message"].clone()), (400, json!("Invalid input for field/attribute reboot. Value: {}. 'type' is a required property")));
+    api.check("2.1", "POST", &action, json!({"os-stop": null}), 202, None);
+    settle();
+    assert_eq!(api.status(&id), "SHUTOFF");
+    let (s, e) = api.call("2.1", "POST", &action, json!({"os-stop": null}));
+    assert_eq!(
+        (s, e["conflictingRequest"]["message"].clone()),
+        (
+            409,
+            json!(format!(
+                "Cannot 'stop' instance {id} while it is in vm_state stopped"
+            ))
+        )
+    );
+    api.check("2.1", "POST", &action, json!({"os-start": null}), 202, None);
+    settle();
+    api.check("2.1", "POST", &action, json!({"pause": null}), 202, None);
+    settle();
+    assert_eq!(api.status(&id), "PAUSED");
+    api.check("2.1", "POST", &action, json!({"unpause": null}), 202, None);
+    settle();
+    // Lock with a reason from 2.73.
+    api.check(
+        "2.73",
+        "POST",
+        &action,
+        json!({"lock": {"locked_reason": "maint"}}),
+        202,
+        None,
+    );
+    let (_, s) = api.call("2.73", "GET", &format!("/servers/{id}"), Value::Null);
+    assert_eq!(
+        (
+            s["server"]["locked"].clone(),
+            s["server"]["locked_reason"].clone()
+        ),
+        (json!(true), json!("maint"))
+    );
+    assert_eq!(
+        api.call(
+            "2.1",
+            "POST",
+            &action,
+            json!({"lock": {"locked_reason": "x"}})
+        )
+        .0,
+        400
+    );
+    api.check("2.1", "POST", &action, json!({"unlock": null}), 202, None);
+    // Rebuild: the reduced view below 2.75, the full one from 2.75, with adminPass.
+    for (v, sample) in [
+        ("2.1", "servers/server-action-rebuild-resp.json"),
+        ("2.26", "servers/v2.26/server-action-rebuild-resp.json"),
+        ("2.57", "servers/v2.57/server-action-rebuild-resp.json"),
+    ] {
+        let mut body = json!({"rebuild": {"imageRef": nova_sim::BASE_IMAGE_ID, "name": "reborn", "metadata": {"a": "b"}}});
+        if v == "2.57" {
+            body["rebuild"]["user_data"] = json!("aGVsbG8=");
+        }
+        let r = api.check(v, "POST", &action, body, 202, Some(sample));
+        assert_eq!(r["server"]["status"], "REBUILD");
+        settle();
+    }
+    let r = api.check(
+        "2.75",
+        "POST",
+        &action,
+        json!({"rebuild": {"imageRef": nova_sim::BASE_IMAGE_ID, "description": null}}),
+        202,
+        None,
+    );
+    assert!(
+        r["server"]["adminPass"].is_string() && r["server"]["OS-EXT-STS:vm_state"].is_string(),
+        "{r}"
+    );
+    settle();
+    let (s, _) = api.call(
+        "2.1",
+        "POST",
+        &action,
+        json!({"rebuild": {"imageRef": nova_sim::BASE_IMAGE_ID, "description": "x"}}),
+    );
+    assert_eq!(s, 400, "description is 2.19+");
+    // Cold migration to the other host, then confirm.
+    let (_, before) = api.call("2.1", "GET", &format!("/servers/{id}"), Value::Null);
+    let host = before["server"]["OS-EXT-SRV-ATTR:host"]
+        .as_str()
+        .expect("host")
+        .to_string();
+    assert_eq!(
+        api.call("2.56", "POST", &action, json!({"migrate": {"host": host}}))
+            .0,
+        400
+    );
+    api.check("2.56", "POST", &action, json!({"migrate": null}), 202, None);
+    settle();
+    assert_eq!(api.status(&id), "VERIFY_RESIZE");
+    api.check(
+        "2.1",
+        "POST",
+        &action,
+        json!({"confirmResize": null}),
+        204,
+        None,
+    );
+    let (_, after) = api.call("2.1", "GET", &format!("/servers/{id}"), Value::Null);
+    let moved = after["server"]["OS-EXT-SRV-ATTR:host"]
+        .as_str()
+        .expect("host")
+        .to_string();
+    assert_ne!(moved, host);
+    // Evacuate needs the source compute down.
+    let (s, e) = api.call("2.14", "POST", &action, json!({"evacuate": {}}));
+    assert_eq!(
+        (s, e["badRequest"]["message"].clone()),
+        (
+            400,
+            json!(format!("Compute service of {moved} is still in use."))
+        )
+    );
+    api.check(
+        "2.11",
+        "PUT",
+        "/os-services/force-down",
+        json!({"host": moved, "binary": "nova-compute", "forced_down": true}),
+        200,
+        Some("os-services/v2.11/service-force-down-put-resp.json"),
+    );
+    assert_eq!(
+        api.call("2.1", "POST", &action, json!({"evacuate": {}})).0,
+        400,
+        "onSharedStorage is required below 2.14"
+    );
+    let r = api.check(
+        "2.1",
+        "POST",
+        &action,
+        json!({"evacuate": {"onSharedStorage": false}}),
+        200,
+        Some("os-evacuate/server-evacuate-resp.json"),
+    );
+    assert!(r["adminPass"].is_string());
+    settle();
+    // Consoles: actions up to 2.5, remote-consoles from 2.6.
+    api.check(
+        "2.1",
+        "POST",
+        &action,
+        json!({"os-getVNCConsole": {"type": "novnc"}}),
+        200,
+        Some("os-remote-consoles/get-vnc-console-post-resp.json"),
+    );
+    api.check(
+        "2.1",
+        "POST",
+        &action,
+        json!({"os-getSPICEConsole": {"type": "spice-html5"}}),
+        200,
+        Some("os-remote-consoles/get-spice-console-post-resp.json"),
+    );
+    api.check(
+        "2.1",
+        "POST",
+        &action,
+        json!({"os-getSerialConsole": {"type": "serial"}}),
+        200,
+        Some("os-remote-consoles/get-serial-console-post-resp.json"),
+    );
+    assert_eq!(
+        api.call(
+            "2.6",
+            "POST",
+            &action,
+            json!({"os-getVNCConsole": {"type": "novnc"}})
+        )
+        .0,
+        404
+    );
+    let consoles = format!("/servers/{id}/remote-consoles");
+    api.check(
+        "2.6",
+        "POST",
+        &consoles,
+        json!({"remote_console": {"protocol": "vnc", "type": "novnc"}}),
+        200,
+        Some("os-remote-consoles/v2.6/create-vnc-console-resp.json"),
+    );
+    assert_eq!(
+        api.call(
+            "2.5",
+            "POST",
+            &consoles,
+            json!({"remote_console": {"protocol": "vnc", "type": "novnc"}})
+        )
+        .0,
+        404
+    );
+    let (s, e) = api.call(
+        "2.6",
+        "POST",
+        &consoles,
+        json!({"remote_console": {"protocol": "vnc", "type": "spice-html5"}}),
+    );
+    assert_eq!(
+        (s, e["badRequest"]["message"].clone()),
+        (400, json!("Invalid console type spice-html5"))
+    );
+    // The action log.
+    let log = api.check(
+        "2.1",
+        "GET",
+        &format!("/servers/{id}/os-instance-actions"),
+        Value::Null,
+        200,
+        Some("os-instance-actions/instance-actions-list-resp.json"),
+    );
+    let actions: Vec<&str> = log["instanceActions"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|a| a["action"].as_str())
+        .collect();
+    assert_eq!(actions.last(), Some(&"create"));
+    assert!(
+        actions.contains(&"reboot") && actions.contains(&"stop"),
+        "{actions:?}"
+    );
+    let req = log["instanceActions"][0]["request_id"]
+        .as_str()
+        .expect("request id");
+    api.check(
+        "2.84",
+        "GET",
+        &format!("/servers/{id}/os-instance-actions/{req}"),
+        Value::Null,
+        200,
+        Some("os-instance-actions/v2.84/instance-action-get-resp.json"),
+    );
+}
+
+#[test]
+fn server_update_metadata_tags_and_lists() {
+    let cloud = Cloud::start();
+    let api = Api {
+        cloud: &cloud,
+        token: cloud.token(),
+    };
+    let id = api.boot("web-1");
+    let other = api.boot("db-1");
+    settle();
+    let server = format!("/servers/{id}");
+    // Update.
+    api.check(
+        "2.1",
+        "PUT",
+        &server,
+        json!({"server": {"name": "web-2"}}),
+        200,
+        Some("servers/server-update-resp.json"),
+    );
+    api.check(
+        "2.19",
+        "PUT",
+        &server,
+        json!({"server": {"description": null}}),
+        200,
+        None,
+    );
+    let (s, e) = api.call(
+        "2.1",
+        "PUT",
+        &server,
+        json!({"server": {"name": "b", "foo": 1}}),
+    );
+    assert_eq!((s, e["badRequest"]["message"].clone()), (400, json!("Invalid input for field/attribute server. Value: {'name': 'b', 'foo': 1}. Additional properties are not allowed ('foo' was unexpected)")));
+    // Metadata.
+    let meta = format!("{server}/metadata");
+    api.check(
+        "2.1",
+        "PUT",
+        &meta,
+        json!({"metadata": {"foo": "Foo Value"}}),
+        200,
+        Some("server-metadata/server-metadata-all-resp.json"),
+    );
+    let all = api.check(
+        "2.1",
+        "POST",
+        &meta,
+        json!({"metadata": {"bar": "1"}}),
+        200,
+        None,
+    );
+    assert_eq!(all["metadata"], json!({"foo": "Foo Value", "bar": "1"}));
+    api.check(
+        "2.1",
+        "PUT",
+        &format!("{meta}/foo"),
+        json!({"meta": {"foo": "Bar"}}),
+        200,
+        Some("server-metadata/server-metadata-resp.json"),
+    );
+    assert_eq!(
+        api.call(
+            "2.1",
+            "PUT",
+            &format!("{meta}/foo"),
+            json!({"meta": {"x": "Bar"}})
+        )
+        .0,
+        400
+    );
+    api.check(
+        "2.1",
+        "GET",
+        &format!("{meta}/foo"),
+        Value::Null,
+        200,
+        Some("server-metadata/server-metadata-resp.json"),
+    );
+    api.check(
+        "2.1",
+        "DELETE",
+        &format!("{meta}/foo"),
+        Value::Null,
+        204,
+        None,
+    );
+    assert_eq!(
+        api.call("2.1", "GET", &format!("{meta}/foo"), Value::Null)
+            .0,
+        404
+    );
+    // Tags, 2.26+.
+    let tags = format!("{server}/tags");
+    assert_eq!(api.call("2.25", "GET", &tags, Value::Null).0, 404);
+    api.check(
+        "2.26",
+        "PUT",
+        &tags,
+        json!({"tags": ["tag1", "tag2"]}),
+        200,
+        Some("os-server-tags/v2.26/server-tags-put-all-resp.json"),
+    );
+    api.check(
+        "2.26",
+        "GET",
+        &format!("{tags}/tag1"),
+        Value::Null,
+        204,
+        None,
+    );
+    assert_eq!(
+        api.call("2.26", "GET", &format!("{tags}/nope"), Value::Null)
+            .0,
+        404
+    );
+    api.check(
+        "2.26",
+        "PUT",
+        &format!("{tags}/tag3"),
+        Value::Null,
+        201,
+        None,
+    );
+    api.check(
+        "2.26",
+        "DELETE",
+        &format!("{tags}/tag2"),
+        Value::Null,
+        204,
+        None,
+    );
+    let t = api.check(
+        "2.26",
+        "GET",
+        &tags,
+        Value::Null,
+        200,
+        Some("os-server-tags/v2.26/server-tags-index-resp.json"),
+    );
+    assert_eq!(t["tags"], json!(["tag1", "tag3"]));
+    let (_, shown) = api.call("2.26", "GET", &server, Value::Null);
+    assert_eq!(shown["server"]["tags"], json!(["tag1", "tag3"]));
+    // Filters.
+    let names = |v: &str, q: &str| -> Vec<String> {
+        let (_, l) = api.call(v, "GET", &format!("/servers?{q}"), Value::Null);
+        l["servers"]
+            .as_array()
+            .expect("servers")
+            .iter()
+            .map(|s| s["name"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(names("2.26", "tags=tag1,tag3"), ["web-2"]);
+    assert_eq!(names("2.26", "not-tags-any=tag1"), ["db-1"]);
+    assert_eq!(names("2.1", "name=^db"), ["db-1"]);
+    assert_eq!(
+        names("2.1", "name=-[0-9]$&sort_key=display_name&sort_dir=asc"),
+        ["db-1", "web-2"]
+    );
+    assert_eq!(
+        names("2.1", "sort_key=display_name&sort_dir=desc"),
+        ["web-2", "db-1"]
+    );
+    assert_eq!(names("2.1", "status=SHUTOFF"), Vec::<String>::new());
+    assert_eq!(names("2.1", "changes-since=2000-01-01T00:00:00Z").len(), 2);
+    assert!(names("2.1", "changes-since=2999-01-01T00:00:00Z").is_empty());
+    assert_eq!(
+        api.call("2.1", "GET", "/servers?changes-since=soon", Value::Null)
+            .0,
+        400
+    );
+    assert_eq!(
+        api.call("2.1", "GET", "/servers?sort_key=bogus", Value::Null)
+            .0,
+        400
+    );
+    let (_, minimal) = api.call("2.1", "GET", "/servers", Value::Null);
+    assert_eq!(
+        minimal["servers"][0].as_object().map(|o| o.len()),
+        Some(3),
+        "id, name, links"
+    );
+    // Boot extras: several servers, reservation id, user_data, boot from volume, tags.
+    let boot = |body: Value, v: &str| api.call(v, "POST", "/servers", body);
+    let base = nova_sim::BASE_IMAGE_ID;
+    let (s, r) = boot(
+        json!({"server": {"name": "many", "flavorRef": "1", "imageRef": base, "min_count": 2, "max_count": 3, "return_reservation_id": true}}),
+        "2.1",
+    );
+    assert_eq!(s, 202);
+    let rid = r["reservation_id"].as_str().expect("reservation id");
+    let mut many = names(
+        "2.1",
+        &format!("reservation_id={rid}&sort_key=display_name&sort_dir=asc"),
+    );
+    many.sort();
+    assert_eq!(many, ["many-1", "many-2", "many-3"]);
+    let (s, e) = boot(
+        json!({"server": {"name": "u", "flavorRef": "1", "imageRef": base, "user_data": "not b64!"}}),
+        "2.1",
+    );
+    assert_eq!((s, e["badRequest"]["message"].clone()), (400, json!("Invalid input for field/attribute user_data. Value: not b64!. 'not b64!' is not a 'base64'")));
+    assert_eq!(boot(json!({"server": {"name": "m", "flavorRef": "1", "imageRef": base, "min_count": 3, "max_count": 2}}), "2.1").1["badRequest"]["message"], "min_count must be <= max_count");
+    let (s, r) = boot(
+        json!({"server": {"name": "vol", "flavorRef": "1", "imageRef": "", "networks": "none", "tags": ["x"],
+        "security_groups": [{"name": "default"}], "user_data": "aGVsbG8=",
+        "block_device_mapping_v2": [{"boot_index": 0, "uuid": "9d9c7c0e-1a2b-4c3d-8e9f-0a1b2c3d4e5f", "source_type": "volume", "destination_type": "volume"}]},
+        "os:scheduler_hints": {"same_host": []}}),
+        "2.100",
+    );
+    assert_eq!(s, 202, "{r}");
+    let vid = r["server"]["id"].as_str().expect("id");
+    let (_, v) = api.call("2.100", "GET", &format!("/servers/{vid}"), Value::Null);
+    assert_eq!(
+        (
+            v["server"]["image"].clone(),
+            v["server"]["tags"].clone(),
+            v["server"]["scheduler_hints"].clone()
+        ),
+        (json!(""), json!(["x"]), json!({"same_host": []}))
+    );
+    assert_eq!(
+        boot(
+            json!({"server": {"name": "t", "flavorRef": "1", "imageRef": base, "tags": ["x"]}}),
+            "2.51"
+        )
+        .0,
+        400
+    );
+    let _ = other;
+}
+
+#[test]
+fn flavor_specs_access_and_update() {
+    let cloud = Cloud::start();
+    let api = Api {
+        cloud: &cloud,
+        token: cloud.token(),
+    };
+    let made = api.check("2.1", "POST", "/flavors", json!({"flavor": {"name": "private", "ram": 1024, "vcpus": 2, "disk": 10, "id": "10", "os-flavor-access:is_public": false}}), 200, Some("flavor-manage/flavor-create-post-resp.json"));
+    assert_eq!(made["flavor"]["os-flavor-access:is_public"], false);
+    let (s, e) = api.call(
+        "2.1",
+        "POST",
+        "/flavors",
+        json!({"flavor": {"name": "x", "ram": 0, "vcpus": 1, "disk": 1}}),
+    );
+    assert_eq!(
+        (s, e["badRequest"]["message"].clone()),
+        (
+            400,
+            json!(
+                "Invalid input for field/attribute ram. Value: 0. 0 is less than the minimum of 1"
+            )
+        )
+    );
+    // Private flavors are listed with is_public=None or false only.
+    let ids = |q: &str| -> Vec<String> {
+        let (_, l) = api.call("2.1", "GET", &format!("/flavors{q}"), Value::Null);
+        l["flavors"]
+            .as_array()
+            .expect("flavors")
+            .iter()
+            .filter_map(|f| f["id"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert!(!ids("").contains(&"10".to_string()));
+    assert_eq!(ids("?is_public=false"), ["10"]);
+    assert_eq!(ids("?is_public=None").len(), 6);
+    // Access.
+    let access = "/flavors/10/os-flavor-access";
+    api.check(
+        "2.1",
+        "POST",
+        "/flavors/10/action",
+        json!({"addTenantAccess": {"tenant": "fake_tenant"}}),
+        200,
+        Some("flavor-access/flavor-access-add-tenant-resp.json"),
+    );
+    assert_eq!(
+        api.call(
+            "2.1",
+            "POST",
+            "/flavors/10/action",
+            json!({"addTenantAccess": {"tenant": "fake_tenant"}})
+        )
+        .0,
+        409
+    );
+    api.check(
+        "2.1",
+        "GET",
+        access,
+        Value::Null,
+        200,
+        Some("flavor-access/flavor-access-list-resp.json"),
+    );
+    let r = api.check(
+        "2.1",
+        "POST",
+        "/flavors/10/action",
+        json!({"removeTenantAccess": {"tenant": "fake_tenant"}}),
+        200,
+        Some("flavor-access/flavor-access-remove-tenant-resp.json"),
+    );
+    assert_eq!(r, json!({"flavor_access": []}));
+    assert_eq!(
+        api.call("2.1", "GET", "/flavors/1/os-flavor-access", Value::Null)
+            .1["itemNotFound"]["message"],
+        "Access list not available for public flavors."
+    );
+    // Extra specs.
+    let specs = "/flavors/10/os-extra_specs";
+    api.check(
+        "2.1",
+        "POST",
+        specs,
+        json!({"extra_specs": {"hw:cpu_policy": "shared", "hw:numa_nodes": "1"}}),
+        200,
+        Some("flavor-extra-specs/flavor-extra-specs-create-resp.json"),
+    );
+    api.check(
+        "2.1",
+        "GET",
+        specs,
+        Value::Null,
+        200,
+        Some("flavor-extra-specs/flavor-extra-specs-list-resp.json"),
+    );
+    api.check(
+        "2.1",
+        "PUT",
+        &format!("{specs}/hw:numa_nodes"),
+        json!({"hw:numa_nodes": "2"}),
+        200,
+        Some("flavor-extra-specs/flavor-extra-specs-update-resp.json"),
+    );
+    assert_eq!(
+        api.call(
+            "2.1",
+            "PUT",
+            &format!("{specs}/hw:numa_nodes"),
+            json!({"other": "2"})
+        )
+        .1["badRequest"]["message"],
+        "Request body and URI mismatch"
+    );
+    api.check(
+        "2.1",
+        "GET",
+        &format!("{specs}/hw:numa_nodes"),
+        Value::Null,
+        200,
+        Some("flavor-extra-specs/flavor-extra-specs-get-resp.json"),
+    );
+    api.check(
+        "2.1",
+        "DELETE",
+        &format!("{specs}/hw:numa_nodes"),
+        Value::Null,
+        200,
+        None,
+    );
+    assert_eq!(
+        api.call("2.1", "GET", &format!("{specs}/hw:numa_nodes"), Value::Null)
+            .1["itemNotFound"]["message"],
+        "Flavor 10 has no extra specs with key hw:numa_nodes."
+    );
+    let (_, f) = api.call("2.61", "GET", "/flavors/10", Value::Null);
+    assert_eq!(
+        f["flavor"]["extra_specs"],
+        json!({"hw:cpu_policy": "shared"})
+    );
+    // Update, 2.55+.
+    assert_eq!(
+        api.call(
+            "2.54",
+            "PUT",
+            "/flavors/10",
+            json!({"flavor": {"description": "d"}})
+        )
+        .0,
+        405
+    );
+    api.check(
+        "2.55",
+        "PUT",
+        "/flavors/10",
+        json!({"flavor": {"description": "d"}}),
+        200,
+        Some("flavor-manage/v2.55/flavor-update-resp.json"),
+    );
+    assert_eq!(
+        api.call("2.55", "PUT", "/flavors/10", json!({"flavor": {}}))
+            .0,
+        400
+    );
+}
+
+#[test]
+fn services_hypervisors_and_zones() {
+    let cloud = Cloud::start();
+    let api = Api {
+        cloud: &cloud,
+        token: cloud.token(),
+    };
+    let l = api.check(
+        "2.1",
+        "GET",
+        "/os-services",
+        Value::Null,
+        200,
+        Some("os-services/services-list-get-resp.json"),
+    );
+    let hosts: Vec<&str> = l["services"]
+        .as_array()
+        .expect("services")
+        .iter()
+        .filter_map(|s| s["host"].as_str())
+        .collect();
+    assert_eq!(hosts, ["conductor", "scheduler", "compute", "compute2"]);
+    api.check(
+        "2.11",
+        "GET",
+        "/os-services?binary=nova-compute",
+        Value::Null,
+        200,
+        Some("os-services/v2.11/services-list-get-resp.json"),
+    );
+    let l = api.check(
+        "2.53",
+        "GET",
+        "/os-services?host=compute2",
+        Value::Null,
+        200,
+        Some("os-services/v2.53/services-list-get-resp.json"),
+    );
+    let uuid = l["services"][0]["id"].as_str().expect("uuid").to_string();
+    api.check(
+        "2.1",
+        "PUT",
+        "/os-services/disable-log-reason",
+        json!({"host": "compute2", "binary": "nova-compute", "disabled_reason": "test2"}),
+        200,
+        Some("os-services/service-disable-log-put-resp.json"),
+    );
+    api.check(
+        "2.1",
+        "PUT",
+        "/os-services/enable",
+        json!({"host": "compute2", "binary": "nova-compute"}),
+        200,
+        Some("os-services/service-enable-put-resp.json"),
+    );
+    assert_eq!(
+        api.call(
+            "2.1",
+            "PUT",
+            "/os-services/enable",
+            json!({"host": "scheduler", "binary": "nova-scheduler"})
+        )
+        .0,
+        400
+    );
+    assert_eq!(
+        api.call(
+            "2.53",
+            "PUT",
+            "/os-services/enable",
+            json!({"host": "compute2", "binary": "nova-compute"})
+        )
+        .0,
+        400,
+        "not a UUID"
+    );
+    api.check(
+        "2.53",
+        "PUT",
+        &format!("/os-services/{uuid}"),
+        json!({"status": "disabled", "disabled_reason": "maintenance"}),
+        200,
+        Some("os-services/v2.53/service-disable-log-put-resp.json"),
+    );
+    assert_eq!(
+        api.call(
+            "2.53",
+            "PUT",
+            &format!("/os-services/{uuid}"),
+            json!({"status": "enabled", "disabled_reason": "x"})
+        )
+        .0,
+        400
+    );
+    assert_eq!(
+        api.call("2.53", "PUT", &format!("/os-services/{uuid}"), json!({}))
+            .0,
+        400
+    );
+    // Zones: compute2 disabled leaves it out of the detail.
+    api.check(
+        "2.1",
+        "GET",
+        "/os-availability-zone",
+        Value::Null,
+        200,
+        Some("os-availability-zone/availability-zone-list-resp.json"),
+    );
+    let d = api.check(
+        "2.1",
+        "GET",
+        "/os-availability-zone/detail",
+        Value::Null,
+        200,
+        None,
+    );
+    assert_eq!(d["availabilityZoneInfo"][0]["zoneName"], "internal");
+    assert!(
+        d["availabilityZoneInfo"][1]["hosts"]["compute"]["nova-compute"]["available"]
+            .as_bool()
+            .unwrap_or(false)
+    );
+    assert!(d["availabilityZoneInfo"][1]["hosts"]
+        .get("compute2")
+        .is_none());
+    api.check(
+        "2.53",
+        "PUT",
+        &format!("/os-services/{uuid}"),
+        json!({"status": "enabled"}),
+        200,
+        Some("os-services/v2.53/service-enable-put-resp.json"),
+    );
+    // Hypervisors, with a server on one of them.
+    let id = api.boot("hv");
+    settle();
+    api.check(
+        "2.1",
+        "GET",
+        "/os-hypervisors",
+        Value::Null,
+        200,
+        Some("os-hypervisors/hypervisors-list-resp.json"),
+    );
+    api.check(
+        "2.1",
+        "GET",
+        "/os-hypervisors/detail",
+        Value::Null,
+        200,
+        Some("os-hypervisors/hypervisors-detail-resp.json"),
+    );
+    api.check(
+        "2.28",
+        "GET",
+        "/os-hypervisors/detail",
+        Value::Null,
+        200,
+        Some("os-hypervisors/v2.28/hypervisors-detail-resp.json"),
+    );
+    api.check(
+        "2.1",
+        "GET",
+        "/os-hypervisors/1",
+        Value::Null,
+        200,
+        Some("os-hypervisors/hypervisors-show-resp.json"),
+    );
+    api.check(
+        "2.1",
+        "GET",
+        "/os-hypervisors/1/uptime",
+        Value::Null,
+        200,
+        Some("os-hypervisors/hypervisors-uptime-resp.json"),
+    );
+    api.check(
+        "2.1",
+        "GET",
+        "/os-hypervisors/statistics",
+        Value::Null,
+        200,
+        Some("os-hypervisors/hypervisors-statistics-resp.json"),
+    );
+    assert_eq!(
+        api.call("2.88", "GET", "/os-hypervisors/statistics", Value::Null)
+            .0,
+        404
+    );
+    api.check(
+        "2.1",
+        "GET",
+        "/os-hypervisors/fake/search",
+        Value::Null,
+        200,
+        Some("os-hypervisors/hypervisors-search-resp.json"),
+    );
+    let with = api.check(
+        "2.1",
+        "GET",
+        "/os-hypervisors/fake-mini/servers",
+        Value::Null,
+        200,
+        None,
+    );
+    assert_eq!(with["hypervisors"][0]["servers"][0]["uuid"], json!(id));
+    assert_eq!(
+        api.call("2.53", "GET", "/os-hypervisors/fake/search", Value::Null)
+            .0,
+        404
+    );
+    let w = api.check(
+        "2.53",
+        "GET",
+        "/os-hypervisors?hypervisor_hostname_pattern=fake-mini&with_servers=true",
+        Value::Null,
+        200,
+        Some("os-hypervisors/v2.53/hypervisors-with-servers-resp.json"),
+    );
+    let hv = w["hypervisors"][0]["id"]
+        .as_str()
+        .expect("uuid")
+        .to_string();
+    api.check(
+        "2.53",
+        "GET",
+        &format!("/os-hypervisors/{hv}?with_servers=true"),
+        Value::Null,
+        200,
+        Some("os-hypervisors/v2.53/hypervisors-show-with-servers-resp.json"),
+    );
+    api.check(
+        "2.88",
+        "GET",
+        &format!("/os-hypervisors/{hv}?with_servers=true"),
+        Value::Null,
+        200,
+        Some("os-hypervisors/v2.88/hypervisors-show-with-servers-resp.json"),
+    );
+    assert_eq!(
+        api.call("2.53", "GET", "/os-hypervisors/1", Value::Null).0,
+        400
+    );
+    // A compute hosting a server cannot be deleted; a scheduler can.
+    let l = api.check(
+        "2.1",
+        "GET",
+        "/os-services?host=compute",
+        Value::Null,
+        200,
+        None,
+    );
+    let compute = l["services"][0]["id"].to_string();
+    assert_eq!(
+        api.call(
+            "2.1",
+            "DELETE",
+            &format!("/os-services/{compute}"),
+            Value::Null
+        )
+        .0,
+        409
+    );
+    api.check("2.1", "DELETE", "/os-services/2", Value::Null, 204, None);
+    assert_eq!(
+        api.call("2.1", "DELETE", "/os-services/2", Value::Null).0,
+        404
+    );
+}
+
+#[test]
+fn quotas_limits_and_usage() {
+    let cloud = Cloud::start();
+    let api = Api {
+        cloud: &cloud,
+        token: cloud.token(),
+    };
+    let project = "6f70656e737461636b20342065766572";
+    for (v, dir) in [
+        ("2.1", "os-quota-sets"),
+        ("2.36", "os-quota-sets/v2.36"),
+        ("2.57", "os-quota-sets/v2.57"),
+    ] {
+        api.check(
+            v,
+            "GET",
+            &format!("/os-quota-sets/{project}"),
+            Value::Null,
+            200,
+            Some(&format!("{dir}/quotas-show-get-resp.json")),
+        );
+        api.check(
+            v,
+            "GET",
+            &format!("/os-quota-sets/{project}/detail"),
+            Value::Null,
+            200,
+            Some(&format!("{dir}/quotas-show-detail-get-resp.json")),
+        );
+        api.check(
+            v,
+            "GET",
+            &format!("/os-quota-sets/{project}/defaults"),
+            Value::Null,
+            200,
+            Some(&format!("{dir}/quotas-show-defaults-get-resp.json")),
+        );
+    }
+    for (v, dir) in [
+        ("2.1", "os-quota-class-sets"),
+        ("2.50", "os-quota-class-sets/v2.50"),
+        ("2.57", "os-quota-class-sets/v2.57"),
+    ] {
+        api.check(
+            v,
+            "GET",
+            "/os-quota-class-sets/default",
+            Value::Null,
+            200,
+            Some(&format!("{dir}/quota-classes-show-get-resp.json")),
+        );
+    }
+    api.check(
+        "2.50",
+        "PUT",
+        "/os-quota-class-sets/gold",
+        json!({"quota_class_set": {"instances": 50, "cores": 50}}),
+        200,
+        Some("os-quota-class-sets/v2.50/quota-classes-update-post-resp.json"),
+    );
+    assert_eq!(
+        api.call(
+            "2.57",
+            "PUT",
+            "/os-quota-class-sets/gold",
+            json!({"quota_class_set": {"injected_files": 5}})
+        )
+        .0,
+        400
+    );
+    for (v, file) in [
+        ("2.1", "limits/limit-get-resp.json"),
+        ("2.36", "limits/v2.36/limit-get-resp.json"),
+        ("2.39", "limits/v2.39/limit-get-resp.json"),
+        ("2.57", "limits/v2.57/limit-get-resp.json"),
+    ] {
+        api.check(v, "GET", "/limits", Value::Null, 200, Some(file));
+    }
+    // A quota set through the API is enforced; usage shows in limits and the detail.
+    api.check(
+        "2.1",
+        "PUT",
+        &format!("/os-quota-sets/{project}"),
+        json!({"quota_set": {"instances": 1}}),
+        200,
+        Some("os-quota-sets/quotas-update-post-resp.json"),
+    );
+    let id = api.boot("q");
+    let body =
+        json!({"server": {"name": "q2", "flavorRef": "1", "imageRef": nova_sim::BASE_IMAGE_ID}});
+    let (s, e) = api.call("2.1", "POST", "/servers", body.clone());
+    assert_eq!(
+        (s, e["forbidden"]["message"].clone()),
+        (
+            403,
+            json!("Quota exceeded for instances: Requested 1, but already used 1 of 1 instances")
+        )
+    );
+    let (s, e) = api.call(
+        "2.1",
+        "PUT",
+        &format!("/os-quota-sets/{project}"),
+        json!({"quota_set": {"instances": 0}}),
+    );
+    assert_eq!((s, e["badRequest"]["message"].clone()), (400, json!("Quota limit 0 for instances must be greater than or equal to already used and reserved 1.")));
+    let (_, l) = api.call("2.57", "GET", "/limits", Value::Null);
+    assert_eq!(
+        (
+            l["limits"]["absolute"]["totalInstancesUsed"].clone(),
+            l["limits"]["absolute"]["maxTotalInstances"].clone()
+        ),
+        (json!(1), json!(1))
+    );
+    let (_, d) = api.call(
+        "2.57",
+        "GET",
+        &format!("/os-quota-sets/{project}/detail"),
+        Value::Null,
+    );
+    assert_eq!(d["quota_set"]["ram"]["in_use"], 512);
+    api.check(
+        "2.1",
+        "DELETE",
+        &format!("/os-quota-sets/{project}"),
+        Value::Null,
+        202,
+        None,
+    );
+    assert_eq!(api.call("2.1", "POST", "/servers", body).0, 202);
+    // Usage over a period that covers the servers' lives.
+    settle();
+    let (s, _) = api.call("2.1", "DELETE", &format!("/servers/{id}"), Value::Null);
+    assert_eq!(s, 204);
+    let period = "start=2000-01-01T00:00:00&end=2999-01-01T00:00:00";
+    api.check(
+        "2.1",
+        "GET",
+        &format!("/os-simple-tenant-usage?{period}"),
+        Value::Null,
+        200,
+        Some("os-simple-tenant-usage/simple-tenant-usage-get.json"),
+    );
+    let d = api.check(
+        "2.1",
+        "GET",
+        &format!("/os-simple-tenant-usage?{period}&detailed=1"),
+        Value::Null,
+        200,
+        Some("os-simple-tenant-usage/simple-tenant-usage-get-detail.json"),
+    );
+    let states: Vec<&str> = d["tenant_usages"][0]["server_usages"]
+        .as_array()
+        .expect("usages")
+        .iter()
+        .filter_map(|u| u["state"].as_str())
+        .collect();
+    assert_eq!(states.len(), 2);
+    assert!(states.contains(&"terminated"), "{states:?}");
+    api.check(
+        "2.1",
+        "GET",
+        &format!("/os-simple-tenant-usage/{project}?{period}"),
+        Value::Null,
+        200,
+        Some("os-simple-tenant-usage/simple-tenant-usage-get-specific.json"),
+    );
+    let p = api.check(
+        "2.40",
+        "GET",
+        &format!("/os-simple-tenant-usage?{period}&detailed=1&limit=1"),
+        Value::Null,
+        200,
+        Some("os-simple-tenant-usage/v2.40/simple-tenant-usage-get-detail.json"),
+    );
+    assert!(p["tenant_usages_links"][0]["href"]
+        .as_str()
+        .is_some_and(|h| h.contains("marker=")));
+    let (s, e) = api.call(
+        "2.1",
+        "GET",
+        "/os-simple-tenant-usage?start=2020-01-02T00:00:00&end=2020-01-01T00:00:00",
+        Value::Null,
+    );
+    assert_eq!(
+        (s, e["badRequest"]["message"].clone()),
+        (
+            400,
+            json!("Invalid start time. The start time cannot occur after the end time.")
+        )
+    );
+    assert_eq!(
+        api.call(
+            "2.1",
+            "GET",
+            "/os-simple-tenant-usage?start=yesterday",
+            Value::Null
+        )
+        .0,
+        400
+    );
+}

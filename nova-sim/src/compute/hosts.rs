@@ -26,6 +26,7 @@ pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
             search(c, pattern, *what == "servers")
         }
         ("GET", ["os-hypervisors", id, "uptime"]) if !c.at((2, 88)) => show_hypervisor(c, id, true),
+        ("GET", ["os-hypervisors", "statistics"]) => Err(no_such_version()),
         ("GET", ["os-hypervisors", id]) => show_hypervisor(c, id, false),
         ("GET", ["os-hypervisors", ..]) => Err(no_such_version()),
         (_, ["os-hypervisors", ..]) => return bad_method(),

@@ -175,6 +175,14 @@ impl View<'_> {
             put("scheduler_hints", Value::Object(s.scheduler_hints.clone()));
         }
         if shape == Shape::Reduced && !self.at((2, 75)) {
+            // Addresses without the OS-EXT-IPS keys (nova's extend_address=False).
+            if let Some(Value::Object(nets)) = m.get_mut("addresses") {
+                for ips in nets.values_mut().filter_map(Value::as_array_mut) {
+                    for ip in ips.iter_mut().filter_map(Value::as_object_mut) {
+                        ip.retain(|k, _| k == "addr" || k == "version");
+                    }
+                }
+            }
             let key_name = self.at((2, 54));
             m.retain(|k, _| REDUCED.contains(&k.as_str()) || (key_name && k == "key_name"));
         }
