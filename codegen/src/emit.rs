@@ -1,18 +1,13 @@
 //! IR → Rust tokens. The emitted code is data (static definitions the runtime interprets),
-//! typed resource structs, one-line manager methods and the clap subcommands with their
-//! dispatch; all behaviour lives in the hand-written runtime of `generated-client`.
+//! typed resource structs, and thin request builders; the `nova` subcommands are built by the
+//! runtime from the same static definitions, so no per-command code is emitted at all.
 
 use crate::ir::*;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 fn ident(s: &str) -> Ident {
     Ident::new(s, Span::call_site())
-}
-
-/// The identifier of a unit enum variant, spelled as its `Debug` output.
-fn dbg_ident(v: &impl std::fmt::Debug) -> Ident {
-    ident(&format!("{v:?}"))
 }
 
 fn opt_str(o: &Option<String>) -> TokenStream {
@@ -38,6 +33,9 @@ fn opt_version(v: &Option<Version>) -> TokenStream {
 }
 
 fn range(r: &Range) -> TokenStream {
+    if r.min.is_none() && r.max.is_none() {
+        return quote!(Range::ALL);
+    }
     let (min, max) = (opt_version(&r.min), opt_version(&r.max));
     quote!(Range { min: #min, max: #max })
 }
@@ -50,6 +48,33 @@ fn opt_static(o: &Option<String>) -> TokenStream {
         }
         None => quote!(None),
     }
+}
+
+fn pairs(p: &[(String, String)]) -> TokenStream {
+    let items = p.iter().map(|(k, v)| quote!((#k, #v)));
+    quote!(&[#(#items),*])
+}
+
+fn strs(v: &[String]) -> TokenStream {
+    quote!(&[#(#v),*])
+}
+
+fn service(s: Service) -> TokenStream {
+    match s {
+        Service::Compute => quote!(Service::Compute),
+        Service::Image => quote!(Service::Image),
+        Service::Network => quote!(Service::Network),
+        Service::Volume => quote!(Service::Volume),
+    }
+}
+
+fn conds(c: &[Cond]) -> TokenStream {
+    let items = c.iter().map(|c| match c {
+        Cond::Given(n) => quote!(Cond::Given(#n)),
+        Cond::Absent(n) => quote!(Cond::Absent(#n)),
+        Cond::Equals(n, v) => quote!(Cond::Equals(#n, #v)),
+    });
+    quote!(&[#(#items),*])
 }
 
 /// `(Supported by API versions '2.2' - '2.latest')`, novaclient's wording.
@@ -74,20 +99,16 @@ pub fn emit(api: &Api) -> TokenStream {
         .iter()
         .filter(|r| !r.ops.is_empty())
         .map(manager);
-    let ops: Vec<&Operation> = api.resources.iter().flat_map(|r| &r.ops).collect();
-    let owners: Vec<&Resource> = api
+    let all_ops = api
         .resources
         .iter()
-        .flat_map(|r| r.ops.iter().map(move |_| r))
-        .collect();
-    let variants = ops.iter().map(|o| cli_variant(o));
-    let arg_structs = ops.iter().map(|o| cli_args(o));
-    let arms = ops.iter().zip(&owners).map(|(o, r)| dispatch_arm(r, o));
-    let all_ops = ops.iter().map(|o| ident(&o.static_name));
+        .flat_map(|r| &r.ops)
+        .map(|o| ident(&o.static_name));
+    let all_resources = api.resources.iter().map(|r| ident(&r.static_name));
     quote! {
-        /// Static definitions of every resource and operation, read by the runtime.
+        /// Static definitions of every resource and operation, read by the runtime (and by
+        /// `nova`, which builds its subcommands from them).
         pub mod spec {
-
             use crate::runtime::defs::*;
             /// Oldest compute microversion the spec speaks.
             pub const MIN_VERSION: Version = #min;
@@ -96,165 +117,191 @@ pub fn emit(api: &Api) -> TokenStream {
             #(#defs)*
             /// Every operation of the spec, in spec order.
             pub static OPERATIONS: &[&OpDef] = &[#(&#all_ops),*];
+            /// Every resource of the spec.
+            pub static RESOURCES: &[&ResourceDef] = &[#(&#all_resources),*];
         }
 
         /// Typed resources, as the API returns them.
         pub mod types {
-
-            use crate::runtime::types::*;
             #(#types)*
         }
 
-        /// One manager per resource, one method per operation.
+        /// One manager per resource, one request builder per operation.
         pub mod managers {
-
             use super::{spec, types};
-            use crate::runtime::{ArgValue, Client, Error, FromReply, Record};
+            use crate::runtime::{Client, Error, FromReply, Record, Request};
             #(#managers)*
         }
-
-        /// The `nova` subcommands and their dispatch.
-        pub mod cli {
-
-            use super::spec;
-            use crate::runtime::shell::{self, Invocation, Printer};
-            use crate::runtime::{Client, Error};
-
-            #[derive(Debug, clap::Subcommand)]
-            pub enum Command {
-                #(#variants)*
-            }
-
-            #(#arg_structs)*
-
-            /// Run one subcommand and print its result.
-            pub fn dispatch(client: &Client, out: &Printer, command: &Command) -> Result<(), Error> {
-                match command {
-                    #(#arms)*
-                }
-            }
-        }
     }
+}
+
+fn column(c: &Column) -> TokenStream {
+    let (title, field, format) = (&c.title, &c.field, opt_str(&c.format));
+    let (versions, when) = (range(&c.versions), conds(&c.when));
+    quote!(ColumnDef { title: #title, field: #field, format: #format, versions: #versions, when: #when })
 }
 
 fn resource_defs(r: &Resource) -> TokenStream {
     let name = &r.name;
     let st = ident(&r.static_name);
-    let service = match r.service {
-        Service::Compute => quote!(Service::Compute),
-        Service::Image => quote!(Service::Image),
-    };
+    let ty = ident(&r.type_name);
+    let svc = service(r.service);
     let lookup = match &r.lookup {
         Some(l) => {
-            let (get, list, list_key, alnum) = (&l.get, &l.list, &l.list_key, l.alphanum_id);
+            let (get, list, list_key, match_field) = (&l.get, &l.list, &l.list_key, &l.match_field);
             let (get_key, name_query) = (opt_str(&l.get_key), opt_str(&l.name_query));
+            let list_query = pairs(&l.list_query);
+            let ids = match l.ids {
+                Ids::Uuid => quote!(Ids::Uuid),
+                Ids::Any => quote!(Ids::Any),
+            };
             quote!(Some(LookupDef {
                 get: #get, get_key: #get_key, list: #list, list_key: #list_key,
-                name_query: #name_query, alphanum_id: #alnum,
+                list_query: #list_query, name_query: #name_query, match_field: #match_field,
+                ids: #ids,
             }))
         }
         None => quote!(None),
     };
-    let columns = r.columns.iter().map(|c| {
-        let (title, field, versions) = (&c.title, &c.field, range(&c.versions));
-        let format = match c.format {
-            Some(ColumnFormat::Networks) => quote!(Some(ColumnFormat::Networks)),
-            Some(ColumnFormat::PowerState) => quote!(Some(ColumnFormat::PowerState)),
-            None => quote!(None),
-        };
-        quote!(ColumnDef { title: #title, field: #field, format: #format, versions: #versions })
-    });
+    let columns = r.columns.iter().map(column);
     let sort_by = opt_str(&r.sort_by);
     let show = r.show.iter().map(|s| {
-        let field = &s.field;
-        let action = dbg_ident(&s.action);
-        let (res, empty, versions) = (opt_static(&s.resource), opt_str(&s.empty), range(&s.versions));
-        quote!(ShowDef { field: #field, action: ShowAction::#action, resource: #res, empty: #empty, versions: #versions })
+        let (field, drop) = (&s.field, s.drop);
+        let (flatten, format, versions) = (opt_str(&s.flatten), opt_str(&s.format), range(&s.versions));
+        quote!(ShowDef { field: #field, drop: #drop, flatten: #flatten, format: #format, versions: #versions })
     });
     let ops = r.ops.iter().map(|o| op_def(r, o));
     quote! {
         pub static #st: ResourceDef = ResourceDef {
             name: #name,
-            service: #service,
+            service: #svc,
             lookup: #lookup,
             columns: &[#(#columns),*],
             sort_by: #sort_by,
             show: &[#(#show),*],
+            check: crate::runtime::check::<crate::types::#ty>,
         };
         #(#ops)*
     }
 }
 
 fn arg_def(a: &Arg) -> TokenStream {
-    let name = &a.name;
-    let cli = if a.positional {
-        format!("<{}>", a.name.replace('_', "-"))
-    } else {
-        format!("--{}", a.name.replace('_', "-"))
-    };
-    let ty = dbg_ident(&a.ty);
+    let (name, cli, help) = (&a.name, &a.cli, &a.help);
+    let ty = ident(&format!("{:?}", a.ty));
+    let (positional, many, required) = (a.positional, a.many, a.required);
     let required_since = opt_version(&a.required_since);
     let default = opt_str(&a.default);
     let default_since = opt_version(&a.default_since);
+    let env = opt_str(&a.env);
+    let choices = strs(&a.choices);
     let resource = opt_static(&a.resource);
-    let query = opt_str(&a.query);
+    let lookup_query = pairs(&a.lookup_query);
+    let lookup_fallback = match &a.lookup_fallback {
+        None => quote!(None),
+        Some(v) => {
+            let v = opt_version(v);
+            quote!(Some(#v))
+        }
+    };
+    let record_keys = pairs(&a.record_keys);
+    let alone = strs(&a.alone);
+    let metavar = opt_str(&a.metavar);
     let versions = range(&a.versions);
     quote!(ArgDef {
-        name: #name, cli: #cli, ty: ArgType::#ty, required_since: #required_since,
-        default: #default, default_since: #default_since, resource: #resource,
-        query: #query, versions: #versions,
+        name: #name, cli: #cli, ty: ArgType::#ty, positional: #positional, many: #many,
+        required: #required, required_since: #required_since, default: #default,
+        default_since: #default_since, env: #env, choices: #choices, record_keys: #record_keys,
+        alone: #alone, resource: #resource, lookup_query: #lookup_query,
+        lookup_fallback: #lookup_fallback, metavar: #metavar, help: #help, versions: #versions,
+    })
+}
+
+fn step_def(s: &Step) -> TokenStream {
+    let (name, for_each) = (opt_str(&s.name), opt_str(&s.for_each));
+    let svc = service(s.service);
+    let (method, path) = (&s.method, &s.path);
+    let query = pairs(&s.query);
+    let body = opt_str(&s.body);
+    let (result, items) = (opt_str(&s.result), opt_str(&s.items));
+    let (paged, merge) = (s.paged, s.merge);
+    let rows = pairs(&s.rows);
+    let (when, versions) = (conds(&s.when), range(&s.versions));
+    quote!(StepDef {
+        name: #name, for_each: #for_each, service: #svc, method: #method, path: #path,
+        query: #query, body: #body, result: #result, items: #items, paged: #paged,
+        merge: #merge, rows: #rows, when: #when, versions: #versions,
+    })
+}
+
+fn print_def(p: &Print) -> TokenStream {
+    let kind = ident(&format!("{:?}", p.kind));
+    let of = opt_str(&p.of);
+    let columns = match &p.columns {
+        Some(c) => {
+            let c = c.iter().map(column);
+            quote!(Some(&[#(#c),*]))
+        }
+        None => quote!(None),
+    };
+    let (columns_from, sort_by, transform) = (
+        opt_str(&p.columns_from),
+        opt_str(&p.sort_by),
+        opt_str(&p.transform),
+    );
+    let (h0, h1) = (&p.headers.0, &p.headers.1);
+    let keys = strs(&p.keys);
+    let rules = opt_static(&p.rules);
+    let wrap = p.wrap;
+    let text = opt_str(&p.text);
+    let (when, versions) = (conds(&p.when), range(&p.versions));
+    quote!(PrintDef {
+        kind: PrintKind::#kind, of: #of, columns: #columns, columns_from: #columns_from,
+        sort_by: #sort_by, transform: #transform, headers: (#h0, #h1), keys: #keys,
+        rules: #rules, wrap: #wrap, text: #text, when: #when, versions: #versions,
     })
 }
 
 fn op_def(r: &Resource, o: &Operation) -> TokenStream {
     let st = ident(&o.static_name);
     let owner = ident(&r.static_name);
-    let (command, method, path) = (&o.command, &o.http_method, &o.path);
+    let (command, method, help) = (&o.command, &o.method, &o.help);
     let args = o.args.iter().map(arg_def);
-    let body = opt_str(&o.body);
-    let (response_key, item_key, id_header) = (
-        opt_str(&o.response_key),
-        opt_str(&o.item_key),
-        opt_str(&o.id_header),
-    );
-    let returns = dbg_ident(&o.returns);
-    let out = &o.output;
-    let kind = dbg_ident(&out.kind);
-    let (field, message, error, when) = (
-        opt_str(&out.field),
-        opt_str(&out.message),
-        opt_str(&out.error),
-        opt_str(&out.when),
-    );
-    let out_resource = opt_static(&out.resource);
-    let refetch = out.refetch;
-    let out_min = opt_version(&out.min_version);
-    let poll = match &o.poll {
-        Some(p) => {
-            let (action, until, res) = (&p.action, &p.until, ident(&p.resource));
-            quote!(Some(PollDef { action: #action, until: &[#(#until),*], resource: &#res }))
-        }
-        None => quote!(None),
-    };
+    let returns = ident(&format!("{:?}", o.returns));
+    let failure = opt_str(&o.failure);
     let versions = range(&o.versions);
+    let variants = o.variants.iter().map(|v| {
+        let (versions, when) = (range(&v.versions), conds(&v.when));
+        let steps = v.steps.iter().map(step_def);
+        let print = v.print.iter().map(print_def);
+        let poll = match &v.poll {
+            Some(p) => {
+                let res = ident(&p.resource);
+                let (id, field, action, progress) = (&p.id, &p.field, &p.action, p.progress);
+                let until = strs(&p.until);
+                let (done, label) = (opt_str(&p.done), &p.label);
+                quote!(Some(PollDef {
+                    resource: &#res, id: #id, field: #field, until: #until, action: #action,
+                    progress: #progress, done: #done, label: #label,
+                }))
+            }
+            None => quote!(None),
+        };
+        quote!(VariantDef {
+            versions: #versions, when: #when, steps: &[#(#steps),*], print: &[#(#print),*],
+            poll: #poll,
+        })
+    });
     quote! {
         pub static #st: OpDef = OpDef {
             command: #command,
-            resource: &#owner,
             method: #method,
-            path: #path,
+            resource: &#owner,
+            help: #help,
             args: &[#(#args),*],
-            body: #body,
-            response_key: #response_key,
-            item_key: #item_key,
             returns: Returns::#returns,
-            id_header: #id_header,
-            output: OutputDef {
-                kind: OutputKind::#kind, field: #field, message: #message, error: #error,
-                resource: #out_resource, when: #when, refetch: #refetch, min_version: #out_min,
-            },
-            poll: #poll,
             versions: #versions,
+            failure: #failure,
+            variants: &[#(#variants),*],
         };
     }
 }
@@ -273,7 +320,7 @@ fn resource_type(r: &Resource) -> TokenStream {
             FieldType::Object => quote!(serde_json::Map<String, serde_json::Value>),
             FieldType::Array => quote!(Vec<serde_json::Value>),
             FieldType::Any => quote!(serde_json::Value),
-            FieldType::StringOrInteger => quote!(StringOrInteger),
+            FieldType::StringOrInteger => quote!(crate::runtime::types::StringOrInteger),
         };
         if f.optional {
             quote!(#[serde(rename = #json, default)] pub #rust: Option<#base>,)
@@ -290,23 +337,37 @@ fn resource_type(r: &Resource) -> TokenStream {
     }
 }
 
-/// The Rust type a manager method takes for an argument.
-fn param_type(a: &Arg) -> TokenStream {
+/// The parameter type of a builder method for an argument, and how it becomes a value.
+fn param(a: &Arg) -> (TokenStream, TokenStream) {
     if a.ty == ArgType::KeyValue {
-        return quote!(&[(String, String)]);
+        return (
+            quote!(impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>),
+            quote!(crate::runtime::ArgValue::pairs(value)),
+        );
     }
     if a.takes_list() {
-        return quote!(&[String]);
+        return (
+            quote!(impl IntoIterator<Item = impl Into<String>>),
+            quote!(crate::runtime::ArgValue::list(value)),
+        );
     }
-    let base = match a.ty {
-        ArgType::Integer => quote!(i64),
-        ArgType::Boolean | ArgType::Flag => quote!(bool),
-        _ => quote!(&str),
-    };
-    if a.required || a.ty == ArgType::Flag {
-        base
-    } else {
-        quote!(Option<#base>)
+    match a.ty {
+        ArgType::Integer => (quote!(i64), quote!(value)),
+        ArgType::Number => (quote!(f64), quote!(value)),
+        ArgType::Boolean | ArgType::Flag => (quote!(bool), quote!(value)),
+        _ => (quote!(impl Into<String>), quote!(value.into())),
+    }
+}
+
+/// Rust literal text for an example value of a required argument.
+fn example(a: &Arg) -> String {
+    match a.ty {
+        ArgType::Integer => "1".into(),
+        ArgType::Number => "1.0".into(),
+        ArgType::Boolean | ArgType::Flag => "true".into(),
+        ArgType::KeyValue => "[(\"key\", \"value\")]".into(),
+        _ if a.takes_list() => format!("[\"{}\"]", a.name),
+        _ => format!("\"{}\"", a.name.replace('_', "-")),
     }
 }
 
@@ -314,44 +375,126 @@ fn manager(r: &Resource) -> TokenStream {
     let mgr = ident(&r.manager_type);
     let accessor = ident(&r.manager);
     let ty = ident(&r.type_name);
-    let doc = format!(" Operations on {}s.", r.name);
-    let methods = r.ops.iter().map(|o| {
+    let first = &r.ops[0];
+    let call_args: Vec<String> = first
+        .args
+        .iter()
+        .filter(|a| a.required)
+        .map(example)
+        .collect();
+    let doc = format!(
+        " Operations on {}s: one request builder per operation.\n\n ```no_run\n # fn main() -> Result<(), novaclient::Error> {{\n let options = novaclient::ConnectOptions {{\n     auth_url: Some(\"http://127.0.0.1:5000/identity\".into()),\n     username: Some(\"admin\".into()),\n     password: Some(\"secret\".into()),\n     project_name: Some(\"admin\".into()),\n     ..Default::default()\n }};\n let client = novaclient::Client::connect(&options)?;\n let result = client.{}().{}({}).send()?;\n # let _ = result;\n # Ok(())\n # }}\n ```",
+        r.name,
+        r.manager,
+        first.method,
+        call_args.join(", ")
+    );
+    let st_res = ident(&r.static_name);
+    let find = r.lookup.as_ref().map(|_| {
+        quote! {
+            impl<'a> #mgr<'a> {
+                /// Find one by name or ID, as `nova` does for its arguments.
+                pub fn find(&self, name_or_id: &str) -> Result<Record<types::#ty>, Error> {
+                    self.client.find(&spec::#st_res, name_or_id).and_then(Record::decode)
+                }
+            }
+        }
+    });
+    let builders = r.ops.iter().map(|o| {
+        let b = ident(&o.builder);
         let m = ident(&o.method);
         let st = ident(&o.static_name);
-        let params = o.args.iter().map(|a| {
+        let required: Vec<(usize, &Arg)> = o
+            .args
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.required)
+            .collect();
+        let params = required.iter().map(|(_, a)| {
             let n = ident(&a.name);
-            let t = param_type(a);
+            let (t, _) = param(a);
             quote!(#n: #t)
         });
-        let values = o.args.iter().map(|a| {
+        let mutable = (!required.is_empty()).then(|| quote!(mut));
+        let sets = required.iter().map(|(i, a)| {
             let n = ident(&a.name);
-            quote!(ArgValue::from(#n))
+            let (_, conv) = param(a);
+            let i = Literal::usize_unsuffixed(*i);
+            quote!({ let value = #n; req.set(#i, #conv); })
         });
+        let setters = o
+            .args
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !a.required)
+            .map(|(i, a)| {
+                let n = ident(&a.name);
+                let (t, conv) = param(a);
+                let i = Literal::usize_unsuffixed(i);
+                let doc = format!(" `{}`: {}{}", a.cli, a.help, range_note(&a.versions));
+                quote! {
+                    #[doc = #doc]
+                    pub fn #n(mut self, value: #t) -> Self {
+                        self.req.set(#i, #conv);
+                        self
+                    }
+                }
+            });
         let ret = match o.returns {
             Returns::List => quote!(Vec<Record<types::#ty>>),
             Returns::One => quote!(Record<types::#ty>),
-            Returns::Raw => quote!(serde_json::Value),
+            Returns::Value => quote!(serde_json::Value),
             Returns::Nothing => quote!(()),
         };
+        let first = o.variants.first().and_then(|v| v.steps.first());
+        let route = first
+            .map(|s| format!("`{} {}`", s.method, s.path))
+            .unwrap_or_default();
         let doc = format!(
-            " {}{}\n\n `{} {}`",
+            " {}{}\n\n {route} (`nova {}`)",
             o.help,
             range_note(&o.versions),
-            o.http_method,
-            o.path
+            o.command
         );
-        // Each spec argument is a parameter; a long list is the API's shape, not a smell.
-        let allow = (o.args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let bdoc = format!(
+            " The request of [`{}::{}`]: set optional arguments, then `send()`.",
+            r.manager_type, o.method
+        );
         quote! {
-            #[doc = #doc]
-            #allow
-            pub fn #m(&self, #(#params),*) -> Result<#ret, Error> {
-                self.client.call(&spec::#st, &[#(#values),*]).and_then(FromReply::from_reply)
+            #[doc = #bdoc]
+            #[must_use = "a request does nothing until it is sent"]
+            #[derive(Debug)]
+            pub struct #b<'a> {
+                req: Request<'a>,
+            }
+
+            impl<'a> #b<'a> {
+                #(#setters)*
+
+                /// The request as built so far (its definition and argument values).
+                pub fn request(&self) -> &Request<'a> {
+                    &self.req
+                }
+
+                /// Send the request(s) and decode the result.
+                pub fn send(self) -> Result<#ret, Error> {
+                    self.req.send().and_then(FromReply::from_reply)
+                }
+            }
+
+            impl<'a> #mgr<'a> {
+                #[doc = #doc]
+                pub fn #m(&self, #(#params),*) -> #b<'a> {
+                    let #mutable req = Request::new(self.client, &spec::#st);
+                    #(#sets)*
+                    #b { req }
+                }
             }
         }
     });
     quote! {
         #[doc = #doc]
+        #[derive(Debug, Clone, Copy)]
         pub struct #mgr<'a> {
             client: &'a Client,
         }
@@ -363,177 +506,8 @@ fn manager(r: &Resource) -> TokenStream {
             }
         }
 
-        impl #mgr<'_> {
-            #(#methods)*
-        }
-    }
-}
+        #find
 
-fn cli_variant(o: &Operation) -> TokenStream {
-    let v = ident(&o.variant);
-    let args = format_ident!("{}Args", o.variant);
-    let cmd = &o.command;
-    let about = format!("{}{}", o.help, range_note(&o.versions));
-    quote! {
-        #[command(name = #cmd, about = #about)]
-        #v(#args),
-    }
-}
-
-fn cli_field(a: &Arg) -> TokenStream {
-    let n = ident(&a.name);
-    let help = format!("{}{}", a.help, range_note(&a.versions));
-    // clap adds the angle brackets itself.
-    let value_name = a
-        .metavar
-        .as_deref()
-        .map(|m| m.trim_start_matches('<').trim_end_matches('>').to_string())
-        .unwrap_or_else(|| a.name.replace('_', "-"));
-    let long = a.name.replace('_', "-");
-    let scalar = match a.ty {
-        ArgType::Integer => quote!(i64),
-        ArgType::Boolean => quote!(bool),
-        _ => quote!(String),
-    };
-    if a.positional {
-        if a.many {
-            return quote! {
-                #[arg(value_name = #value_name, help = #help, required = true, num_args = 1..)]
-                pub #n: Vec<String>,
-            };
-        }
-        return quote! {
-            #[arg(value_name = #value_name, help = #help)]
-            pub #n: #scalar,
-        };
-    }
-    match a.ty {
-        ArgType::Flag => quote! {
-            #[arg(long = #long, help = #help)]
-            pub #n: bool,
-        },
-        _ if a.takes_list() => quote! {
-            #[arg(long = #long, value_name = #value_name, help = #help)]
-            pub #n: Vec<String>,
-        },
-        ArgType::Boolean => quote! {
-            #[arg(long = #long, value_name = #value_name, help = #help, action = clap::ArgAction::Set)]
-            pub #n: Option<bool>,
-        },
-        _ if a.required => quote! {
-            #[arg(long = #long, value_name = #value_name, help = #help)]
-            pub #n: #scalar,
-        },
-        _ => quote! {
-            #[arg(long = #long, value_name = #value_name, help = #help)]
-            pub #n: Option<#scalar>,
-        },
-    }
-}
-
-fn cli_args(o: &Operation) -> TokenStream {
-    let name = format_ident!("{}Args", o.variant);
-    let fields = o.args.iter().chain(&o.flags).map(cli_field);
-    let poll = o.poll.as_ref().map(|_| {
-        quote! {
-            #[arg(long = "poll", help = "Report progress until the operation completes.")]
-            pub poll: bool,
-        }
-    });
-    let doc = format!(" Arguments of `nova {}`.", o.command);
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, clap::Args)]
-        pub struct #name {
-            #(#fields)*
-            #poll
-        }
-    }
-}
-
-fn dispatch_arm(r: &Resource, o: &Operation) -> TokenStream {
-    let v = ident(&o.variant);
-    let st = ident(&o.static_name);
-    let accessor = ident(&r.manager);
-    let m = ident(&o.method);
-    let each = o.args.iter().find(|a| a.positional && a.many);
-    // Conversions from what clap parsed to what the manager takes.
-    let prep = o.args.iter().filter_map(|a| {
-        let n = ident(&a.name);
-        match a.ty {
-            ArgType::File if a.required => Some(quote!(let #n = shell::read_file(&a.#n)?;)),
-            ArgType::File => {
-                Some(quote!(let #n = a.#n.as_deref().map(shell::read_file).transpose()?;))
-            }
-            ArgType::KeyValue => Some(quote!(let #n = shell::key_values(&a.#n)?;)),
-            _ => None,
-        }
-    });
-    let call_args = o.args.iter().map(|a| {
-        let n = ident(&a.name);
-        if each.is_some_and(|e| e.name == a.name) {
-            quote!(item)
-        } else if a.ty == ArgType::File {
-            if a.required {
-                quote!(&#n)
-            } else {
-                quote!(#n.as_deref())
-            }
-        } else if a.ty == ArgType::KeyValue {
-            quote!(&#n)
-        } else if a.takes_list() {
-            quote!(&a.#n)
-        } else if matches!(a.ty, ArgType::Integer | ArgType::Boolean | ArgType::Flag) {
-            quote!(a.#n)
-        } else if a.required {
-            quote!(&a.#n)
-        } else {
-            quote!(a.#n.as_deref())
-        }
-    });
-    let texts = o
-        .args
-        .iter()
-        .filter(|a| a.positional && !a.many && a.ty == ArgType::String)
-        .map(|a| {
-            let (s, n) = (&a.name, ident(&a.name));
-            quote!((#s, a.#n.to_string()))
-        });
-    let flags = o.flags.iter().map(|f| {
-        let (s, n) = (&f.name, ident(&f.name));
-        quote!((#s, a.#n))
-    });
-    let poll = if o.poll.is_some() {
-        quote!(a.poll)
-    } else {
-        quote!(false)
-    };
-    let call = quote!(client.#accessor().#m(#(#call_args),*));
-    let inv = quote!(Invocation { op: &spec::#st, poll: #poll, flags: &[#(#flags),*], texts: vec![#(#texts),*] });
-    match each {
-        Some(e) => {
-            let n = ident(&e.name);
-            let name = &e.name;
-            quote! {
-                Command::#v(a) => {
-                    #(#prep)*
-                    shell::each(client, out, #inv, #name, &a.#n, |item| #call.map(Into::into))
-                }
-            }
-        }
-        None if o.returns == Returns::Nothing => quote! {
-            Command::#v(a) => {
-                #(#prep)*
-                #call?;
-                shell::finish(client, out, #inv, crate::runtime::Reply::Empty)
-            }
-        },
-        None => quote! {
-            Command::#v(a) => {
-                #(#prep)*
-                let reply = #call?;
-                shell::finish(client, out, #inv, reply.into())
-            }
-        },
+        #(#builders)*
     }
 }

@@ -1,7 +1,7 @@
 //! The validated intermediate representation: everything the emitter needs, already checked,
-//! with names resolved to Rust identifiers and URLs split into method and template.
+//! with names resolved to Rust identifiers and templates kept as checked text.
 
-pub use crate::model::{ArgType, ColumnFormat, FieldType, OpKind, OutputKind, Service, ShowAction};
+pub use crate::model::{ArgType, FieldType, Ids, Returns, Service};
 
 /// A compute microversion `major.minor`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -54,8 +54,10 @@ pub struct Lookup {
     pub get_key: Option<String>,
     pub list: String,
     pub list_key: String,
+    pub list_query: Vec<(String, String)>,
     pub name_query: Option<String>,
-    pub alphanum_id: bool,
+    pub match_field: String,
+    pub ids: Ids,
 }
 
 #[derive(Debug)]
@@ -67,21 +69,28 @@ pub struct Field {
     pub optional: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cond {
+    Given(String),
+    Absent(String),
+    Equals(String, String),
+}
+
+#[derive(Debug, Clone)]
 pub struct Column {
     pub title: String,
     pub field: String,
-    pub format: Option<ColumnFormat>,
+    pub format: Option<String>,
     pub versions: Range,
+    pub when: Vec<Cond>,
 }
 
 #[derive(Debug)]
 pub struct ShowRule {
     pub field: String,
-    pub action: ShowAction,
-    /// Static name of the referenced resource (`IMAGE`).
-    pub resource: Option<String>,
-    pub empty: Option<String>,
+    pub drop: bool,
+    pub flatten: Option<String>,
+    pub format: Option<String>,
     pub versions: Range,
 }
 
@@ -89,81 +98,113 @@ pub struct ShowRule {
 pub struct Operation {
     pub command: String,
     pub method: String,
-    /// `BackupInstance`: the clap variant.
-    pub variant: String,
-    /// `SERVERS_BACKUP_INSTANCE`: the static holding its definition.
+    /// `ServersReboot`: the request builder's type.
+    pub builder: String,
+    /// `SERVERS_REBOOT`: the static holding its definition.
     pub static_name: String,
-    pub kind: OpKind,
     pub help: String,
-    pub http_method: String,
-    pub path: String,
-    /// Arguments sent to the API (path, query or body), in manager-parameter order.
     pub args: Vec<Arg>,
-    /// CLI-only flags (read by the output step, never sent).
-    pub flags: Vec<Arg>,
+    pub returns: Returns,
+    pub versions: Range,
+    pub failure: Option<String>,
+    pub variants: Vec<Variant>,
+}
+
+#[derive(Debug)]
+pub struct Variant {
+    pub versions: Range,
+    pub when: Vec<Cond>,
+    pub steps: Vec<Step>,
+    pub print: Vec<Print>,
+    pub poll: Option<Poll>,
+}
+
+#[derive(Debug)]
+pub struct Step {
+    pub name: Option<String>,
+    pub for_each: Option<String>,
+    pub service: Service,
+    pub method: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
     /// Compact JSON of the body template.
     pub body: Option<String>,
-    pub response_key: Option<String>,
-    pub item_key: Option<String>,
-    pub returns: Returns,
-    pub id_header: Option<String>,
-    pub output: Output,
-    pub poll: Option<Poll>,
+    pub result: Option<String>,
+    pub items: Option<String>,
+    pub paged: bool,
+    pub merge: bool,
+    pub rows: Vec<(String, String)>,
+    pub when: Vec<Cond>,
     pub versions: Range,
 }
 
-/// What the manager method returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Returns {
-    List,
-    One,
-    Raw,
-    Nothing,
+pub enum PrintKind {
+    Table,
+    Properties,
+    Value,
+    Text,
+}
+
+#[derive(Debug)]
+pub struct Print {
+    pub kind: PrintKind,
+    pub of: Option<String>,
+    pub columns: Option<Vec<Column>>,
+    pub columns_from: Option<String>,
+    pub sort_by: Option<String>,
+    pub transform: Option<String>,
+    pub headers: (String, String),
+    pub keys: Vec<String>,
+    /// Static name of the resource whose show rules apply.
+    pub rules: Option<String>,
+    pub wrap: usize,
+    pub text: Option<String>,
+    pub when: Vec<Cond>,
+    pub versions: Range,
+}
+
+#[derive(Debug)]
+pub struct Poll {
+    /// Static name of the resource polled.
+    pub resource: String,
+    pub id: String,
+    pub field: String,
+    pub until: Vec<String>,
+    pub action: String,
+    pub progress: bool,
+    pub done: Option<String>,
+    pub label: String,
 }
 
 #[derive(Debug)]
 pub struct Arg {
     pub name: String,
+    /// `<server>` or `--key-type`
+    pub cli: String,
     pub ty: ArgType,
     pub positional: bool,
-    /// The manager parameter is not an `Option`.
+    pub many: bool,
     pub required: bool,
     pub required_since: Option<Version>,
-    pub many: bool,
     pub default: Option<String>,
     pub default_since: Option<Version>,
-    pub help: String,
+    pub env: Option<String>,
+    pub choices: Vec<String>,
     /// Static name of the resource to look the value up in.
     pub resource: Option<String>,
-    pub query: Option<String>,
+    pub lookup_query: Vec<(String, String)>,
+    pub lookup_fallback: Option<Option<Version>>,
+    pub record_keys: Vec<(String, String)>,
+    pub alone: Vec<String>,
     pub metavar: Option<String>,
+    pub help: String,
     pub versions: Range,
 }
 
 impl Arg {
-    /// A repeatable option: `key_value`, `nic`, or `many` on an option. The CLI collects a
-    /// `Vec` and the manager takes a slice.
+    /// The library takes several values: a repeatable option or a `record`/`key_value`.
     pub fn takes_list(&self) -> bool {
-        matches!(self.ty, ArgType::KeyValue | ArgType::Nic) || (self.many && !self.positional)
+        matches!(self.ty, ArgType::KeyValue | ArgType::Record) || (self.many && !self.positional)
     }
-}
-
-#[derive(Debug)]
-pub struct Output {
-    pub kind: OutputKind,
-    pub field: Option<String>,
-    pub message: Option<String>,
-    pub error: Option<String>,
-    pub resource: Option<String>,
-    pub when: Option<String>,
-    pub refetch: bool,
-    pub min_version: Option<Version>,
-}
-
-#[derive(Debug)]
-pub struct Poll {
-    pub action: String,
-    pub until: Vec<String>,
-    /// Static name of the resource polled.
-    pub resource: String,
 }

@@ -20,6 +20,9 @@ pub struct ApiSettings {
     pub max_version: String,
 }
 
+/// Key/value pairs in the order written (query parameters, row templates).
+pub type Pairs = serde_yaml::Mapping;
+
 /// One resource file, e.g. `spec/servers.yaml`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,22 +34,25 @@ pub struct ResourceFile {
     /// Catalog service type the routes belong to.
     #[serde(default)]
     pub service: Service,
-    /// How a name or ID is turned into a resource (needed for `resource:` arguments).
     #[serde(default)]
     pub lookup: Option<Lookup>,
-    /// The JSON fields of one resource, in the order they should appear in the Rust type.
     pub fields: Vec<FieldSpec>,
-    /// The list-table columns novaclient prints for this resource.
     #[serde(default)]
     pub columns: Vec<ColumnSpec>,
-    /// A column title to sort list tables by (novaclient's `sortby_index`).
     #[serde(default)]
     pub sort_by: Option<String>,
-    /// How a single resource is reshaped before its `Property | Value` table.
     #[serde(default)]
     pub show: Vec<ShowRule>,
-    /// Whether the poll helper uses `status`/`progress` of this resource.
     #[serde(default)]
+    pub operations: Vec<OperationSpec>,
+}
+
+/// A file adding operations to a resource declared in another file (a site's own extensions).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionFile {
+    /// The resource whose manager gains these operations.
+    pub extends: String,
     pub operations: Vec<OperationSpec>,
 }
 
@@ -56,42 +62,47 @@ pub enum Service {
     #[default]
     Compute,
     Image,
+    Network,
+    Volume,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lookup {
-    /// URL template fetching one resource by ID: `/servers/{id}`.
     pub get: String,
-    /// Key wrapping the reply of `get` (`server`); absent when the reply is the bare object.
     #[serde(default)]
     pub get_key: Option<String>,
-    /// URL listing resources with all their fields: `/servers/detail`.
     pub list: String,
-    /// Key holding the list in the reply: `servers`.
     pub list_key: String,
-    /// Query parameter that narrows the list by name before the exact client-side match.
+    #[serde(default)]
+    pub list_query: Pairs,
     #[serde(default)]
     pub name_query: Option<String>,
-    /// IDs are not UUIDs (flavors: "1", "m1.tiny"): try a direct get first, whatever the value.
+    /// The field a name is compared with (default `name`).
+    #[serde(default, rename = "match")]
+    pub match_field: Option<String>,
     #[serde(default)]
-    pub alphanum_id: bool,
+    pub ids: Ids,
+}
+
+#[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Ids {
+    #[default]
+    Uuid,
+    Any,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
-    /// JSON key, exactly as the API sends it: `OS-EXT-STS:task_state`.
     pub name: String,
     #[serde(rename = "type")]
     pub ty: FieldType,
-    /// The key may be missing from a reply.
     #[serde(default)]
     pub optional: bool,
-    /// The value may be `null`.
     #[serde(default)]
     pub nullable: bool,
-    /// Rust field name when the derived one (`task_state`) is not wanted.
     #[serde(default)]
     pub rust_name: Option<String>,
 }
@@ -110,154 +121,295 @@ pub enum FieldType {
     Object,
     #[serde(rename = "array")]
     Array,
-    /// Any JSON value.
     #[serde(rename = "any")]
     Any,
-    /// A string in some microversions and an integer in others (flavor `swap`).
     #[serde(rename = "string|integer")]
     StringOrInteger,
 }
 
+/// A column: `Disabled Reason` (novaclient's rule: the field is the title in lower case with
+/// `_` for spaces), or a mapping.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum ColumnSpec {
+    Title(String),
+    Full(Column),
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ColumnSpec {
+pub struct Column {
     pub title: String,
-    /// JSON key of the resource the column shows.
-    pub field: String,
     #[serde(default)]
-    pub format: Option<ColumnFormat>,
+    pub field: Option<String>,
+    #[serde(default)]
+    pub format: Option<String>,
     #[serde(default)]
     pub min_version: Option<String>,
     #[serde(default)]
     pub max_version: Option<String>,
-}
-
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum ColumnFormat {
-    /// `addresses` as `net=ip1, ip2; net2=ip3`.
-    Networks,
-    /// nova's power state number as its name (`Running`).
-    PowerState,
+    #[serde(default)]
+    pub when: Option<When>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShowRule {
-    /// JSON key the rule applies to.
     pub field: String,
-    #[serde(rename = "as")]
-    pub action: ShowAction,
-    /// For `ref`: the resource to look the ID up in, to print `name (id)`.
     #[serde(default)]
-    pub resource: Option<String>,
-    /// For `ref`: what to print when the value is empty.
+    pub drop: bool,
     #[serde(default)]
-    pub empty: Option<String>,
+    pub flatten: Option<String>,
+    #[serde(default)]
+    pub format: Option<String>,
     #[serde(default)]
     pub min_version: Option<String>,
     #[serde(default)]
     pub max_version: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum ShowAction {
-    /// Leave the key out.
-    Drop,
-    /// An `addresses` object becomes one `<label> network` row per network.
-    Networks,
-    /// An object becomes `field:key` rows.
-    Flatten,
-    /// A list of objects becomes the sorted, comma-joined set of their `name`s.
-    Names,
-    /// An object with an `id` becomes `name (id)`, looked up in `resource`.
-    Ref,
+/// Conditions on the given arguments: `reason`, `!reason`, `action=set`, or a list of them.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged)]
+pub enum When {
+    One(String),
+    All(Vec<String>),
+}
+
+impl When {
+    pub fn items(&self) -> Vec<String> {
+        match self {
+            When::One(s) => vec![s.clone()],
+            When::All(v) => v.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OperationSpec {
-    /// `nova` subcommand: `image-create`.
     pub command: String,
-    /// Manager method: `create_image`.
     pub method: String,
-    pub kind: OpKind,
     pub help: String,
-    /// `POST /servers/{server}/action`.
-    pub http: String,
+    #[serde(default)]
+    pub min_version: Option<String>,
+    #[serde(default)]
+    pub max_version: Option<String>,
     #[serde(default)]
     pub args: Vec<ArgSpec>,
-    /// JSON body template; a string `"{arg}"` is replaced by that argument's value, and the key
-    /// is left out when the argument is not given.
+    #[serde(default)]
+    pub returns: Option<Returns>,
+    #[serde(default)]
+    pub failure: Option<String>,
+    // The request, when the operation is one step.
+    #[serde(default)]
+    pub http: Option<String>,
+    #[serde(default)]
+    pub service: Option<Service>,
+    #[serde(default)]
+    pub query: Option<Pairs>,
     #[serde(default)]
     pub body: Option<serde_yaml::Value>,
-    /// Key of the reply that holds the result: `server`, `servers`, `id`.
     #[serde(default)]
-    pub response_key: Option<String>,
-    /// In a list reply, the key wrapping each item (`keypair` in `{"keypairs": [{"keypair": ..}]}`).
+    pub result: Option<String>,
     #[serde(default)]
-    pub item_key: Option<String>,
-    /// Return the value under `response_key` as it is instead of a typed resource.
+    pub items: Option<String>,
     #[serde(default)]
-    pub raw: bool,
-    /// When the reply has no body, take the result from the last path segment of this header.
+    pub for_each: Option<String>,
     #[serde(default)]
-    pub id_header: Option<String>,
+    pub rows: Option<Pairs>,
     #[serde(default)]
-    pub output: OutputSpec,
-    /// Adds `--poll`: wait for the resource to reach a state, printing progress.
+    pub steps: Option<Vec<StepSpec>>,
+    #[serde(default)]
+    pub print: Option<Vec<PrintSpec>>,
     #[serde(default)]
     pub poll: Option<PollSpec>,
+    #[serde(default)]
+    pub variants: Vec<VariantSpec>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Returns {
+    List,
+    One,
+    Value,
+    Nothing,
+}
+
+/// Another way of carrying out an operation: what it gives replaces the operation's own.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VariantSpec {
+    #[serde(default)]
+    pub min_version: Option<String>,
+    #[serde(default)]
+    pub max_version: Option<String>,
+    #[serde(default)]
+    pub when: Option<When>,
+    #[serde(default)]
+    pub http: Option<String>,
+    #[serde(default)]
+    pub service: Option<Service>,
+    #[serde(default)]
+    pub query: Option<Pairs>,
+    #[serde(default)]
+    pub body: Option<serde_yaml::Value>,
+    #[serde(default)]
+    pub result: Option<String>,
+    #[serde(default)]
+    pub items: Option<String>,
+    #[serde(default)]
+    pub for_each: Option<String>,
+    #[serde(default)]
+    pub rows: Option<Pairs>,
+    #[serde(default)]
+    pub steps: Option<Vec<StepSpec>>,
+    #[serde(default)]
+    pub print: Option<Vec<PrintSpec>>,
+    #[serde(default)]
+    pub poll: Option<PollSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepSpec {
+    #[serde(default)]
+    pub name: Option<String>,
+    pub http: String,
+    #[serde(default)]
+    pub service: Option<Service>,
+    #[serde(default)]
+    pub query: Option<Pairs>,
+    #[serde(default)]
+    pub body: Option<serde_yaml::Value>,
+    #[serde(default)]
+    pub result: Option<String>,
+    #[serde(default)]
+    pub items: Option<String>,
+    #[serde(default)]
+    pub for_each: Option<String>,
+    #[serde(default)]
+    pub rows: Option<Pairs>,
+    #[serde(default)]
+    pub merge: bool,
+    #[serde(default)]
+    pub when: Option<When>,
     #[serde(default)]
     pub min_version: Option<String>,
     #[serde(default)]
     pub max_version: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum OpKind {
-    List,
-    Show,
-    Create,
-    Delete,
-    Update,
-    Action,
-    Find,
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrintSpec {
+    #[serde(default)]
+    pub table: Option<TableSpec>,
+    #[serde(default)]
+    pub properties: Option<PropertiesSpec>,
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub when: Option<When>,
+    #[serde(default)]
+    pub min_version: Option<String>,
+    #[serde(default)]
+    pub max_version: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TableSpec {
+    #[serde(default)]
+    pub of: Option<String>,
+    #[serde(default)]
+    pub columns: Option<Vec<ColumnSpec>>,
+    #[serde(default)]
+    pub columns_from: Option<String>,
+    #[serde(default)]
+    pub sort_by: Option<String>,
+    #[serde(default)]
+    pub transform: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PropertiesSpec {
+    #[serde(default)]
+    pub of: Option<String>,
+    #[serde(default)]
+    pub headers: Option<Vec<String>>,
+    #[serde(default)]
+    pub keys: Vec<String>,
+    /// The resource whose show rules apply (`none`: no rules); default the operation's.
+    #[serde(default)]
+    pub rules: Option<String>,
+    #[serde(default)]
+    pub wrap: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PollSpec {
+    #[serde(default)]
+    pub resource: Option<String>,
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub field: Option<String>,
+    pub until: Vec<String>,
+    pub action: String,
+    #[serde(default = "yes")]
+    pub progress: bool,
+    #[serde(default)]
+    pub done: Option<String>,
+    /// The word before the action (default: the resource's name, capitalised).
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArgSpec {
-    /// Identifier: the Rust parameter name; the CLI uses `<name>` or `--name` (underscores as dashes).
     pub name: String,
     #[serde(rename = "type", default)]
     pub ty: ArgType,
     #[serde(default)]
     pub positional: bool,
-    /// For options: must be given. Positionals are always required.
+    /// Options: must be given. Positionals: `false` makes one optional.
     #[serde(default)]
-    pub required: bool,
-    /// Required from this microversion on (keypair `public_key` from 2.92).
+    pub required: Option<bool>,
     #[serde(default)]
     pub required_since: Option<String>,
-    /// Several values: a positional taking one or more (the command runs once per value), or a
-    /// repeatable option.
     #[serde(default)]
     pub many: bool,
+    /// A template: a literal, `{session.project_id}`, ...
     #[serde(default)]
     pub default: Option<String>,
-    /// The default only applies from this microversion on.
     #[serde(default)]
     pub default_since: Option<String>,
+    #[serde(default)]
+    pub env: Option<String>,
+    #[serde(default)]
+    pub choices: Vec<String>,
     pub help: String,
-    /// Name or ID of this resource: the value is looked up and replaced by the resource's ID.
     #[serde(default)]
     pub resource: Option<String>,
-    /// Sent as this query parameter.
     #[serde(default)]
-    pub query: Option<String>,
+    pub lookup: Option<ArgLookup>,
+    /// `record` arguments: typed key → sent key.
+    #[serde(default)]
+    pub keys: Option<Pairs>,
+    /// `record` arguments: words that stand alone.
+    #[serde(default)]
+    pub alone: Vec<String>,
     #[serde(default)]
     pub metavar: Option<String>,
     #[serde(default)]
@@ -266,67 +418,26 @@ pub struct ArgSpec {
     pub max_version: Option<String>,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArgLookup {
+    #[serde(default)]
+    pub query: Pairs,
+    /// `true`, or a microversion from which a text no resource matches is used as it is.
+    #[serde(default)]
+    pub fallback: Option<serde_yaml::Value>,
+}
+
 #[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum ArgType {
     #[default]
     String,
     Integer,
-    /// `true` / `false` value.
+    Number,
     Boolean,
-    /// An option with no value (`--show`); not sent unless the body or query names it.
     Flag,
-    /// A path whose contents are sent (`-` reads standard input).
     File,
-    /// Repeated `key=value`, sent as a JSON object.
     KeyValue,
-    /// novaclient's `--nic`: `auto`, `none`, or `net-id=..,v4-fixed-ip=..,port-id=..`.
-    Nic,
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct OutputSpec {
-    #[serde(default)]
-    pub kind: OutputKind,
-    /// For `value`: the key of the result to print (the whole raw result when absent).
-    #[serde(default)]
-    pub field: Option<String>,
-    /// For `message`: printed on success, with `{arg}` replaced by the argument as typed.
-    #[serde(default)]
-    pub message: Option<String>,
-    /// For `message` with a `many` positional: the error after any item failed.
-    #[serde(default)]
-    pub error: Option<String>,
-    /// For `properties`: the result is an ID of this resource; fetch it and print that.
-    #[serde(default)]
-    pub resource: Option<String>,
-    /// Only print when this flag argument is given.
-    #[serde(default)]
-    pub when: Option<String>,
-    /// For `properties`: fetch the resource again by the returned `id` and merge (boot).
-    #[serde(default)]
-    pub refetch: bool,
-    #[serde(default)]
-    pub min_version: Option<String>,
-}
-
-#[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum OutputKind {
-    Table,
-    Properties,
-    Value,
-    Message,
-    #[default]
-    None,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PollSpec {
-    /// Word in the progress line: `Server building... 40% complete`.
-    pub action: String,
-    /// Statuses (lower case) that end the wait successfully.
-    pub until: Vec<String>,
+    Record,
 }

@@ -3,7 +3,7 @@
 use crate::error::SpecError;
 use crate::ir::*;
 use crate::lines::LineIndex;
-use crate::model::{self, ApiFile, ResourceFile};
+use crate::model::{self, ApiFile, ExtensionFile, ResourceFile};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -44,7 +44,9 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SpecSource>, Vec<SpecError>> {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(src: &SpecSource) -> Result<T, SpecError> {
-    serde_yaml::from_str(&src.text).map_err(|e| {
+    // A byte order mark is not YAML; some editors write one.
+    let text = src.text.strip_prefix('\u{feff}').unwrap_or(&src.text);
+    serde_yaml::from_str(text).map_err(|e| {
         let line = e.location().map(|l| l.line()).unwrap_or(0);
         let mut msg = e.to_string();
         // serde_yaml appends " at line L column C"; the line is already in front.
@@ -60,26 +62,29 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
     let mut errors = Vec::new();
     let mut api: Option<(Version, Version)> = None;
     let mut files: Vec<(&SpecSource, ResourceFile, LineIndex)> = Vec::new();
+    let mut extensions: Vec<(&SpecSource, ExtensionFile, LineIndex)> = Vec::new();
     for src in sources {
         let is_api = src.path.file_stem().is_some_and(|s| s == "api");
         if is_api {
             match parse::<ApiFile>(src) {
                 Ok(f) => {
                     let idx = LineIndex::new(&src.text);
-                    let mut cx = Cx {
-                        src,
-                        idx: &idx,
-                        errors: &mut errors,
-                    };
+                    let mut cx = Cx::new(src, &idx, &mut errors, None);
                     let min = cx.version(&f.api.min_version, "api.min_version");
                     let max = cx.version(&f.api.max_version, "api.max_version");
                     if let (Some(a), Some(b)) = (min, max) {
                         if a > b {
                             cx.err("api.max_version", format!("the microversion range is backwards: min_version {a} is newer than max_version {b}."));
+                        } else {
+                            api = Some((a, b));
                         }
-                        api = Some((a, b));
                     }
                 }
+                Err(e) => errors.push(e),
+            }
+        } else if is_extension(src) {
+            match parse::<ExtensionFile>(src) {
+                Ok(f) => extensions.push((src, f, LineIndex::new(&src.text))),
                 Err(e) => errors.push(e),
             }
         } else {
@@ -101,34 +106,77 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
         ));
     }
 
-    // Names every file may refer to: resource name → static name, plus the resources with lookups.
+    // Names every file may refer to: resource name → (static name, has a lookup).
     let mut statics: HashMap<String, (String, bool)> = HashMap::new();
+    let mut taken = Taken::default();
     for (src, f, idx) in &files {
+        let mut cx = Cx::new(src, idx, &mut errors, api);
         let static_name = f.resource.to_uppercase();
         if statics
-            .insert(f.resource.clone(), (static_name, f.lookup.is_some()))
+            .insert(
+                f.resource.clone(),
+                (static_name.clone(), f.lookup.is_some()),
+            )
             .is_some()
         {
-            errors.push(SpecError::new(
-                &src.path,
-                idx.line("resource"),
+            cx.err(
+                "resource",
                 format!(
                     "resource '{}' is declared in more than one file.",
                     f.resource
                 ),
-            ));
+            );
         }
+        if RESERVED_STATICS.contains(&static_name.as_str())
+            || RESERVED_TYPES.contains(&camel(&f.resource).as_str())
+        {
+            cx.err("resource", format!("resource name '{}' is reserved: the generated code already uses '{}' or '{}'; choose another name.", f.resource, static_name, camel(&f.resource)));
+        }
+        if RESERVED_MANAGERS.contains(&f.manager.as_str()) {
+            cx.err("manager", format!("manager name '{}' is reserved: Client already has a method of that name; choose another name.", f.manager));
+        }
+        taken.claim(&mut cx, "manager", "a manager", &f.manager, "manager");
+        taken.claim(
+            &mut cx,
+            "type",
+            "a Rust type",
+            &camel(&f.resource),
+            "resource",
+        );
+        taken.claim(
+            &mut cx,
+            "type",
+            "a Rust type",
+            &format!("{}Manager", camel(&f.manager)),
+            "manager",
+        );
     }
 
-    let mut commands: HashMap<String, (PathBuf, usize)> = HashMap::new();
     let mut resources = Vec::new();
     for (src, f, idx) in &files {
-        let mut cx = Cx {
-            src,
-            idx,
-            errors: &mut errors,
+        let mut cx = Cx::new(src, idx, &mut errors, api);
+        resources.push(resource(&mut cx, f, &statics, &mut taken));
+    }
+    for (src, ext, idx) in &extensions {
+        let mut cx = Cx::new(src, idx, &mut errors, api);
+        let Some(i) = files.iter().position(|(_, f, _)| f.resource == ext.extends) else {
+            cx.err(
+                "extends",
+                format!("'{}' names no resource of the spec.", ext.extends),
+            );
+            continue;
         };
-        resources.push(resource(&mut cx, f, &statics, &mut commands));
+        let base = &files[i].1;
+        let fields: BTreeSet<String> = base.fields.iter().map(|f| f.name.clone()).collect();
+        let ops = operations(
+            &mut cx,
+            base,
+            &ext.operations,
+            &statics,
+            &mut taken,
+            &fields,
+        );
+        resources[i].ops.extend(ops);
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -141,13 +189,164 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
     })
 }
 
+/// Names the generated code defines once across all files: commands, managers, Rust types
+/// and statics. The first claim wins; a second is refused with where the first was.
+#[derive(Default)]
+struct Taken {
+    names: HashMap<(&'static str, String), (PathBuf, usize)>,
+}
+
+impl Taken {
+    fn claim(&mut self, cx: &mut Cx, space: &'static str, what: &str, name: &str, path: &str) {
+        let here = (cx.src.path.clone(), cx.line(path));
+        if let Some((file, line)) = self.names.get(&(space, name.to_string())) {
+            let msg = format!(
+                "{what} named '{name}' is already declared at {}:{line}.",
+                file.display()
+            );
+            cx.err(path, msg);
+        } else {
+            self.names.insert((space, name.to_string()), here);
+        }
+    }
+}
+
+/// Statics of the generated `spec` module besides the resources'.
+const RESERVED_STATICS: &[&str] = &["OPERATIONS", "RESOURCES", "MIN_VERSION", "MAX_VERSION"];
+
+/// Type names a resource may not take: the runtime's and the prelude's.
+const RESERVED_TYPES: &[&str] = &[
+    "String",
+    "Vec",
+    "Option",
+    "Result",
+    "Box",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Value",
+    "Map",
+    "Error",
+    "Client",
+    "Record",
+    "Version",
+    "Request",
+    "Reply",
+    "StringOrInteger",
+    "Self",
+];
+
+/// Methods of `Client` a manager accessor would collide with.
+const RESERVED_MANAGERS: &[&str] = &[
+    "call",
+    "connect",
+    "endpoint",
+    "find",
+    "find_with",
+    "get_resource",
+    "poll",
+    "project_id",
+    "run",
+    "send",
+    "user_id",
+    "version",
+    "offline",
+    "preview",
+    "display_ref",
+];
+
+/// Argument names that would clash with `nova`'s global options, clap's own, the template
+/// roots, or the builder's methods and locals.
+const RESERVED_ARGS: &[&str] = &[
+    "help",
+    "version",
+    "format",
+    "debug",
+    "timeout",
+    "insecure",
+    "poll",
+    "poll_interval",
+    "typed",
+    "found",
+    "session",
+    "result",
+    "item",
+    "ok",
+    "error",
+    "header",
+    "send",
+    "preview",
+    "client",
+    "req",
+    "new",
+    "values",
+    "request",
+    "find",
+];
+
+/// Commands clap or `nova` keep for themselves.
+const RESERVED_COMMANDS: &[&str] = &["help"];
+
+/// The filters of the expression language (the runtime's `expr::FILTERS`; a test keeps the
+/// two lists equal).
+pub const FILTERS: &[&str] = &[
+    "null",
+    "or",
+    "then",
+    "default",
+    "empty_null",
+    "base64",
+    "int",
+    "float",
+    "str",
+    "split",
+    "objects",
+    "pairs",
+    "keys",
+    "basename",
+    "map",
+    "sort",
+    "unique",
+    "join",
+    "networks",
+    "power_state",
+    "ref",
+    "get",
+    "pyrepr",
+    "fixed",
+    "count",
+    "slug",
+    "lower",
+    "upper",
+    "prefix",
+];
+
+/// Named table transforms (the runtime's `output::TRANSFORMS`).
+pub const TRANSFORMS: &[&str] = &[];
+
 struct Cx<'a> {
     src: &'a SpecSource,
     idx: &'a LineIndex,
     errors: &'a mut Vec<SpecError>,
+    api: Option<(Version, Version)>,
 }
 
-impl Cx<'_> {
+impl<'a> Cx<'a> {
+    fn new(
+        src: &'a SpecSource,
+        idx: &'a LineIndex,
+        errors: &'a mut Vec<SpecError>,
+        api: Option<(Version, Version)>,
+    ) -> Self {
+        Cx {
+            src,
+            idx,
+            errors,
+            api,
+        }
+    }
+
     fn err(&mut self, path: &str, msg: impl Into<String>) {
         self.errors
             .push(SpecError::new(&self.src.path, self.idx.line(path), msg));
@@ -161,22 +360,29 @@ impl Cx<'_> {
         let parsed = text
             .split_once('.')
             .and_then(|(a, b)| Some(Version(a.parse().ok()?, b.parse().ok()?)));
-        if parsed.is_none() {
-            self.err(
+        match parsed {
+            None => self.err(
                 path,
                 format!("'{text}' is not a microversion: write it as MAJOR.MINOR, e.g. \"2.47\"."),
-            );
+            ),
+            Some(v) => {
+                if let Some((lo, hi)) = self.api {
+                    if v < lo || v > hi {
+                        self.err(path, format!("microversion {v} is outside the client's range {lo} - {hi} (api.yaml)."));
+                    }
+                }
+            }
         }
         parsed
     }
 
+    fn opt_version(&mut self, text: &Option<String>, path: &str) -> Option<Version> {
+        text.as_ref().and_then(|t| self.version(t, path))
+    }
+
     fn range(&mut self, min: &Option<String>, max: &Option<String>, path: &str) -> Range {
-        let lo = min
-            .as_ref()
-            .and_then(|v| self.version(v, &format!("{path}.min_version")));
-        let hi = max
-            .as_ref()
-            .and_then(|v| self.version(v, &format!("{path}.max_version")));
+        let lo = self.opt_version(min, &format!("{path}.min_version"));
+        let hi = self.opt_version(max, &format!("{path}.max_version"));
         if let (Some(a), Some(b)) = (lo, hi) {
             if a > b {
                 self.err(
@@ -212,6 +418,29 @@ impl Cx<'_> {
             }
         }
     }
+
+    fn pairs(&mut self, m: &model::Pairs, path: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (k, v) in m {
+            let key = scalar(k);
+            let value = scalar(v);
+            match (key, value) {
+                (Some(k), Some(v)) => out.push((k, v)),
+                _ => self.err(path, "each entry must be a key and a text value."),
+            }
+        }
+        out
+    }
+}
+
+fn scalar(v: &serde_yaml::Value) -> Option<String> {
+    match v {
+        serde_yaml::Value::String(s) => Some(s.clone()),
+        serde_yaml::Value::Number(n) => Some(n.to_string()),
+        serde_yaml::Value::Bool(b) => Some(b.to_string()),
+        serde_yaml::Value::Null => Some("null".into()),
+        _ => None,
+    }
 }
 
 const KEYWORDS: &[&str] = &[
@@ -234,6 +463,7 @@ fn is_command(s: &str) -> bool {
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !s.ends_with('-')
+        && !s.contains("--")
 }
 
 fn camel(s: &str) -> String {
@@ -278,27 +508,130 @@ fn rust_field_name(json: &str) -> String {
     }
 }
 
-/// `{name}` placeholders of a URL template.
-fn placeholders(path: &str) -> Vec<String> {
+/// The `{...}` expressions of a template, in order; `Err` names an unclosed brace.
+fn exprs(t: &str) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
-    let mut rest = path;
+    let mut rest = t;
     while let Some(i) = rest.find('{') {
-        let Some(j) = rest[i..].find('}') else { break };
+        let Some(j) = rest[i..].find('}') else {
+            return Err(format!("'{t}' has a '{{' without its '}}'."));
+        };
         out.push(rest[i + 1..i + j].to_string());
         rest = &rest[i + j + 1..];
     }
-    out
+    Ok(out)
 }
 
-/// `"{name}"` placeholders of a body template, in document order.
-fn body_placeholders(v: &serde_json::Value, out: &mut Vec<String>) {
+/// Every string template of a JSON body, in document order.
+fn body_strings(v: &serde_json::Value, out: &mut Vec<String>) {
     match v {
-        serde_json::Value::String(s) if s.starts_with('{') && s.ends_with('}') && s.len() > 2 => {
-            out.push(s[1..s.len() - 1].to_string())
-        }
-        serde_json::Value::Array(a) => a.iter().for_each(|x| body_placeholders(x, out)),
-        serde_json::Value::Object(m) => m.values().for_each(|x| body_placeholders(x, out)),
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| body_strings(x, out)),
+        serde_json::Value::Object(m) => m.values().for_each(|x| body_strings(x, out)),
         _ => {}
+    }
+}
+
+/// What an expression may name at its root, and the arguments it used.
+struct Scope<'s> {
+    args: &'s BTreeMap<String, ArgType>,
+    /// Extra roots valid here (`item`, `result`, step names, `typed`, ...).
+    roots: Vec<String>,
+    used: &'s mut BTreeSet<String>,
+    statics: &'s HashMap<String, (String, bool)>,
+    /// Conditions may name any argument (a resource's own columns serve many operations).
+    any_arg: bool,
+}
+
+impl Scope<'_> {
+    /// Check one expression: its root and its filters.
+    fn check(&mut self, cx: &mut Cx, e: &str, path: &str) {
+        let mut parts = e.split('|');
+        let p = parts.next().unwrap_or_default().trim();
+        let root = p
+            .split('.')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches("[]");
+        if self.args.contains_key(root) {
+            self.used.insert(root.to_string());
+        } else if !(self.roots.iter().any(|r| r == root) || root == "session") {
+            let known: Vec<&str> = self
+                .args
+                .keys()
+                .map(String::as_str)
+                .chain(self.roots.iter().map(String::as_str))
+                .collect();
+            cx.err(path, format!("'{{{e}}}' names '{root}', which is no argument or value known here (known: {}).", known.join(", ")));
+        }
+        for f in parts {
+            let (name, arg) = match f.split_once(':') {
+                Some((n, a)) => (n.trim(), Some(a)),
+                None => (f.trim(), None),
+            };
+            if !FILTERS.contains(&name) {
+                cx.err(
+                    path,
+                    format!(
+                        "'{{{e}}}' uses the filter '{name}', which does not exist (filters: {}).",
+                        FILTERS.join(", ")
+                    ),
+                );
+            } else if name == "ref" || name == "get" {
+                match arg {
+                    Some(r) => {
+                        cx.resource_ref(r, self.statics, path);
+                    }
+                    None => cx.err(
+                        path,
+                        format!(
+                            "'{{{e}}}': the filter '{name}' needs a resource, as in {name}:image."
+                        ),
+                    ),
+                }
+            } else if matches!(name, "or" | "then" | "default" | "prefix") && arg.is_none() {
+                cx.err(
+                    path,
+                    format!("'{{{e}}}': the filter '{name}' needs a value, as in {name}:text."),
+                );
+            }
+        }
+    }
+
+    fn template(&mut self, cx: &mut Cx, t: &str, path: &str) {
+        match exprs(t) {
+            Ok(es) => es.iter().for_each(|e| self.check(cx, e, path)),
+            Err(msg) => cx.err(path, msg),
+        }
+    }
+
+    fn conds(&mut self, cx: &mut Cx, w: &Option<model::When>, path: &str) -> Vec<Cond> {
+        let Some(w) = w else { return Vec::new() };
+        w.items()
+            .into_iter()
+            .filter_map(|c| {
+                let cond = if let Some(n) = c.strip_prefix('!') {
+                    Cond::Absent(n.trim().to_string())
+                } else if let Some((n, v)) = c.split_once('=') {
+                    Cond::Equals(n.trim().to_string(), v.trim().to_string())
+                } else {
+                    Cond::Given(c.trim().to_string())
+                };
+                let name = match &cond {
+                    Cond::Given(n) | Cond::Absent(n) | Cond::Equals(n, _) => n.clone(),
+                };
+                if self.args.contains_key(&name) || (self.any_arg && is_ident(&name)) {
+                    self.used.insert(name);
+                    Some(cond)
+                } else {
+                    cx.err(
+                        path,
+                        format!("the condition '{c}' names no argument of this operation."),
+                    );
+                    None
+                }
+            })
+            .collect()
     }
 }
 
@@ -306,7 +639,7 @@ fn resource(
     cx: &mut Cx,
     f: &ResourceFile,
     statics: &HashMap<String, (String, bool)>,
-    commands: &mut HashMap<String, (PathBuf, usize)>,
+    taken: &mut Taken,
 ) -> Resource {
     cx.ident(&f.resource, "resource name", "resource");
     cx.ident(&f.manager, "manager name", "manager");
@@ -338,26 +671,17 @@ fn resource(
         });
     }
 
-    let mut columns = Vec::new();
-    for (i, c) in f.columns.iter().enumerate() {
-        let p = format!("columns[{i}]");
-        if !json_names.contains(&c.field) {
-            cx.err(
-                &format!("{p}.field"),
-                format!(
-                    "column '{}' names no field '{}' of resource '{}'.",
-                    c.title, c.field, f.resource
-                ),
-            );
-        }
-        let versions = cx.range(&c.min_version, &c.max_version, &p);
-        columns.push(Column {
-            title: c.title.clone(),
-            field: c.field.clone(),
-            format: c.format,
-            versions,
-        });
-    }
+    // The resource's own columns and show rules name declared fields.
+    let no_args = BTreeMap::new();
+    let mut unused = BTreeSet::new();
+    let mut fscope = Scope {
+        args: &no_args,
+        roots: Vec::new(),
+        used: &mut unused,
+        statics,
+        any_arg: true,
+    };
+    let columns = columns(cx, &mut fscope, &f.columns, "columns", Some(&json_names));
     if let Some(s) = &f.sort_by {
         if !columns.iter().any(|c| &c.title == s) {
             cx.err(
@@ -366,7 +690,6 @@ fn resource(
             );
         }
     }
-
     let mut show = Vec::new();
     for (i, r) in f.show.iter().enumerate() {
         let p = format!("show[{i}]");
@@ -379,92 +702,78 @@ fn resource(
                 ),
             );
         }
-        let resource = match (&r.resource, r.action) {
-            (Some(name), ShowAction::Ref) => {
-                cx.resource_ref(name, statics, &format!("{p}.resource"))
-            }
-            (None, ShowAction::Ref) => {
-                cx.err(
-                    &p,
-                    "a 'ref' show rule needs the resource to look the ID up in.",
-                );
-                None
-            }
-            (Some(_), _) => {
-                cx.err(
-                    &format!("{p}.resource"),
-                    "only a 'ref' show rule takes a resource.",
-                );
-                None
-            }
-            (None, _) => None,
-        };
+        if let Some(fmt) = &r.format {
+            fscope.roots = vec![String::new()];
+            fscope.check(cx, &format!("|{fmt}"), &format!("{p}.format"));
+        }
+        if let Some(t) = &r.flatten {
+            fscope.roots = vec!["field".into(), "key".into()];
+            fscope.template(cx, t, &format!("{p}.flatten"));
+        }
+        if r.drop && (r.flatten.is_some() || r.format.is_some()) {
+            cx.err(
+                &p,
+                "a show rule that drops its field cannot also format or flatten it.",
+            );
+        }
         let versions = cx.range(&r.min_version, &r.max_version, &p);
         show.push(ShowRule {
             field: r.field.clone(),
-            action: r.action,
-            resource,
-            empty: r.empty.clone(),
+            drop: r.drop,
+            flatten: r.flatten.clone(),
+            format: r.format.clone(),
             versions,
         });
     }
 
-    let lookup = f.lookup.as_ref().map(|l| Lookup {
-        get: l.get.clone(),
-        get_key: l.get_key.clone(),
-        list: l.list.clone(),
-        list_key: l.list_key.clone(),
-        name_query: l.name_query.clone(),
-        alphanum_id: l.alphanum_id,
-    });
-    if let Some(l) = &lookup {
-        if placeholders(&l.get) != ["id"] {
+    let lookup = f.lookup.as_ref().map(|l| {
+        for (key, path) in [("lookup.get", &l.get), ("lookup.list", &l.list)] {
+            if !path.starts_with('/') {
+                cx.err(key, format!("'{path}' must be a path starting with '/'."));
+            }
+        }
+        if exprs(&l.get).unwrap_or_default() != ["id"] {
             cx.err(
                 "lookup.get",
                 "lookup.get must have exactly one placeholder, {id}.",
             );
         }
-    }
-
-    let static_name = f.resource.to_uppercase();
-    let mut methods = BTreeSet::new();
-    let mut ops = Vec::new();
-    for (i, o) in f.operations.iter().enumerate() {
-        let p = format!("operations[{i}]");
-        if !is_command(&o.command) {
-            cx.err(&format!("{p}.command"), format!("command '{}' is not a valid command name: use lower-case letters, digits and '-'.", o.command));
-        }
-        let here = (cx.src.path.clone(), cx.line(&format!("{p}.command")));
-        if let Some((file, line)) = commands.get(&o.command) {
-            let msg = format!(
-                "two commands are named '{}': it is already declared at {}:{}.",
-                o.command,
-                file.display(),
-                line
-            );
-            cx.err(&format!("{p}.command"), msg);
-        } else {
-            commands.insert(o.command.clone(), here);
-        }
-        cx.ident(&o.method, "method name", &format!("{p}.method"));
-        if !methods.insert(o.method.clone()) {
+        let list_query = cx.pairs(&l.list_query, "lookup.list_query");
+        let match_field = l.match_field.clone().unwrap_or_else(|| "name".into());
+        if !json_names.contains(&match_field) {
             cx.err(
-                &format!("{p}.method"),
+                "lookup.match",
                 format!(
-                    "manager '{}' has two methods named '{}'.",
-                    f.manager, o.method
+                    "lookup.match names no field '{match_field}' of resource '{}'.",
+                    f.resource
                 ),
             );
         }
-        ops.push(operation(
-            cx,
-            f,
-            o,
-            &p,
-            statics,
-            &static_name,
-            lookup.is_some(),
-        ));
+        Lookup {
+            get: l.get.clone(),
+            get_key: l.get_key.clone(),
+            list: l.list.clone(),
+            list_key: l.list_key.clone(),
+            list_query,
+            name_query: l.name_query.clone(),
+            match_field,
+            ids: l.ids,
+        }
+    });
+
+    let static_name = f.resource.to_uppercase();
+    let ops = operations(cx, f, &f.operations, statics, taken, &json_names);
+    if lookup.is_none()
+        && ops.iter().any(|o| {
+            o.variants
+                .iter()
+                .any(|v| v.poll.as_ref().is_some_and(|p| p.resource == static_name))
+        })
+    {
+        cx.err(
+            "operations",
+            format!("poll needs a lookup section on resource '{}'.", f.resource),
+        );
     }
 
     Resource {
@@ -483,35 +792,223 @@ fn resource(
     }
 }
 
+/// The operations of a file (a resource's own, or an extension's for that resource).
+fn operations(
+    cx: &mut Cx,
+    f: &ResourceFile,
+    specs: &[model::OperationSpec],
+    statics: &HashMap<String, (String, bool)>,
+    taken: &mut Taken,
+    fields: &BTreeSet<String>,
+) -> Vec<Operation> {
+    let mut ops = Vec::new();
+    for (i, o) in specs.iter().enumerate() {
+        let p = format!("operations[{i}]");
+        if !is_command(&o.command) {
+            cx.err(&format!("{p}.command"), format!("command '{}' is not a valid command name: use lower-case letters, digits and single '-'.", o.command));
+        }
+        if RESERVED_COMMANDS.contains(&o.command.as_str()) {
+            cx.err(
+                &format!("{p}.command"),
+                format!(
+                    "command '{}' is reserved: nova's own '{}' would hide it.",
+                    o.command, o.command
+                ),
+            );
+        }
+        cx.ident(&o.method, "method name", &format!("{p}.method"));
+        let op = operation(cx, f, o, &p, statics, fields);
+        taken.claim(
+            cx,
+            "command",
+            "a command",
+            &o.command,
+            &format!("{p}.command"),
+        );
+        taken.claim(
+            cx,
+            "method",
+            "a method",
+            &format!("{}.{}", f.manager, o.method),
+            &format!("{p}.method"),
+        );
+        taken.claim(
+            cx,
+            "static",
+            "the static",
+            &op.static_name,
+            &format!("{p}.method"),
+        );
+        taken.claim(
+            cx,
+            "type",
+            "a Rust type",
+            &op.builder,
+            &format!("{p}.method"),
+        );
+        ops.push(op);
+    }
+    ops
+}
+
+/// Whether a file adds operations to another file's resource (it has a top-level `extends`).
+fn is_extension(src: &SpecSource) -> bool {
+    src.text.lines().any(|l| l.starts_with("extends:"))
+}
+
+/// Columns of a table. `fields`: the declared fields the resource's own columns must name.
+fn columns(
+    cx: &mut Cx,
+    scope: &mut Scope,
+    specs: &[model::ColumnSpec],
+    path: &str,
+    fields: Option<&BTreeSet<String>>,
+) -> Vec<Column> {
+    let mut out = Vec::new();
+    for (i, c) in specs.iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        let col = match c {
+            model::ColumnSpec::Title(t) => Column {
+                title: t.clone(),
+                field: t.to_lowercase().replace(' ', "_"),
+                format: None,
+                versions: Range::default(),
+                when: Vec::new(),
+            },
+            model::ColumnSpec::Full(c) => Column {
+                title: c.title.clone(),
+                field: c
+                    .field
+                    .clone()
+                    .unwrap_or_else(|| c.title.to_lowercase().replace(' ', "_")),
+                format: c.format.clone(),
+                versions: cx.range(&c.min_version, &c.max_version, &p),
+                when: scope.conds(cx, &c.when, &format!("{p}.when")),
+            },
+        };
+        if let Some(fields) = fields {
+            let root = col.field.split('.').next().unwrap_or_default();
+            if !fields.contains(root) {
+                cx.err(
+                    &format!("{p}.field"),
+                    format!(
+                        "column '{}' names no field '{}' of the resource.",
+                        col.title, col.field
+                    ),
+                );
+            }
+        }
+        if let Some(fmt) = &col.format {
+            let saved = std::mem::replace(&mut scope.roots, vec![String::new()]);
+            scope.check(cx, &format!("|{fmt}"), &format!("{p}.format"));
+            scope.roots = saved;
+        }
+        out.push(col);
+    }
+    out
+}
+
+/// A variant before checking: path, range, conditions, request fields, steps, print, poll.
+type VariantParts<'a> = (
+    String,
+    Range,
+    Vec<Cond>,
+    RequestFields<'a>,
+    Option<&'a Vec<model::StepSpec>>,
+    Option<&'a Vec<model::PrintSpec>>,
+    Option<&'a model::PollSpec>,
+);
+
+/// An operation's request fields, from the operation itself or a variant.
+#[derive(Clone, Copy)]
+struct RequestFields<'a> {
+    http: Option<&'a String>,
+    service: Option<model::Service>,
+    query: Option<&'a model::Pairs>,
+    body: Option<&'a serde_yaml::Value>,
+    result: Option<&'a String>,
+    items: Option<&'a String>,
+    for_each: Option<&'a String>,
+    rows: Option<&'a model::Pairs>,
+}
+
+impl<'a> RequestFields<'a> {
+    fn of_op(o: &'a model::OperationSpec) -> Self {
+        RequestFields {
+            http: o.http.as_ref(),
+            service: o.service,
+            query: o.query.as_ref(),
+            body: o.body.as_ref(),
+            result: o.result.as_ref(),
+            items: o.items.as_ref(),
+            for_each: o.for_each.as_ref(),
+            rows: o.rows.as_ref(),
+        }
+    }
+
+    fn of_variant(v: &'a model::VariantSpec) -> Self {
+        RequestFields {
+            http: v.http.as_ref(),
+            service: v.service,
+            query: v.query.as_ref(),
+            body: v.body.as_ref(),
+            result: v.result.as_ref(),
+            items: v.items.as_ref(),
+            for_each: v.for_each.as_ref(),
+            rows: v.rows.as_ref(),
+        }
+    }
+
+    fn any(&self) -> bool {
+        self.http.is_some()
+            || self.service.is_some()
+            || self.query.is_some()
+            || self.body.is_some()
+            || self.result.is_some()
+            || self.items.is_some()
+            || self.for_each.is_some()
+            || self.rows.is_some()
+    }
+
+    /// Each field of `self`, or else of `base`.
+    fn over(&self, base: &RequestFields<'a>) -> RequestFields<'a> {
+        RequestFields {
+            http: self.http.or(base.http),
+            service: self.service.or(base.service),
+            query: self.query.or(base.query),
+            body: self.body.or(base.body),
+            result: self.result.or(base.result),
+            items: self.items.or(base.items),
+            for_each: self.for_each.or(base.for_each),
+            rows: self.rows.or(base.rows),
+        }
+    }
+}
+
+fn service(s: model::Service) -> Service {
+    s
+}
+
 fn operation(
     cx: &mut Cx,
     f: &ResourceFile,
     o: &model::OperationSpec,
     p: &str,
     statics: &HashMap<String, (String, bool)>,
-    static_name: &str,
-    has_lookup: bool,
+    fields: &BTreeSet<String>,
 ) -> Operation {
     let versions = cx.range(&o.min_version, &o.max_version, p);
-    let (http_method, path) = match o.http.split_once(' ') {
-        Some((m, u))
-            if ["GET", "POST", "PUT", "DELETE", "PATCH"].contains(&m) && u.starts_with('/') =>
-        {
-            (m.to_string(), u.trim().to_string())
-        }
-        _ => {
-            cx.err(&format!("{p}.http"), format!("http '{}' must be a method and a path, e.g. \"POST /servers/{{server}}/action\".", o.http));
-            ("GET".to_string(), "/".to_string())
-        }
-    };
 
     // Arguments.
-    let mut names = BTreeSet::new();
-    let mut all = Vec::new();
+    let mut types: BTreeMap<String, ArgType> = BTreeMap::new();
+    let mut args = Vec::new();
     for (j, a) in o.args.iter().enumerate() {
         let ap = format!("{p}.args[{j}]");
         cx.ident(&a.name, "argument name", &format!("{ap}.name"));
-        if !names.insert(a.name.clone()) {
+        if RESERVED_ARGS.contains(&a.name.as_str()) || a.name.starts_with("os_") {
+            cx.err(&format!("{ap}.name"), format!("argument name '{}' is reserved: nova's global options, the template roots and the request builders use it; choose another name.", a.name));
+        }
+        if types.insert(a.name.clone(), a.ty).is_some() {
             cx.err(
                 &format!("{ap}.name"),
                 format!("argument '{}' is declared twice.", a.name),
@@ -520,216 +1017,635 @@ fn operation(
         if a.positional && a.ty == ArgType::Flag {
             cx.err(&format!("{ap}.type"), "a flag cannot be positional.");
         }
-        if a.positional && a.default.is_some() {
+        if a.positional && matches!(a.ty, ArgType::KeyValue | ArgType::Record) && !a.many {
+            cx.err(
+                &format!("{ap}.type"),
+                format!(
+                    "a positional argument of type {:?} must take several values (many: true).",
+                    a.ty
+                )
+                .to_lowercase(),
+            );
+        }
+        if a.positional && a.default.is_some() && a.required != Some(false) {
             cx.err(
                 &format!("{ap}.default"),
-                "a positional argument cannot have a default.",
+                "a required positional argument cannot have a default.",
             );
+        }
+        if let Some(d) = &a.default {
+            if exprs(d).map(|e| e.is_empty()).unwrap_or(false) {
+                let ok = match a.ty {
+                    ArgType::Integer => d.trim().parse::<i64>().is_ok(),
+                    ArgType::Number => d.trim().parse::<f64>().is_ok(),
+                    ArgType::Boolean => ["true", "false"].contains(&d.as_str()),
+                    ArgType::Flag => false,
+                    _ => true,
+                };
+                if !ok {
+                    cx.err(
+                        &format!("{ap}.default"),
+                        format!("the default '{d}' is not a valid {:?} value.", a.ty)
+                            .to_lowercase(),
+                    );
+                }
+            }
+            if !a.choices.is_empty()
+                && !a.choices.contains(d)
+                && exprs(d).map(|e| e.is_empty()).unwrap_or(false)
+            {
+                cx.err(
+                    &format!("{ap}.default"),
+                    format!("the default '{d}' is not one of the choices."),
+                );
+            }
         }
         let resource = a
             .resource
             .as_ref()
             .and_then(|r| cx.resource_ref(r, statics, &format!("{ap}.resource")));
-        let avers = cx.range(&a.min_version, &a.max_version, &ap);
-        let required_since = a
-            .required_since
-            .as_ref()
-            .and_then(|v| cx.version(v, &format!("{ap}.required_since")));
-        let default_since = a
-            .default_since
-            .as_ref()
-            .and_then(|v| cx.version(v, &format!("{ap}.default_since")));
-        let mut arg = Arg {
-            name: a.name.clone(),
-            ty: a.ty,
-            positional: a.positional,
-            required: false,
-            required_since,
-            many: a.many,
-            default: a.default.clone(),
-            default_since,
-            help: a.help.clone(),
-            resource,
-            query: a.query.clone(),
-            metavar: a.metavar.clone(),
-            versions: avers,
-        };
-        arg.required = (a.positional || a.required) && !arg.takes_list() && a.ty != ArgType::Flag;
-        all.push((ap, arg));
-    }
-
-    // Where each argument goes.
-    let mut used: BTreeSet<String> = BTreeSet::new();
-    for ph in placeholders(&path) {
-        if !names.contains(&ph) {
+        if a.lookup.is_some() && a.resource.is_none() {
             cx.err(
-                &format!("{p}.http"),
-                format!("the URL placeholder {{{ph}}} has no argument of that name."),
+                &format!("{ap}.lookup"),
+                "lookup options need a resource to look the value up in.",
             );
         }
-        used.insert(ph);
-    }
-    let body = match &o.body {
-        None => None,
-        Some(v) => {
-            match serde_json::to_value(v) {
-                Ok(json) => {
-                    let mut phs = Vec::new();
-                    body_placeholders(&json, &mut phs);
-                    for ph in phs {
-                        if !names.contains(&ph) {
-                            cx.err(&format!("{p}.body"), format!("the body placeholder \"{{{ph}}}\" has no argument of that name."));
-                        }
-                        used.insert(ph);
-                    }
-                    Some(json.to_string())
-                }
-                Err(e) => {
-                    cx.err(
-                        &format!("{p}.body"),
-                        format!("the body cannot be written as JSON: {e}."),
-                    );
-                    None
-                }
+        let lookup_query = a
+            .lookup
+            .as_ref()
+            .map(|l| cx.pairs(&l.query, &format!("{ap}.lookup.query")))
+            .unwrap_or_default();
+        let lookup_fallback = match a.lookup.as_ref().and_then(|l| l.fallback.as_ref()) {
+            None | Some(serde_yaml::Value::Bool(false)) => None,
+            Some(serde_yaml::Value::Bool(true)) => Some(None),
+            Some(serde_yaml::Value::String(v)) => {
+                Some(cx.version(v, &format!("{ap}.lookup.fallback")))
             }
+            Some(_) => {
+                cx.err(
+                    &format!("{ap}.lookup.fallback"),
+                    "fallback is true or a microversion such as \"2.21\".",
+                );
+                None
+            }
+        };
+        let record_keys = a
+            .keys
+            .as_ref()
+            .map(|k| cx.pairs(k, &format!("{ap}.keys")))
+            .unwrap_or_default();
+        if a.ty == ArgType::Record && record_keys.is_empty() {
+            cx.err(
+                &format!("{ap}.keys"),
+                "a record argument needs its keys (typed key: sent key).",
+            );
         }
-    };
-    let mut args = Vec::new();
-    let mut flags = Vec::new();
-    for (ap, a) in all {
-        let sent = used.contains(&a.name) || a.query.is_some();
-        if sent {
-            args.push(a);
-        } else if a.ty == ArgType::Flag && o.output.when.as_deref() == Some(a.name.as_str()) {
-            flags.push(a);
+        if a.ty != ArgType::Record && (a.keys.is_some() || !a.alone.is_empty()) {
+            cx.err(
+                &format!("{ap}.keys"),
+                "keys and alone only apply to record arguments.",
+            );
+        }
+        let avers = cx.range(&a.min_version, &a.max_version, &ap);
+        let required = match (a.positional, a.required) {
+            (true, r) => r.unwrap_or(true),
+            (false, r) => r.unwrap_or(false),
+        } && a.ty != ArgType::Flag;
+        let cli = if a.positional {
+            format!("<{}>", a.name.replace('_', "-"))
         } else {
-            cx.err(&format!("{ap}.name"), format!("argument '{}' is used nowhere: name it in the URL, the body, a query parameter, or output.when (flags only).", a.name));
+            format!("--{}", a.name.replace('_', "-"))
+        };
+        args.push(Arg {
+            name: a.name.clone(),
+            cli,
+            ty: a.ty,
+            positional: a.positional,
+            many: a.many,
+            required,
+            required_since: cx.opt_version(&a.required_since, &format!("{ap}.required_since")),
+            default: a.default.clone(),
+            default_since: cx.opt_version(&a.default_since, &format!("{ap}.default_since")),
+            env: a.env.clone(),
+            choices: a.choices.clone(),
+            resource,
+            lookup_query,
+            lookup_fallback,
+            record_keys,
+            alone: a.alone.clone(),
+            metavar: a.metavar.clone(),
+            help: a.help.trim().to_string(),
+            versions: avers,
+        });
+    }
+    let mut seen_optional = false;
+    for (j, a) in args.iter().enumerate() {
+        if a.positional {
+            if seen_optional {
+                cx.err(
+                    &format!("{p}.args[{j}]"),
+                    "a positional argument cannot follow an optional or many-valued one.",
+                );
+            }
+            seen_optional |= !a.required || a.many;
         }
     }
-    if args
-        .iter()
-        .chain(&flags)
-        .filter(|a| a.positional && a.many)
-        .count()
-        > 1
-    {
+    if args.iter().filter(|a| a.positional && a.many).count() > 1 {
         cx.err(
             &format!("{p}.args"),
             "only one positional argument can take several values.",
         );
     }
 
-    // What comes back.
-    let returns = match o.kind {
-        _ if o.raw => Returns::Raw,
-        OpKind::List => Returns::List,
-        OpKind::Show | OpKind::Create | OpKind::Update | OpKind::Find => Returns::One,
-        OpKind::Delete | OpKind::Action => Returns::Nothing,
+    let mut used = BTreeSet::new();
+    let mut scope = Scope {
+        args: &types,
+        roots: vec!["session".into()],
+        used: &mut used,
+        statics,
+        any_arg: false,
     };
-    if o.raw && o.response_key.is_none() && o.id_header.is_none() {
-        cx.err(
-            &format!("{p}.raw"),
-            "a raw result needs a response_key or an id_header to take it from.",
-        );
+    for (j, a) in o.args.iter().enumerate() {
+        if let Some(d) = &a.default {
+            scope.template(cx, d, &format!("{p}.args[{j}].default"));
+        }
     }
-    if returns == Returns::List && o.response_key.is_none() {
-        cx.err(
-            &format!("{p}.kind"),
-            "a list operation needs the response_key holding the list.",
-        );
-    }
-    if o.item_key.is_some() && returns != Returns::List {
-        cx.err(
-            &format!("{p}.item_key"),
-            "item_key only applies to list operations.",
-        );
+    // A default naming another argument does not make that one "used"; a lookup does.
+    scope.used.clear();
+    for (j, a) in o.args.iter().enumerate() {
+        if let Some(l) = &a.lookup {
+            for (_, v) in &l.query {
+                if let Some(t) = scalar(v) {
+                    scope.template(cx, &t, &format!("{p}.args[{j}].lookup"));
+                }
+            }
+        }
     }
 
-    let out = &o.output;
-    let op = format!("{p}.output");
-    let out_resource = out
-        .resource
-        .as_ref()
-        .and_then(|r| cx.resource_ref(r, statics, &format!("{op}.resource")));
-    match out.kind {
-        OutputKind::Table if returns != Returns::List => {
-            cx.err(&format!("{op}.kind"), "a table output needs a list operation.")
+    // Variants: the operation's own fields are the base each variant overrides.
+    let base = RequestFields::of_op(o);
+    let mut variants = Vec::new();
+    let returns_given = o.returns;
+    let mut specs: Vec<VariantParts> = Vec::new();
+    if o.variants.is_empty() {
+        specs.push((
+            p.to_string(),
+            Range::default(),
+            Vec::new(),
+            base,
+            o.steps.as_ref(),
+            o.print.as_ref(),
+            o.poll.as_ref(),
+        ));
+    } else {
+        for (k, v) in o.variants.iter().enumerate() {
+            let vp = format!("{p}.variants[{k}]");
+            let r = cx.range(&v.min_version, &v.max_version, &vp);
+            let when = scope.conds(cx, &v.when, &format!("{vp}.when"));
+            let own = RequestFields::of_variant(v);
+            let fields = own.over(&base);
+            let steps = if own.any() {
+                None
+            } else {
+                v.steps.as_ref().or(o.steps.as_ref())
+            };
+            specs.push((
+                vp,
+                r,
+                when,
+                fields,
+                steps,
+                v.print.as_ref().or(o.print.as_ref()),
+                v.poll.as_ref().or(o.poll.as_ref()),
+            ));
         }
-        OutputKind::Table if f.columns.is_empty() => cx.err(
-            &format!("{op}.kind"),
-            format!("a table output needs columns on resource '{}'.", f.resource),
-        ),
-        OutputKind::Properties if !(returns == Returns::One || out_resource.is_some()) => cx.err(
-            &format!("{op}.kind"),
-            "a properties output needs one resource: a show/create/update operation, or output.resource with a raw ID.",
-        ),
-        OutputKind::Message if out.message.is_none() => {
-            cx.err(&format!("{op}.kind"), "a message output needs the message text.")
-        }
-        OutputKind::Value if returns != Returns::Raw && returns != Returns::One => cx.err(
-            &format!("{op}.kind"),
-            "a value output needs a raw result or one resource.",
-        ),
-        _ => {}
     }
-    if out.refetch && !has_lookup {
+    let returns = returns_given.unwrap_or({
+        let has_result = o.result.is_some()
+            || o.variants.iter().any(|v| v.result.is_some())
+            || o.steps.iter().flatten().any(|s| s.result.is_some());
+        if has_result {
+            Returns::Value
+        } else {
+            Returns::Nothing
+        }
+    });
+    for (vp, r, when, fields, steps_spec, print_spec, poll_spec) in specs {
+        let mut steps = Vec::new();
+        let mut roots: Vec<String> = vec!["session".into()];
+        match steps_spec {
+            Some(list) => {
+                for (k, s) in list.iter().enumerate() {
+                    let sp = format!("{vp}.steps[{k}]");
+                    let fields = RequestFields {
+                        http: Some(&s.http),
+                        service: s.service,
+                        query: s.query.as_ref(),
+                        body: s.body.as_ref(),
+                        result: s.result.as_ref(),
+                        items: s.items.as_ref(),
+                        for_each: s.for_each.as_ref(),
+                        rows: s.rows.as_ref(),
+                    };
+                    scope.roots = roots.clone();
+                    let mut step = step(cx, &mut scope, &fields, &sp, f.service, returns);
+                    step.name = s.name.clone();
+                    step.merge = s.merge;
+                    step.when = scope.conds(cx, &s.when, &format!("{sp}.when"));
+                    step.versions = cx.range(&s.min_version, &s.max_version, &sp);
+                    if let Some(n) = &s.name {
+                        cx.ident(n, "step name", &format!("{sp}.name"));
+                        if types.contains_key(n) {
+                            cx.err(
+                                &format!("{sp}.name"),
+                                format!("step name '{n}' is also an argument's name."),
+                            );
+                        }
+                        roots.push(n.clone());
+                    }
+                    roots.push("result".into());
+                    steps.push(step);
+                }
+                if let Some(last) = steps.last_mut() {
+                    last.paged &= true;
+                }
+                for s in steps.iter_mut().rev().skip(1) {
+                    s.paged = false;
+                }
+            }
+            None => {
+                if fields.http.is_none() {
+                    cx.err(&vp, "an operation needs an http request (or steps).");
+                } else {
+                    scope.roots = roots.clone();
+                    steps.push(step(cx, &mut scope, &fields, &vp, f.service, returns));
+                    roots.push("result".into());
+                }
+            }
+        }
+        // Printing sees the arguments, the results, and the CLI's own roots.
+        roots.extend(["typed".into(), "found".into()]);
+        scope.roots = roots;
+        let print = print_spec
+            .map(|ps| prints(cx, &mut scope, ps, &format!("{vp}.print"), f, statics))
+            .unwrap_or_default();
+        let poll = poll_spec.map(|pl| {
+            let pp = format!("{vp}.poll");
+            if pl.until.is_empty() {
+                cx.err(
+                    &format!("{pp}.until"),
+                    "poll.until needs at least one status to wait for.",
+                );
+            }
+            let resource = match &pl.resource {
+                Some(r) => cx
+                    .resource_ref(r, statics, &format!("{pp}.resource"))
+                    .unwrap_or_default(),
+                None => f.resource.to_uppercase(),
+            };
+            let label = pl
+                .label
+                .clone()
+                .unwrap_or_else(|| camel(pl.resource.as_deref().unwrap_or(&f.resource)));
+            let id = pl.id.clone().unwrap_or_else(|| {
+                if returns == Returns::One {
+                    "{result.id}".into()
+                } else {
+                    "{result}".into()
+                }
+            });
+            scope.template(cx, &id, &format!("{pp}.id"));
+            if let Some(d) = &pl.done {
+                scope.template(cx, d, &format!("{pp}.done"));
+            }
+            Poll {
+                resource,
+                id,
+                field: pl.field.clone().unwrap_or_else(|| "status".into()),
+                until: pl.until.clone(),
+                action: pl.action.clone(),
+                progress: pl.progress,
+                done: pl.done.clone(),
+                label,
+            }
+        });
+        variants.push(Variant {
+            versions: r,
+            when,
+            steps,
+            print,
+            poll,
+        });
+    }
+    if o.variants
+        .iter()
+        .any(|v| v.steps.is_some() && RequestFields::of_variant(v).any())
+    {
         cx.err(
-            &format!("{op}.refetch"),
-            format!(
-                "refetch needs a lookup section on resource '{}'.",
-                f.resource
-            ),
+            &format!("{p}.variants"),
+            "a variant gives either steps or the fields of one request, not both.",
         );
     }
-    let out_min = out
-        .min_version
-        .as_ref()
-        .and_then(|v| cx.version(v, &format!("{op}.min_version")));
-    let poll = o.poll.as_ref().map(|pl| Poll {
-        action: pl.action.clone(),
-        until: pl.until.clone(),
-        resource: match (&out.resource, has_lookup) {
-            (Some(_), _) => out_resource.clone().unwrap_or_default(),
-            (None, true) => static_name.to_string(),
-            (None, false) => {
-                cx.err(
-                    &format!("{p}.poll"),
-                    format!("poll needs a lookup section on resource '{}'.", f.resource),
-                );
-                String::new()
-            }
-        },
-    });
+    if o.steps.is_some() && base.any() {
+        cx.err(
+            p,
+            "an operation gives either steps or the fields of one request, not both.",
+        );
+    }
+    let _ = fields;
+
+    for (j, a) in args.iter().enumerate() {
+        if !used.contains(&a.name) {
+            cx.err(&format!("{p}.args[{j}].name"), format!("argument '{}' is used nowhere: name it in a template ({{{}}}) of the URL, query, body, a condition, or what is printed.", a.name, a.name));
+        }
+    }
 
     Operation {
         command: o.command.clone(),
         method: o.method.clone(),
-        variant: camel(&o.command),
+        builder: format!("{}{}", camel(&f.manager), camel(&o.method)),
         static_name: format!("{}_{}", f.manager.to_uppercase(), o.method.to_uppercase()),
-        kind: o.kind,
         help: o.help.trim().to_string(),
-        http_method,
-        path,
         args,
-        flags,
-        body,
-        response_key: o.response_key.clone(),
-        item_key: o.item_key.clone(),
         returns,
-        id_header: o.id_header.clone(),
-        output: Output {
-            kind: out.kind,
-            field: out.field.clone(),
-            message: out.message.clone(),
-            error: out.error.clone(),
-            resource: out_resource,
-            when: out.when.clone(),
-            refetch: out.refetch,
-            min_version: out_min,
-        },
-        poll,
         versions,
+        failure: o.failure.clone(),
+        variants,
     }
+}
+
+/// One request, checked.
+fn step(
+    cx: &mut Cx,
+    scope: &mut Scope,
+    r: &RequestFields,
+    p: &str,
+    default_service: model::Service,
+    returns: Returns,
+) -> Step {
+    let http = r.http.cloned().unwrap_or_default();
+    let (method, path) = match http.split_once(' ') {
+        Some((m, u))
+            if ["GET", "POST", "PUT", "DELETE", "PATCH"].contains(&m)
+                && u.trim().starts_with('/') =>
+        {
+            (m.to_string(), u.trim().to_string())
+        }
+        _ => {
+            cx.err(&format!("{p}.http"), format!("http '{http}' must be a method and a path, e.g. \"POST /servers/{{server}}/action\"."));
+            ("GET".to_string(), "/".to_string())
+        }
+    };
+    let saved = scope.roots.clone();
+    if let Some(fe) = r.for_each {
+        scope.check(
+            cx,
+            fe.trim_start_matches('{').trim_end_matches('}'),
+            &format!("{p}.for_each"),
+        );
+        scope.roots.push("item".into());
+    }
+    scope.template(cx, &path, &format!("{p}.http"));
+    let query = r
+        .query
+        .map(|q| cx.pairs(q, &format!("{p}.query")))
+        .unwrap_or_default();
+    for (_, t) in &query {
+        scope.template(cx, t, &format!("{p}.query"));
+    }
+    let body = r.body.and_then(|v| match serde_json::to_value(v) {
+        Ok(json) => {
+            let mut strings = Vec::new();
+            body_strings(&json, &mut strings);
+            for s in strings {
+                scope.template(cx, &s, &format!("{p}.body"));
+            }
+            Some(json.to_string())
+        }
+        Err(e) => {
+            cx.err(
+                &format!("{p}.body"),
+                format!("the body cannot be written as JSON: {e}."),
+            );
+            None
+        }
+    });
+    if let Some(res) = r.result {
+        if !res.starts_with("header:") {
+            let e = format!(
+                "__reply{}",
+                if res.is_empty() {
+                    String::new()
+                } else {
+                    format!(".{res}")
+                }
+            );
+            let saved2 = std::mem::replace(&mut scope.roots, vec!["__reply".into()]);
+            scope.check(cx, &e, &format!("{p}.result"));
+            scope.roots = saved2;
+        }
+    }
+    let rows = r
+        .rows
+        .map(|m| cx.pairs(m, &format!("{p}.rows")))
+        .unwrap_or_default();
+    if !rows.is_empty() {
+        if r.for_each.is_none() {
+            cx.err(
+                &format!("{p}.rows"),
+                "rows are built per item: they need for_each.",
+            );
+        }
+        scope.roots.extend(["ok".into(), "error".into()]);
+        for (_, t) in &rows {
+            scope.template(cx, t, &format!("{p}.rows"));
+        }
+    }
+    scope.roots = saved;
+    let simple_key = r.result.is_some_and(|k| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    });
+    let paged = method == "GET" && returns == Returns::List && simple_key && r.for_each.is_none();
+    if r.items.is_some() && !paged {
+        cx.err(
+            &format!("{p}.items"),
+            "items only applies to a list result (a GET returning a list under a key).",
+        );
+    }
+    if returns == Returns::List && r.result.is_none() {
+        cx.err(p, "a list operation needs the result key holding the list.");
+    }
+    Step {
+        name: None,
+        for_each: r
+            .for_each
+            .map(|f| f.trim_start_matches('{').trim_end_matches('}').to_string()),
+        service: service(r.service.unwrap_or(default_service)),
+        method,
+        path,
+        query,
+        body,
+        result: r.result.cloned(),
+        items: r.items.cloned(),
+        paged,
+        merge: false,
+        rows,
+        when: Vec::new(),
+        versions: Range::default(),
+    }
+}
+
+fn prints(
+    cx: &mut Cx,
+    scope: &mut Scope,
+    specs: &[model::PrintSpec],
+    path: &str,
+    f: &ResourceFile,
+    statics: &HashMap<String, (String, bool)>,
+) -> Vec<Print> {
+    let mut out = Vec::new();
+    for (i, ps) in specs.iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        let kinds = [
+            ps.table.is_some(),
+            ps.properties.is_some(),
+            ps.value.is_some(),
+            ps.text.is_some(),
+        ];
+        if kinds.iter().filter(|k| **k).count() != 1 {
+            cx.err(
+                &p,
+                "each print item is exactly one of table, properties, value or text.",
+            );
+            continue;
+        }
+        let when = scope.conds(cx, &ps.when, &format!("{p}.when"));
+        let versions = cx.range(&ps.min_version, &ps.max_version, &p);
+        let mut item = Print {
+            kind: PrintKind::Text,
+            of: None,
+            columns: None,
+            columns_from: None,
+            sort_by: None,
+            transform: None,
+            headers: ("Property".into(), "Value".into()),
+            keys: Vec::new(),
+            rules: None,
+            wrap: 0,
+            text: None,
+            when,
+            versions,
+        };
+        let check_of = |cx: &mut Cx, scope: &mut Scope, of: &Option<String>, at: &str| {
+            if let Some(e) = of {
+                scope.check(cx, e, at);
+            }
+        };
+        if let Some(t) = &ps.table {
+            item.kind = PrintKind::Table;
+            check_of(cx, scope, &t.of, &format!("{p}.table.of"));
+            item.of = t.of.clone();
+            if t.columns.is_none() && f.columns.is_empty() {
+                cx.err(
+                    &format!("{p}.table"),
+                    format!(
+                        "a table needs columns: give them here or on resource '{}'.",
+                        f.resource
+                    ),
+                );
+            }
+            let saved = scope.roots.clone();
+            item.columns = t
+                .columns
+                .as_ref()
+                .map(|c| columns(cx, scope, c, &format!("{p}.table.columns"), None));
+            scope.roots = saved;
+            if let Some(cf) = &t.columns_from {
+                if scope.args.contains_key(cf) {
+                    scope.used.insert(cf.clone());
+                } else {
+                    cx.err(
+                        &format!("{p}.table.columns_from"),
+                        format!("columns_from '{cf}' names no argument of this operation."),
+                    );
+                }
+            }
+            item.columns_from = t.columns_from.clone();
+            if let Some(s) = &t.sort_by {
+                let titles: Vec<String> = match &item.columns {
+                    Some(c) => c.iter().map(|c| c.title.clone()).collect(),
+                    None => f
+                        .columns
+                        .iter()
+                        .map(|c| match c {
+                            model::ColumnSpec::Title(t) => t.clone(),
+                            model::ColumnSpec::Full(c) => c.title.clone(),
+                        })
+                        .collect(),
+                };
+                if !titles.contains(s) {
+                    cx.err(
+                        &format!("{p}.table.sort_by"),
+                        format!("sort_by '{s}' is not the title of a column."),
+                    );
+                }
+            }
+            item.sort_by = t.sort_by.clone();
+            if let Some(tr) = &t.transform {
+                if !TRANSFORMS.contains(&tr.as_str()) {
+                    cx.err(
+                        &format!("{p}.table.transform"),
+                        format!(
+                            "'{tr}' is no transform (transforms: {}).",
+                            TRANSFORMS.join(", ")
+                        ),
+                    );
+                }
+            }
+            item.transform = t.transform.clone();
+        } else if let Some(pr) = &ps.properties {
+            item.kind = PrintKind::Properties;
+            check_of(cx, scope, &pr.of, &format!("{p}.properties.of"));
+            item.of = pr.of.clone();
+            if let Some(h) = &pr.headers {
+                match h.as_slice() {
+                    [a, b] => item.headers = (a.clone(), b.clone()),
+                    _ => cx.err(
+                        &format!("{p}.properties.headers"),
+                        "headers are two titles, e.g. [Quota, Limit].",
+                    ),
+                }
+            }
+            item.keys = pr.keys.clone();
+            item.wrap = pr.wrap;
+            item.rules = match pr.rules.as_deref() {
+                Some("none") => None,
+                Some(r) => match statics.get(r) {
+                    Some((s, _)) => Some(s.clone()),
+                    None => {
+                        cx.err(
+                            &format!("{p}.properties.rules"),
+                            format!("'{r}' names no resource of the spec (or write none)."),
+                        );
+                        None
+                    }
+                },
+                None => Some(f.resource.to_uppercase()),
+            };
+        } else if let Some(v) = &ps.value {
+            item.kind = PrintKind::Value;
+            scope.template(cx, v, &format!("{p}.value"));
+            item.text = Some(v.clone());
+        } else if let Some(t) = &ps.text {
+            item.kind = PrintKind::Text;
+            scope.template(cx, t, &format!("{p}.text"));
+            item.text = Some(t.clone());
+        }
+        out.push(item);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -747,7 +1663,11 @@ mod tests {
     }
 
     #[test]
-    fn url_placeholders() {
-        assert_eq!(placeholders("/servers/{server}/x/{y}"), vec!["server", "y"]);
+    fn template_expressions() {
+        assert_eq!(
+            exprs("/servers/{server}/x/{y|int}").ok(),
+            Some(vec!["server".to_string(), "y|int".to_string()])
+        );
+        assert!(exprs("/servers/{server").is_err());
     }
 }

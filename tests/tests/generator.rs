@@ -21,8 +21,8 @@ fn fixture_spec_generates_pinned_code() {
 fn the_real_spec_generates() {
     let code = generate(&novagen_tests::root().join("spec")).unwrap_or_else(|e| panic!("{e}"));
     assert!(code.contains("pub fn backup_instance("));
-    assert!(code.contains("name = \"backup-instance\""));
-    assert!(code.contains("BackupInstance(BackupInstanceArgs)"));
+    assert!(code.contains("command: \"backup-instance\""));
+    assert!(code.contains("pub struct ServersBackupInstance<'a>"));
 }
 
 /// Generate from the fixture with one file's text replaced; the first error (a mistake may
@@ -30,7 +30,7 @@ fn the_real_spec_generates() {
 fn error_for(file: &str, edit: impl Fn(&str) -> String) -> (PathBuf, usize, String) {
     let dir = fixture_dir();
     let mut sources = Vec::new();
-    for name in ["api.yaml", "widgets.yaml"] {
+    for name in ["api.yaml", "widget-extras.yaml", "widgets.yaml"] {
         let path = Path::new("spec").join(name);
         let text = std::fs::read_to_string(dir.join(name)).expect("fixture file");
         let text = if name == file { edit(&text) } else { text };
@@ -39,7 +39,6 @@ fn error_for(file: &str, edit: impl Fn(&str) -> String) -> (PathBuf, usize, Stri
     match generate_sources(&sources) {
         Ok(_) => panic!("the edited spec was accepted"),
         Err(errors) => {
-            assert!(errors.0.len() <= 2, "one mistake, many errors:\n{errors}");
             let e = errors.0[0].clone();
             // The display form is what `cargo build` prints.
             let first = errors
@@ -72,8 +71,8 @@ fn fixture() -> String {
 fn unknown_field() {
     let edit = |t: &str| {
         t.replace(
-            "    kind: delete\n",
-            "    kind: delete\n    colour_of_sky: blue\n",
+            "    method: delete\n",
+            "    method: delete\n    colour_of_sky: blue\n",
         )
     };
     let (file, line, msg) = error_for("widgets.yaml", edit);
@@ -81,7 +80,7 @@ fn unknown_field() {
     assert_eq!(line, line_of(&edit(&fixture()), "colour_of_sky"));
     assert!(
         msg.starts_with(
-            "invalid spec: operations[3]: unknown field `colour_of_sky`, expected one of"
+            "invalid spec: operations[5]: unknown field `colour_of_sky`, expected one of"
         ),
         "{msg}"
     );
@@ -100,79 +99,20 @@ fn yaml_syntax_error() {
 }
 
 #[test]
-fn url_placeholder_without_argument() {
-    let (_, line, msg) = error_for("widgets.yaml", |t| {
-        t.replace(
-            "http: DELETE /widgets/{widget}",
-            "http: DELETE /widgets/{widget_id}",
-        )
-    });
-    assert_eq!(line, line_of(&fixture(), "http: DELETE /widgets/{widget}"));
-    assert_eq!(
-        msg,
-        "the URL placeholder {widget_id} has no argument of that name."
-    );
-}
-
-#[test]
 fn two_commands_with_one_name() {
     let (_, line, msg) = error_for("widgets.yaml", |t| {
         t.replace("command: widget-delete", "command: widget-list")
     });
     assert_eq!(line, line_of(&fixture(), "command: widget-delete"));
     let first = line_of(&fixture(), "command: widget-list");
-    assert_eq!(msg, format!("two commands are named 'widget-list': it is already declared at spec/widgets.yaml:{first}."));
-}
-
-#[test]
-fn argument_name_not_an_identifier() {
-    let (_, line, msg) = error_for("widgets.yaml", |t| {
-        t.replace(
-            "{name: colour, min_version",
-            "{name: Colour-Name, min_version",
-        )
-        .replace("\"{colour}\"", "\"{Colour-Name}\"")
-    });
-    assert_eq!(line, line_of(&fixture(), "{name: colour, min_version"));
-    assert_eq!(msg, "argument name 'Colour-Name' is not a valid identifier: use lower-case letters, digits and '_', starting with a letter, and no Rust keyword.");
-    let (_, _, kw) = error_for("widgets.yaml", |t| {
-        t.replace("{name: colour, min_version", "{name: type, min_version")
-            .replace("\"{colour}\"", "\"{type}\"")
-    });
-    assert!(
-        kw.starts_with("argument name 'type' is not a valid identifier"),
-        "{kw}"
-    );
-}
-
-#[test]
-fn column_naming_no_field() {
-    let (_, line, msg) = error_for("widgets.yaml", |t| {
-        t.replace(
-            "{title: Colour, field: \"OS-EXT:colour\"",
-            "{title: Colour, field: color",
-        )
-    });
-    assert_eq!(line, line_of(&fixture(), "{title: Colour, field:"));
     assert_eq!(
         msg,
-        "column 'Colour' names no field 'color' of resource 'widget'."
+        format!("a command named 'widget-list' is already declared at spec/widgets.yaml:{first}.")
     );
 }
 
 #[test]
 fn backwards_microversion_range() {
-    let (_, line, msg) = error_for("widgets.yaml", |t| {
-        t.replace(
-            "{name: colour, min_version: \"2.5\"",
-            "{name: colour, min_version: \"2.5\", max_version: \"2.4\"",
-        )
-    });
-    assert_eq!(line, line_of(&fixture(), "{name: colour, min_version"));
-    assert_eq!(
-        msg,
-        "the microversion range is backwards: min_version 2.5 is newer than max_version 2.4."
-    );
     let (file, line, msg) = error_for("api.yaml", |t| {
         t.replace("max_version: \"2.10\"", "max_version: \"2.0\"")
     });
@@ -183,23 +123,137 @@ fn backwards_microversion_range() {
     );
 }
 
+/// Every refusal of the generator: the edit to the fixture, the line it lands on (the text
+/// of that line in the edited file) and the exact sentence. None of these reaches rustc.
 #[test]
-fn other_mistakes_are_caught_too() {
-    let cases: [(&str, &str, &str); 5] = [
-        ("\"{colour}\"", "\"{color}\"", "the body placeholder \"{color}\" has no argument of that name."),
-        ("resource: widget, help: Name or ID of widget.}", "resource: gadget, help: Name or ID of widget.}", "'gadget' names no resource of the spec."),
-        ("min_version: \"2.5\", help: Colour", "min_version: \"two.five\", help: Colour", "'two.five' is not a microversion: write it as MAJOR.MINOR, e.g. \"2.47\"."),
-        ("    method: polish\n", "    method: list\n", "manager 'widgets' has two methods named 'list'."),
-        ("      - {name: show, type: flag, help: Print the job ID.}\n", "      - {name: show, type: flag, help: Print the job ID.}\n      - {name: spare, help: Unused.}\n", "argument 'spare' is used nowhere: name it in the URL, the body, a query parameter, or output.when (flags only)."),
+fn every_refusal_has_its_file_line_and_sentence() {
+    #[rustfmt::skip]
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // Names the generated code or nova already uses.
+        ("      - {name: hard, type: flag, help: Polish hard.}", "      - {name: poll, type: flag, help: Polish hard.}", "{name: poll,",
+         "argument name 'poll' is reserved: nova's global options, the template roots and the request builders use it; choose another name."),
+        ("      - {name: data, type: file, help: File with user data.}", "      - {name: client, type: file, help: File with user data.}", "{name: client,",
+         "argument name 'client' is reserved: nova's global options, the template roots and the request builders use it; choose another name."),
+        ("      - {name: fields, help: Comma-separated fields to show.}", "      - {name: format, help: Comma-separated fields to show.}", "{name: format,",
+         "argument name 'format' is reserved: nova's global options, the template roots and the request builders use it; choose another name."),
+        ("      - {name: reason, help: Why.}", "      - {name: os_token, help: Why.}", "{name: os_token,",
+         "argument name 'os_token' is reserved: nova's global options, the template roots and the request builders use it; choose another name."),
+        ("command: widget-delete", "command: help", "command: help",
+         "command 'help' is reserved: nova's own 'help' would hide it."),
+        ("manager: widgets", "manager: version", "manager: version",
+         "manager name 'version' is reserved: Client already has a method of that name; choose another name."),
+        ("resource: widget\n", "resource: operations\n", "resource: operations",
+         "resource name 'operations' is reserved: the generated code already uses 'OPERATIONS' or 'Operations'; choose another name."),
+        ("resource: widget\n", "resource: string\n", "resource: string",
+         "resource name 'string' is reserved: the generated code already uses 'STRING' or 'String'; choose another name."),
+        ("    method: delete\n", "    method: fn\n", "method: fn",
+         "method name 'fn' is not a valid identifier: use lower-case letters, digits and '_', starting with a letter, and no Rust keyword."),
+        ("    method: delete\n", "    method: list  # again\n", "# again",
+         "a method named 'widgets.list' is already declared at spec/widgets.yaml:36."),
+        // Types and values.
+        ("      - {name: labels, positional: true, many: true,", "      - {name: labels, positional: true, type: key_value,", "{name: labels, positional: true, type: key_value,",
+         "a positional argument of type keyvalue must take several values (many: true)."),
+        ("{name: size, type: integer, default: \"1\",", "{name: size, type: integer, default: \"lots\",", "default: \"lots\"",
+         "the default 'lots' is not a valid integer value."),
+        ("min_version: \"2.5\", choices", "min_version: \"2.11\", choices", "min_version: \"2.11\", choices",
+         "microversion 2.11 is outside the client's range 2.1 - 2.10 (api.yaml)."),
+        ("min_version: \"2.5\", choices", "min_version: \"two.five\", choices", "two.five",
+         "'two.five' is not a microversion: write it as MAJOR.MINOR, e.g. \"2.47\"."),
+        ("min_version: \"2.5\", choices", "min_version: \"2.5\", max_version: \"2.4\", choices", "max_version: \"2.4\"",
+         "the microversion range is backwards: min_version 2.5 is newer than max_version 2.4."),
+        ("  get: /widgets/{id}", "  get: widgets/{id}", "get: widgets/{id}",
+         "'widgets/{id}' must be a path starting with '/'."),
+        ("until: [ready]", "until: []", "until: []",
+         "poll.until needs at least one status to wait for."),
+        // Templates, conditions and references.
+        ("http: DELETE /widgets/{widget}\n", "http: DELETE /widgets/{widget_id}\n", "http: DELETE /widgets/{widget_id}",
+         "'{widget_id}' names 'widget_id', which is no argument or value known here (known: reason, widget, session)."),
+        ("query: {limit: \"{limit}\"", "query: {limit: \"{limt}\"", "{limt}",
+         "'{limt}' names 'limt', which is no argument or value known here (known: all, fields, limit, sort, session)."),
+        ("\"{all|then:1}\", sort_key", "\"{all|blank}\", sort_key", "{all|blank}",
+         "'{all|blank}' uses the filter 'blank', which does not exist (filters: null, or, then, default, empty_null, base64, int, float, str, split, objects, pairs, keys, basename, map, sort, unique, join, networks, power_state, ref, get, pyrepr, fixed, count, slug, lower, upper, prefix)."),
+        ("resource: widget, help: Name or ID of widget.}", "resource: gadget, help: Name or ID of widget.}", "resource: gadget",
+         "'gadget' names no resource of the spec."),
+        ("      - when: action=unset", "      - when: verb=unset", "when: verb=unset",
+         "the condition 'verb=unset' names no argument of this operation."),
+        ("      - {name: show, type: flag, help: Print the job ID.}\n", "      - {name: show, type: flag, help: Print the job ID.}\n      - {name: spare, help: Unused.}\n", "{name: spare,",
+         "argument 'spare' is used nowhere: name it in a template ({spare}) of the URL, query, body, a condition, or what is printed."),
+        ("{table: {columns_from: fields}}", "{table: {columns_from: fields, transform: tree}}", "transform: tree",
+         "'tree' is no transform (transforms: )."),
+        ("      - {title: Tags, field: tags, format: \"join:, \"}", "      - {title: Tags, field: tagz}", "field: tagz",
+         "column 'Tags' names no field 'tagz' of the resource."),
     ];
-    for (from, to, want) in cases {
-        let (_, line, msg) = error_for("widgets.yaml", |t| {
-            assert!(t.contains(from), "{from}");
-            t.replacen(from, to, 1)
-        });
-        assert_eq!(msg, want);
-        assert!(line > 0, "{want}: no line");
+    for (from, to, at, want) in cases {
+        let fixture = fixture();
+        assert!(fixture.contains(from), "not in the fixture: {from}");
+        let edited = fixture.replacen(from, to, 1);
+        let (file, line, msg) = error_for("widgets.yaml", |_| edited.clone());
+        assert_eq!(file, Path::new("spec/widgets.yaml"), "{want}");
+        assert_eq!(msg, *want);
+        assert_eq!(line, line_of(&edited, at), "{want}");
     }
+}
+
+#[test]
+fn names_that_clash_across_files() {
+    // A second file with the same manager, or a method whose Rust names another one's.
+    let dir = fixture_dir();
+    let read = |n: &str| std::fs::read_to_string(dir.join(n)).expect("fixture file");
+    let gadgets = "resource: gadget\nmanager: widgets\nfields:\n  - {name: id, type: string}\n";
+    let grouped = "resource: gadget\nmanager: widgets_report\nfields:\n  - {name: id, type: string}\noperations:\n  - command: gadget-x\n    method: x\n    help: X.\n    http: GET /x\n";
+    for (text, want) in [
+        (gadgets, "spec/gadgets.yaml:2: a manager named 'widgets' is already declared at spec/widgets.yaml:4."),
+        (&grouped.replace("method: x", "method: report").replace("manager: widgets_report", "manager: widgets"),
+         "spec/gadgets.yaml:2: a manager named 'widgets' is already declared at spec/widgets.yaml:4."),
+    ] {
+        let sources = vec![
+            SpecSource { path: "spec/api.yaml".into(), text: read("api.yaml") },
+            SpecSource { path: "spec/widgets.yaml".into(), text: read("widgets.yaml") },
+            SpecSource { path: "spec/gadgets.yaml".into(), text: text.to_string() },
+        ];
+        let err = generate_sources(&sources).expect_err("refused").to_string();
+        assert_eq!(err.lines().next(), Some(want), "{err}");
+    }
+    // `widgets.report_x` and `widgets_report.x` both make the static WIDGETS_REPORT_X.
+    let clash = grouped.to_string();
+    let mut widgets = read("widgets.yaml");
+    widgets = widgets.replace("    method: report\n", "    method: report_x\n");
+    let sources = vec![
+        SpecSource {
+            path: "spec/api.yaml".into(),
+            text: read("api.yaml"),
+        },
+        SpecSource {
+            path: "spec/gadgets.yaml".into(),
+            text: clash,
+        },
+        SpecSource {
+            path: "spec/widgets.yaml".into(),
+            text: widgets,
+        },
+    ];
+    let err = generate_sources(&sources).expect_err("refused").to_string();
+    assert!(
+        err.lines().any(|l| l.starts_with("spec/widgets.yaml:") && l.ends_with("the static named 'WIDGETS_REPORT_X' is already declared at spec/gadgets.yaml:7.")),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let dir = fixture_dir();
+    let read = |n: &str| std::fs::read_to_string(dir.join(n)).expect("fixture file");
+    let sources = vec![
+        SpecSource {
+            path: "spec/api.yaml".into(),
+            text: format!("\u{feff}{}", read("api.yaml")),
+        },
+        SpecSource {
+            path: "spec/widgets.yaml".into(),
+            text: format!("\u{feff}{}", read("widgets.yaml")),
+        },
+    ];
+    assert!(generate_sources(&sources).is_ok());
 }
 
 #[test]
@@ -243,7 +297,7 @@ fn backup_instance_exists_only_in_the_spec() {
             f.display()
         );
     }
-    let spec =
-        std::fs::read_to_string(novagen_tests::root().join("spec/servers.yaml")).expect("spec");
+    let spec = std::fs::read_to_string(novagen_tests::root().join("spec/backup-instance.yaml"))
+        .expect("spec");
     assert!(spec.contains("command: backup-instance"));
 }

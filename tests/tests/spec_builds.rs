@@ -73,18 +73,21 @@ fn copy_spec(name: &str) -> PathBuf {
 #[test]
 fn a_spec_entry_alone_adds_a_command() {
     let _guard = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
-    let (dir, servers, yaml) = copy_servers_spec("headline");
+    let dir = copy_spec("headline");
+    let servers = dir.join("backup-instance.yaml");
+    let yaml = std::fs::read_to_string(&servers).expect("backup-instance.yaml");
     let start = yaml
         .find("  - command: backup-instance")
         .expect("the entry in the spec");
     let entry = yaml[start..].to_string();
     assert!(
         !entry[1..].contains("\n  - command:"),
-        "backup-instance is the last entry of servers.yaml"
+        "backup-instance is the only entry of backup-instance.yaml"
     );
 
     // Without the entry there is no such command, and no trace of it in the generated code.
-    std::fs::write(&servers, &yaml[..start]).expect("write");
+    let without = yaml[..start].replace("operations:\n", "operations: []\n");
+    std::fs::write(&servers, without).expect("write");
     let code = codegen::generate(&dir).unwrap_or_else(|e| panic!("{e}"));
     assert!(!code.contains("backup_instance") && !code.contains("backup-instance"));
     let out = build(&dir);
@@ -149,7 +152,10 @@ fn the_fixture_spec_compiles_into_a_working_cli() {
         "widget-list",
         "widget-create",
         "widget-polish",
+        "widget-set",
+        "widget-report",
         "widget-delete",
+        "widget-shine",
     ] {
         assert!(help.contains(cmd), "{cmd} missing from:\n{help}");
     }
@@ -185,7 +191,11 @@ fn the_fixture_spec_compiles_into_a_working_cli() {
 fn a_malformed_spec_fails_the_build_with_file_and_line() {
     let _guard = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
     let (dir, servers, yaml) = copy_servers_spec("malformed");
-    let edited = yaml.replacen("    kind: show\n", "    kind: show\n    colour: blue\n", 1);
+    let edited = yaml.replacen(
+        "    method: show\n",
+        "    method: show\n    colour: blue\n",
+        1,
+    );
     let line = edited
         .lines()
         .position(|l| l == "    colour: blue")

@@ -1,104 +1,343 @@
-//! From an operation definition and argument values to an HTTP request, and from the reply to
-//! a result: defaults and microversion checks, name-or-ID lookup, URL, query and body
-//! templates, response keys, pagination, and polling.
+//! From an operation definition and argument values to HTTP requests, and from the replies to a
+//! result: microversion checks, defaults, the variant that applies, each step's URL, query and
+//! body templates, results, pagination, `for_each`; plus name-or-ID lookup and polling, which
+//! the CLI (not the library call) asks for.
 
-use super::defs::{ArgDef, ArgType, OpDef, Range, ResourceDef, Returns, Service, Version};
+use super::defs::{
+    ArgDef, ArgType, Cond, Ids, OpDef, Range, ResourceDef, Returns, Service, StepDef, VariantDef,
+    Version,
+};
 use super::error::Error;
+use super::expr::{self, Resolver};
 use super::session::Client;
 use super::{ArgValue, Reply};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 use std::io::Write;
 
 /// Pages followed at most for one list, against a server whose next links never end.
 const MAX_PAGES: usize = 10_000;
 
+/// One HTTP request, built but not sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    pub service: Service,
+    pub method: &'static str,
+    /// Relative to the service endpoint.
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub body: Option<Value>,
+}
+
+/// What running an operation left behind: the result, the variant used and the scope its
+/// templates saw (arguments, step results), for printing.
+pub struct Outcome {
+    pub reply: Reply,
+    pub variant: &'static VariantDef,
+    pub scope: Value,
+}
+
+impl Resolver for Client {
+    fn fetch(&self, resource: &str, id: &str) -> Result<Value, Error> {
+        let res = crate::spec::RESOURCES
+            .iter()
+            .find(|r| r.name == resource)
+            .ok_or_else(|| Error::command(format!("the spec has no resource '{resource}'")))?;
+        self.get_resource(res, id)
+    }
+}
+
 impl Client {
-    /// Run one operation. `values` are in the order of `op.args`.
-    pub fn call(&self, op: &OpDef, values: &[ArgValue]) -> Result<Reply, Error> {
+    /// Run one operation with `values` in the order of `op.args`; IDs are sent as given.
+    pub fn call(&self, op: &'static OpDef, values: &[ArgValue]) -> Result<Reply, Error> {
+        self.run(op, values, Map::new()).map(|o| o.reply)
+    }
+
+    /// Run one operation; `extra` adds roots to the template scope (`typed`, `found`).
+    pub fn run(
+        &self,
+        op: &'static OpDef,
+        values: &[ArgValue],
+        extra: Map<String, Value>,
+    ) -> Result<Outcome, Error> {
+        let v = self.version();
+        let (scope, variant) = self.begin(op, values, extra)?;
+        let mut scope = Value::Object(scope);
+        let mut result: Option<Value> = None;
+        for step in variant.steps {
+            let args = scope.as_object().cloned().unwrap_or_default();
+            if !step.versions.contains(v) || !holds(step.when, &args) {
+                continue;
+            }
+            let r = self.step(step, &scope)?;
+            let r = match (step.merge, result.take(), r) {
+                (true, Some(Value::Object(mut a)), Some(Value::Object(b))) => {
+                    a.extend(b);
+                    Some(Value::Object(a))
+                }
+                (_, _, r) => r,
+            };
+            if let Value::Object(m) = &mut scope {
+                if let (Some(name), Some(r)) = (step.name, &r) {
+                    m.insert(name.to_string(), r.clone());
+                }
+                match &r {
+                    Some(r) => m.insert("result".into(), r.clone()),
+                    None => m.remove("result"),
+                };
+            }
+            result = r;
+        }
+        let reply = match (op.returns, result) {
+            (Returns::Nothing, _) => Reply::Empty,
+            (Returns::List, Some(Value::Array(items))) => Reply::List(items),
+            (Returns::List, None) => Reply::List(Vec::new()),
+            (Returns::One, Some(v)) => Reply::One(v),
+            (Returns::Value, Some(v)) => Reply::Raw(v),
+            (Returns::Value, None) => Reply::Empty,
+            (_, Some(other)) => {
+                return Err(Error::Shape {
+                    what: "reply".into(),
+                    detail: format!("expected {:?}, got {other}", op.returns),
+                })
+            }
+            (Returns::One, None) => {
+                return Err(Error::Shape {
+                    what: op.resource.name.into(),
+                    detail: "the reply holds none".into(),
+                })
+            }
+        };
+        Ok(Outcome {
+            reply,
+            variant,
+            scope,
+        })
+    }
+
+    /// The argument values in a scope, and the variant that applies.
+    fn begin(
+        &self,
+        op: &'static OpDef,
+        values: &[ArgValue],
+        extra: Map<String, Value>,
+    ) -> Result<(Map<String, Value>, &'static VariantDef), Error> {
         let v = self.version();
         if !op.versions.contains(v) {
             return Err(outside(op.command, op.versions, v));
         }
-        let mut path = op.path.to_string();
-        let mut query = Vec::new();
-        let mut subs: HashMap<&str, Value> = HashMap::new();
+        let mut scope = extra;
+        scope.insert("session".into(), self.session_info());
         for (i, def) in op.args.iter().enumerate() {
             let given = values.get(i).cloned().unwrap_or(ArgValue::Absent);
-            let Some(value) = self.prepare(def, given)? else {
-                continue;
-            };
-            let placeholder = format!("{{{}}}", def.name);
-            if path.contains(&placeholder) {
-                path = path.replace(&placeholder, &encode_segment(&scalar_text(&value)));
+            let scope_now = Value::Object(scope.clone());
+            if let Some(value) = self.prepare(def, given, &scope_now)? {
+                scope.insert(def.name.to_string(), value);
             }
-            if let Some(q) = def.query {
-                query.push((q.to_string(), scalar_text(&value)));
-            }
-            subs.insert(def.name, value);
         }
-        if let Some(missing) = op
-            .args
+        let variant = op
+            .variants
             .iter()
-            .find(|a| path.contains(&format!("{{{}}}", a.name)))
-        {
-            return Err(Error::command(format!("{} is required.", missing.cli)));
+            .find(|var| var.versions.contains(v) && holds(var.when, &scope))
+            .ok_or_else(|| {
+                Error::command(format!(
+                    "'{}' cannot be carried out with these arguments at API version {v}.",
+                    op.command
+                ))
+            })?;
+        Ok((scope, variant))
+    }
+
+    /// The first HTTP request an operation would send, without sending it.
+    pub fn plan(&self, op: &'static OpDef, values: &[ArgValue]) -> Result<Planned, Error> {
+        let (scope, variant) = self.begin(op, values, Map::new())?;
+        let scope = Value::Object(scope);
+        let step = variant
+            .steps
+            .iter()
+            .find(|s| {
+                s.versions.contains(self.version())
+                    && holds(s.when, scope.as_object().unwrap_or(&Map::new()))
+            })
+            .ok_or_else(|| Error::command(format!("'{}' sends no request here.", op.command)))?;
+        let mut s = scope.clone();
+        if let (Some(each), Value::Object(m)) = (step.for_each, &mut s) {
+            let first = match expr::eval(each, &scope, self)? {
+                Some(Value::Array(a)) => a.into_iter().next(),
+                other => other,
+            };
+            if let Some(item) = first {
+                m.insert("item".into(), item);
+            }
         }
-        let body = match op.body {
+        let (path, query, body) = self.parts(step, &s)?;
+        Ok(Planned {
+            service: step.service,
+            method: step.method,
+            path,
+            query,
+            body,
+        })
+    }
+
+    /// `{"project_id": .., "user_id": ..}` of the session, for defaults such as `--tenant`.
+    fn session_info(&self) -> Value {
+        let mut m = Map::new();
+        if let Some(p) = self.project_id() {
+            m.insert("project_id".into(), Value::String(p.to_string()));
+        }
+        if let Some(u) = self.user_id() {
+            m.insert("user_id".into(), Value::String(u.to_string()));
+        }
+        Value::Object(m)
+    }
+
+    /// One step: send it (once per item of `for_each`) and take its result.
+    fn step(&self, step: &StepDef, scope: &Value) -> Result<Option<Value>, Error> {
+        let Some(each) = step.for_each else {
+            return self.request(step, scope);
+        };
+        let items = match expr::eval(each, scope, self)? {
+            Some(Value::Array(a)) => a,
+            Some(Value::Null) | None => Vec::new(),
+            Some(one) => vec![one],
+        };
+        let mut rows = Vec::new();
+        for item in items {
+            let mut s = scope.clone();
+            if let Value::Object(m) = &mut s {
+                m.insert("item".into(), item);
+            }
+            let outcome = self.request(step, &s);
+            if step.rows.is_empty() {
+                if let Some(r) = outcome? {
+                    rows.push(r);
+                }
+                continue;
+            }
+            if let Value::Object(m) = &mut s {
+                match outcome {
+                    Ok(_) => {
+                        m.insert("ok".into(), Value::Bool(true));
+                    }
+                    Err(e) => {
+                        m.insert("ok".into(), Value::Bool(false));
+                        m.insert("error".into(), Value::String(e.to_string()));
+                    }
+                }
+            }
+            let mut row = Map::new();
+            for (k, t) in step.rows {
+                if let Some(v) = expr::template(t, &s, self)? {
+                    row.insert(k.to_string(), v);
+                }
+            }
+            rows.push(Value::Object(row));
+        }
+        Ok(Some(Value::Array(rows)))
+    }
+
+    /// A step's path, query and body in a scope.
+    #[allow(clippy::type_complexity)]
+    fn parts(
+        &self,
+        step: &StepDef,
+        scope: &Value,
+    ) -> Result<(String, Vec<(String, String)>, Option<Value>), Error> {
+        let path = fill_path(step.path, scope, self)?;
+        let mut query = Vec::new();
+        for (k, t) in step.query {
+            match expr::template(t, scope, self)? {
+                None | Some(Value::Null) => {}
+                Some(Value::Array(items)) => {
+                    for it in items {
+                        query.push((k.to_string(), expr::text(Some(&it))));
+                    }
+                }
+                Some(v) => query.push((k.to_string(), expr::text(Some(&v)))),
+            }
+        }
+        let body = match step.body {
             Some(t) => {
                 let template: Value = serde_json::from_str(t).map_err(|e| Error::Decode {
-                    url: op.command.into(),
+                    url: step.path.into(),
                     detail: format!("body template: {e}"),
                 })?;
-                Some(fill(&template, &subs).unwrap_or(Value::Null))
+                Some(expr::fill(&template, scope, self)?.unwrap_or(Value::Null))
             }
             None => None,
         };
-        let service = op.resource.service;
-        if op.returns == Returns::List {
-            let key = op.response_key.unwrap_or_default();
-            // nova's `limit` query parameter caps the whole list, not just one page.
+        Ok((path, query, body))
+    }
+
+    /// One HTTP request of a step.
+    fn request(&self, step: &StepDef, scope: &Value) -> Result<Option<Value>, Error> {
+        let (path, mut query, body) = self.parts(step, scope)?;
+        if step.paged {
+            let key = step.result.unwrap_or_default();
+            // nova's `limit` caps the whole list, not just one page; -1 means all.
             let limit = query
                 .iter()
                 .find(|(k, _)| k == "limit")
                 .and_then(|(_, v)| v.parse::<i64>().ok());
-            let items = self.list_pages(service, &path, query, key, op.item_key, limit)?;
-            return Ok(Reply::List(items));
-        }
-        let reply = self.send(service, op.method, &path, &query, body.as_ref())?;
-        let picked = match (op.response_key, &reply.body) {
-            (Some(k), Some(b)) => b.get(k).cloned(),
-            (None, b) => b.clone(),
-            (Some(_), None) => None,
-        };
-        Ok(match op.returns {
-            Returns::Nothing => Reply::Empty,
-            Returns::One => {
-                Reply::One(picked.ok_or_else(|| missing_key(&reply.url, op.response_key))?)
+            if limit.is_some_and(|l| l < 0) {
+                query.retain(|(k, _)| k != "limit");
             }
-            Returns::Raw => match picked {
-                Some(v) => Reply::Raw(v),
-                None => match op.id_header.and_then(|h| reply.headers.get(h)) {
-                    // e.g. `Location: http://.../images/<id>` before createImage had a body
-                    Some(h) => Reply::Raw(Value::String(
-                        h.to_str()
-                            .unwrap_or_default()
-                            .rsplit('/')
-                            .next()
-                            .unwrap_or_default()
-                            .to_string(),
+            let items = self.list_pages(step.service, &path, query, key, step.items, limit)?;
+            return Ok(Some(Value::Array(items)));
+        }
+        let reply = self.send(step.service, step.method, &path, &query, body.as_ref())?;
+        let Some(result) = step.result else {
+            return Ok(None);
+        };
+        let mut doc = Map::new();
+        let mut headers = Map::new();
+        for (k, v) in &reply.headers {
+            if let Ok(t) = v.to_str() {
+                headers.insert(k.as_str().to_lowercase(), Value::String(t.to_string()));
+            }
+        }
+        doc.insert("header".into(), Value::Object(headers));
+        // `header:Location` reads a response header; anything else reads the body.
+        let value = match result.strip_prefix("header:") {
+            Some(h) => {
+                let (name, rest) = match h.split_once('|') {
+                    Some((n, r)) => (n, format!("|{r}")),
+                    None => (h, String::new()),
+                };
+                let e = format!("header.{}{rest}", name.to_lowercase());
+                expr::eval(&e, &Value::Object(doc), self)?
+            }
+            None => {
+                let body = reply.body.unwrap_or(Value::Null);
+                let v = expr::eval(result, &body, self)?;
+                match (step.items, v) {
+                    (Some(k), Some(Value::Array(items))) => Some(Value::Array(
+                        items
+                            .into_iter()
+                            .map(|it| it.get(k).cloned().unwrap_or(it))
+                            .collect(),
                     )),
-                    None => Reply::Empty,
-                },
-            },
-            Returns::List => Reply::Empty,
-        })
+                    (_, v) => v,
+                }
+            }
+        };
+        Ok(value)
     }
 
-    /// Check one argument against the session's microversion, apply its default, look it up
-    /// and turn it into JSON. `None`: not sent.
-    fn prepare(&self, def: &ArgDef, given: ArgValue) -> Result<Option<Value>, Error> {
+    /// Check one argument against the session's microversion, apply its default and turn it
+    /// into JSON. `None`: not given.
+    fn prepare(
+        &self,
+        def: &ArgDef,
+        given: ArgValue,
+        scope: &Value,
+    ) -> Result<Option<Value>, Error> {
         let v = self.version();
+        // A flag not given and a flag given as false are the same; a boolean false is a value.
+        let given = match (def.ty, given) {
+            (ArgType::Flag, ArgValue::Bool(false)) => ArgValue::Absent,
+            (_, g) => g,
+        };
         let given = if given.is_absent() {
             if let Some(since) = def.required_since {
                 if v >= since && def.versions.contains(v) {
@@ -110,7 +349,11 @@ impl Client {
             }
             match def.default {
                 Some(d) if def.versions.contains(v) && def.default_since.is_none_or(|s| v >= s) => {
-                    ArgValue::Str(d.to_string())
+                    match expr::template(d, scope, self)? {
+                        Some(Value::String(s)) => ArgValue::Str(s),
+                        Some(other) => return Ok(Some(other)),
+                        None => return Ok(None),
+                    }
                 }
                 _ => return Ok(None),
             }
@@ -120,34 +363,7 @@ impl Client {
             }
             given
         };
-        if let (Some(res), ArgValue::Str(s)) = (def.resource, &given) {
-            let id = id_of(&self.find(res, s)?).ok_or_else(|| Error::Shape {
-                what: res.name.into(),
-                detail: "it has no id".into(),
-            })?;
-            return Ok(Some(Value::String(id)));
-        }
-        let bad = |what: &str| Error::command(format!("{} {what}", def.cli));
-        Ok(Some(match (def.ty, given) {
-            (ArgType::Integer, ArgValue::Str(s)) => Value::from(
-                s.trim()
-                    .parse::<i64>()
-                    .map_err(|_| bad(&format!("must be an integer, not '{s}'.")))?,
-            ),
-            (ArgType::Boolean, ArgValue::Str(s)) => {
-                Value::Bool(parse_bool(&s).ok_or_else(|| bad("must be true or false."))?)
-            }
-            (ArgType::Nic, ArgValue::List(l)) => nics(&l)?,
-            (ArgType::Nic, ArgValue::Str(s)) => nics(&[s])?,
-            (_, ArgValue::List(l)) => Value::from(l),
-            (_, ArgValue::Str(s)) => Value::String(s),
-            (_, ArgValue::Int(i)) => Value::from(i),
-            (_, ArgValue::Bool(b)) => Value::Bool(b),
-            (_, ArgValue::Pairs(p)) => {
-                Value::Object(p.into_iter().map(|(k, v)| (k, Value::String(v))).collect())
-            }
-            (_, ArgValue::Absent) => return Ok(None),
-        }))
+        to_json(def, given).map(Some)
     }
 
     /// GET a list and every following page (`<key>_links` rel=next, or Glance's `next`).
@@ -166,16 +382,19 @@ impl Client {
         while let Some((url, q)) = next.take() {
             pages += 1;
             let reply = self.send(service, "GET", &url, &q, None)?;
-            let body = reply.body.unwrap_or(Value::Null);
-            let page = body
-                .get(key)
-                .and_then(Value::as_array)
-                .ok_or_else(|| missing_key(&reply.url, Some(key)))?;
+            let mut body = reply.body.unwrap_or(Value::Null);
+            let page = match body.get_mut(key).map(Value::take) {
+                Some(Value::Array(a)) => a,
+                _ => return Err(missing_key(&reply.url, Some(key))),
+            };
             let before = items.len();
             for item in page {
-                let item = match item_key {
-                    Some(k) => item.get(k).cloned().unwrap_or_else(|| item.clone()),
-                    None => item.clone(),
+                let item = match (item_key, item) {
+                    (Some(k), Value::Object(mut m)) => match m.remove(k) {
+                        Some(inner) => inner,
+                        None => Value::Object(m),
+                    },
+                    (_, item) => item,
                 };
                 items.push(item);
             }
@@ -229,9 +448,14 @@ impl Client {
     }
 
     /// Find a resource by name or ID, as python-novaclient's `find_resource` does: an ID first
-    /// (any value for resources with non-UUID IDs, else a UUID-looking value), then an exact
-    /// name match, then an integer ID.
-    pub fn find(&self, res: &ResourceDef, name_or_id: &str) -> Result<Value, Error> {
+    /// (any text for resources whose IDs are not UUIDs, else a UUID-looking text), then an
+    /// exact match on the lookup's field, then an integer ID. `query` narrows the name search.
+    pub fn find_with(
+        &self,
+        res: &ResourceDef,
+        name_or_id: &str,
+        query: &[(String, String)],
+    ) -> Result<Value, Error> {
         let lookup = res.lookup.as_ref().ok_or_else(|| {
             Error::command(format!("{}s cannot be looked up by name or ID.", res.name))
         })?;
@@ -240,19 +464,24 @@ impl Client {
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(e),
         };
-        if lookup.alphanum_id || is_uuid(name_or_id) {
+        if lookup.ids == Ids::Any || is_uuid(name_or_id) {
             if let Some(v) = try_get(name_or_id)? {
                 return Ok(v);
             }
         }
-        let query: Vec<(String, String)> = lookup
-            .name_query
-            .map(|q| vec![(q.to_string(), name_or_id.to_string())])
-            .unwrap_or_default();
-        let all = self.list_pages(res.service, lookup.list, query, lookup.list_key, None, None)?;
+        let mut q: Vec<(String, String)> = lookup
+            .list_query
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        q.extend(query.iter().cloned());
+        if let Some(nq) = lookup.name_query {
+            q.push((nq.to_string(), name_or_id.to_string()));
+        }
+        let all = self.list_pages(res.service, lookup.list, q, lookup.list_key, None, None)?;
         let mut matches = all
             .into_iter()
-            .filter(|v| v.get("name").and_then(Value::as_str) == Some(name_or_id));
+            .filter(|v| v.get(lookup.match_field).and_then(Value::as_str) == Some(name_or_id));
         match (matches.next(), matches.next()) {
             (Some(one), None) => return Ok(one),
             (Some(_), Some(_)) => {
@@ -263,41 +492,50 @@ impl Client {
             }
             (None, _) => {}
         }
-        if !lookup.alphanum_id && name_or_id.parse::<i64>().is_ok() {
+        if lookup.ids == Ids::Uuid && name_or_id.parse::<i64>().is_ok() {
             if let Some(v) = try_get(name_or_id)? {
                 return Ok(v);
             }
         }
-        Err(Error::command(format!(
+        Err(Error::NoMatch(format!(
             "No {} with a name or ID of '{name_or_id}' exists.",
             res.name
         )))
     }
 
-    /// Wait until the resource's status is one of `until`, printing novaclient's progress
-    /// line (`Server building... 40% complete`) to `out`.
+    /// Find a resource by name or ID.
+    pub fn find(&self, res: &ResourceDef, name_or_id: &str) -> Result<Value, Error> {
+        self.find_with(res, name_or_id, &[])
+    }
+
+    /// Wait until the resource's `field` (lower-cased) is one of `until`, printing
+    /// novaclient's progress line (`Server building... 40% complete`) to `out`.
     pub fn poll(
         &self,
-        res: &ResourceDef,
+        p: &super::defs::PollDef,
         id: &str,
-        action: &str,
-        until: &[&str],
         out: &mut dyn Write,
     ) -> Result<(), Error> {
-        let progress = |out: &mut dyn Write, p: i64| {
-            let _ = write!(out, "\rServer {action}... {p}% complete");
+        let who = p.label;
+        let action = p.action;
+        let progress = |out: &mut dyn Write, pct: i64| {
+            let _ = if p.progress {
+                write!(out, "\r{who} {action}... {pct}% complete")
+            } else {
+                write!(out, "\r{who} {action}...")
+            };
             let _ = out.flush();
         };
         let _ = writeln!(out);
         loop {
-            let obj = self.get_resource(res, id)?;
+            let obj = self.get_resource(p.resource, id)?;
             let status = obj
-                .get("status")
+                .get(p.field)
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_lowercase();
-            let p = obj.get("progress").and_then(Value::as_i64).unwrap_or(0);
-            if until.contains(&status.as_str()) {
+            let pct = obj.get("progress").and_then(Value::as_i64).unwrap_or(0);
+            if p.until.contains(&status.as_str()) {
                 progress(out, 100);
                 let _ = writeln!(out, "\nFinished");
                 return Ok(());
@@ -308,86 +546,158 @@ impl Client {
                 } else {
                     "Deleted"
                 };
-                let _ = writeln!(out, "\n{word} {action} server");
+                let _ = writeln!(out, "\n{word} {action} {}", p.resource.name);
                 let fault = obj
                     .pointer("/fault/message")
                     .and_then(Value::as_str)
                     .unwrap_or("no fault recorded");
                 return Err(Error::State(format!(
                     "{} {id} is in {status} state: {fault}",
-                    res.name
+                    p.resource.name
                 )));
             }
-            progress(out, p);
+            progress(out, pct);
             std::thread::sleep(self.poll_interval);
         }
     }
 }
 
-/// Fill a body template: a string `"{name}"` becomes that argument's JSON value, and a key
-/// whose argument was not given is left out. `None`: nothing left.
-fn fill(template: &Value, subs: &HashMap<&str, Value>) -> Option<Value> {
-    match template {
-        Value::String(s) if s.len() > 2 && s.starts_with('{') && s.ends_with('}') => {
-            subs.get(&s[1..s.len() - 1]).cloned()
-        }
-        Value::Object(m) => {
-            let filled: Map<String, Value> = m
-                .iter()
-                .filter_map(|(k, v)| fill(v, subs).map(|v| (k.clone(), v)))
-                .collect();
-            Some(Value::Object(filled))
-        }
-        Value::Array(a) => Some(Value::Array(
-            a.iter().filter_map(|v| fill(v, subs)).collect(),
-        )),
-        other => Some(other.clone()),
-    }
+/// Whether every condition holds for the arguments in `scope`.
+pub fn holds(conds: &[Cond], scope: &Map<String, Value>) -> bool {
+    conds.iter().all(|c| match c {
+        Cond::Given(n) => given(scope.get(*n)),
+        Cond::Absent(n) => !given(scope.get(*n)),
+        Cond::Equals(n, x) => scope.get(*n).is_some_and(|v| expr::text(Some(v)) == *x),
+    })
 }
 
-/// novaclient's `--nic`: `auto` / `none` alone, or `net-id=..,v4-fixed-ip=..,port-id=..,tag=..`.
-fn nics(values: &[String]) -> Result<Value, Error> {
-    if values.iter().any(|v| v == "auto" || v == "none") {
-        if values.len() > 1 {
-            return Err(Error::command(
-                "--nic auto and --nic none cannot be used with any other --nic value.",
-            ));
+fn given(v: Option<&Value>) -> bool {
+    v.is_some()
+}
+
+/// An argument's value as JSON, by its type.
+fn to_json(def: &ArgDef, given: ArgValue) -> Result<Value, Error> {
+    let bad = |what: String| Error::command(format!("{} {what}", def.cli));
+    let value = match (def.ty, given) {
+        (ArgType::Integer, ArgValue::Str(s)) => Value::from(
+            s.trim()
+                .parse::<i64>()
+                .map_err(|_| bad(format!("must be an integer, not '{s}'.")))?,
+        ),
+        (ArgType::Number, ArgValue::Str(s)) => Value::from(
+            s.trim()
+                .parse::<f64>()
+                .map_err(|_| bad(format!("must be a number, not '{s}'.")))?,
+        ),
+        (ArgType::Boolean, ArgValue::Str(s)) => {
+            Value::Bool(parse_bool(&s).ok_or_else(|| bad("must be true or false.".to_string()))?)
         }
-        return Ok(Value::String(values[0].clone()));
+        (ArgType::Record, ArgValue::List(l)) => record(def, &l)?,
+        (ArgType::Record, ArgValue::Str(s)) => record(def, &[s])?,
+        (_, ArgValue::List(l)) => Value::from(l),
+        (_, ArgValue::Str(s)) => Value::String(s),
+        (_, ArgValue::Int(i)) => Value::from(i),
+        (_, ArgValue::Float(f)) => Value::from(f),
+        (_, ArgValue::Bool(b)) => Value::Bool(b),
+        (_, ArgValue::Pairs(p)) => {
+            Value::Object(p.into_iter().map(|(k, v)| (k, Value::String(v))).collect())
+        }
+        (_, ArgValue::Absent) => Value::Null,
+    };
+    if !def.choices.is_empty() {
+        let t = expr::text(Some(&value));
+        if !def.choices.contains(&t.as_str()) {
+            return Err(bad(format!(
+                "must be one of {}, not '{t}'.",
+                def.choices.join(", ")
+            )));
+        }
     }
+    Ok(value)
+}
+
+/// A `record` argument: `k=v,k2=v2` texts as objects (keys renamed as the spec says), or one
+/// of the words that stand alone.
+fn record(def: &ArgDef, values: &[String]) -> Result<Value, Error> {
+    if let Some(word) = values.iter().find(|v| def.alone.contains(&v.as_str())) {
+        if values.len() > 1 {
+            let words: Vec<String> = def
+                .alone
+                .iter()
+                .map(|w| format!("{} {w}", def.cli))
+                .collect();
+            return Err(Error::command(format!(
+                "{} cannot be used with any other {} value.",
+                words.join(" and "),
+                def.cli
+            )));
+        }
+        return Ok(Value::String(word.clone()));
+    }
+    let bad = |v: &str| {
+        let form = match def.metavar {
+            Some(m) => m.to_string(),
+            None => {
+                let keys: Vec<String> = def
+                    .alone
+                    .iter()
+                    .map(|w| w.to_string())
+                    .chain(def.record_keys.iter().map(|(k, _)| format!("{k}=...")))
+                    .collect();
+                format!("<{}>", keys.join(","))
+            }
+        };
+        Error::command(format!(
+            "Invalid {} argument '{v}'. {} arguments must be of the form {} {form}.",
+            def.name,
+            expr::capitalized(def.name),
+            def.cli
+        ))
+    };
     let mut out = Vec::new();
     for v in values {
-        let mut nic = Map::new();
+        let mut obj = Map::new();
         for part in v.split(',') {
-            let (k, val) = part.split_once('=').ok_or_else(|| bad_nic(v))?;
-            let key = match k {
-                "net-id" => "uuid",
-                "port-id" => "port",
-                "v4-fixed-ip" | "v6-fixed-ip" => "fixed_ip",
-                "net-name" => "name",
-                "tag" => "tag",
-                _ => return Err(bad_nic(v)),
-            };
-            nic.insert(key.into(), Value::String(val.into()));
+            let (k, val) = part.split_once('=').ok_or_else(|| bad(v))?;
+            let key = def
+                .record_keys
+                .iter()
+                .find(|(typed, _)| *typed == k)
+                .map(|(_, sent)| *sent)
+                .ok_or_else(|| bad(v))?;
+            obj.insert(key.into(), Value::String(val.into()));
         }
-        if nic.contains_key("uuid") && nic.contains_key("port") {
-            return Err(bad_nic(v));
-        }
-        out.push(Value::Object(nic));
+        out.push(Value::Object(obj));
     }
     Ok(Value::Array(out))
 }
 
-fn bad_nic(v: &str) -> Error {
-    Error::command(format!(
-        "Invalid nic argument '{v}'. Nic arguments must be of the form --nic \
-         <auto,none,net-id=net-uuid,v4-fixed-ip=ip-addr,v6-fixed-ip=ip-addr,port-id=port-uuid,tag=tag>, \
-         with only one of net-id or port-id specified."
-    ))
+/// Fill `{expr}` segments of a URL template, each percent-encoded.
+fn fill_path(path: &str, scope: &Value, r: &dyn Resolver) -> Result<String, Error> {
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let j = rest[i..].find('}').map(|j| i + j).unwrap_or(rest.len() - 1);
+        let e = &rest[i + 1..j];
+        match expr::eval(e, scope, r)? {
+            Some(v) if !v.is_null() => out.push_str(&encode_segment(&expr::text(Some(&v)))),
+            _ => {
+                let name = e.split(['|', '.']).next().unwrap_or(e);
+                return Err(Error::command(format!(
+                    "<{}> is required.",
+                    name.replace('_', "-")
+                )));
+            }
+        }
+        rest = &rest[j + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// The refusal of an operation or argument outside its microversion range.
-fn outside(what: &str, range: Range, v: Version) -> Error {
+pub fn outside(what: &str, range: Range, v: Version) -> Error {
     Error::command(format!(
         "'{what}' is only supported by API versions {} (this session uses {v}).",
         range.describe()
@@ -418,14 +728,6 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-/// A JSON scalar as text for a URL or query string.
-fn scalar_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 /// Percent-encode one path segment.
 fn encode_segment(s: &str) -> String {
     let mut out = String::new();
@@ -452,25 +754,53 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    #[test]
-    fn fill_leaves_out_missing_arguments() {
-        let t = json!({"server": {"name": "{name}", "imageRef": "{image}", "x": 1}});
-        let subs = HashMap::from([("name", json!("vm"))]);
-        assert_eq!(
-            fill(&t, &subs),
-            Some(json!({"server": {"name": "vm", "x": 1}}))
-        );
+    fn arg(ty: ArgType) -> ArgDef {
+        ArgDef {
+            name: "nic",
+            cli: "--nic",
+            ty,
+            positional: false,
+            many: true,
+            required: false,
+            required_since: None,
+            default: None,
+            default_since: None,
+            env: None,
+            choices: &[],
+            record_keys: &[("net-id", "uuid"), ("v4-fixed-ip", "fixed_ip")],
+            alone: &["auto", "none"],
+            resource: None,
+            lookup_query: &[],
+            lookup_fallback: None,
+            metavar: None,
+            help: "",
+            versions: Range::ALL,
+        }
     }
 
     #[test]
-    fn nic_forms() {
-        assert_eq!(nics(&["auto".into()]).ok(), Some(json!("auto")));
+    fn record_forms() {
+        let def = arg(ArgType::Record);
+        assert_eq!(record(&def, &["auto".into()]).ok(), Some(json!("auto")));
         assert_eq!(
-            nics(&["net-id=a,v4-fixed-ip=10.0.0.2".into()]).ok(),
+            record(&def, &["net-id=a,v4-fixed-ip=10.0.0.2".into()]).ok(),
             Some(json!([{"uuid": "a", "fixed_ip": "10.0.0.2"}]))
         );
-        assert!(nics(&["auto".into(), "none".into()]).is_err());
-        assert!(nics(&["bogus".into()]).is_err());
+        assert!(record(&def, &["auto".into(), "none".into()]).is_err());
+        assert!(record(&def, &["bogus".into()]).is_err());
+    }
+
+    #[test]
+    fn false_is_a_value() {
+        let def = arg(ArgType::Boolean);
+        assert_eq!(
+            to_json(&def, ArgValue::Bool(false)).ok(),
+            Some(json!(false))
+        );
+        assert_eq!(
+            to_json(&def, ArgValue::Str("false".into())).ok(),
+            Some(json!(false))
+        );
     }
 
     #[test]
@@ -478,5 +808,17 @@ mod tests {
         assert!(is_uuid("3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f"));
         assert!(!is_uuid("my-server"));
         assert!(!is_uuid("1"));
+    }
+
+    #[test]
+    fn conditions() {
+        let m = json!({"hard": true, "action": "set", "public": false});
+        let m = m.as_object().cloned().unwrap_or_default();
+        assert!(holds(&[Cond::Given("hard"), Cond::Absent("soft")], &m));
+        assert!(holds(
+            &[Cond::Equals("action", "set"), Cond::Given("public")],
+            &m
+        ));
+        assert!(!holds(&[Cond::Equals("action", "unset")], &m));
     }
 }

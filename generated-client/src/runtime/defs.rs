@@ -1,5 +1,9 @@
 //! The shapes of the static definitions the generator emits (see `spec/README.md` for the
 //! meaning of each field). The runtime interprets them; nothing here knows any operation.
+//!
+//! Templates and expressions (`"{server}"`, `"{hard|then:HARD|or:SOFT}"`, `addresses`) are kept
+//! as the text the spec wrote; `runtime::expr` evaluates them. The generator has already
+//! checked that every one parses and names only known arguments and filters.
 
 /// A compute microversion `major.minor`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -28,6 +32,11 @@ pub struct Range {
 }
 
 impl Range {
+    pub const ALL: Range = Range {
+        min: None,
+        max: None,
+    };
+
     pub fn contains(&self, v: Version) -> bool {
         self.min.is_none_or(|m| v >= m) && self.max.is_none_or(|m| v <= m)
     }
@@ -40,12 +49,28 @@ impl Range {
             None => format!("{lo} - 2.latest"),
         }
     }
+
+    /// novaclient's help note: ` (Supported by API versions '2.2' - '2.latest')`, or nothing.
+    pub fn note(&self) -> String {
+        if self.min.is_none() && self.max.is_none() {
+            return String::new();
+        }
+        let lo = self.min.unwrap_or(Version(2, 1));
+        let hi = self
+            .max
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "2.latest".into());
+        format!(" (Supported by API versions '{lo}' - '{hi}')")
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A catalog service an operation's requests go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Service {
     Compute,
     Image,
+    Network,
+    Volume,
 }
 
 impl Service {
@@ -54,6 +79,8 @@ impl Service {
         match self {
             Service::Compute => "compute",
             Service::Image => "image",
+            Service::Network => "network",
+            Service::Volume => "block-storage",
         }
     }
 }
@@ -63,9 +90,13 @@ pub struct ResourceDef {
     pub name: &'static str,
     pub service: Service,
     pub lookup: Option<LookupDef>,
+    /// The default table of this resource (list operations print it unless they say otherwise).
     pub columns: &'static [ColumnDef],
     pub sort_by: Option<&'static str>,
+    /// The default reshaping of one resource before a `Property | Value` table.
     pub show: &'static [ShowDef],
+    /// Decodes one resource into its typed struct: an error when the reply has another shape.
+    pub check: fn(&serde_json::Value) -> Result<(), super::Error>,
 }
 
 #[derive(Debug)]
@@ -74,78 +105,206 @@ pub struct LookupDef {
     pub get_key: Option<&'static str>,
     pub list: &'static str,
     pub list_key: &'static str,
+    /// Fixed query parameters of the name search (flavors: `is_public=None`).
+    pub list_query: &'static [(&'static str, &'static str)],
     pub name_query: Option<&'static str>,
-    pub alphanum_id: bool,
+    /// The field a name is matched against (`name`, or `hypervisor_hostname`).
+    pub match_field: &'static str,
+    pub ids: Ids,
+}
+
+/// Which texts are tried as IDs before the name search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ids {
+    /// UUID-looking texts first, integers after the name search (servers, images).
+    Uuid,
+    /// Any text (flavors "1", "m1.tiny"; keypairs by name; hypervisors).
+    Any,
 }
 
 #[derive(Debug)]
 pub struct ColumnDef {
     pub title: &'static str,
+    /// A path into the row: `id`, `flavor.original_name`, `^.id` (the row's parent).
     pub field: &'static str,
-    pub format: Option<ColumnFormat>,
+    /// A filter chain for the cell text: `networks`, `join:, `, `float:2`.
+    pub format: Option<&'static str>,
     pub versions: Range,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColumnFormat {
-    Networks,
-    PowerState,
+    pub when: &'static [Cond],
 }
 
 #[derive(Debug)]
 pub struct ShowDef {
     pub field: &'static str,
-    pub action: ShowAction,
-    pub resource: Option<&'static ResourceDef>,
-    pub empty: Option<&'static str>,
+    pub drop: bool,
+    /// An object becomes one row per key, named by this template (`{field}:{key}`,
+    /// `{key} network`).
+    pub flatten: Option<&'static str>,
+    /// A filter chain for the value (of each flattened row).
+    pub format: Option<&'static str>,
     pub versions: Range,
 }
 
+/// A condition on the arguments a caller gave.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ShowAction {
-    Drop,
-    Networks,
-    Flatten,
-    Names,
-    Ref,
+pub enum Cond {
+    /// The argument was given (a flag: given as true).
+    Given(&'static str),
+    /// The argument was not given.
+    Absent(&'static str),
+    /// The argument's text equals the value.
+    Equals(&'static str, &'static str),
 }
 
 #[derive(Debug)]
 pub struct OpDef {
+    /// The `nova` subcommand.
     pub command: &'static str,
-    pub resource: &'static ResourceDef,
+    /// The manager method.
     pub method: &'static str,
-    pub path: &'static str,
+    pub resource: &'static ResourceDef,
+    pub help: &'static str,
     pub args: &'static [ArgDef],
-    pub body: Option<&'static str>,
-    pub response_key: Option<&'static str>,
-    pub item_key: Option<&'static str>,
     pub returns: Returns,
-    pub id_header: Option<&'static str>,
-    pub output: OutputDef,
-    pub poll: Option<PollDef>,
     pub versions: Range,
+    /// For a positional with several values: the error after any of them failed.
+    pub failure: Option<&'static str>,
+    /// The ways the operation is carried out; the first that applies is used.
+    pub variants: &'static [VariantDef],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Returns {
+    /// A list of typed resources.
     List,
+    /// One typed resource.
     One,
-    Raw,
+    /// A JSON value as the API sent it.
+    Value,
     Nothing,
+}
+
+#[derive(Debug)]
+pub struct VariantDef {
+    pub versions: Range,
+    pub when: &'static [Cond],
+    pub steps: &'static [StepDef],
+    pub print: &'static [PrintDef],
+    pub poll: Option<PollDef>,
+}
+
+/// One HTTP request (or one per item of `for_each`).
+#[derive(Debug)]
+pub struct StepDef {
+    /// The name later templates use for this step's result.
+    pub name: Option<&'static str>,
+    /// An expression giving a list: the request is sent once per item (`{item}`).
+    pub for_each: Option<&'static str>,
+    pub service: Service,
+    pub method: &'static str,
+    pub path: &'static str,
+    /// Query parameters: key and template; a list value repeats the key, an absent one is left out.
+    pub query: &'static [(&'static str, &'static str)],
+    /// JSON body template.
+    pub body: Option<&'static str>,
+    /// The result: an expression over the reply (`server`, `header:Location|basename`).
+    pub result: Option<&'static str>,
+    /// In a list result, the key wrapping each item.
+    pub items: Option<&'static str>,
+    /// Follow `<key>_links` / Glance `next` pages.
+    pub paged: bool,
+    /// Merge this step's result (an object) over the previous one.
+    pub merge: bool,
+    /// With `for_each`: one row per item, built from these templates (`{item}`, `{ok}`,
+    /// `{error}`); a failed item becomes a row instead of an error.
+    pub rows: &'static [(&'static str, &'static str)],
+    /// The step runs only when these hold (and in this microversion range).
+    pub when: &'static [Cond],
+    pub versions: Range,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrintKind {
+    Table,
+    Properties,
+    Value,
+    Text,
+}
+
+#[derive(Debug)]
+pub struct PrintDef {
+    pub kind: PrintKind,
+    /// What is printed: an expression over the result (the result itself when absent).
+    pub of: Option<&'static str>,
+    /// Tables: the columns; `None` uses the resource's.
+    pub columns: Option<&'static [ColumnDef]>,
+    /// Tables: an argument whose comma-separated value adds columns (`--fields`).
+    pub columns_from: Option<&'static str>,
+    pub sort_by: Option<&'static str>,
+    /// A named transform applied to the rows first (`zone_tree`, `pivot`).
+    pub transform: Option<&'static str>,
+    /// Properties: the two headings.
+    pub headers: (&'static str, &'static str),
+    /// Properties: the keys printed, in this order (all keys, sorted, when empty).
+    pub keys: &'static [&'static str],
+    /// Properties: the resource whose show rules apply.
+    pub rules: Option<&'static ResourceDef>,
+    /// Properties: wrap values at this width (0: no wrapping).
+    pub wrap: usize,
+    /// Text and value: the template printed.
+    pub text: Option<&'static str>,
+    pub when: &'static [Cond],
+    pub versions: Range,
+}
+
+#[derive(Debug)]
+pub struct PollDef {
+    pub resource: &'static ResourceDef,
+    /// Template of the polled ID (`{result.id}`, `{server}`).
+    pub id: &'static str,
+    pub field: &'static str,
+    pub until: &'static [&'static str],
+    pub action: &'static str,
+    /// Print the percentage (`Server building... 40% complete`).
+    pub progress: bool,
+    /// The word before the action in the progress line (`Server`).
+    pub label: &'static str,
+    /// Printed after the poll finished (`Wait for server {typed.server} reboot.`).
+    pub done: Option<&'static str>,
 }
 
 #[derive(Debug)]
 pub struct ArgDef {
     pub name: &'static str,
-    /// How the user typed it: `<server>` or `--key-type`.
+    /// How the user types it: `<server>` or `--key-type`.
     pub cli: &'static str,
     pub ty: ArgType,
+    pub positional: bool,
+    /// A positional taking one or more values (the operation runs once per value), or a
+    /// repeatable option.
+    pub many: bool,
+    /// Must be given (positionals unless optional; options marked required).
+    pub required: bool,
     pub required_since: Option<Version>,
+    /// A template (`ssh`, `{session.project_id}`, `{now|days:-28}`).
     pub default: Option<&'static str>,
     pub default_since: Option<Version>,
+    /// An environment variable giving the value when the option is not given.
+    pub env: Option<&'static str>,
+    pub choices: &'static [&'static str],
+    /// `record` arguments: the keys a value may have, as typed and as sent (`net-id` → `uuid`).
+    pub record_keys: &'static [(&'static str, &'static str)],
+    /// `record` arguments: words that stand alone instead of `k=v` pairs (`auto`, `none`).
+    pub alone: &'static [&'static str],
+    /// The value is a name or ID of this resource.
     pub resource: Option<&'static ResourceDef>,
-    pub query: Option<&'static str>,
+    /// Extra query parameters of that lookup (templates).
+    pub lookup_query: &'static [(&'static str, &'static str)],
+    /// From this microversion (or always, with `Some(None)`), a text no resource matches is
+    /// used as it is.
+    pub lookup_fallback: Option<Option<Version>>,
+    pub metavar: Option<&'static str>,
+    pub help: &'static str,
     pub versions: Range,
 }
 
@@ -153,37 +312,11 @@ pub struct ArgDef {
 pub enum ArgType {
     String,
     Integer,
+    Number,
     Boolean,
     Flag,
     File,
     KeyValue,
-    Nic,
-}
-
-#[derive(Debug)]
-pub struct OutputDef {
-    pub kind: OutputKind,
-    pub field: Option<&'static str>,
-    pub message: Option<&'static str>,
-    pub error: Option<&'static str>,
-    pub resource: Option<&'static ResourceDef>,
-    pub when: Option<&'static str>,
-    pub refetch: bool,
-    pub min_version: Option<Version>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutputKind {
-    Table,
-    Properties,
-    Value,
-    Message,
-    None,
-}
-
-#[derive(Debug)]
-pub struct PollDef {
-    pub action: &'static str,
-    pub until: &'static [&'static str],
-    pub resource: &'static ResourceDef,
+    /// Comma-separated `key=value` pairs sent as an object (`--nic net-id=..,v4-fixed-ip=..`).
+    Record,
 }

@@ -10,8 +10,10 @@ pub enum Error {
         message: String,
         request_id: Option<String>,
     },
-    /// The command cannot be carried out as asked (bad argument, no match, wrong microversion).
+    /// The command cannot be carried out as asked (bad argument, wrong microversion).
     Command(String),
+    /// No resource has the name or ID given.
+    NoMatch(String),
     /// No connection could be made.
     Connect { url: String, detail: String },
     /// The server did not answer in time.
@@ -43,7 +45,7 @@ impl Error {
                 501 => "HTTPNotImplemented",
                 _ => "ClientException",
             },
-            Error::Command(_) => "CommandError",
+            Error::Command(_) | Error::NoMatch(_) => "CommandError",
             Error::Connect { .. } => "ConnectFailure",
             Error::Timeout { .. } => "ConnectTimeout",
             Error::Decode { .. } | Error::Shape { .. } => "ClientException",
@@ -76,7 +78,9 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Command(m) | Error::Config(m) | Error::State(m) => f.write_str(m),
+            Error::Command(m) | Error::NoMatch(m) | Error::Config(m) | Error::State(m) => {
+                f.write_str(m)
+            }
             Error::Connect { url, detail } => {
                 write!(f, "Unable to establish connection to {url}: {detail}")
             }

@@ -8,14 +8,19 @@
 //! - [`shell`]: the `nova` command line: global options, clouds.yaml, error printing.
 
 pub mod call;
+pub mod cli;
 pub mod defs;
 pub mod error;
+pub mod expr;
 pub mod output;
 pub mod session;
 pub mod shell;
 pub mod types;
 
 pub use defs::Version;
+pub use request::Request;
+
+mod request;
 pub use error::Error;
 pub use session::{Client, ConnectOptions};
 
@@ -28,16 +33,18 @@ pub enum ArgValue {
     Absent,
     Str(String),
     Int(i64),
+    Float(f64),
     Bool(bool),
     List(Vec<String>),
     Pairs(Vec<(String, String)>),
 }
 
 impl ArgValue {
-    /// Not given by the caller: absent, an unset flag, or an empty repeatable option.
+    /// Not given by the caller: absent, or an empty repeatable option. (`false` is a value;
+    /// for a flag, the runtime reads `false` as not given.)
     pub fn is_absent(&self) -> bool {
         match self {
-            ArgValue::Absent | ArgValue::Bool(false) => true,
+            ArgValue::Absent => true,
             ArgValue::List(v) => v.is_empty(),
             ArgValue::Pairs(v) => v.is_empty(),
             _ => false,
@@ -45,6 +52,35 @@ impl ArgValue {
     }
 }
 
+impl ArgValue {
+    /// Several texts (a repeatable option).
+    pub fn list(items: impl IntoIterator<Item = impl Into<String>>) -> ArgValue {
+        ArgValue::List(items.into_iter().map(Into::into).collect())
+    }
+
+    /// `key=value` pairs.
+    pub fn pairs(
+        items: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> ArgValue {
+        ArgValue::Pairs(
+            items
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
+    }
+}
+
+impl From<String> for ArgValue {
+    fn from(s: String) -> Self {
+        ArgValue::Str(s)
+    }
+}
+impl From<f64> for ArgValue {
+    fn from(f: f64) -> Self {
+        ArgValue::Float(f)
+    }
+}
 impl From<&str> for ArgValue {
     fn from(s: &str) -> Self {
         ArgValue::Str(s.to_string())
@@ -131,6 +167,18 @@ impl<T: DeserializeOwned> Record<T> {
         })?;
         Ok(Record { data, raw })
     }
+}
+
+/// Whether `v` decodes as a `T` (the `check` of each resource definition).
+pub fn check<T: DeserializeOwned>(v: &Value) -> Result<(), Error> {
+    T::deserialize(v).map(|_| ()).map_err(|e| Error::Shape {
+        what: std::any::type_name::<T>()
+            .rsplit("::")
+            .next()
+            .unwrap_or("resource")
+            .to_lowercase(),
+        detail: e.to_string(),
+    })
 }
 
 /// Turns a [`Reply`] into a manager method's return type.

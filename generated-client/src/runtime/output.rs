@@ -2,9 +2,10 @@
 //! `Property | Value` tables with sorted keys and JSON for nested values; plus
 //! `--format json|yaml|value` for scripts.
 
-use super::call::id_of;
-use super::defs::{ColumnDef, ColumnFormat, ResourceDef, ShowAction, Version};
-use super::session::Client;
+use super::call::holds;
+use super::defs::{ColumnDef, ShowDef, Version};
+use super::error::Error;
+use super::expr::{self, lookup, Resolver};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -86,75 +87,88 @@ pub fn py_json(v: &Value) -> String {
     }
 }
 
-const POWER_STATES: [&str; 8] = [
-    "NOSTATE",
-    "Running",
-    "",
-    "Paused",
-    "Shutdown",
-    "",
-    "Crashed",
-    "Suspended",
-];
-
-/// `net1=10.0.0.3, 10.0.0.4; net2=...`, networks sorted by label.
-fn networks(addresses: Option<&Value>) -> String {
-    let Some(Value::Object(m)) = addresses else {
-        return String::new();
-    };
-    let mut labels: Vec<&String> = m.keys().collect();
-    labels.sort();
-    labels
-        .into_iter()
-        .filter_map(|label| {
-            let addrs: Vec<&str> = m[label]
-                .as_array()?
-                .iter()
-                .filter_map(|a| a.get("addr").and_then(Value::as_str))
-                .collect();
-            (!addrs.is_empty()).then(|| format!("{label}={}", addrs.join(", ")))
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+/// A column of one table: a spec column, or one the user asked for (`--fields`).
+#[derive(Debug, Clone)]
+pub struct Col {
+    pub title: String,
+    pub field: String,
+    pub format: Option<&'static str>,
 }
 
-/// One list cell, as text, with the column's formatter.
-fn column_text(col: &ColumnDef, item: &Value) -> String {
-    let v = item.get(col.field);
-    match col.format {
-        Some(ColumnFormat::Networks) => networks(v),
-        Some(ColumnFormat::PowerState) => match v.and_then(Value::as_u64) {
-            Some(n) => POWER_STATES
-                .get(n as usize)
-                .copied()
-                .unwrap_or("")
-                .to_string(),
-            None => "N/A".into(),
-        },
-        None => cell(v),
+impl Col {
+    /// A column showing a field as it is, titled as Python's `str.title()` would.
+    pub fn of_field(field: &str) -> Col {
+        Col {
+            title: field
+                .replace('_', " ")
+                .split(' ')
+                .map(|w| expr::capitalized(&w.to_lowercase()))
+                .collect::<Vec<_>>()
+                .join(" "),
+            field: field.to_string(),
+            format: None,
+        }
     }
 }
 
-/// A list of resources with the resource's columns for this microversion.
-pub fn list(res: &ResourceDef, items: &[Value], version: Version, format: Format) -> String {
-    let cols: Vec<&ColumnDef> = res
-        .columns
-        .iter()
-        .filter(|c| c.versions.contains(version))
-        .collect();
-    let mut rows: Vec<(Vec<String>, &Value)> = items
-        .iter()
-        .map(|it| (cols.iter().map(|c| column_text(c, it)).collect(), it))
-        .collect();
-    if let Some(i) = res
-        .sort_by
-        .and_then(|s| cols.iter().position(|c| c.title == s))
-    {
+/// Which columns apply: this microversion, these arguments.
+pub fn columns_for(cols: &[ColumnDef], version: Version, args: &Map<String, Value>) -> Vec<Col> {
+    cols.iter()
+        .filter(|c| c.versions.contains(version) && holds(c.when, args))
+        .map(|c| Col {
+            title: c.title.to_string(),
+            field: c.field.to_string(),
+            format: c.format,
+        })
+        .collect()
+}
+
+/// One cell, as text, with the column's format.
+fn column_text(col: &Col, item: &Value, r: &dyn Resolver) -> Result<String, Error> {
+    let v = lookup(item, &col.field);
+    match col.format {
+        Some(f) => {
+            let formatted = expr::eval(&format!("value|{f}"), &wrap_value(v), r)?;
+            Ok(match formatted {
+                Some(Value::String(s)) => s,
+                other => cell(other.as_ref()),
+            })
+        }
+        None => Ok(cell(v.as_ref())),
+    }
+}
+
+/// `{"value": v}`, so a format applies to `v` as the expression `value|format`.
+fn wrap_value(v: Option<Value>) -> Value {
+    let mut m = Map::new();
+    if let Some(v) = v {
+        m.insert("value".into(), v);
+    }
+    Value::Object(m)
+}
+
+/// Rows under the given columns, in one of the formats.
+pub fn rows(
+    cols: &[Col],
+    items: &[Value],
+    sort_by: Option<&str>,
+    format: Format,
+    r: &dyn Resolver,
+) -> Result<String, Error> {
+    let mut rows: Vec<(Vec<String>, &Value)> = Vec::with_capacity(items.len());
+    for it in items {
+        let texts = cols
+            .iter()
+            .map(|c| column_text(c, it, r))
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.push((texts, it));
+    }
+    if let Some(i) = sort_by.and_then(|s| cols.iter().position(|c| c.title == s)) {
         rows.sort_by(|a, b| a.0[i].cmp(&b.0[i]));
     }
-    match format {
+    Ok(match format {
         Format::Table => {
-            let headers: Vec<&str> = cols.iter().map(|c| c.title).collect();
+            let headers: Vec<&str> = cols.iter().map(|c| c.title.as_str()).collect();
             let cells: Vec<Vec<String>> = rows.into_iter().map(|r| r.0).collect();
             table(&headers, &cells)
         }
@@ -173,9 +187,9 @@ pub fn list(res: &ResourceDef, items: &[Value], version: Version, format: Format
                         .map(|(c, text)| {
                             let v = match c.format {
                                 Some(_) => Value::String(text.clone()),
-                                None => item.get(c.field).cloned().unwrap_or(Value::Null),
+                                None => lookup(item, &c.field).unwrap_or(Value::Null),
                             };
-                            (c.title.to_string(), v)
+                            (c.title.clone(), v)
                         })
                         .collect();
                     Value::Object(obj)
@@ -183,111 +197,78 @@ pub fn list(res: &ResourceDef, items: &[Value], version: Version, format: Format
                 .collect();
             structured(&Value::Array(records), format)
         }
-    }
+    })
 }
 
-/// One resource reshaped by the resource's show rules, keys sorted.
-pub fn reshape(client: &Client, res: &ResourceDef, obj: &Value) -> BTreeMap<String, Value> {
+/// One resource reshaped by show rules, keys sorted.
+pub fn reshape(
+    rules: &[ShowDef],
+    version: Version,
+    obj: &Value,
+    r: &dyn Resolver,
+) -> Result<BTreeMap<String, Value>, Error> {
     let mut info: BTreeMap<String, Value> = match obj {
         Value::Object(m) => m.clone().into_iter().collect(),
         other => BTreeMap::from([("value".to_string(), other.clone())]),
     };
-    for rule in res.show {
-        if !rule.versions.contains(client.version()) {
+    for rule in rules {
+        if !rule.versions.contains(version) {
             continue;
         }
         let Some(value) = info.remove(rule.field) else {
             continue;
         };
-        match rule.action {
-            ShowAction::Drop => {}
-            ShowAction::Networks => {
-                if let Value::Object(m) = &value {
-                    for (label, addrs) in m {
-                        let list: Vec<&str> = addrs
-                            .as_array()
-                            .into_iter()
-                            .flatten()
-                            .filter_map(|a| a.get("addr").and_then(Value::as_str))
-                            .collect();
-                        info.insert(format!("{label} network"), Value::String(list.join(", ")));
-                    }
+        if rule.drop {
+            continue;
+        }
+        let fmt = |v: Value| -> Result<Value, Error> {
+            match rule.format {
+                Some(f) => Ok(expr::eval(&format!("value|{f}"), &wrap_value(Some(v)), r)?
+                    .unwrap_or(Value::Null)),
+                None => Ok(v),
+            }
+        };
+        match (rule.flatten, value) {
+            (Some(name), Value::Object(m)) => {
+                for (k, v) in m {
+                    let mut s = Map::new();
+                    s.insert("field".into(), Value::String(rule.field.to_string()));
+                    s.insert("key".into(), Value::String(k));
+                    let row = expr::text_of(name, &Value::Object(s), r)?;
+                    info.insert(row, fmt(v)?);
                 }
             }
-            ShowAction::Flatten => match value {
-                Value::Object(m) => {
-                    for (k, v) in m {
-                        info.insert(format!("{}:{k}", rule.field), v);
-                    }
-                }
-                other => {
-                    info.insert(rule.field.to_string(), other);
-                }
-            },
-            ShowAction::Names => {
-                let mut names: Vec<&str> = value
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|g| g.get("name").and_then(Value::as_str))
-                    .collect();
-                names.sort();
-                names.dedup();
-                info.insert(rule.field.to_string(), Value::String(names.join(", ")));
-            }
-            ShowAction::Ref => {
-                let id = match &value {
-                    Value::Object(_) => id_of(&value),
-                    Value::String(s) if !s.is_empty() => Some(s.clone()),
-                    _ => None,
-                };
-                let text = match id {
-                    Some(id) => {
-                        let name = rule
-                            .resource
-                            .and_then(|r| client.get_resource(r, &id).ok())
-                            .and_then(|o| {
-                                o.get("name").and_then(Value::as_str).map(str::to_string)
-                            });
-                        match name {
-                            Some(n) => format!("{n} ({id})"),
-                            None => {
-                                let kind = rule.resource.map(|r| r.name).unwrap_or("resource");
-                                let mut k = kind.chars();
-                                let kind = k
-                                    .next()
-                                    .map(|f| f.to_uppercase().collect::<String>() + k.as_str())
-                                    .unwrap_or_default();
-                                format!("{kind} not found ({id})")
-                            }
-                        }
-                    }
-                    None => rule.empty.unwrap_or("").to_string(),
-                };
-                info.insert(rule.field.to_string(), Value::String(text));
+            (_, value) => {
+                info.insert(rule.field.to_string(), fmt(value)?);
             }
         }
     }
-    info
+    Ok(info)
 }
 
-/// A `Property | Value` table (or the same data in another format).
-pub fn properties(info: &BTreeMap<String, Value>, format: Format) -> String {
+/// A `Property | Value` table (or the same data in another format); `wrap` > 0 wraps values
+/// at that width.
+pub fn properties(
+    info: &[(String, Value)],
+    headers: (&str, &str),
+    wrap: usize,
+    format: Format,
+) -> String {
     match format {
         Format::Table => {
             let rows: Vec<Vec<String>> = info
                 .iter()
-                .map(|(k, v)| vec![k.clone(), cell(Some(v))])
+                .map(|(k, v)| vec![k.clone(), wrapped(&cell(Some(v)), wrap)])
                 .collect();
-            table(&["Property", "Value"], &rows)
+            table(&[headers.0, headers.1], &rows)
         }
         Format::Value => info
-            .values()
-            .map(|v| cell(Some(v)))
+            .iter()
+            .map(|(_, v)| cell(Some(v)))
             .collect::<Vec<_>>()
             .join("\n"),
         Format::Json | Format::Yaml => {
-            let obj: Map<String, Value> = info.clone().into_iter().collect();
+            let obj: Map<String, Value> = info.iter().cloned().collect();
             structured(&Value::Object(obj), format)
         }
     }
@@ -304,7 +285,27 @@ pub fn value(v: &Value, format: Format) -> String {
     }
 }
 
-fn structured(v: &Value, format: Format) -> String {
+/// Text cut into lines of at most `width` characters (0: as it is).
+fn wrapped(text: &str, width: usize) -> String {
+    if width == 0 {
+        return text.to_string();
+    }
+    text.split('\n')
+        .flat_map(|line| {
+            let chars: Vec<char> = line.chars().collect();
+            if chars.is_empty() {
+                return vec![String::new()];
+            }
+            chars
+                .chunks(width)
+                .map(|c| c.iter().collect::<String>())
+                .collect::<Vec<_>>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub fn structured(v: &Value, format: Format) -> String {
     let text = match format {
         Format::Yaml => serde_yaml::to_string(v).unwrap_or_default(),
         _ => serde_json::to_string_pretty(v).unwrap_or_default(),
@@ -332,11 +333,5 @@ mod tests {
         assert_eq!(cell(Some(&json!(true))), "True");
         assert_eq!(cell(Some(&json!(1.0))), "1.0");
         assert_eq!(py_json(&json!({"a": [1, 2]})), "{\"a\": [1, 2]}");
-    }
-
-    #[test]
-    fn network_cells() {
-        let a = json!({"b": [{"addr": "10.0.0.2"}], "a": [{"addr": "1.1.1.1"}, {"addr": "::1"}], "c": []});
-        assert_eq!(networks(Some(&a)), "a=1.1.1.1, ::1; b=10.0.0.2");
     }
 }

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 /// Everything needed to open a session; the `nova` command fills it from flags, `OS_*`
-/// variables and clouds.yaml.
-#[derive(Debug, Clone, Default)]
+/// variables and clouds.yaml. `Debug` shows the password, secret and token as `***`.
+#[derive(Clone, Default)]
 pub struct ConnectOptions {
     pub auth_url: Option<String>,
     pub username: Option<String>,
@@ -41,15 +41,60 @@ pub struct ConnectOptions {
     pub poll_interval: Option<Duration>,
 }
 
+impl std::fmt::Debug for ConnectOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hide = |s: &Option<String>| s.as_ref().map(|_| "***");
+        f.debug_struct("ConnectOptions")
+            .field("auth_url", &self.auth_url)
+            .field("username", &self.username)
+            .field("user_id", &self.user_id)
+            .field("password", &hide(&self.password))
+            .field("project_name", &self.project_name)
+            .field("project_id", &self.project_id)
+            .field("user_domain_name", &self.user_domain_name)
+            .field("user_domain_id", &self.user_domain_id)
+            .field("project_domain_name", &self.project_domain_name)
+            .field("project_domain_id", &self.project_domain_id)
+            .field("application_credential_id", &self.application_credential_id)
+            .field(
+                "application_credential_secret",
+                &hide(&self.application_credential_secret),
+            )
+            .field("token", &hide(&self.token))
+            .field("region_name", &self.region_name)
+            .field("interface", &self.interface)
+            .field("endpoint_override", &self.endpoint_override)
+            .field("cacert", &self.cacert)
+            .field("insecure", &self.insecure)
+            .field("timeout", &self.timeout)
+            .field("api_version", &self.api_version)
+            .field("debug", &self.debug)
+            .finish_non_exhaustive()
+    }
+}
+
 /// An authenticated session with the cloud; the generated managers hang off it.
-#[derive(Debug)]
+/// `Debug` never shows the token.
 pub struct Client {
     http: Http,
     token: String,
     endpoints: HashMap<&'static str, String>,
     version: Version,
+    project_id: Option<String>,
+    user_id: Option<String>,
     debug: bool,
     pub(crate) poll_interval: Duration,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("token", &"***")
+            .field("endpoints", &self.endpoints)
+            .field("version", &self.version)
+            .field("project_id", &self.project_id)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A decoded reply.
@@ -70,6 +115,8 @@ impl Client {
             token: String::new(),
             endpoints: HashMap::new(),
             version: spec::MIN_VERSION,
+            project_id: opts.project_id.clone(),
+            user_id: opts.user_id.clone(),
             debug: opts.debug,
             poll_interval: opts.poll_interval.unwrap_or(Duration::from_secs(5)),
         };
@@ -94,9 +141,37 @@ impl Client {
         Ok(client)
     }
 
+    /// A client that sends nothing (every request fails with a configuration error): for
+    /// building and previewing requests at a microversion without a cloud.
+    pub fn offline(version: Version) -> Result<Client, Error> {
+        let http = Http::builder()
+            .build()
+            .map_err(|e| Error::Config(format!("cannot set up HTTP: {e}")))?;
+        Ok(Client {
+            http,
+            token: String::new(),
+            endpoints: HashMap::new(),
+            version,
+            project_id: None,
+            user_id: None,
+            debug: false,
+            poll_interval: Duration::from_secs(5),
+        })
+    }
+
     /// The compute microversion of this session.
     pub fn version(&self) -> Version {
         self.version
+    }
+
+    /// The project the token is scoped to.
+    pub fn project_id(&self) -> Option<&str> {
+        self.project_id.as_deref()
+    }
+
+    /// The user the token belongs to.
+    pub fn user_id(&self) -> Option<&str> {
+        self.user_id.as_deref()
     }
 
     /// The endpoint of a service, from the catalog or `--os-endpoint-override`.
@@ -175,6 +250,15 @@ impl Client {
                 detail: "the reply has no X-Subject-Token header".into(),
             })?
             .to_string();
+        let token_doc = reply.body.as_ref().and_then(|b| b.get("token"));
+        let id_at = |p: &str| {
+            token_doc
+                .and_then(|t| t.pointer(p))
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        self.project_id = id_at("/project/id").or(self.project_id.take());
+        self.user_id = id_at("/user/id").or(self.user_id.take());
         let catalog = reply
             .body
             .as_ref()
@@ -184,7 +268,12 @@ impl Client {
             .unwrap_or_default();
         let interface = opts.interface.as_deref().unwrap_or("public");
         let interface = interface.strip_suffix("URL").unwrap_or(interface);
-        for service in [Service::Compute, Service::Image] {
+        for service in [
+            Service::Compute,
+            Service::Image,
+            Service::Network,
+            Service::Volume,
+        ] {
             if let Some(url) = find_endpoint(
                 &catalog,
                 service.catalog_type(),

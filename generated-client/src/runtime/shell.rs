@@ -1,29 +1,13 @@
 //! The `nova` command line: global options (`--os-*` flags, `OS_*` variables, clouds.yaml),
-//! what happens after a generated subcommand's call (print, poll), and error printing.
+//! the program's entry point, and error printing. The subcommands are in `cli`.
 
-use super::call::id_of;
-use super::defs::{OpDef, OutputKind};
+use super::cli;
 use super::error::Error;
-use super::output::{self, Format};
+use super::output::Format;
 use super::session::{Client, ConnectOptions};
-use super::Reply;
-use clap::Parser;
-use serde_json::Value;
+use clap::{Args, FromArgMatches};
 use std::io::Write;
 use std::time::Duration;
-
-#[derive(Debug, Parser)]
-#[command(
-    name = "nova",
-    about = "Command-line interface to the OpenStack Compute API (generated from novagen's spec).",
-    version
-)]
-pub struct Cli {
-    #[command(flatten)]
-    pub global: GlobalArgs,
-    #[command(subcommand)]
-    pub command: crate::cli::Command,
-}
 
 #[derive(Debug, clap::Args)]
 #[command(next_help_heading = "Global options")]
@@ -244,176 +228,22 @@ fn apply_cloud(o: &mut ConnectOptions, name: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Where results are printed.
-pub struct Printer {
-    pub format: Format,
-}
-
-impl Printer {
-    fn print(&self, text: &str) {
-        if !text.is_empty() {
-            println!("{text}");
-        }
-    }
-}
-
-/// One parsed subcommand, as the output step needs it.
-pub struct Invocation<'a> {
-    pub op: &'static OpDef,
-    /// `--poll` was given.
-    pub poll: bool,
-    /// CLI-only flags and whether they were given.
-    pub flags: &'a [(&'static str, bool)],
-    /// Positional arguments as typed, for `{arg}` in messages.
-    pub texts: Vec<(&'static str, String)>,
-}
-
-fn subst(template: &str, texts: &[(&str, String)]) -> String {
-    texts.iter().fold(template.to_string(), |s, (k, v)| {
-        s.replace(&format!("{{{k}}}"), v)
-    })
-}
-
-/// Print an operation's result as its spec says, then poll when `--poll` was given.
-pub fn finish(client: &Client, out: &Printer, inv: Invocation, reply: Reply) -> Result<(), Error> {
-    let op = inv.op;
-    let o = &op.output;
-    let shown = o
-        .when
-        .is_none_or(|w| inv.flags.iter().any(|(n, on)| *n == w && *on))
-        && o.min_version.is_none_or(|m| client.version() >= m);
-    // The ID the poll follows: of the resource returned, or the raw ID returned.
-    let id = match &reply {
-        Reply::One(v) => id_of(v),
-        Reply::Raw(Value::String(s)) => Some(s.clone()),
-        _ => None,
-    };
-    if shown {
-        match (o.kind, &reply) {
-            (OutputKind::Table, Reply::List(items)) => out.print(&output::list(
-                op.resource,
-                items,
-                client.version(),
-                out.format,
-            )),
-            (OutputKind::Properties, _) => {
-                let (res, obj) = match (o.resource, &reply) {
-                    (Some(r), Reply::Raw(Value::String(id))) => (r, client.get_resource(r, id)?),
-                    (_, Reply::One(v)) => (op.resource, v.clone()),
-                    _ => return Ok(()),
-                };
-                let obj = match (o.refetch, &id) {
-                    (true, Some(id)) => merge(obj, client.get_resource(op.resource, id)?),
-                    _ => obj,
-                };
-                out.print(&output::properties(
-                    &output::reshape(client, res, &obj),
-                    out.format,
-                ));
-            }
-            (OutputKind::Value, Reply::Raw(v) | Reply::One(v)) => {
-                let v = match o.field {
-                    Some(f) => v.get(f).cloned().unwrap_or(Value::Null),
-                    None => v.clone(),
-                };
-                if !v.is_null() {
-                    out.print(&output::value(&v, out.format));
-                }
-            }
-            (OutputKind::Message, _) => {
-                out.print(&subst(o.message.unwrap_or_default(), &inv.texts));
-            }
-            _ => {}
-        }
-    }
-    if let (true, Some(p), Some(id)) = (inv.poll, &op.poll, id) {
-        let mut stdout = std::io::stdout();
-        client.poll(p.resource, &id, p.action, p.until, &mut stdout)?;
-    }
-    Ok(())
-}
-
-/// The keys of `fresh` over those of `first` (the create reply keeps `adminPass`).
-fn merge(first: Value, fresh: Value) -> Value {
-    match (first, fresh) {
-        (Value::Object(mut a), Value::Object(b)) => {
-            a.extend(b);
-            Value::Object(a)
-        }
-        (_, fresh) => fresh,
-    }
-}
-
-/// Run an operation once per value of its many-valued positional, reporting each, as
-/// novaclient's `do_action_on_many`: a failure is printed and the rest still run.
-pub fn each<F>(
-    client: &Client,
-    out: &Printer,
-    inv: Invocation,
-    name: &'static str,
-    items: &[String],
-    mut run: F,
-) -> Result<(), Error>
-where
-    F: FnMut(&str) -> Result<Reply, Error>,
-{
-    let mut failed = false;
-    for item in items {
-        let mut texts = inv.texts.clone();
-        texts.push((name, item.clone()));
-        let one = Invocation {
-            op: inv.op,
-            poll: inv.poll,
-            flags: inv.flags,
-            texts,
-        };
-        match run(item).and_then(|reply| finish(client, out, one, reply)) {
-            Ok(()) => {}
-            Err(e) => {
-                failed = true;
-                println!("{e}");
-            }
-        }
-    }
-    if failed {
-        let msg = inv
-            .op
-            .output
-            .error
-            .unwrap_or("The command failed for some of its arguments.");
-        return Err(Error::command(msg));
-    }
-    Ok(())
-}
-
-/// The contents of a file argument; `-` reads standard input.
-pub fn read_file(path: &str) -> Result<String, Error> {
-    if path == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-            .map_err(|e| Error::command(format!("Can't read standard input: {e}")))?;
-        return Ok(s);
-    }
-    std::fs::read_to_string(path)
-        .map_err(|e| Error::command(format!("Can't open or read '{path}': {e}")))
-}
-
-/// `key=value` arguments as pairs.
-pub fn key_values(items: &[String]) -> Result<Vec<(String, String)>, Error> {
-    items
-        .iter()
-        .map(|s| {
-            s.split_once('=')
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .ok_or_else(|| Error::command(format!("'{s}' is not of the form key=value.")))
-        })
-        .collect()
+/// `nova` with its global options and one subcommand per spec operation.
+pub fn command() -> clap::Command {
+    let cmd = clap::Command::new("nova")
+        .about(
+            "Command-line interface to the OpenStack Compute API (generated from novagen's spec).",
+        )
+        .version(env!("CARGO_PKG_VERSION"))
+        .subcommand_required(true)
+        .arg_required_else_help(true);
+    GlobalArgs::augment_args(cmd).subcommands(cli::subcommands(crate::spec::OPERATIONS))
 }
 
 /// The whole `nova` program; returns the exit code.
 pub fn main() -> i32 {
-    let cli = Cli::parse();
-    match run(&cli) {
+    let matches = command().get_matches();
+    match run(&matches) {
         Ok(()) => 0,
         Err(e) => {
             let _ = std::io::stdout().flush();
@@ -423,25 +253,18 @@ pub fn main() -> i32 {
     }
 }
 
-fn run(cli: &Cli) -> Result<(), Error> {
-    let opts = cli.global.connect_options()?;
-    let client = Client::connect(&opts)?;
-    let out = Printer {
-        format: cli.global.format,
+fn run(matches: &clap::ArgMatches) -> Result<(), Error> {
+    let global = GlobalArgs::from_arg_matches(matches)
+        .map_err(|e| Error::command(e.to_string().trim().to_string()))?;
+    let Some((name, sub)) = matches.subcommand() else {
+        return Err(Error::command("a subcommand is required."));
     };
-    crate::cli::dispatch(&client, &out, &cli.command)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn key_value_parsing() {
-        assert_eq!(
-            key_values(&["a=1".into(), "b=x=y".into()]).ok(),
-            Some(vec![("a".into(), "1".into()), ("b".into(), "x=y".into())])
-        );
-        assert!(key_values(&["nokey".into()]).is_err());
-    }
+    let op = cli::find_op(crate::spec::OPERATIONS, name)
+        .ok_or_else(|| Error::command(format!("'{name}' is not a nova command.")))?;
+    let opts = global.connect_options()?;
+    let client = Client::connect(&opts)?;
+    let out = cli::Printer {
+        format: global.format,
+    };
+    cli::dispatch(&client, &out, op, sub)
 }

@@ -1,0 +1,372 @@
+//! The `nova` subcommands, built at start-up from the generated operation definitions
+//! (`spec::OPERATIONS`), and the one generic path every subcommand takes: arguments from the
+//! command line, name-or-ID lookups, the call, printing, polling.
+
+use super::call::{holds, id_of, outside, Outcome};
+use super::defs::{ArgDef, ArgType, OpDef, PrintDef, PrintKind};
+use super::error::Error;
+use super::expr;
+use super::output::{self, Format};
+use super::session::Client;
+use super::ArgValue;
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use serde_json::{Map, Value};
+use std::io::Write;
+
+/// One subcommand per operation.
+pub fn subcommands(ops: &'static [&'static OpDef]) -> Vec<Command> {
+    ops.iter().map(|op| subcommand(op)).collect()
+}
+
+fn subcommand(op: &'static OpDef) -> Command {
+    let mut cmd = Command::new(op.command).about(format!("{}{}", op.help, op.versions.note()));
+    for def in op.args {
+        cmd = cmd.arg(arg(def));
+    }
+    if op.variants.iter().any(|v| v.poll.is_some()) {
+        cmd = cmd.arg(
+            Arg::new("poll")
+                .long("poll")
+                .action(ArgAction::SetTrue)
+                .help("Report progress until the operation completes."),
+        );
+    }
+    cmd
+}
+
+fn arg(def: &'static ArgDef) -> Arg {
+    let help = format!("{}{}", def.help, def.versions.note());
+    let value_name = def
+        .metavar
+        .map(|m| m.trim_start_matches('<').trim_end_matches('>').to_string())
+        .unwrap_or_else(|| def.name.replace('_', "-"));
+    let mut a = Arg::new(def.name).help(help);
+    if def.positional {
+        a = a.value_name(value_name).required(def.required);
+        if def.many {
+            a = a.num_args(1..).action(ArgAction::Append);
+        }
+    } else {
+        a = a.long(def.name.replace('_', "-"));
+        a = match def.ty {
+            ArgType::Flag => a.action(ArgAction::SetTrue),
+            _ if def.many || matches!(def.ty, ArgType::KeyValue | ArgType::Record) => {
+                a.value_name(value_name).action(ArgAction::Append)
+            }
+            _ => a.value_name(value_name).required(def.required),
+        };
+        if let Some(env) = def.env {
+            a = a.env(env);
+        }
+    }
+    a = match def.ty {
+        ArgType::Integer => a.value_parser(clap::value_parser!(i64)),
+        ArgType::Number => a.value_parser(clap::value_parser!(f64)),
+        _ => a,
+    };
+    if !def.choices.is_empty() {
+        a = a.value_parser(clap::builder::PossibleValuesParser::new(def.choices));
+    }
+    a
+}
+
+/// The operation of a subcommand name.
+pub fn find_op(ops: &'static [&'static OpDef], name: &str) -> Option<&'static OpDef> {
+    ops.iter().copied().find(|o| o.command == name)
+}
+
+/// An argument's value as clap parsed it.
+fn value_of(def: &ArgDef, m: &ArgMatches) -> Result<ArgValue, Error> {
+    let name = def.name;
+    Ok(match def.ty {
+        ArgType::Flag => match m.get_flag(name) {
+            true => ArgValue::Bool(true),
+            false => ArgValue::Absent,
+        },
+        ArgType::Integer => match m.get_many::<i64>(name) {
+            Some(mut v) if !def.many => v.next().copied().into(),
+            Some(v) => ArgValue::List(v.map(i64::to_string).collect()),
+            None => ArgValue::Absent,
+        },
+        ArgType::Number => match m.get_one::<f64>(name) {
+            Some(f) => ArgValue::Float(*f),
+            None => ArgValue::Absent,
+        },
+        ArgType::File => match m.get_one::<String>(name) {
+            Some(path) => ArgValue::Str(read_file(path)?),
+            None => ArgValue::Absent,
+        },
+        ArgType::KeyValue => match m.get_many::<String>(name) {
+            Some(v) => ArgValue::Pairs(key_values(&v.cloned().collect::<Vec<_>>())?),
+            None => ArgValue::Absent,
+        },
+        _ if def.many || def.ty == ArgType::Record => match m.get_many::<String>(name) {
+            Some(v) => ArgValue::List(v.cloned().collect()),
+            None => ArgValue::Absent,
+        },
+        _ => match m.get_one::<String>(name) {
+            Some(s) => ArgValue::Str(s.clone()),
+            None => ArgValue::Absent,
+        },
+    })
+}
+
+/// Where results are printed.
+pub struct Printer {
+    pub format: Format,
+}
+
+impl Printer {
+    pub fn print(&self, text: &str) {
+        if !text.is_empty() {
+            println!("{text}");
+        }
+    }
+}
+
+/// Run a parsed subcommand: once, or once per value of its many-valued positional, each
+/// reported as novaclient's `do_action_on_many` does.
+pub fn dispatch(
+    client: &Client,
+    out: &Printer,
+    op: &'static OpDef,
+    m: &ArgMatches,
+) -> Result<(), Error> {
+    let mut values = op
+        .args
+        .iter()
+        .map(|d| value_of(d, m))
+        .collect::<Result<Vec<_>, _>>()?;
+    let poll = m.try_get_one::<bool>("poll").ok().flatten().copied() == Some(true);
+    let Some(each) = op.args.iter().position(|a| a.positional && a.many) else {
+        return once(client, out, op, values, poll);
+    };
+    let items = match std::mem::replace(&mut values[each], ArgValue::Absent) {
+        ArgValue::List(items) => items,
+        _ => Vec::new(),
+    };
+    let mut failed = false;
+    for item in items {
+        let mut v = values.clone();
+        v[each] = ArgValue::Str(item);
+        if let Err(e) = once(client, out, op, v, poll) {
+            failed = true;
+            let _ = std::io::stdout().flush();
+            println!("{e}");
+        }
+    }
+    if failed {
+        return Err(Error::command(
+            op.failure
+                .unwrap_or("The command failed for some of its arguments."),
+        ));
+    }
+    Ok(())
+}
+
+/// One run: look names up, call, print, poll.
+fn once(
+    client: &Client,
+    out: &Printer,
+    op: &'static OpDef,
+    mut values: Vec<ArgValue>,
+    poll: bool,
+) -> Result<(), Error> {
+    let version = client.version();
+    if !op.versions.contains(version) {
+        return Err(outside(op.command, op.versions, version));
+    }
+    let mut typed = Map::new();
+    let mut found = Map::new();
+    let given: Map<String, Value> = op
+        .args
+        .iter()
+        .zip(&values)
+        .filter(|(_, v)| !v.is_absent())
+        .map(|(d, v)| (d.name.to_string(), plain(v)))
+        .collect();
+    for (def, value) in op.args.iter().zip(values.iter_mut()) {
+        if let ArgValue::Str(s) = value {
+            typed.insert(def.name.into(), Value::String(s.clone()));
+        }
+        let (Some(res), ArgValue::Str(text)) = (def.resource, &*value) else {
+            continue;
+        };
+        if !def.versions.contains(version) {
+            return Err(outside(def.cli, def.versions, version));
+        }
+        let mut query = Vec::new();
+        for (k, t) in def.lookup_query {
+            if let Some(v) = expr::template(t, &Value::Object(given.clone()), client)? {
+                if !v.is_null() {
+                    query.push((k.to_string(), expr::text(Some(&v))));
+                }
+            }
+        }
+        match client.find_with(res, text, &query) {
+            Ok(obj) => {
+                if let Some(id) = id_of(&obj) {
+                    *value = ArgValue::Str(id);
+                }
+                found.insert(def.name.into(), obj);
+            }
+            Err(Error::NoMatch(_))
+                if def
+                    .lookup_fallback
+                    .is_some_and(|since| since.is_none_or(|s| version >= s)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let mut extra = Map::new();
+    extra.insert("typed".into(), Value::Object(typed));
+    extra.insert("found".into(), Value::Object(found));
+    let outcome = client.run(op, &values, extra)?;
+    match &outcome.reply {
+        super::Reply::One(v) => (op.resource.check)(v)?,
+        super::Reply::List(items) => items.iter().try_for_each(op.resource.check)?,
+        _ => {}
+    }
+    print(client, out, op, &outcome)?;
+    if let (true, Some(p)) = (poll, &outcome.variant.poll) {
+        let id = expr::text_of(p.id, &outcome.scope, client)?;
+        if !id.is_empty() {
+            let mut stdout = std::io::stdout();
+            client.poll(p, &id, &mut stdout)?;
+            if let Some(done) = p.done {
+                out.print(&expr::text_of(done, &outcome.scope, client)?);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An argument value as JSON, for lookup templates.
+fn plain(v: &ArgValue) -> Value {
+    match v {
+        ArgValue::Absent => Value::Null,
+        ArgValue::Str(s) => Value::String(s.clone()),
+        ArgValue::Int(i) => Value::from(*i),
+        ArgValue::Float(f) => Value::from(*f),
+        ArgValue::Bool(b) => Value::Bool(*b),
+        ArgValue::List(l) => Value::from(l.clone()),
+        ArgValue::Pairs(p) => Value::Object(
+            p.iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect(),
+        ),
+    }
+}
+
+/// Print what the variant says, in order.
+fn print(client: &Client, out: &Printer, op: &'static OpDef, o: &Outcome) -> Result<(), Error> {
+    let version = client.version();
+    let args = o.scope.as_object().cloned().unwrap_or_default();
+    for p in o.variant.print {
+        if !p.versions.contains(version) || !holds(p.when, &args) {
+            continue;
+        }
+        let text = render(client, out.format, op, o, p, &args)?;
+        out.print(&text);
+    }
+    Ok(())
+}
+
+fn render(
+    client: &Client,
+    format: Format,
+    op: &'static OpDef,
+    o: &Outcome,
+    p: &PrintDef,
+    args: &Map<String, Value>,
+) -> Result<String, Error> {
+    let version = client.version();
+    let subject = match p.of {
+        Some(e) => expr::eval(e, &o.scope, client)?,
+        None => o.scope.get("result").cloned(),
+    };
+    Ok(match p.kind {
+        PrintKind::Text => expr::text_of(p.text.unwrap_or_default(), &o.scope, client)?,
+        PrintKind::Value => match expr::template(p.text.unwrap_or_default(), &o.scope, client)? {
+            None | Some(Value::Null) => String::new(),
+            Some(v) => output::value(&v, format),
+        },
+        PrintKind::Table => {
+            let items = match subject {
+                Some(Value::Array(a)) => a,
+                Some(Value::Null) | None => Vec::new(),
+                Some(one) => vec![one],
+            };
+            let base = p.columns.unwrap_or(op.resource.columns);
+            let mut cols = output::columns_for(base, version, args);
+            if let Some(Value::String(fields)) = p.columns_from.and_then(|c| args.get(c)) {
+                cols.retain(|c| c.title == "ID");
+                cols.extend(
+                    fields
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|f| !f.is_empty())
+                        .map(output::Col::of_field),
+                );
+            }
+            let sort_by = match p.columns {
+                Some(_) => p.sort_by,
+                None => p.sort_by.or(op.resource.sort_by),
+            };
+            output::rows(&cols, &items, sort_by, format, client)?
+        }
+        PrintKind::Properties => {
+            let Some(obj) = subject else {
+                return Ok(String::new());
+            };
+            let rules = p.rules.map(|r| r.show).unwrap_or(&[]);
+            let info = output::reshape(rules, version, &obj, client)?;
+            let rows: Vec<(String, Value)> = if p.keys.is_empty() {
+                info.into_iter().collect()
+            } else {
+                p.keys
+                    .iter()
+                    .filter_map(|k| info.get(*k).map(|v| (k.to_string(), v.clone())))
+                    .collect()
+            };
+            output::properties(&rows, p.headers, p.wrap, format)
+        }
+    })
+}
+
+/// The contents of a file argument; `-` reads standard input.
+pub fn read_file(path: &str) -> Result<String, Error> {
+    if path == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|e| Error::command(format!("Can't read standard input: {e}")))?;
+        return Ok(s);
+    }
+    std::fs::read_to_string(path)
+        .map_err(|e| Error::command(format!("Can't open or read '{path}': {e}")))
+}
+
+/// `key=value` arguments as pairs.
+pub fn key_values(items: &[String]) -> Result<Vec<(String, String)>, Error> {
+    items
+        .iter()
+        .map(|s| {
+            s.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .ok_or_else(|| Error::command(format!("'{s}' is not of the form key=value.")))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_value_parsing() {
+        assert_eq!(
+            key_values(&["a=1".into(), "b=x=y".into()]).ok(),
+            Some(vec![("a".into(), "1".into()), ("b".into(), "x=y".into())])
+        );
+        assert!(key_values(&["nokey".into()]).is_err());
+    }
+}
