@@ -180,7 +180,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "argument 'spare' is used nowhere: name it in a template ({spare}) of the URL, query, body, a condition, or what is printed."),
         ("{table: {columns_from: fields}}", "{table: {columns_from: fields, transform: tree}}", "transform: tree",
          "'tree' is no transform (transforms: )."),
-        ("      - {title: Tags, field: tags, format: \"join:, \"}", "      - {title: Tags, field: tagz}", "field: tagz",
+        ("  - {title: Tags, field: tags, format: \"join:, \"}", "  - {title: Tags, field: tagz}", "field: tagz",
          "column 'Tags' names no field 'tagz' of the resource."),
     ];
     for (from, to, at, want) in cases {
