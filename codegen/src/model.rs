@@ -276,7 +276,8 @@ pub struct VariantSpec {
 pub struct StepSpec {
     #[serde(default)]
     pub name: Option<String>,
-    pub http: String,
+    #[serde(default)]
+    pub http: Option<String>,
     #[serde(default)]
     pub service: Option<Service>,
     #[serde(default)]

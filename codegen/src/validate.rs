@@ -166,16 +166,7 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
             );
             continue;
         };
-        let base = &files[i].1;
-        let fields: BTreeSet<String> = base.fields.iter().map(|f| f.name.clone()).collect();
-        let ops = operations(
-            &mut cx,
-            base,
-            &ext.operations,
-            &statics,
-            &mut taken,
-            &fields,
-        );
+        let ops = operations(&mut cx, &files[i].1, &ext.operations, &statics, &mut taken);
         resources[i].ops.extend(ops);
     }
     if !errors.is_empty() {
@@ -762,7 +753,7 @@ fn resource(
     });
 
     let static_name = f.resource.to_uppercase();
-    let ops = operations(cx, f, &f.operations, statics, taken, &json_names);
+    let ops = operations(cx, f, &f.operations, statics, taken);
     if lookup.is_none()
         && ops.iter().any(|o| {
             o.variants
@@ -799,7 +790,6 @@ fn operations(
     specs: &[model::OperationSpec],
     statics: &HashMap<String, (String, bool)>,
     taken: &mut Taken,
-    fields: &BTreeSet<String>,
 ) -> Vec<Operation> {
     let mut ops = Vec::new();
     for (i, o) in specs.iter().enumerate() {
@@ -817,7 +807,7 @@ fn operations(
             );
         }
         cx.ident(&o.method, "method name", &format!("{p}.method"));
-        let op = operation(cx, f, o, &p, statics, fields);
+        let op = operation(cx, f, o, &p, statics);
         taken.claim(
             cx,
             "command",
@@ -908,57 +898,41 @@ fn columns(
     out
 }
 
-/// A variant before checking: path, range, conditions, request fields, steps, print, poll.
-type VariantParts<'a> = (
-    String,
-    Range,
-    Vec<Cond>,
-    RequestFields<'a>,
-    Option<&'a Vec<model::StepSpec>>,
-    Option<&'a Vec<model::PrintSpec>>,
-    Option<&'a model::PollSpec>,
-);
+/// A request field and where it was written (the spec path of the entry holding it), so a
+/// variant that inherits the operation's body reports a mistake at the operation's line.
+type At<'a, T> = Option<(&'a T, String)>;
 
-/// An operation's request fields, from the operation itself or a variant.
-#[derive(Clone, Copy)]
+/// The fields of one request, from an operation, a variant or a step.
+#[derive(Clone, Default)]
 struct RequestFields<'a> {
-    http: Option<&'a String>,
-    service: Option<model::Service>,
-    query: Option<&'a model::Pairs>,
-    body: Option<&'a serde_yaml::Value>,
-    result: Option<&'a String>,
-    items: Option<&'a String>,
-    for_each: Option<&'a String>,
-    rows: Option<&'a model::Pairs>,
+    http: At<'a, String>,
+    service: At<'a, model::Service>,
+    query: At<'a, model::Pairs>,
+    body: At<'a, serde_yaml::Value>,
+    result: At<'a, String>,
+    items: At<'a, String>,
+    for_each: At<'a, String>,
+    rows: At<'a, model::Pairs>,
+}
+
+/// The request fields of an operation, variant or step spec written at `path`.
+macro_rules! request_fields {
+    ($spec:expr, $path:expr) => {{
+        let path: &str = &$path;
+        RequestFields {
+            http: $spec.http.as_ref().map(|v| (v, path.to_string())),
+            service: $spec.service.as_ref().map(|v| (v, path.to_string())),
+            query: $spec.query.as_ref().map(|v| (v, path.to_string())),
+            body: $spec.body.as_ref().map(|v| (v, path.to_string())),
+            result: $spec.result.as_ref().map(|v| (v, path.to_string())),
+            items: $spec.items.as_ref().map(|v| (v, path.to_string())),
+            for_each: $spec.for_each.as_ref().map(|v| (v, path.to_string())),
+            rows: $spec.rows.as_ref().map(|v| (v, path.to_string())),
+        }
+    }};
 }
 
 impl<'a> RequestFields<'a> {
-    fn of_op(o: &'a model::OperationSpec) -> Self {
-        RequestFields {
-            http: o.http.as_ref(),
-            service: o.service,
-            query: o.query.as_ref(),
-            body: o.body.as_ref(),
-            result: o.result.as_ref(),
-            items: o.items.as_ref(),
-            for_each: o.for_each.as_ref(),
-            rows: o.rows.as_ref(),
-        }
-    }
-
-    fn of_variant(v: &'a model::VariantSpec) -> Self {
-        RequestFields {
-            http: v.http.as_ref(),
-            service: v.service,
-            query: v.query.as_ref(),
-            body: v.body.as_ref(),
-            result: v.result.as_ref(),
-            items: v.items.as_ref(),
-            for_each: v.for_each.as_ref(),
-            rows: v.rows.as_ref(),
-        }
-    }
-
     fn any(&self) -> bool {
         self.http.is_some()
             || self.service.is_some()
@@ -971,22 +945,29 @@ impl<'a> RequestFields<'a> {
     }
 
     /// Each field of `self`, or else of `base`.
-    fn over(&self, base: &RequestFields<'a>) -> RequestFields<'a> {
+    fn over(self, base: &RequestFields<'a>) -> RequestFields<'a> {
         RequestFields {
-            http: self.http.or(base.http),
-            service: self.service.or(base.service),
-            query: self.query.or(base.query),
-            body: self.body.or(base.body),
-            result: self.result.or(base.result),
-            items: self.items.or(base.items),
-            for_each: self.for_each.or(base.for_each),
-            rows: self.rows.or(base.rows),
+            http: self.http.or_else(|| base.http.clone()),
+            service: self.service.or_else(|| base.service.clone()),
+            query: self.query.or_else(|| base.query.clone()),
+            body: self.body.or_else(|| base.body.clone()),
+            result: self.result.or_else(|| base.result.clone()),
+            items: self.items.or_else(|| base.items.clone()),
+            for_each: self.for_each.or_else(|| base.for_each.clone()),
+            rows: self.rows.or_else(|| base.rows.clone()),
         }
     }
 }
 
-fn service(s: model::Service) -> Service {
-    s
+/// A variant as written, before its parts are checked.
+struct VariantParts<'a> {
+    path: String,
+    versions: Range,
+    when: Vec<Cond>,
+    request: RequestFields<'a>,
+    steps: Option<&'a Vec<model::StepSpec>>,
+    print: Option<&'a Vec<model::PrintSpec>>,
+    poll: Option<&'a model::PollSpec>,
 }
 
 fn operation(
@@ -995,7 +976,6 @@ fn operation(
     o: &model::OperationSpec,
     p: &str,
     statics: &HashMap<String, (String, bool)>,
-    fields: &BTreeSet<String>,
 ) -> Operation {
     let versions = cx.range(&o.min_version, &o.max_version, p);
 
@@ -1183,44 +1163,40 @@ fn operation(
     }
 
     // Variants: the operation's own fields are the base each variant overrides.
-    let base = RequestFields::of_op(o);
+    let base = request_fields!(o, p);
     let mut variants = Vec::new();
-    let returns_given = o.returns;
     let mut specs: Vec<VariantParts> = Vec::new();
     if o.variants.is_empty() {
-        specs.push((
-            p.to_string(),
-            Range::default(),
-            Vec::new(),
-            base,
-            o.steps.as_ref(),
-            o.print.as_ref(),
-            o.poll.as_ref(),
-        ));
+        specs.push(VariantParts {
+            path: p.to_string(),
+            versions: Range::default(),
+            when: Vec::new(),
+            request: base.clone(),
+            steps: o.steps.as_ref(),
+            print: o.print.as_ref(),
+            poll: o.poll.as_ref(),
+        });
     } else {
         for (k, v) in o.variants.iter().enumerate() {
             let vp = format!("{p}.variants[{k}]");
-            let r = cx.range(&v.min_version, &v.max_version, &vp);
-            let when = scope.conds(cx, &v.when, &format!("{vp}.when"));
-            let own = RequestFields::of_variant(v);
-            let fields = own.over(&base);
+            let own = request_fields!(v, vp);
             let steps = if own.any() {
                 None
             } else {
                 v.steps.as_ref().or(o.steps.as_ref())
             };
-            specs.push((
-                vp,
-                r,
-                when,
-                fields,
+            specs.push(VariantParts {
+                versions: cx.range(&v.min_version, &v.max_version, &vp),
+                when: scope.conds(cx, &v.when, &format!("{vp}.when")),
+                request: own.over(&base),
                 steps,
-                v.print.as_ref().or(o.print.as_ref()),
-                v.poll.as_ref().or(o.poll.as_ref()),
-            ));
+                print: v.print.as_ref().or(o.print.as_ref()),
+                poll: v.poll.as_ref().or(o.poll.as_ref()),
+                path: vp,
+            });
         }
     }
-    let returns = returns_given.unwrap_or({
+    let returns = o.returns.unwrap_or({
         let has_result = o.result.is_some()
             || o.variants.iter().any(|v| v.result.is_some())
             || o.steps.iter().flatten().any(|s| s.result.is_some());
@@ -1230,25 +1206,20 @@ fn operation(
             Returns::Nothing
         }
     });
-    for (vp, r, when, fields, steps_spec, print_spec, poll_spec) in specs {
+    for part in specs {
+        let vp = part.path;
         let mut steps = Vec::new();
         let mut roots: Vec<String> = vec!["session".into()];
-        match steps_spec {
+        match part.steps {
             Some(list) => {
                 for (k, s) in list.iter().enumerate() {
                     let sp = format!("{vp}.steps[{k}]");
-                    let fields = RequestFields {
-                        http: Some(&s.http),
-                        service: s.service,
-                        query: s.query.as_ref(),
-                        body: s.body.as_ref(),
-                        result: s.result.as_ref(),
-                        items: s.items.as_ref(),
-                        for_each: s.for_each.as_ref(),
-                        rows: s.rows.as_ref(),
-                    };
+                    let fields = request_fields!(s, sp);
+                    if fields.http.is_none() {
+                        cx.err(&sp, "a step needs an http request.");
+                    }
                     scope.roots = roots.clone();
-                    let mut step = step(cx, &mut scope, &fields, &sp, f.service, returns);
+                    let mut step = step(cx, &mut scope, &fields, f.service, returns);
                     step.name = s.name.clone();
                     step.merge = s.merge;
                     step.when = scope.conds(cx, &s.when, &format!("{sp}.when"));
@@ -1266,19 +1237,17 @@ fn operation(
                     roots.push("result".into());
                     steps.push(step);
                 }
-                if let Some(last) = steps.last_mut() {
-                    last.paged &= true;
-                }
+                // Only the last step's list is followed page by page.
                 for s in steps.iter_mut().rev().skip(1) {
                     s.paged = false;
                 }
             }
             None => {
-                if fields.http.is_none() {
+                if part.request.http.is_none() {
                     cx.err(&vp, "an operation needs an http request (or steps).");
                 } else {
                     scope.roots = roots.clone();
-                    steps.push(step(cx, &mut scope, &fields, &vp, f.service, returns));
+                    steps.push(step(cx, &mut scope, &part.request, f.service, returns));
                     roots.push("result".into());
                 }
             }
@@ -1286,10 +1255,11 @@ fn operation(
         // Printing sees the arguments, the results, and the CLI's own roots.
         roots.extend(["typed".into(), "found".into()]);
         scope.roots = roots;
-        let print = print_spec
+        let print = part
+            .print
             .map(|ps| prints(cx, &mut scope, ps, &format!("{vp}.print"), f, statics))
             .unwrap_or_default();
-        let poll = poll_spec.map(|pl| {
+        let poll = part.poll.map(|pl| {
             let pp = format!("{vp}.poll");
             if pl.until.is_empty() {
                 cx.err(
@@ -1330,8 +1300,8 @@ fn operation(
             }
         });
         variants.push(Variant {
-            versions: r,
-            when,
+            versions: part.versions,
+            when: part.when,
             steps,
             print,
             poll,
@@ -1339,7 +1309,7 @@ fn operation(
     }
     if o.variants
         .iter()
-        .any(|v| v.steps.is_some() && RequestFields::of_variant(v).any())
+        .any(|v| v.steps.is_some() && request_fields!(v, p).any())
     {
         cx.err(
             &format!("{p}.variants"),
@@ -1352,7 +1322,6 @@ fn operation(
             "an operation gives either steps or the fields of one request, not both.",
         );
     }
-    let _ = fields;
 
     for (j, a) in args.iter().enumerate() {
         if !used.contains(&a.name) {
@@ -1375,15 +1344,23 @@ fn operation(
 }
 
 /// One request, checked.
+/// The spec path of a request field: `operations[2].body`.
+fn at<T>(field: &At<'_, T>, key: &str) -> String {
+    field
+        .as_ref()
+        .map(|(_, p)| format!("{p}.{key}"))
+        .unwrap_or_default()
+}
+
+/// One request, checked; each mistake is reported at the entry that wrote the field.
 fn step(
     cx: &mut Cx,
     scope: &mut Scope,
     r: &RequestFields,
-    p: &str,
     default_service: model::Service,
     returns: Returns,
 ) -> Step {
-    let http = r.http.cloned().unwrap_or_default();
+    let http = r.http.as_ref().map(|(h, _)| h.as_str()).unwrap_or_default();
     let (method, path) = match http.split_once(' ') {
         Some((m, u))
             if ["GET", "POST", "PUT", "DELETE", "PATCH"].contains(&m)
@@ -1392,103 +1369,103 @@ fn step(
             (m.to_string(), u.trim().to_string())
         }
         _ => {
-            cx.err(&format!("{p}.http"), format!("http '{http}' must be a method and a path, e.g. \"POST /servers/{{server}}/action\"."));
+            cx.err(&at(&r.http, "http"), format!("http '{http}' must be a method and a path, e.g. \"POST /servers/{{server}}/action\"."));
             ("GET".to_string(), "/".to_string())
         }
     };
     let saved = scope.roots.clone();
-    if let Some(fe) = r.for_each {
-        scope.check(
-            cx,
-            fe.trim_start_matches('{').trim_end_matches('}'),
-            &format!("{p}.for_each"),
-        );
+    let for_each = r
+        .for_each
+        .as_ref()
+        .map(|(f, _)| f.trim_start_matches('{').trim_end_matches('}').to_string());
+    if let Some(fe) = &for_each {
+        scope.check(cx, fe, &at(&r.for_each, "for_each"));
         scope.roots.push("item".into());
     }
-    scope.template(cx, &path, &format!("{p}.http"));
-    let query = r
-        .query
-        .map(|q| cx.pairs(q, &format!("{p}.query")))
-        .unwrap_or_default();
+    scope.template(cx, &path, &at(&r.http, "http"));
+    let query = match &r.query {
+        Some((q, _)) => cx.pairs(q, &at(&r.query, "query")),
+        None => Vec::new(),
+    };
     for (_, t) in &query {
-        scope.template(cx, t, &format!("{p}.query"));
+        scope.template(cx, t, &at(&r.query, "query"));
     }
-    let body = r.body.and_then(|v| match serde_json::to_value(v) {
-        Ok(json) => {
-            let mut strings = Vec::new();
-            body_strings(&json, &mut strings);
-            for s in strings {
-                scope.template(cx, &s, &format!("{p}.body"));
-            }
-            Some(json.to_string())
-        }
-        Err(e) => {
-            cx.err(
-                &format!("{p}.body"),
-                format!("the body cannot be written as JSON: {e}."),
-            );
-            None
-        }
-    });
-    if let Some(res) = r.result {
-        if !res.starts_with("header:") {
-            let e = format!(
-                "__reply{}",
-                if res.is_empty() {
-                    String::new()
-                } else {
-                    format!(".{res}")
+    let body = r
+        .body
+        .as_ref()
+        .and_then(|(v, _)| match serde_json::to_value(v) {
+            Ok(json) => {
+                let mut strings = Vec::new();
+                body_strings(&json, &mut strings);
+                for s in strings {
+                    scope.template(cx, &s, &at(&r.body, "body"));
                 }
-            );
-            let saved2 = std::mem::replace(&mut scope.roots, vec!["__reply".into()]);
-            scope.check(cx, &e, &format!("{p}.result"));
-            scope.roots = saved2;
-        }
+                Some(json.to_string())
+            }
+            Err(e) => {
+                cx.err(
+                    &at(&r.body, "body"),
+                    format!("the body cannot be written as JSON: {e}."),
+                );
+                None
+            }
+        });
+    let result = r.result.as_ref().map(|(res, _)| res.to_string());
+    // A result is a path into the reply (or `header:Name`): only its filters can be wrong.
+    if let Some((_, filters)) = result.as_deref().and_then(|res| res.split_once('|')) {
+        let saved = std::mem::replace(&mut scope.roots, vec![String::new()]);
+        scope.check(cx, &format!("|{filters}"), &at(&r.result, "result"));
+        scope.roots = saved;
     }
-    let rows = r
-        .rows
-        .map(|m| cx.pairs(m, &format!("{p}.rows")))
-        .unwrap_or_default();
+    let rows = match &r.rows {
+        Some((m, _)) => cx.pairs(m, &at(&r.rows, "rows")),
+        None => Vec::new(),
+    };
     if !rows.is_empty() {
-        if r.for_each.is_none() {
+        if for_each.is_none() {
             cx.err(
-                &format!("{p}.rows"),
+                &at(&r.rows, "rows"),
                 "rows are built per item: they need for_each.",
             );
         }
         scope.roots.extend(["ok".into(), "error".into()]);
         for (_, t) in &rows {
-            scope.template(cx, t, &format!("{p}.rows"));
+            scope.template(cx, t, &at(&r.rows, "rows"));
         }
     }
     scope.roots = saved;
-    let simple_key = r.result.is_some_and(|k| {
+    let simple_key = result.as_deref().is_some_and(|k| {
         !k.is_empty()
             && k.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     });
-    let paged = method == "GET" && returns == Returns::List && simple_key && r.for_each.is_none();
+    let paged = method == "GET" && returns == Returns::List && simple_key && for_each.is_none();
     if r.items.is_some() && !paged {
         cx.err(
-            &format!("{p}.items"),
+            &at(&r.items, "items"),
             "items only applies to a list result (a GET returning a list under a key).",
         );
     }
-    if returns == Returns::List && r.result.is_none() {
-        cx.err(p, "a list operation needs the result key holding the list.");
+    if returns == Returns::List && result.is_none() {
+        cx.err(
+            &at(&r.http, "http"),
+            "a list operation needs the result key holding the list.",
+        );
     }
     Step {
         name: None,
-        for_each: r
-            .for_each
-            .map(|f| f.trim_start_matches('{').trim_end_matches('}').to_string()),
-        service: service(r.service.unwrap_or(default_service)),
+        for_each,
+        service: r
+            .service
+            .as_ref()
+            .map(|(s, _)| **s)
+            .unwrap_or(default_service),
         method,
         path,
         query,
         body,
-        result: r.result.cloned(),
-        items: r.items.cloned(),
+        result,
+        items: r.items.as_ref().map(|(i, _)| i.to_string()),
         paged,
         merge: false,
         rows,

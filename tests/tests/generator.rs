@@ -172,6 +172,9 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "'{limt}' names 'limt', which is no argument or value known here (known: all, fields, limit, sort, session)."),
         ("\"{all|then:1}\", sort_key", "\"{all|blank}\", sort_key", "{all|blank}",
          "'{all|blank}' uses the filter 'blank', which does not exist (filters: null, or, then, default, empty_null, base64, int, float, str, split, objects, pairs, keys, basename, map, sort, unique, join, networks, power_state, ref, get, pyrepr, fixed, count, slug, lower, upper, prefix)."),
+        // A variant inheriting the operation's body: the mistake is at the operation's line.
+        ("\"{hard|then:HARD|or:SOFT}\"", "\"{hard|then|or:SOFT}\"", "{hard|then|or:SOFT}",
+         "'{hard|then|or:SOFT}': the filter 'then' needs a value, as in then:text."),
         ("resource: widget, help: Name or ID of widget.}", "resource: gadget, help: Name or ID of widget.}", "resource: gadget",
          "'gadget' names no resource of the spec."),
         ("      - when: action=unset", "      - when: verb=unset", "when: verb=unset",

@@ -60,34 +60,29 @@ impl Client {
         extra: Map<String, Value>,
     ) -> Result<Outcome, Error> {
         let v = self.version();
-        let (scope, variant) = self.begin(op, values, extra)?;
-        let mut scope = Value::Object(scope);
-        let mut result: Option<Value> = None;
+        let (mut scope, variant) = self.begin(op, values, extra)?;
+        // Each step's result is `result` in the scope (and, if the step is named, its name).
         for step in variant.steps {
-            let args = scope.as_object().cloned().unwrap_or_default();
-            if !step.versions.contains(v) || !holds(step.when, &args) {
+            if !applies(step, v, &scope) {
                 continue;
             }
             let r = self.step(step, &scope)?;
-            let r = match (step.merge, result.take(), r) {
+            let Value::Object(m) = &mut scope else { break };
+            let r = match (step.merge, m.remove("result"), r) {
                 (true, Some(Value::Object(mut a)), Some(Value::Object(b))) => {
                     a.extend(b);
                     Some(Value::Object(a))
                 }
                 (_, _, r) => r,
             };
-            if let Value::Object(m) = &mut scope {
-                if let (Some(name), Some(r)) = (step.name, &r) {
+            if let Some(r) = r {
+                if let Some(name) = step.name {
                     m.insert(name.to_string(), r.clone());
                 }
-                match &r {
-                    Some(r) => m.insert("result".into(), r.clone()),
-                    None => m.remove("result"),
-                };
+                m.insert("result".into(), r);
             }
-            result = r;
         }
-        let reply = match (op.returns, result) {
+        let reply = match (op.returns, scope.get("result").cloned()) {
             (Returns::Nothing, _) => Reply::Empty,
             (Returns::List, Some(Value::Array(items))) => Reply::List(items),
             (Returns::List, None) => Reply::List(Vec::new()),
@@ -120,18 +115,18 @@ impl Client {
         op: &'static OpDef,
         values: &[ArgValue],
         extra: Map<String, Value>,
-    ) -> Result<(Map<String, Value>, &'static VariantDef), Error> {
+    ) -> Result<(Value, &'static VariantDef), Error> {
         let v = self.version();
         if !op.versions.contains(v) {
             return Err(outside(op.command, op.versions, v));
         }
-        let mut scope = extra;
-        scope.insert("session".into(), self.session_info());
+        let mut scope = Value::Object(extra);
+        scope["session"] = self.session_info();
         for (i, def) in op.args.iter().enumerate() {
             let given = values.get(i).cloned().unwrap_or(ArgValue::Absent);
-            let scope_now = Value::Object(scope.clone());
-            if let Some(value) = self.prepare(def, given, &scope_now)? {
-                scope.insert(def.name.to_string(), value);
+            // Defaults may name the session or arguments set before them.
+            if let Some(value) = self.prepare(def, given, &scope)? {
+                scope[def.name] = value;
             }
         }
         let variant = op
@@ -150,14 +145,10 @@ impl Client {
     /// The first HTTP request an operation would send, without sending it.
     pub fn plan(&self, op: &'static OpDef, values: &[ArgValue]) -> Result<Planned, Error> {
         let (scope, variant) = self.begin(op, values, Map::new())?;
-        let scope = Value::Object(scope);
         let step = variant
             .steps
             .iter()
-            .find(|s| {
-                s.versions.contains(self.version())
-                    && holds(s.when, scope.as_object().unwrap_or(&Map::new()))
-            })
+            .find(|s| applies(s, self.version(), &scope))
             .ok_or_else(|| Error::command(format!("'{}' sends no request here.", op.command)))?;
         let mut s = scope.clone();
         if let (Some(each), Value::Object(m)) = (step.for_each, &mut s) {
@@ -289,37 +280,24 @@ impl Client {
         let Some(result) = step.result else {
             return Ok(None);
         };
-        let mut doc = Map::new();
-        let mut headers = Map::new();
-        for (k, v) in &reply.headers {
-            if let Ok(t) = v.to_str() {
-                headers.insert(k.as_str().to_lowercase(), Value::String(t.to_string()));
-            }
-        }
-        doc.insert("header".into(), Value::Object(headers));
-        // `header:Location` reads a response header; anything else reads the body.
+        // `header:Location|basename` reads a response header; anything else reads the body.
         let value = match result.strip_prefix("header:") {
             Some(h) => {
-                let (name, rest) = match h.split_once('|') {
-                    Some((n, r)) => (n, format!("|{r}")),
-                    None => (h, String::new()),
+                let (name, filters) = match h.split_once('|') {
+                    Some((n, f)) => (n, Some(f)),
+                    None => (h, None),
                 };
-                let e = format!("header.{}{rest}", name.to_lowercase());
-                expr::eval(&e, &Value::Object(doc), self)?
-            }
-            None => {
-                let body = reply.body.unwrap_or(Value::Null);
-                let v = expr::eval(result, &body, self)?;
-                match (step.items, v) {
-                    (Some(k), Some(Value::Array(items))) => Some(Value::Array(
-                        items
-                            .into_iter()
-                            .map(|it| it.get(k).cloned().unwrap_or(it))
-                            .collect(),
-                    )),
-                    (_, v) => v,
+                let header = reply
+                    .headers
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|t| Value::String(t.to_string()));
+                match filters {
+                    Some(f) => expr::apply(header, f, self)?,
+                    None => header,
                 }
             }
+            None => expr::eval(result, &reply.body.unwrap_or(Value::Null), self)?,
         };
         Ok(value)
     }
@@ -562,17 +540,18 @@ impl Client {
     }
 }
 
-/// Whether every condition holds for the arguments in `scope`.
-pub fn holds(conds: &[Cond], scope: &Map<String, Value>) -> bool {
-    conds.iter().all(|c| match c {
-        Cond::Given(n) => given(scope.get(*n)),
-        Cond::Absent(n) => !given(scope.get(*n)),
-        Cond::Equals(n, x) => scope.get(*n).is_some_and(|v| expr::text(Some(v)) == *x),
-    })
+/// Whether a step runs at this version with these arguments.
+fn applies(step: &StepDef, v: Version, scope: &Value) -> bool {
+    step.versions.contains(v) && holds(step.when, scope)
 }
 
-fn given(v: Option<&Value>) -> bool {
-    v.is_some()
+/// Whether every condition holds for the arguments in `scope`.
+pub fn holds(conds: &[Cond], scope: &Value) -> bool {
+    conds.iter().all(|c| match c {
+        Cond::Given(n) => scope.get(*n).is_some(),
+        Cond::Absent(n) => scope.get(*n).is_none(),
+        Cond::Equals(n, x) => scope.get(*n).is_some_and(|v| expr::text(Some(v)) == *x),
+    })
 }
 
 /// An argument's value as JSON, by its type.
@@ -594,15 +573,7 @@ fn to_json(def: &ArgDef, given: ArgValue) -> Result<Value, Error> {
         }
         (ArgType::Record, ArgValue::List(l)) => record(def, &l)?,
         (ArgType::Record, ArgValue::Str(s)) => record(def, &[s])?,
-        (_, ArgValue::List(l)) => Value::from(l),
-        (_, ArgValue::Str(s)) => Value::String(s),
-        (_, ArgValue::Int(i)) => Value::from(i),
-        (_, ArgValue::Float(f)) => Value::from(f),
-        (_, ArgValue::Bool(b)) => Value::Bool(b),
-        (_, ArgValue::Pairs(p)) => {
-            Value::Object(p.into_iter().map(|(k, v)| (k, Value::String(v))).collect())
-        }
-        (_, ArgValue::Absent) => Value::Null,
+        (_, other) => other.to_json(),
     };
     if !def.choices.is_empty() {
         let t = expr::text(Some(&value));
@@ -813,7 +784,6 @@ mod tests {
     #[test]
     fn conditions() {
         let m = json!({"hard": true, "action": "set", "public": false});
-        let m = m.as_object().cloned().unwrap_or_default();
         assert!(holds(&[Cond::Given("hard"), Cond::Absent("soft")], &m));
         assert!(holds(
             &[Cond::Equals("action", "set"), Cond::Given("public")],

@@ -183,7 +183,7 @@ fn once(
         .iter()
         .zip(&values)
         .filter(|(_, v)| !v.is_absent())
-        .map(|(d, v)| (d.name.to_string(), plain(v)))
+        .map(|(d, v)| (d.name.to_string(), v.to_json()))
         .collect();
     for (def, value) in op.args.iter().zip(values.iter_mut()) {
         if let ArgValue::Str(s) = value {
@@ -240,32 +240,14 @@ fn once(
     Ok(())
 }
 
-/// An argument value as JSON, for lookup templates.
-fn plain(v: &ArgValue) -> Value {
-    match v {
-        ArgValue::Absent => Value::Null,
-        ArgValue::Str(s) => Value::String(s.clone()),
-        ArgValue::Int(i) => Value::from(*i),
-        ArgValue::Float(f) => Value::from(*f),
-        ArgValue::Bool(b) => Value::Bool(*b),
-        ArgValue::List(l) => Value::from(l.clone()),
-        ArgValue::Pairs(p) => Value::Object(
-            p.iter()
-                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                .collect(),
-        ),
-    }
-}
-
 /// Print what the variant says, in order.
 fn print(client: &Client, out: &Printer, op: &'static OpDef, o: &Outcome) -> Result<(), Error> {
     let version = client.version();
-    let args = o.scope.as_object().cloned().unwrap_or_default();
     for p in o.variant.print {
-        if !p.versions.contains(version) || !holds(p.when, &args) {
+        if !p.versions.contains(version) || !holds(p.when, &o.scope) {
             continue;
         }
-        let text = render(client, out.format, op, o, p, &args)?;
+        let text = render(client, out.format, op, o, p)?;
         out.print(&text);
     }
     Ok(())
@@ -277,8 +259,8 @@ fn render(
     op: &'static OpDef,
     o: &Outcome,
     p: &PrintDef,
-    args: &Map<String, Value>,
 ) -> Result<String, Error> {
+    let args = &o.scope;
     let version = client.version();
     let subject = match p.of {
         Some(e) => expr::eval(e, &o.scope, client)?,

@@ -53,6 +53,23 @@ impl ArgValue {
 }
 
 impl ArgValue {
+    /// The value as JSON, before any typing by its definition (texts stay texts).
+    pub fn to_json(&self) -> Value {
+        match self {
+            ArgValue::Absent => Value::Null,
+            ArgValue::Str(s) => Value::String(s.clone()),
+            ArgValue::Int(i) => Value::from(*i),
+            ArgValue::Float(f) => Value::from(*f),
+            ArgValue::Bool(b) => Value::Bool(*b),
+            ArgValue::List(l) => Value::from(l.clone()),
+            ArgValue::Pairs(p) => Value::Object(
+                p.iter()
+                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                    .collect(),
+            ),
+        }
+    }
+
     /// Several texts (a repeatable option).
     pub fn list(items: impl IntoIterator<Item = impl Into<String>>) -> ArgValue {
         ArgValue::List(items.into_iter().map(Into::into).collect())
@@ -86,11 +103,6 @@ impl From<&str> for ArgValue {
         ArgValue::Str(s.to_string())
     }
 }
-impl From<Option<&str>> for ArgValue {
-    fn from(s: Option<&str>) -> Self {
-        s.map_or(ArgValue::Absent, ArgValue::from)
-    }
-}
 impl From<i64> for ArgValue {
     fn from(i: i64) -> Self {
         ArgValue::Int(i)
@@ -104,21 +116,6 @@ impl From<Option<i64>> for ArgValue {
 impl From<bool> for ArgValue {
     fn from(b: bool) -> Self {
         ArgValue::Bool(b)
-    }
-}
-impl From<Option<bool>> for ArgValue {
-    fn from(b: Option<bool>) -> Self {
-        b.map_or(ArgValue::Absent, ArgValue::Bool)
-    }
-}
-impl From<&[String]> for ArgValue {
-    fn from(v: &[String]) -> Self {
-        ArgValue::List(v.to_vec())
-    }
-}
-impl From<&[(String, String)]> for ArgValue {
-    fn from(v: &[(String, String)]) -> Self {
-        ArgValue::Pairs(v.to_vec())
     }
 }
 
@@ -224,30 +221,5 @@ fn mismatch(wanted: &str, got: &Reply) -> Error {
     Error::Shape {
         what: "reply".into(),
         detail: format!("expected {wanted}, got {got:?}"),
-    }
-}
-
-impl<T> From<Vec<Record<T>>> for Reply {
-    fn from(v: Vec<Record<T>>) -> Reply {
-        Reply::List(v.into_iter().map(|r| r.raw).collect())
-    }
-}
-impl<T> From<Record<T>> for Reply {
-    fn from(r: Record<T>) -> Reply {
-        Reply::One(r.raw)
-    }
-}
-impl From<Value> for Reply {
-    fn from(v: Value) -> Reply {
-        if v.is_null() {
-            Reply::Empty
-        } else {
-            Reply::Raw(v)
-        }
-    }
-}
-impl From<()> for Reply {
-    fn from(_: ()) -> Reply {
-        Reply::Empty
     }
 }

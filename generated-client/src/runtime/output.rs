@@ -112,7 +112,7 @@ impl Col {
 }
 
 /// Which columns apply: this microversion, these arguments.
-pub fn columns_for(cols: &[ColumnDef], version: Version, args: &Map<String, Value>) -> Vec<Col> {
+pub fn columns_for(cols: &[ColumnDef], version: Version, args: &Value) -> Vec<Col> {
     cols.iter()
         .filter(|c| c.versions.contains(version) && holds(c.when, args))
         .map(|c| Col {
@@ -128,7 +128,7 @@ fn column_text(col: &Col, item: &Value, r: &dyn Resolver) -> Result<String, Erro
     let v = lookup(item, &col.field);
     match col.format {
         Some(f) => {
-            let formatted = expr::eval(&format!("value|{f}"), &wrap_value(v), r)?;
+            let formatted = expr::apply(v, f, r)?;
             Ok(match formatted {
                 Some(Value::String(s)) => s,
                 other => cell(other.as_ref()),
@@ -136,15 +136,6 @@ fn column_text(col: &Col, item: &Value, r: &dyn Resolver) -> Result<String, Erro
         }
         None => Ok(cell(v.as_ref())),
     }
-}
-
-/// `{"value": v}`, so a format applies to `v` as the expression `value|format`.
-fn wrap_value(v: Option<Value>) -> Value {
-    let mut m = Map::new();
-    if let Some(v) = v {
-        m.insert("value".into(), v);
-    }
-    Value::Object(m)
 }
 
 /// Rows under the given columns, in one of the formats.
@@ -223,8 +214,7 @@ pub fn reshape(
         }
         let fmt = |v: Value| -> Result<Value, Error> {
             match rule.format {
-                Some(f) => Ok(expr::eval(&format!("value|{f}"), &wrap_value(Some(v)), r)?
-                    .unwrap_or(Value::Null)),
+                Some(f) => Ok(expr::apply(Some(v), f, r)?.unwrap_or(Value::Null)),
                 None => Ok(v),
             }
         };

@@ -2,7 +2,7 @@
 //! pause/unpause, rebuild, evacuate, migrate, resize with confirm/revert), lock/unlock, the
 //! consoles of 2.1-2.5, and snapshots (createImage, createBackup, backup_instance).
 
-use super::schema::{check_keys, invalid, object, opt_str, repr, string_map};
+use super::schema::{check_keys, invalid, keys_at, object, opt_str, repr, string_map};
 use super::servers::{record, user_data};
 use super::{bad, conflict, no_such_version, not_found, not_found_server, Call};
 use crate::http::Resp;
@@ -247,28 +247,27 @@ pub fn console_url(protocol: &str, kind: &str) -> String {
 
 fn rebuild(c: &Call, st: &mut State, idx: usize, args: &Value) -> Result<Resp, Resp> {
     let a = args_object("rebuild", args)?;
-    let mut allowed = vec![
-        "imageRef",
-        "name",
-        "adminPass",
-        "metadata",
-        "preserve_ephemeral",
-        "OS-DCF:diskConfig",
-        "accessIPv4",
-        "accessIPv6",
-    ];
-    for (key, from, to) in [
-        ("personality", (2, 1), (2, 56)),
-        ("description", (2, 19), (9, 0)),
-        ("key_name", (2, 54), (9, 0)),
-        ("user_data", (2, 57), (9, 0)),
-        ("trusted_image_certificates", (2, 63), (9, 0)),
-        ("hostname", (2, 90), (9, 0)),
-    ] {
-        if c.mv >= from && c.mv <= to {
-            allowed.push(key);
-        }
-    }
+    let allowed = keys_at(
+        c.mv,
+        &[
+            "imageRef",
+            "name",
+            "adminPass",
+            "metadata",
+            "preserve_ephemeral",
+            "OS-DCF:diskConfig",
+            "accessIPv4",
+            "accessIPv6",
+        ],
+        &[
+            ("personality", (2, 1), (2, 56)),
+            ("description", (2, 19), (9, 0)),
+            ("key_name", (2, 54), (9, 0)),
+            ("user_data", (2, 57), (9, 0)),
+            ("trusted_image_certificates", (2, 63), (9, 0)),
+            ("hostname", (2, 90), (9, 0)),
+        ],
+    );
     check_keys(Some("rebuild"), a, &allowed, &["imageRef"])?;
     let image = opt_str(a, "imageRef", false)?.unwrap_or_default();
     let name = a

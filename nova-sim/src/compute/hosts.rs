@@ -1,7 +1,7 @@
 //! The control plane: `/os-services` (list, the old enable/disable/force-down routes up to
 //! 2.52, update by UUID from 2.53, delete), `/os-hypervisors` and `/os-availability-zone`.
 
-use super::schema::{check_keys, invalid, opt_str, repr};
+use super::schema::{check_keys, invalid, opt_bool, opt_str, repr};
 use super::{bad, bad_method, conflict, no_such_version, not_found, page, Call};
 use crate::http::Resp;
 use crate::state::time::{iso_micro, now};
@@ -92,18 +92,10 @@ fn old_service_action(c: &Call, action: &str) -> Result<Resp, Resp> {
     if action == "disable-log-reason" && reason.is_none() {
         return Err(bad("Missing disabled reason field"));
     }
-    let forced = match body.get("forced_down") {
-        None if action == "force-down" => return Err(bad("Missing forced_down field")),
-        None => None,
-        Some(Value::Bool(b)) => Some(*b),
-        Some(other) => {
-            return Err(invalid(
-                Some("forced_down"),
-                other,
-                &format!("{} is not of type 'boolean'", repr(other)),
-            ))
-        }
-    };
+    let forced = opt_bool(&body, "forced_down")?;
+    if action == "force-down" && forced.is_none() {
+        return Err(bad("Missing forced_down field"));
+    }
     if binary != "nova-compute" {
         return Err(bad(&format!("Updating a {binary} service is not supported. Only nova-compute services can be updated.")));
     }
@@ -181,17 +173,7 @@ fn update_service(c: &Call, id: &str) -> Result<Resp, Resp> {
         }
     };
     let reason = opt_str(&body, "disabled_reason", false)?;
-    let forced = match body.get("forced_down") {
-        None => None,
-        Some(Value::Bool(b)) => Some(*b),
-        Some(other) => {
-            return Err(invalid(
-                Some("forced_down"),
-                other,
-                &format!("{} is not of type 'boolean'", repr(other)),
-            ))
-        }
-    };
+    let forced = opt_bool(&body, "forced_down")?;
     let mut st = c.lock();
     let i = find_service(c, &st, id)?;
     let s = &mut st.services[i];

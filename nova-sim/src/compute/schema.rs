@@ -130,6 +130,31 @@ pub fn opt_str(
     }
 }
 
+/// An optional boolean member: Ok(None) when absent.
+pub fn opt_bool(obj: &Map<String, Value>, key: &str) -> Result<Option<bool>, Resp> {
+    match obj.get(key) {
+        None => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(other) => Err(not_type(key, other, "boolean")),
+    }
+}
+
+/// A body member allowed from the first to the last microversion.
+pub type Ranged<'a> = (&'a str, (u16, u16), (u16, u16));
+
+/// The member names a body may have at microversion `mv`: those always allowed, and those
+/// whose `(first, last)` range holds `mv`.
+pub fn keys_at<'a>(mv: (u16, u16), always: &[&'a str], ranged: &[Ranged<'a>]) -> Vec<&'a str> {
+    let mut out = always.to_vec();
+    out.extend(
+        ranged
+            .iter()
+            .filter(|(_, from, to)| mv >= *from && mv <= *to)
+            .map(|(k, _, _)| *k),
+    );
+    out
+}
+
 /// A display name as nova's `name` schema takes it: 1-255 characters, no leading or trailing
 /// whitespace.
 pub fn name(key: &str, v: &Value) -> Result<String, Resp> {

@@ -1,7 +1,9 @@
 //! Servers: `/servers` boot (one or several), show, update and delete, and the routing of
 //! everything under `/servers/{id}`.
 
-use super::schema::{check_keys, invalid, name, not_type, object, opt_str, repr, string_map};
+use super::schema::{
+    check_keys, invalid, keys_at, name, not_type, object, opt_str, repr, string_map,
+};
 use super::{actions, bad, bad_method, not_found_server, server_list, server_parts, Call};
 use crate::http::Resp;
 use crate::state::{hostname, new_id, time, Server, ServerAction, Shape, State, VmState};
@@ -206,40 +208,39 @@ fn create(c: &Call) -> Result<Resp, Resp> {
         &["server"],
     )?;
     let s = object(&body, "server")?;
-    let mut allowed = vec![
-        "name",
-        "imageRef",
-        "flavorRef",
-        "adminPass",
-        "metadata",
-        "networks",
-        "OS-DCF:diskConfig",
-        "accessIPv4",
-        "accessIPv6",
-        "availability_zone",
-        "block_device_mapping",
-        "block_device_mapping_v2",
-        "config_drive",
-        "key_name",
-        "min_count",
-        "max_count",
-        "return_reservation_id",
-        "security_groups",
-        "user_data",
-    ];
-    for (key, from, to) in [
-        ("personality", (2, 1), (2, 56)),
-        ("description", (2, 19), (9, 0)),
-        ("tags", (2, 52), (9, 0)),
-        ("trusted_image_certificates", (2, 63), (9, 0)),
-        ("host", (2, 74), (9, 0)),
-        ("hypervisor_hostname", (2, 74), (9, 0)),
-        ("hostname", (2, 90), (9, 0)),
-    ] {
-        if c.mv >= from && c.mv <= to {
-            allowed.push(key);
-        }
-    }
+    let allowed = keys_at(
+        c.mv,
+        &[
+            "name",
+            "imageRef",
+            "flavorRef",
+            "adminPass",
+            "metadata",
+            "networks",
+            "OS-DCF:diskConfig",
+            "accessIPv4",
+            "accessIPv6",
+            "availability_zone",
+            "block_device_mapping",
+            "block_device_mapping_v2",
+            "config_drive",
+            "key_name",
+            "min_count",
+            "max_count",
+            "return_reservation_id",
+            "security_groups",
+            "user_data",
+        ],
+        &[
+            ("personality", (2, 1), (2, 56)),
+            ("description", (2, 19), (9, 0)),
+            ("tags", (2, 52), (9, 0)),
+            ("trusted_image_certificates", (2, 63), (9, 0)),
+            ("host", (2, 74), (9, 0)),
+            ("hypervisor_hostname", (2, 74), (9, 0)),
+            ("hostname", (2, 90), (9, 0)),
+        ],
+    );
     let mut required = vec!["name", "flavorRef"];
     if c.at((2, 37)) {
         required.push("networks");
