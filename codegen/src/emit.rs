@@ -97,7 +97,7 @@ pub fn emit(api: &Api) -> TokenStream {
     let managers = api
         .resources
         .iter()
-        .filter(|r| !r.ops.is_empty())
+        .filter(|r| !r.ops.is_empty() || r.lookup.is_some())
         .map(manager);
     let all_ops = api
         .resources
@@ -375,19 +375,22 @@ fn manager(r: &Resource) -> TokenStream {
     let mgr = ident(&r.manager_type);
     let accessor = ident(&r.manager);
     let ty = ident(&r.type_name);
-    let first = &r.ops[0];
-    let call_args: Vec<String> = first
-        .args
-        .iter()
-        .filter(|a| a.required)
-        .map(example)
-        .collect();
+    // The doc example: the first operation with its required arguments, or a lookup.
+    let example_call = match r.ops.first() {
+        Some(first) => {
+            let args: Vec<String> = first
+                .args
+                .iter()
+                .filter(|a| a.required)
+                .map(example)
+                .collect();
+            format!("{}({}).send()", first.method, args.join(", "))
+        }
+        None => "find(\"name-or-id\")".to_string(),
+    };
     let doc = format!(
-        " Operations on {}s: one request builder per operation.\n\n ```no_run\n # fn main() -> Result<(), novaclient::Error> {{\n let options = novaclient::ConnectOptions {{\n     auth_url: Some(\"http://127.0.0.1:5000/identity\".into()),\n     username: Some(\"admin\".into()),\n     password: Some(\"secret\".into()),\n     project_name: Some(\"admin\".into()),\n     ..Default::default()\n }};\n let client = novaclient::Client::connect(&options)?;\n let result = client.{}().{}({}).send()?;\n # let _ = result;\n # Ok(())\n # }}\n ```",
-        r.name,
-        r.manager,
-        first.method,
-        call_args.join(", ")
+        " Operations on {}s: one request builder per operation.\n\n ```no_run\n # fn main() -> Result<(), novaclient::Error> {{\n let options = novaclient::ConnectOptions {{\n     auth_url: Some(\"http://127.0.0.1:5000/identity\".into()),\n     username: Some(\"admin\".into()),\n     password: Some(\"secret\".into()),\n     project_name: Some(\"admin\".into()),\n     ..Default::default()\n }};\n let client = novaclient::Client::connect(&options)?;\n let result = client.{}().{}?;\n # let _ = result;\n # Ok(())\n # }}\n ```",
+        r.name, r.manager, example_call
     );
     let st_res = ident(&r.static_name);
     let find = r.lookup.as_ref().map(|_| {

@@ -1,0 +1,165 @@
+//! The library on its own: request builders against nova-sim, requests built without a cloud,
+//! and `Debug` that never shows a secret.
+
+use novaclient::runtime::call::Planned;
+use novaclient::runtime::defs::Service;
+use novaclient::{Client, ConnectOptions, Version};
+use novagen_tests::Cloud;
+use serde_json::json;
+
+fn connect(cloud: &Cloud) -> Client {
+    let options = ConnectOptions {
+        auth_url: Some(cloud.auth_url()),
+        username: Some("admin".into()),
+        password: Some("secret".into()),
+        project_name: Some("admin".into()),
+        user_domain_name: Some("Default".into()),
+        project_domain_name: Some("Default".into()),
+        ..Default::default()
+    };
+    Client::connect(&options).unwrap_or_else(|e| panic!("connect: {e}"))
+}
+
+#[test]
+fn builders_list_find_create_and_delete() {
+    let cloud = Cloud::start();
+    let client = connect(&cloud);
+
+    let flavors = client.flavors().list().send().expect("flavors");
+    assert_eq!(flavors.len(), 5);
+    assert_eq!(flavors[0].name, "m1.tiny");
+    let two = client
+        .flavors()
+        .list()
+        .limit(2)
+        .send()
+        .expect("two flavors");
+    assert_eq!(two.len(), 2);
+    let small = client.flavors().find("m1.small").expect("find by name");
+    assert_eq!(small.id, "2");
+
+    let image = client
+        .images()
+        .find("cirros-0.6.2-x86_64-disk")
+        .expect("image");
+    let server = client
+        .servers()
+        .create("web", &small.id)
+        .image(&image.id)
+        .meta([("role", "frontend")])
+        .send()
+        .expect("boot");
+    assert_eq!(server.name.as_deref(), Some("web"));
+    assert!(
+        server.raw.get("adminPass").is_some(),
+        "the create reply is kept"
+    );
+    let found = client.servers().find("web").expect("find the server");
+    assert_eq!(found.id, server.id);
+    let listed = client
+        .servers()
+        .list()
+        .name("web")
+        .send()
+        .expect("list by name");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        listed[0].metadata.as_ref().map(|m| m["role"].clone()),
+        Some(json!("frontend"))
+    );
+
+    client.servers().delete(&server.id).send().expect("delete");
+    let err = client.servers().find("web").expect_err("gone");
+    assert_eq!(
+        err.to_string(),
+        "No server with a name or ID of 'web' exists."
+    );
+}
+
+#[test]
+fn library_calls_take_ids_and_do_not_look_names_up() {
+    let cloud = Cloud::start();
+    let client = connect(&cloud);
+    // `nova show web` would look the name up; the library sends what it is given.
+    let err = client.servers().show("web").send().expect_err("no such ID");
+    assert!(err.is_not_found(), "{err}");
+}
+
+#[test]
+fn requests_are_built_without_a_cloud() {
+    let client = Client::offline(Version(2, 47)).expect("offline client");
+    let planned = client
+        .flavors()
+        .list()
+        .limit(5)
+        .min_ram(512)
+        .request()
+        .preview()
+        .expect("plan");
+    assert_eq!(
+        planned,
+        Planned {
+            service: Service::Compute,
+            method: "GET",
+            path: "/flavors/detail".into(),
+            query: vec![
+                ("minRam".into(), "512".into()),
+                ("limit".into(), "5".into())
+            ],
+            body: None,
+        }
+    );
+    let boot = client
+        .servers()
+        .create("vm", "1")
+        .nic(["net-id=n1,v4-fixed-ip=10.0.0.9"])
+        .description("")
+        .request()
+        .preview()
+        .expect("plan boot");
+    assert_eq!(boot.method, "POST");
+    assert_eq!(
+        boot.body,
+        Some(json!({"server": {"name": "vm", "flavorRef": "1",
+            "networks": [{"uuid": "n1", "fixed_ip": "10.0.0.9"}], "description": ""}}))
+    );
+    // An argument outside the session's microversion is refused while building.
+    let old = Client::offline(Version(2, 1)).expect("offline client");
+    let err = old
+        .servers()
+        .create("vm", "1")
+        .description("x")
+        .request()
+        .preview()
+        .expect_err("description is 2.19+");
+    assert_eq!(
+        err.to_string(),
+        "'--description' is only supported by API versions 2.19 - 2.latest (this session uses 2.1)."
+    );
+    // Sending needs a cloud.
+    assert!(client.flavors().list().send().is_err());
+}
+
+#[test]
+fn debug_never_shows_secrets() {
+    let options = ConnectOptions {
+        password: Some("hunter2-password".into()),
+        application_credential_secret: Some("hunter2-secret".into()),
+        token: Some("hunter2-token".into()),
+        username: Some("admin".into()),
+        ..Default::default()
+    };
+    let text = format!("{options:?}");
+    assert!(text.contains("admin"), "{text}");
+    assert!(!text.contains("hunter2"), "{text}");
+
+    let cloud = Cloud::start();
+    let client = connect(&cloud);
+    let token = cloud.token();
+    let shown = format!("{client:?}");
+    assert!(shown.contains("***"), "{shown}");
+    assert!(
+        !shown.contains(&token) && !shown.contains("secret"),
+        "{shown}"
+    );
+}
