@@ -243,11 +243,19 @@ fn print_def(p: &Print) -> TokenStream {
         }
         None => quote!(None),
     };
-    let (columns_from, sort_by, transform) = (
-        opt_str(&p.columns_from),
-        opt_str(&p.sort_by),
-        opt_str(&p.transform),
-    );
+    let (columns_from, sort_by) = (opt_str(&p.columns_from), opt_str(&p.sort_by));
+    let pivot = match &p.pivot {
+        Some(pv) => {
+            let keys = pv.keys.iter().map(|(k, r, c)| quote!((#k, #r, #c)));
+            let other = opt_str(&pv.other);
+            quote!(Some(PivotDef { keys: &[#(#keys),*], other: #other }))
+        }
+        None => quote!(None),
+    };
+    let tree = p.tree.iter().map(|l| {
+        let (each, sort, row) = (&l.each, l.sort, pairs(&l.row));
+        quote!(TreeLevelDef { each: #each, sort: #sort, row: #row })
+    });
     let (h0, h1) = (&p.headers.0, &p.headers.1);
     let keys = strs(&p.keys);
     let rules = opt_static(&p.rules);
@@ -256,7 +264,7 @@ fn print_def(p: &Print) -> TokenStream {
     let (when, versions) = (conds(&p.when), range(&p.versions));
     quote!(PrintDef {
         kind: PrintKind::#kind, of: #of, columns: #columns, columns_from: #columns_from,
-        sort_by: #sort_by, transform: #transform, headers: (#h0, #h1), keys: #keys,
+        sort_by: #sort_by, pivot: #pivot, tree: &[#(#tree),*], headers: (#h0, #h1), keys: #keys,
         rules: #rules, wrap: #wrap, text: #text, when: #when, versions: #versions,
     })
 }

@@ -153,7 +153,8 @@ pub struct Print {
     pub columns: Option<Vec<Column>>,
     pub columns_from: Option<String>,
     pub sort_by: Option<String>,
-    pub transform: Option<String>,
+    pub pivot: Option<Pivot>,
+    pub tree: Vec<TreeLevel>,
     pub headers: (String, String),
     pub keys: Vec<String>,
     /// Static name of the resource whose show rules apply.
@@ -162,6 +163,21 @@ pub struct Print {
     pub text: Option<String>,
     pub when: Vec<Cond>,
     pub versions: Range,
+}
+
+#[derive(Debug)]
+pub struct Pivot {
+    /// (key, row, column field)
+    pub keys: Vec<(String, String, String)>,
+    /// The field of the column for keys not listed.
+    pub other: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct TreeLevel {
+    pub each: String,
+    pub sort: bool,
+    pub row: Vec<(String, String)>,
 }
 
 #[derive(Debug)]

@@ -10,7 +10,7 @@ pub mod model;
 mod validate;
 
 pub use error::SpecError;
-pub use validate::{read_dir, validate, SpecSource, FILTERS, TRANSFORMS};
+pub use validate::{read_dir, validate, SpecSource, FILTERS};
 
 use std::path::Path;
 

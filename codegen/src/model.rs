@@ -332,8 +332,35 @@ pub struct TableSpec {
     pub columns_from: Option<String>,
     #[serde(default)]
     pub sort_by: Option<String>,
+    /// An object's keys as rows: `keys: {maxTotalCores: [Cores, Max]}`, `other: Other`.
     #[serde(default)]
-    pub transform: Option<String>,
+    pub pivot: Option<PivotSpec>,
+    /// Nested lists or objects as an indented tree of rows, one level per entry.
+    #[serde(default)]
+    pub tree: Option<Vec<TreeLevelSpec>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PivotSpec {
+    /// Key → [row name, column title].
+    pub keys: serde_yaml::Mapping,
+    /// The column of keys not listed (under their own name); shown only when used.
+    #[serde(default)]
+    pub other: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TreeLevelSpec {
+    /// The entries of this level: a path from the scope (first level) or from the parent
+    /// entry; a list or an object, each entry seen as `{key, value}`.
+    pub each: String,
+    /// Entries in key order.
+    #[serde(default)]
+    pub sort: bool,
+    /// The row of each entry: column field → template.
+    pub row: Pairs,
 }
 
 #[derive(Debug, Deserialize, Default)]

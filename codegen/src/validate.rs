@@ -274,6 +274,7 @@ const RESERVED_ARGS: &[&str] = &[
     "values",
     "request",
     "find",
+    "now",
 ];
 
 /// Commands clap or `nova` keep for themselves.
@@ -311,10 +312,10 @@ pub const FILTERS: &[&str] = &[
     "lower",
     "upper",
     "prefix",
+    "days",
+    "date",
+    "isoformat",
 ];
-
-/// Named table transforms (the runtime's `output::TRANSFORMS`).
-pub const TRANSFORMS: &[&str] = &[];
 
 struct Cx<'a> {
     src: &'a SpecSource,
@@ -449,6 +450,11 @@ fn is_ident(s: &str) -> bool {
         && !KEYWORDS.contains(&s)
 }
 
+/// A column's field by novaclient's rule: the title in lower case, `_` for spaces.
+fn field_of(title: &str) -> String {
+    title.to_lowercase().replace(' ', "_")
+}
+
 fn is_command(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
@@ -546,7 +552,7 @@ impl Scope<'_> {
             .trim_end_matches("[]");
         if self.args.contains_key(root) {
             self.used.insert(root.to_string());
-        } else if !(self.roots.iter().any(|r| r == root) || root == "session") {
+        } else if !(self.roots.iter().any(|r| r == root) || root == "session" || root == "now") {
             let known: Vec<&str> = self
                 .args
                 .keys()
@@ -860,17 +866,14 @@ fn columns(
         let col = match c {
             model::ColumnSpec::Title(t) => Column {
                 title: t.clone(),
-                field: t.to_lowercase().replace(' ', "_"),
+                field: field_of(t),
                 format: None,
                 versions: Range::default(),
                 when: Vec::new(),
             },
             model::ColumnSpec::Full(c) => Column {
                 title: c.title.clone(),
-                field: c
-                    .field
-                    .clone()
-                    .unwrap_or_else(|| c.title.to_lowercase().replace(' ', "_")),
+                field: c.field.clone().unwrap_or_else(|| field_of(&c.title)),
                 format: c.format.clone(),
                 versions: cx.range(&c.min_version, &c.max_version, &p),
                 when: scope.conds(cx, &c.when, &format!("{p}.when")),
@@ -1506,7 +1509,8 @@ fn prints(
             columns: None,
             columns_from: None,
             sort_by: None,
-            transform: None,
+            pivot: None,
+            tree: Vec::new(),
             headers: ("Property".into(), "Value".into()),
             keys: Vec::new(),
             rules: None,
@@ -1570,18 +1574,43 @@ fn prints(
                 }
             }
             item.sort_by = t.sort_by.clone();
-            if let Some(tr) = &t.transform {
-                if !TRANSFORMS.contains(&tr.as_str()) {
-                    cx.err(
-                        &format!("{p}.table.transform"),
-                        format!(
-                            "'{tr}' is no transform (transforms: {}).",
-                            TRANSFORMS.join(", ")
+            if let Some(pv) = &t.pivot {
+                let at = format!("{p}.table.pivot");
+                let mut keys = Vec::new();
+                for (k, v) in &pv.keys {
+                    let pair: Option<Vec<String>> = v
+                        .as_sequence()
+                        .map(|s| s.iter().filter_map(scalar).collect());
+                    match (scalar(k), pair.as_deref()) {
+                        (Some(k), Some([row, col])) => keys.push((k, row.clone(), field_of(col))),
+                        (k, _) => cx.err(
+                            &format!("{at}.keys.{}", k.unwrap_or_default()),
+                            "each pivot key names its row and column: key: [Row, Column].",
                         ),
-                    );
+                    }
                 }
+                item.pivot = Some(Pivot {
+                    keys,
+                    other: pv.other.as_deref().map(field_of),
+                });
             }
-            item.transform = t.transform.clone();
+            for (k, level) in t.tree.iter().flatten().enumerate() {
+                let at = format!("{p}.table.tree[{k}]");
+                if k == 0 {
+                    scope.check(cx, &level.each, &format!("{at}.each"));
+                }
+                let saved = std::mem::replace(&mut scope.roots, vec!["key".into(), "value".into()]);
+                let row = cx.pairs(&level.row, &format!("{at}.row"));
+                for (_, tpl) in &row {
+                    scope.template(cx, tpl, &format!("{at}.row"));
+                }
+                scope.roots = saved;
+                item.tree.push(TreeLevel {
+                    each: level.each.clone(),
+                    sort: level.sort,
+                    row,
+                });
+            }
         } else if let Some(pr) = &ps.properties {
             item.kind = PrintKind::Properties;
             check_of(cx, scope, &pr.of, &format!("{p}.properties.of"));

@@ -80,7 +80,7 @@ fn unknown_field() {
     assert_eq!(line, line_of(&edit(&fixture()), "colour_of_sky"));
     assert!(
         msg.starts_with(
-            "invalid spec: operations[5]: unknown field `colour_of_sky`, expected one of"
+            "invalid spec: operations[6]: unknown field `colour_of_sky`, expected one of"
         ),
         "{msg}"
     );
@@ -171,7 +171,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
         ("query: {limit: \"{limit}\"", "query: {limit: \"{limt}\"", "{limt}",
          "'{limt}' names 'limt', which is no argument or value known here (known: all, fields, limit, sort, session)."),
         ("\"{all|then:1}\", sort_key", "\"{all|blank}\", sort_key", "{all|blank}",
-         "'{all|blank}' uses the filter 'blank', which does not exist (filters: null, or, then, default, empty_null, base64, int, float, str, split, objects, pairs, keys, basename, map, sort, unique, join, networks, power_state, ref, get, pyrepr, fixed, count, slug, lower, upper, prefix)."),
+         "'{all|blank}' uses the filter 'blank', which does not exist (filters: null, or, then, default, empty_null, base64, int, float, str, split, objects, pairs, keys, basename, map, sort, unique, join, networks, power_state, ref, get, pyrepr, fixed, count, slug, lower, upper, prefix, days, date, isoformat)."),
         // A variant inheriting the operation's body: the mistake is at the operation's line.
         ("\"{hard|then:HARD|or:SOFT}\"", "\"{hard|then|or:SOFT}\"", "{hard|then|or:SOFT}",
          "'{hard|then|or:SOFT}': the filter 'then' needs a value, as in then:text."),
@@ -181,8 +181,10 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "the condition 'verb=unset' names no argument of this operation."),
         ("      - {name: show, type: flag, help: Print the job ID.}\n", "      - {name: show, type: flag, help: Print the job ID.}\n      - {name: spare, help: Unused.}\n", "{name: spare,",
          "argument 'spare' is used nowhere: name it in a template ({spare}) of the URL, query, body, a condition, or what is printed."),
-        ("{table: {columns_from: fields}}", "{table: {columns_from: fields, transform: tree}}", "transform: tree",
-         "'tree' is no transform (transforms: )."),
+        ("              maxWidgets: [Widgets, Max]", "              maxWidgets: [Widgets]", "maxWidgets: [Widgets]",
+         "each pivot key names its row and column: key: [Row, Column]."),
+        ("              row: {name: \"|- {key}\", state: \"{value}\"}", "              row: {name: \"|- {key}\", state: \"{item}\"}", "state: \"{item}\"",
+         "'{item}' names 'item', which is no argument or value known here (known: since, key, value)."),
         ("  - {title: Tags, field: tags, format: \"join:, \"}", "  - {title: Tags, field: tagz}", "field: tagz",
          "column 'Tags' names no field 'tagz' of the resource."),
     ];

@@ -122,6 +122,7 @@ impl Client {
         }
         let mut scope = Value::Object(extra);
         scope["session"] = self.session_info();
+        scope["now"] = expr::now();
         for (i, def) in op.args.iter().enumerate() {
             let given = values.get(i).cloned().unwrap_or(ArgValue::Absent);
             // Defaults may name the session or arguments set before them.

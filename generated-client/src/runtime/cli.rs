@@ -273,13 +273,15 @@ fn render(
             Some(v) => output::value(&v, format),
         },
         PrintKind::Table => {
-            let items = match subject {
-                Some(Value::Array(a)) => a,
-                Some(Value::Null) | None => Vec::new(),
-                Some(one) => vec![one],
-            };
             let base = p.columns.unwrap_or(op.resource.columns);
             let mut cols = output::columns_for(base, version, args);
+            let items = match (p.pivot.as_ref(), subject) {
+                _ if !p.tree.is_empty() => output::tree_rows(p.tree, &o.scope, client)?,
+                (Some(pv), subject) => output::pivot_rows(pv, subject.as_ref(), &mut cols),
+                (None, Some(Value::Array(a))) => a,
+                (None, Some(Value::Null) | None) => Vec::new(),
+                (None, Some(one)) => vec![one],
+            };
             if let Some(Value::String(fields)) = p.columns_from.and_then(|c| args.get(c)) {
                 cols.retain(|c| c.title == "ID");
                 cols.extend(

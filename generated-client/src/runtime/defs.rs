@@ -241,8 +241,10 @@ pub struct PrintDef {
     /// Tables: an argument whose comma-separated value adds columns (`--fields`).
     pub columns_from: Option<&'static str>,
     pub sort_by: Option<&'static str>,
-    /// A named transform applied to the rows first (`zone_tree`, `pivot`).
-    pub transform: Option<&'static str>,
+    /// Tables: rows from an object's keys.
+    pub pivot: Option<PivotDef>,
+    /// Tables: rows from nested entries, level by level.
+    pub tree: &'static [TreeLevelDef],
     /// Properties: the two headings.
     pub headers: (&'static str, &'static str),
     /// Properties: the keys printed, in this order (all keys, sorted, when empty).
@@ -255,6 +257,25 @@ pub struct PrintDef {
     pub text: Option<&'static str>,
     pub when: &'static [Cond],
     pub versions: Range,
+}
+
+/// An object's keys as rows: each key names its row and column; cells no key fills are `-`.
+#[derive(Debug)]
+pub struct PivotDef {
+    /// (key, row name, column field)
+    pub keys: &'static [(&'static str, &'static str, &'static str)],
+    /// The column field of keys not listed (the row is the key); dropped when unused.
+    pub other: Option<&'static str>,
+}
+
+/// One level of a tree table.
+#[derive(Debug)]
+pub struct TreeLevelDef {
+    /// Path to this level's entries (from the scope, then from the parent entry).
+    pub each: &'static str,
+    pub sort: bool,
+    /// Column field → template over the entry (`{key}`, `{value.state}`).
+    pub row: &'static [(&'static str, &'static str)],
 }
 
 #[derive(Debug)]

@@ -374,12 +374,51 @@ fn filter(
                     _ => 1,
                 }),
                 "slug" => Value::String(slug(&text(Some(&v)))),
+                "days" => {
+                    let n: f64 = arg.and_then(|a| a.trim().parse().ok()).unwrap_or(0.0);
+                    let t = datetime(&v)? + chrono::Duration::seconds((n * 86_400.0) as i64);
+                    Value::String(t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string())
+                }
+                "date" => Value::String(datetime(&v)?.format("%Y-%m-%d").to_string()),
+                "isoformat" => Value::String(isoformat(datetime(&v)?)),
                 "lower" => Value::String(text(Some(&v)).to_lowercase()),
                 "upper" => Value::String(text(Some(&v)).to_uppercase()),
                 other => return Err(Error::command(format!("unknown filter '{other}'"))),
             })
         }
     })
+}
+
+/// The current time in UTC, as the `now` root holds it.
+pub fn now() -> Value {
+    Value::String(
+        chrono::Utc::now()
+            .naive_utc()
+            .format("%Y-%m-%dT%H:%M:%S%.6f")
+            .to_string(),
+    )
+}
+
+/// A date (`2012-01-20`) or date and time (`2012-01-20T10:00:00[.123]`).
+fn datetime(v: &Value) -> Result<chrono::NaiveDateTime, Error> {
+    let t = text(Some(v));
+    let t = t.trim();
+    chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f")
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default())
+        })
+        .map_err(|_| Error::command(format!("'{t}' is not a date of the form YYYY-MM-DD.")))
+}
+
+/// Python's `datetime.isoformat()`: microseconds only when there are some.
+fn isoformat(t: chrono::NaiveDateTime) -> String {
+    use chrono::Timelike;
+    if t.nanosecond() == 0 {
+        t.format("%Y-%m-%dT%H:%M:%S").to_string()
+    } else {
+        t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
+    }
 }
 
 /// `Image` from `image`.
@@ -559,5 +598,13 @@ mod tests {
             "{'a': [1, 'x', None, True]}"
         );
         assert_eq!(slug("My  Server_1!"), "my-server_1");
+        let d = json!({"s": "2012-01-20", "t": "2012-01-20T10:30:00.250000"});
+        assert_eq!(ev("s|isoformat", &d), Some(json!("2012-01-20T00:00:00")));
+        assert_eq!(ev("t|days:-28|date", &d), Some(json!("2011-12-23")));
+        assert_eq!(
+            ev("t|days:1|isoformat", &d),
+            Some(json!("2012-01-21T10:30:00.250000"))
+        );
+        assert!(eval("s|days:1", &json!({"s": "soon"}), &NoResolver).is_err());
     }
 }

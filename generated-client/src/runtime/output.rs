@@ -3,7 +3,7 @@
 //! `--format json|yaml|value` for scripts.
 
 use super::call::holds;
-use super::defs::{ColumnDef, ShowDef, Version};
+use super::defs::{ColumnDef, PivotDef, ShowDef, TreeLevelDef, Version};
 use super::error::Error;
 use super::expr::{self, lookup, Resolver};
 use serde_json::{Map, Value};
@@ -52,9 +52,8 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
             out.push(line(&cells));
         }
     }
-    if !rows.is_empty() {
-        out.push(rule);
-    }
+    // prettytable closes the table even when it has no rows.
+    out.push(rule);
     out.join("\n")
 }
 
@@ -191,6 +190,90 @@ pub fn rows(
     })
 }
 
+/// The rows of a tree table: each level's entries (a list's items or an object's keys, as
+/// `{key, value}`) make one row each, followed by the rows of the next level below it.
+pub fn tree_rows(
+    levels: &[TreeLevelDef],
+    scope: &Value,
+    r: &dyn Resolver,
+) -> Result<Vec<Value>, Error> {
+    fn walk(
+        levels: &[TreeLevelDef],
+        entries: Option<Value>,
+        rows: &mut Vec<Value>,
+        r: &dyn Resolver,
+    ) -> Result<(), Error> {
+        let Some((level, below)) = levels.split_first() else {
+            return Ok(());
+        };
+        let mut entries: Vec<(Value, Value)> = match entries {
+            Some(Value::Array(a)) => a
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::from(i), v))
+                .collect(),
+            Some(Value::Object(m)) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
+            _ => Vec::new(),
+        };
+        if level.sort {
+            entries.sort_by_key(|(k, _)| expr::text(Some(k)));
+        }
+        for (key, value) in entries {
+            let mut entry = Map::new();
+            entry.insert("key".into(), key);
+            entry.insert("value".into(), value);
+            let entry = Value::Object(entry);
+            let mut row = Map::new();
+            for (field, t) in level.row {
+                let v = expr::template(t, &entry, r)?.unwrap_or(Value::Null);
+                row.insert(field.to_string(), v);
+            }
+            rows.push(Value::Object(row));
+            if let Some(next) = below.first() {
+                walk(below, lookup(&entry, next.each), rows, r)?;
+            }
+        }
+        Ok(())
+    }
+    let mut rows = Vec::new();
+    if let Some(first) = levels.first() {
+        walk(levels, expr::eval(first.each, scope, r)?, &mut rows, r)?;
+    }
+    Ok(rows)
+}
+
+/// The rows of a pivot table: each key of `obj` fills one cell, its row named in `name`; the
+/// `other` column is dropped from `cols` when no key lands there, and empty cells are `-`.
+pub fn pivot_rows(p: &PivotDef, obj: Option<&Value>, cols: &mut Vec<Col>) -> Vec<Value> {
+    let mut rows: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    for (k, v) in obj.and_then(Value::as_object).into_iter().flatten() {
+        let place = match p.keys.iter().find(|(key, _, _)| key == k) {
+            Some((_, row, col)) => Some((row.to_string(), *col)),
+            None => p.other.map(|o| (k.clone(), o)),
+        };
+        if let Some((row, col)) = place {
+            let cells = rows.entry(row.clone()).or_default();
+            cells.insert("name".into(), Value::String(row));
+            cells.insert(col.to_string(), v.clone());
+        }
+    }
+    if let Some(o) = p.other {
+        if !rows.values().any(|r| r.contains_key(o)) {
+            cols.retain(|c| c.field != o);
+        }
+    }
+    rows.into_values()
+        .map(|mut cells| {
+            for c in cols.iter() {
+                cells
+                    .entry(c.field.clone())
+                    .or_insert_with(|| Value::String("-".into()));
+            }
+            Value::Object(cells)
+        })
+        .collect()
+}
+
 /// One resource reshaped by show rules, keys sorted.
 pub fn reshape(
     rules: &[ShowDef],
@@ -313,7 +396,7 @@ mod tests {
         let t = table(&["ID", "Name"], &[vec!["1".into(), "m1.tiny".into()]]);
         assert_eq!(t, "+----+---------+\n| ID | Name    |\n+----+---------+\n| 1  | m1.tiny |\n+----+---------+");
         let empty = table(&["ID"], &[]);
-        assert_eq!(empty, "+----+\n| ID |\n+----+");
+        assert_eq!(empty, "+----+\n| ID |\n+----+\n+----+");
     }
 
     #[test]
