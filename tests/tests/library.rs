@@ -121,7 +121,8 @@ fn requests_are_built_without_a_cloud() {
     assert_eq!(
         boot.body,
         Some(json!({"server": {"name": "vm", "flavorRef": "1",
-            "networks": [{"uuid": "n1", "fixed_ip": "10.0.0.9"}], "description": ""}}))
+            "networks": [{"uuid": "n1", "fixed_ip": "10.0.0.9"}], "description": "",
+            "min_count": 1, "max_count": 1}}))
     );
     // An argument outside the session's microversion is refused while building.
     let old = Client::offline(Version(2, 1)).expect("offline client");
