@@ -260,12 +260,13 @@ fn print_def(p: &Print) -> TokenStream {
     let keys = strs(&p.keys);
     let rules = opt_static(&p.rules);
     let wrap = p.wrap;
+    let format = opt_str(&p.format);
     let text = opt_str(&p.text);
     let (when, versions) = (conds(&p.when), range(&p.versions));
     quote!(PrintDef {
         kind: PrintKind::#kind, of: #of, columns: #columns, columns_from: #columns_from,
         sort_by: #sort_by, pivot: #pivot, tree: &[#(#tree),*], headers: (#h0, #h1), keys: #keys,
-        rules: #rules, wrap: #wrap, text: #text, when: #when, versions: #versions,
+        rules: #rules, wrap: #wrap, format: #format, text: #text, when: #when, versions: #versions,
     })
 }
 

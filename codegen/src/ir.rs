@@ -160,6 +160,8 @@ pub struct Print {
     /// Static name of the resource whose show rules apply.
     pub rules: Option<String>,
     pub wrap: usize,
+    /// Properties: a filter chain for every value.
+    pub format: Option<String>,
     pub text: Option<String>,
     pub when: Vec<Cond>,
     pub versions: Range,

@@ -377,6 +377,9 @@ pub struct PropertiesSpec {
     pub rules: Option<String>,
     #[serde(default)]
     pub wrap: usize,
+    /// A filter chain for every value (`pyrepr`), after the show rules.
+    #[serde(default)]
+    pub format: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -315,6 +315,7 @@ pub const FILTERS: &[&str] = &[
     "days",
     "date",
     "isoformat",
+    "case",
 ];
 
 struct Cx<'a> {
@@ -413,6 +414,9 @@ impl<'a> Cx<'a> {
 
     fn pairs(&mut self, m: &model::Pairs, path: &str) -> Vec<(String, String)> {
         let mut out = Vec::new();
+        if m.contains_key("<<") {
+            self.err(path, MERGE_KEY);
+        }
         for (k, v) in m {
             let key = scalar(k);
             let value = scalar(v);
@@ -519,6 +523,19 @@ fn exprs(t: &str) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
+/// YAML merge keys are not applied by the spec reader; taken literally they would be sent.
+const MERGE_KEY: &str =
+    "YAML merge keys (<<: *anchor) are not supported here: write the keys out, or use a plain alias (*anchor) for a whole value.";
+
+/// Whether a JSON body has a `<<` key anywhere.
+fn has_merge_key(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::Object(m) => m.contains_key("<<") || m.values().any(has_merge_key),
+        serde_json::Value::Array(a) => a.iter().any(has_merge_key),
+        _ => false,
+    }
+}
+
 /// Every string template of a JSON body, in document order.
 fn body_strings(v: &serde_json::Value, out: &mut Vec<String>) {
     match v {
@@ -586,6 +603,11 @@ impl Scope<'_> {
                         ),
                     ),
                 }
+            } else if name == "case" && !arg.is_some_and(|a| a.contains(':')) {
+                cx.err(
+                    path,
+                    format!("'{{{e}}}': the filter 'case' needs a value and its replacement, as in case:auto:null."),
+                );
             } else if matches!(name, "or" | "then" | "default" | "prefix") && arg.is_none() {
                 cx.err(
                     path,
@@ -1398,6 +1420,9 @@ fn step(
         .as_ref()
         .and_then(|(v, _)| match serde_json::to_value(v) {
             Ok(json) => {
+                if has_merge_key(&json) {
+                    cx.err(&at(&r.body, "body"), MERGE_KEY);
+                }
                 let mut strings = Vec::new();
                 body_strings(&json, &mut strings);
                 for s in strings {
@@ -1515,6 +1540,7 @@ fn prints(
             keys: Vec::new(),
             rules: None,
             wrap: 0,
+            format: None,
             text: None,
             when,
             versions,
@@ -1626,6 +1652,12 @@ fn prints(
             }
             item.keys = pr.keys.clone();
             item.wrap = pr.wrap;
+            if let Some(fmt) = &pr.format {
+                let saved = std::mem::replace(&mut scope.roots, vec![String::new()]);
+                scope.check(cx, &format!("|{fmt}"), &format!("{p}.properties.format"));
+                scope.roots = saved;
+            }
+            item.format = pr.format.clone();
             item.rules = match pr.rules.as_deref() {
                 Some("none") => None,
                 Some(r) => match statics.get(r) {

@@ -168,10 +168,14 @@ fn every_refusal_has_its_file_line_and_sentence() {
         // Templates, conditions and references.
         ("http: DELETE /widgets/{widget}\n", "http: DELETE /widgets/{widget_id}\n", "http: DELETE /widgets/{widget_id}",
          "'{widget_id}' names 'widget_id', which is no argument or value known here (known: reason, widget, session)."),
-        ("query: {limit: \"{limit}\"", "query: {limit: \"{limt}\"", "{limt}",
+        ("query: {limit: \"{limit|case:-1:null}\"", "query: {limit: \"{limt}\"", "{limt}",
          "'{limt}' names 'limt', which is no argument or value known here (known: all, fields, limit, sort, session)."),
         ("\"{all|then:1}\", sort_key", "\"{all|blank}\", sort_key", "{all|blank}",
-         "'{all|blank}' uses the filter 'blank', which does not exist (filters: null, or, then, default, empty_null, base64, int, float, str, split, objects, pairs, keys, basename, map, sort, unique, join, networks, power_state, ref, get, pyrepr, fixed, count, slug, lower, upper, prefix, days, date, isoformat)."),
+         "'{all|blank}' uses the filter 'blank', which does not exist (filters: null, or, then, default, empty_null, base64, int, float, str, split, objects, pairs, keys, basename, map, sort, unique, join, networks, power_state, ref, get, pyrepr, fixed, count, slug, lower, upper, prefix, days, date, isoformat, case)."),
+        ("\"{limit|case:-1:null}\"", "\"{limit|case:-1}\"", "{limit|case:-1}",
+         "'{limit|case:-1}': the filter 'case' needs a value and its replacement, as in case:auto:null."),
+        ("    body: {polish: {type:", "    body: {<<: {}, polish: {type:", "body: {<<",
+         "YAML merge keys (<<: *anchor) are not supported here: write the keys out, or use a plain alias (*anchor) for a whole value."),
         // A variant inheriting the operation's body: the mistake is at the operation's line.
         ("\"{hard|then:HARD|or:SOFT}\"", "\"{hard|then|or:SOFT}\"", "{hard|then|or:SOFT}",
          "'{hard|then|or:SOFT}': the filter 'then' needs a value, as in then:text."),

@@ -312,6 +312,17 @@ fn render(
                     .filter_map(|k| info.get(*k).map(|v| (k.to_string(), v.clone())))
                     .collect()
             };
+            // A value format shapes the table's cells; json and yaml keep the values.
+            let rows = match (p.format, format) {
+                (Some(f), Format::Table | Format::Value) => rows
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let shown = expr::apply(Some(v), f, client)?.unwrap_or(Value::Null);
+                        Ok((k, shown))
+                    })
+                    .collect::<Result<Vec<_>, Error>>()?,
+                _ => rows,
+            };
             output::properties(&rows, p.headers, p.wrap, format)
         }
     })

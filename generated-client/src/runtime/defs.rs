@@ -253,6 +253,8 @@ pub struct PrintDef {
     pub rules: Option<&'static ResourceDef>,
     /// Properties: wrap values at this width (0: no wrapping).
     pub wrap: usize,
+    /// Properties: a filter chain for every value (table output only).
+    pub format: Option<&'static str>,
     /// Text and value: the template printed.
     pub text: Option<&'static str>,
     pub when: &'static [Cond],

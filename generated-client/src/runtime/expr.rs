@@ -222,6 +222,13 @@ fn filter(
             Some(Value::String(s)) if s.is_empty() => Some(Value::Null),
             other => other,
         },
+        "case" => {
+            let (from, to) = arg.and_then(|a| a.split_once(':')).unwrap_or_default();
+            match v {
+                Some(x) if text(Some(&x)) == from => Some(literal(Some(to))),
+                other => other,
+            }
+        }
         "prefix" => match v {
             Some(Value::String(s)) if !s.is_empty() => {
                 Some(Value::String(format!("{}{s}", arg.unwrap_or_default())))
@@ -587,6 +594,9 @@ mod tests {
         assert_eq!(ev("l|pairs", &s), Some(json!({"a": "1", "b": null})));
         assert_eq!(ev("l|keys", &s), Some(json!(["a", "b"])));
         assert_eq!(ev("d|empty_null", &s), Some(json!(null)));
+        let id = json!({"a": "auto", "b": "7"});
+        assert_eq!(ev("a|case:auto:null", &id), Some(json!(null)));
+        assert_eq!(ev("b|case:auto:null", &id), Some(json!("7")));
         assert_eq!(ev("n|fixed:2", &s), Some(json!("2.50")));
         assert_eq!(ev("g|map:name|unique|sort|join", &s), Some(json!("a, b")));
         assert_eq!(
