@@ -277,6 +277,13 @@ fn op_def(r: &Resource, o: &Operation) -> TokenStream {
     let args = o.args.iter().map(arg_def);
     let returns = ident(&format!("{:?}", o.returns));
     let failure = opt_str(&o.failure);
+    let each = match o.each {
+        Some(i) => {
+            let i = Literal::usize_unsuffixed(i);
+            quote!(Some(#i))
+        }
+        None => quote!(None),
+    };
     let versions = range(&o.versions);
     let variants = o.variants.iter().map(|v| {
         let (versions, when) = (range(&v.versions), conds(&v.when));
@@ -309,6 +316,7 @@ fn op_def(r: &Resource, o: &Operation) -> TokenStream {
             args: &[#(#args),*],
             returns: Returns::#returns,
             versions: #versions,
+            each: #each,
             failure: #failure,
             variants: &[#(#variants),*],
         };

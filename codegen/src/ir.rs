@@ -106,6 +106,8 @@ pub struct Operation {
     pub args: Vec<Arg>,
     pub returns: Returns,
     pub versions: Range,
+    /// The index of the argument the operation runs once per value of.
+    pub each: Option<usize>,
     pub failure: Option<String>,
     pub variants: Vec<Variant>,
 }
@@ -218,11 +220,14 @@ pub struct Arg {
     pub metavar: Option<String>,
     pub help: String,
     pub versions: Range,
+    /// The operation runs once per value of this argument (`each:`): the library takes one.
+    pub per_value: bool,
 }
 
 impl Arg {
-    /// The library takes several values: a repeatable option or a `record`/`key_value`.
+    /// The library takes several values: a `many` argument (unless the operation runs once per
+    /// value), a `record` or a `key_value`.
     pub fn takes_list(&self) -> bool {
-        matches!(self.ty, ArgType::KeyValue | ArgType::Record) || (self.many && !self.positional)
+        matches!(self.ty, ArgType::KeyValue | ArgType::Record) || (self.many && !self.per_value)
     }
 }

@@ -199,6 +199,9 @@ pub struct OperationSpec {
     pub args: Vec<ArgSpec>,
     #[serde(default)]
     pub returns: Option<Returns>,
+    /// A positional taking several values: run the whole operation once per value.
+    #[serde(default)]
+    pub each: Option<String>,
     #[serde(default)]
     pub failure: Option<String>,
     // The request, when the operation is one step.

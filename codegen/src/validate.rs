@@ -1141,6 +1141,7 @@ fn operation(
             metavar: a.metavar.clone(),
             help: a.help.trim().to_string(),
             versions: avers,
+            per_value: false,
         });
     }
     let mut seen_optional = false;
@@ -1159,6 +1160,25 @@ fn operation(
         cx.err(
             &format!("{p}.args"),
             "only one positional argument can take several values.",
+        );
+    }
+    let each = o.each.as_ref().and_then(|name| {
+        let i = args.iter().position(|a| &a.name == name && a.positional && a.many);
+        if i.is_none() {
+            cx.err(
+                &format!("{p}.each"),
+                format!("each '{name}' names no positional argument of this operation that takes several values."),
+            );
+        }
+        i
+    });
+    if let Some(i) = each {
+        args[i].per_value = true;
+    }
+    if o.failure.is_some() && each.is_none() {
+        cx.err(
+            &format!("{p}.failure"),
+            "failure is printed after a run once per value: it needs each.",
         );
     }
 
@@ -1363,6 +1383,7 @@ fn operation(
         args,
         returns,
         versions,
+        each,
         failure: o.failure.clone(),
         variants,
     }

@@ -230,7 +230,7 @@ fn meta_set_and_delete() {
 fn server_tags() {
     let cloud = Cloud::start();
     let id = boot(&cloud, "vm", &[]);
-    assert_eq!(cloud.nova(&["server-tag-set", "vm", "t2,t1"]).ok(), "");
+    assert_eq!(cloud.nova(&["server-tag-set", "vm", "t2", "t1"]).ok(), "");
     let list = |cloud: &Cloud| cloud.nova(&["server-tag-list", "vm"]).ok().to_string();
     // Sorted by tag, as novaclient's print_list does.
     assert_eq!(

@@ -138,7 +138,7 @@ pub fn dispatch(
         .map(|d| value_of(d, m))
         .collect::<Result<Vec<_>, _>>()?;
     let poll = m.try_get_one::<bool>("poll").ok().flatten().copied() == Some(true);
-    let Some(each) = op.args.iter().position(|a| a.positional && a.many) else {
+    let Some(each) = op.each else {
         return once(client, out, op, values, poll);
     };
     let items = match std::mem::replace(&mut values[each], ArgValue::Absent) {
@@ -185,36 +185,59 @@ fn once(
         .filter(|(_, v)| !v.is_absent())
         .map(|(d, v)| (d.name.to_string(), v.to_json()))
         .collect();
+    let given = Value::Object(given);
     for (def, value) in op.args.iter().zip(values.iter_mut()) {
-        if let ArgValue::Str(s) = value {
-            typed.insert(def.name.into(), Value::String(s.clone()));
+        match &*value {
+            ArgValue::Str(_) | ArgValue::List(_) => {
+                typed.insert(def.name.into(), value.to_json());
+            }
+            _ => continue,
         }
-        let (Some(res), ArgValue::Str(text)) = (def.resource, &*value) else {
-            continue;
-        };
+        let Some(res) = def.resource else { continue };
         if !def.versions.contains(version) {
             return Err(outside(def.cli, def.versions, version));
         }
         let mut query = Vec::new();
         for (k, t) in def.lookup_query {
-            if let Some(v) = expr::template(t, &Value::Object(given.clone()), client)? {
+            if let Some(v) = expr::template(t, &given, client)? {
                 if !v.is_null() {
                     query.push((k.to_string(), expr::text(Some(&v))));
                 }
             }
         }
-        match client.find_with(res, text, &query) {
-            Ok(obj) => {
-                if let Some(id) = id_of(&obj) {
-                    *value = ArgValue::Str(id);
+        // A name or ID becomes the resource's ID; an unmatched text stays when the argument
+        // falls back to it.
+        let lookup = |text: &str| -> Result<(String, Option<Value>), Error> {
+            match client.find_with(res, text, &query) {
+                Ok(obj) => Ok((id_of(&obj).unwrap_or_else(|| text.to_string()), Some(obj))),
+                Err(Error::NoMatch(_))
+                    if def
+                        .lookup_fallback
+                        .is_some_and(|since| since.is_none_or(|s| version >= s)) =>
+                {
+                    Ok((text.to_string(), None))
                 }
-                found.insert(def.name.into(), obj);
+                Err(e) => Err(e),
             }
-            Err(Error::NoMatch(_))
-                if def
-                    .lookup_fallback
-                    .is_some_and(|since| since.is_none_or(|s| version >= s)) => {}
-            Err(e) => return Err(e),
+        };
+        match value {
+            ArgValue::Str(text) => {
+                let (id, obj) = lookup(text)?;
+                if let Some(obj) = obj {
+                    found.insert(def.name.into(), obj);
+                }
+                *text = id;
+            }
+            ArgValue::List(texts) => {
+                let mut objs = Vec::new();
+                for text in texts.iter_mut() {
+                    let (id, obj) = lookup(text)?;
+                    objs.push(obj.unwrap_or(Value::Null));
+                    *text = id;
+                }
+                found.insert(def.name.into(), Value::Array(objs));
+            }
+            _ => {}
         }
     }
     let mut extra = Map::new();

@@ -167,7 +167,9 @@ pub struct OpDef {
     pub args: &'static [ArgDef],
     pub returns: Returns,
     pub versions: Range,
-    /// For a positional with several values: the error after any of them failed.
+    /// The argument (index) the operation runs once per value of, each reported.
+    pub each: Option<usize>,
+    /// After a run once per value: the error when any of them failed.
     pub failure: Option<&'static str>,
     /// The ways the operation is carried out; the first that applies is used.
     pub variants: &'static [VariantDef],
