@@ -316,6 +316,7 @@ pub const FILTERS: &[&str] = &[
     "date",
     "isoformat",
     "case",
+    "part",
 ];
 
 struct Cx<'a> {
@@ -607,6 +608,13 @@ impl Scope<'_> {
                 cx.err(
                     path,
                     format!("'{{{e}}}': the filter 'case' needs a value and its replacement, as in case:auto:null."),
+                );
+            } else if name == "part"
+                && !arg.is_some_and(|a| matches!(a.split(':').next(), Some("0" | "1")))
+            {
+                cx.err(
+                    path,
+                    format!("'{{{e}}}': the filter 'part' takes 0 (before the first ':') or 1 (after it, with an optional default: part:1:desc)."),
                 );
             } else if matches!(name, "or" | "then" | "default" | "prefix") && arg.is_none() {
                 cx.err(
@@ -1613,7 +1621,7 @@ fn prints(
                         })
                         .collect(),
                 };
-                if !titles.contains(s) {
+                if s != "none" && !titles.contains(s) {
                     cx.err(
                         &format!("{p}.table.sort_by"),
                         format!("sort_by '{s}' is not the title of a column."),

@@ -634,6 +634,26 @@ fn list_options() {
         .map(|n| n.trim_end_matches(" |").trim())
         .collect();
     assert_eq!(names, ["Name", "gamma", "beta", "alpha"]);
+    // Each key is paired with its direction (descending when none is given).
+    let names_sorted_by = |sort: &str| -> Vec<String> {
+        let run = cloud.nova(&["list", "--minimal", "--sort", sort]);
+        run.ok()
+            .lines()
+            .filter_map(|l| l.split(" | ").nth(1))
+            .map(|n| n.trim_end_matches(" |").trim().to_string())
+            .collect()
+    };
+    assert_eq!(
+        names_sorted_by("display_name:asc"),
+        ["Name", "alpha", "beta", "gamma"]
+    );
+    let both = cloud.nova(&["--debug", "list", "--sort", "display_name:asc,created_at"]);
+    assert!(
+        both.stderr
+            .contains("?sort_key=display_name&sort_key=created_at&sort_dir=asc&sort_dir=desc"),
+        "{}",
+        both.stderr
+    );
     let tagged = |flag: &str, value: &str| -> Vec<String> {
         let run = cloud.nova(&["list", flag, value, "--format", "json"]);
         let rows: Value = serde_json::from_str(run.ok()).expect("json");

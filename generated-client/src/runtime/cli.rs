@@ -315,10 +315,12 @@ fn render(
                         .map(output::Col::of_field),
                 );
             }
+            // `none`: the rows stay in the order the server sent them.
             let sort_by = match p.columns {
                 Some(_) => p.sort_by,
                 None => p.sort_by.or(op.resource.sort_by),
-            };
+            }
+            .filter(|s| *s != "none");
             output::rows(&cols, &items, sort_by, format, client)?
         }
         PrintKind::Properties => {

@@ -381,6 +381,25 @@ fn filter(
                     _ => 1,
                 }),
                 "slug" => Value::String(slug(&text(Some(&v)))),
+                "part" => {
+                    // `key:dir` texts: part 0 is before the first ':', part 1 after it (or the
+                    // default), as Python's str.partition.
+                    let (n, default) = match arg.and_then(|a| a.split_once(':')) {
+                        Some((n, d)) => (n, d),
+                        None => (arg.unwrap_or("0"), ""),
+                    };
+                    let pick = |s: String| {
+                        let (before, after) = s.split_once(':').unwrap_or((&s, ""));
+                        let got = if n == "0" { before } else { after };
+                        Value::String(if got.is_empty() { default } else { got }.to_string())
+                    };
+                    match v {
+                        Value::Array(items) => {
+                            Value::Array(items.iter().map(|x| pick(text(Some(x)))).collect())
+                        }
+                        other => pick(text(Some(&other))),
+                    }
+                }
                 "days" => {
                     let n: f64 = arg.and_then(|a| a.trim().parse().ok()).unwrap_or(0.0);
                     let t = datetime(&v)? + chrono::Duration::seconds((n * 86_400.0) as i64);
@@ -594,6 +613,15 @@ mod tests {
         assert_eq!(ev("l|pairs", &s), Some(json!({"a": "1", "b": null})));
         assert_eq!(ev("l|keys", &s), Some(json!(["a", "b"])));
         assert_eq!(ev("d|empty_null", &s), Some(json!(null)));
+        let sorts = json!({"s": "name:asc,created_at"});
+        assert_eq!(
+            ev("s|split|part:0", &sorts),
+            Some(json!(["name", "created_at"]))
+        );
+        assert_eq!(
+            ev("s|split|part:1:desc", &sorts),
+            Some(json!(["asc", "desc"]))
+        );
         let id = json!({"a": "auto", "b": "7"});
         assert_eq!(ev("a|case:auto:null", &id), Some(json!(null)));
         assert_eq!(ev("b|case:auto:null", &id), Some(json!("7")));
