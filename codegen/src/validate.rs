@@ -1027,6 +1027,12 @@ fn operation(
                 format!("argument '{}' is declared twice.", a.name),
             );
         }
+        if !a.choices.is_empty() && a.ty != ArgType::String {
+            cx.err(
+                &format!("{ap}.choices"),
+                "choices apply to string arguments only.",
+            );
+        }
         if a.positional && a.ty == ArgType::Flag {
             cx.err(&format!("{ap}.type"), "a flag cannot be positional.");
         }

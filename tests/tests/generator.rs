@@ -153,6 +153,8 @@ fn every_refusal_has_its_file_line_and_sentence() {
         // Types and values.
         ("      - {name: labels, positional: true, many: true,", "      - {name: labels, positional: true, type: key_value,", "{name: labels, positional: true, type: key_value,",
          "a positional argument of type keyvalue must take several values (many: true)."),
+        ("{name: size, type: integer, default: \"1\",", "{name: size, type: integer, choices: [\"1\"], default: \"1\",", "choices: [\"1\"]",
+         "choices apply to string arguments only."),
         ("{name: size, type: integer, default: \"1\",", "{name: size, type: integer, default: \"lots\",", "default: \"lots\"",
          "the default 'lots' is not a valid integer value."),
         ("min_version: \"2.5\", choices", "min_version: \"2.11\", choices", "min_version: \"2.11\", choices",

@@ -268,3 +268,13 @@ fn run(matches: &clap::ArgMatches) -> Result<(), Error> {
     };
     cli::dispatch(&client, &out, op, sub)
 }
+
+#[cfg(test)]
+mod tests {
+    /// clap's own consistency checks over every generated subcommand (names, positionals,
+    /// actions): a spec the generator accepts never makes clap panic.
+    #[test]
+    fn the_generated_command_line_is_consistent() {
+        super::command().debug_assert();
+    }
+}
