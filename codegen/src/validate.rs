@@ -317,6 +317,7 @@ pub const FILTERS: &[&str] = &[
     "isoformat",
     "case",
     "part",
+    "since",
 ];
 
 struct Cx<'a> {
@@ -561,6 +562,11 @@ struct Scope<'s> {
 impl Scope<'_> {
     /// Check one expression: its root and its filters.
     fn check(&mut self, cx: &mut Cx, e: &str, path: &str) {
+        if let Some((first, rest)) = e.split_once("||") {
+            self.check(cx, first, path);
+            self.check(cx, rest, path);
+            return;
+        }
         let mut parts = e.split('|');
         let p = parts.next().unwrap_or_default().trim();
         let root = p
@@ -601,6 +607,18 @@ impl Scope<'_> {
                         path,
                         format!(
                             "'{{{e}}}': the filter '{name}' needs a resource, as in {name}:image."
+                        ),
+                    ),
+                }
+            } else if name == "since" {
+                match arg {
+                    Some(v) => {
+                        cx.version(v, path);
+                    }
+                    None => cx.err(
+                        path,
+                        format!(
+                            "'{{{e}}}': the filter 'since' needs a microversion, as in since:2.19."
                         ),
                     ),
                 }

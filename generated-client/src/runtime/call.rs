@@ -44,6 +44,10 @@ impl Resolver for Client {
             .ok_or_else(|| Error::command(format!("the spec has no resource '{resource}'")))?;
         self.get_resource(res, id)
     }
+
+    fn version(&self) -> Option<Version> {
+        Some(Client::version(self))
+    }
 }
 
 impl Client {

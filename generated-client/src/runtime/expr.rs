@@ -7,6 +7,7 @@
 //! when it is exactly one `{expr}` it stands for that JSON value (absent: left out), otherwise
 //! each `{expr}` is replaced by its text.
 
+use super::defs::Version;
 use super::error::Error;
 use super::output::cell;
 use serde_json::{Map, Value};
@@ -15,6 +16,11 @@ use serde_json::{Map, Value};
 pub trait Resolver {
     /// One resource of the spec by its ID.
     fn fetch(&self, resource: &str, id: &str) -> Result<Value, Error>;
+
+    /// The session's compute microversion, for `since:`.
+    fn version(&self) -> Option<Version> {
+        None
+    }
 }
 
 /// No cloud: `get:` fails, `ref:` falls back to "not found".
@@ -29,6 +35,13 @@ impl Resolver for NoResolver {
 
 /// Evaluate `expr` in `scope`.
 pub fn eval(expr: &str, scope: &Value, r: &dyn Resolver) -> Result<Option<Value>, Error> {
+    // `a||b`: the first alternative that has a value.
+    if let Some((first, rest)) = expr.split_once("||") {
+        return match eval(first, scope, r)? {
+            Some(v) => Ok(Some(v)),
+            None => eval(rest, scope, r),
+        };
+    }
     let (path, filters) = match expr.split_once('|') {
         Some((p, f)) => (p, Some(f)),
         None => (expr, None),
@@ -227,6 +240,13 @@ fn filter(
             match v {
                 Some(x) if text(Some(&x)) == from => Some(literal(Some(to))),
                 other => other,
+            }
+        }
+        "since" => {
+            let since = arg.and_then(Version::parse);
+            match (r.version(), since) {
+                (Some(now), Some(since)) if now < since => None,
+                _ => v,
             }
         }
         "prefix" => match v {
@@ -622,6 +642,10 @@ mod tests {
             ev("s|split|part:1:desc", &sorts),
             Some(json!(["asc", "desc"]))
         );
+        let alt = json!({"set": "k", "unset": true});
+        assert_eq!(ev("unset|then:null||set", &alt), Some(json!(null)));
+        assert_eq!(ev("nothing|then:null||set", &alt), Some(json!("k")));
+        assert_eq!(ev("nothing||missing", &alt), None);
         let id = json!({"a": "auto", "b": "7"});
         assert_eq!(ev("a|case:auto:null", &id), Some(json!(null)));
         assert_eq!(ev("b|case:auto:null", &id), Some(json!("7")));
