@@ -216,6 +216,7 @@ pub struct Arg {
     pub lookup_query: Vec<(String, String)>,
     pub lookup_fallback: Option<Option<Version>>,
     pub record_keys: Vec<(String, String)>,
+    pub record_defaults: Vec<(String, String)>,
     pub alone: Vec<String>,
     pub metavar: Option<String>,
     pub help: String,

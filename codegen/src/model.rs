@@ -441,6 +441,9 @@ pub struct ArgSpec {
     /// `record` arguments: typed key → sent key.
     #[serde(default)]
     pub keys: Option<Pairs>,
+    /// `record` arguments: sent key → template over the record for a key not given.
+    #[serde(default)]
+    pub defaults: Option<Pairs>,
     /// `record` arguments: words that stand alone.
     #[serde(default)]
     pub alone: Vec<String>,

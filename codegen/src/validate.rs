@@ -1131,16 +1131,23 @@ fn operation(
             .as_ref()
             .map(|k| cx.pairs(k, &format!("{ap}.keys")))
             .unwrap_or_default();
+        let record_defaults = a
+            .defaults
+            .as_ref()
+            .map(|k| cx.pairs(k, &format!("{ap}.defaults")))
+            .unwrap_or_default();
         if a.ty == ArgType::Record && record_keys.is_empty() {
             cx.err(
                 &format!("{ap}.keys"),
                 "a record argument needs its keys (typed key: sent key).",
             );
         }
-        if a.ty != ArgType::Record && (a.keys.is_some() || !a.alone.is_empty()) {
+        if a.ty != ArgType::Record
+            && (a.keys.is_some() || a.defaults.is_some() || !a.alone.is_empty())
+        {
             cx.err(
                 &format!("{ap}.keys"),
-                "keys and alone only apply to record arguments.",
+                "keys, defaults and alone only apply to record arguments.",
             );
         }
         let avers = cx.range(&a.min_version, &a.max_version, &ap);
@@ -1169,6 +1176,7 @@ fn operation(
             lookup_query,
             lookup_fallback,
             record_keys,
+            record_defaults,
             alone: a.alone.clone(),
             metavar: a.metavar.clone(),
             help: a.help.trim().to_string(),
@@ -1226,6 +1234,26 @@ fn operation(
         if let Some(d) = &a.default {
             scope.template(cx, d, &format!("{p}.args[{j}].default"));
         }
+    }
+    // A record's sent keys may carry filters; its defaults are templates over the record.
+    for (j, a) in args.iter().enumerate() {
+        let sent: Vec<String> = a
+            .record_keys
+            .iter()
+            .map(|(_, s)| s.split('|').next().unwrap_or_default().to_string())
+            .chain(a.record_defaults.iter().map(|(k, _)| k.clone()))
+            .collect();
+        let saved = std::mem::replace(&mut scope.roots, sent);
+        for (_, s) in &a.record_keys {
+            if let Some((_, filters)) = s.split_once('|') {
+                scope.roots.push(String::new());
+                scope.check(cx, &format!("|{filters}"), &format!("{p}.args[{j}].keys"));
+            }
+        }
+        for (_, t) in &a.record_defaults {
+            scope.template(cx, t, &format!("{p}.args[{j}].defaults"));
+        }
+        scope.roots = saved;
     }
     // A default naming another argument does not make that one "used"; a lookup does.
     scope.used.clear();

@@ -635,13 +635,36 @@ fn record(def: &ArgDef, values: &[String]) -> Result<Value, Error> {
         let mut obj = Map::new();
         for part in v.split(',') {
             let (k, val) = part.split_once('=').ok_or_else(|| bad(v))?;
-            let key = def
+            let sent = def
                 .record_keys
                 .iter()
                 .find(|(typed, _)| *typed == k)
                 .map(|(_, sent)| *sent)
                 .ok_or_else(|| bad(v))?;
-            obj.insert(key.into(), Value::String(val.into()));
+            // `delete_on_termination|case:remove:true`: the sent key, then the value's filters.
+            let (key, value) = match sent.split_once('|') {
+                Some((key, filters)) => {
+                    let value = Some(Value::String(val.into()));
+                    (key, expr::apply(value, filters, &expr::NoResolver)?)
+                }
+                None => (sent, Some(Value::String(val.into()))),
+            };
+            if let Some(value) = value {
+                obj.insert(key.into(), value);
+            }
+        }
+        // Keys not given take their defaults, in order, each a template over the record so far.
+        for (key, t) in def.record_defaults {
+            if obj.contains_key(*key) {
+                continue;
+            }
+            let record = Value::Object(obj.clone());
+            match expr::template(t, &record, &expr::NoResolver)? {
+                None | Some(Value::Null) => {}
+                Some(value) => {
+                    obj.insert(key.to_string(), value);
+                }
+            }
         }
         out.push(Value::Object(obj));
     }
@@ -743,7 +766,12 @@ mod tests {
             default_since: None,
             env: None,
             choices: &[],
-            record_keys: &[("net-id", "uuid"), ("v4-fixed-ip", "fixed_ip")],
+            record_keys: &[
+                ("net-id", "uuid"),
+                ("v4-fixed-ip", "fixed_ip"),
+                ("shutdown", "delete|case:remove:true|case:preserve:false"),
+            ],
+            record_defaults: &[("dest", "{uuid|case:local:local|case:a:null}")],
             alone: &["auto", "none"],
             resource: None,
             lookup_query: &[],
@@ -763,6 +791,10 @@ mod tests {
             Some(json!([{"uuid": "a", "fixed_ip": "10.0.0.2"}]))
         );
         assert!(record(&def, &["auto".into(), "none".into()]).is_err());
+        assert_eq!(
+            record(&def, &["net-id=local,shutdown=remove".into()]).ok(),
+            Some(json!([{"uuid": "local", "delete": true, "dest": "local"}]))
+        );
         assert!(record(&def, &["bogus".into()]).is_err());
     }
 

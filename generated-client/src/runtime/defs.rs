@@ -319,6 +319,8 @@ pub struct ArgDef {
     pub choices: &'static [&'static str],
     /// `record` arguments: the keys a value may have, as typed and as sent (`net-id` → `uuid`).
     pub record_keys: &'static [(&'static str, &'static str)],
+    /// `record` arguments: sent key → template over the record, for keys not given.
+    pub record_defaults: &'static [(&'static str, &'static str)],
     /// `record` arguments: words that stand alone instead of `k=v` pairs (`auto`, `none`).
     pub alone: &'static [&'static str],
     /// The value is a name or ID of this resource.
