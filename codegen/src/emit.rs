@@ -278,6 +278,7 @@ fn op_def(r: &Resource, o: &Operation) -> TokenStream {
     let args = o.args.iter().map(arg_def);
     let returns = ident(&format!("{:?}", o.returns));
     let failure = opt_str(&o.failure);
+    let refuse = pairs(&o.refuse);
     let each = match o.each {
         Some(i) => {
             let i = Literal::usize_unsuffixed(i);
@@ -317,6 +318,7 @@ fn op_def(r: &Resource, o: &Operation) -> TokenStream {
             args: &[#(#args),*],
             returns: Returns::#returns,
             versions: #versions,
+            refuse: #refuse,
             each: #each,
             failure: #failure,
             variants: &[#(#variants),*],

@@ -106,6 +106,8 @@ pub struct Operation {
     pub args: Vec<Arg>,
     pub returns: Returns,
     pub versions: Range,
+    /// (condition, error) checked before any request.
+    pub refuse: Vec<(String, String)>,
     /// The index of the argument the operation runs once per value of.
     pub each: Option<usize>,
     pub failure: Option<String>,

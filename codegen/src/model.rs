@@ -199,6 +199,10 @@ pub struct OperationSpec {
     pub args: Vec<ArgSpec>,
     #[serde(default)]
     pub returns: Option<Returns>,
+    /// Checks before any request: the operation is refused with `error` when `if` has a value
+    /// (not false or null).
+    #[serde(default)]
+    pub refuse: Vec<RefuseSpec>,
     /// A positional taking several values: run the whole operation once per value.
     #[serde(default)]
     pub each: Option<String>,
@@ -229,6 +233,16 @@ pub struct OperationSpec {
     pub poll: Option<PollSpec>,
     #[serde(default)]
     pub variants: Vec<VariantSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefuseSpec {
+    /// An expression over the arguments, `found` and `session`.
+    #[serde(rename = "if")]
+    pub condition: String,
+    /// A template: the error line.
+    pub error: String,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]

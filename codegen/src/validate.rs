@@ -1267,6 +1267,30 @@ fn operation(
         }
     }
 
+    // Refusals see the arguments, the session and what the CLI looked up.
+    scope.roots = vec!["session".into(), "found".into(), "typed".into()];
+    let refuse: Vec<(String, String)> = o
+        .refuse
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let at = format!("{p}.refuse[{k}]");
+            scope.check(
+                cx,
+                r.condition.trim_start_matches('{').trim_end_matches('}'),
+                &format!("{at}.if"),
+            );
+            scope.template(cx, &r.error, &format!("{at}.error"));
+            (
+                r.condition
+                    .trim_start_matches('{')
+                    .trim_end_matches('}')
+                    .to_string(),
+                r.error.clone(),
+            )
+        })
+        .collect();
+
     // Variants: the operation's own fields are the base each variant overrides.
     let base = request_fields!(o, p);
     let mut variants = Vec::new();
@@ -1443,6 +1467,7 @@ fn operation(
         args,
         returns,
         versions,
+        refuse,
         each,
         failure: o.failure.clone(),
         variants,

@@ -202,10 +202,16 @@ fn flavor_create_key_access_delete() {
 +-----------+-----------+
 "
     );
-    let public = cloud.nova(&["flavor-access-list", "--flavor", "m1.tiny"]);
+    // Refused on the client, before any request, as novaclient does.
+    let public = cloud.nova(&["--debug", "flavor-access-list", "--flavor", "m1.tiny"]);
     assert_eq!(
-        mask_request_ids(&public.stderr),
-        "ERROR (NotFound): Access list not available for public flavors. (HTTP 404) (Request-ID: req-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx)\n"
+        public.stderr.lines().last(),
+        Some("ERROR (CommandError): Access list not available for public flavors.")
+    );
+    assert!(
+        !public.stderr.contains("/os-flavor-access"),
+        "{}",
+        public.stderr
     );
 
     for f in ["private", "small", "11"] {

@@ -65,6 +65,14 @@ impl Client {
     ) -> Result<Outcome, Error> {
         let v = self.version();
         let (mut scope, variant) = self.begin(op, values, extra)?;
+        for (condition, error) in op.refuse {
+            if !matches!(
+                expr::eval(condition, &scope, self)?,
+                None | Some(Value::Null) | Some(Value::Bool(false))
+            ) {
+                return Err(Error::command(expr::text_of(error, &scope, self)?));
+            }
+        }
         // Each step's result is `result` in the scope (and, if the step is named, its name).
         for step in variant.steps {
             if !applies(step, v, &scope) {

@@ -361,8 +361,27 @@ pub fn read_file(path: &str) -> Result<String, Error> {
             .map_err(|e| Error::command(format!("Can't read standard input: {e}")))?;
         return Ok(s);
     }
-    std::fs::read_to_string(path)
-        .map_err(|e| Error::command(format!("Can't open or read '{path}': {e}")))
+    std::fs::read_to_string(path).map_err(|e| {
+        Error::command(format!(
+            "Can't open or read '{path}': {}",
+            py_os_error(&e, path)
+        ))
+    })
+}
+
+/// An I/O error as Python prints an OSError: `[Errno 2] No such file or directory: 'x'`.
+fn py_os_error(e: &std::io::Error, path: &str) -> String {
+    match e.raw_os_error() {
+        Some(n) => {
+            let text = e.to_string();
+            let text = text
+                .strip_suffix(&format!(" (os error {n})"))
+                .unwrap_or(&text)
+                .to_string();
+            format!("[Errno {n}] {text}: '{path}'")
+        }
+        None => e.to_string(),
+    }
 }
 
 /// `key=value` arguments as pairs.

@@ -167,6 +167,9 @@ pub struct OpDef {
     pub args: &'static [ArgDef],
     pub returns: Returns,
     pub versions: Range,
+    /// Checks before any request: (expression, error template); refused when the expression
+    /// has a value other than false or null.
+    pub refuse: &'static [(&'static str, &'static str)],
     /// The argument (index) the operation runs once per value of, each reported.
     pub each: Option<usize>,
     /// After a run once per value: the error when any of them failed.
