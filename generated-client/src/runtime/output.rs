@@ -19,11 +19,13 @@ pub enum Format {
 
 /// A prettytable: left-aligned, one space of padding, `+---+` rules.
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    // Display width, as prettytable's wcwidth: wide (CJK) characters take two columns.
+    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
             for line in cell.split('\n') {
-                widths[i] = widths[i].max(line.chars().count());
+                widths[i] = widths[i].max(width(line));
             }
         }
     }
@@ -35,7 +37,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     let line = |cells: &[&str]| -> String {
         let mut s = String::new();
         for (i, c) in cells.iter().enumerate() {
-            let pad = widths[i] - c.chars().count();
+            let pad = widths[i].saturating_sub(width(c));
             s.push_str(&format!("| {c}{} ", " ".repeat(pad)));
         }
         s + "|"
@@ -154,7 +156,8 @@ pub fn rows(
         rows.push((texts, it));
     }
     if let Some(i) = sort_by.and_then(|s| cols.iter().position(|c| c.title == s)) {
-        rows.sort_by(|a, b| a.0[i].cmp(&b.0[i]));
+        // prettytable sorts by the column, then by the whole row (ties: by ID).
+        rows.sort_by(|a, b| a.0[i].cmp(&b.0[i]).then_with(|| a.0.cmp(&b.0)));
     }
     Ok(match format {
         Format::Table => {
@@ -329,10 +332,20 @@ pub fn properties(
 ) -> String {
     match format {
         Format::Table => {
-            let rows: Vec<Vec<String>> = info
-                .iter()
-                .map(|(k, v)| vec![k.clone(), wrapped(&cell(Some(v)), wrap)])
-                .collect();
+            // As novaclient's print_dict: a text holding the two characters `\n` (escaped
+            // newlines, as in a fault's details) is one row per line, the key on the first.
+            let mut rows: Vec<Vec<String>> = Vec::new();
+            for (k, v) in info {
+                match v {
+                    Value::String(s) if s.contains("\\n") => {
+                        for (i, line) in s.trim().split("\\n").enumerate() {
+                            let key = if i == 0 { k.clone() } else { String::new() };
+                            rows.push(vec![key, wrapped(line, wrap)]);
+                        }
+                    }
+                    _ => rows.push(vec![k.clone(), wrapped(&cell(Some(v)), wrap)]),
+                }
+            }
             table(&[headers.0, headers.1], &rows)
         }
         Format::Value => info
@@ -395,8 +408,41 @@ mod tests {
     fn prettytable_layout() {
         let t = table(&["ID", "Name"], &[vec!["1".into(), "m1.tiny".into()]]);
         assert_eq!(t, "+----+---------+\n| ID | Name    |\n+----+---------+\n| 1  | m1.tiny |\n+----+---------+");
+        let wide = table(&["Name"], &[vec!["日本".into()], vec!["ab".into()]]);
+        assert_eq!(
+            wide,
+            "+------+\n| Name |\n+------+\n| 日本 |\n| ab   |\n+------+"
+        );
         let empty = table(&["ID"], &[]);
         assert_eq!(empty, "+----+\n| ID |\n+----+\n+----+");
+    }
+
+    #[test]
+    fn ties_are_ordered_by_the_whole_row() {
+        let cols: Vec<Col> = ["id", "name"].iter().map(|f| Col::of_field(f)).collect();
+        let items = vec![
+            json!({"id": "b", "name": "web"}),
+            json!({"id": "c", "name": "db"}),
+            json!({"id": "a", "name": "web"}),
+        ];
+        let out = rows(
+            &cols,
+            &items,
+            Some("Name"),
+            Format::Value,
+            &expr::NoResolver,
+        )
+        .ok();
+        assert_eq!(out.as_deref(), Some("c db\na web\nb web"));
+    }
+
+    #[test]
+    fn escaped_newlines_are_rows() {
+        let info = vec![("fault".to_string(), json!("a\\nb"))];
+        assert_eq!(
+            properties(&info, ("Property", "Value"), 0, Format::Table),
+            "+----------+-------+\n| Property | Value |\n+----------+-------+\n| fault    | a     |\n|          | b     |\n+----------+-------+"
+        );
     }
 
     #[test]
