@@ -84,6 +84,44 @@ fn flavor_show_by_name_and_id() {
     );
 }
 
+/// Before 2.61 a flavor carries no extra specs: novaclient fetches them (`os-extra_specs`) for
+/// flavor-show and for each flavor of `flavor-list --extra-specs` (D3).
+#[test]
+fn extra_specs_before_2_61_are_fetched() {
+    let cloud = Cloud::start();
+    let set = cloud.nova(&["flavor-key", "m1.tiny", "set", "hw:numa_nodes=1"]);
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    for v in ["2.1", "2.60", "2.61"] {
+        let show = cloud.nova(&["--os-compute-api-version", v, "flavor-show", "m1.tiny"]);
+        assert!(
+            show.ok()
+                .contains("\n| extra_specs                | {\"hw:numa_nodes\": \"1\"} |\n"),
+            "{v}: {}",
+            show.stdout
+        );
+        let list = cloud.nova(&[
+            "--os-compute-api-version",
+            v,
+            "flavor-list",
+            "--extra-specs",
+            "--format",
+            "value",
+        ]);
+        let lines: Vec<&str> = list.ok().lines().collect();
+        assert_eq!(lines.len(), 5, "{v}: {}", list.stdout);
+        assert!(
+            lines[0].starts_with("1 m1.tiny 512 1 0 ")
+                && lines[0].contains(" True {'hw:numa_nodes': '1'}"),
+            "{v}: {}",
+            list.stdout
+        );
+        assert!(lines[1].contains(" True {}"), "{v}: {}", list.stdout);
+    }
+    // Without --extra-specs there is no such column (and no GET per flavor).
+    let plain = cloud.nova(&["--os-compute-api-version", "2.1", "flavor-list"]);
+    assert!(!plain.ok().contains("extra_specs"), "{}", plain.stdout);
+}
+
 /// Boot `name` and wait for ACTIVE; returns the server's ID.
 fn boot(cloud: &Cloud, name: &str, extra: &[&str]) -> String {
     let mut args = vec![

@@ -17,6 +17,21 @@ use std::io::Write;
 /// Pages followed at most for one list, against a server whose next links never end.
 const MAX_PAGES: usize = 10_000;
 
+/// A step's result merged over the previous one: objects key by key, lists item by item (a
+/// `for_each` over the previous list); anything else is replaced.
+fn merge(previous: Value, this: Value) -> Value {
+    match (previous, this) {
+        (Value::Object(mut a), Value::Object(b)) => {
+            a.extend(b);
+            Value::Object(a)
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            Value::Array(a.into_iter().zip(b).map(|(x, y)| merge(x, y)).collect())
+        }
+        (_, b) => b,
+    }
+}
+
 /// One HTTP request, built but not sent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Planned {
@@ -81,10 +96,7 @@ impl Client {
             let r = self.step(step, &scope)?;
             let Value::Object(m) = &mut scope else { break };
             let r = match (step.merge, m.remove("result"), r) {
-                (true, Some(Value::Object(mut a)), Some(Value::Object(b))) => {
-                    a.extend(b);
-                    Some(Value::Object(a))
-                }
+                (true, Some(a), Some(b)) => Some(merge(a, b)),
                 (_, _, r) => r,
             };
             if let Some(r) = r {
