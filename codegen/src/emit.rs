@@ -155,10 +155,11 @@ fn resource_defs(r: &Resource) -> TokenStream {
                 Ids::Uuid => quote!(Ids::Uuid),
                 Ids::Any => quote!(Ids::Any),
             };
+            let (id_field, items) = (&l.id_field, opt_str(&l.items));
             quote!(Some(LookupDef {
                 get: #get, get_key: #get_key, list: #list, list_key: #list_key,
                 list_query: #list_query, name_query: #name_query, match_field: #match_field,
-                ids: #ids,
+                ids: #ids, id_field: #id_field, items: #items,
             }))
         }
         None => quote!(None),
@@ -203,6 +204,7 @@ fn arg_def(a: &Arg) -> TokenStream {
             quote!(Some(#v))
         }
     };
+    let lookup_versions = range(&a.lookup_versions);
     let record_keys = pairs(&a.record_keys);
     let record_defaults = pairs(&a.record_defaults);
     let alone = strs(&a.alone);
@@ -213,7 +215,7 @@ fn arg_def(a: &Arg) -> TokenStream {
         required: #required, required_since: #required_since, default: #default,
         default_since: #default_since, env: #env, choices: #choices, record_keys: #record_keys, record_defaults: #record_defaults,
         alone: #alone, resource: #resource, lookup_query: #lookup_query,
-        lookup_fallback: #lookup_fallback, metavar: #metavar, help: #help, versions: #versions,
+        lookup_fallback: #lookup_fallback, lookup_versions: #lookup_versions, metavar: #metavar, help: #help, versions: #versions,
     })
 }
 

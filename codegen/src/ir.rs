@@ -58,6 +58,8 @@ pub struct Lookup {
     pub name_query: Option<String>,
     pub match_field: String,
     pub ids: Ids,
+    pub id_field: String,
+    pub items: Option<String>,
 }
 
 #[derive(Debug)]
@@ -217,6 +219,8 @@ pub struct Arg {
     pub resource: Option<String>,
     pub lookup_query: Vec<(String, String)>,
     pub lookup_fallback: Option<Option<Version>>,
+    /// Where the name search happens (elsewhere the text is sent as given).
+    pub lookup_versions: Range,
     pub record_keys: Vec<(String, String)>,
     pub record_defaults: Vec<(String, String)>,
     pub alone: Vec<String>,

@@ -83,6 +83,12 @@ pub struct Lookup {
     pub match_field: Option<String>,
     #[serde(default)]
     pub ids: Ids,
+    /// The field whose value is sent as the ID (default `id`; keypairs: `name`).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Each item of the list is wrapped under this key (keypairs: `keypair`).
+    #[serde(default)]
+    pub items: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]
@@ -477,6 +483,11 @@ pub struct ArgLookup {
     /// `true`, or a microversion from which a text no resource matches is used as it is.
     #[serde(default)]
     pub fallback: Option<serde_yaml::Value>,
+    /// The name search happens only in this range; outside it the text is sent as given.
+    #[serde(default)]
+    pub min_version: Option<String>,
+    #[serde(default)]
+    pub max_version: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]

@@ -794,6 +794,16 @@ fn resource(
                 ),
             );
         }
+        let id_field = l.id.clone().unwrap_or_else(|| "id".into());
+        if !json_names.contains(&id_field) {
+            cx.err(
+                "lookup.id",
+                format!(
+                    "lookup.id names no field '{id_field}' of resource '{}'.",
+                    f.resource
+                ),
+            );
+        }
         Lookup {
             get: l.get.clone(),
             get_key: l.get_key.clone(),
@@ -803,6 +813,8 @@ fn resource(
             name_query: l.name_query.clone(),
             match_field,
             ids: l.ids,
+            id_field,
+            items: l.items.clone(),
         }
     });
 
@@ -1126,6 +1138,10 @@ fn operation(
                 None
             }
         };
+        let lookup_versions = match &a.lookup {
+            Some(l) => cx.range(&l.min_version, &l.max_version, &format!("{ap}.lookup")),
+            None => Range::default(),
+        };
         let record_keys = a
             .keys
             .as_ref()
@@ -1175,6 +1191,7 @@ fn operation(
             resource,
             lookup_query,
             lookup_fallback,
+            lookup_versions,
             record_keys,
             record_defaults,
             alone: a.alone.clone(),

@@ -421,6 +421,24 @@ fn keypairs() {
     );
     assert_eq!(cloud.nova(&["keypair-delete", "gen"]).ok(), "");
     assert!(!cloud.nova(&["keypair-list"]).ok().contains("| gen "));
+    // Before 2.10 novaclient looks the key pair up first (D5); from 2.10 nova's 404 speaks.
+    let old = cloud.nova(&["--os-compute-api-version", "2.9", "keypair-delete", "gen"]);
+    assert_eq!(
+        (old.code, old.stderr.as_str()),
+        (
+            1,
+            "ERROR (CommandError): No keypair with a name or ID of 'gen' exists.\n"
+        )
+    );
+    let new = cloud.nova(&["--os-compute-api-version", "2.10", "keypair-delete", "gen"]);
+    assert!(
+        new.stderr
+            .starts_with("ERROR (NotFound): Keypair gen not found"),
+        "{}",
+        new.stderr
+    );
+    let by_name = cloud.nova(&["--os-compute-api-version", "2.1", "keypair-delete", "mine"]);
+    assert_eq!(by_name.ok(), "");
 }
 
 #[test]

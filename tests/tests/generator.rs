@@ -30,7 +30,12 @@ fn the_real_spec_generates() {
 fn error_for(file: &str, edit: impl Fn(&str) -> String) -> (PathBuf, usize, String) {
     let dir = fixture_dir();
     let mut sources = Vec::new();
-    for name in ["api.yaml", "widget-extras.yaml", "widgets.yaml"] {
+    for name in [
+        "api.yaml",
+        "gizmos.yaml",
+        "widget-extras.yaml",
+        "widgets.yaml",
+    ] {
         let path = Path::new("spec").join(name);
         let text = std::fs::read_to_string(dir.join(name)).expect("fixture file");
         let text = if name == file { edit(&text) } else { text };
@@ -129,6 +134,9 @@ fn backwards_microversion_range() {
 fn every_refusal_has_its_file_line_and_sentence() {
     #[rustfmt::skip]
     let cases: &[(&str, &str, &str, &str)] = &[
+        // A lookup sends a field of the resource as its ID.
+        ("  ids: any\n", "  ids: any\n  id: serial\n", "id: serial",
+         "lookup.id names no field 'serial' of resource 'widget'."),
         // Names the generated code or nova already uses.
         ("      - {name: hard, type: flag, help: Polish hard.}", "      - {name: poll, type: flag, help: Polish hard.}", "{name: poll,",
          "argument name 'poll' is reserved: nova's global options, the template roots and the request builders use it; choose another name."),

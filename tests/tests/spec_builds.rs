@@ -156,6 +156,7 @@ fn the_fixture_spec_compiles_into_a_working_cli() {
         "widget-report",
         "widget-delete",
         "widget-shine",
+        "gizmo-delete",
     ] {
         assert!(help.contains(cmd), "{cmd} missing from:\n{help}");
     }

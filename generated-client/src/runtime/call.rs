@@ -481,7 +481,14 @@ impl Client {
         if let Some(nq) = lookup.name_query {
             q.push((nq.to_string(), name_or_id.to_string()));
         }
-        let all = self.list_pages(res.service, lookup.list, q, lookup.list_key, None, None)?;
+        let all = self.list_pages(
+            res.service,
+            lookup.list,
+            q,
+            lookup.list_key,
+            lookup.items,
+            None,
+        )?;
         let mut matches = all
             .into_iter()
             .filter(|v| v.get(lookup.match_field).and_then(Value::as_str) == Some(name_or_id));
@@ -725,7 +732,12 @@ pub fn outside(what: &str, range: Range, v: Version) -> Error {
 
 /// A resource's `id` as text (flavor IDs are strings, keypair IDs numbers).
 pub fn id_of(resource: &Value) -> Option<String> {
-    match resource.get("id")? {
+    id_in(resource, "id")
+}
+
+/// A resource's identifying field as text (`id`, or keypairs' `name`).
+pub fn id_in(resource: &Value, field: &str) -> Option<String> {
+    match resource.get(field)? {
         Value::String(s) => Some(s.clone()),
         Value::Null => None,
         other => Some(other.to_string()),

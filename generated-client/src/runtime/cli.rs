@@ -2,7 +2,7 @@
 //! (`spec::OPERATIONS`), and the one generic path every subcommand takes: arguments from the
 //! command line, name-or-ID lookups, the call, printing, polling.
 
-use super::call::{holds, id_of, outside, Outcome};
+use super::call::{holds, id_in, outside, Outcome};
 use super::defs::{ArgDef, ArgType, OpDef, PrintDef, PrintKind};
 use super::error::Error;
 use super::expr;
@@ -197,6 +197,9 @@ fn once(
         if !def.versions.contains(version) {
             return Err(outside(def.cli, def.versions, version));
         }
+        if !def.lookup_versions.contains(version) {
+            continue;
+        }
         let mut query = Vec::new();
         for (k, t) in def.lookup_query {
             if let Some(v) = expr::template(t, &given, client)? {
@@ -209,7 +212,13 @@ fn once(
         // falls back to it.
         let lookup = |text: &str| -> Result<(String, Option<Value>), Error> {
             match client.find_with(res, text, &query) {
-                Ok(obj) => Ok((id_of(&obj).unwrap_or_else(|| text.to_string()), Some(obj))),
+                Ok(obj) => Ok((
+                    res.lookup
+                        .as_ref()
+                        .and_then(|l| id_in(&obj, l.id_field))
+                        .unwrap_or_else(|| text.to_string()),
+                    Some(obj),
+                )),
                 Err(Error::NoMatch(_))
                     if def
                         .lookup_fallback

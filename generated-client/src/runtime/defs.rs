@@ -111,6 +111,10 @@ pub struct LookupDef {
     /// The field a name is matched against (`name`, or `hypervisor_hostname`).
     pub match_field: &'static str,
     pub ids: Ids,
+    /// The field whose value is the ID sent (`id`; keypairs: `name`).
+    pub id_field: &'static str,
+    /// Each list item is wrapped under this key.
+    pub items: Option<&'static str>,
 }
 
 /// Which texts are tried as IDs before the name search.
@@ -333,6 +337,8 @@ pub struct ArgDef {
     /// From this microversion (or always, with `Some(None)`), a text no resource matches is
     /// used as it is.
     pub lookup_fallback: Option<Option<Version>>,
+    /// The name search happens in this range; elsewhere the text is sent as given.
+    pub lookup_versions: Range,
     pub metavar: Option<&'static str>,
     pub help: &'static str,
     pub versions: Range,
