@@ -808,6 +808,7 @@ mod tests {
             resource: None,
             lookup_query: &[],
             lookup_fallback: None,
+            lookup_versions: Range::ALL,
             metavar: None,
             help: "",
             versions: Range::ALL,
