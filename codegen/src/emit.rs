@@ -208,13 +208,16 @@ fn arg_def(a: &Arg) -> TokenStream {
     let record_keys = pairs(&a.record_keys);
     let record_defaults = pairs(&a.record_defaults);
     let alone = strs(&a.alone);
+    let alone_since = opt_version(&a.alone_since);
+    let one_of = strs(&a.one_of);
+    let invalid = opt_str(&a.invalid);
     let metavar = opt_str(&a.metavar);
     let versions = range(&a.versions);
     quote!(ArgDef {
         name: #name, cli: #cli, ty: ArgType::#ty, positional: #positional, many: #many,
         required: #required, required_since: #required_since, default: #default,
         default_since: #default_since, env: #env, choices: #choices, record_keys: #record_keys, record_defaults: #record_defaults,
-        alone: #alone, resource: #resource, lookup_query: #lookup_query,
+        alone: #alone, alone_since: #alone_since, one_of: #one_of, invalid: #invalid, resource: #resource, lookup_query: #lookup_query,
         lookup_fallback: #lookup_fallback, lookup_versions: #lookup_versions, metavar: #metavar, help: #help, versions: #versions,
     })
 }

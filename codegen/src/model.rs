@@ -467,6 +467,15 @@ pub struct ArgSpec {
     /// `record` arguments: words that stand alone.
     #[serde(default)]
     pub alone: Vec<String>,
+    /// `record` arguments: the microversion from which the `alone` words may be given.
+    #[serde(default)]
+    pub alone_since: Option<String>,
+    /// `record` arguments: exactly one of these typed keys must be given.
+    #[serde(default)]
+    pub one_of: Vec<String>,
+    /// `record` arguments: the message (a template over `value`) for a malformed value.
+    #[serde(default)]
+    pub invalid: Option<String>,
     #[serde(default)]
     pub metavar: Option<String>,
     #[serde(default)]

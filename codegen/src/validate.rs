@@ -318,6 +318,7 @@ pub const FILTERS: &[&str] = &[
     "case",
     "part",
     "since",
+    "until",
 ];
 
 struct Cx<'a> {
@@ -1159,12 +1160,25 @@ fn operation(
             );
         }
         if a.ty != ArgType::Record
-            && (a.keys.is_some() || a.defaults.is_some() || !a.alone.is_empty())
+            && (a.keys.is_some()
+                || a.defaults.is_some()
+                || !a.alone.is_empty()
+                || a.alone_since.is_some()
+                || !a.one_of.is_empty()
+                || a.invalid.is_some())
         {
             cx.err(
                 &format!("{ap}.keys"),
-                "keys, defaults and alone only apply to record arguments.",
+                "keys, defaults, alone, alone_since, one_of and invalid only apply to record arguments.",
             );
+        }
+        for k in &a.one_of {
+            if !record_keys.iter().any(|(typed, _)| typed == k) {
+                cx.err(
+                    &format!("{ap}.one_of"),
+                    format!("one_of names '{k}', which is not one of the record's keys."),
+                );
+            }
         }
         let avers = cx.range(&a.min_version, &a.max_version, &ap);
         let required = match (a.positional, a.required) {
@@ -1195,6 +1209,9 @@ fn operation(
             record_keys,
             record_defaults,
             alone: a.alone.clone(),
+            alone_since: cx.opt_version(&a.alone_since, &format!("{ap}.alone_since")),
+            one_of: a.one_of.clone(),
+            invalid: a.invalid.clone(),
             metavar: a.metavar.clone(),
             help: a.help.trim().to_string(),
             versions: avers,

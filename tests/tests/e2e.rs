@@ -537,7 +537,51 @@ fn nics_and_microversion_rules() {
         "--nic",
         "none",
     ]);
-    assert_eq!(mixed.stderr, "ERROR (CommandError): --nic auto and --nic none cannot be used with any other --nic value.\n");
+    assert_eq!(
+        mixed.stderr,
+        "ERROR (CommandError): 'auto' or 'none' cannot be used with any other nic arguments\n"
+    );
+    // novaclient's checks and words (D11, D15): auto/none only from 2.37, exactly one of
+    // net-id, net-name and port-id, no key twice; the form names tag only where nova takes it.
+    let nic = |v: &str, value: &str| {
+        let run = cloud.nova(&[
+            "--os-compute-api-version",
+            v,
+            "boot",
+            "n",
+            "--flavor",
+            "1",
+            "--image",
+            "cirros-0.6.2-x86_64-disk",
+            "--nic",
+            value,
+        ]);
+        assert_eq!(run.code, 1, "{}", run.stdout);
+        run.stderr
+    };
+    let form = "net-id=net-uuid,net-name=network-name,v4-fixed-ip=ip-addr,v6-fixed-ip=ip-addr,port-id=port-uuid";
+    let only = "with only one of net-id, net-name or port-id specified.";
+    assert_eq!(
+        nic("2.36", "none"),
+        format!("ERROR (CommandError): Invalid nic argument 'none'. Nic arguments must be of the form --nic <{form},tag=tag>, {only}\n")
+    );
+    assert_eq!(
+        nic("2.31", "auto"),
+        format!("ERROR (CommandError): Invalid nic argument 'auto'. Nic arguments must be of the form --nic <{form}>, {only}\n")
+    );
+    let since = " Specifying a --nic of auto or none cannot be used with any other --nic value.";
+    assert_eq!(
+        nic("2.41", "net-id=a,port-id=b"),
+        format!("ERROR (CommandError): Invalid nic argument 'net-id=a,port-id=b'. Nic arguments must be of the form --nic <auto,none,{form}>, {only}{since}\n")
+    );
+    assert_eq!(
+        nic("2.96", "net-id=a,net-id=b"),
+        format!("ERROR (CommandError): Invalid nic argument 'net-id=a,net-id=b'. Nic arguments must be of the form --nic <auto,none,{form},tag=tag>, {only}{since}\n")
+    );
+    assert_eq!(
+        nic("2.96", "none,net-id=a"),
+        "ERROR (CommandError): 'auto' or 'none' cannot be used with any other nic arguments\n"
+    );
     let unknown = cloud.nova(&["--os-compute-api-version", "3.0", "list"]);
     assert_eq!(
         unknown.stderr,

@@ -134,6 +134,9 @@ fn backwards_microversion_range() {
 fn every_refusal_has_its_file_line_and_sentence() {
     #[rustfmt::skip]
     let cases: &[(&str, &str, &str, &str)] = &[
+        // Record checks name the record's own keys.
+        ("        one_of: [part-id]\n", "        one_of: [part-number]\n", "one_of: [part-number]",
+         "one_of names 'part-number', which is not one of the record's keys."),
         // A lookup sends a field of the resource as its ID.
         ("  ids: any\n", "  ids: any\n  id: serial\n", "id: serial",
          "lookup.id names no field 'serial' of resource 'widget'."),

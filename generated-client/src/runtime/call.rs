@@ -366,7 +366,7 @@ impl Client {
             }
             given
         };
-        to_json(def, given).map(Some)
+        to_json(def, given, self).map(Some)
     }
 
     /// GET a list and every following page (`<key>_links` rel=next, or Glance's `next`).
@@ -587,7 +587,7 @@ pub fn holds(conds: &[Cond], scope: &Value) -> bool {
 }
 
 /// An argument's value as JSON, by its type.
-fn to_json(def: &ArgDef, given: ArgValue) -> Result<Value, Error> {
+fn to_json(def: &ArgDef, given: ArgValue, r: &dyn Resolver) -> Result<Value, Error> {
     let bad = |what: String| Error::command(format!("{} {what}", def.cli));
     let value = match (def.ty, given) {
         (ArgType::Integer, ArgValue::Str(s)) => Value::from(
@@ -603,8 +603,8 @@ fn to_json(def: &ArgDef, given: ArgValue) -> Result<Value, Error> {
         (ArgType::Boolean, ArgValue::Str(s)) => {
             Value::Bool(parse_bool(&s).ok_or_else(|| bad("must be true or false.".to_string()))?)
         }
-        (ArgType::Record, ArgValue::List(l)) => record(def, &l)?,
-        (ArgType::Record, ArgValue::Str(s)) => record(def, &[s])?,
+        (ArgType::Record, ArgValue::List(l)) => record(def, &l, r)?,
+        (ArgType::Record, ArgValue::Str(s)) => record(def, &[s], r)?,
         (_, other) => other.to_json(),
     };
     if !def.choices.is_empty() {
@@ -620,47 +620,69 @@ fn to_json(def: &ArgDef, given: ArgValue) -> Result<Value, Error> {
 }
 
 /// A `record` argument: `k=v,k2=v2` texts as objects (keys renamed as the spec says), or one
-/// of the words that stand alone.
-fn record(def: &ArgDef, values: &[String]) -> Result<Value, Error> {
-    if let Some(word) = values.iter().find(|v| def.alone.contains(&v.as_str())) {
-        if values.len() > 1 {
-            let words: Vec<String> = def
-                .alone
-                .iter()
-                .map(|w| format!("{} {w}", def.cli))
-                .collect();
-            return Err(Error::command(format!(
-                "{} cannot be used with any other {} value.",
-                words.join(" and "),
-                def.cli
-            )));
-        }
-        return Ok(Value::String(word.clone()));
-    }
-    let bad = |v: &str| {
-        let form = match def.metavar {
-            Some(m) => m.to_string(),
-            None => {
-                let keys: Vec<String> = def
-                    .alone
-                    .iter()
-                    .map(|w| w.to_string())
-                    .chain(def.record_keys.iter().map(|(k, _)| format!("{k}=...")))
-                    .collect();
-                format!("<{}>", keys.join(","))
+/// of the words that stand alone (from `alone_since`; by itself, and the only value). A key
+/// given twice, an unknown key, or not exactly one of the `one_of` keys: the `invalid` message.
+fn record(def: &ArgDef, values: &[String], r: &dyn Resolver) -> Result<Value, Error> {
+    let bad = |v: &str| -> Error {
+        let scope = serde_json::json!({ "value": v });
+        let custom = def.invalid.map(|t| expr::text_of(t, &scope, r)).transpose();
+        match custom {
+            Ok(Some(message)) => Error::command(message),
+            Err(e) => e,
+            Ok(None) => {
+                let form = match def.metavar {
+                    Some(m) => m.to_string(),
+                    None => {
+                        let keys: Vec<String> = def
+                            .alone
+                            .iter()
+                            .map(|w| w.to_string())
+                            .chain(def.record_keys.iter().map(|(k, _)| format!("{k}=...")))
+                            .collect();
+                        format!("<{}>", keys.join(","))
+                    }
+                };
+                Error::command(format!(
+                    "Invalid {} argument '{v}'. {} arguments must be of the form {} {form}.",
+                    def.name,
+                    expr::capitalized(def.name),
+                    def.cli
+                ))
             }
-        };
+        }
+    };
+    // 'auto' or 'none' cannot be used with any other nic arguments
+    let mixed = || {
+        let words: Vec<String> = def.alone.iter().map(|w| format!("'{w}'")).collect();
         Error::command(format!(
-            "Invalid {} argument '{v}'. {} arguments must be of the form {} {form}.",
-            def.name,
-            expr::capitalized(def.name),
-            def.cli
+            "{} cannot be used with any other {} arguments",
+            words.join(" or "),
+            def.name
         ))
     };
+    let alone_here = def
+        .alone_since
+        .is_none_or(|since| r.version().is_none_or(|now| now >= since));
     let mut out = Vec::new();
+    let mut alone_seen = false;
     for v in values {
         let mut obj = Map::new();
+        let mut typed_keys: Vec<&str> = Vec::new();
         for part in v.split(',') {
+            if alone_seen {
+                return Err(mixed());
+            }
+            if def.alone.contains(&part) {
+                if !alone_here {
+                    return Err(bad(v));
+                }
+                if !typed_keys.is_empty() {
+                    return Err(mixed());
+                }
+                out.push(Value::String(part.to_string()));
+                alone_seen = true;
+                continue;
+            }
             let (k, val) = part.split_once('=').ok_or_else(|| bad(v))?;
             let sent = def
                 .record_keys
@@ -668,6 +690,10 @@ fn record(def: &ArgDef, values: &[String]) -> Result<Value, Error> {
                 .find(|(typed, _)| *typed == k)
                 .map(|(_, sent)| *sent)
                 .ok_or_else(|| bad(v))?;
+            if typed_keys.contains(&k) {
+                return Err(bad(v));
+            }
+            typed_keys.push(k);
             // `delete_on_termination|case:remove:true`: the sent key, then the value's filters.
             let (key, value) = match sent.split_once('|') {
                 Some((key, filters)) => {
@@ -679,6 +705,14 @@ fn record(def: &ArgDef, values: &[String]) -> Result<Value, Error> {
             if let Some(value) = value {
                 obj.insert(key.into(), value);
             }
+        }
+        if alone_seen {
+            continue;
+        }
+        if !def.one_of.is_empty()
+            && typed_keys.iter().filter(|k| def.one_of.contains(k)).count() != 1
+        {
+            return Err(bad(v));
         }
         // Keys not given take their defaults, in order, each a template over the record so far.
         for (key, t) in def.record_defaults {
@@ -695,7 +729,11 @@ fn record(def: &ArgDef, values: &[String]) -> Result<Value, Error> {
         }
         out.push(Value::Object(obj));
     }
-    Ok(Value::Array(out))
+    match (alone_seen, out.len()) {
+        (true, 1) => Ok(out.swap_remove(0)),
+        (true, _) => Err(bad(values.last().map(String::as_str).unwrap_or_default())),
+        (false, _) => Ok(Value::Array(out)),
+    }
 }
 
 /// Fill `{expr}` segments of a URL template, each percent-encoded.
@@ -805,6 +843,9 @@ mod tests {
             ],
             record_defaults: &[("dest", "{uuid|case:local:local|case:a:null}")],
             alone: &["auto", "none"],
+            alone_since: None,
+            one_of: &[],
+            invalid: None,
             resource: None,
             lookup_query: &[],
             lookup_fallback: None,
@@ -818,28 +859,41 @@ mod tests {
     #[test]
     fn record_forms() {
         let def = arg(ArgType::Record);
-        assert_eq!(record(&def, &["auto".into()]).ok(), Some(json!("auto")));
         assert_eq!(
-            record(&def, &["net-id=a,v4-fixed-ip=10.0.0.2".into()]).ok(),
+            record(&def, &["auto".into()], &expr::NoResolver).ok(),
+            Some(json!("auto"))
+        );
+        assert_eq!(
+            record(
+                &def,
+                &["net-id=a,v4-fixed-ip=10.0.0.2".into()],
+                &expr::NoResolver
+            )
+            .ok(),
             Some(json!([{"uuid": "a", "fixed_ip": "10.0.0.2"}]))
         );
-        assert!(record(&def, &["auto".into(), "none".into()]).is_err());
+        assert!(record(&def, &["auto".into(), "none".into()], &expr::NoResolver).is_err());
         assert_eq!(
-            record(&def, &["net-id=local,shutdown=remove".into()]).ok(),
+            record(
+                &def,
+                &["net-id=local,shutdown=remove".into()],
+                &expr::NoResolver
+            )
+            .ok(),
             Some(json!([{"uuid": "local", "delete": true, "dest": "local"}]))
         );
-        assert!(record(&def, &["bogus".into()]).is_err());
+        assert!(record(&def, &["bogus".into()], &expr::NoResolver).is_err());
     }
 
     #[test]
     fn false_is_a_value() {
         let def = arg(ArgType::Boolean);
         assert_eq!(
-            to_json(&def, ArgValue::Bool(false)).ok(),
+            to_json(&def, ArgValue::Bool(false), &expr::NoResolver).ok(),
             Some(json!(false))
         );
         assert_eq!(
-            to_json(&def, ArgValue::Str("false".into())).ok(),
+            to_json(&def, ArgValue::Str("false".into()), &expr::NoResolver).ok(),
             Some(json!(false))
         );
     }

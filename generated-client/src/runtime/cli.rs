@@ -20,6 +20,15 @@ pub fn subcommands(ops: &'static [&'static OpDef]) -> Vec<Command> {
 
 fn subcommand(op: &'static OpDef) -> Command {
     let mut cmd = Command::new(op.command).about(format!("{}{}", op.help, op.versions.note()));
+    // A long metavar (`--nic <auto,none,...>`) would squeeze every help text into one word
+    // per line: then help texts go on the line below, as argparse does.
+    if op
+        .args
+        .iter()
+        .any(|d| d.metavar.is_some_and(|m| m.len() > 40))
+    {
+        cmd = cmd.next_line_help(true);
+    }
     for def in op.args {
         cmd = cmd.arg(arg(def));
     }

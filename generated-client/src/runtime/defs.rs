@@ -330,6 +330,12 @@ pub struct ArgDef {
     pub record_defaults: &'static [(&'static str, &'static str)],
     /// `record` arguments: words that stand alone instead of `k=v` pairs (`auto`, `none`).
     pub alone: &'static [&'static str],
+    /// `record` arguments: the microversion from which the `alone` words may be given.
+    pub alone_since: Option<Version>,
+    /// `record` arguments: exactly one of these typed keys in each value.
+    pub one_of: &'static [&'static str],
+    /// `record` arguments: the message (a template over `value`) for a malformed value.
+    pub invalid: Option<&'static str>,
     /// The value is a name or ID of this resource.
     pub resource: Option<&'static ResourceDef>,
     /// Extra query parameters of that lookup (templates).

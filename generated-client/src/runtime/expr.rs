@@ -249,6 +249,13 @@ fn filter(
                 _ => v,
             }
         }
+        "until" => {
+            let until = arg.and_then(Version::parse);
+            match (r.version(), until) {
+                (Some(now), Some(until)) if now > until => None,
+                _ => v,
+            }
+        }
         "prefix" => match v {
             Some(Value::String(s)) if !s.is_empty() => {
                 Some(Value::String(format!("{}{s}", arg.unwrap_or_default())))
