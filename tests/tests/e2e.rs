@@ -582,6 +582,22 @@ fn nics_and_microversion_rules() {
         nic("2.96", "none,net-id=a"),
         "ERROR (CommandError): 'auto' or 'none' cannot be used with any other nic arguments\n"
     );
+    // Nothing to boot from: refused before sending, in novaclient's words (D17).
+    let no_image = cloud.nova(&["boot", "x", "--flavor", "1"]);
+    assert_eq!(
+        (no_image.code, no_image.stderr.as_str()),
+        (1, "ERROR (CommandError): you need to specify at least one source ID (Image, Snapshot, or Volume), a block device mapping or provide a set of properties to match against an image\n")
+    );
+    // A usage error's usage line names the command's own arguments, not the global options
+    // the environment gives (D16).
+    let no_flavor = cloud.nova(&["boot", "x", "--image", "cirros-0.6.2-x86_64-disk"]);
+    assert_eq!(no_flavor.code, 2);
+    assert_eq!(
+        no_flavor.stderr,
+        "error: the following required arguments were not provided:\n  --flavor <flavor>\n\n\
+         Usage: nova boot [OPTIONS] --flavor <flavor> <name>\n\n\
+         For more information, try '--help'.\n"
+    );
     let unknown = cloud.nova(&["--os-compute-api-version", "3.0", "list"]);
     assert_eq!(
         unknown.stderr,

@@ -40,7 +40,11 @@ fn subcommand(op: &'static OpDef) -> Command {
                 .help("Report progress until the operation completes."),
         );
     }
-    cmd
+    // The usage line of an error shows the command's own arguments; left to clap it would
+    // also list every global option given through the environment, as if it were required.
+    let usage = cmd.clone().render_usage().to_string();
+    let usage = usage.trim().strip_prefix("Usage: ").unwrap_or(usage.trim());
+    cmd.override_usage(format!("nova {usage}"))
 }
 
 fn arg(def: &'static ArgDef) -> Arg {
