@@ -582,6 +582,26 @@ fn nics_and_microversion_rules() {
         nic("2.96", "none,net-id=a"),
         "ERROR (CommandError): 'auto' or 'none' cannot be used with any other nic arguments\n"
     );
+    // key=value options: novaclient's words, which show the whole list (D14).
+    let meta = cloud.nova(&[
+        "boot",
+        "x",
+        "--flavor",
+        "1",
+        "--image",
+        "cirros-0.6.2-x86_64-disk",
+        "--meta",
+        "a=b",
+        "--meta",
+        "it's",
+    ]);
+    assert_eq!(
+        (meta.code, meta.stderr.as_str()),
+        (
+            1,
+            "ERROR (ArgumentTypeError): '['a=b', \"it's\"]' is not in the format of 'key=value'\n"
+        )
+    );
     // Nothing to boot from: refused before sending, in novaclient's words (D17).
     let no_image = cloud.nova(&["boot", "x", "--flavor", "1"]);
     assert_eq!(

@@ -406,14 +406,22 @@ fn py_os_error(e: &std::io::Error, path: &str) -> String {
     }
 }
 
-/// `key=value` arguments as pairs.
+/// `key=value` arguments as pairs; a value without `=` fails the whole list, in novaclient's
+/// words (which show the list as Python prints it).
 pub fn key_values(items: &[String]) -> Result<Vec<(String, String)>, Error> {
     items
         .iter()
         .map(|s| {
             s.split_once('=')
                 .map(|(k, v)| (k.to_string(), v.to_string()))
-                .ok_or_else(|| Error::command(format!("'{s}' is not of the form key=value.")))
+                .ok_or_else(|| {
+                    let list =
+                        Value::Array(items.iter().map(|i| Value::from(i.as_str())).collect());
+                    Error::ArgumentType(format!(
+                        "'{}' is not in the format of 'key=value'",
+                        expr::pyrepr(&list)
+                    ))
+                })
         })
         .collect()
 }

@@ -26,6 +26,8 @@ pub enum Error {
     Config(String),
     /// A polled resource went to an error or deleted state.
     State(String),
+    /// A value is not in the form its argument takes (`key=value`).
+    ArgumentType(String),
 }
 
 impl Error {
@@ -51,6 +53,7 @@ impl Error {
             Error::Decode { .. } | Error::Shape { .. } => "ClientException",
             Error::Config(_) => "CommandError",
             Error::State(_) => "ResourceInErrorState",
+            Error::ArgumentType(_) => "ArgumentTypeError",
         }
     }
 
@@ -78,9 +81,11 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Command(m) | Error::NoMatch(m) | Error::Config(m) | Error::State(m) => {
-                f.write_str(m)
-            }
+            Error::Command(m)
+            | Error::NoMatch(m)
+            | Error::Config(m)
+            | Error::State(m)
+            | Error::ArgumentType(m) => f.write_str(m),
             Error::Connect { url, detail } => {
                 write!(f, "Unable to establish connection to {url}: {detail}")
             }
