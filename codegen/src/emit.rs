@@ -155,11 +155,11 @@ fn resource_defs(r: &Resource) -> TokenStream {
                 Ids::Uuid => quote!(Ids::Uuid),
                 Ids::Any => quote!(Ids::Any),
             };
-            let (id_field, items) = (&l.id_field, opt_str(&l.items));
+            let (id_field, items, missing) = (&l.id_field, opt_str(&l.items), opt_str(&l.missing));
             quote!(Some(LookupDef {
                 get: #get, get_key: #get_key, list: #list, list_key: #list_key,
                 list_query: #list_query, name_query: #name_query, match_field: #match_field,
-                ids: #ids, id_field: #id_field, items: #items,
+                ids: #ids, id_field: #id_field, items: #items, missing: #missing,
             }))
         }
         None => quote!(None),

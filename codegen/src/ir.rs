@@ -60,6 +60,7 @@ pub struct Lookup {
     pub ids: Ids,
     pub id_field: String,
     pub items: Option<String>,
+    pub missing: Option<String>,
 }
 
 #[derive(Debug)]

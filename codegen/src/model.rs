@@ -89,6 +89,9 @@ pub struct Lookup {
     /// Each item of the list is wrapped under this key (keypairs: `keypair`).
     #[serde(default)]
     pub items: Option<String>,
+    /// The message when nothing matches: a template over `value`, the text given.
+    #[serde(default)]
+    pub missing: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]

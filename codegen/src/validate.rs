@@ -795,6 +795,11 @@ fn resource(
                 ),
             );
         }
+        if let Some(t) = &l.missing {
+            fscope.roots = vec!["value".into()];
+            fscope.template(cx, t, "lookup.missing");
+            fscope.roots.clear();
+        }
         let id_field = l.id.clone().unwrap_or_else(|| "id".into());
         if !json_names.contains(&id_field) {
             cx.err(
@@ -816,6 +821,7 @@ fn resource(
             ids: l.ids,
             id_field,
             items: l.items.clone(),
+            missing: l.missing.clone(),
         }
     });
 

@@ -602,6 +602,15 @@ fn nics_and_microversion_rules() {
             "ERROR (ArgumentTypeError): '['a=b', \"it's\"]' is not in the format of 'key=value'\n"
         )
     );
+    // An image no name matches: novaclient's words for Glance (D12).
+    let no_such = cloud.nova(&["boot", "x", "--flavor", "1", "--image", "nope"]);
+    assert_eq!(
+        (no_such.code, no_such.stderr.as_str()),
+        (
+            1,
+            "ERROR (CommandError): No Image matching nope. (HTTP 404)\n"
+        )
+    );
     // Nothing to boot from: refused before sending, in novaclient's words (D17).
     let no_image = cloud.nova(&["boot", "x", "--flavor", "1"]);
     assert_eq!(

@@ -137,6 +137,9 @@ fn every_refusal_has_its_file_line_and_sentence() {
         // Record checks name the record's own keys.
         ("        one_of: [part-id]\n", "        one_of: [part-number]\n", "one_of: [part-number]",
          "one_of names 'part-number', which is not one of the record's keys."),
+        // The lookup's message sees the text given, as `value`.
+        ("  missing: \"There is no widget called {value}.\"\n", "  missing: \"There is no widget called {name}.\"\n", "There is no widget called {name}",
+         "'{name}' names 'name', which is no argument or value known here (known: value)."),
         // A lookup sends a field of the resource as its ID.
         ("  ids: any\n", "  ids: any\n  id: serial\n", "id: serial",
          "lookup.id names no field 'serial' of resource 'widget'."),
@@ -160,7 +163,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
         ("    method: delete\n", "    method: fn\n", "method: fn",
          "method name 'fn' is not a valid identifier: use lower-case letters, digits and '_', starting with a letter, and no Rust keyword."),
         ("    method: delete\n", "    method: list  # again\n", "# again",
-         "a method named 'widgets.list' is already declared at spec/widgets.yaml:36."),
+         "a method named 'widgets.list' is already declared at spec/widgets.yaml:37."),
         // Types and values.
         ("      - {name: labels, positional: true, many: true,", "      - {name: labels, positional: true, type: key_value,", "{name: labels, positional: true, type: key_value,",
          "a positional argument of type keyvalue must take several values (many: true)."),

@@ -507,10 +507,13 @@ impl Client {
                 return Ok(v);
             }
         }
-        Err(Error::NoMatch(format!(
-            "No {} with a name or ID of '{name_or_id}' exists.",
-            res.name
-        )))
+        Err(Error::NoMatch(match lookup.missing {
+            Some(t) => expr::text_of(t, &serde_json::json!({ "value": name_or_id }), self)?,
+            None => format!(
+                "No {} with a name or ID of '{name_or_id}' exists.",
+                res.name
+            ),
+        }))
     }
 
     /// Find a resource by name or ID.

@@ -115,6 +115,8 @@ pub struct LookupDef {
     pub id_field: &'static str,
     /// Each list item is wrapped under this key.
     pub items: Option<&'static str>,
+    /// The message when nothing matches (a template over `value`).
+    pub missing: Option<&'static str>,
 }
 
 /// Which texts are tried as IDs before the name search.
