@@ -301,10 +301,10 @@ fn op_def(r: &Resource, o: &Operation) -> TokenStream {
                 let res = ident(&p.resource);
                 let (id, field, action, progress) = (&p.id, &p.field, &p.action, p.progress);
                 let until = strs(&p.until);
-                let (done, label) = (opt_str(&p.done), &p.label);
+                let (done, label, first) = (opt_str(&p.done), &p.label, p.first);
                 quote!(Some(PollDef {
                     resource: &#res, id: #id, field: #field, until: #until, action: #action,
-                    progress: #progress, done: #done, label: #label,
+                    progress: #progress, done: #done, label: #label, first: #first,
                 }))
             }
             None => quote!(None),

@@ -200,6 +200,7 @@ pub struct Poll {
     pub progress: bool,
     pub done: Option<String>,
     pub label: String,
+    pub first: bool,
 }
 
 #[derive(Debug)]

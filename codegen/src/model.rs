@@ -426,6 +426,9 @@ pub struct PollSpec {
     /// The word before the action (default: the resource's name, capitalised).
     #[serde(default)]
     pub label: Option<String>,
+    /// Poll first, then print (image-create); by default the result is printed first (boot).
+    #[serde(default)]
+    pub first: bool,
 }
 
 fn yes() -> bool {

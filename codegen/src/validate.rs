@@ -1466,6 +1466,7 @@ fn operation(
                 progress: pl.progress,
                 done: pl.done.clone(),
                 label,
+                first: pl.first,
             }
         });
         variants.push(Variant {

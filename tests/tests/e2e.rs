@@ -311,10 +311,13 @@ fn image_create_and_backup_by_microversion() {
             "{out}"
         );
         assert!(out.contains("| k                | v "), "{out}");
+        // Polled first, then the finished image printed, as novaclient does (D20).
         assert!(
-            out.contains("\rServer snapshotting... 100% complete\nFinished\n"),
+            out.starts_with("\n\rServer snapshotting... ")
+                && out.contains("\rServer snapshotting... 100% complete\nFinished\n+----"),
             "{out}"
         );
+        assert!(out.contains("| status           | active "), "{out}");
     }
     assert_eq!(cloud.nova(&["image-create", "web", "quiet"]).ok(), "");
     // backup prints the image from 2.45, nothing before.

@@ -271,8 +271,11 @@ fn once(
         super::Reply::List(items) => items.iter().try_for_each(op.resource.check)?,
         _ => {}
     }
-    print(client, out, op, &outcome)?;
-    if let (true, Some(p)) = (poll, &outcome.variant.poll) {
+    let poll = outcome.variant.poll.as_ref().filter(|_| poll);
+    if !poll.is_some_and(|p| p.first) {
+        print(client, out, op, &outcome)?;
+    }
+    if let Some(p) = poll {
         let id = expr::text_of(p.id, &outcome.scope, client)?;
         if !id.is_empty() {
             let mut stdout = std::io::stdout();
@@ -280,6 +283,9 @@ fn once(
             if let Some(done) = p.done {
                 out.print(&expr::text_of(done, &outcome.scope, client)?);
             }
+        }
+        if p.first {
+            print(client, out, op, &outcome)?;
         }
     }
     Ok(())

@@ -305,6 +305,8 @@ pub struct PollDef {
     pub label: &'static str,
     /// Printed after the poll finished (`Wait for server {typed.server} reboot.`).
     pub done: Option<&'static str>,
+    /// Poll before printing the result (image-create), not after (boot).
+    pub first: bool,
 }
 
 #[derive(Debug)]
