@@ -893,6 +893,14 @@ fn show_before_2_47_and_structured_formats() {
         "{old}"
     );
     assert!(!old.contains("flavor:original_name"), "{old}");
+    // YAML quotes what YAML 1.1 readers would take for a date (or a boolean, a number).
+    let shown = cloud.nova(&["show", "vmx", "--format", "yaml"]);
+    let created = shown.ok().lines().find(|l| l.starts_with("created: "));
+    assert!(
+        created.is_some_and(|l| l.starts_with("created: '20") && l.ends_with('\'')),
+        "{}",
+        shown.stdout
+    );
     // Structured formats keep the column order.
     let yaml = cloud.nova(&["list", "--format", "yaml"]);
     let keys: Vec<&str> = yaml

@@ -16,6 +16,7 @@ pub mod output;
 pub mod session;
 pub mod shell;
 pub mod types;
+pub mod yaml;
 
 pub use defs::Version;
 pub use request::Request;

@@ -393,7 +393,7 @@ fn wrapped(text: &str, width: usize) -> String {
 
 pub fn structured(v: &Value, format: Format) -> String {
     let text = match format {
-        Format::Yaml => serde_yaml::to_string(v).unwrap_or_default(),
+        Format::Yaml => super::yaml::to_string(v),
         _ => serde_json::to_string_pretty(v).unwrap_or_default(),
     };
     text.trim_end().to_string()
