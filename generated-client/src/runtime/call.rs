@@ -563,6 +563,7 @@ impl Client {
                 let fault = obj
                     .pointer("/fault/message")
                     .and_then(Value::as_str)
+                    .map(str::trim)
                     .unwrap_or("no fault recorded");
                 return Err(Error::State(format!(
                     "{} {id} is in {status} state: {fault}",
