@@ -223,6 +223,21 @@ fn read_only_commands_match_novaclient() {
         (&[V96, "quota-show"], Same),
         (&[V96, "quota-show", "--detail"], Same),
         (&[V96, "server-tag-list", "no-such-server"], Same),
+        // Arguments novaclient checks on the client (nothing is created: every one fails).
+        (&["--os-compute-api-version=2.36", "boot", "x", "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", "none"], Same),
+        (&["--os-compute-api-version=2.31", "boot", "x", "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", "foo=bar"], Same),
+        (&["--os-compute-api-version=2.41", "boot", "x", "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", "net-id=a,port-id=b"], Same),
+        (&[V96, "boot", "x", "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", "none,net-id=a"], Same),
+        (&[V96, "boot", "x", "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", "net-id=a", "--nic", "auto"], Same),
+        (&[V96, "boot", "x", "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", "none", "--meta", "a=b", "--meta", "foo"], Same),
+        (&[V96, "boot", "x", "--flavor", "m1.tiny", "--nic", "none"], Same),
+        (&[V96, "boot", "x", "--flavor", "m1.nope", "--image", "fakeimage6", "--nic", "none"], Same),
+        (&[V96, "boot", "x", "--flavor", "m1.tiny", "--image", "nope", "--nic", "none"], Same),
+        (&[V96, "boot", "x", "--flavor", "m1.tiny", "--image", "fakeimage123456", "--nic", "none"], Same),
+        (&[V96, "boot", "x", "--image", "fakeimage6", "--nic", "none"], Deliberate("D31")),
+        (&[V96, "boot", "x", "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", "none", "--hint", "foo"], Deliberate("D31")),
+        (&[V1, "keypair-delete", "no-such-key"], Same),
+        (&["--os-compute-api-version=2.10", "keypair-delete", "no-such-key"], Same),
     ];
     check(&real, scenarios);
 }
