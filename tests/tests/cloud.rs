@@ -445,6 +445,18 @@ fn identity_discovery_validation_and_glance_filters() {
     assert_eq!(raw(&cloud, "GET", "/image/v2/images", &[], "").0, 401);
 }
 
+/// The key comparisons with nova's samples in this file's tests (`Api::check`) need the
+/// api-samples; without them those comparisons are skipped, and this test shows it in the
+/// summary (ignored), or fails under `CI`.
+#[test]
+#[cfg_attr(
+    no_samples,
+    ignore = "needs ../shared/nova-api-samples (this file's comparisons with nova's samples are skipped)"
+)]
+fn api_samples_for_the_key_comparisons() {
+    assert!(novagen_tests::samples().is_some());
+}
+
 /// Keys (recursively, first element of arrays) of `body` that differ from nova's sample
 /// `file` (under the api-samples); empty when the samples are absent.
 fn sample_diff(file: &str, body: &Value) -> Vec<String> {

@@ -70,6 +70,7 @@ fn decode_all<T: serde::de::DeserializeOwned>(
 }
 
 #[test]
+#[cfg_attr(no_samples, ignore = "needs ../shared/nova-api-samples")]
 fn generated_types_decode_every_sample() {
     let Some(dir) = samples() else { return };
     let flavors = decode_all::<Flavor>(
@@ -166,6 +167,7 @@ fn shape_diff(sample: &Value, actual: &Value, at: &str, out: &mut Vec<String>) {
 }
 
 #[test]
+#[cfg_attr(no_samples, ignore = "needs ../shared/nova-api-samples")]
 fn local_cloud_replies_match_the_samples() {
     let Some(dir) = samples() else { return };
     let cloud = Cloud::with_args(&["--build-time", "0.2"]);
