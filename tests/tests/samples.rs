@@ -104,6 +104,16 @@ fn generated_types_decode_every_sample() {
 
 /// Keys whose values are free-form maps: only their type is compared.
 const FREE_FORM: &[&str] = &["metadata", "extra_specs", "scheduler_hints", "properties"];
+/// Keys nova documents as nullable (its API reference): a null on one side matches any value.
+const NULLABLE: &[&str] = &[
+    "description",
+    "locked_reason",
+    "pinned_availability_zone",
+    "trusted_image_certificates",
+    "OS-EXT-SRV-ATTR:kernel_id",
+    "OS-EXT-SRV-ATTR:ramdisk_id",
+    "OS-EXT-SRV-ATTR:user_data",
+];
 /// Admin-only server attributes: nova's samples at 2.90+ leave them out, the local cloud's
 /// admin account sees them.
 const ADMIN_ONLY: &[&str] = &[
@@ -130,10 +140,14 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// Differences in keys and JSON types between a sample and a reply (null matches any type).
+/// Differences in keys and JSON types between a sample and a reply. A null matches only a
+/// null, or any value of a key nova documents as nullable (`NULLABLE`); every element of an
+/// array is compared (with the sample's element at the same place, or its first).
 fn shape_diff(sample: &Value, actual: &Value, at: &str, out: &mut Vec<String>) {
+    let key = at.rsplit('.').next().unwrap_or_default();
     match (sample, actual) {
-        (Value::Null, _) | (_, Value::Null) => {}
+        (Value::Null, Value::Null) => {}
+        (Value::Null, _) | (_, Value::Null) if NULLABLE.contains(&key) => {}
         (Value::Object(s), Value::Object(a)) => {
             for (k, sv) in s {
                 match a.get(k) {
@@ -155,8 +169,10 @@ fn shape_diff(sample: &Value, actual: &Value, at: &str, out: &mut Vec<String>) {
             }
         }
         (Value::Array(s), Value::Array(a)) => {
-            if let (Some(s0), Some(a0)) = (s.first(), a.first()) {
-                shape_diff(s0, a0, &format!("{at}[0]"), out);
+            for (i, av) in a.iter().enumerate() {
+                if let Some(sv) = s.get(i).or(s.first()) {
+                    shape_diff(sv, av, &format!("{at}[{i}]"), out);
+                }
             }
         }
         (s, a) if kind(s) != kind(a) => {
@@ -268,4 +284,24 @@ fn boot_body(n: usize, version: &str) -> Value {
         server["networks"] = json!("auto");
     }
     json!({ "server": server })
+}
+
+#[test]
+fn shape_diff_sees_nulls_and_every_element() {
+    let sample = json!({"name": null, "description": null, "items": [{"a": 1}, {"a": 2}]});
+    let same = json!({"name": null, "description": "d", "items": [{"a": 3}, {"a": 4}, {"a": 5}]});
+    let mut diff = Vec::new();
+    shape_diff(&sample, &same, "", &mut diff);
+    assert_eq!(diff, Vec::<String>::new());
+    let other = json!({"name": "n", "description": null, "items": [{"a": 1}, {"b": 2}, {"a": "x"}]});
+    shape_diff(&sample, &other, "", &mut diff);
+    assert_eq!(
+        diff,
+        [
+            ".name: string instead of null",
+            ".items[1].a: missing",
+            ".items[1].b: not in the sample",
+            ".items[2].a: string instead of number",
+        ]
+    );
 }
