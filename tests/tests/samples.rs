@@ -293,7 +293,8 @@ fn shape_diff_sees_nulls_and_every_element() {
     let mut diff = Vec::new();
     shape_diff(&sample, &same, "", &mut diff);
     assert_eq!(diff, Vec::<String>::new());
-    let other = json!({"name": "n", "description": null, "items": [{"a": 1}, {"b": 2}, {"a": "x"}]});
+    let other =
+        json!({"name": "n", "description": null, "items": [{"a": 1}, {"b": 2}, {"a": "x"}]});
     shape_diff(&sample, &other, "", &mut diff);
     assert_eq!(
         diff,
