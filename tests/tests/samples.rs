@@ -2,9 +2,12 @@
 //! protocol: the client's generated response types must decode every matching sample, and
 //! the local cloud's replies must have the samples' keys and JSON types, version by version.
 
-use novaclient::types::{Flavor, Image, Keypair, Server};
+use codegen::{SpecErrors, SpecSource};
+use novaclient::types::{
+    AvailabilityZone, Flavor, Hypervisor, Image, Keypair, Limit, QuotaSet, Server, Service, Usage,
+};
 use novaclient::Record;
-use novagen_tests::{samples, Cloud};
+use novagen_tests::{root, samples, Cloud};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -36,15 +39,16 @@ fn load(dir: &Path, p: &Path) -> Value {
         .expect("sample JSON")
 }
 
-/// Decode every object under `one` / in the list `many` (unwrapping `item`) as `T`.
+/// Decode every object under `one` / in the list `many` (unwrapping `item`) as `T`; the
+/// objects decoded.
 fn decode_all<T: serde::de::DeserializeOwned>(
     dir: &Path,
     folders: &[&str],
     one: &str,
     many: &str,
     item: Option<&str>,
-) -> usize {
-    let mut decoded = 0;
+) -> Vec<Value> {
+    let mut decoded = Vec::new();
     for (path, _) in responses(dir, folders) {
         let body = load(dir, &path);
         let mut objects = Vec::new();
@@ -60,46 +64,187 @@ fn decode_all<T: serde::de::DeserializeOwned>(
             objects.push(item.and_then(|k| o.get(k)).unwrap_or(o).clone());
         }
         for o in objects {
-            if let Err(e) = Record::<T>::decode(o) {
+            if let Err(e) = Record::<T>::decode(o.clone()) {
                 panic!("{}: {e}", path.display());
             }
-            decoded += 1;
+            decoded.push(o);
         }
     }
     decoded
 }
 
+/// The spec as it is in `spec/`.
+fn spec() -> Vec<SpecSource> {
+    codegen::read_dir(&root().join("spec")).unwrap_or_else(|e| panic!("{}", SpecErrors(e)))
+}
+
+/// The JSON keys `sources` declare for `resource`.
+fn declared(sources: &[SpecSource], resource: &str) -> Vec<String> {
+    let api = codegen::validate(sources).unwrap_or_else(|e| panic!("{}", SpecErrors(e)));
+    let r = api.resources.iter().find(|r| r.name == resource);
+    let fields = r.map(|r| r.fields.iter().map(|f| f.json.clone()).collect());
+    fields.unwrap_or_else(|| panic!("no resource {resource} in the spec"))
+}
+
+/// Declared keys that none of `objects` has. Most fields are optional, so a misspelled or
+/// stale one decodes as `None` from every reply: this is where it shows.
+fn never_seen(declared: &[String], objects: &[Value]) -> Vec<String> {
+    declared
+        .iter()
+        .filter(|k| !objects.iter().any(|o| o.get(k.as_str()).is_some()))
+        .cloned()
+        .collect()
+}
+
 #[test]
 #[cfg_attr(no_samples, ignore = "needs ../shared/nova-api-samples")]
-fn generated_types_decode_every_sample() {
+fn generated_types_decode_every_sample_and_use_every_field() {
     let Some(dir) = samples() else { return };
-    let flavors = decode_all::<Flavor>(
-        &dir,
-        &["flavors", "flavor-manage"],
-        "flavor",
-        "flavors",
-        None,
+    let d = &dir;
+    // (resource, its objects in the samples, how many the samples hold today: more samples
+    // may only add to them)
+    let all = [
+        (
+            "flavor",
+            decode_all::<Flavor>(d, &["flavors", "flavor-manage"], "flavor", "flavors", None),
+            40,
+        ),
+        (
+            "server",
+            decode_all::<Server>(
+                d,
+                &["servers", "servers-sort", "os-multiple-create"],
+                "server",
+                "servers",
+                None,
+            ),
+            80,
+        ),
+        (
+            "keypair",
+            decode_all::<Keypair>(d, &["os-keypairs"], "keypair", "keypairs", Some("keypair")),
+            15,
+        ),
+        (
+            "service",
+            decode_all::<Service>(d, &["os-services"], "service", "services", None),
+            10,
+        ),
+        (
+            "hypervisor",
+            decode_all::<Hypervisor>(d, &["os-hypervisors"], "hypervisor", "hypervisors", None),
+            10,
+        ),
+        (
+            "quota_set",
+            decode_all::<QuotaSet>(d, &["os-quota-sets"], "quota_set", "quota_sets", None),
+            10,
+        ),
+        (
+            "availability_zone",
+            decode_all::<AvailabilityZone>(
+                d,
+                &["os-availability-zone"],
+                "-",
+                "availabilityZoneInfo",
+                None,
+            ),
+            2,
+        ),
+        (
+            "limit",
+            decode_all::<Limit>(d, &["limits"], "limits", "-", None),
+            2,
+        ),
+        (
+            "usage",
+            decode_all::<Usage>(
+                d,
+                &["os-simple-tenant-usage"],
+                "tenant_usage",
+                "tenant_usages",
+                None,
+            ),
+            4,
+        ),
+    ];
+    // Declared fields no sample shows, with why they are right anyway.
+    let known = [
+        // Only on a server in ERROR (nova's server view: code, created, message, details).
+        "server.fault",
+    ];
+    let spec = spec();
+    let mut unused = Vec::new();
+    for (resource, objects, at_least) in &all {
+        assert!(objects.len() >= *at_least, "{resource}: {}", objects.len());
+        for k in never_seen(&declared(&spec, resource), objects) {
+            let name = format!("{resource}.{k}");
+            if !known.contains(&name.as_str()) {
+                unused.push(name);
+            }
+        }
+    }
+    assert!(
+        unused.is_empty(),
+        "declared fields that no sample has (misspelled?): {unused:?}"
     );
-    let servers = decode_all::<Server>(
-        &dir,
-        &["servers", "servers-sort", "os-multiple-create"],
-        "server",
-        "servers",
-        None,
+}
+
+/// Glance v2 images of the fixtures (`tests/fixtures/glance`, from the Images API reference).
+fn glance_images() -> Vec<Value> {
+    let dir = root().join("tests/fixtures/glance");
+    let read = |f: &str| -> Value {
+        let text = std::fs::read_to_string(dir.join(f)).expect("Glance fixture");
+        serde_json::from_str(&text).expect("Glance fixture JSON")
+    };
+    let mut images = vec![read("image-show.json")];
+    images.extend(
+        read("images-list.json")["images"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default(),
     );
-    let keypairs = decode_all::<Keypair>(
-        &dir,
-        &["os-keypairs"],
-        "keypair",
-        "keypairs",
-        Some("keypair"),
+    images
+}
+
+/// Every field of `Image` is in Glance's replies and reads back as sent: a field Glance does
+/// not send, or a misspelled one, fails here (nova's `/images` proxy samples cannot check
+/// this type: it reads Glance).
+fn check_image_type(images: &[Value]) {
+    let fields = declared(&spec(), "image");
+    assert_eq!(
+        never_seen(&fields, images),
+        Vec::<String>::new(),
+        "Image fields no Glance reply has"
     );
-    let images = decode_all::<Image>(&dir, &["images"], "image", "images", None);
-    // Counts of the objects the samples hold today; more samples may only add to them.
-    assert!(flavors >= 40, "flavors: {flavors}");
-    assert!(servers >= 80, "servers: {servers}");
-    assert!(keypairs >= 15, "keypairs: {keypairs}");
-    assert!(images >= 5, "images: {images}");
+    for raw in images {
+        let image = Record::<Image>::decode(raw.clone()).unwrap_or_else(|e| panic!("{e}: {raw}"));
+        let back = serde_json::to_value(&image.data).expect("an Image serializes");
+        for k in &fields {
+            assert_eq!(back.get(k), raw.get(k), "{k} of {}", raw["id"]);
+        }
+    }
+}
+
+#[test]
+fn image_type_reads_glance_v2_images() {
+    let images = glance_images();
+    assert_eq!(images.len(), 3);
+    check_image_type(&images);
+}
+
+#[test]
+fn a_misspelled_field_is_reported() {
+    let mut sources = spec();
+    let file = sources.iter_mut().find(|s| s.path.ends_with("images.yaml"));
+    let file = file.expect("spec/images.yaml");
+    let text = file.text.replace("{name: min_disk,", "{name: min_disks,");
+    assert_ne!(text, file.text);
+    file.text = text;
+    assert_eq!(
+        never_seen(&declared(&sources, "image"), &glance_images()),
+        ["min_disks"]
+    );
 }
 
 /// Keys whose values are free-form maps: only their type is compared.
