@@ -599,6 +599,12 @@ fn the_image_type_and_local_glance_match_realnovas_glance() {
     let Some(real) = realnova_images() else {
         return;
     };
+    // Its own images only: the snapshots other tests make are kept by nova's fake Glance as
+    // nova sent them (min_ram "0", no formats), which real Glance would have normalised.
+    let real: Vec<Value> = real
+        .into_iter()
+        .filter(|i| i.get("instance_uuid").is_none())
+        .collect();
     assert!(real.len() >= 3, "{real:?}");
     // The client reads every image real nova's Glance serves, each field as sent.
     let fields = declared(&spec(), "image");
