@@ -105,11 +105,18 @@ fn issue(sim: &Sim, req: &Req) -> Resp {
 }
 
 fn token_body(sim: &Sim, methods: &[&str]) -> Value {
-    let endpoints = |url: String| -> Value {
+    // Each interface has its own URL (as in a real deployment), all served by this cloud:
+    // public at the root, internal and admin under `/internal` and `/admin`; a client that
+    // uses another interface than the one asked for shows in the paths it requests.
+    let endpoints = |path: &str| -> Value {
         Value::Array(
             ["public", "internal", "admin"]
                 .iter()
                 .map(|i| {
+                    let url = match *i {
+                        "public" => format!("{}{path}", sim.base),
+                        _ => format!("{}/{i}{path}", sim.base),
+                    };
                     json!({"id": crate::state::new_id().replace('-', ""), "interface": i,
                            "region": REGION, "region_id": REGION, "url": url})
                 })
@@ -129,11 +136,11 @@ fn token_body(sim: &Sim, methods: &[&str]) -> Value {
                   {"id": "0b9a8e7f6d5c4b3a29180f7e6d5c4b3a", "name": "reader"}],
         "catalog": [
             {"type": "compute", "name": "nova", "id": "c0a1b2c3d4e5f60718293a4b5c6d7e8f",
-             "endpoints": endpoints(format!("{}/compute/v2.1", sim.base))},
+             "endpoints": endpoints("/compute/v2.1")},
             {"type": "image", "name": "glance", "id": "1a2b3c4d5e6f708192a3b4c5d6e7f809",
-             "endpoints": endpoints(format!("{}/image", sim.base))},
+             "endpoints": endpoints("/image")},
             {"type": "identity", "name": "keystone", "id": "2b3c4d5e6f708192a3b4c5d6e7f8091a",
-             "endpoints": endpoints(format!("{}/identity", sim.base))},
+             "endpoints": endpoints("/identity")},
         ],
     }})
 }

@@ -90,7 +90,7 @@ impl Sim {
     }
 
     fn handle(&self, req: &Req) -> Resp {
-        let p = req.path.as_str();
+        let p = service_path(&req.path);
         let split = |prefix: &str| {
             p.strip_prefix(prefix)
                 .filter(|rest| rest.is_empty() || rest.starts_with('/'))
@@ -105,6 +105,15 @@ impl Sim {
             Resp::text(404, "404 Not Found\n\nThe resource could not be found.\n")
         }
     }
+}
+
+/// The path below the catalog's internal (`/internal`) or admin (`/admin`) endpoints, which
+/// serve the same services as the public ones at the root.
+fn service_path(path: &str) -> &str {
+    ["/internal", "/admin"]
+        .iter()
+        .find_map(|i| path.strip_prefix(i).filter(|rest| rest.starts_with('/')))
+        .unwrap_or(path)
 }
 
 /// A running simulator; dropping it (or [`Handle::stop`]) shuts it down.
@@ -218,7 +227,7 @@ fn serve_one(sim: &Sim, mut raw: tiny_http::Request) {
     let mut headers = resp.headers;
     headers.push(("Content-Type".into(), resp.content_type.into()));
     headers.push(("x-openstack-request-id".into(), request_id.clone()));
-    if req.path.starts_with("/compute") {
+    if service_path(&req.path).starts_with("/compute") {
         headers.push(("x-compute-request-id".into(), request_id));
     }
     for (k, v) in headers {

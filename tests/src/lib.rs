@@ -13,7 +13,10 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// A binary of the workspace, built by `cargo test --workspace` next to the test executables.
+/// A binary of the workspace, built by `cargo test --workspace` next to the test executables,
+/// and built from the sources as they are now: a binary older than one of its inputs fails the
+/// test with what to run, instead of testing the code of an earlier build. (`cargo test -p
+/// novagen-tests` builds this crate's dependencies as libraries only, never their binaries.)
 pub fn bin(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     // target/debug/deps/<test> -> target/debug/<name>
@@ -27,19 +30,67 @@ pub fn bin(name: &str) -> PathBuf {
         "{} is not built: run the tests with `cargo test --workspace`",
         path.display()
     );
+    if let Some(newer) = newer_input(&path, &dir.join(format!("{name}.d")), name == "nova") {
+        panic!(
+            "{} is older than {}: it was not built from the current sources; run \
+             `cargo build --workspace` first (or the tests with `cargo test --workspace`)",
+            path.display(),
+            newer.display()
+        );
+    }
     path
 }
 
-/// nova's api-samples from `../shared`, or None (the caller skips, saying why).
+/// An input of the binary `exe` modified after it was built, if any: the workspace files its
+/// dep-info file `dep_info` lists, and, for a binary generated from the spec, the spec files
+/// and the generator (inputs of the build script, which the dep-info does not name).
+pub fn newer_input(exe: &Path, dep_info: &Path, from_spec: bool) -> Option<PathBuf> {
+    let built = std::fs::metadata(exe).and_then(|m| m.modified()).ok()?;
+    let root = root();
+    let mut inputs: Vec<PathBuf> = std::fs::read_to_string(dep_info)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split_once(": ").map(|(_, deps)| deps))
+        .flat_map(|deps| deps.split_whitespace())
+        .map(PathBuf::from)
+        .filter(|p| p.starts_with(&root))
+        .collect();
+    if from_spec {
+        for dir in ["spec", "codegen/src"] {
+            if let Ok(entries) = std::fs::read_dir(root.join(dir)) {
+                inputs.extend(entries.flatten().map(|e| e.path()));
+            }
+        }
+        inputs.push(root.join("generated-client/build.rs"));
+    }
+    inputs.into_iter().find(|p| {
+        std::fs::metadata(p)
+            .and_then(|m| m.modified())
+            .is_ok_and(|m| m > built)
+    })
+}
+
+/// A prerequisite of a test is missing: under `CI` that is a failure (the prerequisites ship
+/// there), elsewhere the test prints `SKIPPED: <why>` and returns. Tests that need `../shared`
+/// are also marked ignored when it is absent at build time (`tests/build.rs`), so that a skip
+/// shows in `cargo test`'s summary.
+pub fn skip(why: &str) {
+    if std::env::var_os("CI").is_some() {
+        panic!("{why} (CI is set: it must be there)");
+    }
+    eprintln!("SKIPPED: {why}");
+}
+
+/// nova's api-samples from `../shared`, or None: skipped, or a failure under `CI` ([`skip`]).
 pub fn samples() -> Option<PathBuf> {
     let dir = root().join("../shared/nova-api-samples");
     if dir.join("INDEX.tsv").exists() {
         Some(dir)
     } else {
-        eprintln!(
-            "SKIPPED: {} is absent (it ships beside the project in CI and developer sessions only)",
+        skip(&format!(
+            "{} is absent (it ships beside the project in CI and developer sessions only)",
             dir.display()
-        );
+        ));
         None
     }
 }

@@ -853,13 +853,19 @@ fn other_ways_to_authenticate() {
         "clouds:\n  local:\n    auth:\n      auth_url: {auth}/v3\n      username: admin\n      password: secret\n      project_name: admin\n      user_domain_name: Default\n      project_domain_name: Default\n    region_name: RegionOne\n    interface: internal\n"
     )).expect("write clouds.yaml");
     let f = file.to_string_lossy().to_string();
+    let from_cloud = nova(
+        &["--debug", "--os-cloud", "local", "flavor-list"],
+        &[("OS_CLIENT_CONFIG_FILE", f.as_str())],
+    );
+    assert!(from_cloud.ok().ends_with(FLAVORS_2_96));
+    // The cloud's interface was used: nova-sim's internal endpoints are under /internal.
     assert_eq!(
-        nova(
-            &["--os-cloud", "local", "flavor-list"],
-            &[("OS_CLIENT_CONFIG_FILE", f.as_str())]
-        )
-        .ok(),
-        FLAVORS_2_96
+        requested(&from_cloud.stderr),
+        [
+            "POST /identity/v3/auth/tokens".to_string(),
+            "GET /internal/compute/v2.1".into(),
+            "GET /internal/compute/v2.1/flavors/detail".into()
+        ]
     );
     let none = nova(
         &["--os-cloud", "other", "flavor-list"],
@@ -879,6 +885,65 @@ fn other_ways_to_authenticate() {
         other.stderr.contains("has no compute endpoint"),
         "{}",
         other.stderr
+    );
+}
+
+/// The method and path (on the cloud) of each request a `--debug` run logged.
+fn requested(debug: &str) -> Vec<String> {
+    debug
+        .lines()
+        .filter_map(|l| l.strip_prefix("REQ: curl -g -i -X "))
+        .filter_map(|l| {
+            let (method, rest) = l.split_once(' ')?;
+            let url = rest.split_whitespace().next()?;
+            let path = url.splitn(4, '/').nth(3)?;
+            Some(format!(
+                "{method} /{}",
+                path.split('?').next().unwrap_or(path)
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn os_interface_picks_the_catalog_endpoint() {
+    // nova-sim's catalog gives each interface its own URL (internal and admin under a prefix).
+    let cloud = Cloud::start();
+    for (interface, prefix) in [
+        (None, ""),
+        (Some("public"), ""),
+        (Some("internal"), "/internal"),
+        (Some("adminURL"), "/admin"),
+    ] {
+        let mut args = vec!["--debug", "list", "--image", "cirros-0.6.2-x86_64-disk"];
+        if let Some(i) = interface {
+            args.extend(["--os-interface", i]);
+        }
+        let run = cloud.nova(&args);
+        run.ok();
+        let paths = requested(&run.stderr);
+        assert_eq!(paths[0], "POST /identity/v3/auth/tokens", "{interface:?}");
+        assert!(paths.len() > 2, "{paths:?}");
+        for p in &paths[1..] {
+            let service = p.split(' ').nth(1).unwrap_or_default();
+            assert!(
+                service.starts_with(&format!("{prefix}/compute/"))
+                    || service.starts_with(&format!("{prefix}/image/")),
+                "--os-interface {interface:?}: {p} ({paths:?})"
+            );
+        }
+        assert!(
+            paths.iter().any(|p| p.contains("/image/v2/images")),
+            "{paths:?}"
+        );
+    }
+    // An interface the catalog does not have: no endpoint.
+    let none = cloud.nova(&["--os-interface", "private", "flavor-list"]);
+    assert_eq!(none.code, 1);
+    assert!(
+        none.stderr.contains("has no compute endpoint"),
+        "{}",
+        none.stderr
     );
 }
 

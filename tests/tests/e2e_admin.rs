@@ -689,6 +689,7 @@ fn decode_samples<T: serde::de::DeserializeOwned>(
 }
 
 #[test]
+#[cfg_attr(no_samples, ignore = "needs ../shared/nova-api-samples")]
 fn generated_types_decode_the_admin_samples() {
     let Some(dir) = samples() else { return };
     let services = decode_samples::<Service>(&dir, "os-services", "service", "services");

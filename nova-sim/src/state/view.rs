@@ -65,10 +65,19 @@ impl View<'_> {
     /// Glance v2's image shape; extra properties sit at the top level.
     pub fn glance_image(&self, i: &Image) -> Value {
         let (status, _) = self.image_status(i);
+        let active = status == "active";
+        // Glance's base properties are all sent, null until the data is uploaded. The
+        // checksum and hash stand in for digests of data this cloud does not hold.
+        let digest = i.id.replace('-', "");
+        let or_null = |v: Value| if active { v } else { Value::Null };
         let mut o = json!({
             "id": i.id, "name": i.name, "status": status, "visibility": "public",
-            "protected": false, "os_hidden": false, "checksum": null, "owner": PROJECT_ID,
-            "size": if status == "active" { json!(i.size) } else { Value::Null },
+            "protected": false, "os_hidden": false, "owner": PROJECT_ID,
+            "checksum": or_null(json!(digest)),
+            "os_hash_algo": or_null(json!("sha512")),
+            "os_hash_value": or_null(json!(digest.repeat(4))),
+            "size": or_null(json!(i.size)),
+            "virtual_size": null,
             "min_disk": i.min_disk, "min_ram": i.min_ram,
             "disk_format": "qcow2", "container_format": "bare",
             "created_at": i.created, "updated_at": i.created, "tags": [],
