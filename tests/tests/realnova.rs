@@ -369,6 +369,7 @@ impl RealNova {
 const PUB_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKYcmmh6Ym5PnSuL0pwSGJLagRrxSd+WBZm50bAJ3BJu diff@novagen\n";
 
 #[test]
+#[cfg_attr(no_realnova, ignore = "needs ../shared/realnova")]
 fn changing_commands_match_novaclient() {
     let Some(real) = realnova() else { return };
     let pid = std::process::id();
