@@ -365,6 +365,9 @@ impl RealNova {
     }
 }
 
+/// Steps before, the command, steps after, and what is expected.
+type Change<'a> = (&'a [&'a [&'a str]], &'a [&'a str], &'a [&'a [&'a str]], Expect);
+
 /// A public key for keypair-add (only its shape matters).
 const PUB_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKYcmmh6Ym5PnSuL0pwSGJLagRrxSd+WBZm50bAJ3BJu diff@novagen\n";
 
@@ -405,7 +408,7 @@ fn changing_commands_match_novaclient() {
     let wait: &[&[&str]] = &[&["wait", s]];
     let mut failures = Vec::new();
     #[rustfmt::skip]
-    let scenarios: &[(&[&[&str]], &[&str], &[&[&str]], Expect)] = &[
+    let scenarios: &[Change] = &[
         // Server actions, each from a settled server.
         (&[], &[V96, "reboot", s], wait, Same),
         (&[], &[V1, "reboot", "--hard", s], wait, Same),
