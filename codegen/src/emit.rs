@@ -283,6 +283,7 @@ fn op_def(r: &Resource, o: &Operation) -> TokenStream {
     let args = o.args.iter().map(arg_def);
     let returns = ident(&format!("{:?}", o.returns));
     let failure = opt_str(&o.failure);
+    let find_first = o.find_first;
     let refuse = pairs(&o.refuse);
     let each = match o.each {
         Some(i) => {
@@ -326,6 +327,7 @@ fn op_def(r: &Resource, o: &Operation) -> TokenStream {
             refuse: #refuse,
             each: #each,
             failure: #failure,
+            find_first: #find_first,
             variants: &[#(#variants),*],
         };
     }

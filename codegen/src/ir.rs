@@ -114,6 +114,7 @@ pub struct Operation {
     /// The index of the argument the operation runs once per value of.
     pub each: Option<usize>,
     pub failure: Option<String>,
+    pub find_first: bool,
     pub variants: Vec<Variant>,
 }
 

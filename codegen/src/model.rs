@@ -217,6 +217,9 @@ pub struct OperationSpec {
     pub each: Option<String>,
     #[serde(default)]
     pub failure: Option<String>,
+    /// With `each`: look every value up before the first run (a bad name stops the command).
+    #[serde(default)]
+    pub find_first: bool,
     // The request, when the operation is one step.
     #[serde(default)]
     pub http: Option<String>,

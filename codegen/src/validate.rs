@@ -1261,6 +1261,12 @@ fn operation(
             "failure is printed after a run once per value: it needs each.",
         );
     }
+    if o.find_first && each.is_none_or(|i| args[i].resource.is_none()) {
+        cx.err(
+            &format!("{p}.find_first"),
+            "find_first looks up the values of each: it needs each on an argument with a resource.",
+        );
+    }
 
     let mut used = BTreeSet::new();
     let mut scope = Scope {
@@ -1511,6 +1517,7 @@ fn operation(
         refuse,
         each,
         failure: o.failure.clone(),
+        find_first: o.find_first,
         variants,
     }
 }

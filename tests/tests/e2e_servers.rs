@@ -129,21 +129,26 @@ fn reboot_many_hard_and_poll() {
         "{out:?}"
     );
 
-    // One that is missing is reported and the others are still rebooted.
+    // As novaclient, every server is found before any is rebooted: one that is missing
+    // stops the command and none is rebooted.
     settle(&cloud, &b);
-    let run = cloud.nova(&["reboot", "nosuch", "db"]);
+    let run = cloud.nova(&["reboot", "db", "nosuch"]);
     assert_eq!(run.code, 1);
-    assert_eq!(
-        run.stdout,
-        format!(
-            "No server with a name or ID of 'nosuch' exists.\n\
-             Request to reboot server db ({b}) has been accepted.\n"
-        )
-    );
+    assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr,
-        "ERROR (CommandError): Unable to reboot the specified server(s).\n"
+        "ERROR (CommandError): No server with a name or ID of 'nosuch' exists.\n"
     );
+    let (_, actions) = cloud.api(
+        "GET",
+        &format!("/compute/v2.1/servers/{b}/os-instance-actions"),
+        "2.96",
+        None,
+    );
+    let reboots = actions["instanceActions"]
+        .as_array()
+        .map_or(0, |a| a.iter().filter(|x| x["action"] == "reboot").count());
+    assert_eq!(reboots, 2, "the two reboots above only: {actions}");
 }
 
 #[test]

@@ -134,6 +134,9 @@ fn backwards_microversion_range() {
 fn every_refusal_has_its_file_line_and_sentence() {
     #[rustfmt::skip]
     let cases: &[(&str, &str, &str, &str)] = &[
+        // find_first looks up the values of each.
+        ("    help: List widgets.\n", "    help: List widgets.\n    find_first: true\n", "find_first: true",
+         "find_first looks up the values of each: it needs each on an argument with a resource."),
         // Record checks name the record's own keys.
         ("        one_of: [part-id]\n", "        one_of: [part-number]\n", "one_of: [part-number]",
          "one_of names 'part-number', which is not one of the record's keys."),

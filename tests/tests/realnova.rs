@@ -259,8 +259,28 @@ fn server_commands_match_novaclient() {
         "--poll",
     ]);
     assert_eq!(boot.code, Some(0), "{}", boot.stderr);
+    // Two servers of one name: a name that is ambiguous.
+    let dup = format!("dup-{}", std::process::id());
+    let dup = dup.as_str();
+    for _ in 0..2 {
+        real.step(&[
+            V96,
+            "boot",
+            dup,
+            "--flavor",
+            "m1.tiny",
+            "--image",
+            "fakeimage6",
+            "--nic",
+            "none",
+        ]);
+    }
     #[rustfmt::skip]
     let scenarios: &[(&[&str], Expect)] = &[
+        (&[V96, "show", dup], Same),
+        (&[V1, "get-vnc-console", dup, "novnc"], Same),
+        (&[V96, "reboot", dup], Same),
+        (&[V96, "reboot", name, "no-such-server"], Same),
         (&[V96, "show", name], Same),
         (&["--os-compute-api-version=2.46", "show", name], Same),
         (&[V96, "list"], Same),
@@ -277,6 +297,20 @@ fn server_commands_match_novaclient() {
     check(&real, scenarios);
     let gone = real.ours(&[V96, "delete", name]);
     assert_eq!(gone.code, Some(0), "{}", gone.stderr);
+    let ids = real.ours(&[
+        V96,
+        "list",
+        "--name",
+        &format!("^{dup}$"),
+        "--minimal",
+        "--format",
+        "value",
+    ]);
+    for line in ids.stdout.lines() {
+        if let Some(id) = line.split_whitespace().next() {
+            real.step(&[V96, "delete", id]);
+        }
+    }
 }
 
 /// One changing scenario, run from the same state for each client: `before` (with our
@@ -366,7 +400,12 @@ impl RealNova {
 }
 
 /// Steps before, the command, steps after, and what is expected.
-type Change<'a> = (&'a [&'a [&'a str]], &'a [&'a str], &'a [&'a [&'a str]], Expect);
+type Change<'a> = (
+    &'a [&'a [&'a str]],
+    &'a [&'a str],
+    &'a [&'a [&'a str]],
+    Expect,
+);
 
 /// A public key for keypair-add (only its shape matters).
 const PUB_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKYcmmh6Ym5PnSuL0pwSGJLagRrxSd+WBZm50bAJ3BJu diff@novagen\n";

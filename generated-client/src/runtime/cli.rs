@@ -154,10 +154,20 @@ pub fn dispatch(
     let Some(each) = op.each else {
         return once(client, out, op, values, poll);
     };
-    let items = match std::mem::replace(&mut values[each], ArgValue::Absent) {
+    let mut items = match std::mem::replace(&mut values[each], ArgValue::Absent) {
         ArgValue::List(items) => items,
         _ => Vec::new(),
     };
+    // novaclient's reboot finds every server before rebooting any: a bad name stops it all.
+    if let (true, Some(res)) = (op.find_first, op.args[each].resource) {
+        for item in items.iter_mut() {
+            let found = client.find_with(res, item, &[])?;
+            let lookup = res.lookup.as_ref().map_or("id", |l| l.id_field);
+            if let Some(id) = id_in(&found, lookup) {
+                *item = id;
+            }
+        }
+    }
     let mut failed = false;
     for item in items {
         let mut v = values.clone();

@@ -180,6 +180,8 @@ pub struct OpDef {
     pub each: Option<usize>,
     /// After a run once per value: the error when any of them failed.
     pub failure: Option<&'static str>,
+    /// Every value of `each` is looked up before the first run.
+    pub find_first: bool,
     /// The ways the operation is carried out; the first that applies is used.
     pub variants: &'static [VariantDef],
 }
