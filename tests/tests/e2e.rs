@@ -702,10 +702,10 @@ fn http_errors_in_novaclient_form() {
         "{line}"
     );
     boot(&cloud, "busy", &[]);
-    let missing = cloud.nova(&["boot", "x", "--flavor", "m1.tiny"]);
+    let missing = cloud.nova(&["flavor-create", "x", "auto", "0", "1", "1"]);
     assert!(
         missing.stderr.starts_with(
-            "ERROR (BadRequest): Missing imageRef attribute (HTTP 400) (Request-ID: req-"
+            "ERROR (BadRequest): Invalid input for field/attribute ram. Value: 0. 0 is less than the minimum of 1 (HTTP 400) (Request-ID: req-"
         ),
         "{}",
         missing.stderr
