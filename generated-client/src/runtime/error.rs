@@ -26,6 +26,8 @@ pub enum Error {
     Config(String),
     /// A polled resource went to an error or deleted state.
     State(String),
+    /// A value novaclient cannot convert (Python's ValueError: a date not of the form asked).
+    Value(String),
 }
 
 impl Error {
@@ -51,6 +53,7 @@ impl Error {
             Error::Decode { .. } | Error::Shape { .. } => "ClientException",
             Error::Config(_) => "CommandError",
             Error::State(_) => "ResourceInErrorState",
+            Error::Value(_) => "ValueError",
         }
     }
 
@@ -78,9 +81,11 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::Command(m) | Error::NoMatch(m) | Error::Config(m) | Error::State(m) => {
-                f.write_str(m)
-            }
+            Error::Command(m)
+            | Error::NoMatch(m)
+            | Error::Config(m)
+            | Error::State(m)
+            | Error::Value(m) => f.write_str(m),
             Error::Connect { url, detail } => {
                 write!(f, "Unable to establish connection to {url}: {detail}")
             }
