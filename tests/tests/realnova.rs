@@ -479,6 +479,10 @@ fn server_commands_match_novaclient() {
     assert_eq!(gone.code, Some(0), "{}", gone.stderr);
 }
 
+/// A scenario that changes the cloud: its arguments, how to bring the cloud to the state it
+/// starts from, and how to put the cloud back afterwards.
+type Change<'a> = (&'a [&'a str], &'a dyn Fn(), &'a dyn Fn());
+
 /// Puts back what the admin scenarios change, also when they fail: compute2's service enabled
 /// and not forced down, the test's servers deleted.
 struct Restore<'a> {
@@ -638,7 +642,7 @@ fn admin_commands_match_novaclient() {
     let up = || put(json!({"forced_down": false}));
     let down = || put(json!({"forced_down": true}));
     #[rustfmt::skip]
-    let changes: &[(&[&str], &dyn Fn(), &dyn Fn())] = &[
+    let changes: &[Change] = &[
         (&[V1, "service-disable", "compute2"], &enable, &enable),
         (&[V1, "service-disable", "compute2", "--reason", "maintenance window"], &enable, &enable),
         (&[V96, "service-disable", service], &enable, &enable),
