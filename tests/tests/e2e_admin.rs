@@ -569,6 +569,12 @@ fn hypervisors_their_servers_and_migrating_them_off() {
 +----+---------------------+-------+---------+
 "
     );
+    // A negative number is a value (as argparse reads it), here a pattern nova finds nothing for.
+    let negative = cloud.nova(&["hypervisor-servers", "-1"]);
+    assert_eq!(
+        mask_request_ids(&negative.stderr),
+        "ERROR (NotFound): No hypervisor matching '-1' could be found. (HTTP 404) (Request-ID: req-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx)\n"
+    );
     let limit_early = cloud.nova(&[V, "2.32", "hypervisor-list", "--limit", "1"]);
     assert_eq!(
         limit_early.stderr,

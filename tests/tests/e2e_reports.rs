@@ -163,10 +163,16 @@ fn usage_list_over_dates() {
     };
     assert_eq!(first, format!("Usage from {} to {}:", day(-28), day(1)));
 
+    // Dates as Python's strptime reads them, with its errors.
     let bad = cloud.nova(&["usage-list", "--start", "last week"]);
     assert_eq!(bad.code, 1);
     assert_eq!(
         bad.stderr,
-        "ERROR (CommandError): 'last week' is not a date of the form YYYY-MM-DD.\n"
+        "ERROR (ValueError): time data 'last week' does not match format '%Y-%m-%d'\n"
+    );
+    let bad = cloud.nova(&["usage-list", "--end", "2020-01-01T00:00:00"]);
+    assert_eq!(
+        bad.stderr,
+        "ERROR (ValueError): unconverted data remains: T00:00:00\n"
     );
 }

@@ -10,9 +10,25 @@
 //! Without a running realnova the suite is skipped with a message, and fails when `CI` is set.
 
 use novagen_tests::{bin, root, skip};
+use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::{Duration, Instant};
 
+/// realnova's state as the tests of this file see it: a test that changes what the others read
+/// (services, its own servers) holds it for writing, the others for reading.
+static STATE: RwLock<()> = RwLock::new(());
+
+fn reading() -> RwLockReadGuard<'static, ()> {
+    STATE.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn writing() -> RwLockWriteGuard<'static, ()> {
+    STATE.write().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[derive(Clone)]
 struct RealNova {
     dir: PathBuf,
     env: Vec<(String, String)>,
@@ -88,6 +104,155 @@ impl RealNova {
     fn ours(&self, args: &[&str]) -> Out {
         self.run(bin("nova"), args)
     }
+
+    /// The same cloud as another keystone user (with a project of the same name and password).
+    fn as_user(&self, user: &str) -> RealNova {
+        let mut other = self.clone();
+        for (k, v) in &mut other.env {
+            if matches!(
+                k.as_str(),
+                "OS_USERNAME" | "OS_PASSWORD" | "OS_PROJECT_NAME"
+            ) {
+                *v = user.to_string();
+            }
+        }
+        other
+    }
+
+    fn var(&self, name: &str) -> &str {
+        self.env
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// A token of the user of this environment, with the IDs keystone gives along.
+    fn login(&self) -> Api {
+        let domain = json!({"name": self.var("OS_USER_DOMAIN_NAME")});
+        let body = json!({"auth": {
+            "identity": {"methods": ["password"], "password": {"user": {
+                "name": self.var("OS_USERNAME"), "password": self.var("OS_PASSWORD"), "domain": domain}}},
+            "scope": {"project": {"name": self.var("OS_PROJECT_NAME"),
+                "domain": {"name": self.var("OS_PROJECT_DOMAIN_NAME")}}}}});
+        let url = format!("{}/auth/tokens", self.var("OS_AUTH_URL"));
+        let reply = reqwest::blocking::Client::new()
+            .post(&url)
+            .json(&body)
+            .send()
+            .expect("keystone answers");
+        let token = reply
+            .headers()
+            .get("X-Subject-Token")
+            .and_then(|t| t.to_str().ok())
+            .expect("a token")
+            .to_string();
+        let reply: Value = reply.json().expect("keystone's JSON");
+        let compute = reply["token"]["catalog"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|s| s["type"] == "compute")
+            .flat_map(|s| s["endpoints"].as_array().into_iter().flatten())
+            .find(|e| e["interface"] == "public")
+            .and_then(|e| e["url"].as_str())
+            .expect("a compute endpoint")
+            .trim_end_matches('/')
+            .to_string();
+        Api {
+            token,
+            compute,
+            project_id: reply["token"]["project"]["id"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
+            user_id: reply["token"]["user"]["id"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
+        }
+    }
+}
+
+/// Nova's API itself, for what the scenarios need set up around them (no client under test).
+struct Api {
+    token: String,
+    compute: String,
+    project_id: String,
+    user_id: String,
+}
+
+impl Api {
+    fn send(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
+        let mut req = reqwest::blocking::Client::new()
+            .request(method, format!("{}{path}", self.compute))
+            .header("X-Auth-Token", &self.token)
+            .header("X-OpenStack-Nova-API-Version", "2.96")
+            .timeout(Duration::from_secs(30));
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let reply = req.send().map_err(|e| e.to_string())?;
+        let status = reply.status();
+        let text = reply.text().unwrap_or_default();
+        if !status.is_success() {
+            return Err(format!("{path}: {status} {text}"));
+        }
+        Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.send(method, path, body)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn action(&self, server: &str, body: Value) {
+        self.call("POST", &format!("/servers/{server}/action"), Some(body));
+    }
+
+    /// Wait until the server has this status on this host, for at most a minute.
+    fn wait(&self, id: &str, status: &str, host: &str) {
+        let start = Instant::now();
+        loop {
+            let s = self.call("GET", &format!("/servers/{id}"), None);
+            if s["server"]["status"] == status && s["server"]["OS-EXT-SRV-ATTR:host"] == host {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "server {id} is not {status} on {host}: {s}"
+            );
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+
+    /// Wait until the server is gone, for at most a minute.
+    fn gone(&self, id: &str) {
+        let start = Instant::now();
+        while self.send("GET", &format!("/servers/{id}"), None).is_ok() {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "server {id} stays"
+            );
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+
+    /// IDs of the servers on a hypervisor.
+    fn servers_on(&self, hypervisor: &str) -> Vec<String> {
+        let h = self.call(
+            "GET",
+            &format!("/os-hypervisors?hypervisor_hostname_pattern={hypervisor}&with_servers=True"),
+            None,
+        );
+        h["hypervisors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|h| h["servers"].as_array().into_iter().flatten())
+            .filter_map(|s| s["uuid"].as_str().map(str::to_string))
+            .collect()
+    }
 }
 
 /// novaclient's deprecation notice is not part of the comparison.
@@ -136,46 +301,112 @@ fn mask(s: &str) -> String {
 #[derive(Clone, Copy)]
 enum Expect {
     Same,
+    /// The same once what this pattern matches is masked too in stdout: values that change
+    /// between the two runs (usage hours of running servers).
+    Masked(&'static str),
     /// A deliberate difference, by its entry in DIFFERENCES.md.
     Deliberate(&'static str),
 }
 use Expect::*;
 
-/// Run scenarios; report every one that does not meet its expectation, then fail once.
-fn check(real: &RealNova, scenarios: &[(&[&str], Expect)]) {
-    let listed = std::fs::read_to_string(root().join("DIFFERENCES.md")).expect("DIFFERENCES.md");
-    let mut failures = Vec::new();
-    for (args, expect) in scenarios {
-        let (theirs, ours) = (real.theirs(args), real.ours(args));
-        let same = theirs == ours;
-        match expect {
-            Same if !same => failures.push(format!(
-                "nova {}\n--- python-novaclient (exit {:?})\n{}{}--- ours (exit {:?})\n{}{}",
-                args.join(" "),
-                theirs.code,
-                theirs.stdout,
-                theirs.stderr,
-                ours.code,
-                ours.stdout,
-                ours.stderr
-            )),
-            Deliberate(id) if same => failures.push(format!(
-                "nova {}: listed as deliberate difference {id}, but the outputs are the same",
-                args.join(" ")
-            )),
-            Deliberate(id) if !listed.contains(&format!("## {id}:")) => {
-                failures.push(format!("{id} is not an entry of DIFFERENCES.md"))
-            }
-            _ => {}
+/// One scenario: None when it meets its expectation, else what is wrong. `between` runs after
+/// each client's run: a scenario that changes the cloud restores it there, so that both clients
+/// start from the same state.
+fn compare(
+    real: &RealNova,
+    args: &[&str],
+    expect: Expect,
+    listed: &str,
+    between: &dyn Fn(),
+) -> Option<String> {
+    let mut theirs = real.theirs(args);
+    between();
+    let mut ours = real.ours(args);
+    between();
+    if let Masked(pattern) = expect {
+        let re = regex::Regex::new(pattern).expect("pattern");
+        for out in [&mut theirs, &mut ours] {
+            out.stdout = re
+                .replace_all(&out.stdout, |c: &regex::Captures| "#".repeat(c[0].len()))
+                .into_owned();
         }
     }
+    let same = theirs == ours;
+    let user = match real.var("OS_USERNAME") {
+        "admin" => String::new(),
+        other => format!(" (as {other})"),
+    };
+    match expect {
+        Same | Masked(_) if !same => Some(format!(
+            "nova {}{user}\n--- python-novaclient (exit {:?})\n{}{}--- ours (exit {:?})\n{}{}",
+            args.join(" "),
+            theirs.code,
+            theirs.stdout,
+            theirs.stderr,
+            ours.code,
+            ours.stdout,
+            ours.stderr
+        )),
+        Deliberate(id) if same => Some(format!(
+            "nova {}{user}: listed as deliberate difference {id}, but the outputs are the same",
+            args.join(" ")
+        )),
+        Deliberate(id) if !listed.contains(&format!("## {id}:")) => {
+            Some(format!("{id} is not an entry of DIFFERENCES.md"))
+        }
+        _ => None,
+    }
+}
+
+fn listed_differences() -> String {
+    std::fs::read_to_string(root().join("DIFFERENCES.md")).expect("DIFFERENCES.md")
+}
+
+/// Scenarios that only read, a few at a time: what each does not meet.
+fn differences_parallel(scenarios: &[(&RealNova, &[&str], Expect)]) -> Vec<String> {
+    let listed = listed_differences();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let found = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let Some((real, args, expect)) = scenarios.get(i) else {
+                    break;
+                };
+                if let Some(f) = compare(real, args, *expect, &listed, &|| {}) {
+                    found
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push((i, f));
+                }
+            });
+        }
+    });
+    let mut found = found.into_inner().unwrap_or_else(PoisonError::into_inner);
+    found.sort();
+    found.into_iter().map(|(_, f)| f).collect()
+}
+
+/// Fail once with every scenario that does not meet its expectation.
+fn assert_none(failures: &[String], total: usize) {
     assert!(
         failures.is_empty(),
         "{} of {} scenarios differ:\n\n{}",
         failures.len(),
-        scenarios.len(),
+        total,
         failures.join("\n\n")
     );
+}
+
+/// Run scenarios; report every one that does not meet its expectation, then fail once.
+fn check(real: &RealNova, scenarios: &[(&[&str], Expect)]) {
+    let listed = listed_differences();
+    let failures: Vec<String> = scenarios
+        .iter()
+        .filter_map(|(args, expect)| compare(real, args, *expect, &listed, &|| {}))
+        .collect();
+    assert_none(&failures, scenarios.len());
 }
 
 const V1: &str = "--os-compute-api-version=2.1";
@@ -185,6 +416,7 @@ const V96: &str = "--os-compute-api-version=2.96";
 #[cfg_attr(no_realnova, ignore = "needs ../shared/realnova")]
 fn read_only_commands_match_novaclient() {
     let Some(real) = realnova() else { return };
+    let _state = reading();
     #[rustfmt::skip]
     let scenarios: &[(&[&str], Expect)] = &[
         (&[V96, "flavor-list"], Same),
@@ -243,6 +475,7 @@ fn read_only_commands_match_novaclient() {
 #[cfg_attr(no_realnova, ignore = "needs ../shared/realnova")]
 fn server_commands_match_novaclient() {
     let Some(real) = realnova() else { return };
+    let _state = reading();
     // One server, booted by our client, read by both (a name of its own for this run).
     let name = format!("diffvm-{}", std::process::id());
     let name = name.as_str();
@@ -400,7 +633,7 @@ impl RealNova {
 }
 
 /// Steps before, the command, steps after, and what is expected.
-type Change<'a> = (
+type Changing<'a> = (
     &'a [&'a [&'a str]],
     &'a [&'a str],
     &'a [&'a [&'a str]],
@@ -414,6 +647,7 @@ const PUB_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKYcmmh6Ym5PnSuL0pwSG
 #[cfg_attr(no_realnova, ignore = "needs ../shared/realnova")]
 fn changing_commands_match_novaclient() {
     let Some(real) = realnova() else { return };
+    let _state = writing();
     let pid = std::process::id();
     let s = format!("chg-{pid}");
     let s = s.as_str();
@@ -447,7 +681,7 @@ fn changing_commands_match_novaclient() {
     let wait: &[&[&str]] = &[&["wait", s]];
     let mut failures = Vec::new();
     #[rustfmt::skip]
-    let scenarios: &[Change] = &[
+    let scenarios: &[Changing] = &[
         // Server actions, each from a settled server.
         (&[], &[V96, "reboot", s], wait, Same),
         (&[], &[V1, "reboot", "--hard", s], wait, Same),
@@ -532,4 +766,300 @@ fn changing_commands_match_novaclient() {
         scenarios.len(),
         failures.join("\n\n")
     );
+}
+
+/// A scenario that changes the cloud: its arguments, how to bring the cloud to the state it
+/// starts from, and how to put the cloud back afterwards.
+type Change<'a> = (&'a [&'a str], &'a dyn Fn(), &'a dyn Fn());
+
+/// Puts back what the admin scenarios change, also when they fail: compute2's service enabled
+/// and not forced down, the test's servers deleted.
+struct Restore<'a> {
+    api: &'a Api,
+    service: String,
+    servers: Vec<String>,
+}
+
+impl Drop for Restore<'_> {
+    fn drop(&mut self) {
+        let path = format!("/os-services/{}", self.service);
+        let _ = self
+            .api
+            .send("PUT", &path, Some(json!({"status": "enabled"})));
+        let _ = self
+            .api
+            .send("PUT", &path, Some(json!({"forced_down": false})));
+        for id in &self.servers {
+            let _ = self.api.send("DELETE", &format!("/servers/{id}"), None);
+        }
+    }
+}
+
+/// The administrator's commands (services, hypervisors, quotas, limits, usage, zones), as admin
+/// and as the demo user (403s), at the microversions where they change; the service commands
+/// change compute2's service and put it back between the clients' runs; two servers of this
+/// test on compute2 give hypervisor-servers and host-servers-migrate something to list and move.
+#[test]
+fn admin_commands_match_novaclient() {
+    let Some(real) = realnova() else { return };
+    let _state = writing();
+    let demo = real.as_user("demo");
+    let api = real.login();
+    let demo_api = demo.login();
+    let (admin_project, demo_project, demo_user) = (
+        api.project_id.as_str(),
+        demo_api.project_id.as_str(),
+        demo_api.user_id.as_str(),
+    );
+    let services = api.call(
+        "GET",
+        "/os-services?host=compute2&binary=nova-compute",
+        None,
+    );
+    let service = services["services"][0]["id"]
+        .as_str()
+        .expect("compute2's service")
+        .to_string();
+    let service = service.as_str();
+    let hypervisors = api.call("GET", "/os-hypervisors", None);
+    let hypervisor = hypervisors["hypervisors"][0]["id"]
+        .as_str()
+        .expect("a hypervisor")
+        .to_string();
+    let hypervisor = hypervisor.as_str();
+    let (a, d) = (&real, &demo);
+    let past = ["--start", "2020-01-01", "--end", "2020-02-01"];
+    let mut failures = Vec::new();
+    let mut total = 0;
+
+    // What only reads, and what nova or the clients refuse.
+    #[rustfmt::skip]
+    let reads: Vec<(&RealNova, Vec<&str>, Expect)> = vec![
+        (a, vec![V1, "availability-zone-list"], Same),
+        // TODO(lead): novaclient lists the zones without hosts when the detailed list is
+        // forbidden; the spec language has no fallback on an error status (D26).
+        (d, vec![V96, "availability-zone-list"], Deliberate("D26")),
+        (a, vec!["--os-compute-api-version=2.33", "hypervisor-list", "--limit", "1"], Same),
+        (a, vec![V96, "hypervisor-list", "--marker", hypervisor], Same),
+        (a, vec![V96, "hypervisor-list", "--marker", "nosuch"], Same),
+        // TODO(lead): -1 means "all" for every paged list in the runtime, only for list and
+        // flavor-list in novaclient (D27).
+        (a, vec![V96, "hypervisor-list", "--limit", "-1"], Deliberate("D27")),
+        (a, vec![V96, "hypervisor-servers", "-1"], Same),
+        (a, vec![V96, "hypervisor-list", "--limit", "x"], Deliberate("D24")),
+        (a, vec!["--os-compute-api-version=2.32", "hypervisor-list", "--limit", "1"], Deliberate("D25")),
+        (a, vec!["--os-compute-api-version=2.52", "hypervisor-list", "--matching", "fake"], Same),
+        (a, vec!["--os-compute-api-version=2.53", "hypervisor-list", "--matching", "nosuch"], Same),
+        (d, vec![V96, "hypervisor-list"], Same),
+        (a, vec![V96, "hypervisor-servers", "nosuch"], Same),
+        (a, vec!["--os-compute-api-version=2.52", "hypervisor-servers", "nosuch"], Same),
+        (a, vec![V1, "host-servers-migrate", "nosuch"], Same),
+        (a, vec![V96, "host-servers-migrate", "nosuch"], Same),
+        (d, vec![V96, "host-servers-migrate", "fake"], Same),
+        (d, vec!["--os-compute-api-version=2.36", "limits"], Same),
+        (d, vec!["--os-compute-api-version=2.57", "limits"], Same),
+        (a, vec![V96, "limits", "--reserved"], Same),
+        (a, vec![V96, "limits", "--tenant", demo_project], Same),
+        (d, vec![V96, "limits", "--tenant", admin_project], Same),
+        (d, vec![V1, "quota-show", "--detail"], Same),
+        (a, vec!["--os-compute-api-version=2.36", "quota-show"], Same),
+        (a, vec![V96, "quota-show", "--tenant", "demo"], Same),
+        (a, vec![V96, "quota-show", "--tenant", demo_project, "--user", demo_user], Same),
+        (d, vec![V96, "quota-show"], Same),
+        (d, vec![V96, "quota-show", "--tenant", admin_project], Same),
+        (a, vec![V1, "quota-defaults"], Same),
+        (d, vec![V96, "quota-defaults", "--tenant", admin_project], Same),
+        (a, vec!["--os-compute-api-version=2.11", "service-list"], Same),
+        (a, vec!["--os-compute-api-version=2.52", "service-list"], Same),
+        (a, vec![V1, "service-list", "--host", "compute2", "--binary", "nova-compute"], Same),
+        (a, vec![V96, "service-list", "--host", "nosuch"], Same),
+        (d, vec![V1, "service-list"], Same),
+        (a, [&[V1, "usage-list"][..], &past].concat(), Same),
+        (a, [&[V96, "usage-list"][..], &past].concat(), Same),
+        (a, vec![V96, "usage-list", "--start", "2020-02-01", "--end", "2020-01-01"], Same),
+        (a, vec![V96, "usage-list", "--end", "2020-13-01"], Same),
+        (a, vec![V96, "usage-list", "--start", "2020-01-01T00:00:00"], Same),
+        (d, [&[V96, "usage-list"][..], &past].concat(), Same),
+        (a, vec![V96, "service-enable", "nosuch"], Same),
+        (a, vec![V1, "service-enable", "nosuch"], Same),
+        (a, vec![V1, "service-disable", "nosuch", "--reason", "x"], Same),
+        (a, vec![V1, "service-force-down", "nosuch"], Deliberate("D25")),
+        (a, vec!["--os-compute-api-version=2.11", "service-force-down", "nosuch", "--unset"], Same),
+        (d, vec![V96, "service-enable", service], Same),
+        (d, vec![V1, "service-disable", "compute2"], Same),
+    ];
+    let reads: Vec<(&RealNova, &[&str], Expect)> = reads
+        .iter()
+        .map(|(r, args, e)| (*r, args.as_slice(), *e))
+        .collect();
+    let started = Instant::now();
+    failures.extend(differences_parallel(&reads));
+    total += reads.len();
+    eprintln!("{} reading scenarios: {:?}", reads.len(), started.elapsed());
+
+    // Two servers of this test on compute2; host-servers-migrate moves all of a host's servers,
+    // so this part runs only when no one else's server is there.
+    let mut restore = Restore {
+        api: &api,
+        service: service.to_string(),
+        servers: Vec::new(),
+    };
+    let listed = listed_differences();
+    let started = Instant::now();
+    if api.servers_on("compute2").is_empty() {
+        servers_on_compute2(
+            &real,
+            &api,
+            &mut restore,
+            &listed,
+            &mut failures,
+            &mut total,
+        );
+        eprintln!("server scenarios: {:?}", started.elapsed());
+    } else {
+        eprintln!("note: compute2 holds other servers; skipping the scenarios with servers on it");
+    }
+
+    // compute2's service changed by each client in turn, put back after each run; first from
+    // the state a command changes (enabled, not forced down), then from the other one.
+    let started = Instant::now();
+    let put = |body: Value| {
+        api.call("PUT", &format!("/os-services/{service}"), Some(body));
+    };
+    let enable = || put(json!({"status": "enabled"}));
+    let disable = || put(json!({"status": "disabled", "disabled_reason": "planned"}));
+    let up = || put(json!({"forced_down": false}));
+    let down = || put(json!({"forced_down": true}));
+    #[rustfmt::skip]
+    let changes: &[Change] = &[
+        (&[V1, "service-disable", "compute2"], &enable, &enable),
+        (&[V1, "service-disable", "compute2", "--reason", "maintenance window"], &enable, &enable),
+        (&[V96, "service-disable", service], &enable, &enable),
+        (&[V96, "service-disable", service, "--reason", "two words"], &enable, &enable),
+        (&[V1, "service-enable", "compute2"], &disable, &enable),
+        (&[V96, "service-enable", service], &disable, &enable),
+        (&["--os-compute-api-version=2.11", "service-force-down", "compute2"], &up, &up),
+        (&[V96, "service-force-down", service], &up, &up),
+        (&["--os-compute-api-version=2.52", "service-force-down", "compute2", "--unset"], &down, &up),
+        (&[V96, "service-force-down", service, "--unset"], &down, &up),
+    ];
+    for (args, from, back) in changes {
+        from();
+        let (from, back) = (*from, *back);
+        // Between the runs the service goes back to where the command found it.
+        let reset = || {
+            back();
+            from();
+        };
+        failures.extend(compare(&real, args, Same, &listed, &reset));
+        back();
+    }
+    total += changes.len();
+    // Reading a disabled, forced-down service.
+    disable();
+    down();
+    #[rustfmt::skip]
+    let reads: &[(&RealNova, &[&str], Expect)] = &[
+        (a, &[V1, "service-list"], Same),
+        (a, &[V96, "service-list", "--host", "compute2"], Same),
+        (a, &[V96, "availability-zone-list"], Same),
+        (a, &[V96, "hypervisor-list"], Same),
+    ];
+    failures.extend(differences_parallel(reads));
+    total += reads.len();
+    enable();
+    up();
+    eprintln!(
+        "{} service scenarios: {:?}",
+        changes.len() + reads.len(),
+        started.elapsed()
+    );
+
+    drop(restore);
+
+    assert_none(&failures, total);
+}
+
+/// hypervisor-servers, host-servers-migrate, usage, limits and quotas with two servers of this
+/// test on compute2 (one paused); deleted at the end.
+fn servers_on_compute2(
+    real: &RealNova,
+    api: &Api,
+    restore: &mut Restore,
+    listed: &str,
+    failures: &mut Vec<String>,
+    total: &mut usize,
+) {
+    let a = real;
+    let name = format!("admindiff-{}", std::process::id());
+    #[rustfmt::skip]
+    let boot = real.ours(&[V96, "boot", &name, "--flavor", "m1.tiny", "--image", "fakeimage6",
+        "--nic", "none", "--availability-zone", "nova:compute2", "--min-count", "2", "--poll"]);
+    let mine = api.call("GET", &format!("/servers?name=^{name}-"), None);
+    restore.servers = mine["servers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["id"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(boot.code, Some(0), "{}", boot.stderr);
+    let servers = restore.servers.clone();
+    assert_eq!(servers.len(), 2, "{mine}");
+    #[rustfmt::skip]
+    let reads: &[(&RealNova, &[&str], Expect)] = &[
+        (a, &[V1, "hypervisor-servers", "compute2"], Same),
+        (a, &["--os-compute-api-version=2.52", "hypervisor-servers", "compute2"], Same),
+        (a, &[V96, "hypervisor-servers", "compute2"], Same),
+        (a, &[V96, "hypervisor-servers", "o"], Same),
+        // The hours of running servers grow between the two runs.
+        (a, &[V96, "usage-list"], Masked(r"\d+\.\d\d")),
+    ];
+    failures.extend(differences_parallel(reads));
+    *total += reads.len();
+
+    // Paused servers cannot be migrated: a row with nova's 409 each, nothing moves.
+    for id in &servers {
+        api.action(id, json!({"pause": null}));
+    }
+    for id in &servers {
+        api.wait(id, "PAUSED", "compute2");
+    }
+    let reads: &[(&RealNova, &[&str], Expect)] =
+        &[(a, &[V1, "host-servers-migrate", "compute2"], Same)];
+    failures.extend(differences_parallel(reads));
+    *total += reads.len();
+
+    // One of them running: it is migrated to compute, confirmed there and moved back before
+    // our client's turn.
+    let moving = servers[1].as_str();
+    api.action(moving, json!({"unpause": null}));
+    api.wait(moving, "ACTIVE", "compute2");
+    let moved = std::cell::Cell::new(false);
+    let back = || {
+        if moved.replace(true) {
+            return;
+        }
+        api.wait(moving, "VERIFY_RESIZE", "compute");
+        api.action(moving, json!({"confirmResize": null}));
+        api.wait(moving, "ACTIVE", "compute");
+        api.action(moving, json!({"migrate": {"host": "compute2"}}));
+        api.wait(moving, "VERIFY_RESIZE", "compute2");
+        api.action(moving, json!({"confirmResize": null}));
+        api.wait(moving, "ACTIVE", "compute2");
+    };
+    let args = [V96, "host-servers-migrate", "compute2"];
+    failures.extend(compare(real, &args, Same, listed, &back));
+    *total += 1;
+
+    for id in &servers {
+        api.call("DELETE", &format!("/servers/{id}"), None);
+    }
+    for id in &servers {
+        api.gone(id);
+    }
+    restore.servers.clear();
+    let reads: &[(&RealNova, &[&str], Expect)] =
+        &[(a, &[V96, "host-servers-migrate", "compute2"], Same)];
+    failures.extend(differences_parallel(reads));
+    *total += reads.len();
 }

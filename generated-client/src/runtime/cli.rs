@@ -72,6 +72,10 @@ fn arg(def: &'static ArgDef) -> Arg {
             a = a.env(env);
         }
     }
+    if def.ty != ArgType::Flag {
+        // argparse takes `-1` as a value (nova then judges it), not as an unknown option.
+        a = a.allow_negative_numbers(true);
+    }
     a = match def.ty {
         ArgType::Integer => a.value_parser(clap::value_parser!(i64)),
         ArgType::Number => a.value_parser(clap::value_parser!(f64)),

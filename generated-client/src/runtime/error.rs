@@ -28,6 +28,8 @@ pub enum Error {
     State(String),
     /// A value is not in the form its argument takes (`key=value`).
     ArgumentType(String),
+    /// A value novaclient cannot convert (Python's ValueError: a date not of the form asked).
+    Value(String),
 }
 
 impl Error {
@@ -54,6 +56,7 @@ impl Error {
             Error::Config(_) => "CommandError",
             Error::State(_) => "ResourceInErrorState",
             Error::ArgumentType(_) => "ArgumentTypeError",
+            Error::Value(_) => "ValueError",
         }
     }
 
@@ -85,7 +88,8 @@ impl fmt::Display for Error {
             | Error::NoMatch(m)
             | Error::Config(m)
             | Error::State(m)
-            | Error::ArgumentType(m) => f.write_str(m),
+            | Error::ArgumentType(m)
+            | Error::Value(m) => f.write_str(m),
             Error::Connect { url, detail } => {
                 write!(f, "Unable to establish connection to {url}: {detail}")
             }
