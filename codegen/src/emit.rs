@@ -230,12 +230,13 @@ fn step_def(s: &Step) -> TokenStream {
     let body = opt_str(&s.body);
     let (result, items) = (opt_str(&s.result), opt_str(&s.items));
     let (paged, merge) = (s.paged, s.merge);
+    let on_error = &s.on_error;
     let rows = pairs(&s.rows);
     let (when, versions) = (conds(&s.when), range(&s.versions));
     quote!(StepDef {
         name: #name, for_each: #for_each, service: #svc, method: #method, path: #path,
         query: #query, body: #body, result: #result, items: #items, paged: #paged,
-        merge: #merge, rows: #rows, when: #when, versions: #versions,
+        merge: #merge, on_error: &[#(#on_error),*], rows: #rows, when: #when, versions: #versions,
     })
 }
 

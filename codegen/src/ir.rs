@@ -141,6 +141,7 @@ pub struct Step {
     pub items: Option<String>,
     pub paged: bool,
     pub merge: bool,
+    pub on_error: Vec<u16>,
     pub rows: Vec<(String, String)>,
     pub when: Vec<Cond>,
     pub versions: Range,

@@ -323,6 +323,9 @@ pub struct StepSpec {
     pub rows: Option<Pairs>,
     #[serde(default)]
     pub merge: bool,
+    /// Runs only when the step before failed with one of these HTTP statuses (instead of it).
+    #[serde(default)]
+    pub on_error: Vec<u16>,
     #[serde(default)]
     pub when: Option<When>,
     #[serde(default)]

@@ -1397,6 +1397,13 @@ fn operation(
                     let mut step = step(cx, &mut scope, &fields, f.service, returns);
                     step.name = s.name.clone();
                     step.merge = s.merge;
+                    step.on_error = s.on_error.clone();
+                    if k == 0 && !s.on_error.is_empty() {
+                        cx.err(
+                            &format!("{sp}.on_error"),
+                            "on_error answers a failure of the step before it: the first step has none.",
+                        );
+                    }
                     step.when = scope.conds(cx, &s.when, &format!("{sp}.when"));
                     step.versions = cx.range(&s.min_version, &s.max_version, &sp);
                     if let Some(n) = &s.name {
@@ -1650,6 +1657,7 @@ fn step(
         items: r.items.as_ref().map(|(i, _)| i.to_string()),
         paged,
         merge: false,
+        on_error: Vec::new(),
         rows,
         when: Vec::new(),
         versions: Range::default(),

@@ -134,6 +134,9 @@ fn backwards_microversion_range() {
 fn every_refusal_has_its_file_line_and_sentence() {
     #[rustfmt::skip]
     let cases: &[(&str, &str, &str, &str)] = &[
+        // A stand-in step answers the step before it.
+        ("      - name: found\n        http: GET /widgets\n", "      - name: found\n        on_error: [403]\n        http: GET /widgets\n", "on_error: [403]",
+         "on_error answers a failure of the step before it: the first step has none."),
         // find_first looks up the values of each.
         ("    help: List widgets.\n", "    help: List widgets.\n    find_first: true\n", "find_first: true",
          "find_first looks up the values of each: it needs each on an argument with a resource."),

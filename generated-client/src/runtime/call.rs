@@ -89,11 +89,36 @@ impl Client {
             }
         }
         // Each step's result is `result` in the scope (and, if the step is named, its name).
-        for step in variant.steps {
-            if !applies(step, v, &scope) {
-                continue;
-            }
-            let r = self.step(step, &scope)?;
+        // A failure that a later `on_error` step answers waits for it; if that fails too, the
+        // first failure is reported (novaclient's availability-zone-list).
+        let mut failed: Option<Error> = None;
+        let steps: Vec<&StepDef> = variant
+            .steps
+            .iter()
+            .filter(|s| applies(s, v, &scope))
+            .collect();
+        for (i, step) in steps.iter().enumerate() {
+            let answers = |e: &Error| {
+                steps
+                    .get(i + 1)
+                    .is_some_and(|next| e.status().is_some_and(|s| next.on_error.contains(&s)))
+            };
+            let r = match (failed.take(), step.on_error.is_empty()) {
+                (None, false) => continue,
+                (Some(first), false) => match self.step(step, &scope) {
+                    Ok(r) => r,
+                    Err(_) => return Err(first),
+                },
+                (Some(first), true) => return Err(first),
+                (None, true) => match self.step(step, &scope) {
+                    Ok(r) => r,
+                    Err(e) if answers(&e) => {
+                        failed = Some(e);
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                },
+            };
             let Value::Object(m) = &mut scope else { break };
             let r = match (step.merge, m.remove("result"), r) {
                 (true, Some(a), Some(b)) => Some(merge(a, b)),
@@ -105,6 +130,9 @@ impl Client {
                 }
                 m.insert("result".into(), r);
             }
+        }
+        if let Some(first) = failed {
+            return Err(first);
         }
         let reply = match (op.returns, scope.get("result").cloned()) {
             (Returns::Nothing, _) => Reply::Empty,

@@ -228,6 +228,8 @@ pub struct StepDef {
     pub paged: bool,
     /// Merge this step's result (an object) over the previous one.
     pub merge: bool,
+    /// Runs only instead of the step before, when that failed with one of these statuses.
+    pub on_error: &'static [u16],
     /// With `for_each`: one row per item, built from these templates (`{item}`, `{ok}`,
     /// `{error}`); a failed item becomes a row instead of an error.
     pub rows: &'static [(&'static str, &'static str)],

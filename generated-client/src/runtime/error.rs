@@ -64,6 +64,14 @@ impl Error {
         Error::Command(msg.into())
     }
 
+    /// The HTTP status of an error reply from the API.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Http { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
     /// True for a 404 from the API.
     pub fn is_not_found(&self) -> bool {
         matches!(self, Error::Http { status: 404, .. })
