@@ -3,6 +3,7 @@
 
 use novaclient::runtime::call::Planned;
 use novaclient::runtime::defs::Service;
+use novaclient::runtime::ArgValue;
 use novaclient::{Client, ConnectOptions, Version};
 use novagen_tests::Cloud;
 use serde_json::json;
@@ -139,6 +140,46 @@ fn requests_are_built_without_a_cloud() {
     );
     // Sending needs a cloud.
     assert!(client.flavors().list().send().is_err());
+}
+
+#[test]
+fn every_request_is_planned_with_stand_in_replies() {
+    // host-servers-migrate: a search, then one migrate per server the search found.
+    let op = novaclient::spec::OPERATIONS
+        .iter()
+        .find(|o| o.command == "host-servers-migrate")
+        .expect("the spec has host-servers-migrate");
+    let client = Client::offline(Version(2, 53)).expect("offline client");
+    let mut asked = Vec::new();
+    let planned = client
+        .plan_all(op, &[ArgValue::Str("fake".into())], |p| {
+            asked.push(p.path.clone());
+            Some(json!({"hypervisors": [{"id": "h1", "servers": [
+                {"uuid": "s1", "name": "a"}, {"uuid": "s2", "name": "b"}]}]}))
+        })
+        .expect("plan");
+    let shown: Vec<(&str, &str, Option<serde_json::Value>)> = planned
+        .iter()
+        .map(|p| (p.method, p.path.as_str(), p.body.clone()))
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            ("GET", "/os-hypervisors", None),
+            ("POST", "/servers/s1/action", Some(json!({"migrate": null}))),
+        ]
+    );
+    assert_eq!(asked, ["/os-hypervisors", "/servers/s1/action"]);
+    assert_eq!(
+        planned[0].query,
+        [
+            (
+                "hypervisor_hostname_pattern".to_string(),
+                "fake".to_string()
+            ),
+            ("with_servers".to_string(), "True".to_string())
+        ]
+    );
 }
 
 #[test]

@@ -119,17 +119,7 @@ impl Client {
                     Err(e) => return Err(e),
                 },
             };
-            let Value::Object(m) = &mut scope else { break };
-            let r = match (step.merge, m.remove("result"), r) {
-                (true, Some(a), Some(b)) => Some(merge(a, b)),
-                (_, _, r) => r,
-            };
-            if let Some(r) = r {
-                if let Some(name) = step.name {
-                    m.insert(name.to_string(), r.clone());
-                }
-                m.insert("result".into(), r);
-            }
+            keep(step, &mut scope, r);
         }
         if let Some(first) = failed {
             return Err(first);
@@ -213,7 +203,49 @@ impl Client {
                 m.insert("item".into(), item);
             }
         }
-        let (path, query, body) = self.parts(step, &s)?;
+        self.planned(step, &s)
+    }
+
+    /// Every HTTP request an operation would send (the first of each `for_each`), without
+    /// sending any: `reply` stands in for the server, giving the body each request would get
+    /// back, from which later steps take `result` as [`Client::run`] does.
+    pub fn plan_all(
+        &self,
+        op: &'static OpDef,
+        values: &[ArgValue],
+        mut reply: impl FnMut(&Planned) -> Option<Value>,
+    ) -> Result<Vec<Planned>, Error> {
+        let (mut scope, variant) = self.begin(op, values, Map::new())?;
+        let mut out = Vec::new();
+        for step in variant.steps {
+            if !applies(step, self.version(), &scope) {
+                continue;
+            }
+            let mut s = scope.clone();
+            if let (Some(each), Value::Object(m)) = (step.for_each, &mut s) {
+                match expr::eval(each, &scope, self)? {
+                    Some(Value::Array(a)) if a.is_empty() => continue,
+                    Some(Value::Array(a)) => m.insert("item".into(), a[0].clone()),
+                    None | Some(Value::Null) => continue,
+                    Some(one) => m.insert("item".into(), one),
+                };
+            }
+            let planned = self.planned(step, &s)?;
+            let body = reply(&planned);
+            out.push(planned);
+            let r = match (step.result, step.for_each) {
+                (Some(path), None) if !path.starts_with("header:") => {
+                    expr::eval(path, &body.unwrap_or(Value::Null), self)?
+                }
+                _ => None,
+            };
+            keep(step, &mut scope, r);
+        }
+        Ok(out)
+    }
+
+    fn planned(&self, step: &StepDef, scope: &Value) -> Result<Planned, Error> {
+        let (path, query, body) = self.parts(step, scope)?;
         Ok(Planned {
             service: step.service,
             method: step.method,
@@ -605,6 +637,22 @@ impl Client {
 }
 
 /// Whether a step runs at this version with these arguments.
+/// A step's result becomes `result` in the scope (and its name's), merged over the previous
+/// one with `merge: true`.
+fn keep(step: &StepDef, scope: &mut Value, r: Option<Value>) {
+    let Value::Object(m) = scope else { return };
+    let r = match (step.merge, m.remove("result"), r) {
+        (true, Some(a), Some(b)) => Some(merge(a, b)),
+        (_, _, r) => r,
+    };
+    if let Some(r) = r {
+        if let Some(name) = step.name {
+            m.insert(name.to_string(), r.clone());
+        }
+        m.insert("result".into(), r);
+    }
+}
+
 fn applies(step: &StepDef, v: Version, scope: &Value) -> bool {
     step.versions.contains(v) && holds(step.when, scope)
 }

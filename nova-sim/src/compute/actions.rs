@@ -334,6 +334,10 @@ fn rebuild(c: &Call, st: &mut State, idx: usize, args: &Value) -> Result<Resp, R
     record(c, s, "rebuild");
     let s = s.clone();
     let mut out = c.view().server(&s, st, Shape::Reduced);
+    // nova's rebuild view leaves out OS-EXT-SRV-ATTR:user_data (it adds `user_data` itself).
+    if let Some(m) = out.as_object_mut() {
+        m.remove("OS-EXT-SRV-ATTR:user_data");
+    }
     out["adminPass"] = json!(admin_pass);
     if c.at((2, 57)) {
         out["user_data"] = json!(s.user_data);
