@@ -82,19 +82,24 @@ struct Out {
 
 impl RealNova {
     fn run(&self, program: PathBuf, args: &[&str]) -> Out {
-        let out = Command::new(program)
+        let out = self.raw(program, args);
+        Out {
+            code: out.status.code(),
+            stdout: mask(&String::from_utf8_lossy(&out.stdout)),
+            stderr: mask(&stderr_lines(&String::from_utf8_lossy(&out.stderr))),
+        }
+    }
+
+    /// A run as it is, unmasked (for IDs a clean-up needs).
+    fn raw(&self, program: PathBuf, args: &[&str]) -> std::process::Output {
+        Command::new(program)
             .args(args)
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", std::env::temp_dir())
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .output()
-            .expect("run a client");
-        Out {
-            code: out.status.code(),
-            stdout: mask(&String::from_utf8_lossy(&out.stdout)),
-            stderr: mask(&stderr_lines(&String::from_utf8_lossy(&out.stderr))),
-        }
+            .expect("run a client")
     }
 
     fn theirs(&self, args: &[&str]) -> Out {
@@ -530,16 +535,19 @@ fn server_commands_match_novaclient() {
     check(&real, scenarios);
     let gone = real.ours(&[V96, "delete", name]);
     assert_eq!(gone.code, Some(0), "{}", gone.stderr);
-    let ids = real.ours(&[
-        V96,
-        "list",
-        "--name",
-        &format!("^{dup}$"),
-        "--minimal",
-        "--format",
-        "value",
-    ]);
-    for line in ids.stdout.lines() {
+    let ids = real.raw(
+        bin("nova"),
+        &[
+            V96,
+            "list",
+            "--name",
+            &format!("^{dup}$"),
+            "--minimal",
+            "--format",
+            "value",
+        ],
+    );
+    for line in String::from_utf8_lossy(&ids.stdout).lines() {
         if let Some(id) = line.split_whitespace().next() {
             real.step(&[V96, "delete", id]);
         }
