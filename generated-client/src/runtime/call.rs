@@ -853,6 +853,11 @@ pub fn id_of(resource: &Value) -> Option<String> {
     id_in(resource, "id")
 }
 
+/// The ID a looked-up resource is sent by: its lookup's `id` field (keypairs: `name`).
+pub fn found_id(res: &ResourceDef, found: &Value) -> Option<String> {
+    id_in(found, res.lookup.as_ref().map_or("id", |l| l.id_field))
+}
+
 /// A resource's identifying field as text (`id`, or keypairs' `name`).
 pub fn id_in(resource: &Value, field: &str) -> Option<String> {
     match resource.get(field)? {

@@ -2,7 +2,7 @@
 //! (`spec::OPERATIONS`), and the one generic path every subcommand takes: arguments from the
 //! command line, name-or-ID lookups, the call, printing, polling.
 
-use super::call::{holds, id_in, outside, Outcome};
+use super::call::{found_id, holds, outside, Outcome};
 use super::defs::{ArgDef, ArgType, OpDef, PrintDef, PrintKind};
 use super::error::Error;
 use super::expr;
@@ -166,8 +166,7 @@ pub fn dispatch(
     if let (true, Some(res)) = (op.find_first, op.args[each].resource) {
         for item in items.iter_mut() {
             let found = client.find_with(res, item, &[])?;
-            let lookup = res.lookup.as_ref().map_or("id", |l| l.id_field);
-            if let Some(id) = id_in(&found, lookup) {
+            if let Some(id) = found_id(res, &found) {
                 *item = id;
             }
         }
@@ -240,10 +239,7 @@ fn once(
         let lookup = |text: &str| -> Result<(String, Option<Value>), Error> {
             match client.find_with(res, text, &query) {
                 Ok(obj) => Ok((
-                    res.lookup
-                        .as_ref()
-                        .and_then(|l| id_in(&obj, l.id_field))
-                        .unwrap_or_else(|| text.to_string()),
+                    found_id(res, &obj).unwrap_or_else(|| text.to_string()),
                     Some(obj),
                 )),
                 Err(Error::NoMatch(_))
