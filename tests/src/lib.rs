@@ -247,6 +247,8 @@ pub fn nova(args: &[&str], env: &[(&str, &str)]) -> Run {
         }
     }
     cmd.env("RUST_BACKTRACE", "1");
+    // The token cache on, as for a user, but in a directory of this test process.
+    cmd.env("XDG_CACHE_HOME", cache_home());
     let out = cmd
         .args(args)
         .envs(env.iter().copied())
@@ -259,6 +261,13 @@ pub fn nova(args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
+/// The `XDG_CACHE_HOME` that `nova()` gives `nova`: one per test process.
+pub fn cache_home() -> PathBuf {
+    root()
+        .join("target/test-tmp")
+        .join(format!("cache-{}", std::process::id()))
+}
+
 /// A fresh empty directory under the target directory.
 pub fn temp_dir(name: &str) -> PathBuf {
     let dir = root()
@@ -267,4 +276,21 @@ pub fn temp_dir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create temp dir");
     dir
+}
+
+/// The method and path (on the cloud) of each request a `--debug` run logged.
+pub fn requested(debug: &str) -> Vec<String> {
+    debug
+        .lines()
+        .filter_map(|l| l.strip_prefix("REQ: curl -g -i -X "))
+        .filter_map(|l| {
+            let (method, rest) = l.split_once(' ')?;
+            let url = rest.split_whitespace().next()?;
+            let path = url.splitn(4, '/').nth(3)?;
+            Some(format!(
+                "{method} /{}",
+                path.split('?').next().unwrap_or(path)
+            ))
+        })
+        .collect()
 }

@@ -1,7 +1,7 @@
 //! The built `nova` binary against `nova-sim` over HTTP on 127.0.0.1, one fresh cloud per
 //! test, comparing whole outputs.
 
-use novagen_tests::{nova, temp_dir, Cloud};
+use novagen_tests::{nova, requested, temp_dir, Cloud};
 
 const FLAVORS_2_96: &str = "\
 +----+-----------+------------+------+-----------+------+-------+-------------+-----------+-------------+
@@ -888,23 +888,6 @@ fn other_ways_to_authenticate() {
     );
 }
 
-/// The method and path (on the cloud) of each request a `--debug` run logged.
-fn requested(debug: &str) -> Vec<String> {
-    debug
-        .lines()
-        .filter_map(|l| l.strip_prefix("REQ: curl -g -i -X "))
-        .filter_map(|l| {
-            let (method, rest) = l.split_once(' ')?;
-            let url = rest.split_whitespace().next()?;
-            let path = url.splitn(4, '/').nth(3)?;
-            Some(format!(
-                "{method} /{}",
-                path.split('?').next().unwrap_or(path)
-            ))
-        })
-        .collect()
-}
-
 #[test]
 fn os_interface_picks_the_catalog_endpoint() {
     // nova-sim's catalog gives each interface its own URL (internal and admin under a prefix).
@@ -915,7 +898,14 @@ fn os_interface_picks_the_catalog_endpoint() {
         (Some("internal"), "/internal"),
         (Some("adminURL"), "/admin"),
     ] {
-        let mut args = vec!["--debug", "list", "--image", "cirros-0.6.2-x86_64-disk"];
+        // No token cache: each run shows its token request.
+        let mut args = vec![
+            "--debug",
+            "--no-cache",
+            "list",
+            "--image",
+            "cirros-0.6.2-x86_64-disk",
+        ];
         if let Some(i) = interface {
             args.extend(["--os-interface", i]);
         }

@@ -429,7 +429,10 @@ impl Client {
         to_json(def, given, self).map(Some)
     }
 
-    /// GET a list and every following page (`<key>_links` rel=next, or Glance's `next`).
+    /// GET a list and every following page (`<key>_links` rel=next, or Glance's `next`). A next
+    /// link is read for its query only (the marker): the next page is asked of the same path on
+    /// the catalog's endpoint, whatever host the link names, and a query already asked ends the
+    /// listing with an error (a server that links a page to itself).
     fn list_pages(
         &self,
         service: Service,
@@ -440,17 +443,26 @@ impl Client {
         limit: Option<i64>,
     ) -> Result<Vec<Value>, Error> {
         let mut items = Vec::new();
-        let mut next = Some((path.to_string(), query));
-        let mut pages = 0;
-        while let Some((url, q)) = next.take() {
-            pages += 1;
-            let reply = self.send(service, "GET", &url, &q, None)?;
+        let mut seen = std::collections::HashSet::new();
+        let mut next = Some(query);
+        while let Some(q) = next.take() {
+            if !seen.insert(q.clone()) {
+                return Err(Error::Decode {
+                    url: format!("{}{path}", self.endpoint(service)?),
+                    detail: format!(
+                        "the next link repeats a page already read ({})",
+                        show_query(&q)
+                    ),
+                });
+            }
+            let reply = self.send(service, "GET", path, &q, None)?;
             let mut body = reply.body.unwrap_or(Value::Null);
             let page = match body.get_mut(key).map(Value::take) {
                 Some(Value::Array(a)) => a,
                 _ => return Err(missing_key(&reply.url, Some(key))),
             };
             let before = items.len();
+            items.reserve(page.len());
             for item in page {
                 let item = match (item_key, item) {
                     (Some(k), Value::Object(mut m)) => match m.remove(k) {
@@ -467,7 +479,7 @@ impl Client {
                     break;
                 }
             }
-            if items.len() == before || pages >= MAX_PAGES {
+            if items.len() == before || seen.len() >= MAX_PAGES {
                 break;
             }
             let link = body
@@ -479,15 +491,9 @@ impl Client {
                         .find(|l| l.get("rel").and_then(Value::as_str) == Some("next"))
                         .and_then(|l| l.get("href").and_then(Value::as_str))
                 })
-                .map(str::to_string)
-                .or_else(|| {
-                    // Glance: a path relative to the service root
-                    body.get("next").and_then(Value::as_str).map(|n| {
-                        let root = self.endpoint(service).unwrap_or_default();
-                        format!("{root}{}", n.strip_prefix(root).unwrap_or(n))
-                    })
-                });
-            next = link.map(|l| (l, Vec::new()));
+                // Glance: a path relative to the service root
+                .or_else(|| body.get("next").and_then(Value::as_str));
+            next = link.map(query_of);
         }
         Ok(items)
     }
@@ -880,6 +886,22 @@ fn parse_bool(s: &str) -> Option<bool> {
         "false" | "f" | "0" | "no" | "n" | "off" => Some(false),
         _ => None,
     }
+}
+
+/// The query pairs of a link (absolute, or a path with a query), decoded.
+fn query_of(link: &str) -> Vec<(String, String)> {
+    let query = link.split_once('?').map_or("", |(_, q)| q);
+    let query = query.split_once('#').map_or(query, |(q, _)| q);
+    reqwest::Url::parse(&format!("http://x/?{query}"))
+        .map(|u| u.query_pairs().into_owned().collect())
+        .unwrap_or_default()
+}
+
+fn show_query(q: &[(String, String)]) -> String {
+    q.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// Percent-encode one path segment.

@@ -2,6 +2,7 @@
 //! negotiation, and one `send` that every request goes through (auth and version headers,
 //! `--debug` logging with secrets redacted, error replies turned into [`Error`]).
 
+use super::cache::{Entry, TokenCache};
 use super::defs::{Service, Version};
 use super::error::Error;
 use crate::spec;
@@ -9,6 +10,9 @@ use reqwest::blocking::{Client as Http, Response};
 use reqwest::header::HeaderMap;
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::{Mutex, RwLock};
 use std::time::Duration;
 
 /// Everything needed to open a session; the `nova` command fills it from flags, `OS_*`
@@ -39,6 +43,11 @@ pub struct ConnectOptions {
     pub api_version: Option<String>,
     pub debug: bool,
     pub poll_interval: Option<Duration>,
+    /// Where tokens are cached (see [`TokenCache`]); None: no cache (the library's default;
+    /// the `nova` command caches unless told `--no-cache`).
+    pub cache_dir: Option<PathBuf>,
+    /// The largest reply read; None: [`DEFAULT_MAX_REPLY`].
+    pub max_reply_bytes: Option<u64>,
 }
 
 impl std::fmt::Debug for ConnectOptions {
@@ -69,6 +78,8 @@ impl std::fmt::Debug for ConnectOptions {
             .field("timeout", &self.timeout)
             .field("api_version", &self.api_version)
             .field("debug", &self.debug)
+            .field("cache_dir", &self.cache_dir)
+            .field("max_reply_bytes", &self.max_reply_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -77,13 +88,26 @@ impl std::fmt::Debug for ConnectOptions {
 /// `Debug` never shows the token.
 pub struct Client {
     http: Http,
-    token: String,
+    /// Renewed in place when the cloud answers 401 to a token it issued.
+    token: RwLock<String>,
     endpoints: HashMap<&'static str, String>,
     version: Version,
     project_id: Option<String>,
     user_id: Option<String>,
     debug: bool,
     pub(crate) poll_interval: Duration,
+    max_reply: u64,
+    /// How to authenticate again, and where the token is cached; None for a client that
+    /// was given a token and an endpoint (nothing to renew it with).
+    auth: Option<Auth>,
+}
+
+/// What a client keeps to authenticate again after a 401.
+struct Auth {
+    opts: ConnectOptions,
+    cache: Option<(TokenCache, String)>,
+    /// The cached entry of this session, updated with version documents as they are fetched.
+    entry: Mutex<Option<Entry>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -106,24 +130,33 @@ pub struct HttpReply {
     pub body: Option<Value>,
 }
 
+/// Redirects followed at most for one request (same origin, no body only).
+const MAX_REDIRECTS: usize = 5;
+/// Waits before each retry of a request that failed to connect or got a 503.
+const RETRY_DELAYS: [Duration; 2] = [Duration::from_millis(250), Duration::from_millis(750)];
+/// The largest reply read by default (`ConnectOptions::max_reply_bytes`).
+pub const DEFAULT_MAX_REPLY: u64 = 64 << 20;
+
 impl Client {
-    /// Authenticate and pick the compute microversion.
+    /// Authenticate (or take a cached token) and pick the compute microversion.
     pub fn connect(opts: &ConnectOptions) -> Result<Client, Error> {
         let http = http_client(opts)?;
         let mut client = Client {
             http,
-            token: String::new(),
+            token: RwLock::new(String::new()),
             endpoints: HashMap::new(),
             version: spec::MIN_VERSION,
             project_id: opts.project_id.clone(),
             user_id: opts.user_id.clone(),
             debug: opts.debug,
             poll_interval: opts.poll_interval.unwrap_or(Duration::from_secs(5)),
+            max_reply: opts.max_reply_bytes.unwrap_or(DEFAULT_MAX_REPLY),
+            auth: None,
         };
         match (&opts.token, &opts.endpoint_override) {
             // A token already held, and the endpoint to use it on: no Keystone round trip.
-            (Some(token), Some(_)) if opts.auth_url.is_none() => client.token = token.clone(),
-            _ => client.authenticate(opts)?,
+            (Some(token), Some(_)) if opts.auth_url.is_none() => client.set_token(token.clone()),
+            _ => client.log_in(opts)?,
         }
         if let Some(url) = &opts.endpoint_override {
             client
@@ -149,13 +182,15 @@ impl Client {
             .map_err(|e| Error::Config(format!("cannot set up HTTP: {e}")))?;
         Ok(Client {
             http,
-            token: String::new(),
+            token: RwLock::new(String::new()),
             endpoints: HashMap::new(),
             version,
             project_id: None,
             user_id: None,
             debug: false,
             poll_interval: Duration::from_secs(5),
+            max_reply: DEFAULT_MAX_REPLY,
+            auth: None,
         })
     }
 
@@ -188,84 +223,135 @@ impl Client {
             })
     }
 
-    fn authenticate(&mut self, opts: &ConnectOptions) -> Result<(), Error> {
-        let auth_url = opts.auth_url.as_deref().ok_or_else(|| {
-            Error::Config(
-                "You must provide an auth url via either --os-auth-url or env[OS_AUTH_URL].".into(),
-            )
-        })?;
-        let base = auth_url.trim_end_matches('/');
-        let base = base.strip_suffix("/v3").unwrap_or(base);
-        let url = format!("{base}/v3/auth/tokens");
+    fn token(&self) -> String {
+        self.token.read().map(|t| t.clone()).unwrap_or_default()
+    }
 
-        let identity = if let Some(token) = &opts.token {
-            json!({"methods": ["token"], "token": {"id": token}})
-        } else if let Some(id) = &opts.application_credential_id {
-            let secret = opts.application_credential_secret.as_deref().ok_or_else(|| {
-                Error::Config("An application credential needs its secret (--os-application-credential-secret or env[OS_APPLICATION_CREDENTIAL_SECRET]).".into())
-            })?;
-            json!({"methods": ["application_credential"],
-                   "application_credential": {"id": id, "secret": secret}})
-        } else {
-            let password = opts.password.as_deref().ok_or_else(|| {
-                Error::Config(
-                    "You must provide a password via either --os-password or env[OS_PASSWORD]."
-                        .into(),
-                )
-            })?;
-            let mut user = serde_json::Map::new();
-            match (&opts.user_id, &opts.username) {
-                (Some(id), _) => {
-                    user.insert("id".into(), json!(id));
-                }
-                (None, Some(name)) => {
-                    user.insert("name".into(), json!(name));
-                    user.insert("domain".into(), domain(&opts.user_domain_id, &opts.user_domain_name));
-                }
-                (None, None) => {
-                    return Err(Error::Config("You must provide a user name or user ID via --os-username, env[OS_USERNAME] or --os-user-id.".into()))
-                }
+    fn set_token(&self, token: String) {
+        if let Ok(mut t) = self.token.write() {
+            *t = token;
+        }
+    }
+
+    /// A cached token when there is a fresh one, else a new one from Keystone (then cached).
+    fn log_in(&mut self, opts: &ConnectOptions) -> Result<(), Error> {
+        let (url, body, identity) = auth_request(opts)?;
+        let cache = opts
+            .cache_dir
+            .as_ref()
+            .map(|d| (TokenCache::new(d), TokenCache::key(&identity)));
+        let cached = cache.as_ref().and_then(|(c, key)| c.load(key));
+        let entry = match cached {
+            Some(e) if e.fresh() => {
+                self.note(&format!(
+                    "Using the cached token for {url} (expires at {}).",
+                    e.expires_at
+                ));
+                e
             }
-            user.insert("password".into(), json!(password));
-            json!({"methods": ["password"], "password": {"user": user}})
+            other => {
+                if cache.is_some() {
+                    self.note(match other {
+                        Some(_) => "The cached token expires soon: authenticating again.",
+                        None => "No cached token: authenticating.",
+                    });
+                }
+                let e = self.authenticate(&url, &body)?;
+                if let Some((c, key)) = &cache {
+                    self.save(c, key, &e);
+                }
+                e
+            }
         };
-        let mut auth = json!({ "identity": identity });
-        if opts.application_credential_id.is_none() {
-            if let Some(id) = &opts.project_id {
-                auth["scope"] = json!({"project": {"id": id}});
-            } else if let Some(name) = &opts.project_name {
-                auth["scope"] = json!({"project": {
-                    "name": name,
-                    "domain": domain(&opts.project_domain_id, &opts.project_domain_name)}});
+        self.adopt(&entry, opts);
+        self.auth = Some(Auth {
+            opts: opts.clone(),
+            cache,
+            entry: Mutex::new(Some(entry)),
+        });
+        Ok(())
+    }
+
+    /// After a 401: authenticate again (never from the cache) and cache the new token.
+    fn renew(&self) -> Result<(), Error> {
+        let Some(auth) = &self.auth else {
+            return Err(Error::Config(
+                "no credentials to authenticate again with".into(),
+            ));
+        };
+        let (url, body, _) = auth_request(&auth.opts)?;
+        if let Some((c, key)) = &auth.cache {
+            c.remove(key);
+        }
+        let mut entry = self.authenticate(&url, &body)?;
+        // Version documents belong to the endpoints, not the token: they carry over.
+        if let Ok(old) = auth.entry.lock() {
+            if let Some(old) = old.as_ref() {
+                entry.discovery = old.discovery.clone();
             }
         }
-        let body = json!({ "auth": auth });
-        let reply = self.send_raw(None, "POST", &url, &[], Some(&body))?;
-        self.token = reply
+        self.set_token(entry.token.clone());
+        if let Some((c, key)) = &auth.cache {
+            self.save(c, key, &entry);
+        }
+        if let Ok(mut slot) = auth.entry.lock() {
+            *slot = Some(entry);
+        }
+        Ok(())
+    }
+
+    fn save(&self, cache: &TokenCache, key: &str, entry: &Entry) {
+        if let Err(e) = cache.store(key, entry) {
+            self.note(&format!(
+                "Cannot write the token cache in {}: {e}",
+                cache.dir().display()
+            ));
+        }
+    }
+
+    fn note(&self, line: &str) {
+        if self.debug {
+            eprintln!("{line}");
+        }
+    }
+
+    /// POST the auth request; the token, its expiry and catalog.
+    fn authenticate(&self, url: &str, body: &Value) -> Result<Entry, Error> {
+        let reply = self.send_raw(None, None, "POST", url, &[], Some(body))?;
+        let token = reply
             .headers
             .get("x-subject-token")
             .and_then(|v| v.to_str().ok())
             .ok_or_else(|| Error::Decode {
-                url: url.clone(),
+                url: url.to_string(),
                 detail: "the reply has no X-Subject-Token header".into(),
             })?
             .to_string();
-        let token_doc = reply.body.as_ref().and_then(|b| b.get("token"));
-        let id_at = |p: &str| {
-            token_doc
-                .and_then(|t| t.pointer(p))
+        let doc = reply.body.as_ref().and_then(|b| b.get("token"));
+        let text_at = |p: &str| {
+            doc.and_then(|t| t.pointer(p))
                 .and_then(Value::as_str)
                 .map(str::to_string)
         };
-        self.project_id = id_at("/project/id").or(self.project_id.take());
-        self.user_id = id_at("/user/id").or(self.user_id.take());
-        let catalog = reply
-            .body
-            .as_ref()
-            .and_then(|b| b.pointer("/token/catalog"))
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+        Ok(Entry {
+            token,
+            expires_at: text_at("/expires_at").unwrap_or_default(),
+            user_id: text_at("/user/id"),
+            project_id: text_at("/project/id"),
+            catalog: doc
+                .and_then(|t| t.get("catalog"))
+                .cloned()
+                .unwrap_or(Value::Array(Vec::new())),
+            discovery: Default::default(),
+        })
+    }
+
+    /// Take a token and its catalog as this session's.
+    fn adopt(&mut self, entry: &Entry, opts: &ConnectOptions) {
+        self.set_token(entry.token.clone());
+        self.project_id = entry.project_id.clone().or(self.project_id.take());
+        self.user_id = entry.user_id.clone().or(self.user_id.take());
+        let catalog = entry.catalog.as_array().map(Vec::as_slice).unwrap_or(&[]);
         let interface = opts.interface.as_deref().unwrap_or("public");
         let interface = interface.strip_suffix("URL").unwrap_or(interface);
         for service in [
@@ -275,7 +361,7 @@ impl Client {
             Service::Volume,
         ] {
             if let Some(url) = find_endpoint(
-                &catalog,
+                catalog,
                 service.catalog_type(),
                 interface,
                 opts.region_name.as_deref(),
@@ -283,7 +369,6 @@ impl Client {
                 self.endpoints.insert(service.catalog_type(), url);
             }
         }
-        Ok(())
     }
 
     /// `auto`: the newest version in both the spec's and the server's range.
@@ -306,15 +391,24 @@ impl Client {
             }
         }
         let url = self.endpoint(Service::Compute)?.to_string();
-        let reply = self.send_raw(Some(&self.token), "GET", &url, &[], None)?;
-        let doc = reply
-            .body
-            .as_ref()
-            .and_then(|b| b.get("version"))
-            .ok_or_else(|| Error::Decode {
-                url: url.clone(),
-                detail: "the compute endpoint sent no version document".into(),
-            })?;
+        let doc = match self.cached_discovery(&url) {
+            Some(doc) => {
+                self.note(&format!("Using the cached version document of {url}."));
+                doc
+            }
+            None => {
+                let reply = self.send(Service::Compute, "GET", "", &[], None)?;
+                let doc = reply
+                    .body
+                    .and_then(|mut b| b.get_mut("version").map(Value::take))
+                    .ok_or_else(|| Error::Decode {
+                        url: url.clone(),
+                        detail: "the compute endpoint sent no version document".into(),
+                    })?;
+                self.cache_discovery(&url, &doc);
+                doc
+            }
+        };
         let server_max = doc
             .get("version")
             .and_then(Value::as_str)
@@ -338,8 +432,29 @@ impl Client {
         Ok(v)
     }
 
-    /// Send an authenticated request to a service. `path` is relative to the service endpoint,
-    /// or a full URL (pagination links).
+    fn cached_discovery(&self, url: &str) -> Option<Value> {
+        let auth = self.auth.as_ref()?;
+        auth.cache.as_ref()?;
+        let entry = auth.entry.lock().ok()?;
+        entry.as_ref()?.discovery.get(url).cloned()
+    }
+
+    fn cache_discovery(&self, url: &str, doc: &Value) {
+        let Some(auth) = &self.auth else { return };
+        let Some((cache, key)) = &auth.cache else {
+            return;
+        };
+        let Ok(mut slot) = auth.entry.lock() else {
+            return;
+        };
+        if let Some(entry) = slot.as_mut() {
+            entry.discovery.insert(url.to_string(), doc.clone());
+            self.save(cache, key, entry);
+        }
+    }
+
+    /// Send an authenticated request to a service. `path` is relative to the service endpoint.
+    /// A 401 is answered by authenticating again, once, when the session has credentials.
     pub fn send(
         &self,
         service: Service,
@@ -348,16 +463,24 @@ impl Client {
         query: &[(String, String)],
         body: Option<&Value>,
     ) -> Result<HttpReply, Error> {
-        let url = if path.starts_with("http://") || path.starts_with("https://") {
-            path.to_string()
-        } else {
-            format!("{}{}", self.endpoint(service)?, path)
-        };
-        self.send_raw(Some(&self.token), method, &url, query, body)
+        let url = format!("{}{}", self.endpoint(service)?, path);
+        let token = self.token();
+        match self.send_raw(Some(service), Some(&token), method, &url, query, body) {
+            Err(Error::Http { status: 401, .. }) if self.auth.is_some() => {
+                self.note("The cloud refused the token (HTTP 401): authenticating again.");
+                self.renew()?;
+                let token = self.token();
+                self.send_raw(Some(service), Some(&token), method, &url, query, body)
+            }
+            other => other,
+        }
     }
 
+    /// One request with its retries (connection refused: any method; a reset connection or
+    /// 503: idempotent methods only) and same-origin redirects of requests without a body.
     fn send_raw(
         &self,
+        service: Option<Service>,
         token: Option<&str>,
         method: &str,
         url: &str,
@@ -366,9 +489,72 @@ impl Client {
     ) -> Result<HttpReply, Error> {
         let m = reqwest::Method::from_bytes(method.as_bytes())
             .map_err(|e| Error::command(format!("bad HTTP method {method}: {e}")))?;
+        let idempotent = matches!(method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS");
+        let mut url = reqwest::Url::parse(url).map_err(|e| Error::Connect {
+            url: url.to_string(),
+            detail: format!("not a URL: {e}"),
+        })?;
+        let mut redirects = 0;
+        let mut attempt = 0;
+        loop {
+            let req = self.build(service, token, m.clone(), url.clone(), query, body)?;
+            if self.debug {
+                log_request(&req, body);
+            }
+            let shown = req.url().to_string();
+            let retry = match self.http.execute(req) {
+                Err(e) => {
+                    let retry = match io_kind(&e) {
+                        Some(std::io::ErrorKind::ConnectionRefused) => e.is_connect(),
+                        Some(
+                            std::io::ErrorKind::ConnectionReset
+                            | std::io::ErrorKind::ConnectionAborted
+                            | std::io::ErrorKind::UnexpectedEof,
+                        ) => idempotent,
+                        _ => false,
+                    };
+                    if !retry || attempt >= RETRY_DELAYS.len() {
+                        return Err(transport_error(&shown, &e));
+                    }
+                    root_cause(&e)
+                }
+                Ok(resp) if resp.status().as_u16() == 503 && idempotent => {
+                    if attempt >= RETRY_DELAYS.len() {
+                        return self.read(&shown, resp);
+                    }
+                    "HTTP 503".to_string()
+                }
+                Ok(resp) if is_redirect(resp.status().as_u16()) => {
+                    url = self.redirect(&url, &resp, method, body.is_some(), redirects)?;
+                    redirects += 1;
+                    continue;
+                }
+                Ok(resp) => return self.read(&shown, resp),
+            };
+            let wait = RETRY_DELAYS[attempt];
+            attempt += 1;
+            self.note(&format!(
+                "{method} {shown} failed ({retry}): retry {attempt} of {} in {:.2} s.",
+                RETRY_DELAYS.len(),
+                wait.as_secs_f64()
+            ));
+            std::thread::sleep(wait);
+        }
+    }
+
+    fn build(
+        &self,
+        service: Option<Service>,
+        token: Option<&str>,
+        method: reqwest::Method,
+        url: reqwest::Url,
+        query: &[(String, String)],
+        body: Option<&Value>,
+    ) -> Result<reqwest::blocking::Request, Error> {
+        let shown = url.to_string();
         let mut req = self
             .http
-            .request(m, url)
+            .request(method, url)
             .header("Accept", "application/json")
             .header("User-Agent", concat!("novagen/", env!("CARGO_PKG_VERSION")));
         if !query.is_empty() {
@@ -377,11 +563,8 @@ impl Client {
         if let Some(t) = token {
             req = req.header("X-Auth-Token", t);
         }
-        let is_compute = self
-            .endpoints
-            .get("compute")
-            .is_some_and(|c| url.starts_with(c.as_str()));
-        if is_compute {
+        // Microversion headers go with compute requests, whatever their URL looks like.
+        if service == Some(Service::Compute) {
             let v = self.version.to_string();
             req = req
                 .header("X-OpenStack-Nova-API-Version", v.clone())
@@ -390,31 +573,64 @@ impl Client {
         if let Some(b) = body {
             req = req.json(b);
         }
-        let req = req.build().map_err(|e| Error::Connect {
-            url: url.to_string(),
+        req.build().map_err(|e| Error::Connect {
+            url: shown,
             detail: root_cause(&e),
+        })
+    }
+
+    /// Where a redirect may be followed: to the same origin (scheme, host, port), for a request
+    /// without a body, a few times. Anything else is an error: the credentials stay home.
+    fn redirect(
+        &self,
+        from: &reqwest::Url,
+        resp: &Response,
+        method: &str,
+        has_body: bool,
+        hops: usize,
+    ) -> Result<reqwest::Url, Error> {
+        let status = resp.status().as_u16();
+        let location = resp
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let to = from.join(location).map_err(|e| Error::Connect {
+            url: from.to_string(),
+            detail: format!("redirect (HTTP {status}) to an unreadable location: {e}"),
         })?;
-        if self.debug {
-            log_request(&req, body);
+        self.note(&format!("REDIRECT: [{status}] {method} {from} -> {to}"));
+        let refuse = |why: &str| {
+            Err(Error::Connect {
+                url: from.to_string(),
+                detail: format!(
+                    "the server redirected (HTTP {status}) to {to}; not followed: {why}."
+                ),
+            })
+        };
+        if to.origin() != from.origin() {
+            return refuse("another host, port or scheme would receive the credentials");
         }
-        let resp = self
-            .http
-            .execute(req)
-            .map_err(|e| transport_error(url, &e))?;
-        self.read(url, resp)
+        if has_body || !matches!(method, "GET" | "HEAD") {
+            return refuse("only requests without a body are redirected");
+        }
+        if hops >= MAX_REDIRECTS {
+            return refuse("too many redirects");
+        }
+        Ok(to)
     }
 
     fn read(&self, url: &str, resp: Response) -> Result<HttpReply, Error> {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let text = resp.text().map_err(|e| transport_error(url, &e))?;
+        let bytes = read_capped(url, resp, self.max_reply)?;
         if self.debug {
-            log_response(status, &headers, &text);
+            log_response(status, &headers, &String::from_utf8_lossy(&bytes));
         }
-        let body = if text.trim().is_empty() {
+        let body = if bytes.iter().all(u8::is_ascii_whitespace) {
             None
         } else {
-            match serde_json::from_str::<Value>(&text) {
+            match serde_json::from_slice::<Value>(&bytes) {
                 Ok(v) => Some(v),
                 Err(e) if status < 400 => {
                     return Err(Error::Decode {
@@ -432,7 +648,7 @@ impl Client {
                 .map(str::to_string);
             return Err(Error::Http {
                 status,
-                message: error_message(body.as_ref(), &text, status),
+                message: error_message(body.as_ref(), &String::from_utf8_lossy(&bytes), status),
                 request_id,
             });
         }
@@ -443,6 +659,114 @@ impl Client {
             body,
         })
     }
+}
+
+/// The auth request of `opts`: its URL, body, and the identity the token cache keys it by
+/// (the URL and the body without password or secret).
+fn auth_request(opts: &ConnectOptions) -> Result<(String, Value, Value), Error> {
+    let auth_url = opts.auth_url.as_deref().ok_or_else(|| {
+        Error::Config(
+            "You must provide an auth url via either --os-auth-url or env[OS_AUTH_URL].".into(),
+        )
+    })?;
+    let base = auth_url.trim_end_matches('/');
+    let base = base.strip_suffix("/v3").unwrap_or(base);
+    let url = format!("{base}/v3/auth/tokens");
+
+    let identity = if let Some(token) = &opts.token {
+        json!({"methods": ["token"], "token": {"id": token}})
+    } else if let Some(id) = &opts.application_credential_id {
+        let secret = opts.application_credential_secret.as_deref().ok_or_else(|| {
+            Error::Config("An application credential needs its secret (--os-application-credential-secret or env[OS_APPLICATION_CREDENTIAL_SECRET]).".into())
+        })?;
+        json!({"methods": ["application_credential"],
+               "application_credential": {"id": id, "secret": secret}})
+    } else {
+        let password = opts.password.as_deref().ok_or_else(|| {
+            Error::Config(
+                "You must provide a password via either --os-password or env[OS_PASSWORD].".into(),
+            )
+        })?;
+        let mut user = serde_json::Map::new();
+        match (&opts.user_id, &opts.username) {
+            (Some(id), _) => {
+                user.insert("id".into(), json!(id));
+            }
+            (None, Some(name)) => {
+                user.insert("name".into(), json!(name));
+                user.insert(
+                    "domain".into(),
+                    domain(&opts.user_domain_id, &opts.user_domain_name),
+                );
+            }
+            (None, None) => {
+                return Err(Error::Config("You must provide a user name or user ID via --os-username, env[OS_USERNAME] or --os-user-id.".into()))
+            }
+        }
+        user.insert("password".into(), json!(password));
+        json!({"methods": ["password"], "password": {"user": user}})
+    };
+    let mut auth = json!({ "identity": identity });
+    if opts.application_credential_id.is_none() {
+        if let Some(id) = &opts.project_id {
+            auth["scope"] = json!({"project": {"id": id}});
+        } else if let Some(name) = &opts.project_name {
+            auth["scope"] = json!({"project": {
+                "name": name,
+                "domain": domain(&opts.project_domain_id, &opts.project_domain_name)}});
+        }
+    }
+    let body = json!({ "auth": auth });
+    // The token of the token method stays in the key's input: the key is a digest.
+    let mut key = body.clone();
+    if let Some(user) = key.pointer_mut("/auth/identity/password/user") {
+        user["password"] = Value::Null;
+    }
+    if let Some(cred) = key.pointer_mut("/auth/identity/application_credential") {
+        cred["secret"] = Value::Null;
+    }
+    Ok((url.clone(), body, json!({"url": url, "auth": key})))
+}
+
+fn is_redirect(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
+/// The `std::io::ErrorKind` under a transport error, if there is one.
+fn io_kind(e: &reqwest::Error) -> Option<std::io::ErrorKind> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            return Some(io.kind());
+        }
+        cur = err.source();
+    }
+    None
+}
+
+/// The reply body, refused when it is larger than `cap` bytes.
+fn read_capped(url: &str, resp: Response, cap: u64) -> Result<Vec<u8>, Error> {
+    let too_big = || Error::Decode {
+        url: url.to_string(),
+        detail: format!(
+            "the reply is larger than {} MiB (--max-reply-mb sets the limit)",
+            cap >> 20
+        ),
+    };
+    if resp.content_length().is_some_and(|n| n > cap) {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    resp.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::Connect {
+            url: url.to_string(),
+            detail: format!("the reply was cut off: {e}"),
+        })?;
+    if bytes.len() as u64 > cap {
+        return Err(too_big());
+    }
+    Ok(bytes)
 }
 
 fn domain(id: &Option<String>, name: &Option<String>) -> Value {
@@ -456,7 +780,9 @@ fn domain(id: &Option<String>, name: &Option<String>) -> Value {
 fn http_client(opts: &ConnectOptions) -> Result<Http, Error> {
     let mut b = Http::builder()
         .timeout(opts.timeout.unwrap_or(Duration::from_secs(60)))
-        .connect_timeout(Duration::from_secs(10));
+        .connect_timeout(Duration::from_secs(10))
+        // Redirects are followed by `send_raw`, which knows where credentials may go.
+        .redirect(reqwest::redirect::Policy::none());
     if opts.insecure {
         b = b.danger_accept_invalid_certs(true);
     }

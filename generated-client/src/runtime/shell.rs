@@ -1,6 +1,7 @@
 //! The `nova` command line: global options (`--os-*` flags, `OS_*` variables, clouds.yaml),
 //! the program's entry point, and error printing. The subcommands are in `cli`.
 
+use super::cache::TokenCache;
 use super::cli;
 use super::error::Error;
 use super::output::Format;
@@ -117,6 +118,23 @@ pub struct GlobalArgs {
         hide = true
     )]
     pub poll_interval: f64,
+    /// Neither use nor write the token cache ($XDG_CACHE_HOME/novagen).
+    #[arg(
+        long = "no-cache",
+        env = "OS_NO_CACHE",
+        global = true,
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
+    pub no_cache: bool,
+    /// The largest reply read, in MiB.
+    #[arg(
+        long = "max-reply-mb",
+        env = "NOVA_MAX_REPLY_MB",
+        global = true,
+        default_value_t = super::session::DEFAULT_MAX_REPLY >> 20,
+        value_parser = clap::value_parser!(u64).range(1..=1 << 20)
+    )]
+    pub max_reply_mb: u64,
 }
 
 impl GlobalArgs {
@@ -145,9 +163,15 @@ impl GlobalArgs {
             api_version: self.os_compute_api_version.clone(),
             debug: self.debug,
             poll_interval: duration(self.poll_interval, "--poll-interval")?,
+            cache_dir: None,
+            max_reply_bytes: Some(self.max_reply_mb << 20),
         };
+        let mut cache = !self.no_cache;
         if let Some(name) = &self.os_cloud {
-            apply_cloud(&mut o, name)?;
+            cache &= apply_cloud(&mut o, name)?;
+        }
+        if cache {
+            o.cache_dir = TokenCache::default_dir();
         }
         Ok(o)
     }
@@ -173,7 +197,9 @@ fn clouds_files() -> Vec<std::path::PathBuf> {
     out
 }
 
-fn apply_cloud(o: &mut ConnectOptions, name: &str) -> Result<(), Error> {
+/// Fill `o` from the named cloud; false when clouds.yaml turns the token cache off
+/// (`cache: {auth: false}`, openstacksdk's switch).
+fn apply_cloud(o: &mut ConnectOptions, name: &str) -> Result<bool, Error> {
     let Some((path, text)) = clouds_files()
         .into_iter()
         .find_map(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t)))
@@ -225,7 +251,11 @@ fn apply_cloud(o: &mut ConnectOptions, name: &str) -> Result<(), Error> {
     if cloud.get("verify").and_then(serde_yaml::Value::as_bool) == Some(false) {
         o.insecure = true;
     }
-    Ok(())
+    let cache_auth = doc
+        .get("cache")
+        .and_then(|c| c.get("auth"))
+        .and_then(serde_yaml::Value::as_bool);
+    Ok(cache_auth != Some(false))
 }
 
 /// `nova` with its global options and one subcommand per spec operation.
@@ -237,7 +267,22 @@ pub fn command() -> clap::Command {
         .version(env!("CARGO_PKG_VERSION"))
         .subcommand_required(true)
         .arg_required_else_help(true);
-    GlobalArgs::augment_args(cmd).subcommands(cli::subcommands(crate::spec::OPERATIONS))
+    GlobalArgs::augment_args(cmd)
+        .subcommands(cli::subcommands(crate::spec::OPERATIONS))
+        .subcommand(clap::Command::new(CACHE_CLEAR).about("Remove every cached token."))
+}
+
+/// The one subcommand that is not an API operation: it talks to no cloud.
+const CACHE_CLEAR: &str = "cache-clear";
+
+fn cache_clear() -> Result<(), Error> {
+    let dir = TokenCache::default_dir()
+        .ok_or_else(|| Error::Config("Neither XDG_CACHE_HOME nor HOME is set.".into()))?;
+    let n = TokenCache::new(&dir)
+        .clear()
+        .map_err(|e| Error::Config(format!("Cannot clear {}: {e}", dir.display())))?;
+    println!("Removed {n} cached token(s) from {}.", dir.display());
+    Ok(())
 }
 
 /// The whole `nova` program; returns the exit code.
@@ -259,6 +304,9 @@ fn run(matches: &clap::ArgMatches) -> Result<(), Error> {
     let Some((name, sub)) = matches.subcommand() else {
         return Err(Error::command("a subcommand is required."));
     };
+    if name == CACHE_CLEAR {
+        return cache_clear();
+    }
     let op = cli::find_op(crate::spec::OPERATIONS, name)
         .ok_or_else(|| Error::command(format!("'{name}' is not a nova command.")))?;
     let opts = global.connect_options()?;
