@@ -1,6 +1,8 @@
 //! Helpers for the workspace tests: the built binaries, a `nova-sim` process on a free port of
 //! 127.0.0.1, running `nova` against it, and the shared api-samples.
 
+pub mod fault;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

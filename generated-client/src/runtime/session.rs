@@ -511,7 +511,8 @@ impl Client {
                             | std::io::ErrorKind::ConnectionAborted
                             | std::io::ErrorKind::UnexpectedEof,
                         ) => idempotent,
-                        _ => false,
+                        // Cut off on an open connection (no reply, or half of one).
+                        _ => idempotent && e.is_request() && !e.is_connect() && !e.is_timeout(),
                     };
                     if !retry || attempt >= RETRY_DELAYS.len() {
                         return Err(transport_error(&shown, &e));
