@@ -1708,3 +1708,40 @@ fn quotas_limits_and_usage() {
         400
     );
 }
+
+/// The median time of `n` sequential GETs of `path` on one keep-alive connection.
+fn median_get(cloud: &Cloud, token: &str, path: &str, n: usize) -> std::time::Duration {
+    let http = reqwest::blocking::Client::builder()
+        .pool_max_idle_per_host(1)
+        .build()
+        .expect("client");
+    let url = format!("{}{path}", cloud.url);
+    let mut times: Vec<std::time::Duration> = (0..n)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            let resp = http
+                .get(&url)
+                .header("X-Auth-Token", token)
+                .send()
+                .expect("cloud answers");
+            assert_eq!(resp.status().as_u16(), 200, "{path}");
+            resp.bytes().expect("body");
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[n / 2]
+}
+
+/// Each reply leaves at once: no wait for the client's delayed ACK (~40 ms) between a reply's
+/// headers and its body.
+#[test]
+fn keep_alive_replies_do_not_stall() {
+    let cloud = Cloud::start();
+    let token = cloud.token();
+    let median = median_get(&cloud, &token, "/compute/v2.1/flavors", 20);
+    assert!(
+        median < std::time::Duration::from_millis(15),
+        "median GET took {median:?}"
+    );
+}
