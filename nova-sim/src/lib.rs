@@ -43,6 +43,8 @@ pub struct Config {
     /// Largest page a list returns (nova's `max_limit`).
     pub max_limit: usize,
     pub workers: usize,
+    /// ACTIVE servers (`bulk-00001`, ...) the cloud starts with.
+    pub servers: usize,
     /// The URL clients reach this cloud at, when it is not the listening address (behind a
     /// TLS proxy, as devstack's tls-proxy): used in the catalog and in links.
     pub public_url: Option<String>,
@@ -55,6 +57,7 @@ impl Default for Config {
             build_time: compute::default_build_time(),
             max_limit: 1000,
             workers: 8,
+            servers: 0,
             public_url: None,
         }
     }
@@ -191,6 +194,8 @@ pub fn start(listen: &str, config: Config) -> Result<Handle, String> {
         let _in_runtime = runtime.enter();
         tokio::net::TcpListener::from_std(listener).map_err(cannot)?
     };
+    let mut state = State::seeded();
+    state.add_bulk_servers(config.servers, config.build_time);
     let base = match &config.public_url {
         Some(u) => u.trim_end_matches('/').to_string(),
         None => format!("http://{addr}"),
@@ -198,7 +203,7 @@ pub fn start(listen: &str, config: Config) -> Result<Handle, String> {
     let sim = Arc::new(Sim {
         base,
         config,
-        state: Mutex::new(State::seeded()),
+        state: Mutex::new(state),
         tokens: Mutex::new(HashSet::new()),
     });
     let (stop, stopped) = oneshot::channel();

@@ -1745,3 +1745,50 @@ fn keep_alive_replies_do_not_stall() {
         "median GET took {median:?}"
     );
 }
+
+/// A list's time follows its page, not the collection: among 10,000 servers, a page of 10
+/// near the end of the list costs about what a page of 10 near its start does, and about what
+/// a list that holds only 10 servers (a name filter) does.
+#[test]
+fn pages_cost_their_size_not_the_collections() {
+    let cloud = Cloud::with_args(&["--servers", "10000"]);
+    let token = cloud.token();
+    let id_of = |name: &str| {
+        let (_, found) = send(
+            &cloud,
+            Some(&token),
+            None,
+            "GET",
+            &format!("/compute/v2.1/servers?name=^{name}$"),
+            "",
+        );
+        found["servers"][0]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name}: {found}"))
+            .to_string()
+    };
+    let by_name = "/compute/v2.1/servers/detail?sort_key=display_name&sort_dir=asc&limit=10";
+    let near_start = format!("{by_name}&marker={}", id_of("bulk-00010"));
+    let near_end = format!("{by_name}&marker={}", id_of("bulk-09980"));
+    let (_, end_page) = send(&cloud, Some(&token), None, "GET", &near_end, "");
+    let names: Vec<&str> = end_page["servers"]
+        .as_array()
+        .expect("servers")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(names.first(), Some(&"bulk-09981"));
+    assert_eq!(names.len(), 10);
+    assert_eq!(end_page["servers"][0]["status"], "ACTIVE");
+    let ten = "/compute/v2.1/servers/detail?name=^bulk-0001";
+    let (start, end, filtered) = (
+        median_get(&cloud, &token, &near_start, 5),
+        median_get(&cloud, &token, &near_end, 5),
+        median_get(&cloud, &token, ten, 5),
+    );
+    let slack = std::time::Duration::from_millis(5);
+    assert!(
+        end < start * 3 + slack && end < filtered * 3 + slack,
+        "near the end {end:?}, near the start {start:?}, 10 servers by name {filtered:?}"
+    );
+}
