@@ -1,6 +1,6 @@
 //! nova-sim: a small local OpenStack cloud speaking Keystone v3 (`/identity`), Compute v2.1
 //! (`/compute`) and Glance v2 (`/image`) on one address, devstack's layout. State is in
-//! memory behind one lock; every request is answered by one of a few worker threads.
+//! memory behind one lock; requests are answered by hyper on a tokio runtime of a few worker threads.
 //!
 //! It shares no code with novagen's client or generator: it is an independent reading of
 //! nova's protocol, checked against nova's own api-samples.
@@ -14,16 +14,25 @@ mod state;
 pub use identity::{APP_CRED_ID, APP_CRED_SECRET, DOMAIN, PASSWORD, PROJECT, REGION, USERNAME};
 pub use state::BASE_IMAGE_ID;
 
+use bytes::Bytes;
 use http::{Req, Resp};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::Incoming;
+use hyper::header::{HeaderName, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
 use state::{Mv, State, View};
 use std::collections::HashSet;
-use std::io::Read;
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
+use tokio::sync::oneshot;
 
 /// Largest request body read; anything longer is refused.
-const MAX_BODY: u64 = 1 << 20;
+const MAX_BODY: usize = 1 << 20;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -34,6 +43,8 @@ pub struct Config {
     /// Largest page a list returns (nova's `max_limit`).
     pub max_limit: usize,
     pub workers: usize,
+    /// ACTIVE servers (`bulk-00001`, ...) the cloud starts with.
+    pub servers: usize,
     /// The URL clients reach this cloud at, when it is not the listening address (behind a
     /// TLS proxy, as devstack's tls-proxy): used in the catalog and in links.
     pub public_url: Option<String>,
@@ -46,6 +57,7 @@ impl Default for Config {
             build_time: compute::default_build_time(),
             max_limit: 1000,
             workers: 8,
+            servers: 0,
             public_url: None,
         }
     }
@@ -120,8 +132,8 @@ fn service_path(path: &str) -> &str {
 pub struct Handle {
     pub addr: SocketAddr,
     pub sim: Arc<Sim>,
-    server: Arc<tiny_http::Server>,
-    workers: Vec<std::thread::JoinHandle<()>>,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Handle {
@@ -145,17 +157,17 @@ impl Handle {
 
     /// Block until the server stops (it never does on its own).
     pub fn wait(mut self) {
-        for w in self.workers.drain(..) {
-            let _ = w.join();
+        if let Some(s) = self.server.take() {
+            let _ = s.join();
         }
     }
 
     fn shutdown(&mut self) {
-        for _ in &self.workers {
-            self.server.unblock();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
         }
-        for w in self.workers.drain(..) {
-            let _ = w.join();
+        if let Some(s) = self.server.take() {
+            let _ = s.join();
         }
     }
 }
@@ -166,14 +178,24 @@ impl Drop for Handle {
     }
 }
 
-/// Start serving on `listen` (`127.0.0.1:0` picks a free port).
+/// Start serving on `listen` (`127.0.0.1:0` picks a free port): HTTP/1.1 (hyper) on a tokio
+/// runtime of `config.workers` threads, in a thread of its own.
 pub fn start(listen: &str, config: Config) -> Result<Handle, String> {
-    let server =
-        tiny_http::Server::http(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| format!("{listen} is not an IP address"))?;
+    let cannot = |e: std::io::Error| format!("cannot listen on {listen}: {e}");
+    let listener = std::net::TcpListener::bind(listen).map_err(cannot)?;
+    listener.set_nonblocking(true).map_err(cannot)?;
+    let addr = listener.local_addr().map_err(cannot)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(config.workers.max(1))
+        .enable_io()
+        .build()
+        .map_err(|e| format!("cannot start the server's runtime: {e}"))?;
+    let listener = {
+        let _in_runtime = runtime.enter();
+        tokio::net::TcpListener::from_std(listener).map_err(cannot)?
+    };
+    let mut state = State::seeded();
+    state.add_bulk_servers(config.servers, config.build_time);
     let base = match &config.public_url {
         Some(u) => u.trim_end_matches('/').to_string(),
         None => format!("http://{addr}"),
@@ -181,59 +203,101 @@ pub fn start(listen: &str, config: Config) -> Result<Handle, String> {
     let sim = Arc::new(Sim {
         base,
         config,
-        state: Mutex::new(State::seeded()),
+        state: Mutex::new(state),
         tokens: Mutex::new(HashSet::new()),
     });
-    let server = Arc::new(server);
-    let workers = (0..sim.config.workers.max(1))
-        .map(|_| {
-            let (server, sim) = (server.clone(), sim.clone());
-            std::thread::spawn(move || {
-                while let Ok(req) = server.recv() {
-                    serve_one(&sim, req);
-                }
-            })
-        })
-        .collect();
+    let (stop, stopped) = oneshot::channel();
+    let accepting = sim.clone();
+    let server = std::thread::spawn(move || {
+        runtime.block_on(async move {
+            let accept = tokio::spawn(accept_loop(listener, accepting));
+            // Stopped, or the handle is gone: either way, stop serving.
+            let _ = stopped.await;
+            accept.abort();
+        });
+        // Dropping the runtime ends the connections still open.
+    });
     Ok(Handle {
         addr,
         sim,
-        server,
-        workers,
+        stop: Some(stop),
+        server: Some(server),
     })
 }
 
-fn serve_one(sim: &Sim, mut raw: tiny_http::Request) {
-    let mut body = Vec::new();
-    let read = raw.as_reader().take(MAX_BODY + 1).read_to_end(&mut body);
-    let headers = raw
-        .headers()
+async fn accept_loop(listener: tokio::net::TcpListener, sim: Arc<Sim>) {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors and the like: the listener itself is fine, retry.
+            Err(_) => {
+                tokio::task::yield_now().await;
+                continue;
+            }
+        };
+        // A reply goes out as soon as it is written, not after the client's delayed ACK.
+        let _ = stream.set_nodelay(true);
+        let sim = sim.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |req| {
+                let sim = sim.clone();
+                async move { Ok::<_, Infallible>(serve_one(&sim, req).await) }
+            });
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+async fn serve_one(sim: &Sim, raw: Request<Incoming>) -> Response<Full<Bytes>> {
+    let (parts, body) = raw.into_parts();
+    let read = Limited::new(body, MAX_BODY).collect().await;
+    let headers = parts
+        .headers
         .iter()
-        .map(|h| {
+        .map(|(k, v)| {
             (
-                h.field.as_str().as_str().to_string(),
-                h.value.as_str().to_string(),
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
             )
         })
         .collect();
-    let req = Req::new(raw.method().as_str(), raw.url(), headers, body);
-    let resp = match read {
-        Err(_) => Resp::nova_error(400, "The request body could not be read."),
-        Ok(n) if n as u64 > MAX_BODY => Resp::nova_error(413, "Request is too large."),
-        Ok(_) => sim.handle(&req),
+    let url = parts
+        .uri
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_string();
+    let (body, resp) = match read {
+        Ok(b) => (b.to_bytes().to_vec(), None),
+        Err(e) if e.is::<LengthLimitError>() => (
+            Vec::new(),
+            Some(Resp::nova_error(413, "Request is too large.")),
+        ),
+        Err(_) => (
+            Vec::new(),
+            Some(Resp::nova_error(400, "The request body could not be read.")),
+        ),
     };
+    let req = Req::new(parts.method.as_str(), &url, headers, body);
+    let resp = resp.unwrap_or_else(|| sim.handle(&req));
     let request_id = req.request_id.clone();
-    let mut out = tiny_http::Response::from_data(resp.body).with_status_code(resp.status);
     let mut headers = resp.headers;
     headers.push(("Content-Type".into(), resp.content_type.into()));
     headers.push(("x-openstack-request-id".into(), request_id.clone()));
     if service_path(&req.path).starts_with("/compute") {
         headers.push(("x-compute-request-id".into(), request_id));
     }
+    let mut out = Response::new(Full::new(Bytes::from(resp.body)));
+    *out.status_mut() =
+        StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     for (k, v) in headers {
-        if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
-            out.add_header(h);
+        if let (Ok(k), Ok(v)) = (
+            HeaderName::from_bytes(k.as_bytes()),
+            HeaderValue::from_str(&v),
+        ) {
+            out.headers_mut().append(k, v);
         }
     }
-    let _ = raw.respond(out);
+    out
 }

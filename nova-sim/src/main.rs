@@ -3,13 +3,14 @@
 use std::io::Write;
 use std::time::Duration;
 
-const USAGE: &str = "usage: nova-sim [--listen ADDR:PORT] [--build-time SECONDS] [--max-version 2.N] [--max-limit N] [--public-url URL]
+const USAGE: &str = "usage: nova-sim [--listen ADDR:PORT] [--build-time SECONDS] [--max-version 2.N] [--max-limit N] [--public-url URL] [--servers N]
 
   --listen       address to serve on (default 127.0.0.1:5000; port 0 picks a free port)
   --build-time   seconds a new server stays in BUILD (default 1.5)
   --max-version  newest compute microversion served (default 2.104)
   --max-limit    largest page of a list (default 1000)
   --public-url   URL clients reach the cloud at, for the catalog and links (default http://ADDR:PORT)
+  --servers      start with N ACTIVE servers named bulk-00001, bulk-00002, ... (default 0)
   --stop-on-eof  exit when standard input closes (tests: the cloud ends with its parent)";
 
 fn main() {
@@ -61,6 +62,11 @@ fn run() -> Result<(), String> {
                     .ok_or_else(|| format!("--max-limit {value}: not a positive number"))?;
             }
             "--public-url" => config.public_url = Some(value),
+            "--servers" => {
+                config.servers = value
+                    .parse()
+                    .map_err(|_| format!("--servers {value}: not a number"))?;
+            }
             other => return Err(format!("unknown option {other}")),
         }
     }

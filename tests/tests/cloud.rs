@@ -1708,3 +1708,87 @@ fn quotas_limits_and_usage() {
         400
     );
 }
+
+/// The median time of `n` sequential GETs of `path` on one keep-alive connection.
+fn median_get(cloud: &Cloud, token: &str, path: &str, n: usize) -> std::time::Duration {
+    let http = reqwest::blocking::Client::builder()
+        .pool_max_idle_per_host(1)
+        .build()
+        .expect("client");
+    let url = format!("{}{path}", cloud.url);
+    let mut times: Vec<std::time::Duration> = (0..n)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            let resp = http
+                .get(&url)
+                .header("X-Auth-Token", token)
+                .send()
+                .expect("cloud answers");
+            assert_eq!(resp.status().as_u16(), 200, "{path}");
+            resp.bytes().expect("body");
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[n / 2]
+}
+
+/// Each reply leaves at once: no wait for the client's delayed ACK (~40 ms) between a reply's
+/// headers and its body.
+#[test]
+fn keep_alive_replies_do_not_stall() {
+    let cloud = Cloud::start();
+    let token = cloud.token();
+    let median = median_get(&cloud, &token, "/compute/v2.1/flavors", 20);
+    assert!(
+        median < std::time::Duration::from_millis(15),
+        "median GET took {median:?}"
+    );
+}
+
+/// A list's time follows its page, not the collection: among 10,000 servers, a page of 10
+/// near the end of the list costs about what a page of 10 near its start does, and about what
+/// a list that holds only 10 servers (a name filter) does.
+#[test]
+fn pages_cost_their_size_not_the_collections() {
+    let cloud = Cloud::with_args(&["--servers", "10000"]);
+    let token = cloud.token();
+    let id_of = |name: &str| {
+        let (_, found) = send(
+            &cloud,
+            Some(&token),
+            None,
+            "GET",
+            &format!("/compute/v2.1/servers?name=^{name}$"),
+            "",
+        );
+        found["servers"][0]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name}: {found}"))
+            .to_string()
+    };
+    let by_name = "/compute/v2.1/servers/detail?sort_key=display_name&sort_dir=asc&limit=10";
+    let near_start = format!("{by_name}&marker={}", id_of("bulk-00010"));
+    let near_end = format!("{by_name}&marker={}", id_of("bulk-09980"));
+    let (_, end_page) = send(&cloud, Some(&token), None, "GET", &near_end, "");
+    let names: Vec<&str> = end_page["servers"]
+        .as_array()
+        .expect("servers")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(names.first(), Some(&"bulk-09981"));
+    assert_eq!(names.len(), 10);
+    assert_eq!(end_page["servers"][0]["status"], "ACTIVE");
+    let ten = "/compute/v2.1/servers/detail?name=^bulk-0001";
+    let (start, end, filtered) = (
+        median_get(&cloud, &token, &near_start, 5),
+        median_get(&cloud, &token, &near_end, 5),
+        median_get(&cloud, &token, ten, 5),
+    );
+    let slack = std::time::Duration::from_millis(5);
+    assert!(
+        end < start * 3 + slack && end < filtered * 3 + slack,
+        "near the end {end:?}, near the start {start:?}, 10 servers by name {filtered:?}"
+    );
+}

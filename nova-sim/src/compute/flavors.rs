@@ -72,7 +72,7 @@ fn list(c: &Call, detail: bool) -> Resp {
     let project = c.project();
     let st = c.lock();
     let view = c.view();
-    let items: Vec<Value> = st
+    let items: Vec<&Flavor> = st
         .flavors
         .iter()
         .filter(|f| f.disk >= min_disk && f.ram >= min_ram)
@@ -81,17 +81,20 @@ fn list(c: &Call, detail: bool) -> Resp {
             Some(true) => f.is_public || f.access.iter().any(|p| p == project),
             Some(false) => !f.is_public,
         })
-        .map(|f| {
+        .collect();
+    paginate(
+        c,
+        items,
+        "flavors",
+        |f| &f.id,
+        |f| {
             if detail {
                 view.flavor(f)
             } else {
                 view.flavor_summary(f)
             }
-        })
-        .collect();
-    paginate(c, items, "flavors", |v| {
-        v["id"].as_str().unwrap_or("").to_string()
-    })
+        },
+    )
 }
 
 /// An integer member as nova's flavor schema takes it (a number or a string of digits).

@@ -333,31 +333,35 @@ fn list_hypervisors(c: &Call, detail: bool) -> Result<Resp, Resp> {
         return Err(bad("Paging over hypervisors with the hypervisor_hostname_pattern query parameter is not supported."));
     }
     let st = c.lock();
-    let items: Vec<Value> = st
+    // Each with the ID it is listed by (the marker).
+    let items: Vec<(String, &Hypervisor)> = st
         .hypervisors
         .iter()
         .filter(|h| pattern.is_none_or(|p| h.hostname.contains(p)))
-        .map(|h| hypervisor_json(c, &st, h, detail, with_servers))
+        .map(|h| {
+            let id = if c.at((2, 53)) {
+                h.uuid.clone()
+            } else {
+                h.id.to_string()
+            };
+            (id, h)
+        })
         .collect();
-    drop(st);
+    let render = |(_, h): (String, &Hypervisor)| hypervisor_json(c, &st, h, detail, with_servers);
     if let Some(p) = pattern {
         if items.is_empty() {
             return Err(not_found(&format!(
                 "No hypervisor matching '{p}' could be found."
             )));
         }
-        return Ok(Resp::json(200, json!({ "hypervisors": items })));
     }
-    let key = |v: &Value| match &v["id"] {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    if !c.at((2, 33)) {
-        return Ok(Resp::json(200, json!({ "hypervisors": items })));
+    if pattern.is_some() || !c.at((2, 33)) {
+        let all: Vec<Value> = items.into_iter().map(render).collect();
+        return Ok(Resp::json(200, json!({ "hypervisors": all })));
     }
     Ok(Resp::json(
         200,
-        Value::Object(page(c, items, "hypervisors", key)?),
+        Value::Object(page(c, items, "hypervisors", |(id, _)| id, render)?),
     ))
 }
 

@@ -2,7 +2,8 @@
 
 use super::{bad_method, no_such_version, not_found, paginate, Call};
 use crate::http::Resp;
-use serde_json::{json, Value};
+use crate::state::Image;
+use serde_json::json;
 
 pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
     if c.at((2, 36)) {
@@ -13,14 +14,14 @@ pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
             let detail = !parts.is_empty();
             let st = c.lock();
             let view = c.view();
-            let all: Vec<Value> = st
-                .images
-                .iter()
-                .map(|i| view.nova_image(i, detail, false))
-                .collect();
-            paginate(c, all, "images", |v| {
-                v["id"].as_str().unwrap_or("").to_string()
-            })
+            let all: Vec<&Image> = st.images.iter().collect();
+            paginate(
+                c,
+                all,
+                "images",
+                |i| &i.id,
+                |i| view.nova_image(i, detail, false),
+            )
         }
         ("GET", [id]) => {
             let st = c.lock();

@@ -35,21 +35,17 @@ fn list_keypairs(c: &Call) -> Resp {
     let (req, mv) = (c.req, c.mv);
     let st = c.lock();
     let view = c.view();
-    let items: Vec<Value> = st
+    let items: Vec<&Keypair> = st
         .keypairs
         .iter()
         .filter(|k| req.param("user_id").is_none_or(|u| k.user_id == u))
-        .map(|k| json!({"keypair": view.keypair_summary(k)}))
         .collect();
+    let render = |k: &Keypair| json!({"keypair": view.keypair_summary(k)});
     if mv < (2, 35) {
-        return Resp::json(200, json!({ "keypairs": items }));
+        let all: Vec<Value> = items.into_iter().map(render).collect();
+        return Resp::json(200, json!({ "keypairs": all }));
     }
-    paginate(c, items, "keypairs", |v| {
-        v.pointer("/keypair/name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    })
+    paginate(c, items, "keypairs", |k| &k.name, render)
 }
 
 fn create_keypair(c: &Call) -> Resp {

@@ -216,25 +216,31 @@ pub fn remove<T>(records: &mut Vec<T>, matches: impl Fn(&T) -> bool) -> bool {
     records.len() != before
 }
 
-/// nova's `limit` / `marker` paging with a `<collection>_links` next link on a full page.
-pub fn paginate(
+/// nova's `limit` / `marker` paging with a `<collection>_links` next link on a full page:
+/// the reply of [`page`].
+pub fn paginate<T>(
     c: &Call,
-    items: Vec<Value>,
+    items: Vec<T>,
     collection: &str,
-    key: impl Fn(&Value) -> String,
+    key: impl Fn(&T) -> &str,
+    render: impl FnMut(T) -> Value,
 ) -> Resp {
-    match page(c, items, collection, key) {
+    match page(c, items, collection, key, render) {
         Ok(body) => Resp::json(200, Value::Object(body)),
         Err(r) => r,
     }
 }
 
-/// The page of `items` that `limit` / `marker` select, under `collection`, with the next link.
-pub fn page(
+/// The page of `items` (records in list order) that `limit` / `marker` select, under
+/// `collection`, with the next link. The page is chosen first, the marker found by `key` (the
+/// ID a record is listed by), and only the page's records are rendered (`render`): a page
+/// costs its own size, not the collection's.
+pub fn page<T>(
     c: &Call,
-    items: Vec<Value>,
+    items: Vec<T>,
     collection: &str,
-    key: impl Fn(&Value) -> String,
+    key: impl Fn(&T) -> &str,
+    render: impl FnMut(T) -> Value,
 ) -> Result<Map<String, Value>, Resp> {
     let (sim, req) = (c.sim, c.req);
     let start = match req.param("marker") {
@@ -249,10 +255,10 @@ pub fn page(
         Some(Ok(l)) => l.min(sim.config.max_limit),
         Some(Err(_)) => return Err(bad("Invalid input for query parameters limit.")),
     };
-    let page: Vec<Value> = items.into_iter().skip(start).take(limit).collect();
+    let chosen: Vec<T> = items.into_iter().skip(start).take(limit).collect();
     let mut body = Map::new();
-    if limit > 0 && page.len() == limit {
-        if let Some(last) = page.last() {
+    if limit > 0 && chosen.len() == limit {
+        if let Some(last) = chosen.last() {
             let mut q: Vec<String> = req
                 .query
                 .iter()
@@ -268,7 +274,10 @@ pub fn page(
             );
         }
     }
-    body.insert(collection.to_string(), Value::Array(page));
+    body.insert(
+        collection.to_string(),
+        Value::Array(chosen.into_iter().map(render).collect()),
+    );
     Ok(body)
 }
 

@@ -112,6 +112,7 @@ fn cmp(a: &Value, b: &Value) -> Ordering {
         (Value::Null, Value::Null) => Ordering::Equal,
         (Value::Null, _) => Ordering::Less,
         (_, Value::Null) => Ordering::Greater,
+        (Value::String(x), Value::String(y)) => x.cmp(y),
         _ => a.to_string().cmp(&b.to_string()),
     }
 }
@@ -188,7 +189,7 @@ pub fn list(c: &Call, detail: bool) -> Result<Resp, Resp> {
     let project = param("project_id").or(param("tenant_id"));
     let st = c.lock();
     let bt = c.build_time();
-    let mut chosen: Vec<(&Server, &'static str)> = st
+    let chosen: Vec<(&Server, &'static str)> = st
         .servers
         .iter()
         .filter(|s| match (all_tenants, project) {
@@ -219,11 +220,20 @@ pub fn list(c: &Call, detail: bool) -> Result<Resp, Resp> {
         .map(|s| (s, s.phase(bt).status))
         .filter(|(_, status)| param("status").is_none_or(|w| status.eq_ignore_ascii_case(w)))
         .collect();
-    chosen.sort_by(|(a, sa), (b, sb)| {
-        keys.iter()
+    // Each server's sort values once, then the sort compares them.
+    let mut keyed: Vec<(Vec<Value>, (&Server, &str))> = chosen
+        .into_iter()
+        .map(|(s, status)| {
+            let values = keys.iter().map(|k| sort_value(s, k, status)).collect();
+            (values, (s, status))
+        })
+        .collect();
+    keyed.sort_by(|(a, _), (b, _)| {
+        a.iter()
+            .zip(b)
             .zip(&dirs)
-            .map(|(k, d)| {
-                let o = cmp(&sort_value(a, k, sa), &sort_value(b, k, sb));
+            .map(|((x, y), d)| {
+                let o = cmp(x, y);
                 if *d == "desc" {
                     o.reverse()
                 } else {
@@ -234,19 +244,18 @@ pub fn list(c: &Call, detail: bool) -> Result<Resp, Resp> {
             .unwrap_or(Ordering::Equal)
     });
     let view = c.view();
-    let items: Vec<Value> = chosen
-        .iter()
-        .map(|(s, _)| {
+    let body = page(
+        c,
+        keyed.into_iter().map(|(_, s)| s).collect(),
+        "servers",
+        |(s, _)| &s.id,
+        |(s, _)| {
             if detail {
                 view.server(s, &st, Shape::Detail)
             } else {
                 view.server_summary(s)
             }
-        })
-        .collect();
-    drop(st);
-    let body = page(c, items, "servers", |v| {
-        v["id"].as_str().unwrap_or("").to_string()
-    })?;
+        },
+    )?;
     Ok(Resp::json(200, Value::Object(body)))
 }

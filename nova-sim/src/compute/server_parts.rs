@@ -7,7 +7,7 @@ use super::servers::{tag, tags};
 use super::{bad, bad_method, no_such_version, not_found, not_found_server, Call};
 use crate::http::Resp;
 use crate::state::time::{iso_micro, Secs};
-use crate::state::{fingerprint, time, Server};
+use crate::state::{fingerprint, time, Server, ServerAction};
 use serde_json::{json, Map, Value};
 
 pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
@@ -271,16 +271,13 @@ fn actions_list(c: &Call, id: &str) -> Result<Resp, Resp> {
     let Some(s) = st.server(id) else {
         return Err(not_found_server(id));
     };
-    let items: Vec<Value> = (0..s.actions.len())
-        .rev()
-        .map(|i| Value::Object(action_json(c, s, i)))
-        .collect();
+    let items: Vec<(usize, &ServerAction)> = s.actions.iter().enumerate().rev().collect();
+    let render = |(i, _): (usize, &ServerAction)| Value::Object(action_json(c, s, i));
     if !c.at((2, 58)) {
-        return Ok(Resp::json(200, json!({ "instanceActions": items })));
+        let all: Vec<Value> = items.into_iter().map(render).collect();
+        return Ok(Resp::json(200, json!({ "instanceActions": all })));
     }
-    let body = super::page(c, items, "instanceActions", |v| {
-        v["request_id"].as_str().unwrap_or("").to_string()
-    })?;
+    let body = super::page(c, items, "instanceActions", |(_, a)| &a.request_id, render)?;
     Ok(Resp::json(200, Value::Object(body)))
 }
 

@@ -404,11 +404,7 @@ fn create(c: &Call) -> Result<Resp, Resp> {
         } else {
             (display.clone(), base_hostname.clone())
         };
-        let address = address_wanted.then(|| {
-            st.next_address += 1;
-            let a = st.next_address - 1;
-            format!("10.0.{}.{}", a / 250, a % 250 + 2)
-        });
+        let address = address_wanted.then(|| st.new_address());
         let (host, node) = if i == 0 || want_host.is_some() || az_host.is_some() {
             (host.clone(), node.clone())
         } else {

@@ -82,9 +82,13 @@ fn report(c: &Call, project: Option<&str>) -> Result<Resp, Resp> {
     drop(st);
     // Paging (2.40+) is over servers; the page is then grouped by project.
     let (usages, links) = if c.at((2, 40)) {
-        let mut body = page(c, usages, "servers", |v| {
-            v["instance_id"].as_str().unwrap_or("").to_string()
-        })?;
+        let mut body = page(
+            c,
+            usages,
+            "servers",
+            |v| v["instance_id"].as_str().unwrap_or(""),
+            |v| v,
+        )?;
         let usages = match body.remove("servers") {
             Some(Value::Array(a)) => a,
             _ => Vec::new(),

@@ -136,6 +136,79 @@ impl State {
         }
     }
 
+    /// The next fixed address of the one network.
+    pub fn new_address(&mut self) -> String {
+        let a = self.next_address;
+        self.next_address += 1;
+        format!("10.0.{}.{}", a / 250, a % 250 + 2)
+    }
+
+    /// Add `n` ACTIVE servers named `bulk-00001`, ... (m1.tiny, the base image, spread over
+    /// the computes), created a millisecond apart, for measuring lists of many servers.
+    pub fn add_bulk_servers(&mut self, n: usize, build_time: Duration) {
+        let now = time::now();
+        // Already past BUILD (where the clock allows: just after boot, it may not).
+        let started = Instant::now()
+            .checked_sub(build_time)
+            .unwrap_or_else(Instant::now);
+        let reservation_id = format!("r-{}", &new_id()[..8]);
+        for i in 0..n {
+            let created = now - (n - i) as f64 * 0.001;
+            let name = format!("bulk-{:05}", i + 1);
+            let (host, node) = self
+                .hypervisors
+                .get(i % self.hypervisors.len().max(1))
+                .map(|h| (h.host.clone(), h.hostname.clone()))
+                .unwrap_or_default();
+            let address = Some(self.new_address());
+            let instance_index = self.next_launch_index;
+            self.next_launch_index += 1;
+            let id = new_id();
+            let action = ServerAction {
+                action: "create".into(),
+                request_id: format!("req-{}", new_id()),
+                user_id: USER_ID.into(),
+                project_id: PROJECT_ID.into(),
+                start: created,
+                host: host.clone(),
+            };
+            self.servers.push(Server {
+                id,
+                hostname: name.clone(),
+                name,
+                project_id: PROJECT_ID.into(),
+                user_id: USER_ID.into(),
+                flavor_id: "1".into(),
+                old_flavor: None,
+                image_id: Some(BASE_IMAGE_ID.into()),
+                key_name: None,
+                metadata: Map::new(),
+                description: None,
+                availability_zone: "nova".into(),
+                host,
+                node,
+                old_host: None,
+                address,
+                security_groups: vec!["default".into()],
+                tags: Vec::new(),
+                user_data: None,
+                scheduler_hints: Map::new(),
+                locked: false,
+                locked_reason: None,
+                created,
+                updated: created,
+                deleted_at: None,
+                started,
+                vm_state: VmState::Active,
+                task: None,
+                launch_index: i as i64,
+                instance_index,
+                reservation_id: reservation_id.clone(),
+                actions: vec![action],
+            });
+        }
+    }
+
     pub fn flavor(&self, id: &str) -> Option<&Flavor> {
         self.flavors.iter().find(|f| f.id == id)
     }
