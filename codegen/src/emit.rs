@@ -172,6 +172,7 @@ fn resource_defs(r: &Resource) -> TokenStream {
         quote!(ShowDef { field: #field, drop: #drop, flatten: #flatten, format: #format, versions: #versions })
     });
     let ops = r.ops.iter().map(|o| op_def(r, o));
+    let required = r.fields.iter().filter(|f| !f.optional).map(|f| &f.json);
     quote! {
         pub static #st: ResourceDef = ResourceDef {
             name: #name,
@@ -181,6 +182,7 @@ fn resource_defs(r: &Resource) -> TokenStream {
             sort_by: #sort_by,
             show: &[#(#show),*],
             check: crate::runtime::check::<crate::types::#ty>,
+            required: &[#(#required),*],
         };
         #(#ops)*
     }

@@ -318,3 +318,45 @@ fn a_token_refused_mid_session_is_renewed_once_without_a_cache() {
         2
     );
 }
+
+#[test]
+fn a_listed_item_is_checked_for_what_is_printed() {
+    // A list printed as a table reads only its columns' fields of each item: an unprinted
+    // field of the wrong type does not matter, a printed one is an error.
+    let cloud = FaultCloud::start(|req, _| {
+        if is(req, "GET", FLAVORS) {
+            let mut odd = flavor("1");
+            odd["links"] = json!(5);
+            let mut bad = flavor("2");
+            if req.target.contains("marker=bad") {
+                bad["ram"] = json!("lots");
+            }
+            Answer::json(200, json!({"flavors": [odd, bad]}))
+        } else {
+            Answer::Default
+        }
+    });
+    assert!(cloud
+        .nova(&["flavor-list"])
+        .ok()
+        .contains("| 2  | f2   | 512 "));
+    let run = cloud.nova(&["flavor-list", "--marker", "bad"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.starts_with("ERROR (ClientException): The server sent a flavor this client cannot read: invalid type: string \"lots\""),
+        "{}",
+        run.stderr
+    );
+    // Shown whole, the odd field is read and refused.
+    let odd = FaultCloud::start(|req, _| {
+        if is(req, "GET", "/compute/v2.1/flavors/1") {
+            let mut f = flavor("1");
+            f["links"] = json!(5);
+            Answer::json(200, json!({"flavor": f}))
+        } else {
+            Answer::Default
+        }
+    });
+    let run = odd.nova(&["--os-compute-api-version", "2.61", "flavor-show", "1"]);
+    assert_eq!(run.code, 1, "{run:?}");
+}

@@ -9,6 +9,7 @@ use super::defs::{
 };
 use super::error::Error;
 use super::expr::{self, Resolver};
+use super::page::{Lean, Page};
 use super::session::Client;
 use super::{ArgValue, Reply};
 use serde_json::{Map, Value};
@@ -32,6 +33,15 @@ fn merge(previous: Value, this: Value) -> Value {
     }
 }
 
+/// What a paged list is read as: its key, the key its items are wrapped in, how many are
+/// wanted (None or negative: all), and whether they are read lean.
+struct Listing<'a> {
+    key: &'a str,
+    item_key: Option<&'a str>,
+    limit: Option<i64>,
+    lean: Option<&'a Lean>,
+}
+
 /// One HTTP request, built but not sent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Planned {
@@ -46,9 +56,33 @@ pub struct Planned {
 /// What running an operation left behind: the result, the variant used and the scope its
 /// templates saw (arguments, step results), for printing.
 pub struct Outcome {
-    pub reply: Reply,
+    returns: Returns,
+    /// The result's items were checked against the resource's type as they were read (and
+    /// keep only the fields printing reads).
+    pub checked: bool,
     pub variant: &'static VariantDef,
+    /// Arguments and step results; `result` is the operation's result.
     pub scope: Value,
+}
+
+impl Outcome {
+    /// The operation's result, as the scope holds it.
+    pub fn result(&self) -> Option<&Value> {
+        self.scope.get("result")
+    }
+
+    /// The result as a [`Reply`] (moved out, not copied).
+    pub fn into_reply(mut self) -> Reply {
+        let result = self.scope.get_mut("result").map(Value::take);
+        match (self.returns, result) {
+            (Returns::Nothing, _) | (Returns::Value, None) => Reply::Empty,
+            (Returns::List, Some(Value::Array(items))) => Reply::List(items),
+            (Returns::List, _) => Reply::List(Vec::new()),
+            (Returns::One, Some(v)) => Reply::One(v),
+            (Returns::One, None) => Reply::One(Value::Null),
+            (Returns::Value, Some(v)) => Reply::Raw(v),
+        }
+    }
 }
 
 impl Resolver for Client {
@@ -68,7 +102,7 @@ impl Resolver for Client {
 impl Client {
     /// Run one operation with `values` in the order of `op.args`; IDs are sent as given.
     pub fn call(&self, op: &'static OpDef, values: &[ArgValue]) -> Result<Reply, Error> {
-        self.run(op, values, Map::new()).map(|o| o.reply)
+        self.run(op, values, Map::new()).map(Outcome::into_reply)
     }
 
     /// Run one operation; `extra` adds roots to the template scope (`typed`, `found`).
@@ -77,6 +111,20 @@ impl Client {
         op: &'static OpDef,
         values: &[ArgValue],
         extra: Map<String, Value>,
+    ) -> Result<Outcome, Error> {
+        self.run_printed(op, values, extra, &|_, _| None)
+    }
+
+    /// [`Client::run`] for a result that is only printed: `reads` tells, for the variant that
+    /// applies, which top-level fields of a list's items the printing reads (None: all). A
+    /// list read by the last step then keeps only those, each item checked against the
+    /// resource's type as it arrives (the outcome says so: [`Outcome::checked`]).
+    pub fn run_printed(
+        &self,
+        op: &'static OpDef,
+        values: &[ArgValue],
+        extra: Map<String, Value>,
+        reads: &dyn Fn(&'static VariantDef, &Value) -> Option<Vec<String>>,
     ) -> Result<Outcome, Error> {
         let v = self.version();
         let (mut scope, variant) = self.begin(op, values, extra)?;
@@ -97,7 +145,26 @@ impl Client {
             .iter()
             .filter(|s| applies(s, v, &scope))
             .collect();
+        let last_lists = steps
+            .last()
+            .is_some_and(|s| s.paged && s.for_each.is_none() && !s.merge && s.on_error.is_empty());
+        let lean = match op.returns {
+            Returns::List if last_lists => reads(variant, &scope).map(|mut keep| {
+                for f in op.resource.required {
+                    if !keep.iter().any(|k| k == f) {
+                        keep.push(f.to_string());
+                    }
+                }
+                Lean {
+                    check: op.resource.check,
+                    keep,
+                }
+            }),
+            _ => None,
+        };
+        let lean_step = lean.as_ref().map(|_| steps.len() - 1);
         for (i, step) in steps.iter().enumerate() {
+            let lean = lean.as_ref().filter(|_| lean_step == Some(i));
             let answers = |e: &Error| {
                 steps
                     .get(i + 1)
@@ -105,12 +172,12 @@ impl Client {
             };
             let r = match (failed.take(), step.on_error.is_empty()) {
                 (None, false) => continue,
-                (Some(first), false) => match self.step(step, &scope) {
+                (Some(first), false) => match self.step(step, &scope, lean) {
                     Ok(r) => r,
                     Err(_) => return Err(first),
                 },
                 (Some(first), true) => return Err(first),
-                (None, true) => match self.step(step, &scope) {
+                (None, true) => match self.step(step, &scope, lean) {
                     Ok(r) => r,
                     Err(e) if answers(&e) => {
                         failed = Some(e);
@@ -124,13 +191,12 @@ impl Client {
         if let Some(first) = failed {
             return Err(first);
         }
-        let reply = match (op.returns, scope.get("result").cloned()) {
-            (Returns::Nothing, _) => Reply::Empty,
-            (Returns::List, Some(Value::Array(items))) => Reply::List(items),
-            (Returns::List, None) => Reply::List(Vec::new()),
-            (Returns::One, Some(v)) => Reply::One(v),
-            (Returns::Value, Some(v)) => Reply::Raw(v),
-            (Returns::Value, None) => Reply::Empty,
+        // The result stays in the scope (printing reads it there); only its shape is checked.
+        match (op.returns, scope.get("result")) {
+            (Returns::Nothing, _)
+            | (Returns::List, Some(Value::Array(_)) | None)
+            | (Returns::One | Returns::Value, Some(_))
+            | (Returns::Value, None) => {}
             (_, Some(other)) => {
                 return Err(Error::Shape {
                     what: "reply".into(),
@@ -143,9 +209,10 @@ impl Client {
                     detail: "the reply holds none".into(),
                 })
             }
-        };
+        }
         Ok(Outcome {
-            reply,
+            returns: op.returns,
+            checked: lean_step.is_some(),
             variant,
             scope,
         })
@@ -268,9 +335,14 @@ impl Client {
     }
 
     /// One step: send it (once per item of `for_each`) and take its result.
-    fn step(&self, step: &StepDef, scope: &Value) -> Result<Option<Value>, Error> {
+    fn step(
+        &self,
+        step: &StepDef,
+        scope: &Value,
+        lean: Option<&Lean>,
+    ) -> Result<Option<Value>, Error> {
         let Some(each) = step.for_each else {
-            return self.request(step, scope);
+            return self.request(step, scope, lean);
         };
         let items = match expr::eval(each, scope, self)? {
             Some(Value::Array(a)) => a,
@@ -283,7 +355,7 @@ impl Client {
             if let Value::Object(m) = &mut s {
                 m.insert("item".into(), item);
             }
-            let outcome = self.request(step, &s);
+            let outcome = self.request(step, &s, None);
             if step.rows.is_empty() {
                 if let Some(r) = outcome? {
                     rows.push(r);
@@ -346,7 +418,12 @@ impl Client {
     }
 
     /// One HTTP request of a step.
-    fn request(&self, step: &StepDef, scope: &Value) -> Result<Option<Value>, Error> {
+    fn request(
+        &self,
+        step: &StepDef,
+        scope: &Value,
+        lean: Option<&Lean>,
+    ) -> Result<Option<Value>, Error> {
         let (path, mut query, body) = self.parts(step, scope)?;
         if step.paged {
             let key = step.result.unwrap_or_default();
@@ -358,7 +435,13 @@ impl Client {
             if limit.is_some_and(|l| l < 0) {
                 query.retain(|(k, _)| k != "limit");
             }
-            let items = self.list_pages(step.service, &path, query, key, step.items, limit)?;
+            let list = Listing {
+                key,
+                item_key: step.items,
+                limit,
+                lean,
+            };
+            let items = self.list_pages(step.service, &path, query, list)?;
             return Ok(Some(Value::Array(items)));
         }
         let reply = self.send(step.service, step.method, &path, &query, body.as_ref())?;
@@ -438,10 +521,14 @@ impl Client {
         service: Service,
         path: &str,
         query: Vec<(String, String)>,
-        key: &str,
-        item_key: Option<&str>,
-        limit: Option<i64>,
+        list: Listing,
     ) -> Result<Vec<Value>, Error> {
+        let Listing {
+            key,
+            item_key,
+            limit,
+            lean,
+        } = list;
         let mut items = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let mut next = Some(query);
@@ -455,24 +542,14 @@ impl Client {
                     ),
                 });
             }
-            let reply = self.send(service, "GET", path, &q, None)?;
-            let mut body = reply.body.unwrap_or(Value::Null);
-            let page = match body.get_mut(key).map(Value::take) {
-                Some(Value::Array(a)) => a,
-                _ => return Err(missing_key(&reply.url, Some(key))),
-            };
+            let reply = self.send_bytes(service, "GET", path, &q, None)?;
+            let keep = lean.map(|l| l.keep.as_slice());
+            let page = Page::read(&reply.url, &reply.bytes, key, item_key, keep)?;
             let before = items.len();
-            items.reserve(page.len());
-            for item in page {
-                let item = match (item_key, item) {
-                    (Some(k), Value::Object(mut m)) => match m.remove(k) {
-                        Some(inner) => inner,
-                        None => Value::Object(m),
-                    },
-                    (_, item) => item,
-                };
-                items.push(item);
+            if let Some(l) = lean {
+                page.items.iter().try_for_each(l.check)?;
             }
+            items.extend(page.items);
             if let Some(l) = limit {
                 if l >= 0 && items.len() as i64 >= l {
                     items.truncate(l as usize);
@@ -482,18 +559,8 @@ impl Client {
             if items.len() == before || seen.len() >= MAX_PAGES {
                 break;
             }
-            let link = body
-                .get(format!("{key}_links"))
-                .and_then(Value::as_array)
-                .and_then(|links| {
-                    links
-                        .iter()
-                        .find(|l| l.get("rel").and_then(Value::as_str) == Some("next"))
-                        .and_then(|l| l.get("href").and_then(Value::as_str))
-                })
-                // Glance: a path relative to the service root
-                .or_else(|| body.get("next").and_then(Value::as_str));
-            next = link.map(query_of);
+            let link = page.next;
+            next = link.as_deref().map(query_of);
         }
         Ok(items)
     }
@@ -547,14 +614,13 @@ impl Client {
         if let Some(nq) = lookup.name_query {
             q.push((nq.to_string(), name_or_id.to_string()));
         }
-        let all = self.list_pages(
-            res.service,
-            lookup.list,
-            q,
-            lookup.list_key,
-            lookup.items,
-            None,
-        )?;
+        let list = Listing {
+            key: lookup.list_key,
+            item_key: lookup.items,
+            limit: None,
+            lean: None,
+        };
+        let all = self.list_pages(res.service, lookup.list, q, list)?;
         let mut matches = all
             .into_iter()
             .filter(|v| v.get(lookup.match_field).and_then(Value::as_str) == Some(name_or_id));

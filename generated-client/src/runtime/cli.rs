@@ -3,7 +3,7 @@
 //! command line, name-or-ID lookups, the call, printing, polling.
 
 use super::call::{found_id, holds, outside, Outcome};
-use super::defs::{ArgDef, ArgType, OpDef, PrintDef, PrintKind};
+use super::defs::{ArgDef, ArgType, OpDef, PrintDef, PrintKind, Returns, VariantDef};
 use super::error::Error;
 use super::expr;
 use super::output::{self, Format};
@@ -11,6 +11,7 @@ use super::session::Client;
 use super::ArgValue;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::io::Write;
 
 /// One subcommand per operation.
@@ -275,10 +276,15 @@ fn once(
     let mut extra = Map::new();
     extra.insert("typed".into(), Value::Object(typed));
     extra.insert("found".into(), Value::Object(found));
-    let outcome = client.run(op, &values, extra)?;
-    match &outcome.reply {
-        super::Reply::One(v) => (op.resource.check)(v)?,
-        super::Reply::List(items) => items.iter().try_for_each(op.resource.check)?,
+    let outcome = client.run_printed(op, &values, extra, &|variant, scope| {
+        fields_printed(op, variant, scope)
+    })?;
+    match (op.returns, outcome.result()) {
+        _ if outcome.checked => {}
+        (Returns::One, Some(v)) => (op.resource.check)(v)?,
+        (Returns::List, Some(Value::Array(items))) => {
+            items.iter().try_for_each(op.resource.check)?
+        }
         _ => {}
     }
     let poll = outcome.variant.poll.as_ref().filter(|_| poll);
@@ -299,6 +305,44 @@ fn once(
         }
     }
     Ok(())
+}
+
+/// The top-level fields of a list's items that printing the variant reads, whichever of its
+/// print items apply: the columns of plain tables (and a `--fields` value). None when a print
+/// item may read anything else.
+fn fields_printed(op: &OpDef, variant: &VariantDef, scope: &Value) -> Option<Vec<String>> {
+    let mut fields: Vec<String> = Vec::new();
+    for p in variant.print {
+        let plain =
+            p.kind == PrintKind::Table && p.of.is_none() && p.pivot.is_none() && p.tree.is_empty();
+        if !plain {
+            return None;
+        }
+        let mut paths: Vec<&str> = p
+            .columns
+            .unwrap_or(op.resource.columns)
+            .iter()
+            .map(|c| c.field)
+            .collect();
+        if let Some(arg) = p.columns_from {
+            match scope.get(arg) {
+                Some(Value::String(given)) => paths.extend(given.split(',').map(str::trim)),
+                Some(Value::Null) | None => {}
+                Some(_) => return None,
+            }
+        }
+        for path in paths {
+            let top = path.split('.').next().unwrap_or(path);
+            let top = top.strip_suffix("[]").unwrap_or(top);
+            if top == "^" || top.is_empty() {
+                return None;
+            }
+            if !fields.iter().any(|f| f == top) {
+                fields.push(top.to_string());
+            }
+        }
+    }
+    Some(fields)
 }
 
 /// Print what the variant says, in order.
@@ -323,9 +367,10 @@ fn render(
 ) -> Result<String, Error> {
     let args = &o.scope;
     let version = client.version();
-    let subject = match p.of {
-        Some(e) => expr::eval(e, &o.scope, client)?,
-        None => o.scope.get("result").cloned(),
+    // The result itself is borrowed: a list of 10,000 servers is not copied to be printed.
+    let subject: Option<Cow<Value>> = match p.of {
+        Some(e) => expr::eval(e, &o.scope, client)?.map(Cow::Owned),
+        None => o.result().map(Cow::Borrowed),
     };
     Ok(match p.kind {
         PrintKind::Text => expr::text_of(p.text.unwrap_or_default(), &o.scope, client)?,
@@ -336,12 +381,20 @@ fn render(
         PrintKind::Table => {
             let base = p.columns.unwrap_or(op.resource.columns);
             let mut cols = output::columns_for(base, version, args);
-            let items = match (p.pivot.as_ref(), subject) {
-                _ if !p.tree.is_empty() => output::tree_rows(p.tree, &o.scope, client)?,
-                (Some(pv), subject) => output::pivot_rows(pv, subject.as_ref(), &mut cols),
-                (None, Some(Value::Array(a))) => a,
-                (None, Some(Value::Null) | None) => Vec::new(),
-                (None, Some(one)) => vec![one],
+            let items: Cow<[Value]> = match (p.pivot.as_ref(), subject) {
+                _ if !p.tree.is_empty() => output::tree_rows(p.tree, &o.scope, client)?.into(),
+                (Some(pv), subject) => output::pivot_rows(pv, subject.as_deref(), &mut cols).into(),
+                (None, None) => Cow::Borrowed(&[]),
+                (None, Some(Cow::Borrowed(v))) => match v {
+                    Value::Array(a) => Cow::Borrowed(a.as_slice()),
+                    Value::Null => Cow::Borrowed(&[]),
+                    one => vec![one.clone()].into(),
+                },
+                (None, Some(Cow::Owned(v))) => match v {
+                    Value::Array(a) => a.into(),
+                    Value::Null => Cow::Borrowed(&[]),
+                    one => vec![one].into(),
+                },
             };
             if let Some(Value::String(fields)) = p.columns_from.and_then(|c| args.get(c)) {
                 cols.retain(|c| c.title == "ID");
@@ -365,6 +418,7 @@ fn render(
             let Some(obj) = subject else {
                 return Ok(String::new());
             };
+            let obj = obj.into_owned();
             let rules = p.rules.map(|r| r.show).unwrap_or(&[]);
             let info = output::reshape(rules, version, &obj, client)?;
             let rows: Vec<(String, Value)> = if p.keys.is_empty() {

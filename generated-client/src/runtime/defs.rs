@@ -97,6 +97,8 @@ pub struct ResourceDef {
     pub show: &'static [ShowDef],
     /// Decodes one resource into its typed struct: an error when the reply has another shape.
     pub check: fn(&serde_json::Value) -> Result<(), super::Error>,
+    /// The fields a resource must have (its type's non-optional fields).
+    pub required: &'static [&'static str],
 }
 
 #[derive(Debug)]

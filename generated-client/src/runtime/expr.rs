@@ -72,8 +72,8 @@ pub fn apply(
 /// Walk a dotted path. `^` is the parent of an exploded row; `x[]` explodes a list (and
 /// lists of lists, one level per `[]`).
 pub fn lookup(scope: &Value, path: &str) -> Option<Value> {
-    if path.is_empty() {
-        return Some(scope.clone());
+    if !path.contains("[]") {
+        return walk(scope, path).cloned();
     }
     let mut cur = vec![scope.clone()];
     let mut exploded = false;
@@ -110,6 +110,17 @@ pub fn lookup(scope: &Value, path: &str) -> Option<Value> {
     } else {
         cur.into_iter().next()
     }
+}
+
+/// A path without `[]`, walked by reference: only what it leads to is copied by the caller.
+pub fn walk<'a>(scope: &'a Value, path: &str) -> Option<&'a Value> {
+    if path.is_empty() {
+        return Some(scope);
+    }
+    path.split('.').try_fold(scope, |v, key| match key {
+        "" => Some(v),
+        k => v.get(k),
+    })
 }
 
 /// An exploded item remembers its parent under `^` (objects only).

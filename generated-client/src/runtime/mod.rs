@@ -14,6 +14,7 @@ pub mod defs;
 pub mod error;
 pub mod expr;
 pub mod output;
+pub mod page;
 pub mod session;
 pub mod shell;
 pub mod types;
@@ -156,28 +157,25 @@ impl<T: DeserializeOwned> Record<T> {
     /// assert_eq!(bad.as_deref(), Some("The server sent a flavor this client cannot read: invalid type: integer `1`, expected a string"));
     /// ```
     pub fn decode(raw: Value) -> Result<Record<T>, Error> {
-        let data = serde_json::from_value(raw.clone()).map_err(|e| Error::Shape {
-            what: std::any::type_name::<T>()
-                .rsplit("::")
-                .next()
-                .unwrap_or("resource")
-                .to_lowercase(),
-            detail: e.to_string(),
-        })?;
+        let data = T::deserialize(&raw).map_err(shape_error::<T>)?;
         Ok(Record { data, raw })
     }
 }
 
 /// Whether `v` decodes as a `T` (the `check` of each resource definition).
 pub fn check<T: DeserializeOwned>(v: &Value) -> Result<(), Error> {
-    T::deserialize(v).map(|_| ()).map_err(|e| Error::Shape {
+    T::deserialize(v).map(|_| ()).map_err(shape_error::<T>)
+}
+
+fn shape_error<T>(e: serde_json::Error) -> Error {
+    Error::Shape {
         what: std::any::type_name::<T>()
             .rsplit("::")
             .next()
             .unwrap_or("resource")
             .to_lowercase(),
         detail: e.to_string(),
-    })
+    }
 }
 
 /// Turns a [`Reply`] into a manager method's return type.

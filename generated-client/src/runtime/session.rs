@@ -317,7 +317,9 @@ impl Client {
 
     /// POST the auth request; the token, its expiry and catalog.
     fn authenticate(&self, url: &str, body: &Value) -> Result<Entry, Error> {
-        let reply = self.send_raw(None, None, "POST", url, &[], Some(body))?;
+        let reply = self
+            .send_raw(None, None, "POST", url, &[], Some(body))?
+            .decode()?;
         let token = reply
             .headers
             .get("x-subject-token")
@@ -463,6 +465,19 @@ impl Client {
         query: &[(String, String)],
         body: Option<&Value>,
     ) -> Result<HttpReply, Error> {
+        self.send_bytes(service, method, path, query, body)?
+            .decode()
+    }
+
+    /// [`Client::send`], with the reply's body left as bytes (big lists decode it themselves).
+    pub fn send_bytes(
+        &self,
+        service: Service,
+        method: &str,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&Value>,
+    ) -> Result<RawReply, Error> {
         let url = format!("{}{}", self.endpoint(service)?, path);
         let token = self.token();
         match self.send_raw(Some(service), Some(&token), method, &url, query, body) {
@@ -486,7 +501,7 @@ impl Client {
         url: &str,
         query: &[(String, String)],
         body: Option<&Value>,
-    ) -> Result<HttpReply, Error> {
+    ) -> Result<RawReply, Error> {
         let m = reqwest::Method::from_bytes(method.as_bytes())
             .map_err(|e| Error::command(format!("bad HTTP method {method}: {e}")))?;
         let idempotent = matches!(method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS");
@@ -621,28 +636,16 @@ impl Client {
         Ok(to)
     }
 
-    fn read(&self, url: &str, resp: Response) -> Result<HttpReply, Error> {
+    /// The reply's bytes; an error status becomes an [`Error::Http`] with the reply's message.
+    fn read(&self, url: &str, resp: Response) -> Result<RawReply, Error> {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let bytes = read_capped(url, resp, self.max_reply)?;
         if self.debug {
             log_response(status, &headers, &String::from_utf8_lossy(&bytes));
         }
-        let body = if bytes.iter().all(u8::is_ascii_whitespace) {
-            None
-        } else {
-            match serde_json::from_slice::<Value>(&bytes) {
-                Ok(v) => Some(v),
-                Err(e) if status < 400 => {
-                    return Err(Error::Decode {
-                        url: url.to_string(),
-                        detail: format!("not JSON ({e})"),
-                    })
-                }
-                Err(_) => None,
-            }
-        };
         if status >= 400 {
+            let body = serde_json::from_slice::<Value>(&bytes).ok();
             let request_id = ["x-openstack-request-id", "x-compute-request-id"]
                 .iter()
                 .find_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()))
@@ -653,10 +656,46 @@ impl Client {
                 request_id,
             });
         }
-        Ok(HttpReply {
+        Ok(RawReply {
             url: url.to_string(),
             status,
             headers,
+            bytes,
+        })
+    }
+}
+
+/// A successful reply whose body has not been decoded.
+#[derive(Debug)]
+pub struct RawReply {
+    pub url: String,
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub bytes: Vec<u8>,
+}
+
+impl RawReply {
+    /// Whether the body is empty (or only white space).
+    pub fn is_blank(&self) -> bool {
+        self.bytes.iter().all(u8::is_ascii_whitespace)
+    }
+
+    /// The body as JSON (None when empty).
+    pub fn decode(self) -> Result<HttpReply, Error> {
+        let body = if self.is_blank() {
+            None
+        } else {
+            Some(
+                serde_json::from_slice::<Value>(&self.bytes).map_err(|e| Error::Decode {
+                    url: self.url.clone(),
+                    detail: format!("not JSON ({e})"),
+                })?,
+            )
+        };
+        Ok(HttpReply {
+            url: self.url,
+            status: self.status,
+            headers: self.headers,
             body,
         })
     }
@@ -757,7 +796,7 @@ fn read_capped(url: &str, resp: Response, cap: u64) -> Result<Vec<u8>, Error> {
     if resp.content_length().is_some_and(|n| n > cap) {
         return Err(too_big());
     }
-    let mut bytes = Vec::new();
+    let mut bytes = Vec::with_capacity(resp.content_length().unwrap_or(0) as usize);
     resp.take(cap + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Error::Connect {
