@@ -592,14 +592,14 @@ impl Client {
         let who = p.label;
         let action = p.action;
         let progress = |out: &mut dyn Write, pct: i64| {
-            let _ = if p.progress {
-                write!(out, "\r{who} {action}... {pct}% complete")
+            if p.progress {
+                write!(out, "\r{who} {action}... {pct}% complete")?;
             } else {
-                write!(out, "\r{who} {action}...")
-            };
-            let _ = out.flush();
+                write!(out, "\r{who} {action}...")?;
+            }
+            out.flush()
         };
-        let _ = writeln!(out);
+        writeln!(out).map_err(Error::Output)?;
         loop {
             let obj = self.get_resource(p.resource, id)?;
             let status = obj
@@ -609,8 +609,8 @@ impl Client {
                 .to_lowercase();
             let pct = obj.get("progress").and_then(Value::as_i64).unwrap_or(0);
             if p.until.contains(&status.as_str()) {
-                progress(out, 100);
-                let _ = writeln!(out, "\nFinished");
+                progress(out, 100).map_err(Error::Output)?;
+                writeln!(out, "\nFinished").map_err(Error::Output)?;
                 return Ok(());
             }
             if status == "error" || status == "deleted" {
@@ -619,7 +619,7 @@ impl Client {
                 } else {
                     "Deleted"
                 };
-                let _ = writeln!(out, "\n{word} {action} {}", p.resource.name);
+                writeln!(out, "\n{word} {action} {}", p.resource.name).map_err(Error::Output)?;
                 let fault = obj
                     .pointer("/fault/message")
                     .and_then(Value::as_str)
@@ -630,7 +630,7 @@ impl Client {
                     p.resource.name
                 )));
             }
-            progress(out, pct);
+            progress(out, pct).map_err(Error::Output)?;
             std::thread::sleep(self.poll_interval);
         }
     }

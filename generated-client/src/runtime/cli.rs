@@ -128,16 +128,22 @@ fn value_of(def: &ArgDef, m: &ArgMatches) -> Result<ArgValue, Error> {
     })
 }
 
-/// Where results are printed.
+/// Where results are printed: standard output, each write checked (a closed pipe or a full
+/// disk is an [`Error::Output`], never a panic).
 pub struct Printer {
     pub format: Format,
 }
 
 impl Printer {
-    pub fn print(&self, text: &str) {
-        if !text.is_empty() {
-            println!("{text}");
+    /// One block of text and a newline; nothing for an empty text.
+    pub fn print(&self, text: &str) -> Result<(), Error> {
+        if text.is_empty() {
+            return Ok(());
         }
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{text}")
+            .and_then(|()| out.flush())
+            .map_err(Error::Output)
     }
 }
 
@@ -175,10 +181,13 @@ pub fn dispatch(
     for item in items {
         let mut v = values.clone();
         v[each] = ArgValue::Str(item);
-        if let Err(e) = once(client, out, op, v, poll) {
-            failed = true;
-            let _ = std::io::stdout().flush();
-            println!("{e}");
+        match once(client, out, op, v, poll) {
+            Err(e @ Error::Output(_)) => return Err(e),
+            Err(e) => {
+                failed = true;
+                out.print(&e.to_string())?;
+            }
+            Ok(()) => {}
         }
     }
     if failed {
@@ -291,7 +300,7 @@ fn once(
             let mut stdout = std::io::stdout();
             client.poll(p, &id, &mut stdout)?;
             if let Some(done) = p.done {
-                out.print(&expr::text_of(done, &outcome.scope, client)?);
+                out.print(&expr::text_of(done, &outcome.scope, client)?)?;
             }
         }
         if p.first {
@@ -309,7 +318,7 @@ fn print(client: &Client, out: &Printer, op: &'static OpDef, o: &Outcome) -> Res
             continue;
         }
         let text = render(client, out.format, op, o, p)?;
-        out.print(&text);
+        out.print(&text)?;
     }
     Ok(())
 }

@@ -242,15 +242,32 @@ pub fn command() -> clap::Command {
 
 /// The whole `nova` program; returns the exit code.
 pub fn main() -> i32 {
-    let matches = command().get_matches();
+    let matches = match command().try_get_matches() {
+        Ok(m) => m,
+        // Help, version and usage errors, printed by clap; help going nowhere is reported.
+        Err(e) => {
+            return match e.print() {
+                Err(io) if !e.use_stderr() => fail(&Error::Output(io)),
+                _ => e.exit_code(),
+            }
+        }
+    };
     match run(&matches) {
         Ok(()) => 0,
-        Err(e) => {
-            let _ = std::io::stdout().flush();
-            eprintln!("ERROR ({}): {e}", e.kind());
-            1
-        }
+        Err(e) => fail(&e),
     }
+}
+
+/// `ERROR (Kind): message` on stderr and exit code 1; a closed pipe on stdout ends `nova`
+/// quietly and successfully instead (`nova list | head -1`: the reader had all it wanted), as
+/// ripgrep does.
+fn fail(e: &Error) -> i32 {
+    if e.is_broken_pipe() {
+        return 0;
+    }
+    let _ = std::io::stdout().flush();
+    let _ = writeln!(std::io::stderr(), "ERROR ({}): {e}", e.kind());
+    1
 }
 
 fn run(matches: &clap::ArgMatches) -> Result<(), Error> {

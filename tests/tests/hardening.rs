@@ -1,0 +1,106 @@
+//! `nova` against what a user's shell, a server or a config file can throw at it: standard
+//! output that is a closed pipe or a full disk, absurd durations, path values that a URL
+//! library would rewrite, server text meant to drive a terminal, clouds.yaml and secure.yaml
+//! as openstacksdk reads them, and Ctrl-C during `--poll`. The real binary runs against
+//! nova-sim each time.
+
+use novagen_tests::{assert_no_panic, nova_command, Cloud, Run};
+use std::process::{Command, Stdio};
+
+fn env_pairs(env: &[(String, String)]) -> Vec<(&str, &str)> {
+    env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+/// `nova args` against the cloud, with its standard output set up by the caller.
+fn command(cloud: &Cloud, args: &[&str]) -> Command {
+    let env = cloud.env();
+    let mut cmd = nova_command(args, &env_pairs(&env));
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+/// Wait for a spawned `nova` and check it did not panic.
+fn finish(args: &[&str], child: std::process::Child) -> Run {
+    let out = child.wait_with_output().expect("wait for nova");
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert_no_panic(args, run.code, &run.stderr);
+    run
+}
+
+/// Standard output is a pipe whose reader has gone before `nova` writes (`nova list | head
+/// -1` once head has its line, `nova flavor-list | true`): `nova` ends quietly, exit 0.
+#[test]
+fn a_closed_pipe_on_stdout_ends_nova_quietly() {
+    let cloud = Cloud::start();
+    let boot = cloud.nova(&[
+        "boot",
+        "--flavor",
+        "1",
+        "--image",
+        "cirros-0.6.2-x86_64-disk",
+        "vm1",
+    ]);
+    boot.ok();
+    for args in [
+        &["flavor-list"][..],
+        &["list"],
+        &["--format", "json", "flavor-list"],
+        &["show", "vm1"],
+        // Each failure of a many-valued command is printed on stdout.
+        &["delete", "no-such-1", "no-such-2"],
+        &[
+            "boot",
+            "--flavor",
+            "1",
+            "--image",
+            "cirros-0.6.2-x86_64-disk",
+            "--poll",
+            "vm2",
+        ],
+    ] {
+        let mut child = command(&cloud, args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start nova");
+        // The reader goes before nova has even authenticated.
+        drop(child.stdout.take());
+        let run = finish(args, child);
+        assert_eq!(run.code, 0, "nova {}: {}", args.join(" "), run.stderr);
+        assert_eq!(run.stderr, "", "nova {}", args.join(" "));
+    }
+}
+
+/// Any other failure to write stdout is one `ERROR (OSError): ...` line and exit 1.
+#[test]
+fn a_full_disk_on_stdout_is_one_error_line() {
+    let cloud = Cloud::start();
+    for args in [
+        &["flavor-list"][..],
+        &["--format", "yaml", "flavor-show", "1"],
+        &["delete", "no-such-1", "no-such-2"],
+        &["boot", "--help"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let child = command(&cloud, args)
+            .stdout(full)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start nova");
+        let run = finish(args, child);
+        assert_eq!(run.code, 1, "nova {}: {}", args.join(" "), run.stderr);
+        assert_eq!(
+            run.stderr,
+            "ERROR (OSError): Cannot write to standard output: No space left on device (os error 28)\n",
+            "nova {}",
+            args.join(" ")
+        );
+    }
+}
