@@ -104,3 +104,40 @@ fn a_full_disk_on_stdout_is_one_error_line() {
         );
     }
 }
+
+/// `--timeout` and `--poll-interval` take more than 0 and at most a day of seconds; anything
+/// else (NaN, infinities, 0, negative, a number that would overflow the clock) is one clear
+/// error, exit 1.
+#[test]
+fn durations_out_of_range_are_refused() {
+    let cloud = Cloud::start();
+    for flag in ["--timeout", "--poll-interval"] {
+        for value in ["1e19", "NaN", "inf", "-inf", "0", "-1", "86400.5"] {
+            let arg = format!("{flag}={value}");
+            let run = cloud.nova(&[&arg, "flavor-list"]);
+            assert_eq!(run.code, 1, "{arg}: {run:?}");
+            assert!(
+                run.stderr.starts_with(&format!(
+                    "ERROR (CommandError): {flag} must be a number of seconds more than 0 and \
+                     at most 86400 (a day), not "
+                )),
+                "{arg}: {}",
+                run.stderr
+            );
+            assert_eq!(run.stdout, "", "{arg}");
+        }
+        let arg = format!("{flag}=86400");
+        cloud.nova(&[&arg, "flavor-show", "1"]).ok();
+    }
+    let env = cloud.env();
+    let mut env = env_pairs(&env);
+    env.retain(|(k, _)| *k != "NOVA_POLL_INTERVAL");
+    env.push(("NOVA_POLL_INTERVAL", "nan"));
+    let run = novagen_tests::nova(&["flavor-show", "1"], &env);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("--poll-interval must be"),
+        "{}",
+        run.stderr
+    );
+}

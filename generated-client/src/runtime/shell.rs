@@ -153,10 +153,20 @@ impl GlobalArgs {
     }
 }
 
+/// The longest `--timeout` and `--poll-interval`: one day.
+const MAX_SECONDS: f64 = 86_400.0;
+
+/// A number of seconds more than 0 and at most a day (NaN, infinities, 0 and negative
+/// numbers refused; a huge one would overflow the clock).
 fn duration(secs: f64, flag: &str) -> Result<Option<Duration>, Error> {
-    Duration::try_from_secs_f64(secs)
-        .map(Some)
-        .map_err(|_| Error::command(format!("{flag} must be a non-negative number of seconds.")))
+    if secs > 0.0 && secs <= MAX_SECONDS {
+        if let Ok(d) = Duration::try_from_secs_f64(secs) {
+            return Ok(Some(d));
+        }
+    }
+    Err(Error::command(format!(
+        "{flag} must be a number of seconds more than 0 and at most {MAX_SECONDS} (a day), not {secs}."
+    )))
 }
 
 /// Where clouds.yaml is looked for, first match wins, as openstacksdk does.
