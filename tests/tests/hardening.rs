@@ -141,3 +141,100 @@ fn durations_out_of_range_are_refused() {
         run.stderr
     );
 }
+
+/// The request lines `--debug` printed.
+fn requests(stderr: &str) -> Vec<&str> {
+    stderr.lines().filter(|l| l.starts_with("REQ: ")).collect()
+}
+
+/// Every value put in a URL path stays one segment: `/`, `%`, `?`, `#` and spaces are
+/// percent-encoded, and `.`/`..` (which every URL library turns into a step up the path,
+/// encoded or not) are refused before anything is sent.
+#[test]
+fn path_values_stay_one_segment() {
+    let cloud = Cloud::start();
+    cloud
+        .nova(&[
+            "boot",
+            "--flavor",
+            "1",
+            "--image",
+            "cirros-0.6.2-x86_64-disk",
+            "vm",
+        ])
+        .ok();
+    for (tag, sent) in [
+        ("x%2Fy", "/tags/x%252Fy "),
+        ("q?h#s", "/tags/q%3Fh%23s "),
+        ("sp ace", "/tags/sp%20ace "),
+        ("a.b", "/tags/a.b "),
+    ] {
+        let run = cloud.nova(&["--debug", "server-tag-add", "vm", tag]);
+        run.ok();
+        let put: Vec<&str> = requests(&run.stderr)
+            .into_iter()
+            .filter(|l| l.contains("-X PUT"))
+            .collect();
+        assert_eq!(put.len(), 1, "{tag}: {}", run.stderr);
+        assert!(put[0].contains(sent), "{tag}: {}", put[0]);
+    }
+    // What nova-sim stored is what was given.
+    let tags = cloud.nova(&["--format", "value", "server-tag-list", "vm"]);
+    assert_eq!(tags.ok(), "a.b\nq?h#s\nsp ace\nx%2Fy\n");
+
+    let run = cloud.nova(&["--debug", "flavor-show", "a/b"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        requests(&run.stderr)
+            .iter()
+            .any(|l| l.contains("/compute/v2.1/flavors/a%2Fb ")),
+        "{}",
+        run.stderr
+    );
+
+    for (args, what) in [
+        (&["keypair-delete", ".."][..], ".."),
+        (&["keypair-delete", "."], "."),
+        (&["server-tag-add", "vm", ".."], ".."),
+        (&["server-tag-delete", "vm", ""], ""),
+    ] {
+        let mut all = vec!["--debug"];
+        all.extend_from_slice(args);
+        let run = cloud.nova(&all);
+        assert_eq!(run.code, 1, "{run:?}");
+        let said = format!(
+            "'{what}' cannot be sent as a name or ID: a URL path segment cannot be '.', '..' or \
+             empty."
+        );
+        assert!(
+            run.stdout.contains(&said) || run.stderr.contains(&said),
+            "{run:?}"
+        );
+        // Nothing but the session's own requests (token, version document, a name search).
+        for line in requests(&run.stderr) {
+            assert!(
+                line.contains("/v3/auth/tokens")
+                    || line.contains("/compute/v2.1 ")
+                    || line.contains("-X GET"),
+                "{line}"
+            );
+            assert!(!line.contains("/..") && !line.ends_with('/'), "{line}");
+        }
+    }
+    // A name that cannot be sent is still found by name, and sent by its ID.
+    cloud
+        .nova(&["flavor-create", "..", "auto", "64", "1", "1"])
+        .ok();
+    let run = cloud.nova(&["--debug", "flavor-delete", ".."]);
+    run.ok();
+    let delete: Vec<&str> = requests(&run.stderr)
+        .into_iter()
+        .filter(|l| l.contains("-X DELETE"))
+        .collect();
+    assert_eq!(delete.len(), 1, "{}", run.stderr);
+    assert!(
+        !delete[0].contains("/flavors/.. ") && !delete[0].contains("/flavors "),
+        "{}",
+        delete[0]
+    );
+}
