@@ -238,3 +238,111 @@ fn path_values_stay_one_segment() {
         delete[0]
     );
 }
+
+/// A pseudo-terminal: the side `nova` writes to (a terminal to it), and what it wrote.
+struct Pty {
+    master: std::fs::File,
+    slave: std::fs::File,
+}
+
+impl Pty {
+    fn open() -> Pty {
+        use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
+        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("openpt");
+        grantpt(&master).expect("grantpt");
+        unlockpt(&master).expect("unlockpt");
+        let name = ptsname(&master, Vec::new()).expect("ptsname");
+        let slave = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(name.to_str().expect("pty path"))
+            .expect("open the pty's terminal side");
+        Pty {
+            master: master.into(),
+            slave,
+        }
+    }
+
+    /// Run `nova` with stdout (and stderr too, with `both`) on the terminal; what it wrote
+    /// there (the terminal's `\r\n` line ends read as `\n`), and the run.
+    fn run(self, cloud: &Cloud, args: &[&str], both: bool) -> (String, Run) {
+        let mut cmd = command(cloud, args);
+        cmd.stdout(self.slave.try_clone().expect("dup pty"));
+        if both {
+            cmd.stderr(self.slave.try_clone().expect("dup pty"));
+        } else {
+            cmd.stderr(Stdio::piped());
+        }
+        let child = cmd.spawn().expect("start nova");
+        drop(cmd);
+        drop(self.slave);
+        // Read until every writer is gone (EIO on Linux) while nova runs.
+        let mut master = self.master;
+        let reader = std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            while let Ok(n @ 1..) = std::io::Read::read(&mut master, &mut buf) {
+                seen.extend_from_slice(&buf[..n]);
+            }
+            seen
+        });
+        let run = finish(args, child);
+        let seen = reader.join().expect("pty reader");
+        let text = String::from_utf8_lossy(&seen).replace("\r\n", "\n");
+        (text, run)
+    }
+}
+
+/// Server text printed to a terminal shows its control characters as visible symbols, one
+/// column each: tables stay aligned and a server cannot drive the terminal. Piped, the bytes
+/// are the server's, as novaclient prints them.
+#[test]
+fn server_text_cannot_drive_a_terminal() {
+    let cloud = Cloud::start();
+    cloud
+        .nova(&[
+            "boot",
+            "--flavor",
+            "1",
+            "--image",
+            "cirros-0.6.2-x86_64-disk",
+            "vm",
+        ])
+        .ok();
+    // Nova's tags may hold anything but `,` and `/`.
+    let tag = "\u{1b}[31mred\u{1b}]0;owned\u{7}\u{9b}2J\u{7f}";
+    let shown = "␛[31mred␛]0;owned␇\u{fffd}2J␡";
+    let (text, run) = Pty::open().run(&cloud, &["server-tag-add", "vm", tag], false);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        text,
+        format!("Request to add tag {shown} to specified server has been accepted.\n")
+    );
+
+    let (text, run) = Pty::open().run(&cloud, &["server-tag-list", "vm"], false);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        !text.chars().any(|c| c != '\n' && c.is_control()),
+        "{text:?}"
+    );
+    assert!(text.contains(&format!("| {shown} |")), "{text}");
+    let widths: Vec<usize> = text.lines().map(|l| l.chars().count()).collect();
+    assert!(widths.iter().all(|w| *w == widths[0]), "{text}");
+
+    let (text, _) = Pty::open().run(
+        &cloud,
+        &["--format", "value", "server-tag-list", "vm"],
+        false,
+    );
+    assert!(text.contains(&format!("{shown}\n")), "{text:?}");
+    let piped = cloud.nova(&["--format", "value", "server-tag-list", "vm"]);
+    assert!(piped.ok().contains(&format!("{tag}\n")), "{piped:?}");
+
+    // The error line, when stderr is the terminal.
+    let (text, run) = Pty::open().run(&cloud, &["show", "\u{1b}[2Jgone"], true);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        text,
+        "ERROR (CommandError): No server with a name or ID of '␛[2Jgone' exists.\n"
+    );
+}

@@ -129,9 +129,11 @@ fn value_of(def: &ArgDef, m: &ArgMatches) -> Result<ArgValue, Error> {
 }
 
 /// Where results are printed: standard output, each write checked (a closed pipe or a full
-/// disk is an [`Error::Output`], never a panic).
+/// disk is an [`Error::Output`], never a panic). On a terminal, control characters in the
+/// text are made visible ([`output::for_terminal`]); elsewhere it is written as it is.
 pub struct Printer {
     pub format: Format,
+    pub terminal: bool,
 }
 
 impl Printer {
@@ -140,6 +142,10 @@ impl Printer {
         if text.is_empty() {
             return Ok(());
         }
+        let text = match self.terminal {
+            true => output::for_terminal(text),
+            false => text.into(),
+        };
         let mut out = std::io::stdout().lock();
         writeln!(out, "{text}")
             .and_then(|()| out.flush())

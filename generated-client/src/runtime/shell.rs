@@ -6,7 +6,7 @@ use super::error::Error;
 use super::output::Format;
 use super::session::{Client, ConnectOptions};
 use clap::{Args, FromArgMatches};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 #[derive(Debug, clap::Args)]
@@ -276,7 +276,13 @@ fn fail(e: &Error) -> i32 {
         return 0;
     }
     let _ = std::io::stdout().flush();
-    let _ = writeln!(std::io::stderr(), "ERROR ({}): {e}", e.kind());
+    let line = format!("ERROR ({}): {e}", e.kind());
+    let mut stderr = std::io::stderr();
+    let line = match stderr.is_terminal() {
+        true => super::output::for_terminal(&line),
+        false => line.into(),
+    };
+    let _ = writeln!(stderr, "{line}");
     1
 }
 
@@ -292,6 +298,7 @@ fn run(matches: &clap::ArgMatches) -> Result<(), Error> {
     let client = Client::connect(&opts)?;
     let out = cli::Printer {
         format: global.format,
+        terminal: std::io::stdout().is_terminal(),
     };
     cli::dispatch(&client, &out, op, sub)
 }
