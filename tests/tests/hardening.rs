@@ -346,3 +346,259 @@ fn server_text_cannot_drive_a_terminal() {
         "ERROR (CommandError): No server with a name or ID of '␛[2Jgone' exists.\n"
     );
 }
+
+/// `nova --os-cloud NAME args` run in `dir`, which is also its home: the clouds.yaml and
+/// secure.yaml there are the only ones it can find.
+fn with_cloud_files(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let home = dir.to_string_lossy().to_string();
+    let mut all = vec![("HOME", home.as_str())];
+    all.extend_from_slice(env);
+    let mut cmd = nova_command(args, &all);
+    cmd.current_dir(dir).stdin(Stdio::null());
+    let out = cmd.output().expect("run nova");
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert_no_panic(args, run.code, &run.stderr);
+    run
+}
+
+/// The body of the token request `--debug` showed (secrets as `***`).
+fn auth_body(stderr: &str) -> serde_json::Value {
+    let line = requests(stderr)
+        .into_iter()
+        .find(|l| l.contains("/v3/auth/tokens"))
+        .unwrap_or_else(|| panic!("no token request in:\n{stderr}"));
+    let body = line
+        .split_once(" -d '")
+        .and_then(|(_, b)| b.strip_suffix('\''))
+        .expect("a body");
+    serde_json::from_str(body).expect("JSON body")
+}
+
+/// clouds.yaml and secure.yaml as openstacksdk reads them: domain IDs, secure.yaml merged over
+/// clouds.yaml, `auth_type`, `regions`; and every value of the wrong type, unreadable file or
+/// unusable CA bundle is a clear error naming the file and the key.
+#[test]
+fn clouds_yaml_and_secure_yaml_as_openstacksdk_reads_them() {
+    let cloud = Cloud::start();
+    let auth = cloud.auth_url();
+    let dir = novagen_tests::temp_dir("hardening-clouds");
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).expect("write");
+    let clouds = dir.join("clouds.yaml").display().to_string();
+    let secure = dir.join("secure.yaml").display().to_string();
+    write(
+        "clouds.yaml",
+        &format!(
+            "clouds:\n  local:\n    auth_type: password\n    auth:\n      auth_url: {auth}\n      \
+             username: admin\n      project_name: admin\n      user_domain_id: default\n      \
+             project-domain-id: default\n    regions:\n      - name: RegionOne\n        \
+             values:\n          interface: internal\n      - RegionTwo\n"
+        ),
+    );
+    // No password anywhere yet.
+    let run = with_cloud_files(&dir, &["--os-cloud", "local", "flavor-list"], &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("You must provide a password"),
+        "{}",
+        run.stderr
+    );
+    // secure.yaml beside it brings the password.
+    write(
+        "secure.yaml",
+        "clouds:\n  local:\n    auth:\n      password: secret\n",
+    );
+    let run = with_cloud_files(
+        &dir,
+        &["--debug", "--os-cloud", "local", "flavor-show", "1"],
+        &[],
+    );
+    run.ok();
+    let body = auth_body(&run.stderr);
+    assert_eq!(
+        body.pointer("/auth/identity/password/user/domain"),
+        Some(&serde_json::json!({"id": "default"})),
+        "{body}"
+    );
+    assert_eq!(
+        body.pointer("/auth/scope/project/domain"),
+        Some(&serde_json::json!({"id": "default"})),
+        "{body}"
+    );
+    // The first region was chosen, with its values: nova-sim's internal endpoints.
+    assert!(
+        requests(&run.stderr)
+            .iter()
+            .any(|l| l.contains("/internal/compute/v2.1/flavors/1 ")),
+        "{}",
+        run.stderr
+    );
+    // A region outside the cloud's list; one in it without a compute endpoint.
+    let run = with_cloud_files(
+        &dir,
+        &[
+            "--os-cloud",
+            "local",
+            "--os-region-name",
+            "Nowhere",
+            "flavor-list",
+        ],
+        &[],
+    );
+    assert_eq!(
+        run.stderr,
+        "ERROR (CommandError): Region Nowhere is not a valid region name for cloud local. \
+         Valid choices are RegionOne,RegionTwo. Please note that region names are case \
+         sensitive.\n"
+    );
+    let run = with_cloud_files(
+        &dir,
+        &["flavor-list"],
+        &[("OS_CLOUD", "local"), ("OS_REGION_NAME", "RegionTwo")],
+    );
+    assert!(
+        run.stderr.contains("has no compute endpoint"),
+        "{}",
+        run.stderr
+    );
+
+    // auth_type token: the token of auth.token, no password sent.
+    let token = cloud.token();
+    write(
+        "clouds.yaml",
+        &format!(
+            "clouds:\n  tok:\n    auth_type: v3token\n    auth:\n      auth_url: {auth}\n      \
+             token: {token}\n      password: ignored\n      project_name: admin\n      \
+             domain_name: Default\n"
+        ),
+    );
+    std::fs::remove_file(dir.join("secure.yaml")).expect("remove secure.yaml");
+    let run = with_cloud_files(
+        &dir,
+        &["--debug", "--os-cloud", "tok", "flavor-show", "1"],
+        &[],
+    );
+    run.ok();
+    let body = auth_body(&run.stderr);
+    assert_eq!(
+        body.pointer("/auth/identity"),
+        Some(&serde_json::json!({"methods": ["token"], "token": {"id": "***"}})),
+        "{body}"
+    );
+    assert_eq!(
+        body.pointer("/auth/scope/project/domain"),
+        Some(&serde_json::json!({"name": "Default"})),
+        "{body}"
+    );
+    assert!(!run.stderr.contains(&token), "the token was shown");
+
+    // An application credential, its secret in secure.yaml.
+    write(
+        "clouds.yaml",
+        &format!(
+            "clouds:\n  app:\n    auth_type: v3applicationcredential\n    auth:\n      \
+             auth_url: {auth}\n      application_credential_id: {}\n",
+            nova_sim::APP_CRED_ID
+        ),
+    );
+    write(
+        "secure.yaml",
+        &format!(
+            "clouds:\n  app:\n    auth:\n      application_credential_secret: {}\n",
+            nova_sim::APP_CRED_SECRET
+        ),
+    );
+    let run = with_cloud_files(
+        &dir,
+        &["--debug", "--os-cloud", "app", "flavor-show", "1"],
+        &[],
+    );
+    run.ok();
+    assert_eq!(
+        auth_body(&run.stderr).pointer("/auth/identity/methods"),
+        Some(&serde_json::json!(["application_credential"]))
+    );
+
+    // Errors, each naming the file and the key.
+    let fails = |files: &[(&str, &[u8])], args: &[&str], said: &str| {
+        for (name, text) in files {
+            std::fs::write(dir.join(name), text).expect("write");
+        }
+        let run = with_cloud_files(&dir, args, &[]);
+        assert_eq!(run.code, 1, "{run:?}");
+        assert_eq!(run.stderr, format!("ERROR (CommandError): {said}\n"));
+        assert_eq!(run.stdout, "");
+    };
+    let cloud_args = ["--os-cloud", "app", "flavor-list"];
+    fails(
+        &[(
+            "secure.yaml",
+            b"clouds:\n  app:\n    auth:\n      application_credential_secret: [x]\n",
+        )],
+        &cloud_args,
+        &format!("{secure}: clouds.app.auth.application_credential_secret: expected a string"),
+    );
+    fails(
+        &[
+            ("secure.yaml", b"clouds: {}\n"),
+            (
+                "clouds.yaml",
+                b"clouds:\n  app:\n    auth:\n      auth_url: {a: 1}\n",
+            ),
+        ],
+        &cloud_args,
+        &format!("{clouds}: clouds.app.auth.auth_url: expected a string"),
+    );
+    fails(
+        &[("clouds.yaml", b"clouds:\n  app:\n    verify: no\n")],
+        &cloud_args,
+        &format!("{clouds}: clouds.app.verify: expected true or false"),
+    );
+    fails(
+        &[("clouds.yaml", b"clouds:\n  app:\n    regions: RegionOne\n")],
+        &cloud_args,
+        &format!("{clouds}: clouds.app.regions: expected a list"),
+    );
+    fails(
+        &[(
+            "clouds.yaml",
+            b"clouds:\n  app:\n    auth_type: v3oidcpassword\n",
+        )],
+        &cloud_args,
+        &format!(
+            "{clouds}: clouds.app.auth_type: 'v3oidcpassword' is not supported; nova supports \
+             password, v3password, token, v3token, v3applicationcredential, \
+             applicationcredential, token_endpoint, admin_token."
+        ),
+    );
+    fails(
+        &[(
+            "clouds.yaml",
+            b"clouds:\n  app:\n    auth:\n      username: caf\xe9\n",
+        )],
+        &cloud_args,
+        &format!(
+            "{clouds}: cannot be read: it is not UTF-8 text (invalid utf-8 sequence of 1 bytes \
+             from index 44)"
+        ),
+    );
+    // A CA bundle that holds no certificate, from the flag or from the cloud.
+    let pem = dir.join("ca.pem");
+    std::fs::write(&pem, "not a certificate\n").expect("write");
+    let pem = pem.display().to_string();
+    std::fs::write(
+        dir.join("clouds.yaml"),
+        format!("clouds:\n  app:\n    cacert: {pem}\n"),
+    )
+    .expect("write");
+    let said =
+        format!("ERROR (CommandError): '{pem}' is not a PEM CA bundle: it holds no certificate.\n");
+    let run = with_cloud_files(&dir, &cloud_args, &[]);
+    assert_eq!(run.stderr, said);
+    let env = cloud.env();
+    let run = novagen_tests::nova(&["--os-cacert", &pem, "flavor-list"], &env_pairs(&env));
+    assert_eq!((run.code, run.stderr.as_str()), (1, said.as_str()));
+}

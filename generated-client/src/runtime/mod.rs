@@ -9,6 +9,7 @@
 
 pub mod call;
 pub mod cli;
+pub mod clouds;
 pub mod defs;
 pub mod error;
 pub mod expr;

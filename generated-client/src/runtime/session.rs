@@ -465,6 +465,12 @@ fn http_client(opts: &ConnectOptions) -> Result<Http, Error> {
             .map_err(|e| Error::Config(format!("Cannot read the CA bundle '{path}': {e}")))?;
         let certs = reqwest::Certificate::from_pem_bundle(&pem)
             .map_err(|e| Error::Config(format!("'{path}' is not a PEM CA bundle: {e}")))?;
+        // Text with no `-----BEGIN CERTIFICATE-----` block is an empty bundle to reqwest.
+        if certs.is_empty() {
+            return Err(Error::Config(format!(
+                "'{path}' is not a PEM CA bundle: it holds no certificate."
+            )));
+        }
         for c in certs {
             b = b.add_root_certificate(c);
         }

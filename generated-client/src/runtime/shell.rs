@@ -1,7 +1,9 @@
-//! The `nova` command line: global options (`--os-*` flags, `OS_*` variables, clouds.yaml),
-//! the program's entry point, and error printing. The subcommands are in `cli`.
+//! The `nova` command line: global options (`--os-*` flags, `OS_*` variables, then clouds.yaml
+//! through `clouds`), the program's entry point, and error printing. The subcommands are in
+//! `cli`.
 
 use super::cli;
+use super::clouds;
 use super::error::Error;
 use super::output::Format;
 use super::session::{Client, ConnectOptions};
@@ -147,7 +149,7 @@ impl GlobalArgs {
             poll_interval: duration(self.poll_interval, "--poll-interval")?,
         };
         if let Some(name) = &self.os_cloud {
-            apply_cloud(&mut o, name)?;
+            clouds::apply(&mut o, name)?;
         }
         Ok(o)
     }
@@ -167,75 +169,6 @@ fn duration(secs: f64, flag: &str) -> Result<Option<Duration>, Error> {
     Err(Error::command(format!(
         "{flag} must be a number of seconds more than 0 and at most {MAX_SECONDS} (a day), not {secs}."
     )))
-}
-
-/// Where clouds.yaml is looked for, first match wins, as openstacksdk does.
-fn clouds_files() -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    if let Some(p) = std::env::var_os("OS_CLIENT_CONFIG_FILE") {
-        out.push(p.into());
-    }
-    out.push("clouds.yaml".into());
-    if let Some(home) = std::env::var_os("HOME") {
-        out.push(std::path::Path::new(&home).join(".config/openstack/clouds.yaml"));
-    }
-    out.push("/etc/openstack/clouds.yaml".into());
-    out
-}
-
-fn apply_cloud(o: &mut ConnectOptions, name: &str) -> Result<(), Error> {
-    let Some((path, text)) = clouds_files()
-        .into_iter()
-        .find_map(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t)))
-    else {
-        return Err(Error::Config(format!(
-            "--os-cloud {name}: no clouds.yaml was found."
-        )));
-    };
-    let doc: serde_yaml::Value = serde_yaml::from_str(&text)
-        .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
-    let cloud = doc.get("clouds").and_then(|c| c.get(name)).ok_or_else(|| {
-        Error::Config(format!("Cloud {name} was not found in {}.", path.display()))
-    })?;
-    let text_of = |v: Option<&serde_yaml::Value>| -> Option<String> {
-        match v? {
-            serde_yaml::Value::String(s) => Some(s.clone()),
-            serde_yaml::Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        }
-    };
-    let auth = cloud.get("auth");
-    let a = |k: &str| text_of(auth.and_then(|x| x.get(k)));
-    let c = |k: &str| text_of(cloud.get(k));
-    let fill = |slot: &mut Option<String>, v: Option<String>| {
-        if slot.is_none() {
-            *slot = v;
-        }
-    };
-    fill(&mut o.auth_url, a("auth_url"));
-    fill(&mut o.username, a("username"));
-    fill(&mut o.user_id, a("user_id"));
-    fill(&mut o.password, a("password"));
-    fill(&mut o.project_name, a("project_name"));
-    fill(&mut o.project_id, a("project_id"));
-    fill(&mut o.user_domain_name, a("user_domain_name"));
-    fill(&mut o.project_domain_name, a("project_domain_name"));
-    fill(
-        &mut o.application_credential_id,
-        a("application_credential_id"),
-    );
-    fill(
-        &mut o.application_credential_secret,
-        a("application_credential_secret"),
-    );
-    fill(&mut o.token, a("token"));
-    fill(&mut o.region_name, c("region_name"));
-    fill(&mut o.interface, c("interface"));
-    fill(&mut o.cacert, c("cacert"));
-    if cloud.get("verify").and_then(serde_yaml::Value::as_bool) == Some(false) {
-        o.insecure = true;
-    }
-    Ok(())
 }
 
 /// `nova` with its global options and one subcommand per spec operation.
