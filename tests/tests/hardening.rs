@@ -602,3 +602,49 @@ fn clouds_yaml_and_secure_yaml_as_openstacksdk_reads_them() {
     let run = novagen_tests::nova(&["--os-cacert", &pem, "flavor-list"], &env_pairs(&env));
     assert_eq!((run.code, run.stderr.as_str()), (1, said.as_str()));
 }
+
+/// Ctrl-C during `--poll` ends the progress line and exits 130, with nothing else printed.
+#[test]
+fn ctrl_c_during_poll_ends_the_line_and_exits_130() {
+    use std::io::Read;
+    let cloud = Cloud::with_args(&["--build-time", "60"]);
+    let args = [
+        "boot",
+        "--flavor",
+        "1",
+        "--image",
+        "cirros-0.6.2-x86_64-disk",
+        "--poll",
+        "slow",
+    ];
+    let mut child = command(&cloud, &args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start nova");
+    let mut stdout = child.stdout.take().expect("stdout");
+    // Read until the progress line has shown twice (the poll is well under way).
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 1024];
+    while String::from_utf8_lossy(&seen)
+        .matches("Server building...")
+        .count()
+        < 2
+    {
+        let n = stdout.read(&mut buf).expect("read nova's stdout");
+        assert!(
+            n > 0,
+            "nova ended early: {}",
+            String::from_utf8_lossy(&seen)
+        );
+        seen.extend_from_slice(&buf[..n]);
+    }
+    let pid = rustix::process::Pid::from_child(&child);
+    rustix::process::kill_process(pid, rustix::process::Signal::INT).expect("send SIGINT");
+    stdout.read_to_end(&mut seen).expect("read the rest");
+    let run = finish(&args, child);
+    let seen = String::from_utf8_lossy(&seen);
+    assert_eq!(run.code, 130, "{run:?}\n{seen}");
+    assert!(seen.ends_with("% complete\n"), "{seen:?}");
+    assert_eq!(run.stderr, "");
+}
