@@ -227,6 +227,17 @@ pub struct Run {
 }
 
 impl Run {
+    /// What a finished `nova args` printed; it must not have panicked ([`assert_no_panic`]).
+    pub fn of(args: &[&str], out: std::process::Output) -> Run {
+        let run = Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        assert_no_panic(args, run.code, &run.stderr);
+        run
+    }
+
     /// Assert success and return stdout.
     pub fn ok(&self) -> &str {
         assert_eq!(
@@ -241,14 +252,7 @@ impl Run {
 /// Run `nova` with exactly `env` (no inherited `OS_*` variables). Whatever the test, `nova`
 /// must not panic: a run that did fails here ([`assert_no_panic`]).
 pub fn nova(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let out = nova_command(args, env).output().expect("run nova");
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert_no_panic(args, run.code, &run.stderr);
-    run
+    Run::of(args, nova_command(args, env).output().expect("run nova"))
 }
 
 /// The `nova` command with exactly `env` (no inherited `OS_*` or `NOVA_*` variables), for a

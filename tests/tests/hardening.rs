@@ -4,7 +4,7 @@
 //! as openstacksdk reads them, and Ctrl-C during `--poll`. The real binary runs against
 //! nova-sim each time.
 
-use novagen_tests::{assert_no_panic, nova_command, Cloud, Run};
+use novagen_tests::{nova_command, Cloud, Run};
 use std::process::{Command, Stdio};
 
 fn env_pairs(env: &[(String, String)]) -> Vec<(&str, &str)> {
@@ -21,14 +21,16 @@ fn command(cloud: &Cloud, args: &[&str]) -> Command {
 
 /// Wait for a spawned `nova` and check it did not panic.
 fn finish(args: &[&str], child: std::process::Child) -> Run {
-    let out = child.wait_with_output().expect("wait for nova");
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert_no_panic(args, run.code, &run.stderr);
-    run
+    Run::of(args, child.wait_with_output().expect("wait for nova"))
+}
+
+const IMAGE: &str = "cirros-0.6.2-x86_64-disk";
+
+/// A new server of nova-sim, `name`.
+fn boot(cloud: &Cloud, name: &str) {
+    cloud
+        .nova(&["boot", "--flavor", "1", "--image", IMAGE, name])
+        .ok();
 }
 
 /// Standard output is a pipe whose reader has gone before `nova` writes (`nova list | head
@@ -36,15 +38,7 @@ fn finish(args: &[&str], child: std::process::Child) -> Run {
 #[test]
 fn a_closed_pipe_on_stdout_ends_nova_quietly() {
     let cloud = Cloud::start();
-    let boot = cloud.nova(&[
-        "boot",
-        "--flavor",
-        "1",
-        "--image",
-        "cirros-0.6.2-x86_64-disk",
-        "vm1",
-    ]);
-    boot.ok();
+    boot(&cloud, "vm1");
     for args in [
         &["flavor-list"][..],
         &["list"],
@@ -52,15 +46,7 @@ fn a_closed_pipe_on_stdout_ends_nova_quietly() {
         &["show", "vm1"],
         // Each failure of a many-valued command is printed on stdout.
         &["delete", "no-such-1", "no-such-2"],
-        &[
-            "boot",
-            "--flavor",
-            "1",
-            "--image",
-            "cirros-0.6.2-x86_64-disk",
-            "--poll",
-            "vm2",
-        ],
+        &["boot", "--flavor", "1", "--image", IMAGE, "--poll", "vm2"],
     ] {
         let mut child = command(&cloud, args)
             .stdout(Stdio::piped())
@@ -153,16 +139,7 @@ fn requests(stderr: &str) -> Vec<&str> {
 #[test]
 fn path_values_stay_one_segment() {
     let cloud = Cloud::start();
-    cloud
-        .nova(&[
-            "boot",
-            "--flavor",
-            "1",
-            "--image",
-            "cirros-0.6.2-x86_64-disk",
-            "vm",
-        ])
-        .ok();
+    boot(&cloud, "vm");
     for (tag, sent) in [
         ("x%2Fy", "/tags/x%252Fy "),
         ("q?h#s", "/tags/q%3Fh%23s "),
@@ -299,16 +276,7 @@ impl Pty {
 #[test]
 fn server_text_cannot_drive_a_terminal() {
     let cloud = Cloud::start();
-    cloud
-        .nova(&[
-            "boot",
-            "--flavor",
-            "1",
-            "--image",
-            "cirros-0.6.2-x86_64-disk",
-            "vm",
-        ])
-        .ok();
+    boot(&cloud, "vm");
     // Nova's tags may hold anything but `,` and `/`.
     let tag = "\u{1b}[31mred\u{1b}]0;owned\u{7}\u{9b}2J\u{7f}";
     let shown = "␛[31mred␛]0;owned␇\u{fffd}2J␡";
@@ -355,14 +323,7 @@ fn with_cloud_files(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) 
     all.extend_from_slice(env);
     let mut cmd = nova_command(args, &all);
     cmd.current_dir(dir).stdin(Stdio::null());
-    let out = cmd.output().expect("run nova");
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert_no_panic(args, run.code, &run.stderr);
-    run
+    Run::of(args, cmd.output().expect("run nova"))
 }
 
 /// The body of the token request `--debug` showed (secrets as `***`).
@@ -608,15 +569,7 @@ fn clouds_yaml_and_secure_yaml_as_openstacksdk_reads_them() {
 fn ctrl_c_during_poll_ends_the_line_and_exits_130() {
     use std::io::Read;
     let cloud = Cloud::with_args(&["--build-time", "60"]);
-    let args = [
-        "boot",
-        "--flavor",
-        "1",
-        "--image",
-        "cirros-0.6.2-x86_64-disk",
-        "--poll",
-        "slow",
-    ];
+    let args = ["boot", "--flavor", "1", "--image", IMAGE, "--poll", "slow"];
     let mut child = command(&cloud, &args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
