@@ -229,6 +229,17 @@ pub struct Run {
 }
 
 impl Run {
+    /// What a finished `nova args` printed; it must not have panicked ([`assert_no_panic`]).
+    pub fn of(args: &[&str], out: std::process::Output) -> Run {
+        let run = Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        assert_no_panic(args, run.code, &run.stderr);
+        run
+    }
+
     /// Assert success and return stdout.
     pub fn ok(&self) -> &str {
         assert_eq!(
@@ -240,8 +251,15 @@ impl Run {
     }
 }
 
-/// Run `nova` with exactly `env` (no inherited `OS_*` variables).
+/// Run `nova` with exactly `env` (no inherited `OS_*` variables). Whatever the test, `nova`
+/// must not panic: a run that did fails here ([`assert_no_panic`]).
 pub fn nova(args: &[&str], env: &[(&str, &str)]) -> Run {
+    Run::of(args, nova_command(args, env).output().expect("run nova"))
+}
+
+/// The `nova` command with exactly `env` (no inherited `OS_*` or `NOVA_*` variables), for a
+/// test that needs to set up its standard streams itself.
+pub fn nova_command(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(bin("nova"));
     for (k, _) in std::env::vars() {
         if k.starts_with("OS_") || k.starts_with("NOVA_") {
@@ -251,16 +269,18 @@ pub fn nova(args: &[&str], env: &[(&str, &str)]) -> Run {
     cmd.env("RUST_BACKTRACE", "1");
     // The token cache on, as for a user, but in a directory of this test process.
     cmd.env("XDG_CACHE_HOME", cache_home());
-    let out = cmd
-        .args(args)
-        .envs(env.iter().copied())
-        .output()
-        .expect("run nova");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    cmd.args(args).envs(env.iter().copied());
+    cmd
+}
+
+/// `nova` never panics, whatever it is given: no exit code 101 (Rust's panic), no panic
+/// message.
+pub fn assert_no_panic(args: &[&str], code: i32, stderr: &str) {
+    assert!(
+        code != 101 && !stderr.contains("panicked at"),
+        "nova {} panicked (exit {code}):\n{stderr}",
+        args.join(" ")
+    );
 }
 
 /// The `XDG_CACHE_HOME` that `nova()` gives `nova`: one per test process.

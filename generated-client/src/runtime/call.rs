@@ -571,7 +571,7 @@ impl Client {
             .lookup
             .as_ref()
             .ok_or_else(|| Error::command(format!("{}s cannot be looked up.", res.name)))?;
-        let path = lookup.get.replace("{id}", &encode_segment(id));
+        let path = lookup.get.replace("{id}", &encode_segment(id)?);
         let reply = self.send(res.service, "GET", &path, &[], None)?;
         let body = reply.body.unwrap_or(Value::Null);
         match lookup.get_key {
@@ -600,7 +600,9 @@ impl Client {
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(e),
         };
-        if lookup.ids == Ids::Any || is_uuid(name_or_id) {
+        // A text no URL can carry (`..`) can still be a name.
+        let sendable = encode_segment(name_or_id).is_ok();
+        if sendable && (lookup.ids == Ids::Any || is_uuid(name_or_id)) {
             if let Some(v) = try_get(name_or_id)? {
                 return Ok(v);
             }
@@ -664,14 +666,14 @@ impl Client {
         let who = p.label;
         let action = p.action;
         let progress = |out: &mut dyn Write, pct: i64| {
-            let _ = if p.progress {
-                write!(out, "\r{who} {action}... {pct}% complete")
+            if p.progress {
+                write!(out, "\r{who} {action}... {pct}% complete")?;
             } else {
-                write!(out, "\r{who} {action}...")
-            };
-            let _ = out.flush();
+                write!(out, "\r{who} {action}...")?;
+            }
+            out.flush()
         };
-        let _ = writeln!(out);
+        writeln!(out).map_err(Error::Output)?;
         loop {
             let obj = self.get_resource(p.resource, id)?;
             let status = obj
@@ -681,8 +683,8 @@ impl Client {
                 .to_lowercase();
             let pct = obj.get("progress").and_then(Value::as_i64).unwrap_or(0);
             if p.until.contains(&status.as_str()) {
-                progress(out, 100);
-                let _ = writeln!(out, "\nFinished");
+                progress(out, 100).map_err(Error::Output)?;
+                writeln!(out, "\nFinished").map_err(Error::Output)?;
                 return Ok(());
             }
             if status == "error" || status == "deleted" {
@@ -691,7 +693,7 @@ impl Client {
                 } else {
                     "Deleted"
                 };
-                let _ = writeln!(out, "\n{word} {action} {}", p.resource.name);
+                writeln!(out, "\n{word} {action} {}", p.resource.name).map_err(Error::Output)?;
                 let fault = obj
                     .pointer("/fault/message")
                     .and_then(Value::as_str)
@@ -702,7 +704,7 @@ impl Client {
                     p.resource.name
                 )));
             }
-            progress(out, pct);
+            progress(out, pct).map_err(Error::Output)?;
             std::thread::sleep(self.poll_interval);
         }
     }
@@ -897,7 +899,7 @@ fn fill_path(path: &str, scope: &Value, r: &dyn Resolver) -> Result<String, Erro
         let j = rest[i..].find('}').map(|j| i + j).unwrap_or(rest.len() - 1);
         let e = &rest[i + 1..j];
         match expr::eval(e, scope, r)? {
-            Some(v) if !v.is_null() => out.push_str(&encode_segment(&expr::text(Some(&v)))),
+            Some(v) if !v.is_null() => out.push_str(&encode_segment(&expr::text(Some(&v)))?),
             _ => {
                 let name = e.split(['|', '.']).next().unwrap_or(e);
                 return Err(Error::command(format!(
@@ -970,8 +972,16 @@ fn show_query(q: &[(String, String)]) -> String {
         .join("&")
 }
 
-/// Percent-encode one path segment.
-fn encode_segment(s: &str) -> String {
+/// Percent-encode one path segment: everything but letters, digits and `-._~`, so that `/`,
+/// `%`, `?`, `#` and spaces stay inside it. `.`, `..` and an empty text are refused: every URL
+/// library (and nova's router) reads them, encoded or not, as a step in the path
+/// (`/os-keypairs/..` is `/`), so no request could carry them.
+fn encode_segment(s: &str) -> Result<String, Error> {
+    if matches!(s, "" | "." | "..") {
+        return Err(Error::command(format!(
+            "'{s}' cannot be sent as a name or ID: a URL path segment cannot be '.', '..' or empty."
+        )));
+    }
     let mut out = String::new();
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
@@ -980,7 +990,7 @@ fn encode_segment(s: &str) -> String {
             out.push_str(&format!("%{b:02X}"));
         }
     }
-    out
+    Ok(out)
 }
 
 /// 8-4-4-4-12 hexadecimal, with or without dashes, as `uuid.UUID()` accepts.

@@ -13,6 +13,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One subcommand per operation.
 pub fn subcommands(ops: &'static [&'static OpDef]) -> Vec<Command> {
@@ -129,18 +130,82 @@ fn value_of(def: &ArgDef, m: &ArgMatches) -> Result<ArgValue, Error> {
     })
 }
 
-/// Where results are printed.
+/// Where results are printed: standard output, each write checked (a closed pipe or a full
+/// disk is an [`Error::Output`], never a panic). On a terminal, control characters in the
+/// text are made visible ([`output::for_terminal`]); elsewhere it is written as it is.
 pub struct Printer {
     pub format: Format,
+    pub terminal: bool,
 }
 
 impl Printer {
-    pub fn print(&self, text: &str) {
-        if !text.is_empty() {
-            println!("{text}");
+    /// One block of text and a newline; nothing for an empty text.
+    pub fn print(&self, text: &str) -> Result<(), Error> {
+        if text.is_empty() {
+            return Ok(());
         }
+        let text = match self.terminal {
+            true => output::for_terminal(text),
+            false => text.into(),
+        };
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{text}")
+            .and_then(|()| out.flush())
+            .map_err(Error::Output)?;
+        LINE_OPEN.store(false, Ordering::SeqCst);
+        Ok(())
     }
 }
+
+/// Whether `--poll`'s progress line (`Server building... 40% complete`) is open on stdout.
+static LINE_OPEN: AtomicBool = AtomicBool::new(false);
+
+/// Standard output for `--poll`'s progress, keeping [`LINE_OPEN`] true.
+struct Progress;
+
+impl Write for Progress {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = std::io::stdout().lock().write(buf)?;
+        if let Some(last) = buf[..n].last() {
+            LINE_OPEN.store(*last != b'\n', Ordering::SeqCst);
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stdout().flush()
+    }
+}
+
+/// From the first `--poll` on, Ctrl-C (SIGINT) ends `nova` with exit code 130, after ending
+/// an open progress line so that the shell's prompt starts on a line of its own.
+#[cfg(unix)]
+fn end_on_interrupt() {
+    use signal_hook::{consts::SIGINT, iterator::Signals};
+    use std::os::fd::AsFd;
+    use std::sync::Once;
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let Ok(mut signals) = Signals::new([SIGINT]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            if signals.forever().next().is_some() {
+                // Straight to the file descriptor: the main thread may hold stdout's lock,
+                // blocked on a full pipe.
+                if LINE_OPEN.load(Ordering::SeqCst) {
+                    if let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() {
+                        let _ = std::fs::File::from(fd).write_all(b"\n");
+                    }
+                }
+                std::process::exit(130);
+            }
+        });
+    });
+}
+
+#[cfg(not(unix))]
+fn end_on_interrupt() {}
 
 /// Run a parsed subcommand: once, or once per value of its many-valued positional, each
 /// reported as novaclient's `do_action_on_many` does.
@@ -176,10 +241,13 @@ pub fn dispatch(
     for item in items {
         let mut v = values.clone();
         v[each] = ArgValue::Str(item);
-        if let Err(e) = once(client, out, op, v, poll) {
-            failed = true;
-            let _ = std::io::stdout().flush();
-            println!("{e}");
+        match once(client, out, op, v, poll) {
+            Err(e @ Error::Output(_)) => return Err(e),
+            Err(e) => {
+                failed = true;
+                out.print(&e.to_string())?;
+            }
+            Ok(()) => {}
         }
     }
     if failed {
@@ -294,10 +362,10 @@ fn once(
     if let Some(p) = poll {
         let id = expr::text_of(p.id, &outcome.scope, client)?;
         if !id.is_empty() {
-            let mut stdout = std::io::stdout();
-            client.poll(p, &id, &mut stdout)?;
+            end_on_interrupt();
+            client.poll(p, &id, &mut Progress)?;
             if let Some(done) = p.done {
-                out.print(&expr::text_of(done, &outcome.scope, client)?);
+                out.print(&expr::text_of(done, &outcome.scope, client)?)?;
             }
         }
         if p.first {
@@ -353,7 +421,7 @@ fn print(client: &Client, out: &Printer, op: &'static OpDef, o: &Outcome) -> Res
             continue;
         }
         let text = render(client, out.format, op, o, p)?;
-        out.print(&text);
+        out.print(&text)?;
     }
     Ok(())
 }

@@ -30,6 +30,8 @@ pub enum Error {
     ArgumentType(String),
     /// A value novaclient cannot convert (Python's ValueError: a date not of the form asked).
     Value(String),
+    /// Standard output cannot be written (a closed pipe, a full disk).
+    Output(std::io::Error),
 }
 
 impl Error {
@@ -57,6 +59,7 @@ impl Error {
             Error::State(_) => "ResourceInErrorState",
             Error::ArgumentType(_) => "ArgumentTypeError",
             Error::Value(_) => "ValueError",
+            Error::Output(_) => "OSError",
         }
     }
 
@@ -70,6 +73,11 @@ impl Error {
             Error::Http { status, .. } => Some(*status),
             _ => None,
         }
+    }
+
+    /// True when standard output is a pipe whose reader has gone (`nova list | head -1`).
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 
     /// True for a 404 from the API.
@@ -111,6 +119,7 @@ impl fmt::Display for Error {
             Error::Decode { url, detail } => {
                 write!(f, "The reply from {url} could not be understood: {detail}")
             }
+            Error::Output(e) => write!(f, "Cannot write to standard output: {e}"),
         }
     }
 }

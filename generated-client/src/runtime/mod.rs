@@ -10,6 +10,7 @@
 pub mod cache;
 pub mod call;
 pub mod cli;
+pub mod clouds;
 pub mod defs;
 pub mod error;
 pub mod expr;

@@ -59,6 +59,27 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     out.join("\n")
 }
 
+/// Text bound for a terminal, with every control character but the newline made visible:
+/// C0 controls and DEL as their Unicode control pictures (ESC as `␛`), C1 controls as `�`.
+/// Each takes one column, as the control character did when the table was measured, so
+/// tables stay aligned; and a server's text cannot move the cursor, recolour or retitle the
+/// terminal. (Standard output that is not a terminal gets the text as it is.)
+pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c != '\n' && c.is_control()) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\n' => c,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// A JSON value as Python's `str()` would show it in a table cell: a missing key is empty,
 /// null is `-`, booleans are `True`/`False`, nested values are JSON.
 pub fn cell(v: Option<&Value>) -> String {
@@ -442,6 +463,35 @@ mod tests {
         assert_eq!(
             properties(&info, ("Property", "Value"), 0, Format::Table),
             "+----------+-------+\n| Property | Value |\n+----------+-------+\n| fault    | a     |\n|          | b     |\n+----------+-------+"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_shown_in_the_width_they_were_measured() {
+        assert_eq!(for_terminal("plain\ntext"), "plain\ntext");
+        assert_eq!(
+            for_terminal("\u{1b}[31mred\r\t\u{7}\u{7f}\u{9b}x"),
+            "␛[31mred␍␉␇␡\u{fffd}x"
+        );
+        let t = table(
+            &["Name"],
+            &[
+                vec!["\u{1b}]0;pwned\u{7}\u{9b}2J".into()],
+                vec!["ab".into()],
+            ],
+        );
+        let shown = for_terminal(&t);
+        let widths: Vec<usize> = shown
+            .lines()
+            .map(unicode_width::UnicodeWidthStr::width)
+            .collect();
+        assert!(
+            widths.iter().all(|w| *w == widths[0]),
+            "{shown}\n{widths:?}"
+        );
+        assert!(
+            !shown.chars().any(|c| c != '\n' && c.is_control()),
+            "{shown}"
         );
     }
 

@@ -10,7 +10,7 @@ use reqwest::blocking::{Client as Http, Response};
 use reqwest::header::HeaderMap;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::sync::{Mutex, RwLock};
 use std::time::Duration;
@@ -311,7 +311,7 @@ impl Client {
 
     fn note(&self, line: &str) {
         if self.debug {
-            eprintln!("{line}");
+            let _ = writeln!(std::io::stderr(), "{line}");
         }
     }
 
@@ -831,6 +831,12 @@ fn http_client(opts: &ConnectOptions) -> Result<Http, Error> {
             .map_err(|e| Error::Config(format!("Cannot read the CA bundle '{path}': {e}")))?;
         let certs = reqwest::Certificate::from_pem_bundle(&pem)
             .map_err(|e| Error::Config(format!("'{path}' is not a PEM CA bundle: {e}")))?;
+        // Text with no `-----BEGIN CERTIFICATE-----` block is an empty bundle to reqwest.
+        if certs.is_empty() {
+            return Err(Error::Config(format!(
+                "'{path}' is not a PEM CA bundle: it holds no certificate."
+            )));
+        }
         for c in certs {
             b = b.add_root_certificate(c);
         }
@@ -966,14 +972,18 @@ fn log_request(req: &reqwest::blocking::Request, body: Option<&Value>) {
     if let Some(b) = body {
         line.push_str(&format!(" -d '{}'", redact(b)));
     }
-    eprintln!("{line}");
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 fn log_response(status: u16, headers: &HeaderMap, text: &str) {
-    eprintln!("RESP: [{status}]{}", log_headers(headers));
+    let _ = writeln!(
+        std::io::stderr(),
+        "RESP: [{status}]{}",
+        log_headers(headers)
+    );
     let shown = match serde_json::from_str::<Value>(text) {
         Ok(v) => redact(&v).to_string(),
         Err(_) => text.chars().take(2000).collect(),
     };
-    eprintln!("RESP BODY: {shown}");
+    let _ = writeln!(std::io::stderr(), "RESP BODY: {shown}");
 }

@@ -1,13 +1,15 @@
-//! The `nova` command line: global options (`--os-*` flags, `OS_*` variables, clouds.yaml),
-//! the program's entry point, and error printing. The subcommands are in `cli`.
+//! The `nova` command line: global options (`--os-*` flags, `OS_*` variables, then clouds.yaml
+//! through `clouds`), the program's entry point, and error printing. The subcommands are in
+//! `cli`.
 
 use super::cache::TokenCache;
 use super::cli;
+use super::clouds;
 use super::error::Error;
 use super::output::Format;
 use super::session::{Client, ConnectOptions};
 use clap::{Args, FromArgMatches};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 #[derive(Debug, clap::Args)]
@@ -168,7 +170,7 @@ impl GlobalArgs {
         };
         let mut cache = !self.no_cache;
         if let Some(name) = &self.os_cloud {
-            cache &= apply_cloud(&mut o, name)?;
+            cache &= clouds::apply(&mut o, name)?;
         }
         if cache {
             o.cache_dir = TokenCache::default_dir();
@@ -177,85 +179,20 @@ impl GlobalArgs {
     }
 }
 
+/// The longest `--timeout` and `--poll-interval`: one day.
+const MAX_SECONDS: f64 = 86_400.0;
+
+/// A number of seconds more than 0 and at most a day (NaN, infinities, 0 and negative
+/// numbers refused; a huge one would overflow the clock).
 fn duration(secs: f64, flag: &str) -> Result<Option<Duration>, Error> {
-    Duration::try_from_secs_f64(secs)
-        .map(Some)
-        .map_err(|_| Error::command(format!("{flag} must be a non-negative number of seconds.")))
-}
-
-/// Where clouds.yaml is looked for, first match wins, as openstacksdk does.
-fn clouds_files() -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    if let Some(p) = std::env::var_os("OS_CLIENT_CONFIG_FILE") {
-        out.push(p.into());
-    }
-    out.push("clouds.yaml".into());
-    if let Some(home) = std::env::var_os("HOME") {
-        out.push(std::path::Path::new(&home).join(".config/openstack/clouds.yaml"));
-    }
-    out.push("/etc/openstack/clouds.yaml".into());
-    out
-}
-
-/// Fill `o` from the named cloud; false when clouds.yaml turns the token cache off
-/// (`cache: {auth: false}`, openstacksdk's switch).
-fn apply_cloud(o: &mut ConnectOptions, name: &str) -> Result<bool, Error> {
-    let Some((path, text)) = clouds_files()
-        .into_iter()
-        .find_map(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t)))
-    else {
-        return Err(Error::Config(format!(
-            "--os-cloud {name}: no clouds.yaml was found."
-        )));
-    };
-    let doc: serde_yaml::Value = serde_yaml::from_str(&text)
-        .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
-    let cloud = doc.get("clouds").and_then(|c| c.get(name)).ok_or_else(|| {
-        Error::Config(format!("Cloud {name} was not found in {}.", path.display()))
-    })?;
-    let text_of = |v: Option<&serde_yaml::Value>| -> Option<String> {
-        match v? {
-            serde_yaml::Value::String(s) => Some(s.clone()),
-            serde_yaml::Value::Number(n) => Some(n.to_string()),
-            _ => None,
+    if secs > 0.0 && secs <= MAX_SECONDS {
+        if let Ok(d) = Duration::try_from_secs_f64(secs) {
+            return Ok(Some(d));
         }
-    };
-    let auth = cloud.get("auth");
-    let a = |k: &str| text_of(auth.and_then(|x| x.get(k)));
-    let c = |k: &str| text_of(cloud.get(k));
-    let fill = |slot: &mut Option<String>, v: Option<String>| {
-        if slot.is_none() {
-            *slot = v;
-        }
-    };
-    fill(&mut o.auth_url, a("auth_url"));
-    fill(&mut o.username, a("username"));
-    fill(&mut o.user_id, a("user_id"));
-    fill(&mut o.password, a("password"));
-    fill(&mut o.project_name, a("project_name"));
-    fill(&mut o.project_id, a("project_id"));
-    fill(&mut o.user_domain_name, a("user_domain_name"));
-    fill(&mut o.project_domain_name, a("project_domain_name"));
-    fill(
-        &mut o.application_credential_id,
-        a("application_credential_id"),
-    );
-    fill(
-        &mut o.application_credential_secret,
-        a("application_credential_secret"),
-    );
-    fill(&mut o.token, a("token"));
-    fill(&mut o.region_name, c("region_name"));
-    fill(&mut o.interface, c("interface"));
-    fill(&mut o.cacert, c("cacert"));
-    if cloud.get("verify").and_then(serde_yaml::Value::as_bool) == Some(false) {
-        o.insecure = true;
     }
-    let cache_auth = doc
-        .get("cache")
-        .and_then(|c| c.get("auth"))
-        .and_then(serde_yaml::Value::as_bool);
-    Ok(cache_auth != Some(false))
+    Err(Error::command(format!(
+        "{flag} must be a number of seconds more than 0 and at most {MAX_SECONDS} (a day), not {secs}."
+    )))
 }
 
 /// `nova` with its global options and one subcommand per spec operation.
@@ -281,21 +218,44 @@ fn cache_clear() -> Result<(), Error> {
     let n = TokenCache::new(&dir)
         .clear()
         .map_err(|e| Error::Config(format!("Cannot clear {}: {e}", dir.display())))?;
-    println!("Removed {n} cached token(s) from {}.", dir.display());
-    Ok(())
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "Removed {n} cached token(s) from {}.", dir.display()).map_err(Error::Output)
 }
 
 /// The whole `nova` program; returns the exit code.
 pub fn main() -> i32 {
-    let matches = command().get_matches();
+    let matches = match command().try_get_matches() {
+        Ok(m) => m,
+        // Help, version and usage errors, printed by clap; help going nowhere is reported.
+        Err(e) => {
+            return match e.print() {
+                Err(io) if !e.use_stderr() => fail(&Error::Output(io)),
+                _ => e.exit_code(),
+            }
+        }
+    };
     match run(&matches) {
         Ok(()) => 0,
-        Err(e) => {
-            let _ = std::io::stdout().flush();
-            eprintln!("ERROR ({}): {e}", e.kind());
-            1
-        }
+        Err(e) => fail(&e),
     }
+}
+
+/// `ERROR (Kind): message` on stderr and exit code 1; a closed pipe on stdout ends `nova`
+/// quietly and successfully instead (`nova list | head -1`: the reader had all it wanted), as
+/// ripgrep does.
+fn fail(e: &Error) -> i32 {
+    if e.is_broken_pipe() {
+        return 0;
+    }
+    let _ = std::io::stdout().flush();
+    let line = format!("ERROR ({}): {e}", e.kind());
+    let mut stderr = std::io::stderr();
+    let line = match stderr.is_terminal() {
+        true => super::output::for_terminal(&line),
+        false => line.into(),
+    };
+    let _ = writeln!(stderr, "{line}");
+    1
 }
 
 fn run(matches: &clap::ArgMatches) -> Result<(), Error> {
@@ -313,6 +273,7 @@ fn run(matches: &clap::ArgMatches) -> Result<(), Error> {
     let client = Client::connect(&opts)?;
     let out = cli::Printer {
         format: global.format,
+        terminal: std::io::stdout().is_terminal(),
     };
     cli::dispatch(&client, &out, op, sub)
 }

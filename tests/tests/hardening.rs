@@ -1,0 +1,603 @@
+//! `nova` against what a user's shell, a server or a config file can throw at it: standard
+//! output that is a closed pipe or a full disk, absurd durations, path values that a URL
+//! library would rewrite, server text meant to drive a terminal, clouds.yaml and secure.yaml
+//! as openstacksdk reads them, and Ctrl-C during `--poll`. The real binary runs against
+//! nova-sim each time.
+
+use novagen_tests::{nova_command, Cloud, Run};
+use std::process::{Command, Stdio};
+
+fn env_pairs(env: &[(String, String)]) -> Vec<(&str, &str)> {
+    env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+/// `nova args` against the cloud, with its standard output set up by the caller.
+fn command(cloud: &Cloud, args: &[&str]) -> Command {
+    let env = cloud.env();
+    let mut cmd = nova_command(args, &env_pairs(&env));
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+/// Wait for a spawned `nova` and check it did not panic.
+fn finish(args: &[&str], child: std::process::Child) -> Run {
+    Run::of(args, child.wait_with_output().expect("wait for nova"))
+}
+
+const IMAGE: &str = "cirros-0.6.2-x86_64-disk";
+
+/// A new server of nova-sim, `name`.
+fn boot(cloud: &Cloud, name: &str) {
+    cloud
+        .nova(&["boot", "--flavor", "1", "--image", IMAGE, name])
+        .ok();
+}
+
+/// Standard output is a pipe whose reader has gone before `nova` writes (`nova list | head
+/// -1` once head has its line, `nova flavor-list | true`): `nova` ends quietly, exit 0.
+#[test]
+fn a_closed_pipe_on_stdout_ends_nova_quietly() {
+    let cloud = Cloud::start();
+    boot(&cloud, "vm1");
+    for args in [
+        &["flavor-list"][..],
+        &["list"],
+        &["--format", "json", "flavor-list"],
+        &["show", "vm1"],
+        // Each failure of a many-valued command is printed on stdout.
+        &["delete", "no-such-1", "no-such-2"],
+        &["boot", "--flavor", "1", "--image", IMAGE, "--poll", "vm2"],
+    ] {
+        let mut child = command(&cloud, args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start nova");
+        // The reader goes before nova has even authenticated.
+        drop(child.stdout.take());
+        let run = finish(args, child);
+        assert_eq!(run.code, 0, "nova {}: {}", args.join(" "), run.stderr);
+        assert_eq!(run.stderr, "", "nova {}", args.join(" "));
+    }
+}
+
+/// Any other failure to write stdout is one `ERROR (OSError): ...` line and exit 1.
+#[test]
+fn a_full_disk_on_stdout_is_one_error_line() {
+    let cloud = Cloud::start();
+    for args in [
+        &["flavor-list"][..],
+        &["--format", "yaml", "flavor-show", "1"],
+        &["delete", "no-such-1", "no-such-2"],
+        &["boot", "--help"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let child = command(&cloud, args)
+            .stdout(full)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start nova");
+        let run = finish(args, child);
+        assert_eq!(run.code, 1, "nova {}: {}", args.join(" "), run.stderr);
+        assert_eq!(
+            run.stderr,
+            "ERROR (OSError): Cannot write to standard output: No space left on device (os error 28)\n",
+            "nova {}",
+            args.join(" ")
+        );
+    }
+}
+
+/// `--timeout` and `--poll-interval` take more than 0 and at most a day of seconds; anything
+/// else (NaN, infinities, 0, negative, a number that would overflow the clock) is one clear
+/// error, exit 1.
+#[test]
+fn durations_out_of_range_are_refused() {
+    let cloud = Cloud::start();
+    for flag in ["--timeout", "--poll-interval"] {
+        for value in ["1e19", "NaN", "inf", "-inf", "0", "-1", "86400.5"] {
+            let arg = format!("{flag}={value}");
+            let run = cloud.nova(&[&arg, "flavor-list"]);
+            assert_eq!(run.code, 1, "{arg}: {run:?}");
+            assert!(
+                run.stderr.starts_with(&format!(
+                    "ERROR (CommandError): {flag} must be a number of seconds more than 0 and \
+                     at most 86400 (a day), not "
+                )),
+                "{arg}: {}",
+                run.stderr
+            );
+            assert_eq!(run.stdout, "", "{arg}");
+        }
+        let arg = format!("{flag}=86400");
+        cloud.nova(&[&arg, "flavor-show", "1"]).ok();
+    }
+    let env = cloud.env();
+    let mut env = env_pairs(&env);
+    env.retain(|(k, _)| *k != "NOVA_POLL_INTERVAL");
+    env.push(("NOVA_POLL_INTERVAL", "nan"));
+    let run = novagen_tests::nova(&["flavor-show", "1"], &env);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("--poll-interval must be"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// The request lines `--debug` printed.
+fn requests(stderr: &str) -> Vec<&str> {
+    stderr.lines().filter(|l| l.starts_with("REQ: ")).collect()
+}
+
+/// Every value put in a URL path stays one segment: `/`, `%`, `?`, `#` and spaces are
+/// percent-encoded, and `.`/`..` (which every URL library turns into a step up the path,
+/// encoded or not) are refused before anything is sent.
+#[test]
+fn path_values_stay_one_segment() {
+    let cloud = Cloud::start();
+    boot(&cloud, "vm");
+    for (tag, sent) in [
+        ("x%2Fy", "/tags/x%252Fy "),
+        ("q?h#s", "/tags/q%3Fh%23s "),
+        ("sp ace", "/tags/sp%20ace "),
+        ("a.b", "/tags/a.b "),
+    ] {
+        let run = cloud.nova(&["--debug", "server-tag-add", "vm", tag]);
+        run.ok();
+        let put: Vec<&str> = requests(&run.stderr)
+            .into_iter()
+            .filter(|l| l.contains("-X PUT"))
+            .collect();
+        assert_eq!(put.len(), 1, "{tag}: {}", run.stderr);
+        assert!(put[0].contains(sent), "{tag}: {}", put[0]);
+    }
+    // What nova-sim stored is what was given.
+    let tags = cloud.nova(&["--format", "value", "server-tag-list", "vm"]);
+    assert_eq!(tags.ok(), "a.b\nq?h#s\nsp ace\nx%2Fy\n");
+
+    let run = cloud.nova(&["--debug", "flavor-show", "a/b"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        requests(&run.stderr)
+            .iter()
+            .any(|l| l.contains("/compute/v2.1/flavors/a%2Fb ")),
+        "{}",
+        run.stderr
+    );
+
+    for (args, what) in [
+        (&["keypair-delete", ".."][..], ".."),
+        (&["keypair-delete", "."], "."),
+        (&["server-tag-add", "vm", ".."], ".."),
+        (&["server-tag-delete", "vm", ""], ""),
+    ] {
+        let mut all = vec!["--debug"];
+        all.extend_from_slice(args);
+        let run = cloud.nova(&all);
+        assert_eq!(run.code, 1, "{run:?}");
+        let said = format!(
+            "'{what}' cannot be sent as a name or ID: a URL path segment cannot be '.', '..' or \
+             empty."
+        );
+        assert!(
+            run.stdout.contains(&said) || run.stderr.contains(&said),
+            "{run:?}"
+        );
+        // Nothing but the session's own requests (token, version document, a name search).
+        for line in requests(&run.stderr) {
+            assert!(
+                line.contains("/v3/auth/tokens")
+                    || line.contains("/compute/v2.1 ")
+                    || line.contains("-X GET"),
+                "{line}"
+            );
+            assert!(!line.contains("/..") && !line.ends_with('/'), "{line}");
+        }
+    }
+    // A name that cannot be sent is still found by name, and sent by its ID.
+    cloud
+        .nova(&["flavor-create", "..", "auto", "64", "1", "1"])
+        .ok();
+    let run = cloud.nova(&["--debug", "flavor-delete", ".."]);
+    run.ok();
+    let delete: Vec<&str> = requests(&run.stderr)
+        .into_iter()
+        .filter(|l| l.contains("-X DELETE"))
+        .collect();
+    assert_eq!(delete.len(), 1, "{}", run.stderr);
+    assert!(
+        !delete[0].contains("/flavors/.. ") && !delete[0].contains("/flavors "),
+        "{}",
+        delete[0]
+    );
+}
+
+/// A pseudo-terminal: the side `nova` writes to (a terminal to it), and what it wrote.
+struct Pty {
+    master: std::fs::File,
+    slave: std::fs::File,
+}
+
+impl Pty {
+    fn open() -> Pty {
+        use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
+        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("openpt");
+        grantpt(&master).expect("grantpt");
+        unlockpt(&master).expect("unlockpt");
+        let name = ptsname(&master, Vec::new()).expect("ptsname");
+        let slave = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(name.to_str().expect("pty path"))
+            .expect("open the pty's terminal side");
+        Pty {
+            master: master.into(),
+            slave,
+        }
+    }
+
+    /// Run `nova` with stdout (and stderr too, with `both`) on the terminal; what it wrote
+    /// there (the terminal's `\r\n` line ends read as `\n`), and the run.
+    fn run(self, cloud: &Cloud, args: &[&str], both: bool) -> (String, Run) {
+        let mut cmd = command(cloud, args);
+        cmd.stdout(self.slave.try_clone().expect("dup pty"));
+        if both {
+            cmd.stderr(self.slave.try_clone().expect("dup pty"));
+        } else {
+            cmd.stderr(Stdio::piped());
+        }
+        let child = cmd.spawn().expect("start nova");
+        drop(cmd);
+        drop(self.slave);
+        // Read until every writer is gone (EIO on Linux) while nova runs.
+        let mut master = self.master;
+        let reader = std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            while let Ok(n @ 1..) = std::io::Read::read(&mut master, &mut buf) {
+                seen.extend_from_slice(&buf[..n]);
+            }
+            seen
+        });
+        let run = finish(args, child);
+        let seen = reader.join().expect("pty reader");
+        let text = String::from_utf8_lossy(&seen).replace("\r\n", "\n");
+        (text, run)
+    }
+}
+
+/// Server text printed to a terminal shows its control characters as visible symbols, one
+/// column each: tables stay aligned and a server cannot drive the terminal. Piped, the bytes
+/// are the server's, as novaclient prints them.
+#[test]
+fn server_text_cannot_drive_a_terminal() {
+    let cloud = Cloud::start();
+    boot(&cloud, "vm");
+    // Nova's tags may hold anything but `,` and `/`.
+    let tag = "\u{1b}[31mred\u{1b}]0;owned\u{7}\u{9b}2J\u{7f}";
+    let shown = "␛[31mred␛]0;owned␇\u{fffd}2J␡";
+    let (text, run) = Pty::open().run(&cloud, &["server-tag-add", "vm", tag], false);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        text,
+        format!("Request to add tag {shown} to specified server has been accepted.\n")
+    );
+
+    let (text, run) = Pty::open().run(&cloud, &["server-tag-list", "vm"], false);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        !text.chars().any(|c| c != '\n' && c.is_control()),
+        "{text:?}"
+    );
+    assert!(text.contains(&format!("| {shown} |")), "{text}");
+    let widths: Vec<usize> = text.lines().map(|l| l.chars().count()).collect();
+    assert!(widths.iter().all(|w| *w == widths[0]), "{text}");
+
+    let (text, _) = Pty::open().run(
+        &cloud,
+        &["--format", "value", "server-tag-list", "vm"],
+        false,
+    );
+    assert!(text.contains(&format!("{shown}\n")), "{text:?}");
+    let piped = cloud.nova(&["--format", "value", "server-tag-list", "vm"]);
+    assert!(piped.ok().contains(&format!("{tag}\n")), "{piped:?}");
+
+    // The error line, when stderr is the terminal.
+    let (text, run) = Pty::open().run(&cloud, &["show", "\u{1b}[2Jgone"], true);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        text,
+        "ERROR (CommandError): No server with a name or ID of '␛[2Jgone' exists.\n"
+    );
+}
+
+/// `nova --os-cloud NAME args` run in `dir`, which is also its home: the clouds.yaml and
+/// secure.yaml there are the only ones it can find.
+fn with_cloud_files(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let home = dir.to_string_lossy().to_string();
+    let mut all = vec![("HOME", home.as_str())];
+    all.extend_from_slice(env);
+    let mut cmd = nova_command(args, &all);
+    cmd.current_dir(dir).stdin(Stdio::null());
+    Run::of(args, cmd.output().expect("run nova"))
+}
+
+/// The body of the token request `--debug` showed (secrets as `***`).
+fn auth_body(stderr: &str) -> serde_json::Value {
+    let line = requests(stderr)
+        .into_iter()
+        .find(|l| l.contains("/v3/auth/tokens"))
+        .unwrap_or_else(|| panic!("no token request in:\n{stderr}"));
+    let body = line
+        .split_once(" -d '")
+        .and_then(|(_, b)| b.strip_suffix('\''))
+        .expect("a body");
+    serde_json::from_str(body).expect("JSON body")
+}
+
+/// clouds.yaml and secure.yaml as openstacksdk reads them: domain IDs, secure.yaml merged over
+/// clouds.yaml, `auth_type`, `regions`; and every value of the wrong type, unreadable file or
+/// unusable CA bundle is a clear error naming the file and the key.
+#[test]
+fn clouds_yaml_and_secure_yaml_as_openstacksdk_reads_them() {
+    let cloud = Cloud::start();
+    let auth = cloud.auth_url();
+    let dir = novagen_tests::temp_dir("hardening-clouds");
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).expect("write");
+    let clouds = dir.join("clouds.yaml").display().to_string();
+    let secure = dir.join("secure.yaml").display().to_string();
+    write(
+        "clouds.yaml",
+        &format!(
+            "clouds:\n  local:\n    auth_type: password\n    auth:\n      auth_url: {auth}\n      \
+             username: admin\n      project_name: admin\n      user_domain_id: default\n      \
+             project-domain-id: default\n    regions:\n      - name: RegionOne\n        \
+             values:\n          interface: internal\n      - RegionTwo\n"
+        ),
+    );
+    // No password anywhere yet.
+    let run = with_cloud_files(&dir, &["--os-cloud", "local", "flavor-list"], &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("You must provide a password"),
+        "{}",
+        run.stderr
+    );
+    // secure.yaml beside it brings the password.
+    write(
+        "secure.yaml",
+        "clouds:\n  local:\n    auth:\n      password: secret\n",
+    );
+    let run = with_cloud_files(
+        &dir,
+        &["--debug", "--os-cloud", "local", "flavor-show", "1"],
+        &[],
+    );
+    run.ok();
+    let body = auth_body(&run.stderr);
+    assert_eq!(
+        body.pointer("/auth/identity/password/user/domain"),
+        Some(&serde_json::json!({"id": "default"})),
+        "{body}"
+    );
+    assert_eq!(
+        body.pointer("/auth/scope/project/domain"),
+        Some(&serde_json::json!({"id": "default"})),
+        "{body}"
+    );
+    // The first region was chosen, with its values: nova-sim's internal endpoints.
+    assert!(
+        requests(&run.stderr)
+            .iter()
+            .any(|l| l.contains("/internal/compute/v2.1/flavors/1 ")),
+        "{}",
+        run.stderr
+    );
+    // A region outside the cloud's list; one in it without a compute endpoint.
+    let run = with_cloud_files(
+        &dir,
+        &[
+            "--os-cloud",
+            "local",
+            "--os-region-name",
+            "Nowhere",
+            "flavor-list",
+        ],
+        &[],
+    );
+    assert_eq!(
+        run.stderr,
+        "ERROR (CommandError): Region Nowhere is not a valid region name for cloud local. \
+         Valid choices are RegionOne,RegionTwo. Please note that region names are case \
+         sensitive.\n"
+    );
+    let run = with_cloud_files(
+        &dir,
+        &["flavor-list"],
+        &[("OS_CLOUD", "local"), ("OS_REGION_NAME", "RegionTwo")],
+    );
+    assert!(
+        run.stderr.contains("has no compute endpoint"),
+        "{}",
+        run.stderr
+    );
+
+    // auth_type token: the token of auth.token, no password sent.
+    let token = cloud.token();
+    write(
+        "clouds.yaml",
+        &format!(
+            "clouds:\n  tok:\n    auth_type: v3token\n    auth:\n      auth_url: {auth}\n      \
+             token: {token}\n      password: ignored\n      project_name: admin\n      \
+             domain_name: Default\n"
+        ),
+    );
+    std::fs::remove_file(dir.join("secure.yaml")).expect("remove secure.yaml");
+    let run = with_cloud_files(
+        &dir,
+        &["--debug", "--os-cloud", "tok", "flavor-show", "1"],
+        &[],
+    );
+    run.ok();
+    let body = auth_body(&run.stderr);
+    assert_eq!(
+        body.pointer("/auth/identity"),
+        Some(&serde_json::json!({"methods": ["token"], "token": {"id": "***"}})),
+        "{body}"
+    );
+    assert_eq!(
+        body.pointer("/auth/scope/project/domain"),
+        Some(&serde_json::json!({"name": "Default"})),
+        "{body}"
+    );
+    assert!(!run.stderr.contains(&token), "the token was shown");
+
+    // An application credential, its secret in secure.yaml.
+    write(
+        "clouds.yaml",
+        &format!(
+            "clouds:\n  app:\n    auth_type: v3applicationcredential\n    auth:\n      \
+             auth_url: {auth}\n      application_credential_id: {}\n",
+            nova_sim::APP_CRED_ID
+        ),
+    );
+    write(
+        "secure.yaml",
+        &format!(
+            "clouds:\n  app:\n    auth:\n      application_credential_secret: {}\n",
+            nova_sim::APP_CRED_SECRET
+        ),
+    );
+    let run = with_cloud_files(
+        &dir,
+        &["--debug", "--os-cloud", "app", "flavor-show", "1"],
+        &[],
+    );
+    run.ok();
+    assert_eq!(
+        auth_body(&run.stderr).pointer("/auth/identity/methods"),
+        Some(&serde_json::json!(["application_credential"]))
+    );
+
+    // Errors, each naming the file and the key.
+    let fails = |files: &[(&str, &[u8])], args: &[&str], said: &str| {
+        for (name, text) in files {
+            std::fs::write(dir.join(name), text).expect("write");
+        }
+        let run = with_cloud_files(&dir, args, &[]);
+        assert_eq!(run.code, 1, "{run:?}");
+        assert_eq!(run.stderr, format!("ERROR (CommandError): {said}\n"));
+        assert_eq!(run.stdout, "");
+    };
+    let cloud_args = ["--os-cloud", "app", "flavor-list"];
+    fails(
+        &[(
+            "secure.yaml",
+            b"clouds:\n  app:\n    auth:\n      application_credential_secret: [x]\n",
+        )],
+        &cloud_args,
+        &format!("{secure}: clouds.app.auth.application_credential_secret: expected a string"),
+    );
+    fails(
+        &[
+            ("secure.yaml", b"clouds: {}\n"),
+            (
+                "clouds.yaml",
+                b"clouds:\n  app:\n    auth:\n      auth_url: {a: 1}\n",
+            ),
+        ],
+        &cloud_args,
+        &format!("{clouds}: clouds.app.auth.auth_url: expected a string"),
+    );
+    fails(
+        &[("clouds.yaml", b"clouds:\n  app:\n    verify: no\n")],
+        &cloud_args,
+        &format!("{clouds}: clouds.app.verify: expected true or false"),
+    );
+    fails(
+        &[("clouds.yaml", b"clouds:\n  app:\n    regions: RegionOne\n")],
+        &cloud_args,
+        &format!("{clouds}: clouds.app.regions: expected a list"),
+    );
+    fails(
+        &[(
+            "clouds.yaml",
+            b"clouds:\n  app:\n    auth_type: v3oidcpassword\n",
+        )],
+        &cloud_args,
+        &format!(
+            "{clouds}: clouds.app.auth_type: 'v3oidcpassword' is not supported; nova supports \
+             password, v3password, token, v3token, v3applicationcredential, \
+             applicationcredential, token_endpoint, admin_token."
+        ),
+    );
+    fails(
+        &[(
+            "clouds.yaml",
+            b"clouds:\n  app:\n    auth:\n      username: caf\xe9\n",
+        )],
+        &cloud_args,
+        &format!(
+            "{clouds}: cannot be read: it is not UTF-8 text (invalid utf-8 sequence of 1 bytes \
+             from index 44)"
+        ),
+    );
+    // A CA bundle that holds no certificate, from the flag or from the cloud.
+    let pem = dir.join("ca.pem");
+    std::fs::write(&pem, "not a certificate\n").expect("write");
+    let pem = pem.display().to_string();
+    std::fs::write(
+        dir.join("clouds.yaml"),
+        format!("clouds:\n  app:\n    cacert: {pem}\n"),
+    )
+    .expect("write");
+    let said =
+        format!("ERROR (CommandError): '{pem}' is not a PEM CA bundle: it holds no certificate.\n");
+    let run = with_cloud_files(&dir, &cloud_args, &[]);
+    assert_eq!(run.stderr, said);
+    let env = cloud.env();
+    let run = novagen_tests::nova(&["--os-cacert", &pem, "flavor-list"], &env_pairs(&env));
+    assert_eq!((run.code, run.stderr.as_str()), (1, said.as_str()));
+}
+
+/// Ctrl-C during `--poll` ends the progress line and exits 130, with nothing else printed.
+#[test]
+fn ctrl_c_during_poll_ends_the_line_and_exits_130() {
+    use std::io::Read;
+    let cloud = Cloud::with_args(&["--build-time", "60"]);
+    let args = ["boot", "--flavor", "1", "--image", IMAGE, "--poll", "slow"];
+    let mut child = command(&cloud, &args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start nova");
+    let mut stdout = child.stdout.take().expect("stdout");
+    // Read until the progress line has shown twice (the poll is well under way).
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 1024];
+    while String::from_utf8_lossy(&seen)
+        .matches("Server building...")
+        .count()
+        < 2
+    {
+        let n = stdout.read(&mut buf).expect("read nova's stdout");
+        assert!(
+            n > 0,
+            "nova ended early: {}",
+            String::from_utf8_lossy(&seen)
+        );
+        seen.extend_from_slice(&buf[..n]);
+    }
+    let pid = rustix::process::Pid::from_child(&child);
+    rustix::process::kill_process(pid, rustix::process::Signal::INT).expect("send SIGINT");
+    stdout.read_to_end(&mut seen).expect("read the rest");
+    let run = finish(&args, child);
+    let seen = String::from_utf8_lossy(&seen);
+    assert_eq!(run.code, 130, "{run:?}\n{seen}");
+    assert!(seen.ends_with("% complete\n"), "{seen:?}");
+    assert_eq!(run.stderr, "");
+}
