@@ -107,12 +107,14 @@ impl Sim {
             p.strip_prefix(prefix)
                 .filter(|rest| rest.is_empty() || rest.starts_with('/'))
         };
+        // Compute routes on the raw path's segments; Keystone and Glance on the decoded path.
+        let decoded = |rest: &str| http::decode_path(rest.trim_end_matches('/'));
         if let Some(rest) = split("/identity") {
-            identity::handle(self, req, rest)
+            identity::handle(self, req, &decoded(rest))
         } else if let Some(rest) = split("/compute") {
             compute::handle(self, req, rest)
         } else if let Some(rest) = split("/image") {
-            glance::handle(self, req, rest)
+            glance::handle(self, req, &decoded(rest))
         } else {
             Resp::text(404, "404 Not Found\n\nThe resource could not be found.\n")
         }
