@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 pub struct Req {
     pub method: String,
-    /// Path without the query string.
+    /// Path without the query string, as sent (not decoded: routing splits it into segments
+    /// first, then decodes each, so that `%2F` never separates segments).
     pub path: String,
     pub query: Vec<(String, String)>,
     headers: HashMap<String, String>,
@@ -22,12 +23,12 @@ impl Req {
             .filter(|p| !p.is_empty())
             .map(|p| {
                 let (k, v) = p.split_once('=').unwrap_or((p, ""));
-                (decode(k), decode(v))
+                (decode(k, true), decode(v, true))
             })
             .collect();
         Req {
             method: method.to_ascii_uppercase(),
-            path: decode(path.trim_end_matches('/')),
+            path: path.to_string(),
             query,
             headers: headers
                 .into_iter()
@@ -72,7 +73,13 @@ impl Req {
     }
 }
 
-fn decode(s: &str) -> String {
+/// One path segment (or a path) with its `%XX` escapes decoded; `+` stays `+`.
+pub fn decode_path(s: &str) -> String {
+    decode(s, false)
+}
+
+/// `%XX` escapes decoded, and `+` as a space if `plus` (query strings).
+fn decode(s: &str, plus: bool) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -89,7 +96,7 @@ fn decode(s: &str) -> String {
                     _ => out.push(b'%'),
                 }
             }
-            b'+' => out.push(b' '),
+            b'+' if plus => out.push(b' '),
             b => out.push(b),
         }
         i += 1;
@@ -166,6 +173,32 @@ impl Resp {
         )
     }
 
+    /// What nova's router (webob) answers for a path or method no route has: a 404 in the
+    /// form the `Accept` header prefers (JSON, plain text, else HTML), not in nova's error shape.
+    pub fn no_route(accept: Option<&str>) -> Resp {
+        let accept = accept.unwrap_or("*/*");
+        let message = "The resource could not be found.";
+        if accept.contains("application/json") {
+            return Resp::json(
+                404,
+                json!({"message": format!("{message}<br /><br />\n\n\n"), "code": "404 Not Found", "title": "Not Found"}),
+            );
+        }
+        if accept.contains("text/plain") && !accept.contains("html") && !accept.contains("*/*") {
+            return Resp::text(404, &format!("404 Not Found\n\n{message}\n\n   "));
+        }
+        Resp {
+            status: 404,
+            headers: Vec::new(),
+            body: format!(
+                "<html>\n <head>\n  <title>404 Not Found</title>\n </head>\n <body>\n  \
+                 <h1>404 Not Found</h1>\n  {message}<br /><br />\n\n\n\n </body>\n</html>"
+            )
+            .into_bytes(),
+            content_type: "text/html; charset=UTF-8",
+        }
+    }
+
     pub fn unauthorized() -> Resp {
         Resp::keystone_error(
             401,
@@ -182,10 +215,11 @@ mod tests {
 
     #[test]
     fn parses_query_and_path() {
-        let r = Req::new("get", "/a/b%20c/?name=x%2By&limit=2", vec![], vec![]);
+        let r = Req::new("get", "/a/b%20c%2Fd+/?name=x%2By+z&limit=2", vec![], vec![]);
         assert_eq!(r.method, "GET");
-        assert_eq!(r.path, "/a/b c");
-        assert_eq!(r.param("name"), Some("x+y"));
+        assert_eq!(r.path, "/a/b%20c%2Fd+/");
+        assert_eq!(decode_path("b%20c%2Fd+"), "b c/d+");
+        assert_eq!(r.param("name"), Some("x+y z"));
         assert_eq!(r.param("limit"), Some("2"));
     }
 }

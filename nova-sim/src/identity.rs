@@ -1,10 +1,13 @@
 //! Keystone v3 under `/identity`: version discovery, token issue (password, token and
-//! application-credential methods) and validation.
+//! application-credential methods), validation and revocation, and the tokens' lifetimes.
 
 use crate::http::{Req, Resp};
-use crate::state::{now_iso, PROJECT_ID, USER_ID};
+use crate::state::time::{self, iso_micro, Secs};
+use crate::state::{PROJECT_ID, USER_ID};
 use crate::Sim;
 use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
 
 pub const USERNAME: &str = "admin";
 pub const PASSWORD: &str = "secret";
@@ -15,12 +18,69 @@ pub const REGION: &str = "RegionOne";
 pub const APP_CRED_ID: &str = "b7a6c5d4e3f2a1b0c9d8e7f6a5b4c3d2";
 pub const APP_CRED_SECRET: &str = "app-secret";
 
+/// A token this cloud issued.
+#[derive(Clone)]
+struct Token {
+    methods: Vec<String>,
+    issued: Secs,
+    /// None: never (shown as 2099).
+    expires: Option<Secs>,
+    revoked: bool,
+}
+
+impl Token {
+    fn live(&self) -> bool {
+        !self.revoked && self.expires.is_none_or(|e| time::now() < e)
+    }
+}
+
+/// The tokens issued so far, by ID.
+#[derive(Default)]
+pub struct Tokens(Mutex<HashMap<String, Token>>);
+
+impl Tokens {
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Token>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Issued, not revoked and not expired.
+    pub fn valid(&self, id: &str) -> bool {
+        self.lock().get(id).is_some_and(Token::live)
+    }
+
+    fn get(&self, id: &str) -> Option<Token> {
+        self.lock().get(id).cloned()
+    }
+
+    fn issue(&self, token: Token) -> String {
+        let id = format!("gAAAAA{}", crate::state::new_id().replace('-', ""));
+        self.lock().insert(id.clone(), token);
+        id
+    }
+
+    fn revoke(&self, id: &str) {
+        if let Some(t) = self.lock().get_mut(id) {
+            t.revoked = true;
+        }
+    }
+}
+
 pub fn handle(sim: &Sim, req: &Req, rest: &str) -> Resp {
     match (req.method.as_str(), rest) {
         ("GET", "") => Resp::json(300, json!({"versions": {"values": [version(sim)]}})),
         ("GET", "/v3") => Resp::json(200, json!({ "version": version(sim) })),
         ("POST", "/v3/auth/tokens") => issue(sim, req),
-        ("GET", "/v3/auth/tokens") => validate(sim, req),
+        ("GET", "/v3/auth/tokens") => match subject(sim, req) {
+            Ok((id, t)) => Resp::json(200, token_body(sim, &t)).with_header("X-Subject-Token", &id),
+            Err(r) => r,
+        },
+        ("DELETE", "/v3/auth/tokens") => match subject(sim, req) {
+            Ok((id, _)) => {
+                sim.tokens.revoke(&id);
+                Resp::empty(204)
+            }
+            Err(r) => r,
+        },
         _ => Resp::keystone_error(404, "Not Found", "The resource could not be found."),
     }
 }
@@ -57,6 +117,11 @@ fn issue(sim: &Sim, req: &Req) -> Resp {
         .and_then(Value::as_array)
         .map(|m| m.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
+    // A token got with a token expires when that one does.
+    let mut expires = sim
+        .config
+        .token_lifetime
+        .map(|l| time::now() + l.as_secs_f64());
     let ok = match methods.first().copied() {
         Some("password") => {
             let user = identity
@@ -68,10 +133,16 @@ fn issue(sim: &Sim, req: &Req) -> Resp {
             let by_id = user.get("id").and_then(Value::as_str) == Some(USER_ID);
             (by_name || by_id) && user.get("password").and_then(Value::as_str) == Some(PASSWORD)
         }
-        Some("token") => identity
-            .pointer("/token/id")
-            .and_then(Value::as_str)
-            .is_some_and(|t| sim.token_valid(t)),
+        Some("token") => {
+            let from = identity.pointer("/token/id").and_then(Value::as_str);
+            match from.and_then(|t| sim.tokens.get(t)).filter(Token::live) {
+                Some(t) => {
+                    expires = t.expires;
+                    true
+                }
+                None => false,
+            }
+        }
         Some("application_credential") => {
             let ac = identity
                 .get("application_credential")
@@ -100,11 +171,23 @@ fn issue(sim: &Sim, req: &Req) -> Resp {
             return Resp::unauthorized();
         }
     }
-    let token = sim.new_token();
-    Resp::json(201, token_body(sim, &methods)).with_header("X-Subject-Token", &token)
+    let token = Token {
+        methods: methods.iter().map(|m| m.to_string()).collect(),
+        issued: time::now(),
+        expires,
+        revoked: false,
+    };
+    let body = token_body(sim, &token);
+    let id = sim.tokens.issue(token);
+    Resp::json(201, body).with_header("X-Subject-Token", &id)
 }
 
-fn token_body(sim: &Sim, methods: &[&str]) -> Value {
+/// Keystone's form of a token time: `2026-11-25T14:03:27.123456Z`.
+fn token_time(t: Secs) -> String {
+    format!("{}Z", iso_micro(t))
+}
+
+fn token_body(sim: &Sim, token: &Token) -> Value {
     // Each interface has its own URL (as in a real deployment), all served by this cloud:
     // public at the root, internal and admin under `/internal` and `/admin`; a client that
     // uses another interface than the one asked for shows in the paths it requests.
@@ -124,9 +207,9 @@ fn token_body(sim: &Sim, methods: &[&str]) -> Value {
         )
     };
     json!({"token": {
-        "methods": methods,
-        "expires_at": "2099-01-01T00:00:00.000000Z",
-        "issued_at": format!("{}", now_iso()),
+        "methods": token.methods,
+        "expires_at": token.expires.map_or_else(|| "2099-01-01T00:00:00.000000Z".to_string(), token_time),
+        "issued_at": token_time(token.issued),
         "audit_ids": ["3T2dc1CGQxyJsHdDu1xkcw"],
         "is_domain": false,
         "user": {"id": USER_ID, "name": USERNAME, "domain": {"id": DOMAIN_ID, "name": DOMAIN}, "password_expires_at": null},
@@ -145,17 +228,22 @@ fn token_body(sim: &Sim, methods: &[&str]) -> Value {
     }})
 }
 
-fn validate(sim: &Sim, req: &Req) -> Resp {
+/// The token `X-Subject-Token` names, for a caller with a valid `X-Auth-Token`: Keystone's
+/// 401 without one, its 404s for a subject missing, unknown, or revoked or expired.
+fn subject(sim: &Sim, req: &Req) -> Result<(String, Token), Resp> {
     if !req
         .header("x-auth-token")
         .is_some_and(|t| sim.token_valid(t))
     {
-        return Resp::unauthorized();
+        return Err(Resp::unauthorized());
     }
-    match req.header("x-subject-token") {
-        Some(t) if sim.token_valid(t) => {
-            Resp::json(200, token_body(sim, &["password"])).with_header("X-Subject-Token", t)
-        }
-        _ => Resp::keystone_error(404, "Not Found", "Could not find token."),
+    let not_found = |message: &str| Resp::keystone_error(404, "Not Found", message);
+    let Some(id) = req.header("x-subject-token") else {
+        return Err(not_found("No token in the request"));
+    };
+    match sim.tokens.get(id) {
+        None => Err(not_found("Could not recognize Fernet token")),
+        Some(t) if !t.live() => Err(not_found("Failed to validate token")),
+        Some(t) => Ok((id.to_string(), t)),
     }
 }

@@ -24,7 +24,6 @@ use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use state::{Mv, State, View};
-use std::collections::HashSet;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -45,6 +44,8 @@ pub struct Config {
     pub workers: usize,
     /// ACTIVE servers (`bulk-00001`, ...) the cloud starts with.
     pub servers: usize,
+    /// How long a token is valid; None: it never expires (its `expires_at` is in 2099).
+    pub token_lifetime: Option<Duration>,
     /// The URL clients reach this cloud at, when it is not the listening address (behind a
     /// TLS proxy, as devstack's tls-proxy): used in the catalog and in links.
     pub public_url: Option<String>,
@@ -58,6 +59,7 @@ impl Default for Config {
             max_limit: 1000,
             workers: 8,
             servers: 0,
+            token_lifetime: None,
             public_url: None,
         }
     }
@@ -68,7 +70,7 @@ pub struct Sim {
     /// `http://127.0.0.1:PORT`
     pub base: String,
     state: Mutex<State>,
-    tokens: Mutex<HashSet<String>>,
+    tokens: identity::Tokens,
 }
 
 impl Sim {
@@ -85,20 +87,9 @@ impl Sim {
         }
     }
 
-    fn new_token(&self) -> String {
-        let t = format!("gAAAAA{}", state::new_id().replace('-', ""));
-        self.tokens
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(t.clone());
-        t
-    }
-
+    /// Whether `t` is a token this cloud issued that is neither revoked nor expired.
     fn token_valid(&self, t: &str) -> bool {
-        self.tokens
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains(t)
+        self.tokens.valid(t)
     }
 
     fn handle(&self, req: &Req) -> Resp {
@@ -107,12 +98,14 @@ impl Sim {
             p.strip_prefix(prefix)
                 .filter(|rest| rest.is_empty() || rest.starts_with('/'))
         };
+        // Compute routes on the raw path's segments; Keystone and Glance on the decoded path.
+        let decoded = |rest: &str| http::decode_path(rest.trim_end_matches('/'));
         if let Some(rest) = split("/identity") {
-            identity::handle(self, req, rest)
+            identity::handle(self, req, &decoded(rest))
         } else if let Some(rest) = split("/compute") {
             compute::handle(self, req, rest)
         } else if let Some(rest) = split("/image") {
-            glance::handle(self, req, rest)
+            glance::handle(self, req, &decoded(rest))
         } else {
             Resp::text(404, "404 Not Found\n\nThe resource could not be found.\n")
         }
@@ -204,7 +197,7 @@ pub fn start(listen: &str, config: Config) -> Result<Handle, String> {
         base,
         config,
         state: Mutex::new(state),
-        tokens: Mutex::new(HashSet::new()),
+        tokens: identity::Tokens::default(),
     });
     let (stop, stopped) = oneshot::channel();
     let accepting = sim.clone();

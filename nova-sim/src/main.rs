@@ -23,6 +23,14 @@ fn main() {
     }
 }
 
+/// Seconds as a duration, for `flag`.
+fn seconds(flag: &str, value: &str) -> Result<Duration, String> {
+    let secs: f64 = value
+        .parse()
+        .map_err(|_| format!("{flag} {value}: not a number"))?;
+    Duration::try_from_secs_f64(secs).map_err(|_| format!("{flag} {value}: out of range"))
+}
+
 fn run() -> Result<(), String> {
     let mut listen = "127.0.0.1:5000".to_string();
     let mut config = nova_sim::Config::default();
@@ -40,12 +48,15 @@ fn run() -> Result<(), String> {
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--listen" => listen = value,
-            "--build-time" => {
-                let secs: f64 = value
-                    .parse()
-                    .map_err(|_| format!("--build-time {value}: not a number"))?;
-                config.build_time = Duration::try_from_secs_f64(secs)
-                    .map_err(|_| format!("--build-time {value}: out of range"))?;
+            "--build-time" => config.build_time = seconds(&flag, &value)?,
+            // Not in the usage (for tests of token expiry): tokens expire SECS after issue
+            // (by default they never do).
+            "--token-lifetime" => {
+                let lifetime = seconds(&flag, &value)?;
+                if lifetime.is_zero() {
+                    return Err(format!("--token-lifetime {value}: must be more than 0"));
+                }
+                config.token_lifetime = Some(lifetime);
             }
             "--max-version" => {
                 let (a, b) = value

@@ -1211,7 +1211,7 @@ fn flavor_specs_access_and_update() {
         f["flavor"]["extra_specs"],
         json!({"hw:cpu_policy": "shared"})
     );
-    // Update, 2.55+.
+    // Update, 2.55+ (before, nova's 404 for a route outside the microversion).
     assert_eq!(
         api.call(
             "2.54",
@@ -1220,7 +1220,7 @@ fn flavor_specs_access_and_update() {
             json!({"flavor": {"description": "d"}})
         )
         .0,
-        405
+        404
     );
     api.check(
         "2.55",
@@ -1790,5 +1790,172 @@ fn pages_cost_their_size_not_the_collections() {
     assert!(
         end < start * 3 + slack && end < filtered * 3 + slack,
         "near the end {end:?}, near the start {start:?}, 10 servers by name {filtered:?}"
+    );
+}
+
+/// Keystone's `DELETE /v3/auth/tokens`: the revoked token is refused by every service after.
+#[test]
+fn revoked_tokens_are_refused_everywhere() {
+    let cloud = Cloud::start();
+    let (keeper, revoked) = (cloud.token(), cloud.token());
+    let tokens = "/identity/v3/auth/tokens";
+    fn with<'a>(auth: &'a str, subject: &'a str) -> [(&'static str, &'a str); 2] {
+        [("X-Auth-Token", auth), ("X-Subject-Token", subject)]
+    }
+    let not_found =
+        |message: &str| json!({"error": {"code": 404, "title": "Not Found", "message": message}});
+    assert_eq!(
+        raw(&cloud, "DELETE", tokens, &with(&keeper, &revoked), ""),
+        (204, Value::Null)
+    );
+    let unauthorized = json!({"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}});
+    for path in [
+        "/compute/v2.1/flavors",
+        "/image/v2/images",
+        "/compute/v2.1/servers",
+    ] {
+        assert_eq!(
+            send(&cloud, Some(&revoked), None, "GET", path, ""),
+            (401, unauthorized.clone()),
+            "{path}"
+        );
+    }
+    assert_eq!(
+        raw(&cloud, "GET", tokens, &with(&revoked, &keeper), ""),
+        (401, unauthorized.clone())
+    );
+    let from_revoked = format!(
+        r#"{{"auth": {{"identity": {{"methods": ["token"], "token": {{"id": "{revoked}"}}}}}}}}"#
+    );
+    assert_eq!(
+        raw(&cloud, "POST", tokens, &[], &from_revoked),
+        (401, unauthorized)
+    );
+    for method in ["GET", "DELETE"] {
+        assert_eq!(
+            raw(&cloud, method, tokens, &with(&keeper, &revoked), ""),
+            (404, not_found("Failed to validate token")),
+            "{method}"
+        );
+    }
+    assert_eq!(
+        raw(&cloud, "DELETE", tokens, &with(&keeper, "bogus"), ""),
+        (404, not_found("Could not recognize Fernet token"))
+    );
+    assert_eq!(
+        raw(&cloud, "DELETE", tokens, &[("X-Auth-Token", &keeper)], ""),
+        (404, not_found("No token in the request"))
+    );
+    // The other token is untouched.
+    assert_eq!(
+        send(
+            &cloud,
+            Some(&keeper),
+            None,
+            "GET",
+            "/compute/v2.1/flavors",
+            ""
+        )
+        .0,
+        200
+    );
+}
+
+/// A token's body and its `X-Subject-Token`.
+fn issue(cloud: &Cloud, body: Value) -> (Value, String) {
+    let resp = reqwest::blocking::Client::new()
+        .post(format!("{}/v3/auth/tokens", cloud.auth_url()))
+        .json(&body)
+        .send()
+        .expect("keystone answers");
+    assert_eq!(resp.status().as_u16(), 201);
+    let id = resp.headers()["x-subject-token"]
+        .to_str()
+        .expect("token header")
+        .to_string();
+    (resp.json().expect("token body"), id)
+}
+
+/// Seconds of the day of a Keystone time (`2026-11-25T14:03:27.123456Z`).
+fn time_of_day(t: &Value) -> f64 {
+    let text = t.as_str().expect("a time");
+    let clock = text
+        .get(11..)
+        .and_then(|c| c.strip_suffix('Z'))
+        .expect("HH:MM:SS.ffffffZ");
+    clock
+        .split(':')
+        .map(|p| p.parse::<f64>().expect("a number"))
+        .fold(0.0, |acc, p| acc * 60.0 + p)
+}
+
+/// `--token-lifetime`: `expires_at` says when a token stops working, and then it does.
+#[test]
+fn tokens_expire_when_they_say() {
+    let password = json!({"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": "admin", "domain": {"name": "Default"}, "password": "secret"}}}}});
+    // By default a token never expires.
+    let (forever, _) = issue(&Cloud::start(), password.clone());
+    assert_eq!(
+        forever["token"]["expires_at"],
+        "2099-01-01T00:00:00.000000Z"
+    );
+
+    let cloud = Cloud::with_args(&["--token-lifetime", "1.5"]);
+    let (body, token) = issue(&cloud, password);
+    let (issued, expires) = (
+        time_of_day(&body["token"]["issued_at"]),
+        time_of_day(&body["token"]["expires_at"]),
+    );
+    assert!(
+        ((expires - issued).rem_euclid(86400.0) - 1.5).abs() < 0.001,
+        "{body}"
+    );
+    // A token got with a token expires with it.
+    let (rescoped, _) = issue(
+        &cloud,
+        json!({"auth": {"identity": {"methods": ["token"], "token": {"id": token}}}}),
+    );
+    assert_eq!(rescoped["token"]["expires_at"], body["token"]["expires_at"]);
+    assert_eq!(
+        send(
+            &cloud,
+            Some(&token),
+            None,
+            "GET",
+            "/compute/v2.1/flavors",
+            ""
+        )
+        .0,
+        200
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1600));
+    assert_eq!(
+        send(
+            &cloud,
+            Some(&token),
+            None,
+            "GET",
+            "/compute/v2.1/flavors",
+            ""
+        ),
+        (
+            401,
+            json!({"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}})
+        )
+    );
+    let fresh = cloud.token();
+    assert_eq!(
+        raw(
+            &cloud,
+            "GET",
+            "/identity/v3/auth/tokens",
+            &[("X-Auth-Token", &fresh), ("X-Subject-Token", &token)],
+            ""
+        ),
+        (
+            404,
+            json!({"error": {"code": 404, "title": "Not Found", "message": "Failed to validate token"}})
+        )
     );
 }

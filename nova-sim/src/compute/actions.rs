@@ -575,9 +575,8 @@ fn snapshot(
             ));
         };
         let mut props = match a.get("metadata") {
-            Some(Value::Object(m)) => m.clone(),
+            Some(m) => string_map("metadata", m)?,
             None => Map::new(),
-            Some(_) => return Err(bad("Invalid input for field/attribute metadata.")),
         };
         props.insert("image_type".into(), json!("snapshot"));
         (name.to_string(), props)

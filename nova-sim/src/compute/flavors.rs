@@ -3,7 +3,7 @@
 //! `removeTenantAccess`).
 
 use super::schema::{check_keys, invalid, not_type, object, opt_str, repr};
-use super::{bad, bad_method, conflict, not_found, not_found_flavor, paginate};
+use super::{bad, conflict, no_such_version, not_found, not_found_flavor, paginate};
 use super::{remove, Call};
 use crate::http::Resp;
 use crate::state::{new_id, Flavor};
@@ -21,7 +21,7 @@ pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
                 None => not_found_flavor(id),
             }
         }
-        ("PUT", [_]) if !c.at((2, 55)) => bad_method()?,
+        ("PUT", [_]) if !c.at((2, 55)) => no_such_version(),
         ("PUT", [id]) => update(c, id),
         ("DELETE", [id]) => {
             if !remove(&mut c.lock().flavors, |f| f.id == *id) {
@@ -40,8 +40,10 @@ pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
                 Some(f) => Resp::json(200, access_list(f)),
             }
         }
-        (_, [_, "os-extra_specs", ..]) => extra_specs(c, m, parts[0], parts.get(2).copied())?,
-        (_, [] | [_]) => bad_method()?,
+        ("GET" | "POST", [id, "os-extra_specs"]) => extra_specs(c, m, id, None)?,
+        ("GET" | "PUT" | "DELETE", [id, "os-extra_specs", key]) => {
+            extra_specs(c, m, id, Some(key))?
+        }
         _ => return None,
     })
 }
@@ -359,10 +361,8 @@ fn extra_specs(c: &Call, m: &str, id: &str, key: Option<&str>) -> Option<Resp> {
                 Some(_) => Ok(Resp::empty(200)),
                 None => Err(missing(k)),
             },
-            _ => Err(Resp::nova_error(
-                405,
-                "The method specified is not allowed for this resource.",
-            )),
+            // Not reached: `route` passes only the methods nova routes here.
+            _ => Err(no_such_version()),
         }
     })();
     Some(result.unwrap_or_else(|r| r))

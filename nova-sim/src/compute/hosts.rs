@@ -1,8 +1,8 @@
 //! The control plane: `/os-services` (list, the old enable/disable/force-down routes up to
 //! 2.52, update by UUID from 2.53, delete), `/os-hypervisors` and `/os-availability-zone`.
 
-use super::schema::{check_keys, invalid, opt_bool, opt_str, repr};
-use super::{bad, bad_method, conflict, no_such_version, not_found, page, Call};
+use super::schema::{check_keys, invalid, opt_bool, opt_str, repr, uuid_like};
+use super::{bad, conflict, no_such_version, not_found, page, Call};
 use crate::http::Resp;
 use crate::state::time::{iso_micro, now};
 use crate::state::{Hypervisor, Service, State};
@@ -18,7 +18,6 @@ pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
         ("PUT", ["os-services", id]) if c.at((2, 53)) => update_service(c, id),
         ("PUT", ["os-services", _]) => Err(not_found("Unknown action")),
         ("DELETE", ["os-services", id]) => delete_service(c, id),
-        (_, ["os-services"] | ["os-services", _]) => return bad_method(),
         ("GET", ["os-hypervisors"]) => list_hypervisors(c, false),
         ("GET", ["os-hypervisors", "detail"]) => list_hypervisors(c, true),
         ("GET", ["os-hypervisors", "statistics"]) if !c.at((2, 88)) => Ok(statistics(c)),
@@ -28,11 +27,9 @@ pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
         ("GET", ["os-hypervisors", id, "uptime"]) if !c.at((2, 88)) => show_hypervisor(c, id, true),
         ("GET", ["os-hypervisors", "statistics"]) => Err(no_such_version()),
         ("GET", ["os-hypervisors", id]) => show_hypervisor(c, id, false),
-        ("GET", ["os-hypervisors", ..]) => Err(no_such_version()),
-        (_, ["os-hypervisors", ..]) => return bad_method(),
+        ("GET", ["os-hypervisors", _, "search" | "servers" | "uptime"]) => Err(no_such_version()),
         ("GET", ["os-availability-zone"]) => Ok(zones(c, false)),
         ("GET", ["os-availability-zone", "detail"]) => Ok(zones(c, true)),
-        (_, ["os-availability-zone", ..]) => return bad_method(),
         _ => return None,
     };
     Some(reply.unwrap_or_else(|r| r))
@@ -133,12 +130,8 @@ fn old_service_action(c: &Call, action: &str) -> Result<Resp, Resp> {
     Ok(Resp::json(200, json!({ "service": out })))
 }
 
-fn uuid_ok(id: &str) -> bool {
-    id.len() == 36 && id.chars().all(|ch| ch.is_ascii_hexdigit() || ch == '-')
-}
-
 fn find_service(c: &Call, st: &State, id: &str) -> Result<usize, Resp> {
-    if c.at((2, 53)) && !uuid_ok(id) {
+    if c.at((2, 53)) && !uuid_like(id) {
         return Err(bad(&format!("Invalid uuid {id}")));
     }
     st.services
@@ -382,7 +375,7 @@ fn search(c: &Call, pattern: &str, servers: bool) -> Result<Resp, Resp> {
 }
 
 fn show_hypervisor(c: &Call, id: &str, uptime: bool) -> Result<Resp, Resp> {
-    if c.at((2, 53)) && !uuid_ok(id) {
+    if c.at((2, 53)) && !uuid_like(id) {
         return Err(bad(&format!("Invalid uuid {id}")));
     }
     let with_servers = c.at((2, 53))

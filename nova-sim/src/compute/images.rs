@@ -1,15 +1,13 @@
 //! nova's image proxy `/images` (up to 2.35).
 
-use super::{bad_method, no_such_version, not_found, paginate, Call};
+use super::{no_such_version, not_found, paginate, Call};
 use crate::http::Resp;
 use crate::state::Image;
 use serde_json::json;
 
 pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
-    if c.at((2, 36)) {
-        return Some(no_such_version());
-    }
     Some(match (m, parts) {
+        ("GET", [] | [_]) if c.at((2, 36)) => no_such_version(),
         ("GET", []) | ("GET", ["detail"]) => {
             let detail = !parts.is_empty();
             let st = c.lock();
@@ -30,7 +28,6 @@ pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
                 None => not_found("Image not found."),
             }
         }
-        (_, [] | [_]) => return bad_method(),
         _ => return None,
     })
 }

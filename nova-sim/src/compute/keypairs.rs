@@ -1,6 +1,7 @@
 //! Key pairs: `/os-keypairs`.
 
-use super::{bad, bad_method, not_found, paginate, remove, Call};
+use super::servers::is_base64;
+use super::{bad, not_found, paginate, remove, Call};
 use crate::http::Resp;
 use crate::state::{fingerprint, new_id, now_iso, Keypair, USER_ID};
 use serde_json::{json, Value};
@@ -22,7 +23,6 @@ pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
             }
             Resp::empty(if c.at((2, 2)) { 204 } else { 202 })
         }
-        (_, [] | [_]) => return bad_method(),
         _ => return None,
     })
 }
@@ -46,6 +46,17 @@ fn list_keypairs(c: &Call) -> Resp {
         return Resp::json(200, json!({ "keypairs": all }));
     }
     paginate(c, items, "keypairs", |k| &k.name, render)
+}
+
+/// Whether a public key looks like one nova can take a fingerprint of: an OpenSSH line
+/// (`TYPE BASE64 [COMMENT]`) or a PEM certificate for `x509`.
+fn key_readable(key: &str, key_type: &str) -> bool {
+    if key_type == "x509" {
+        return key.contains("-----BEGIN CERTIFICATE-----");
+    }
+    key.split(' ')
+        .nth(1)
+        .is_some_and(|data| !data.is_empty() && is_base64(data))
 }
 
 fn create_keypair(c: &Call) -> Resp {
@@ -87,6 +98,11 @@ fn create_keypair(c: &Call) -> Resp {
         .and_then(Value::as_str)
         .unwrap_or(USER_ID)
         .to_string();
+    // nova computes the fingerprint of an imported key before it stores it (and finds a
+    // duplicate name): a key it cannot read is refused.
+    if public_key.is_some_and(|p| !key_readable(p, &key_type)) {
+        return bad("Keypair data is invalid: failed to generate fingerprint");
+    }
     let mut st = sim.lock();
     if st.keypairs.iter().any(|x| x.name == name) {
         return Resp::nova_error(409, &format!("Key pair '{name}' already exists."));

@@ -14,7 +14,7 @@ mod server_parts;
 mod servers;
 mod usage;
 
-use crate::http::{Req, Resp};
+use crate::http::{decode_path, Req, Resp};
 use crate::state::{Mv, State, View, PROJECT_ID, USER_ID};
 use crate::Sim;
 use serde_json::{json, Map, Value};
@@ -88,26 +88,23 @@ fn requested_version(sim: &Sim, req: &Req) -> Result<Mv, Resp> {
     Ok(v)
 }
 
+/// A request below `/compute`; `rest` is the raw path after it. As nova's URL map and router
+/// do: repeated slashes count as one, `/` and `/v2.1` (any method) are the version documents,
+/// a path outside `/v2.1/` is answered with the choice of versions (300), and below `/v2.1/`
+/// the segments, each decoded on its own, must match one of nova's routes exactly (no trailing
+/// slash), else nova's router answers 404.
 pub fn handle(sim: &Sim, req: &Req, rest: &str) -> Resp {
-    match rest {
-        "" => {
-            let v10 = json!({"id": "v2.0", "links": [{"href": format!("{}/compute/v2/", sim.base), "rel": "self"}],
-                "status": "DEPRECATED", "version": "", "min_version": "", "updated": "2025-07-04T12:00:00Z"});
-            let mut v21 = version_doc(sim);
-            if let Value::Object(m) = &mut v21 {
-                m.remove("media-types");
-                m.insert(
-                    "links".into(),
-                    json!([{"href": format!("{}/compute/v2.1/", sim.base), "rel": "self"}]),
-                );
-            }
-            return Resp::json(200, json!({"versions": [v10, v21]}));
+    let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let resource = match segments.as_slice() {
+        [] => return versions(sim),
+        ["v2.1"] => return Resp::json(200, json!({"version": version_doc(sim)})),
+        ["v2.1", resource @ ..] => resource,
+        // The legacy v2 API is not served.
+        ["v2", ..] => return not_found("The resource could not be found."),
+        _ => {
+            let mount = &req.path[..req.path.len() - rest.len()];
+            return choices(sim, mount, &req.path);
         }
-        "/v2.1" => return Resp::json(200, json!({"version": version_doc(sim)})),
-        _ => {}
-    }
-    let Some(path) = rest.strip_prefix("/v2.1") else {
-        return Resp::nova_error(404, "The resource could not be found.");
     };
     let mv = match requested_version(sim, req) {
         Ok(v) => v,
@@ -119,8 +116,17 @@ pub fn handle(sim: &Sim, req: &Req, rest: &str) -> Resp {
     {
         return Resp::unauthorized();
     }
+    let decoded: Vec<String> = resource.iter().map(|s| decode_path(s)).collect();
+    let parts: Vec<&str> = decoded.iter().map(String::as_str).collect();
     let call = Call { sim, req, mv };
-    let resp = route(&call, path);
+    let routed = if rest.ends_with('/') {
+        None
+    } else {
+        route(&call, &parts)
+    };
+    let Some(resp) = routed else {
+        return Resp::no_route(req.header("accept"));
+    };
     let v = fmt(mv);
     resp.with_header("OpenStack-API-Version", &format!("compute {v}"))
         .with_header("X-OpenStack-Nova-API-Version", &v)
@@ -128,6 +134,36 @@ pub fn handle(sim: &Sim, req: &Req, rest: &str) -> Resp {
             "Vary",
             "OpenStack-API-Version, X-OpenStack-Nova-API-Version",
         )
+}
+
+/// `GET /compute/`: the versions.
+fn versions(sim: &Sim) -> Resp {
+    let v10 = json!({"id": "v2.0", "links": [{"href": format!("{}/compute/v2/", sim.base), "rel": "self"}],
+        "status": "DEPRECATED", "version": "", "min_version": "", "updated": "2025-07-04T12:00:00Z"});
+    let mut v21 = version_doc(sim);
+    if let Value::Object(m) = &mut v21 {
+        m.remove("media-types");
+        m.insert(
+            "links".into(),
+            json!([{"href": format!("{}/compute/v2.1/", sim.base), "rel": "self"}]),
+        );
+    }
+    Resp::json(200, json!({"versions": [v10, v21]}))
+}
+
+/// nova's versions app for any other path below the compute endpoint (`/compute/v2.1servers`,
+/// `/compute/foo`): 300 and a link per version, each the endpoint, the version, then the whole
+/// request path (nova joins them so).
+fn choices(sim: &Sim, mount: &str, path: &str) -> Resp {
+    let choice = |id: &str, v: &str, media: &str| {
+        json!({"id": id, "status": if id == "v2.0" { "DEPRECATED" } else { "CURRENT" },
+            "links": [{"rel": "self", "href": format!("{}{mount}/{v}/{}", sim.base, path.trim_matches('/'))}],
+            "media-types": [{"base": "application/json", "type": format!("application/vnd.openstack.compute+json;version={media}")}]})
+    };
+    Resp::json(
+        300,
+        json!({"choices": [choice("v2.0", "v2", "2"), choice("v2.1", "v2.1", "2.1")]}),
+    )
 }
 
 /// One compute request: the cloud, the request and its microversion.
@@ -172,28 +208,20 @@ impl Call<'_> {
     }
 }
 
-fn route(c: &Call, path: &str) -> Resp {
-    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+/// The reply of the route `parts` (decoded segments below `/v2.1`) names, None when nova has
+/// no such route (or none this cloud serves) for the method.
+fn route(c: &Call, parts: &[&str]) -> Option<Resp> {
     let m = c.req.method.as_str();
-    let reply = match parts.first().copied().unwrap_or("") {
+    match parts.first().copied().unwrap_or("") {
         "flavors" => flavors::route(c, m, &parts[1..]),
         "servers" => servers::route(c, m, &parts[1..]),
         "images" => images::route(c, m, &parts[1..]),
         "os-keypairs" => keypairs::route(c, m, &parts[1..]),
-        "os-services" | "os-hypervisors" | "os-availability-zone" => hosts::route(c, m, &parts),
-        "os-quota-sets" | "os-quota-class-sets" | "limits" => quotas::route(c, m, &parts),
+        "os-services" | "os-hypervisors" | "os-availability-zone" => hosts::route(c, m, parts),
+        "os-quota-sets" | "os-quota-class-sets" | "limits" => quotas::route(c, m, parts),
         "os-simple-tenant-usage" => usage::route(c, m, &parts[1..]),
         _ => None,
-    };
-    reply.unwrap_or_else(|| not_found("The resource could not be found."))
-}
-
-/// nova's reply to a method a known resource does not have.
-pub fn bad_method() -> Option<Resp> {
-    Some(Resp::nova_error(
-        405,
-        "The method specified is not allowed for this resource.",
-    ))
+    }
 }
 
 /// nova's reply to a route outside the request's microversion.

@@ -2,7 +2,7 @@
 //! `/os-quota-class-sets/{class}` and `/limits`, with each microversion's key set.
 
 use super::schema::{check_keys, invalid, repr};
-use super::{bad, bad_method, Call};
+use super::{bad, Call};
 use crate::http::Resp;
 use crate::state::{default_limits, Limits, State};
 use serde_json::{json, Map, Value};
@@ -63,7 +63,6 @@ pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
             Ok(quota_body(c, "quota_class_set", Some(class), &l, true))
         }
         ("PUT", ["os-quota-class-sets", class]) => update_class(c, class),
-        (_, ["os-quota-sets" | "os-quota-class-sets", ..] | ["limits"]) => return bad_method(),
         _ => return None,
     };
     Some(reply.unwrap_or_else(|r| r))

@@ -177,19 +177,21 @@ pub fn name(key: &str, v: &Value) -> Result<String, Resp> {
     Ok(s.clone())
 }
 
-/// A string-to-string map (metadata, extra specs): keys 1-255 characters, values up to 255.
+/// The pattern of a metadata key in nova's schema.
+const METADATA_KEY: &str = "^[a-zA-Z0-9-_:. ]{1,255}$";
+
+/// Server metadata as nova's `metadata` schema takes it: keys of 1-255 characters from
+/// [`METADATA_KEY`], string values of up to 255 (values are checked first, as jsonschema does).
 pub fn string_map(field: &str, v: &Value) -> Result<Map<String, Value>, Resp> {
     let Value::Object(m) = v else {
         return Err(not_type(field, v, "object"));
     };
-    for (k, val) in m {
-        if k.is_empty() || k.chars().count() > 255 {
-            return Err(invalid(
-                Some(field),
-                v,
-                &format!("Additional properties are not allowed ('{k}' was unexpected)"),
-            ));
-        }
+    let key_ok = |k: &str| {
+        (1..=255).contains(&k.chars().count())
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_:. ".contains(c))
+    };
+    for (k, val) in m.iter().filter(|(k, _)| key_ok(k)) {
         match val {
             Value::String(s) if s.chars().count() <= 255 => {}
             Value::String(_) => {
@@ -198,13 +200,75 @@ pub fn string_map(field: &str, v: &Value) -> Result<Map<String, Value>, Resp> {
             other => return Err(not_type(k, other, "string")),
         }
     }
+    let mut extra: Vec<&String> = m.keys().filter(|k| !key_ok(k)).collect();
+    if !extra.is_empty() {
+        extra.sort();
+        let names: Vec<String> = extra
+            .iter()
+            .map(|k| repr(&Value::String(k.to_string())))
+            .collect();
+        let verb = if extra.len() == 1 { "does" } else { "do" };
+        return Err(invalid(
+            Some(field),
+            v,
+            &format!(
+                "{} {verb} not match any of the regexes: '{METADATA_KEY}'",
+                names.join(", ")
+            ),
+        ));
+    }
     Ok(m.clone())
+}
+
+/// oslo's `is_uuid_like`, which nova's `uuid` format uses: 32 hex digits once `urn:`,
+/// `uuid:`, surrounding braces and all hyphens are taken away.
+pub fn uuid_like(s: &str) -> bool {
+    let hex: String = s
+        .replace("urn:", "")
+        .replace("uuid:", "")
+        .trim_matches(['{', '}'])
+        .replace('-', "");
+    hex.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn uuids_as_oslo_takes_them() {
+        for ok in [
+            "3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f",
+            "3CB4A1B43A4E4A6CA9B91A2B3C4D5E6F",
+            "{urn:uuid:3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f}",
+        ] {
+            assert!(uuid_like(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "abc",
+            "3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6",
+            "3cb4a1b4 3a4e4a6ca9b91a2b3c4d5e6f",
+        ] {
+            assert!(!uuid_like(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn metadata_keys_follow_novas_pattern() {
+        let err = |v: Value| {
+            let r = string_map("metadata", &v).expect_err("refused");
+            String::from_utf8(r.body).expect("utf-8")
+        };
+        assert!(err(json!({"": "v"})).contains(
+            "Value: {'': 'v'}. '' does not match any of the regexes: '^[a-zA-Z0-9-_:. ]{1,255}$'"
+        ));
+        assert!(err(json!({"b/c": "v", "a/b": 1}))
+            .contains("'a/b', 'b/c' do not match any of the regexes"));
+        assert!(err(json!({"a": 1, "": "v"})).contains("1 is not of type 'string'"));
+        assert!(string_map("metadata", &json!({"a-b_c:d. e": "v"})).is_ok());
+    }
 
     #[test]
     fn python_repr() {

@@ -81,39 +81,71 @@ fn time_param(c: &Call, key: &str) -> Result<Option<f64>, Resp> {
     }
 }
 
-fn sort_value(s: &Server, key: &str, status: &str) -> Value {
+/// A server's value for a sort key (null first, as nova's database sorts).
+#[derive(PartialEq, PartialOrd)]
+enum SortValue<'a> {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Text(&'a str),
+}
+
+fn sort_value<'a>(s: &'a Server, key: &str, status: &'a str) -> SortValue<'a> {
+    let text = |t: &'a Option<String>| t.as_deref().map_or(SortValue::Null, SortValue::Text);
     match key {
-        "created_at" => json!(s.created),
-        "updated_at" => json!(s.updated),
-        "display_name" => json!(s.name),
-        "display_description" => json!(s.description),
-        "host" => json!(s.host),
-        "node" => json!(s.node),
-        "hostname" => json!(s.hostname),
-        "image_ref" => json!(s.image_id),
-        "instance_type_id" => json!(s.flavor_id),
-        "key_name" => json!(s.key_name),
-        "availability_zone" => json!(s.availability_zone),
-        "project_id" => json!(s.project_id),
-        "user_id" => json!(s.user_id),
-        "locked" => json!(s.locked),
-        "launch_index" => json!(s.launch_index),
-        "vm_state" | "task_state" | "power_state" => json!(status),
-        _ => json!(s.id),
+        "created_at" => SortValue::Number(s.created),
+        "updated_at" => SortValue::Number(s.updated),
+        "display_name" => SortValue::Text(&s.name),
+        "display_description" => text(&s.description),
+        "host" => SortValue::Text(&s.host),
+        "node" => SortValue::Text(&s.node),
+        "hostname" => SortValue::Text(&s.hostname),
+        "image_ref" => text(&s.image_id),
+        "instance_type_id" => SortValue::Text(&s.flavor_id),
+        "key_name" => text(&s.key_name),
+        "availability_zone" => SortValue::Text(&s.availability_zone),
+        "project_id" => SortValue::Text(&s.project_id),
+        "user_id" => SortValue::Text(&s.user_id),
+        "locked" => SortValue::Bool(s.locked),
+        "launch_index" => SortValue::Number(s.launch_index as f64),
+        "vm_state" | "task_state" | "power_state" => SortValue::Text(status),
+        _ => SortValue::Text(&s.id),
     }
 }
 
-fn cmp(a: &Value, b: &Value) -> Ordering {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x
-            .as_f64()
-            .partial_cmp(&y.as_f64())
-            .unwrap_or(Ordering::Equal),
-        (Value::Null, Value::Null) => Ordering::Equal,
-        (Value::Null, _) => Ordering::Less,
-        (_, Value::Null) => Ordering::Greater,
-        (Value::String(x), Value::String(y)) => x.cmp(y),
-        _ => a.to_string().cmp(&b.to_string()),
+/// The values of the plain filters, looked up once per list.
+struct Wanted<'a> {
+    name: Option<&'a str>,
+    flavor: Option<&'a str>,
+    image: Option<&'a str>,
+    host: Option<&'a str>,
+    node: Option<&'a str>,
+    key_name: Option<&'a str>,
+    reservation_id: Option<&'a str>,
+    availability_zone: Option<&'a str>,
+    user_id: Option<&'a str>,
+    ip: Option<&'a str>,
+    locked: Option<&'a str>,
+    status: Option<&'a str>,
+}
+
+impl<'a> Wanted<'a> {
+    fn from(c: &Call<'a>) -> Wanted<'a> {
+        let req = c.req;
+        Wanted {
+            name: req.param("name"),
+            flavor: req.param("flavor"),
+            image: req.param("image"),
+            host: req.param("host"),
+            node: req.param("node"),
+            key_name: req.param("key_name"),
+            reservation_id: req.param("reservation_id"),
+            availability_zone: req.param("availability_zone"),
+            user_id: req.param("user_id"),
+            ip: req.param("ip"),
+            locked: req.param("locked").filter(|_| c.at((2, 73))),
+            status: req.param("status"),
+        }
     }
 }
 
@@ -187,6 +219,7 @@ pub fn list(c: &Call, detail: bool) -> Result<Resp, Resp> {
     );
     let all_tenants = param("all_tenants").is_some_and(|v| v.is_empty() || truthy(v));
     let project = param("project_id").or(param("tenant_id"));
+    let want = Wanted::from(c);
     let st = c.lock();
     let bt = c.build_time();
     let chosen: Vec<(&Server, &'static str)> = st
@@ -197,17 +230,26 @@ pub fn list(c: &Call, detail: bool) -> Result<Resp, Resp> {
             (true, _) => true,
             (false, _) => s.project_id == c.project(),
         })
-        .filter(|s| param("name").is_none_or(|n| search(n, &s.name)))
-        .filter(|s| param("flavor").is_none_or(|f| s.flavor_id == f))
-        .filter(|s| param("image").is_none_or(|i| s.image_id.as_deref() == Some(i)))
-        .filter(|s| param("host").is_none_or(|h| s.host == h))
-        .filter(|s| param("node").is_none_or(|n| s.node == n))
-        .filter(|s| param("key_name").is_none_or(|k| s.key_name.as_deref() == Some(k)))
-        .filter(|s| param("reservation_id").is_none_or(|r| s.reservation_id == r))
-        .filter(|s| param("availability_zone").is_none_or(|a| s.availability_zone == a))
-        .filter(|s| param("user_id").is_none_or(|u| s.user_id == u))
-        .filter(|s| param("ip").is_none_or(|p| s.address.as_deref().is_some_and(|a| search(p, a))))
-        .filter(|s| !c.at((2, 73)) || param("locked").is_none_or(|l| truthy(l) == s.locked))
+        .filter(|s| want.name.is_none_or(|n| search(n, &s.name)))
+        .filter(|s| want.flavor.is_none_or(|f| s.flavor_id == f))
+        .filter(|s| want.image.is_none_or(|i| s.image_id.as_deref() == Some(i)))
+        .filter(|s| want.host.is_none_or(|h| s.host == h))
+        .filter(|s| want.node.is_none_or(|n| s.node == n))
+        .filter(|s| {
+            want.key_name
+                .is_none_or(|k| s.key_name.as_deref() == Some(k))
+        })
+        .filter(|s| want.reservation_id.is_none_or(|r| s.reservation_id == r))
+        .filter(|s| {
+            want.availability_zone
+                .is_none_or(|a| s.availability_zone == a)
+        })
+        .filter(|s| want.user_id.is_none_or(|u| s.user_id == u))
+        .filter(|s| {
+            want.ip
+                .is_none_or(|p| s.address.as_deref().is_some_and(|a| search(p, a)))
+        })
+        .filter(|s| want.locked.is_none_or(|l| truthy(l) == s.locked))
         .filter(|s| since.is_none_or(|t| s.updated >= t))
         .filter(|s| before.is_none_or(|t| s.updated <= t))
         .filter(|s| {
@@ -218,10 +260,10 @@ pub fn list(c: &Call, detail: bool) -> Result<Resp, Resp> {
                 && not_tags_any.as_ref().is_none_or(|ts| !ts.iter().any(has))
         })
         .map(|s| (s, s.phase(bt).status))
-        .filter(|(_, status)| param("status").is_none_or(|w| status.eq_ignore_ascii_case(w)))
+        .filter(|(_, status)| want.status.is_none_or(|w| status.eq_ignore_ascii_case(w)))
         .collect();
     // Each server's sort values once, then the sort compares them.
-    let mut keyed: Vec<(Vec<Value>, (&Server, &str))> = chosen
+    let mut keyed: Vec<(Vec<SortValue>, (&Server, &str))> = chosen
         .into_iter()
         .map(|(s, status)| {
             let values = keys.iter().map(|k| sort_value(s, k, status)).collect();
@@ -233,7 +275,7 @@ pub fn list(c: &Call, detail: bool) -> Result<Resp, Resp> {
             .zip(b)
             .zip(&dirs)
             .map(|((x, y), d)| {
-                let o = cmp(x, y);
+                let o = x.partial_cmp(y).unwrap_or(Ordering::Equal);
                 if *d == "desc" {
                     o.reverse()
                 } else {

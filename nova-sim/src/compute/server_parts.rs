@@ -4,24 +4,26 @@
 use super::actions::{console_url, ready_for_console};
 use super::schema::{check_keys, invalid, object, repr, string_map};
 use super::servers::{tag, tags};
-use super::{bad, bad_method, no_such_version, not_found, not_found_server, Call};
+use super::{bad, no_such_version, not_found, not_found_server, Call};
 use crate::http::Resp;
 use crate::state::time::{iso_micro, Secs};
 use crate::state::{fingerprint, time, Server, ServerAction};
 use serde_json::{json, Map, Value};
 
-pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
-    let (id, rest) = (parts[0], &parts[1..]);
-    let reply = match rest {
-        ["metadata", ..] => metadata(c, m, id, rest.get(1).copied()),
-        ["tags", ..] if !c.at((2, 26)) => Err(no_such_version()),
-        ["tags", ..] => server_tags(c, m, id, rest.get(1).copied()),
-        ["remote-consoles"] if !c.at((2, 6)) => Err(no_such_version()),
-        ["remote-consoles"] if m == "POST" => remote_console(c, id),
-        ["remote-consoles"] => return bad_method(),
-        ["os-instance-actions"] if m == "GET" => actions_list(c, id),
-        ["os-instance-actions", req] if m == "GET" => action_show(c, id, req),
-        ["os-instance-actions", ..] => return bad_method(),
+/// The routes below `/servers/{id}/` (`rest`), each with the methods nova has for it.
+pub fn route(c: &Call, m: &str, id: &str, rest: &[&str]) -> Option<Resp> {
+    let reply = match (m, rest) {
+        ("GET" | "POST" | "PUT", ["metadata"]) => metadata(c, m, id, None),
+        ("GET" | "PUT" | "DELETE", ["metadata", key]) => metadata(c, m, id, Some(key)),
+        ("GET" | "PUT" | "DELETE", ["tags"] | ["tags", _]) if !c.at((2, 26)) => {
+            Err(no_such_version())
+        }
+        ("GET" | "PUT" | "DELETE", ["tags"]) => server_tags(c, m, id, None),
+        ("GET" | "PUT" | "DELETE", ["tags", tag]) => server_tags(c, m, id, Some(tag)),
+        ("POST", ["remote-consoles"]) if !c.at((2, 6)) => Err(no_such_version()),
+        ("POST", ["remote-consoles"]) => remote_console(c, id),
+        ("GET", ["os-instance-actions"]) => actions_list(c, id),
+        ("GET", ["os-instance-actions", req]) => action_show(c, id, req),
         _ => return None,
     };
     Some(reply.unwrap_or_else(|r| r))
@@ -114,10 +116,8 @@ fn metadata(c: &Call, m: &str, id: &str, key: Option<&str>) -> Result<Resp, Resp
             }
             None => Err(not_found("Metadata item was not found")),
         }),
-        _ => Err(Resp::nova_error(
-            405,
-            "The method specified is not allowed for this resource.",
-        )),
+        // Not reached: `route` passes only the methods nova routes here.
+        _ => Err(no_such_version()),
     }
 }
 
@@ -175,10 +175,8 @@ fn server_tags(c: &Call, m: &str, id: &str, key: Option<&str>) -> Result<Resp, R
             s.updated = time::now();
             Ok(Resp::empty(204))
         }),
-        _ => Err(Resp::nova_error(
-            405,
-            "The method specified is not allowed for this resource.",
-        )),
+        // Not reached: `route` passes only the methods nova routes here.
+        _ => Err(no_such_version()),
     }
 }
 

@@ -2,9 +2,9 @@
 //! everything under `/servers/{id}`.
 
 use super::schema::{
-    check_keys, invalid, keys_at, name, not_type, object, opt_str, repr, string_map,
+    check_keys, invalid, keys_at, name, not_type, object, opt_str, repr, string_map, uuid_like,
 };
-use super::{actions, bad, bad_method, not_found_server, server_list, server_parts, Call};
+use super::{actions, bad, not_found_server, server_list, server_parts, Call};
 use crate::http::Resp;
 use crate::state::{hostname, new_id, time, Server, ServerAction, Shape, State, VmState};
 use serde_json::{json, Map, Value};
@@ -40,8 +40,8 @@ pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
         }
         ("POST", [id, "action"]) => actions::action(c, id),
         ("POST", [id, "backup_instance"]) => actions::backup_instance(c, id),
-        (_, [_, _, ..]) => return server_parts::route(c, m, parts),
-        (_, [] | [_]) => return bad_method(),
+        (_, [id, rest @ ..]) => return server_parts::route(c, m, id, rest),
+        _ => return None,
     };
     Some(reply.unwrap_or_else(|r| r))
 }
@@ -118,6 +118,116 @@ pub fn tag(t: &Value) -> Result<String, Resp> {
         )),
         other => Err(not_type("tags", other, "string")),
     }
+}
+
+/// `networks` of a boot as nova's schema, then `_get_requested_networks`, take it: true when
+/// the server gets an address (`none` from 2.37 gives none).
+fn networks(c: &Call, v: &Value) -> Result<bool, Resp> {
+    let enum_form = c.at((2, 37));
+    if let Value::String(x) = v {
+        if enum_form && (x == "auto" || x == "none") {
+            return Ok(x == "auto");
+        }
+    }
+    // From 2.37 the schema is a `oneOf`, whose failure names the whole value.
+    let fold = |e: Resp| {
+        if enum_form {
+            let whole = format!("{} is not valid under any of the given schemas", repr(v));
+            invalid(Some("networks"), v, &whole)
+        } else {
+            e
+        }
+    };
+    let schema =
+        |field: &str, value: &Value, message: String| fold(invalid(Some(field), value, &message));
+    let Value::Array(list) = v else {
+        return Err(schema(
+            "networks",
+            v,
+            format!("{} is not of type 'array'", repr(v)),
+        ));
+    };
+    let mut allowed = vec!["fixed_ip", "port", "uuid"];
+    if c.mv == (2, 32) || c.at((2, 42)) {
+        allowed.push("tag");
+    }
+    for (i, n) in list.iter().enumerate() {
+        let Value::Object(o) = n else {
+            let message = format!("{} is not of type 'object'", repr(n));
+            return Err(schema(&i.to_string(), n, message));
+        };
+        if let Some(ip) = o.get("fixed_ip") {
+            let Value::String(text) = ip else {
+                return Err(schema(
+                    "fixed_ip",
+                    ip,
+                    format!("{} is not of type 'string'", repr(ip)),
+                ));
+            };
+            if text.parse::<std::net::IpAddr>().is_err() {
+                let message = format!("{} is not valid under any of the given schemas", repr(ip));
+                return Err(schema("fixed_ip", ip, message));
+            }
+        }
+        match o.get("port") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(p)) if uuid_like(p) => {}
+            Some(p @ Value::String(_)) => {
+                return Err(schema("port", p, format!("{} is not a 'uuid'", repr(p))));
+            }
+            Some(p) => {
+                let message = format!("{} is not of type 'string', 'null'", repr(p));
+                return Err(schema("port", p, message));
+            }
+        }
+        match o.get("uuid") {
+            None => {}
+            Some(Value::String(u)) if !enum_form || uuid_like(u) => {}
+            Some(u @ Value::String(_)) => {
+                return Err(schema("uuid", u, format!("{} is not a 'uuid'", repr(u))));
+            }
+            Some(u) => {
+                return Err(schema(
+                    "uuid",
+                    u,
+                    format!("{} is not of type 'string'", repr(u)),
+                ));
+            }
+        }
+        if let Some(t) = o.get("tag").filter(|_| allowed.contains(&"tag")) {
+            tag(t).map_err(fold)?;
+        }
+        check_keys(Some(&i.to_string()), o, &allowed, &[]).map_err(fold)?;
+    }
+    // What the schema lets through, nova's code checks.
+    let mut ports: Vec<&str> = Vec::new();
+    for o in list.iter().filter_map(Value::as_object) {
+        match o.get("port").and_then(Value::as_str) {
+            Some(p) => {
+                if ports.contains(&p) {
+                    return Err(bad(&format!(
+                        "Port ID '{p}' was specified twice: you cannot attach a port multiple times."
+                    )));
+                }
+                if let Some(ip) = o.get("fixed_ip").and_then(Value::as_str) {
+                    return Err(bad(&format!(
+                        "Specified Fixed IP '{ip}' cannot be used with port '{p}': the two cannot be specified together."
+                    )));
+                }
+                ports.push(p);
+            }
+            None => match o.get("uuid").and_then(Value::as_str) {
+                None => return Err(bad("Bad network format: missing 'uuid'")),
+                Some(u) if !uuid_like(u) => {
+                    return Err(bad(&format!(
+                        "Bad networks format: network uuid is not in proper format ({u})"
+                    )))
+                }
+                Some(_) => {}
+            },
+        }
+    }
+    Ok(true)
 }
 
 fn count(s: &Map<String, Value>, key: &str) -> Result<Option<i64>, Resp> {
@@ -254,25 +364,7 @@ fn create(c: &Call) -> Result<Resp, Resp> {
     };
     let address_wanted = match s.get("networks") {
         None => true,
-        Some(Value::String(x)) if c.at((2, 37)) && (x == "auto" || x == "none") => x == "auto",
-        Some(Value::Array(list)) => {
-            if list.iter().any(|n| !n.is_object()) {
-                return Err(bad(
-                    "Invalid input for field/attribute networks. Each network must be an object.",
-                ));
-            }
-            true
-        }
-        Some(other) => {
-            return Err(invalid(
-                Some("networks"),
-                other,
-                &format!(
-                    "{} is not valid under any of the given schemas",
-                    repr(other)
-                ),
-            ))
-        }
+        Some(v) => networks(c, v)?,
     };
     let description = opt_str(s, "description", true)?;
     let metadata = match s.get("metadata") {

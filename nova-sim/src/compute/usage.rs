@@ -1,7 +1,7 @@
 //! `/os-simple-tenant-usage` and `/os-simple-tenant-usage/{project}`: usage of servers
 //! (living and deleted) over a period, per project, with paging from 2.40.
 
-use super::{bad, bad_method, page, Call};
+use super::{bad, page, Call};
 use crate::http::Resp;
 use crate::state::time::{self, iso_micro, Secs};
 use crate::state::{Server, State};
@@ -11,7 +11,6 @@ pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
     let reply = match (m, parts) {
         ("GET", []) => report(c, None),
         ("GET", [project]) => report(c, Some(project)),
-        (_, [] | [_]) => return bad_method(),
         _ => return None,
     };
     Some(reply.unwrap_or_else(|r| r))
