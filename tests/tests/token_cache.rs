@@ -296,3 +296,46 @@ fn now_plus(secs: i64) -> String {
         .format("%Y-%m-%dT%H:%M:%S.%6fZ")
         .to_string()
 }
+
+#[test]
+fn a_token_revoked_by_keystone_is_renewed_and_an_expired_one_not_used() {
+    // Keystone's own revocation (DELETE /v3/auth/tokens) of the cached token.
+    let cloud = Cloud::start();
+    let cache = temp_dir("cache-revoked");
+    run(&cloud, &cache, &[], &["flavor-list"]).ok();
+    let file = only_file(&cache);
+    let token = read(&file)["token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let status = reqwest::blocking::Client::new()
+        .delete(format!("{}/v3/auth/tokens", cloud.auth_url()))
+        .header("X-Auth-Token", cloud.token())
+        .header("X-Subject-Token", &token)
+        .send()
+        .expect("keystone answers")
+        .status();
+    assert_eq!(status.as_u16(), 204);
+    let again = run(&cloud, &cache, &[], &["flavor-list"]);
+    again.ok();
+    assert_eq!(
+        requested(&again.stderr),
+        [
+            "GET /compute/v2.1/flavors/detail",
+            TOKEN_POST,
+            "GET /compute/v2.1/flavors/detail"
+        ]
+    );
+    assert_ne!(read(&file)["token"].as_str(), Some(token.as_str()));
+    // Tokens that live 100 s are within the margin from the start: never reused.
+    let short = Cloud::with_args(&["--token-lifetime", "100"]);
+    let cache = temp_dir("cache-short");
+    run(&short, &cache, &[], &["flavor-list"]).ok();
+    let second = run(&short, &cache, &[], &["flavor-list"]);
+    assert_eq!(
+        requested(&second.stderr)[0],
+        TOKEN_POST,
+        "{}",
+        second.stderr
+    );
+}
