@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+"""Run-time benchmark of `nova` (on demand; not part of the tests). Python 3 standard library,
+curl, and cargo; python-novaclient and ../shared/realnova when they are there.
+
+    python3 scripts/bench.py [--runs N] [--sizes 1000,5000,10000] [--no-build] [--no-realnova]
+
+Every figure is whole-process: the median of N runs of each command, the commands alternating
+(A B C A B C ...) so that the machine's drift hits all of them alike, with CPU time (user+sys)
+and peak RSS from the kernel's rusage of each finished run. Printed as ratios against the
+curl floor (one token POST plus one GET, and one GET with a token already held) and against
+python-novaclient, on nova-sim and on real nova; `nova list` over 1k/5k/10k servers; the
+incremental `cargo build` after a one-entry spec edit; the release binary's size.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REL = os.path.join(ROOT, "target", "release")
+
+
+def run_once(argv, env):
+    """(wall s, cpu s, peak MiB, exit code) of one run, output thrown away."""
+    start = time.perf_counter()
+    p = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - start
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0, p.returncode
+
+
+def measure(cases, runs, warmup=1):
+    """cases: [(name, argv, env, before)]: before() runs ahead of each run, uncounted.
+    Returns {name: {"wall": median, "cpu": median, "rss": max-of-medians..., "codes": set}}."""
+    samples = {c[0]: [] for c in cases}
+    for i in range(warmup + runs):
+        for name, argv, env, before in cases:
+            if before:
+                before()
+            s = run_once(argv, env)
+            if i >= warmup:
+                samples[name].append(s)
+    out = {}
+    for name, ss in samples.items():
+        out[name] = {
+            "wall": statistics.median(s[0] for s in ss),
+            "cpu": statistics.median(s[1] for s in ss),
+            "rss": statistics.median(s[2] for s in ss),
+            "codes": sorted({s[3] for s in ss}),
+        }
+    return out
+
+
+def show(title, res):
+    print(f"\n## {title}\n")
+    print(f"| {'command':44} | wall ms | cpu ms | peak MiB | exit |")
+    print(f"|{'-' * 46}|---------|--------|----------|------|")
+    for name, r in res.items():
+        print(f"| {name:44} | {r['wall'] * 1000:7.1f} | {r['cpu'] * 1000:6.1f} | {r['rss']:8.1f} | {r['codes']} |")
+
+
+def ratio(label, a, b, goal=None, better="<="):
+    r = a / b if b else float("inf")
+    verdict = ""
+    if goal is not None:
+        ok = r <= goal if better == "<=" else r >= goal
+        verdict = f"  (goal {better} {goal}: {'met' if ok else 'NOT met'})"
+    print(f"- {label}: {r:.2f}{verdict}")
+    return r
+
+
+def start_sim(extra):
+    p = subprocess.Popen(
+        [os.path.join(REL, "nova-sim"), "--listen", "127.0.0.1:0", "--stop-on-eof"] + extra,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = p.stdout.readline().strip()
+    url = line.removeprefix("nova-sim listening on ")
+    if not url.startswith("http://"):
+        sys.exit(f"nova-sim did not start: {line!r}")
+    return p, url
+
+
+def token(auth_url, user, password, project):
+    body = json.dumps({"auth": {
+        "identity": {"methods": ["password"], "password": {"user": {
+            "name": user, "domain": {"name": "Default"}, "password": password}}},
+        "scope": {"project": {"name": project, "domain": {"name": "Default"}}}}}).encode()
+    base = auth_url.rstrip("/").removesuffix("/v3")
+    req = urllib.request.Request(f"{base}/v3/auth/tokens", data=body,
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req) as r:
+        catalog = json.load(r)["token"]["catalog"]
+        tok = r.headers["X-Subject-Token"]
+    compute = next(e["url"] for s in catalog if s["type"] == "compute"
+                   for e in s["endpoints"] if e["interface"] == "public")
+    return base, tok, compute.rstrip("/")
+
+
+def novaclient():
+    """python-novaclient's `nova`, if installed: $NOVACLIENT, the realnova venv, or PATH."""
+    cands = [os.environ.get("NOVACLIENT", "")]
+    rn = os.environ.get("REALNOVA_DIR") or os.path.join(tempfile.gettempdir(), "realnova")
+    cands.append(os.path.join(rn, "venv", "bin", "nova"))
+    for c in cands:
+        if c and os.access(c, os.X_OK):
+            return c
+    return None
+
+
+def cloud_cases(label, env, auth, user, password, project, runs):
+    """flavor-list: nova cached / first run, curl floor, python-novaclient."""
+    cache = tempfile.mkdtemp(prefix="bench-cache-")
+    fresh = tempfile.mkdtemp(prefix="bench-fresh-")
+    warm = dict(env, XDG_CACHE_HOME=cache)
+    cold = dict(env, XDG_CACHE_HOME=fresh)
+    base, tok, compute = token(auth, user, password, project)
+    body = json.dumps({"auth": {
+        "identity": {"methods": ["password"], "password": {"user": {
+            "name": user, "domain": {"name": "Default"}, "password": password}}},
+        "scope": {"project": {"name": project, "domain": {"name": "Default"}}}}})
+    nova = os.path.join(REL, "nova")
+    v = ["--os-compute-api-version", "2.96"]
+    cases = [
+        ("nova flavor-list (cached token)", [nova] + v + ["flavor-list"], warm, None),
+        ("nova flavor-list (empty cache)", [nova] + v + ["flavor-list"], cold,
+         lambda: shutil.rmtree(os.path.join(fresh, "novagen"), ignore_errors=True)),
+        ("nova flavor-list (auto version, cached)", [nova, "flavor-list"], warm, None),
+        ("curl: token POST", ["curl", "-s", "-o", "/dev/null", "-X", "POST", "-H",
+                              "Content-Type: application/json", "-d", body,
+                              f"{base}/v3/auth/tokens"], env, None),
+        ("curl: GET flavors/detail (held token)", ["curl", "-s", "-o", "/dev/null", "-H",
+                                                   f"X-Auth-Token: {tok}", "-H",
+                                                   "OpenStack-API-Version: compute 2.96",
+                                                   f"{compute}/flavors/detail"], env, None),
+    ]
+    py = novaclient()
+    if py:
+        cases.append(("python-novaclient flavor-list", [py] + v + ["flavor-list"], env, None))
+    res = measure(cases, runs)
+    show(f"{label}: flavor-list", res)
+    w = lambda k: res[k]["wall"]
+    floor_get = w("curl: GET flavors/detail (held token)")
+    floor_both = w("curl: token POST") + floor_get
+    print()
+    out = {
+        "cached/get": ratio("cached token vs held-token curl GET (wall)",
+                            w("nova flavor-list (cached token)"), floor_get, 1.2),
+        "first/both": ratio("empty cache vs token POST + GET curl floor (wall)",
+                            w("nova flavor-list (empty cache)"), floor_both, 1.1),
+        "cached/both": ratio("cached token vs token POST + GET curl floor (wall)",
+                             w("nova flavor-list (cached token)"), floor_both, 2.0),
+    }
+    if py:
+        out["py/cached"] = ratio("python-novaclient vs nova, cached token (wall; higher is faster)",
+                                 w("python-novaclient flavor-list"),
+                                 w("nova flavor-list (cached token)"), 100, ">=")
+    out["rss"] = res["nova flavor-list (cached token)"]["rss"]
+    print(f"- nova flavor-list peak RSS: {out['rss']:.1f} MiB  (goal <= 10)")
+    return out
+
+
+def sim_env(url):
+    return dict(os.environ, OS_AUTH_URL=f"{url}/identity", OS_USERNAME="admin",
+                OS_PASSWORD="secret", OS_PROJECT_NAME="admin", OS_USER_DOMAIN_NAME="Default",
+                OS_PROJECT_DOMAIN_NAME="Default")
+
+
+def lists(sizes, runs):
+    nova = os.path.join(REL, "nova")
+    rows = []
+    for n in sizes:
+        sim, url = start_sim(["--servers", str(n)])
+        try:
+            env = dict(sim_env(url), XDG_CACHE_HOME=tempfile.mkdtemp(prefix="bench-list-"))
+            res = measure([(f"nova list ({n} servers)", [nova, "list"], env, None)], runs)
+            rows.append((n, res[f"nova list ({n} servers)"]))
+        finally:
+            sim.kill()
+    print("\n## nova list on nova-sim\n")
+    print("| servers | client cpu ms | peak MiB | wall ms (nova-sim's time included) |")
+    print("|---|---|---|---|")
+    for n, r in rows:
+        print(f"| {n} | {r['cpu'] * 1000:.0f} | {r['rss']:.1f} | {r['wall'] * 1000:.0f} |")
+    if len(rows) > 1:
+        (n0, r0), (n1, r1) = rows[0], rows[-1]
+        print(f"\n- cpu growth {n0} -> {n1}: {r1['cpu'] / r0['cpu']:.1f}x for {n1 / n0:.0f}x the servers")
+        print(f"- {n1} servers: cpu {r1['cpu'] * 1000:.0f} ms (goal <= 100), peak {r1['rss']:.1f} MiB (goal <= 60)")
+
+
+def incremental_build(runs):
+    spec = os.path.join(ROOT, "spec", "flavors.yaml")
+    with open(spec) as f:
+        original = f.read()
+    needle = "help: Print a list of available 'flavors' (sizes of servers)."
+    if needle not in original:
+        print("\n(incremental build: the flavor-list help text was not found; skipped)")
+        return
+    times = []
+    try:
+        for i in range(runs):
+            with open(spec, "w") as f:
+                f.write(original.replace(needle, needle[:-1] + f" ({i})."))
+            t = time.perf_counter()
+            subprocess.run(["cargo", "build", "-q", "-p", "generated-client", "--bin", "nova"],
+                           cwd=ROOT, check=True)
+            times.append(time.perf_counter() - t)
+    finally:
+        with open(spec, "w") as f:
+            f.write(original)
+        subprocess.run(["cargo", "build", "-q", "-p", "generated-client", "--bin", "nova"], cwd=ROOT)
+    print("\n## incremental cargo build (debug) after one spec entry's help text changed\n")
+    print("- " + ", ".join(f"{t:.1f} s" for t in times) + f" (median {statistics.median(times):.1f} s)")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--sizes", default="1000,5000,10000")
+    ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--no-realnova", action="store_true")
+    ap.add_argument("--build-runs", type=int, default=3)
+    a = ap.parse_args()
+    if not a.no_build:
+        subprocess.run(["cargo", "build", "--release", "-q", "-p", "generated-client", "-p", "nova-sim"],
+                       cwd=ROOT, check=True)
+    print(f"# nova benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, "
+          f"median of {a.runs} alternating runs")
+    size = os.path.getsize(os.path.join(REL, "nova"))
+    print(f"\n- release binary: {size / 1e6:.1f} MB (goal <= 15 MB)")
+
+    sim, url = start_sim([])
+    try:
+        cloud_cases("nova-sim", sim_env(url), f"{url}/identity", "admin", "secret", "admin", a.runs)
+    finally:
+        sim.kill()
+
+    rn = os.path.join(ROOT, "..", "shared", "realnova")
+    if a.no_realnova or not os.path.isdir(rn):
+        print("\n(real nova: skipped — ../shared/realnova absent or --no-realnova)")
+    else:
+        try:
+            urllib.request.urlopen("http://127.0.0.1:5000/v3", timeout=2)
+            env = dict(os.environ, OS_AUTH_URL="http://127.0.0.1:5000/v3", OS_USERNAME="admin",
+                       OS_PASSWORD="admin", OS_PROJECT_NAME="admin", OS_USER_DOMAIN_NAME="Default",
+                       OS_PROJECT_DOMAIN_NAME="Default", OS_REGION_NAME="RegionOne")
+            cloud_cases("real nova 34", env, "http://127.0.0.1:5000/v3", "admin", "admin", "admin", a.runs)
+        except OSError as e:
+            print(f"\n(real nova: not answering on 127.0.0.1:5000 ({e}); start it with "
+                  "../shared/realnova/start.sh)")
+
+    lists([int(s) for s in a.sizes.split(",") if s], max(3, a.runs // 2))
+    incremental_build(a.build_runs)
+
+
+if __name__ == "__main__":
+    main()
