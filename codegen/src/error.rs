@@ -15,11 +15,13 @@ pub struct SpecError {
 }
 
 impl SpecError {
+    /// Line breaks in the message (a spec value quoted in it, such as `"a\nb"`) are written as
+    /// `\n`, so that each error stays one `file:line: sentence` line.
     pub fn new(file: impl Into<PathBuf>, line: usize, message: impl Into<String>) -> Self {
         SpecError {
             file: file.into(),
             line,
-            message: message.into(),
+            message: message.into().replace('\r', "\\r").replace('\n', "\\n"),
         }
     }
 }

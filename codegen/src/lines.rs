@@ -95,14 +95,14 @@ impl MarkedEventReceiver for Recorder {
 }
 
 impl LineIndex {
-    /// Index `text`. A text that does not parse gives an empty index: serde_yaml reports the
-    /// syntax error itself, with its line.
+    /// Index `text`. Where the text stops parsing, the index stops: serde_yaml reports a syntax
+    /// error itself, with its line, and when only yaml-rust2 refuses the text (the two readers
+    /// differ on a few details, such as a comment right after a quoted scalar), the nodes
+    /// before that point still have their lines.
     pub fn new(text: &str) -> LineIndex {
         let mut rec = Recorder::default();
         let mut parser = Parser::new_from_str(text);
-        if parser.load(&mut rec, false).is_err() {
-            return LineIndex::default();
-        }
+        let _ = parser.load(&mut rec, false);
         LineIndex { lines: rec.lines }
     }
 
@@ -133,5 +133,14 @@ mod tests {
         assert_eq!(idx.line("ops[0].name"), 3);
         assert_eq!(idx.line("ops[0].args[0].type"), 6);
         assert_eq!(idx.line("ops[0].args[0].missing"), 5);
+    }
+
+    #[test]
+    fn keeps_the_lines_before_a_point_only_yaml_rust2_refuses() {
+        // serde_yaml reads `""# note` as an empty text; yaml-rust2 stops there.
+        let text = "a: 1\nops:\n  - name: x\n    max: \"\"# note\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line("ops[0].name"), 3);
+        assert_eq!(idx.line("ops[0].max"), 4);
     }
 }
