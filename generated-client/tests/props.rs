@@ -909,7 +909,11 @@ fn every_operation_survives_any_reply() {
             return Ok(());
         };
         ran.set(ran.get() + 1);
-        let out = cli::Printer { format: FORMATS[format] };
+        // Half the cases as if on a terminal (control characters made visible).
+        let out = cli::Printer {
+            format: FORMATS[format],
+            terminal: ran.get().is_multiple_of(2),
+        };
         let _ = cli::dispatch(client, &out, op, sub);
     });
     let _ = std::fs::remove_file(data_file());
@@ -940,6 +944,7 @@ fn the_test_server_serves_a_real_reply() {
     let op = cli::find_op(spec::OPERATIONS, "flavor-list").expect("flavor-list");
     let out = cli::Printer {
         format: Format::Json,
+        terminal: false,
     };
     let done = cli::dispatch(&client, &out, op, sub);
     assert!(done.is_ok(), "{done:?}");
