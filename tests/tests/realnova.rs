@@ -80,14 +80,19 @@ struct Out {
     stderr: String,
 }
 
-impl RealNova {
-    fn run(&self, program: PathBuf, args: &[&str]) -> Out {
-        let out = self.raw(program, args);
+impl Out {
+    fn of(out: std::process::Output) -> Out {
         Out {
             code: out.status.code(),
             stdout: mask(&String::from_utf8_lossy(&out.stdout)),
             stderr: mask(&stderr_lines(&String::from_utf8_lossy(&out.stderr))),
         }
+    }
+}
+
+impl RealNova {
+    fn run(&self, program: PathBuf, args: &[&str]) -> Out {
+        Out::of(self.raw(program, args))
     }
 
     /// A run as it is, unmasked (for IDs a clean-up needs).
@@ -106,8 +111,12 @@ impl RealNova {
         self.run(self.dir.join("venv/bin/nova"), args)
     }
 
+    /// Our `nova`, which must never panic (as everywhere in the suite).
     fn ours(&self, args: &[&str]) -> Out {
-        self.run(bin("nova"), args)
+        let out = self.raw(bin("nova"), args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        novagen_tests::assert_no_panic(args, out.status.code().unwrap_or(-1), &stderr);
+        Out::of(out)
     }
 
     /// The same cloud as another keystone user (with a project of the same name and password).

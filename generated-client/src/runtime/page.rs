@@ -91,7 +91,7 @@ impl<'de> Visitor<'de> for PageSeed<'_> {
             links: None,
             next: None,
         };
-        while let Some(k) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
             if k == self.key {
                 parts.items = Some(map.next_value_seed(Items(self.item))?);
             } else if k.strip_suffix("_links") == Some(self.key) {
@@ -205,7 +205,7 @@ impl<'de> Visitor<'de> for Keep<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut out = Map::new();
-        while let Some(k) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
             if self.0.iter().any(|x| *x == *k) {
                 out.insert(k.into_owned(), map.next_value::<Value>()?);
             } else {
@@ -213,6 +213,38 @@ impl<'de> Visitor<'de> for Keep<'_> {
             }
         }
         Ok(out)
+    }
+}
+
+/// An object key, borrowed from the reply's text when it has no escapes (serde's own
+/// `Cow<str>` always copies: one allocation per key of every item otherwise).
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(v.to_string())))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(v)))
     }
 }
 
