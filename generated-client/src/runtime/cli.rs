@@ -16,11 +16,14 @@ use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One subcommand per operation.
-pub fn subcommands(ops: &'static [&'static OpDef]) -> Vec<Command> {
-    ops.iter().map(|op| subcommand(op)).collect()
+/// One subcommand per operation. `usage`: with each one's usage line written out (see
+/// below); rendering them costs a millisecond of every start, so `nova` builds them only to
+/// show help or a usage error.
+pub fn subcommands(ops: &'static [&'static OpDef], usage: bool) -> Vec<Command> {
+    ops.iter().map(|op| subcommand(op, usage)).collect()
 }
 
-fn subcommand(op: &'static OpDef) -> Command {
+fn subcommand(op: &'static OpDef, usage: bool) -> Command {
     let mut cmd = Command::new(op.command).about(format!("{}{}", op.help, op.versions.note()));
     // A long metavar (`--nic <auto,none,...>`) would squeeze every help text into one word
     // per line: then help texts go on the line below, as argparse does.
@@ -41,6 +44,9 @@ fn subcommand(op: &'static OpDef) -> Command {
                 .action(ArgAction::SetTrue)
                 .help("Report progress until the operation completes."),
         );
+    }
+    if !usage {
+        return cmd;
     }
     // The usage line of an error shows the command's own arguments; left to clap it would
     // also list every global option given through the environment, as if it were required.

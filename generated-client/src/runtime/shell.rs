@@ -197,6 +197,11 @@ fn duration(secs: f64, flag: &str) -> Result<Option<Duration>, Error> {
 
 /// `nova` with its global options and one subcommand per spec operation.
 pub fn command() -> clap::Command {
+    command_with(true)
+}
+
+/// `usage`: whether each subcommand's usage line is written out (help and usage errors).
+fn command_with(usage: bool) -> clap::Command {
     let cmd = clap::Command::new("nova")
         .about(
             "Command-line interface to the OpenStack Compute API (generated from novagen's spec).",
@@ -205,7 +210,7 @@ pub fn command() -> clap::Command {
         .subcommand_required(true)
         .arg_required_else_help(true);
     GlobalArgs::augment_args(cmd)
-        .subcommands(cli::subcommands(crate::spec::OPERATIONS))
+        .subcommands(cli::subcommands(crate::spec::OPERATIONS, usage))
         .subcommand(clap::Command::new(CACHE_CLEAR).about("Remove every cached token."))
 }
 
@@ -224,7 +229,11 @@ fn cache_clear() -> Result<(), Error> {
 
 /// The whole `nova` program; returns the exit code.
 pub fn main() -> i32 {
-    let matches = match command().try_get_matches() {
+    // Parsed first without the usage lines; help or an error parses again with them.
+    let parsed = command_with(false)
+        .try_get_matches()
+        .or_else(|_| command().try_get_matches());
+    let matches = match parsed {
         Ok(m) => m,
         // Help, version and usage errors, printed by clap; help going nowhere is reported.
         Err(e) => {
