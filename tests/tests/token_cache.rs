@@ -46,6 +46,21 @@ fn read(file: &Path) -> Value {
 
 const TOKEN_POST: &str = "POST /identity/v3/auth/tokens";
 
+/// A `flavor-list` whose cached token is refused: one GET, a new token, the GET again.
+fn renewed_after_a_401(cloud: &Cloud, cache: &Path) -> novagen_tests::Run {
+    let again = run(cloud, cache, &[], &["flavor-list"]);
+    again.ok();
+    assert_eq!(
+        requested(&again.stderr),
+        [
+            "GET /compute/v2.1/flavors/detail",
+            TOKEN_POST,
+            "GET /compute/v2.1/flavors/detail"
+        ]
+    );
+    again
+}
+
 #[test]
 fn a_cached_token_and_version_document_save_two_requests() {
     let cloud = Cloud::start();
@@ -175,16 +190,7 @@ fn a_refused_token_is_renewed_once() {
     let mut entry = read(&file);
     entry["token"] = Value::String("revoked-token".into());
     std::fs::write(&file, entry.to_string()).expect("write");
-    let again = run(&cloud, &cache, &[], &["flavor-list"]);
-    again.ok();
-    assert_eq!(
-        requested(&again.stderr),
-        [
-            "GET /compute/v2.1/flavors/detail",
-            TOKEN_POST,
-            "GET /compute/v2.1/flavors/detail"
-        ]
-    );
+    let again = renewed_after_a_401(&cloud, &cache);
     assert!(
         again.stderr.contains("authenticating again"),
         "{}",
@@ -316,16 +322,7 @@ fn a_token_revoked_by_keystone_is_renewed_and_an_expired_one_not_used() {
         .expect("keystone answers")
         .status();
     assert_eq!(status.as_u16(), 204);
-    let again = run(&cloud, &cache, &[], &["flavor-list"]);
-    again.ok();
-    assert_eq!(
-        requested(&again.stderr),
-        [
-            "GET /compute/v2.1/flavors/detail",
-            TOKEN_POST,
-            "GET /compute/v2.1/flavors/detail"
-        ]
-    );
+    let again = renewed_after_a_401(&cloud, &cache);
     assert_ne!(read(&file)["token"].as_str(), Some(token.as_str()));
     // Tokens that live 100 s are within the margin from the start: never reused.
     let short = Cloud::with_args(&["--token-lifetime", "100"]);
