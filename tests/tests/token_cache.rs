@@ -322,7 +322,7 @@ fn a_token_revoked_by_keystone_is_renewed_and_an_expired_one_not_used() {
         .expect("keystone answers")
         .status();
     assert_eq!(status.as_u16(), 204);
-    let again = renewed_after_a_401(&cloud, &cache);
+    renewed_after_a_401(&cloud, &cache);
     assert_ne!(read(&file)["token"].as_str(), Some(token.as_str()));
     // Tokens that live 100 s are within the margin from the start: never reused.
     let short = Cloud::with_args(&["--token-lifetime", "100"]);
