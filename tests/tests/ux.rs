@@ -1,9 +1,12 @@
 //! What a command-line user expects besides the commands: shell completions (clap's scripts,
 //! loaded by bash, and novaclient's `bash-completion`), `nova help [<subcommand>]`, help that
-//! shows a subcommand's own arguments, and a man page. None of these talks to a cloud.
+//! shows a subcommand's own arguments, a man page (none of these talks to a cloud), and
+//! `--poll`'s progress bar on a terminal.
 
-use novagen_tests::{nova, skip, temp_dir, Run};
-use std::process::Command;
+use novagen_tests::{nova, nova_command, skip, temp_dir, Cloud, Pty, Run};
+use std::process::{Command, Stdio};
+
+const IMAGE: &str = "cirros-0.6.2-x86_64-disk";
 
 fn local(args: &[&str]) -> Run {
     nova(args, &[])
@@ -234,4 +237,85 @@ fn the_man_page_renders() {
         nope.stderr,
         "ERROR (CommandError): 'nope' is not a valid subcommand\n"
     );
+}
+
+/// On a terminal `--poll` draws a bar with the action, the percentage and the time elapsed
+/// (a spinner for a poll without a percentage); piped, novaclient's text, byte for byte.
+#[test]
+fn poll_draws_a_bar_on_a_terminal_and_novaclient_text_elsewhere() {
+    let cloud = Cloud::start();
+    let boot = ["boot", "--flavor", "1", "--image", IMAGE, "--poll", "vm"];
+    let (text, run) = Pty::open().run(&cloud, &boot, false);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{text}");
+    let (_, tail) = text.split_once("\n+-").expect("the server's table first");
+    assert!(!tail.contains("% complete"), "{text:?}");
+    assert!(tail.contains("Server building... ["), "{text:?}");
+    assert!(
+        regex::Regex::new(r"Server building\.\.\. \[=+\] 100% 00:00:0\d +Finished\n$")
+            .expect("regex")
+            .is_match(tail),
+        "{text:?}"
+    );
+
+    let (text, run) = Pty::open().run(&cloud, &["reboot", "--poll", "vm"], false);
+    assert_eq!(run.code, 0, "{text}");
+    assert!(
+        regex::Regex::new(
+            r"^Request to reboot server vm \(.*\) has been accepted\.\n\n?(.|\n)*Server rebooting\.\.\. . 00:00:0\d +Finished\nWait for server vm \(.*\) reboot\.\n$"
+        )
+        .expect("regex")
+        .is_match(&text),
+        "{text:?}"
+    );
+
+    let piped = cloud.nova(&["reboot", "--poll", "vm"]);
+    let out = piped.ok();
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    assert!(
+        regex::Regex::new(
+            r"^Request to reboot server vm \(.*\) has been accepted\.\n\n(\rServer rebooting\.\.\.)+\nFinished\nWait for server vm \(.*\) reboot\.\n$"
+        )
+        .expect("regex")
+        .is_match(out),
+        "{out:?}"
+    );
+}
+
+/// Ctrl-C while the bar is drawn ends its line and exits 130, as on the text path.
+#[test]
+fn ctrl_c_during_the_bar_ends_the_line_and_exits_130() {
+    use std::io::Read;
+    let cloud = Cloud::with_args(&["--build-time", "60"]);
+    let args = ["boot", "--flavor", "1", "--image", IMAGE, "--poll", "slow"];
+    let env = cloud.env();
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut cmd = nova_command(&args, &pairs);
+    cmd.stdin(Stdio::null());
+    let (child, mut terminal) = Pty::open().spawn(cmd, false);
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 1024];
+    // The bar redrawn a few times: the poll is well under way.
+    while String::from_utf8_lossy(&seen)
+        .matches("Server building... [")
+        .count()
+        < 3
+    {
+        let n = terminal.read(&mut buf).expect("read the terminal");
+        assert!(
+            n > 0,
+            "nova ended early: {}",
+            String::from_utf8_lossy(&seen)
+        );
+        seen.extend_from_slice(&buf[..n]);
+    }
+    let pid = rustix::process::Pid::from_child(&child);
+    rustix::process::kill_process(pid, rustix::process::Signal::INT).expect("send SIGINT");
+    let run = Run::of(&args, child.wait_with_output().expect("wait for nova"));
+    while let Ok(n @ 1..) = terminal.read(&mut buf) {
+        seen.extend_from_slice(&buf[..n]);
+    }
+    let seen = String::from_utf8_lossy(&seen);
+    assert_eq!((run.code, run.stderr.as_str()), (130, ""), "{seen:?}");
+    assert!(seen.ends_with("\r\n"), "{seen:?}");
+    assert!(!seen.contains("Finished"), "{seen:?}");
 }

@@ -17,6 +17,7 @@ pub mod error;
 pub mod expr;
 pub mod output;
 pub mod page;
+pub mod progress;
 pub mod session;
 pub mod shell;
 pub mod types;
