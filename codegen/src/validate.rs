@@ -277,8 +277,15 @@ const RESERVED_ARGS: &[&str] = &[
     "now",
 ];
 
-/// Commands clap or `nova` keep for themselves.
-const RESERVED_COMMANDS: &[&str] = &["help"];
+/// The commands `nova` has of its own (the runtime's `builtin::subcommands`; a test keeps the
+/// two lists equal).
+pub const RESERVED_COMMANDS: &[&str] = &[
+    "help",
+    "completion",
+    "bash-completion",
+    "man",
+    "cache-clear",
+];
 
 /// The filters of the expression language (the runtime's `expr::FILTERS`; a test keeps the
 /// two lists equal).

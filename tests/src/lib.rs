@@ -316,3 +316,69 @@ pub fn requested(debug: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// A pseudo-terminal: the side `nova` writes to (a terminal to it), and the other side, from
+/// which what it wrote is read.
+pub struct Pty {
+    master: std::fs::File,
+    slave: std::fs::File,
+}
+
+impl Pty {
+    pub fn open() -> Pty {
+        use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
+        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("openpt");
+        grantpt(&master).expect("grantpt");
+        unlockpt(&master).expect("unlockpt");
+        let name = ptsname(&master, Vec::new()).expect("ptsname");
+        let slave = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(name.to_str().expect("pty path"))
+            .expect("open the pty's terminal side");
+        Pty {
+            master: master.into(),
+            slave,
+        }
+    }
+
+    /// Start `cmd` with its stdout (and stderr too, with `both`; else piped) on the terminal;
+    /// the child and the side to read what it writes (until every writer is gone: EIO on
+    /// Linux).
+    pub fn spawn(self, mut cmd: Command, both: bool) -> (Child, std::fs::File) {
+        cmd.stdout(self.slave.try_clone().expect("dup pty"));
+        if both {
+            cmd.stderr(self.slave.try_clone().expect("dup pty"));
+        } else {
+            cmd.stderr(Stdio::piped());
+        }
+        let child = cmd.spawn().expect("start nova");
+        drop(cmd);
+        drop(self.slave);
+        (child, self.master)
+    }
+
+    /// Run `nova args` against the cloud with stdout (and stderr too, with `both`) on the
+    /// terminal; what it wrote there (the terminal's `\r\n` line ends read as `\n`), and the
+    /// run.
+    pub fn run(self, cloud: &Cloud, args: &[&str], both: bool) -> (String, Run) {
+        let env = cloud.env();
+        let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let mut cmd = nova_command(args, &pairs);
+        cmd.stdin(Stdio::null());
+        let (child, mut master) = self.spawn(cmd, both);
+        // Read while nova runs.
+        let reader = std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            while let Ok(n @ 1..) = std::io::Read::read(&mut master, &mut buf) {
+                seen.extend_from_slice(&buf[..n]);
+            }
+            seen
+        });
+        let run = Run::of(args, child.wait_with_output().expect("wait for nova"));
+        let seen = reader.join().expect("pty reader");
+        let text = String::from_utf8_lossy(&seen).replace("\r\n", "\n");
+        (text, run)
+    }
+}

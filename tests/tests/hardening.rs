@@ -4,7 +4,7 @@
 //! as openstacksdk reads them, and Ctrl-C during `--poll`. The real binary runs against
 //! nova-sim each time.
 
-use novagen_tests::{nova_command, Cloud, Run};
+use novagen_tests::{nova_command, Cloud, Pty, Run};
 use std::process::{Command, Stdio};
 
 fn env_pairs(env: &[(String, String)]) -> Vec<(&str, &str)> {
@@ -214,60 +214,6 @@ fn path_values_stay_one_segment() {
         "{}",
         delete[0]
     );
-}
-
-/// A pseudo-terminal: the side `nova` writes to (a terminal to it), and what it wrote.
-struct Pty {
-    master: std::fs::File,
-    slave: std::fs::File,
-}
-
-impl Pty {
-    fn open() -> Pty {
-        use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
-        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).expect("openpt");
-        grantpt(&master).expect("grantpt");
-        unlockpt(&master).expect("unlockpt");
-        let name = ptsname(&master, Vec::new()).expect("ptsname");
-        let slave = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(name.to_str().expect("pty path"))
-            .expect("open the pty's terminal side");
-        Pty {
-            master: master.into(),
-            slave,
-        }
-    }
-
-    /// Run `nova` with stdout (and stderr too, with `both`) on the terminal; what it wrote
-    /// there (the terminal's `\r\n` line ends read as `\n`), and the run.
-    fn run(self, cloud: &Cloud, args: &[&str], both: bool) -> (String, Run) {
-        let mut cmd = command(cloud, args);
-        cmd.stdout(self.slave.try_clone().expect("dup pty"));
-        if both {
-            cmd.stderr(self.slave.try_clone().expect("dup pty"));
-        } else {
-            cmd.stderr(Stdio::piped());
-        }
-        let child = cmd.spawn().expect("start nova");
-        drop(cmd);
-        drop(self.slave);
-        // Read until every writer is gone (EIO on Linux) while nova runs.
-        let mut master = self.master;
-        let reader = std::thread::spawn(move || {
-            let mut seen = Vec::new();
-            let mut buf = [0u8; 4096];
-            while let Ok(n @ 1..) = std::io::Read::read(&mut master, &mut buf) {
-                seen.extend_from_slice(&buf[..n]);
-            }
-            seen
-        });
-        let run = finish(args, child);
-        let seen = reader.join().expect("pty reader");
-        let text = String::from_utf8_lossy(&seen).replace("\r\n", "\n");
-        (text, run)
-    }
 }
 
 /// Server text printed to a terminal shows its control characters as visible symbols, one

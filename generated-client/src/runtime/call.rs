@@ -13,7 +13,6 @@ use super::page::{Lean, Page};
 use super::session::Client;
 use super::{ArgValue, Reply};
 use serde_json::{Map, Value};
-use std::io::Write;
 
 /// Pages followed at most for one list, against a server whose next links never end.
 const MAX_PAGES: usize = 10_000;
@@ -661,19 +660,9 @@ impl Client {
         &self,
         p: &super::defs::PollDef,
         id: &str,
-        out: &mut dyn Write,
+        report: &mut dyn super::progress::Report,
     ) -> Result<(), Error> {
-        let who = p.label;
-        let action = p.action;
-        let progress = |out: &mut dyn Write, pct: i64| {
-            if p.progress {
-                write!(out, "\r{who} {action}... {pct}% complete")?;
-            } else {
-                write!(out, "\r{who} {action}...")?;
-            }
-            out.flush()
-        };
-        writeln!(out).map_err(Error::Output)?;
+        report.start(p).map_err(Error::Output)?;
         loop {
             let obj = self.get_resource(p.resource, id)?;
             let status = obj
@@ -683,9 +672,7 @@ impl Client {
                 .to_lowercase();
             let pct = obj.get("progress").and_then(Value::as_i64).unwrap_or(0);
             if p.until.contains(&status.as_str()) {
-                progress(out, 100).map_err(Error::Output)?;
-                writeln!(out, "\nFinished").map_err(Error::Output)?;
-                return Ok(());
+                return report.finished(p).map_err(Error::Output);
             }
             if status == "error" || status == "deleted" {
                 let word = if status == "error" {
@@ -693,7 +680,7 @@ impl Client {
                 } else {
                     "Deleted"
                 };
-                writeln!(out, "\n{word} {action} {}", p.resource.name).map_err(Error::Output)?;
+                report.failed(p, word).map_err(Error::Output)?;
                 let fault = obj
                     .pointer("/fault/message")
                     .and_then(Value::as_str)
@@ -704,7 +691,7 @@ impl Client {
                     p.resource.name
                 )));
             }
-            progress(out, pct).map_err(Error::Output)?;
+            report.progress(p, pct).map_err(Error::Output)?;
             std::thread::sleep(self.poll_interval);
         }
     }

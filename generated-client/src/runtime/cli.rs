@@ -7,13 +7,13 @@ use super::defs::{ArgDef, ArgType, OpDef, PrintDef, PrintKind, Returns, VariantD
 use super::error::Error;
 use super::expr;
 use super::output::{self, Format};
+use super::progress;
 use super::session::Client;
 use super::ArgValue;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::io::Write;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One subcommand per operation.
 /// One subcommand per operation. `usage`: with each one's usage line written out (see
@@ -158,60 +158,10 @@ impl Printer {
         writeln!(out, "{text}")
             .and_then(|()| out.flush())
             .map_err(Error::Output)?;
-        LINE_OPEN.store(false, Ordering::SeqCst);
+        progress::line_closed();
         Ok(())
     }
 }
-
-/// Whether `--poll`'s progress line (`Server building... 40% complete`) is open on stdout.
-static LINE_OPEN: AtomicBool = AtomicBool::new(false);
-
-/// Standard output for `--poll`'s progress, keeping [`LINE_OPEN`] true.
-struct Progress;
-
-impl Write for Progress {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = std::io::stdout().lock().write(buf)?;
-        if let Some(last) = buf[..n].last() {
-            LINE_OPEN.store(*last != b'\n', Ordering::SeqCst);
-        }
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        std::io::stdout().flush()
-    }
-}
-
-/// From the first `--poll` on, Ctrl-C (SIGINT) ends `nova` with exit code 130, after ending
-/// an open progress line so that the shell's prompt starts on a line of its own.
-#[cfg(unix)]
-fn end_on_interrupt() {
-    use signal_hook::{consts::SIGINT, iterator::Signals};
-    use std::os::fd::AsFd;
-    use std::sync::Once;
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let Ok(mut signals) = Signals::new([SIGINT]) else {
-            return;
-        };
-        std::thread::spawn(move || {
-            if signals.forever().next().is_some() {
-                // Straight to the file descriptor: the main thread may hold stdout's lock,
-                // blocked on a full pipe.
-                if LINE_OPEN.load(Ordering::SeqCst) {
-                    if let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() {
-                        let _ = std::fs::File::from(fd).write_all(b"\n");
-                    }
-                }
-                std::process::exit(130);
-            }
-        });
-    });
-}
-
-#[cfg(not(unix))]
-fn end_on_interrupt() {}
 
 /// Run a parsed subcommand: once, or once per value of its many-valued positional, each
 /// reported as novaclient's `do_action_on_many` does.
@@ -368,8 +318,11 @@ fn once(
     if let Some(p) = poll {
         let id = expr::text_of(p.id, &outcome.scope, client)?;
         if !id.is_empty() {
-            end_on_interrupt();
-            client.poll(p, &id, &mut Progress)?;
+            progress::end_on_interrupt();
+            match out.terminal {
+                true => client.poll(p, &id, &mut progress::Bar::default())?,
+                false => client.poll(p, &id, &mut progress::Text(progress::Stdout))?,
+            }
             if let Some(done) = p.done {
                 out.print(&expr::text_of(done, &outcome.scope, client)?)?;
             }

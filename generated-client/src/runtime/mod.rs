@@ -7,6 +7,7 @@
 //! - [`output`]: novaclient-style tables and `--format json|yaml|value`.
 //! - [`shell`]: the `nova` command line: global options, clouds.yaml, error printing.
 
+pub mod builtin;
 pub mod cache;
 pub mod call;
 pub mod cli;
@@ -16,6 +17,7 @@ pub mod error;
 pub mod expr;
 pub mod output;
 pub mod page;
+pub mod progress;
 pub mod session;
 pub mod shell;
 pub mod types;

@@ -2,6 +2,7 @@
 //! through `clouds`), the program's entry point, and error printing. The subcommands are in
 //! `cli`.
 
+use super::builtin::{self, Done};
 use super::cache::TokenCache;
 use super::cli;
 use super::clouds;
@@ -195,36 +196,42 @@ fn duration(secs: f64, flag: &str) -> Result<Option<Duration>, Error> {
     )))
 }
 
-/// `nova` with its global options and one subcommand per spec operation.
+/// `nova` with its global options and one subcommand per spec operation, as help shows it.
 pub fn command() -> clap::Command {
     command_with(true)
 }
 
-/// `usage`: whether each subcommand's usage line is written out (help and usage errors).
-fn command_with(usage: bool) -> clap::Command {
+/// Where a subcommand's help points for the global options it hides.
+const GLOBAL_NOTE: &str =
+    "Global options (--os-cloud, --os-*, --format, --debug, ...): see `nova --help`.";
+
+/// `for_help`: each subcommand's usage line written out, and the global options hidden in
+/// its help (one line points to `nova --help`, which lists them once, under their heading).
+/// Both cost start-up time, so `nova` builds them only to show help or a usage error.
+fn command_with(for_help: bool) -> clap::Command {
     let cmd = clap::Command::new("nova")
         .about(
             "Command-line interface to the OpenStack Compute API (generated from novagen's spec).",
         )
         .version(env!("CARGO_PKG_VERSION"))
         .subcommand_required(true)
-        .arg_required_else_help(true);
-    GlobalArgs::augment_args(cmd)
-        .subcommands(cli::subcommands(crate::spec::OPERATIONS, usage))
-        .subcommand(clap::Command::new(CACHE_CLEAR).about("Remove every cached token."))
-}
-
-/// The one subcommand that is not an API operation: it talks to no cloud.
-const CACHE_CLEAR: &str = "cache-clear";
-
-fn cache_clear() -> Result<(), Error> {
-    let dir = TokenCache::default_dir()
-        .ok_or_else(|| Error::Config("Neither XDG_CACHE_HOME nor HOME is set.".into()))?;
-    let n = TokenCache::new(&dir)
-        .clear()
-        .map_err(|e| Error::Config(format!("Cannot clear {}: {e}", dir.display())))?;
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "Removed {n} cached token(s) from {}.", dir.display()).map_err(Error::Output)
+        .arg_required_else_help(true)
+        .disable_help_subcommand(true);
+    let mut subs = cli::subcommands(crate::spec::OPERATIONS, for_help);
+    subs.extend(builtin::subcommands());
+    if for_help {
+        // clap gives each subcommand a copy of every global option, unless it has one by
+        // that name already: a hidden copy (still global, so parsed as before).
+        let hidden: Vec<clap::Arg> = GlobalArgs::augment_args(clap::Command::new("globals"))
+            .get_arguments()
+            .map(|a| a.clone().hide(true))
+            .collect();
+        subs = subs
+            .into_iter()
+            .map(|s| s.args(hidden.iter().cloned()).after_help(GLOBAL_NOTE))
+            .collect();
+    }
+    GlobalArgs::augment_args(cmd).subcommands(subs)
 }
 
 /// The whole `nova` program; returns the exit code.
@@ -235,17 +242,24 @@ pub fn main() -> i32 {
         .or_else(|_| command().try_get_matches());
     let matches = match parsed {
         Ok(m) => m,
-        // Help, version and usage errors, printed by clap; help going nowhere is reported.
-        Err(e) => {
-            return match e.print() {
-                Err(io) if !e.use_stderr() => fail(&Error::Output(io)),
-                _ => e.exit_code(),
-            }
-        }
+        Err(e) => return clap_exit(&e),
     };
     match run(&matches) {
-        Ok(()) => 0,
+        Ok(Done::Ran) => 0,
+        // `nova help <subcommand>`: clap's help of `nova <subcommand> --help`.
+        Ok(Done::Help(args)) => match command().try_get_matches_from(args) {
+            Err(e) => clap_exit(&e),
+            Ok(_) => 0,
+        },
         Err(e) => fail(&e),
+    }
+}
+
+/// Help, version and usage errors, printed by clap; help going nowhere is reported.
+fn clap_exit(e: &clap::Error) -> i32 {
+    match e.print() {
+        Err(io) if !e.use_stderr() => fail(&Error::Output(io)),
+        _ => e.exit_code(),
     }
 }
 
@@ -267,14 +281,14 @@ fn fail(e: &Error) -> i32 {
     1
 }
 
-fn run(matches: &clap::ArgMatches) -> Result<(), Error> {
+fn run(matches: &clap::ArgMatches) -> Result<Done, Error> {
     let global = GlobalArgs::from_arg_matches(matches)
         .map_err(|e| Error::command(e.to_string().trim().to_string()))?;
     let Some((name, sub)) = matches.subcommand() else {
         return Err(Error::command("a subcommand is required."));
     };
-    if name == CACHE_CLEAR {
-        return cache_clear();
+    if let Some(done) = builtin::run(name, sub, command_with) {
+        return done;
     }
     let op = cli::find_op(crate::spec::OPERATIONS, name)
         .ok_or_else(|| Error::command(format!("'{name}' is not a nova command.")))?;
@@ -284,7 +298,7 @@ fn run(matches: &clap::ArgMatches) -> Result<(), Error> {
         format: global.format,
         terminal: std::io::stdout().is_terminal(),
     };
-    cli::dispatch(&client, &out, op, sub)
+    cli::dispatch(&client, &out, op, sub).map(|()| Done::Ran)
 }
 
 #[cfg(test)]

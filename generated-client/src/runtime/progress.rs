@@ -1,0 +1,226 @@
+//! `--poll`'s progress on standard output: novaclient's carriage-return text (`\rServer
+//! building... 40% complete`, byte for byte, when stdout is not a terminal), or on a terminal
+//! a bar with the action, the percentage and the time elapsed (indicatif). Ctrl-C during a
+//! poll ends the open line and exits with 130.
+
+use super::defs::PollDef;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// What `Client::poll` reports, step by step.
+pub trait Report {
+    /// Before the first status check.
+    fn start(&mut self, p: &PollDef) -> io::Result<()>;
+    /// A status check found the resource still on its way, `pct` percent done.
+    fn progress(&mut self, p: &PollDef, pct: i64) -> io::Result<()>;
+    /// It reached one of the poll's `until` states.
+    fn finished(&mut self, p: &PollDef) -> io::Result<()>;
+    /// It went to ERROR (`word` is `Error`) or was deleted (`Deleted`).
+    fn failed(&mut self, p: &PollDef, word: &str) -> io::Result<()>;
+}
+
+/// novaclient's text: an empty line, then `\r<label> <action>... <pct>% complete` for each
+/// check (without the percentage for `progress: false`), `Finished` or `Error <action>
+/// <resource>` on a line of its own.
+pub struct Text<W: Write>(pub W);
+
+impl<W: Write> Text<W> {
+    fn line(&mut self, p: &PollDef, pct: i64) -> io::Result<()> {
+        let (who, action) = (p.label, p.action);
+        if p.progress {
+            write!(self.0, "\r{who} {action}... {pct}% complete")?;
+        } else {
+            write!(self.0, "\r{who} {action}...")?;
+        }
+        self.0.flush()
+    }
+}
+
+impl<W: Write> Report for Text<W> {
+    fn start(&mut self, _: &PollDef) -> io::Result<()> {
+        writeln!(self.0)
+    }
+
+    fn progress(&mut self, p: &PollDef, pct: i64) -> io::Result<()> {
+        self.line(p, pct)
+    }
+
+    fn finished(&mut self, p: &PollDef) -> io::Result<()> {
+        self.line(p, 100)?;
+        writeln!(self.0, "\nFinished")
+    }
+
+    fn failed(&mut self, p: &PollDef, word: &str) -> io::Result<()> {
+        writeln!(self.0, "\n{word} {} {}", p.action, p.resource.name)
+    }
+}
+
+/// Whether a progress line (text or bar) is open on stdout: Ctrl-C ends it first.
+static LINE_OPEN: AtomicBool = AtomicBool::new(false);
+
+/// Standard output has had a whole line written (by the printer).
+pub fn line_closed() {
+    LINE_OPEN.store(false, Ordering::SeqCst);
+}
+
+/// Standard output for [`Text`], keeping [`LINE_OPEN`] up to date.
+pub struct Stdout;
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = io::stdout().lock().write(buf)?;
+        if let Some(last) = buf[..n].last() {
+            LINE_OPEN.store(*last != b'\n', Ordering::SeqCst);
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        io::stdout().flush()
+    }
+}
+
+/// On a terminal: `Server building... [=======>     ]  40% 00:00:12`, redrawn in place ten
+/// times a second (the time moves between two status checks); a spinner instead of the bar
+/// for a poll without a percentage. It stays on screen when the poll ends, `Finished` below.
+#[derive(Default)]
+pub struct Bar(Option<ProgressBar>);
+
+impl Bar {
+    fn drawn(&self) -> Option<&ProgressBar> {
+        self.0.as_ref()
+    }
+
+    /// The bar left as it is, then one line below it.
+    fn end(&mut self, last: &str, done: bool) -> io::Result<()> {
+        if let Some(bar) = self.0.take() {
+            if done {
+                bar.finish();
+            } else {
+                bar.abandon();
+            }
+        }
+        let mut out = Stdout;
+        writeln!(out, "{last}")?;
+        out.flush()
+    }
+}
+
+impl Report for Bar {
+    fn start(&mut self, p: &PollDef) -> io::Result<()> {
+        let template = match p.progress {
+            true => "{msg}... [{bar:30}] {pos:>3}% {elapsed_precise}",
+            false => "{msg}... {spinner} {elapsed_precise}",
+        };
+        let style = ProgressStyle::with_template(template)
+            .map_err(io::Error::other)?
+            .progress_chars("=> ");
+        let bar = ProgressBar::with_draw_target(Some(100), ProgressDrawTarget::stdout())
+            .with_style(style)
+            .with_message(format!("{} {}", p.label, p.action));
+        LINE_OPEN.store(true, Ordering::SeqCst);
+        bar.enable_steady_tick(Duration::from_millis(100));
+        self.0 = Some(bar);
+        Ok(())
+    }
+
+    fn progress(&mut self, _: &PollDef, pct: i64) -> io::Result<()> {
+        if let Some(bar) = self.drawn() {
+            bar.set_position(pct.clamp(0, 100) as u64);
+        }
+        Ok(())
+    }
+
+    fn finished(&mut self, _: &PollDef) -> io::Result<()> {
+        if let Some(bar) = self.drawn() {
+            bar.set_position(100);
+        }
+        self.end("Finished", true)
+    }
+
+    fn failed(&mut self, p: &PollDef, word: &str) -> io::Result<()> {
+        self.end(&format!("{word} {} {}", p.action, p.resource.name), false)
+    }
+}
+
+/// From the first `--poll` on, Ctrl-C (SIGINT) ends `nova` with exit code 130, after ending
+/// an open progress line so that the shell's prompt starts on a line of its own.
+#[cfg(unix)]
+pub fn end_on_interrupt() {
+    use signal_hook::{consts::SIGINT, iterator::Signals};
+    use std::os::fd::AsFd;
+    use std::sync::Once;
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let Ok(mut signals) = Signals::new([SIGINT]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            if signals.forever().next().is_some() {
+                // Straight to the file descriptor: the main thread may hold stdout's lock,
+                // blocked on a full pipe.
+                if LINE_OPEN.load(Ordering::SeqCst) {
+                    if let Ok(fd) = io::stdout().as_fd().try_clone_to_owned() {
+                        let _ = std::fs::File::from(fd).write_all(b"\n");
+                    }
+                }
+                std::process::exit(130);
+            }
+        });
+    });
+}
+
+#[cfg(not(unix))]
+pub fn end_on_interrupt() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::defs::ResourceDef;
+
+    fn poll(progress: bool) -> PollDef {
+        // Any resource: the text names it.
+        let resource: &'static ResourceDef = crate::spec::RESOURCES
+            .iter()
+            .copied()
+            .find(|r| r.name == "server")
+            .expect("the spec has servers");
+        PollDef {
+            resource,
+            id: "{result.id}",
+            field: "status",
+            until: &["active"],
+            action: "building",
+            progress,
+            label: "Server",
+            done: None,
+            first: false,
+        }
+    }
+
+    #[test]
+    fn novaclient_text_byte_for_byte() {
+        let p = poll(true);
+        let mut t = Text(Vec::new());
+        t.start(&p).expect("vec");
+        t.progress(&p, 0).expect("vec");
+        t.progress(&p, 40).expect("vec");
+        t.finished(&p).expect("vec");
+        assert_eq!(
+            String::from_utf8_lossy(&t.0),
+            "\n\rServer building... 0% complete\rServer building... 40% complete\
+             \rServer building... 100% complete\nFinished\n"
+        );
+        let p = poll(false);
+        let mut t = Text(Vec::new());
+        t.start(&p).expect("vec");
+        t.progress(&p, 0).expect("vec");
+        t.failed(&p, "Error").expect("vec");
+        assert_eq!(
+            String::from_utf8_lossy(&t.0),
+            "\n\rServer building...\nError building server\n"
+        );
+    }
+}
