@@ -11,6 +11,8 @@ use yaml_rust2::scanner::Marker;
 #[derive(Debug, Default)]
 pub struct LineIndex {
     lines: HashMap<String, usize>,
+    /// One past the file's last line (a reader may point at the end of the text).
+    last: usize,
 }
 
 enum Frame {
@@ -103,7 +105,10 @@ impl LineIndex {
         let mut rec = Recorder::default();
         let mut parser = Parser::new_from_str(text);
         let _ = parser.load(&mut rec, false);
-        LineIndex { lines: rec.lines }
+        LineIndex {
+            lines: rec.lines,
+            last: text.lines().count() + 1,
+        }
     }
 
     /// The line of `path`, or of its nearest recorded ancestor; 0 when nothing is known.
@@ -111,11 +116,12 @@ impl LineIndex {
         let mut p = path;
         loop {
             if let Some(l) = self.lines.get(p) {
-                return *l;
+                // yaml-rust2 also breaks lines at a lone `\r`: stay within the file.
+                return (*l).min(self.last);
             }
             match p.rfind(['.', '[']) {
                 Some(i) => p = &p[..i],
-                None => return self.lines.get("").copied().unwrap_or(0),
+                None => return self.lines.get("").map_or(0, |l| (*l).min(self.last)),
             }
         }
     }

@@ -47,7 +47,9 @@ fn parse<T: serde::de::DeserializeOwned>(src: &SpecSource) -> Result<T, SpecErro
     // A byte order mark is not YAML; some editors write one.
     let text = src.text.strip_prefix('\u{feff}').unwrap_or(&src.text);
     serde_yaml::from_str(text).map_err(|e| {
-        let line = e.location().map(|l| l.line()).unwrap_or(0);
+        // Within the file as an editor counts it (serde_yaml also breaks lines at a lone `\r`).
+        let last = text.lines().count() + 1;
+        let line = e.location().map(|l| l.line().min(last)).unwrap_or(0);
         let mut msg = e.to_string();
         // serde_yaml appends " at line L column C"; the line is already in front.
         if let Some(i) = msg.find(" at line ") {
