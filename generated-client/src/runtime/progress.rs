@@ -1,7 +1,8 @@
-//! `--poll`'s progress on standard output: novaclient's carriage-return text (`\rServer
-//! building... 40% complete`, byte for byte, when stdout is not a terminal), or on a terminal
-//! a bar with the action, the percentage and the time elapsed (indicatif). Ctrl-C during a
-//! poll ends the open line and exits with 130.
+//! `--poll`'s progress: novaclient's carriage-return text (`\rServer building... 40%
+//! complete`, byte for byte, when the stream is not a terminal), or on a terminal a bar with
+//! the action, the percentage and the time elapsed (indicatif). On standard output, or on
+//! standard error when standard output carries a document for a script. Ctrl-C during a poll
+//! ends the open line and exits with 130.
 
 use super::defs::PollDef;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
