@@ -251,10 +251,13 @@ const RESERVED_MANAGERS: &[&str] = &[
 
 /// Argument names that would clash with `nova`'s global options, clap's own, the template
 /// roots, or the builder's methods and locals.
-const RESERVED_ARGS: &[&str] = &[
+pub const RESERVED_ARGS: &[&str] = &[
     "help",
     "version",
     "format",
+    "column",
+    "no_cache",
+    "max_reply_mb",
     "debug",
     "timeout",
     "insecure",

@@ -546,15 +546,16 @@ fn decode_and_print(v: &Value, args: &Value, version: Version, wrap: usize) {
         let cols = output::columns_for(res.columns, version, args);
         let info = output::reshape(res.show, version, v, &NoResolver);
         for format in FORMATS {
-            let _ = output::rows(&cols, &items, res.sort_by, format, &NoResolver);
+            let _ = output::rows(&cols, &items, res.sort_by, format, &NoResolver, &|_| true);
             if let Ok(info) = &info {
                 let rows: Vec<(String, Value)> = info.clone().into_iter().collect();
                 let _ = output::properties(&rows, ("Property", "Value"), wrap, format);
             }
         }
     }
+    let _ = output::value(v);
     for format in FORMATS {
-        let _ = output::value(v, format);
+        let _ = output::structured(v, format);
     }
     // Every step's result path and every column or print format of the operations.
     for op in spec::OPERATIONS {
@@ -567,7 +568,9 @@ fn decode_and_print(v: &Value, args: &Value, version: Version, wrap: usize) {
             for p in variant.print {
                 if let Some(cols) = p.columns {
                     let cols = output::columns_for(cols, version, args);
-                    let _ = output::rows(&cols, &items, p.sort_by, Format::Table, &NoResolver);
+                    let all = |_: &output::Col| true;
+                    let _ =
+                        output::rows(&cols, &items, p.sort_by, Format::Table, &NoResolver, &all);
                 }
                 if let Some(f) = p.format {
                     let _ = expr::apply(Some(v.clone()), f, &NoResolver);
@@ -918,10 +921,7 @@ fn every_operation_survives_any_reply() {
         };
         ran.set(ran.get() + 1);
         // Half the cases as if on a terminal (control characters made visible).
-        let out = cli::Printer {
-            format: FORMATS[format],
-            terminal: ran.get().is_multiple_of(2),
-        };
+        let out = cli::Printer::new(FORMATS[format], ran.get().is_multiple_of(2), Vec::new());
         let _ = cli::dispatch(client, &out, op, sub);
     });
     let _ = std::fs::remove_file(data_file());
@@ -950,10 +950,7 @@ fn the_test_server_serves_a_real_reply() {
         .expect("parses");
     let (_, sub) = matches.subcommand().expect("subcommand");
     let op = cli::find_op(spec::OPERATIONS, "flavor-list").expect("flavor-list");
-    let out = cli::Printer {
-        format: Format::Json,
-        terminal: false,
-    };
+    let out = cli::Printer::new(Format::Json, false, Vec::new());
     let done = cli::dispatch(&client, &out, op, sub);
     assert!(done.is_ok(), "{done:?}");
     assert_eq!(s.requests(), 1);

@@ -665,7 +665,7 @@ fn list_options() {
         rows.as_array()
             .expect("rows")
             .iter()
-            .map(|r| r["Name"].as_str().unwrap_or_default().to_string())
+            .map(|r| r["name"].as_str().unwrap_or_default().to_string())
             .collect()
     };
     assert_eq!(tagged("--tags", "red,big"), ["alpha"]);

@@ -633,10 +633,10 @@ impl RealNova {
             let rows: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_default();
             let rows = rows.as_array().cloned().unwrap_or_default();
             let settled = rows.iter().all(|r| {
-                r["Task State"]
+                r["OS-EXT-STS:task_state"]
                     .as_str()
                     .is_none_or(|t| t == "-" || t.is_empty())
-                    && r["Status"] != "BUILD"
+                    && r["status"] != "BUILD"
             });
             if (gone && rows.is_empty()) || (!gone && !rows.is_empty() && settled) {
                 return;

@@ -1,5 +1,6 @@
-//! TLS: `nova` verifies certificates by default, trusts a CA given with `--os-cacert`, and
-//! skips verification with `--insecure`. The local cloud sits behind a small TLS proxy on
+//! TLS: `nova` verifies certificates by default, trusts the system's store (here given
+//! through `SSL_CERT_FILE`), the bundled roots and a CA given with `--os-cacert`, and skips
+//! verification with `--insecure`. The local cloud sits behind a small TLS proxy on
 //! 127.0.0.1 (as devstack's tls-proxy does), advertising https URLs with `--public-url`.
 
 use novagen_tests::{nova, temp_dir, Cloud};
@@ -110,7 +111,13 @@ fn env(s: &Secure) -> Vec<(String, String)> {
 }
 
 fn run(s: &Secure, args: &[&str]) -> novagen_tests::Run {
-    let env = env(s);
+    run_with(s, args, &[])
+}
+
+/// `nova args` with more variables set (the system trust store's).
+fn run_with(s: &Secure, args: &[&str], more: &[(&str, &str)]) -> novagen_tests::Run {
+    let mut env = env(s);
+    env.extend(more.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     nova(args, &pairs)
 }
@@ -189,4 +196,86 @@ fn insecure_skips_verification() {
     assert!(run(&s, &["--insecure", "flavor-list"])
         .ok()
         .contains("| 5  | m1.xlarge |"));
+}
+
+/// A CA in the system's trust store (`SSL_CERT_FILE`, as OpenSSL and rustls-native-certs read
+/// it; `SSL_CERT_DIR` an empty directory) is trusted with no `--os-cacert`; `--os-cacert`
+/// adds to the store rather than replacing it. The store is read only for a certificate that
+/// the bundled roots and `--os-cacert` do not verify (`--debug` says when): a plain-HTTP run
+/// never reads it.
+#[test]
+fn the_system_trust_store_is_trusted_and_cacert_adds_to_it() {
+    let s = secure_cloud("tls-system");
+    let empty = temp_dir("tls-system-dir");
+    let dir = empty.to_string_lossy().into_owned();
+    let store = [
+        ("SSL_CERT_FILE", s.ca_file.as_str()),
+        ("SSL_CERT_DIR", dir.as_str()),
+    ];
+    let read = |stderr: &str| -> Vec<String> {
+        stderr
+            .lines()
+            .filter(|l| l.starts_with("TLS: "))
+            .map(str::to_string)
+            .collect()
+    };
+    let ok = run_with(&s, &["--debug", "flavor-list"], &store);
+    assert!(
+        ok.ok().contains("| 1  | m1.tiny   | 512        |"),
+        "{ok:?}"
+    );
+    assert_eq!(
+        read(&ok.stderr),
+        [format!(
+            "TLS: trusting 1 certificates of {} as well",
+            s.ca_file
+        )]
+    );
+    // Verified by --os-cacert's CA: the store is not read.
+    let given = run_with(
+        &s,
+        &["--debug", "--os-cacert", &s.ca_file, "flavor-list"],
+        &store,
+    );
+    given.ok();
+    assert_eq!(read(&given.stderr), Vec::<String>::new());
+
+    // Another CA given with --os-cacert: the system's is still trusted.
+    let other = rcgen::generate_simple_self_signed(vec!["elsewhere.example".to_string()])
+        .expect("certificate");
+    let other_file = empty.join("other.pem");
+    std::fs::write(&other_file, other.cert.pem()).expect("write CA");
+    let other_file = other_file.to_string_lossy().into_owned();
+    let both = run_with(&s, &["--os-cacert", &other_file, "flavor-list"], &store);
+    assert!(both.ok().contains("| 5  | m1.xlarge |"), "{both:?}");
+    // Without the store, that other CA alone does not make the cloud trusted.
+    let elsewhere = [
+        ("SSL_CERT_FILE", other_file.as_str()),
+        ("SSL_CERT_DIR", dir.as_str()),
+    ];
+    let refused = run_with(
+        &s,
+        &["--debug", "--os-cacert", &other_file, "flavor-list"],
+        &elsewhere,
+    );
+    assert_eq!(refused.code, 1, "{refused:?}");
+    // (BadSignature: rcgen names every CA alike, so the other one is taken for the issuer.)
+    assert!(
+        refused.stderr.contains(": invalid peer certificate: "),
+        "{}",
+        refused.stderr
+    );
+    // The store's file, then the whole store (file and directory), were read.
+    assert_eq!(
+        read(&refused.stderr),
+        [
+            format!("TLS: trusting 1 certificates of {other_file} as well"),
+            "TLS: trusting 1 certificates of the system store as well".to_string()
+        ]
+    );
+
+    // (This cloud's catalog sends even a client that logged in over HTTP to https URLs.)
+    let plain = novagen_tests::Cloud::start().nova(&["--debug", "flavor-list"]);
+    plain.ok();
+    assert!(!plain.stderr.contains("TLS: "), "{}", plain.stderr);
 }

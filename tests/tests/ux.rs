@@ -1,9 +1,11 @@
 //! What a command-line user expects besides the commands: shell completions (clap's scripts,
 //! loaded by bash, and novaclient's `bash-completion`), `nova help [<subcommand>]`, help that
-//! shows a subcommand's own arguments, a man page (none of these talks to a cloud), and
-//! `--poll`'s progress bar on a terminal.
+//! shows a subcommand's own arguments, a man page (none of these talks to a cloud),
+//! `--poll`'s progress bar on a terminal, and the output formats for scripts (`--format
+//! json|yaml|value`, `-c/--column`) against nova-sim.
 
 use novagen_tests::{nova, nova_command, skip, temp_dir, Cloud, Pty, Run};
+use serde_json::{json, Value};
 use std::process::{Command, Stdio};
 
 const IMAGE: &str = "cirros-0.6.2-x86_64-disk";
@@ -318,4 +320,208 @@ fn ctrl_c_during_the_bar_ends_the_line_and_exits_130() {
     assert_eq!((run.code, run.stderr.as_str()), (130, ""), "{seen:?}");
     assert!(seen.ends_with("\r\n"), "{seen:?}");
     assert!(!seen.contains("Finished"), "{seen:?}");
+}
+
+/// `nova args` in json: one document on stdout, nothing on stderr.
+fn json_of(cloud: &Cloud, args: &[&str]) -> Value {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let run = cloud.nova(&all);
+    let doc = serde_json::from_str(run.ok()).unwrap_or_else(|e| {
+        panic!(
+            "nova {args:?}: not one JSON document ({e}):\n{}",
+            run.stdout
+        )
+    });
+    assert_eq!(run.stderr, "", "nova {args:?}");
+    doc
+}
+
+/// Every kind of command prints one document in json: a list keyed by the API's field names
+/// (values as the API sent them) for a list, an object for one resource, `{"<field>": value}`
+/// for a value, `{}` for a command that only says it did something (or a value that is not
+/// there), `[]` for an empty list; a command printing several tables prints a list of them.
+#[test]
+fn json_for_every_kind_of_command() {
+    let cloud = Cloud::start();
+    // A list: every row is the API's flavor, restricted to the table's columns.
+    let flavors = json_of(&cloud, &["flavor-list"]);
+    let (status, api) = cloud.api("GET", "/compute/v2.1/flavors/detail", "2.96", None);
+    assert_eq!(status, 200);
+    let rows = flavors.as_array().expect("a list");
+    assert_eq!(rows.len(), 5, "{flavors}");
+    for row in rows {
+        let row = row.as_object().expect("an object");
+        let theirs = api["flavors"]
+            .as_array()
+            .and_then(|fs| fs.iter().find(|f| f["id"] == row["id"]))
+            .expect("the API's flavor");
+        assert!(row.len() >= 9, "{row:?}");
+        for (k, v) in row {
+            assert_eq!(&theirs[k], v, "{k}");
+        }
+    }
+    assert_eq!(json_of(&cloud, &["list"]), json!([]));
+
+    // One resource: an object, as the API's (the show rules' keys).
+    let flavor = json_of(&cloud, &["flavor-show", "m1.tiny"]);
+    assert_eq!(flavor["name"], "m1.tiny");
+    assert_eq!(flavor["os-flavor-access:is_public"], true);
+    assert_eq!(flavor["ram"], 512);
+
+    // A value, under its field's name.
+    let boot = json_of(&cloud, &["boot", "--flavor", "1", "--image", IMAGE, "vm"]);
+    assert_eq!(boot["name"], "vm");
+    let backup = json_of(&cloud, &["backup-instance", "vm", "b", "before"]);
+    let id = backup["id"].as_str().expect("an id");
+    assert_eq!(
+        (backup.as_object().map(|o| o.len()), id.len()),
+        (Some(1), 36)
+    );
+    let generated = json_of(
+        &cloud,
+        &["--os-compute-api-version", "2.91", "keypair-add", "gen"],
+    );
+    assert!(
+        generated["private_key"]
+            .as_str()
+            .is_some_and(|k| k.contains("PRIVATE KEY")),
+        "{generated}"
+    );
+    let dir = temp_dir("ux-json");
+    let key = dir.join("id.pub");
+    std::fs::write(
+        &key,
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIexample me@host\n",
+    )
+    .expect("write key");
+    let key = key.to_string_lossy().into_owned();
+    assert_eq!(
+        json_of(&cloud, &["keypair-add", "mine", "--pub-key", &key]),
+        json!({})
+    );
+
+    // Text only: the message is for a person; the document is empty, once for many values.
+    assert_eq!(
+        json_of(&cloud, &["server-tag-add", "vm", "a", "b"]),
+        json!({})
+    );
+    assert_eq!(
+        json_of(&cloud, &["server-tag-list", "vm"]),
+        json!([{"tag": "a"}, {"tag": "b"}])
+    );
+    let yaml = cloud.nova(&["--format", "yaml", "server-tag-delete-all", "vm"]);
+    assert_eq!(yaml.ok(), "{}\n");
+
+    // Two tables: a list of both.
+    let limits = json_of(&cloud, &["limits"]);
+    let both = limits.as_array().expect("a list");
+    assert_eq!(both.len(), 2, "{limits}");
+    assert!(
+        both[1]
+            .as_array()
+            .expect("the absolute limits")
+            .contains(&json!({"name": "Instances", "used": 1, "max": 10})),
+        "{limits}"
+    );
+
+    // --poll reports on stderr (novaclient's text, stderr being a pipe), stdout stays one
+    // document; the reboot's closing line too.
+    let args = [
+        "--format", "json", "boot", "--flavor", "1", "--image", IMAGE, "--poll", "vm2",
+    ];
+    let polled = cloud.nova(&args);
+    let doc: Value = serde_json::from_str(polled.ok()).expect("one document");
+    assert_eq!(doc["name"], "vm2");
+    assert!(
+        polled.stderr.starts_with("\n\rServer building... ")
+            && polled
+                .stderr
+                .ends_with("\rServer building... 100% complete\nFinished\n"),
+        "{:?}",
+        polled.stderr
+    );
+    let reboot = cloud.nova(&["--format", "json", "reboot", "--poll", "vm2"]);
+    assert_eq!(reboot.ok(), "{}\n");
+    assert!(
+        reboot.stderr.starts_with("\n\rServer rebooting...")
+            && reboot.stderr.contains("\nFinished\nWait for server vm2 (")
+            && reboot.stderr.ends_with(") reboot.\n"),
+        "{:?}",
+        reboot.stderr
+    );
+}
+
+/// `--format value` as OSC's: a list's rows, values space-separated, one per line; one
+/// resource's values one per line; nothing for a message.
+#[test]
+fn value_format_as_osc_has_it() {
+    let cloud = Cloud::start();
+    let value = |args: &[&str]| -> String {
+        let mut all = vec!["--format", "value"];
+        all.extend_from_slice(args);
+        cloud.nova(&all).ok().to_string()
+    };
+    assert_eq!(
+        value(&["flavor-list", "-c", "ID", "-c", "Name"]),
+        "1 m1.tiny\n2 m1.small\n3 m1.medium\n4 m1.large\n5 m1.xlarge\n"
+    );
+    assert_eq!(
+        value(&["flavor-show", "2", "-c", "ram", "-c", "vcpus"]),
+        "2048\n1\n"
+    );
+    value(&["boot", "--flavor", "1", "--image", IMAGE, "vm"]);
+    assert_eq!(value(&["delete", "vm"]), "");
+}
+
+/// `-c/--column` chooses columns by title or by the API's name, in the table's order, for
+/// every format; properties by name; naming none of them is an error, as in OSC.
+#[test]
+fn columns_are_chosen_in_every_format() {
+    let cloud = Cloud::start();
+    let table = cloud.nova(&[
+        "flavor-list",
+        "-c",
+        "RXTX_Factor",
+        "-c",
+        "ID",
+        "--column",
+        "ram",
+    ]);
+    assert_eq!(
+        table.ok(),
+        "+----+------------+-------------+\n\
+         | ID | Memory_MiB | RXTX_Factor |\n\
+         +----+------------+-------------+\n\
+         | 1  | 512        | 1.0         |\n\
+         | 2  | 2048       | 1.0         |\n\
+         | 3  | 4096       | 1.0         |\n\
+         | 4  | 8192       | 1.0         |\n\
+         | 5  | 16384      | 1.0         |\n\
+         +----+------------+-------------+\n"
+    );
+    let show = cloud.nova(&["flavor-show", "m1.tiny", "-c", "name", "-c", "vcpus"]);
+    assert_eq!(
+        show.ok(),
+        "+----------+---------+\n| Property | Value   |\n+----------+---------+\n\
+         | name     | m1.tiny |\n| vcpus    | 1       |\n+----------+---------+\n"
+    );
+    assert_eq!(
+        json_of(&cloud, &["flavor-list", "-c", "Name", "--limit", "1"]),
+        json!([{"name": "m1.tiny"}])
+    );
+    let yaml = cloud.nova(&["--format", "yaml", "flavor-show", "1", "-c", "disk"]);
+    assert_eq!(yaml.ok(), "disk: 1\n");
+
+    let none = cloud.nova(&["flavor-list", "-c", "Nope"]);
+    assert_eq!(
+        (none.code, none.stdout.as_str(), none.stderr.as_str()),
+        (
+            1,
+            "",
+            "ERROR (CommandError): No recognized column names in ['Nope']. Recognized columns \
+             are ('ID', 'Name', 'Memory_MiB', 'Disk', 'Ephemeral', 'Swap', 'VCPUs', \
+             'RXTX_Factor', 'Is_Public', 'Description').\n"
+        )
+    );
 }

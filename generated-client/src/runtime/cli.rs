@@ -13,7 +13,8 @@ use super::ArgValue;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
-use std::io::Write;
+use std::cell::{Cell, RefCell};
+use std::io::{IsTerminal, Write};
 
 /// One subcommand per operation.
 /// One subcommand per operation. `usage`: with each one's usage line written out (see
@@ -139,12 +140,35 @@ fn value_of(def: &ArgDef, m: &ArgMatches) -> Result<ArgValue, Error> {
 /// Where results are printed: standard output, each write checked (a closed pipe or a full
 /// disk is an [`Error::Output`], never a panic). On a terminal, control characters in the
 /// text are made visible ([`output::for_terminal`]); elsewhere it is written as it is.
+///
+/// In json and yaml the documents of a command (one per data item printed, for each value of
+/// a many-valued positional) are written as one at the end ([`Printer::finish`]): `{}` when
+/// there is none, the one, or a list of them. Messages for a person (`Request to delete ...`)
+/// are left out of json, yaml and value output; `--poll`'s progress and per-item failures go
+/// to standard error there instead.
 pub struct Printer {
     pub format: Format,
     pub terminal: bool,
+    /// `-c/--column`: the columns, properties or values kept, by title or key (all when empty).
+    pub columns: Vec<String>,
+    docs: RefCell<Vec<Value>>,
+    /// The names `-c` could have chosen, and whether it chose one.
+    offered: RefCell<Vec<String>>,
+    recognized: Cell<bool>,
 }
 
 impl Printer {
+    pub fn new(format: Format, terminal: bool, columns: Vec<String>) -> Printer {
+        Printer {
+            format,
+            terminal,
+            columns,
+            docs: RefCell::default(),
+            offered: RefCell::default(),
+            recognized: Cell::new(false),
+        }
+    }
+
     /// One block of text and a newline; nothing for an empty text.
     pub fn print(&self, text: &str) -> Result<(), Error> {
         if text.is_empty() {
@@ -161,11 +185,102 @@ impl Printer {
         progress::line_closed();
         Ok(())
     }
+
+    /// Whether json, yaml or value output keeps standard output for the data alone.
+    fn for_scripts(&self) -> bool {
+        self.format != Format::Table
+    }
+
+    /// A line for a person: printed with the results in table output, on standard error
+    /// otherwise.
+    pub fn note(&self, text: &str) -> Result<(), Error> {
+        if !self.for_scripts() {
+            return self.print(text);
+        }
+        let mut err = std::io::stderr().lock();
+        let text = match err.is_terminal() {
+            true => output::for_terminal(text),
+            false => text.into(),
+        };
+        // Standard error going nowhere is not worth failing a command that worked.
+        let _ = writeln!(err, "{text}");
+        Ok(())
+    }
+
+    /// Whether `-c` keeps a column (property, value) known by these names (its title first).
+    pub fn keeps(&self, names: &[&str]) -> bool {
+        if self.columns.is_empty() {
+            return true;
+        }
+        if let Some(first) = names.first() {
+            let mut offered = self.offered.borrow_mut();
+            if !offered.iter().any(|o| o == first) {
+                offered.push(first.to_string());
+            }
+        }
+        let kept = names.iter().any(|n| self.columns.iter().any(|c| c == n));
+        if kept {
+            self.recognized.set(true);
+        }
+        kept
+    }
+
+    fn show(&self, shown: output::Shown) -> Result<(), Error> {
+        match shown {
+            output::Shown::Text(t) => self.print(&t),
+            output::Shown::Doc(d) => {
+                self.docs.borrow_mut().push(d);
+                Ok(())
+            }
+            output::Shown::Nothing => Ok(()),
+        }
+    }
+
+    /// The end of a command: the json or yaml document; an error when `-c` named none of the
+    /// columns there were.
+    pub fn finish(&self) -> Result<(), Error> {
+        let offered = self.offered.borrow();
+        if !offered.is_empty() && !self.recognized.get() {
+            let list = |names: &[String]| {
+                names
+                    .iter()
+                    .map(|n| format!("'{n}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            return Err(Error::command(format!(
+                "No recognized column names in [{}]. Recognized columns are ({}).",
+                list(&self.columns),
+                list(&offered)
+            )));
+        }
+        if !matches!(self.format, Format::Json | Format::Yaml) {
+            return Ok(());
+        }
+        let mut docs = std::mem::take(&mut *self.docs.borrow_mut());
+        let doc = match docs.len() {
+            0 => Value::Object(Map::new()),
+            1 => docs.remove(0),
+            _ => Value::Array(docs),
+        };
+        self.print(&output::structured(&doc, self.format))
+    }
 }
 
 /// Run a parsed subcommand: once, or once per value of its many-valued positional, each
-/// reported as novaclient's `do_action_on_many` does.
+/// reported as novaclient's `do_action_on_many` does; then the end of the output
+/// ([`Printer::finish`]).
 pub fn dispatch(
+    client: &Client,
+    out: &Printer,
+    op: &'static OpDef,
+    m: &ArgMatches,
+) -> Result<(), Error> {
+    run_all(client, out, op, m)?;
+    out.finish()
+}
+
+fn run_all(
     client: &Client,
     out: &Printer,
     op: &'static OpDef,
@@ -201,7 +316,7 @@ pub fn dispatch(
             Err(e @ Error::Output(_)) => return Err(e),
             Err(e) => {
                 failed = true;
-                out.print(&e.to_string())?;
+                out.note(&e.to_string())?;
             }
             Ok(()) => {}
         }
@@ -319,12 +434,16 @@ fn once(
         let id = expr::text_of(p.id, &outcome.scope, client)?;
         if !id.is_empty() {
             progress::end_on_interrupt();
-            match out.terminal {
-                true => client.poll(p, &id, &mut progress::Bar::default())?,
-                false => client.poll(p, &id, &mut progress::Text(progress::Stdout))?,
+            let (stream, terminal) = match out.for_scripts() {
+                false => (progress::Stream::Stdout, out.terminal),
+                true => (progress::Stream::Stderr, std::io::stderr().is_terminal()),
+            };
+            match terminal {
+                true => client.poll(p, &id, &mut progress::Bar::new(stream))?,
+                false => client.poll(p, &id, &mut progress::Text(stream))?,
             }
             if let Some(done) = p.done {
-                out.print(&expr::text_of(done, &outcome.scope, client)?)?;
+                out.note(&expr::text_of(done, &outcome.scope, client)?)?;
             }
         }
         if p.first {
@@ -379,19 +498,50 @@ fn print(client: &Client, out: &Printer, op: &'static OpDef, o: &Outcome) -> Res
         if !p.versions.contains(version) || !holds(p.when, &o.scope) {
             continue;
         }
-        let text = render(client, out.format, op, o, p)?;
-        out.print(&text)?;
+        out.show(render(client, out, op, o, p)?)?;
     }
     Ok(())
 }
 
+/// The key of a `value` item in json and yaml: the last field of the path it prints
+/// (`{result.private_key}`: `private_key`; `{result}`: the last field of the result's path,
+/// `id` for `result: id`), else `value`.
+fn value_key(template: &str, o: &Outcome) -> String {
+    let field = |path: &str| -> Option<String> {
+        let path = path.split('|').next()?.trim();
+        let last = path.rsplit('.').next()?;
+        let plain = !last.is_empty()
+            && last
+                .chars()
+                .all(|c| c.is_alphanumeric() || "_-:".contains(c));
+        plain.then(|| last.to_string())
+    };
+    let Some(path) = template.strip_prefix('{').and_then(|t| t.strip_suffix('}')) else {
+        return "value".into();
+    };
+    match field(path).as_deref() {
+        Some("result") => o
+            .variant
+            .steps
+            .iter()
+            .rev()
+            .find_map(|s| s.result)
+            .and_then(field)
+            .unwrap_or_else(|| "result".into()),
+        Some(f) => f.to_string(),
+        None => "value".into(),
+    }
+}
+
 fn render(
     client: &Client,
-    format: Format,
+    out: &Printer,
     op: &'static OpDef,
     o: &Outcome,
     p: &PrintDef,
-) -> Result<String, Error> {
+) -> Result<output::Shown, Error> {
+    use output::Shown;
+    let format = out.format;
     let args = &o.scope;
     let version = client.version();
     // The result itself is borrowed: a list of 10,000 servers is not copied to be printed.
@@ -400,11 +550,28 @@ fn render(
         None => o.result().map(Cow::Borrowed),
     };
     Ok(match p.kind {
-        PrintKind::Text => expr::text_of(p.text.unwrap_or_default(), &o.scope, client)?,
-        PrintKind::Value => match expr::template(p.text.unwrap_or_default(), &o.scope, client)? {
-            None | Some(Value::Null) => String::new(),
-            Some(v) => output::value(&v, format),
-        },
+        // A message for a person: left out of output for scripts.
+        PrintKind::Text if out.for_scripts() => Shown::Nothing,
+        PrintKind::Text => {
+            Shown::Text(expr::text_of(p.text.unwrap_or_default(), &o.scope, client)?)
+        }
+        PrintKind::Value => {
+            let template = p.text.unwrap_or_default();
+            let v = match expr::template(template, &o.scope, client)? {
+                None | Some(Value::Null) => return Ok(Shown::Nothing),
+                Some(v) => v,
+            };
+            let key = value_key(template, o);
+            if !out.keeps(&[&key]) {
+                return Ok(Shown::Nothing);
+            }
+            match format {
+                Format::Json | Format::Yaml => {
+                    Shown::Doc(Value::Object(Map::from_iter([(key, v)])))
+                }
+                _ => Shown::Text(output::value(&v)),
+            }
+        }
         PrintKind::Table => {
             let base = p.columns.unwrap_or(op.resource.columns);
             let mut cols = output::columns_for(base, version, args);
@@ -439,11 +606,12 @@ fn render(
                 None => p.sort_by.or(op.resource.sort_by),
             }
             .filter(|s| *s != "none");
-            output::rows(&cols, &items, sort_by, format, client)?
+            let keep = |c: &output::Col| out.keeps(&[&c.title, &c.key()]);
+            output::rows(&cols, &items, sort_by, format, client, &keep)?
         }
         PrintKind::Properties => {
             let Some(obj) = subject else {
-                return Ok(String::new());
+                return Ok(Shown::Nothing);
             };
             let obj = obj.into_owned();
             let rules = p.rules.map(|r| r.show).unwrap_or(&[]);
@@ -456,6 +624,11 @@ fn render(
                     .filter_map(|k| info.get(*k).map(|v| (k.to_string(), v.clone())))
                     .collect()
             };
+            let rows: Vec<(String, Value)> =
+                rows.into_iter().filter(|(k, _)| out.keeps(&[k])).collect();
+            if rows.is_empty() && !out.columns.is_empty() {
+                return Ok(Shown::Nothing);
+            }
             // A value format shapes the table's cells; json and yaml keep the values.
             let rows = match (p.format, format) {
                 (Some(f), Format::Table | Format::Value) => rows

@@ -20,6 +20,7 @@ pub mod page;
 pub mod progress;
 pub mod session;
 pub mod shell;
+pub mod tls;
 pub mod types;
 pub mod yaml;
 

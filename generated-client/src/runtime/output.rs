@@ -1,6 +1,7 @@
 //! Printing, as python-novaclient does: left-aligned prettytable `+---+` tables, `-` for null,
 //! `Property | Value` tables with sorted keys and JSON for nested values; plus
-//! `--format json|yaml|value` for scripts.
+//! `--format json|yaml|value` for scripts. In json and yaml a table is a list of objects and a
+//! `Property | Value` table one object, both keyed by the API's field names (`Col::key`).
 
 use super::call::holds;
 use super::defs::{ColumnDef, PivotDef, ShowDef, TreeLevelDef, Version};
@@ -120,6 +121,15 @@ pub fn py_json(v: &Value) -> String {
     }
 }
 
+/// What one print item shows: text for a person (the table and value formats), a document
+/// for a script (json and yaml), or nothing (no column kept by `-c`).
+#[derive(Debug)]
+pub enum Shown {
+    Text(String),
+    Doc(Value),
+    Nothing,
+}
+
 /// A column of one table: a spec column, or one the user asked for (`--fields`).
 #[derive(Debug, Clone)]
 pub struct Col {
@@ -140,6 +150,19 @@ impl Col {
                 .join(" "),
             field: field.to_string(),
             format: None,
+        }
+    }
+}
+
+impl Col {
+    /// The column's key in json and yaml: the API's name of the field it shows (a row of a
+    /// nested list names its parent's field `^.id` as the API does, `id`); the title in
+    /// lower case, `_` for ` `, for a column showing the item itself (a list of texts).
+    pub fn key(&self) -> String {
+        let field = self.field.strip_prefix("^.").unwrap_or(&self.field);
+        match field {
+            "" => self.title.to_lowercase().replace(' ', "_"),
+            f => f.to_string(),
         }
     }
 }
@@ -171,14 +194,22 @@ fn column_text(col: &Col, item: &Value, r: &dyn Resolver) -> Result<String, Erro
     }
 }
 
-/// Rows under the given columns, in one of the formats.
+/// Rows under the given columns, in one of the formats; only the columns `keep` keeps
+/// (sorted by `sort_by` all the same), nothing when it keeps none. In json and yaml a row is
+/// the API's fields under their own names, their values as the API sent them (the table's
+/// formats are for reading: `OS-EXT-STS:power_state` is `1`, not `Running`).
 pub fn rows(
     cols: &[Col],
     items: &[Value],
     sort_by: Option<&str>,
     format: Format,
     r: &dyn Resolver,
-) -> Result<String, Error> {
+    keep: &dyn Fn(&Col) -> bool,
+) -> Result<Shown, Error> {
+    let kept: Vec<usize> = (0..cols.len()).filter(|i| keep(&cols[*i])).collect();
+    if kept.is_empty() {
+        return Ok(Shown::Nothing);
+    }
     let mut rows: Vec<(Vec<String>, &Value)> = Vec::with_capacity(items.len());
     for it in items {
         let texts = cols
@@ -191,36 +222,39 @@ pub fn rows(
         // prettytable sorts by the column, then by the whole row (ties: by ID).
         rows.sort_by(|a, b| a.0[i].cmp(&b.0[i]).then_with(|| a.0.cmp(&b.0)));
     }
+    if kept.len() < cols.len() {
+        for (texts, _) in rows.iter_mut() {
+            *texts = kept
+                .iter()
+                .map(|i| std::mem::take(&mut texts[*i]))
+                .collect();
+        }
+    }
+    let cols: Vec<&Col> = kept.iter().map(|i| &cols[*i]).collect();
     Ok(match format {
         Format::Table => {
             let headers: Vec<&str> = cols.iter().map(|c| c.title.as_str()).collect();
             let cells: Vec<Vec<String>> = rows.into_iter().map(|r| r.0).collect();
-            table(&headers, &cells)
+            Shown::Text(table(&headers, &cells))
         }
-        Format::Value => rows
-            .iter()
-            .map(|r| r.0.join(" "))
-            .collect::<Vec<_>>()
-            .join("\n"),
+        Format::Value => Shown::Text(
+            rows.iter()
+                .map(|r| r.0.join(" "))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
         Format::Json | Format::Yaml => {
             let records: Vec<Value> = rows
                 .iter()
-                .map(|(texts, item)| {
+                .map(|(_, item)| {
                     let obj: Map<String, Value> = cols
                         .iter()
-                        .zip(texts)
-                        .map(|(c, text)| {
-                            let v = match c.format {
-                                Some(_) => Value::String(text.clone()),
-                                None => lookup(item, &c.field).unwrap_or(Value::Null),
-                            };
-                            (c.title.clone(), v)
-                        })
+                        .map(|c| (c.key(), lookup(item, &c.field).unwrap_or(Value::Null)))
                         .collect();
                     Value::Object(obj)
                 })
                 .collect();
-            structured(&Value::Array(records), format)
+            Shown::Doc(Value::Array(records))
         }
     })
 }
@@ -278,7 +312,8 @@ pub fn tree_rows(
 }
 
 /// The rows of a pivot table: each key of `obj` fills one cell, its row named in `name`; the
-/// `other` column is dropped from `cols` when no key lands there, and empty cells are `-`.
+/// `other` column is dropped from `cols` when no key lands there, and empty cells are null
+/// (`-` in a table).
 pub fn pivot_rows(p: &PivotDef, obj: Option<&Value>, cols: &mut Vec<Col>) -> Vec<Value> {
     let mut rows: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     for (k, v) in obj.and_then(Value::as_object).into_iter().flatten() {
@@ -300,9 +335,7 @@ pub fn pivot_rows(p: &PivotDef, obj: Option<&Value>, cols: &mut Vec<Col>) -> Vec
     rows.into_values()
         .map(|mut cells| {
             for c in cols.iter() {
-                cells
-                    .entry(c.field.clone())
-                    .or_insert_with(|| Value::String("-".into()));
+                cells.entry(c.field.clone()).or_insert(Value::Null);
             }
             Value::Object(cells)
         })
@@ -361,7 +394,7 @@ pub fn properties(
     headers: (&str, &str),
     wrap: usize,
     format: Format,
-) -> String {
+) -> Shown {
     match format {
         Format::Table => {
             // As novaclient's print_dict: a text holding the two characters `\n` (escaped
@@ -378,28 +411,23 @@ pub fn properties(
                     _ => rows.push(vec![k.clone(), wrapped(&cell(Some(v)), wrap)]),
                 }
             }
-            table(&[headers.0, headers.1], &rows)
+            Shown::Text(table(&[headers.0, headers.1], &rows))
         }
-        Format::Value => info
-            .iter()
-            .map(|(_, v)| cell(Some(v)))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Format::Json | Format::Yaml => {
-            let obj: Map<String, Value> = info.iter().cloned().collect();
-            structured(&Value::Object(obj), format)
-        }
+        Format::Value => Shown::Text(
+            info.iter()
+                .map(|(_, v)| cell(Some(v)))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        Format::Json | Format::Yaml => Shown::Doc(Value::Object(info.iter().cloned().collect())),
     }
 }
 
-/// One value: printed as it is, or as JSON/YAML.
-pub fn value(v: &Value, format: Format) -> String {
-    match format {
-        Format::Json | Format::Yaml => structured(v, format),
-        _ => match v {
-            Value::String(s) => s.clone(),
-            other => cell(Some(other)),
-        },
+/// One value, as it is (`cell`'s text for a non-text).
+pub fn value(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => cell(Some(other)),
     }
 }
 
@@ -457,23 +485,35 @@ mod tests {
             json!({"id": "c", "name": "db"}),
             json!({"id": "a", "name": "web"}),
         ];
+        let all = |_: &Col| true;
         let out = rows(
             &cols,
             &items,
             Some("Name"),
             Format::Value,
             &expr::NoResolver,
-        )
-        .ok();
-        assert_eq!(out.as_deref(), Some("c db\na web\nb web"));
+            &all,
+        );
+        assert!(matches!(out, Ok(Shown::Text(t)) if t == "c db\na web\nb web"));
+        // Sorted by a column that is not kept.
+        let ids = |c: &Col| c.title == "Id";
+        let out = rows(
+            &cols,
+            &items,
+            Some("Name"),
+            Format::Value,
+            &expr::NoResolver,
+            &ids,
+        );
+        assert!(matches!(out, Ok(Shown::Text(t)) if t == "c\na\nb"));
     }
 
     #[test]
     fn escaped_newlines_are_rows() {
         let info = vec![("fault".to_string(), json!("a\\nb"))];
-        assert_eq!(
-            properties(&info, ("Property", "Value"), 0, Format::Table),
-            "+----------+-------+\n| Property | Value |\n+----------+-------+\n| fault    | a     |\n|          | b     |\n+----------+-------+"
+        let shown = properties(&info, ("Property", "Value"), 0, Format::Table);
+        assert!(
+            matches!(shown, Shown::Text(t) if t == "+----------+-------+\n| Property | Value |\n+----------+-------+\n| fault    | a     |\n|          | b     |\n+----------+-------+")
         );
     }
 

@@ -1,12 +1,13 @@
-//! `--poll`'s progress on standard output: novaclient's carriage-return text (`\rServer
-//! building... 40% complete`, byte for byte, when stdout is not a terminal), or on a terminal
-//! a bar with the action, the percentage and the time elapsed (indicatif). Ctrl-C during a
-//! poll ends the open line and exits with 130.
+//! `--poll`'s progress: novaclient's carriage-return text (`\rServer building... 40%
+//! complete`, byte for byte, when the stream is not a terminal), or on a terminal a bar with
+//! the action, the percentage and the time elapsed (indicatif). On standard output, or on
+//! standard error when standard output carries a document for a script. Ctrl-C during a poll
+//! ends the open line and exits with 130.
 
 use super::defs::PollDef;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 /// What `Client::poll` reports, step by step.
@@ -57,54 +58,71 @@ impl<W: Write> Report for Text<W> {
     }
 }
 
-/// Whether a progress line (text or bar) is open on stdout: Ctrl-C ends it first.
-static LINE_OPEN: AtomicBool = AtomicBool::new(false);
+/// Where a progress line (text or bar) is open, if anywhere: Ctrl-C ends it first. 0: nowhere,
+/// else a [`Stream`] (1 stdout, 2 stderr).
+static LINE_OPEN: AtomicU8 = AtomicU8::new(0);
 
 /// Standard output has had a whole line written (by the printer).
 pub fn line_closed() {
-    LINE_OPEN.store(false, Ordering::SeqCst);
+    LINE_OPEN.store(0, Ordering::SeqCst);
 }
 
-/// Standard output for [`Text`], keeping [`LINE_OPEN`] up to date.
-pub struct Stdout;
+/// Where `--poll` reports: standard output (novaclient's place), or standard error when
+/// standard output carries a document for a script (`--format json|yaml|value`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout = 1,
+    Stderr = 2,
+}
 
-impl Write for Stdout {
+impl Stream {
+    fn fd(self) -> Box<dyn Write> {
+        match self {
+            Stream::Stdout => Box::new(io::stdout().lock()),
+            Stream::Stderr => Box::new(io::stderr().lock()),
+        }
+    }
+}
+
+impl Write for Stream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = io::stdout().lock().write(buf)?;
+        let n = self.fd().write(buf)?;
         if let Some(last) = buf[..n].last() {
-            LINE_OPEN.store(*last != b'\n', Ordering::SeqCst);
+            let open = if *last == b'\n' { 0 } else { *self as u8 };
+            LINE_OPEN.store(open, Ordering::SeqCst);
         }
         Ok(n)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        io::stdout().flush()
+        self.fd().flush()
     }
 }
 
 /// On a terminal: `Server building... [=======>     ]  40% 00:00:12`, redrawn in place ten
 /// times a second (the time moves between two status checks); a spinner instead of the bar
 /// for a poll without a percentage. It stays on screen when the poll ends, `Finished` below.
-#[derive(Default)]
-pub struct Bar(Option<ProgressBar>);
+pub struct Bar {
+    stream: Stream,
+    bar: Option<ProgressBar>,
+}
 
 impl Bar {
-    fn drawn(&self) -> Option<&ProgressBar> {
-        self.0.as_ref()
+    pub fn new(stream: Stream) -> Bar {
+        Bar { stream, bar: None }
     }
 
     /// The bar left as it is, then one line below it.
     fn end(&mut self, last: &str, done: bool) -> io::Result<()> {
-        if let Some(bar) = self.0.take() {
+        if let Some(bar) = self.bar.take() {
             if done {
                 bar.finish();
             } else {
                 bar.abandon();
             }
         }
-        let mut out = Stdout;
-        writeln!(out, "{last}")?;
-        out.flush()
+        writeln!(self.stream, "{last}")?;
+        self.stream.flush()
     }
 }
 
@@ -117,24 +135,28 @@ impl Report for Bar {
         let style = ProgressStyle::with_template(template)
             .map_err(io::Error::other)?
             .progress_chars("=> ");
-        let bar = ProgressBar::with_draw_target(Some(100), ProgressDrawTarget::stdout())
+        let target = match self.stream {
+            Stream::Stdout => ProgressDrawTarget::stdout(),
+            Stream::Stderr => ProgressDrawTarget::stderr(),
+        };
+        let bar = ProgressBar::with_draw_target(Some(100), target)
             .with_style(style)
             .with_message(format!("{} {}", p.label, p.action));
-        LINE_OPEN.store(true, Ordering::SeqCst);
+        LINE_OPEN.store(self.stream as u8, Ordering::SeqCst);
         bar.enable_steady_tick(Duration::from_millis(100));
-        self.0 = Some(bar);
+        self.bar = Some(bar);
         Ok(())
     }
 
     fn progress(&mut self, _: &PollDef, pct: i64) -> io::Result<()> {
-        if let Some(bar) = self.drawn() {
+        if let Some(bar) = &self.bar {
             bar.set_position(pct.clamp(0, 100) as u64);
         }
         Ok(())
     }
 
     fn finished(&mut self, _: &PollDef) -> io::Result<()> {
-        if let Some(bar) = self.drawn() {
+        if let Some(bar) = &self.bar {
             bar.set_position(100);
         }
         self.end("Finished", true)
@@ -159,12 +181,15 @@ pub fn end_on_interrupt() {
         };
         std::thread::spawn(move || {
             if signals.forever().next().is_some() {
-                // Straight to the file descriptor: the main thread may hold stdout's lock,
-                // blocked on a full pipe.
-                if LINE_OPEN.load(Ordering::SeqCst) {
-                    if let Ok(fd) = io::stdout().as_fd().try_clone_to_owned() {
-                        let _ = std::fs::File::from(fd).write_all(b"\n");
-                    }
+                // Straight to the file descriptor: the main thread may hold the stream's
+                // lock, blocked on a full pipe.
+                let fd = match LINE_OPEN.load(Ordering::SeqCst) {
+                    1 => io::stdout().as_fd().try_clone_to_owned().ok(),
+                    2 => io::stderr().as_fd().try_clone_to_owned().ok(),
+                    _ => None,
+                };
+                if let Some(fd) = fd {
+                    let _ = std::fs::File::from(fd).write_all(b"\n");
                 }
                 std::process::exit(130);
             }

@@ -817,30 +817,37 @@ fn domain(id: &Option<String>, name: &Option<String>) -> Value {
     }
 }
 
+/// TLS trusts the system store, the bundled roots and `--os-cacert`'s bundle (`tls`), or no
+/// one at all with `--insecure` (the bundle is still read: a bad path is an error either way).
 fn http_client(opts: &ConnectOptions) -> Result<Http, Error> {
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
     let mut b = Http::builder()
         .timeout(opts.timeout.unwrap_or(Duration::from_secs(60)))
         .connect_timeout(Duration::from_secs(10))
         // Redirects are followed by `send_raw`, which knows where credentials may go.
         .redirect(reqwest::redirect::Policy::none());
-    if opts.insecure {
-        b = b.danger_accept_invalid_certs(true);
-    }
+    let mut extra = Vec::new();
     if let Some(path) = &opts.cacert {
         let pem = std::fs::read(path)
             .map_err(|e| Error::Config(format!("Cannot read the CA bundle '{path}': {e}")))?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem)
+        extra = CertificateDer::pem_slice_iter(&pem)
+            .collect::<Result<Vec<_>, _>>()
             .map_err(|e| Error::Config(format!("'{path}' is not a PEM CA bundle: {e}")))?;
-        // Text with no `-----BEGIN CERTIFICATE-----` block is an empty bundle to reqwest.
-        if certs.is_empty() {
+        // Text with no `-----BEGIN CERTIFICATE-----` block holds no certificate.
+        if extra.is_empty() {
             return Err(Error::Config(format!(
                 "'{path}' is not a PEM CA bundle: it holds no certificate."
             )));
         }
-        for c in certs {
-            b = b.add_root_certificate(c);
-        }
     }
+    b = match opts.insecure {
+        true => b.danger_accept_invalid_certs(true),
+        false => {
+            let tls = super::tls::client_config(extra, opts.debug)
+                .map_err(|e| Error::Config(format!("Cannot set up TLS: {e}")))?;
+            b.use_preconfigured_tls(tls)
+        }
+    };
     b.build()
         .map_err(|e| Error::Config(format!("Cannot set up HTTP: {}", root_cause(&e))))
 }

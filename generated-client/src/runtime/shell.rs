@@ -109,9 +109,21 @@ pub struct GlobalArgs {
     /// Print each request and reply (tokens and passwords redacted) on stderr.
     #[arg(long = "debug", global = true)]
     pub debug: bool,
-    /// Output format.
+    /// Output format: json and yaml print one document (a list of objects for a list, one
+    /// object for one resource, keyed by the API's field names; `{}` when there is nothing),
+    /// value the bare values.
     #[arg(long = "format", global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Print only this column (by title or by the API's field name), or this property of one
+    /// resource; repeat for several.
+    #[arg(
+        short = 'c',
+        long = "column",
+        global = true,
+        value_name = "COLUMN",
+        action = clap::ArgAction::Append
+    )]
+    pub column: Vec<String>,
     /// Seconds between two status checks of --poll.
     #[arg(
         long = "poll-interval",
@@ -294,10 +306,11 @@ fn run(matches: &clap::ArgMatches) -> Result<Done, Error> {
         .ok_or_else(|| Error::command(format!("'{name}' is not a nova command.")))?;
     let opts = global.connect_options()?;
     let client = Client::connect(&opts)?;
-    let out = cli::Printer {
-        format: global.format,
-        terminal: std::io::stdout().is_terminal(),
-    };
+    let out = cli::Printer::new(
+        global.format,
+        std::io::stdout().is_terminal(),
+        global.column,
+    );
     cli::dispatch(&client, &out, op, sub).map(|()| Done::Ran)
 }
 
@@ -308,5 +321,20 @@ mod tests {
     #[test]
     fn the_generated_command_line_is_consistent() {
         super::command().debug_assert();
+    }
+
+    /// A spec argument named like a global option would clash with it: the generator refuses
+    /// every such name (`os_` ones by their prefix).
+    #[test]
+    fn the_generator_reserves_the_global_option_names() {
+        use clap::Args;
+        let globals = super::GlobalArgs::augment_args(clap::Command::new("g"));
+        for a in globals.get_arguments() {
+            let id = a.get_id().as_str();
+            assert!(
+                id.starts_with("os_") || codegen::RESERVED_ARGS.contains(&id),
+                "{id} is not reserved"
+            );
+        }
     }
 }
