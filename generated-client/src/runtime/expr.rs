@@ -11,6 +11,7 @@ use super::defs::Version;
 use super::error::Error;
 use super::output::cell;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// What filters that reach the cloud (`get:`, `ref:`) need.
 pub trait Resolver {
@@ -54,11 +55,16 @@ pub fn eval(expr: &str, scope: &Value, r: &dyn Resolver) -> Result<Option<Value>
 }
 
 /// Apply a filter chain (`map:addr|join`) to a value; a filter argument may not contain `|`.
-pub fn apply(
-    mut v: Option<Value>,
+pub fn apply(v: Option<Value>, filters: &str, r: &dyn Resolver) -> Result<Option<Value>, Error> {
+    Ok(apply_cow(v.map(Cow::Owned), filters, r)?.map(Cow::into_owned))
+}
+
+/// [`apply`] to a borrowed value: a filter that passes its value on does not copy it.
+pub fn apply_cow<'a>(
+    mut v: Option<Cow<'a, Value>>,
     filters: &str,
     r: &dyn Resolver,
-) -> Result<Option<Value>, Error> {
+) -> Result<Option<Cow<'a, Value>>, Error> {
     for f in filters.split('|') {
         let (name, arg) = match f.split_once(':') {
             Some((n, a)) => (n, Some(a)),
@@ -219,38 +225,38 @@ fn strings(v: &Value) -> Vec<String> {
     }
 }
 
-fn filter(
+fn filter<'a>(
     name: &str,
     arg: Option<&str>,
-    v: Option<Value>,
+    v: Option<Cow<'a, Value>>,
     r: &dyn Resolver,
-) -> Result<Option<Value>, Error> {
+) -> Result<Option<Cow<'a, Value>>, Error> {
     let bad = |what: &str| Error::command(format!("'{what}' cannot be read as {name}."));
+    let lit = |a: Option<&str>| Some(Cow::Owned(literal(a)));
     Ok(match name {
-        "null" => Some(v.unwrap_or(Value::Null)),
-        "or" => match v {
-            None | Some(Value::Null) => Some(literal(arg)),
-            some => some,
+        "null" => Some(v.unwrap_or(Cow::Owned(Value::Null))),
+        "or" => match v.as_deref() {
+            None | Some(Value::Null) => lit(arg),
+            Some(_) => v,
         },
-        "default" => match v {
-            None | Some(Value::Null) => Some(literal(arg)),
-            Some(Value::String(s)) if s.is_empty() => Some(literal(arg)),
-            some => some,
+        "default" => match v.as_deref() {
+            None | Some(Value::Null) => lit(arg),
+            Some(Value::String(s)) if s.is_empty() => lit(arg),
+            Some(_) => v,
         },
-        "then" => match v {
-            Some(Value::Bool(true)) => Some(literal(arg)),
+        "then" => match v.as_deref() {
             Some(Value::Bool(false)) | None | Some(Value::Null) => None,
-            Some(_) => Some(literal(arg)),
+            Some(_) => lit(arg),
         },
-        "empty_null" => match v {
-            Some(Value::String(s)) if s.is_empty() => Some(Value::Null),
-            other => other,
+        "empty_null" => match v.as_deref() {
+            Some(Value::String(s)) if s.is_empty() => Some(Cow::Owned(Value::Null)),
+            _ => v,
         },
         "case" => {
             let (from, to) = arg.and_then(|a| a.split_once(':')).unwrap_or_default();
-            match v {
-                Some(x) if text(Some(&x)) == from => Some(literal(Some(to))),
-                other => other,
+            match v.as_deref() {
+                Some(x) if text(Some(x)) == from => lit(Some(to)),
+                _ => v,
             }
         }
         "since" => {
@@ -267,21 +273,24 @@ fn filter(
                 _ => v,
             }
         }
-        "prefix" => match v {
-            Some(Value::String(s)) if !s.is_empty() => {
-                Some(Value::String(format!("{}{s}", arg.unwrap_or_default())))
-            }
-            other => other,
+        "prefix" => match v.as_deref() {
+            Some(Value::String(s)) if !s.is_empty() => Some(Cow::Owned(Value::String(format!(
+                "{}{s}",
+                arg.unwrap_or_default()
+            )))),
+            _ => v,
         },
         _ => {
+            // The rest read the value and make a new one (a copy only where one passes through).
             let Some(v) = v else { return Ok(None) };
-            Some(match name {
+            let v: &Value = &v;
+            Some(Cow::Owned(match name {
                 "base64" => {
                     use base64::Engine;
                     Value::String(base64::engine::general_purpose::STANDARD.encode(text(Some(&v))))
                 }
-                "int" => match &v {
-                    Value::Number(_) => v,
+                "int" => match v {
+                    Value::Number(_) => v.clone(),
                     other => {
                         let t = text(Some(other));
                         Value::from(t.trim().parse::<i64>().map_err(|_| bad(&t))?)
@@ -318,7 +327,7 @@ fn filter(
                     )
                 }
                 "pairs" => match v {
-                    Value::Object(_) => v,
+                    Value::Object(_) => v.clone(),
                     other => Value::Object(
                         strings(&other)
                             .into_iter()
@@ -410,7 +419,7 @@ fn filter(
                     };
                     match n {
                         Some(n) => Value::String(format!("{n:.places$}")),
-                        None => v,
+                        None => v.clone(),
                     }
                 }
                 "count" => Value::from(match &v {
@@ -448,7 +457,7 @@ fn filter(
                 "lower" => Value::String(text(Some(&v)).to_lowercase()),
                 "upper" => Value::String(text(Some(&v)).to_uppercase()),
                 other => return Err(Error::command(format!("unknown filter '{other}'"))),
-            })
+            }))
         }
     })
 }

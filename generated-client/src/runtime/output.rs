@@ -8,6 +8,7 @@ use super::defs::{ColumnDef, PivotDef, ShowDef, TreeLevelDef, Version};
 use super::error::Error;
 use super::expr::{self, lookup, Resolver};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -181,16 +182,17 @@ pub fn columns_for(cols: &[ColumnDef], version: Version, args: &Value) -> Vec<Co
 
 /// One cell, as text, with the column's format.
 fn column_text(col: &Col, item: &Value, r: &dyn Resolver) -> Result<String, Error> {
-    let v = lookup(item, &col.field);
+    // A plain path is read in place: a row costs its cells, not copies of the item's fields.
+    let v = match col.field.contains("[]") {
+        false => expr::walk(item, &col.field).map(Cow::Borrowed),
+        true => lookup(item, &col.field).map(Cow::Owned),
+    };
     match col.format {
-        Some(f) => {
-            let formatted = expr::apply(v, f, r)?;
-            Ok(match formatted {
-                Some(Value::String(s)) => s,
-                other => cell(other.as_ref()),
-            })
-        }
-        None => Ok(cell(v.as_ref())),
+        Some(f) => Ok(match expr::apply_cow(v, f, r)? {
+            Some(Cow::Owned(Value::String(s))) => s,
+            other => cell(other.as_deref()),
+        }),
+        None => Ok(cell(v.as_deref())),
     }
 }
 
