@@ -287,7 +287,7 @@ fn filter<'a>(
             Some(Cow::Owned(match name {
                 "base64" => {
                     use base64::Engine;
-                    Value::String(base64::engine::general_purpose::STANDARD.encode(text(Some(&v))))
+                    Value::String(base64::engine::general_purpose::STANDARD.encode(text(Some(v))))
                 }
                 "int" => match v {
                     Value::Number(_) => v.clone(),
@@ -303,9 +303,9 @@ fn filter<'a>(
                         Value::from(t.trim().parse::<f64>().map_err(|_| bad(&t))?)
                     }
                 },
-                "str" => Value::String(text(Some(&v))),
+                "str" => Value::String(text(Some(v))),
                 "split" => Value::Array(
-                    strings(&v)
+                    strings(v)
                         .iter()
                         .flat_map(|s| s.split(','))
                         .map(|s| s.trim())
@@ -316,7 +316,7 @@ fn filter<'a>(
                 "objects" => {
                     let key = arg.unwrap_or("name");
                     Value::Array(
-                        strings(&v)
+                        strings(v)
                             .into_iter()
                             .map(|s| {
                                 let mut m = Map::new();
@@ -329,7 +329,7 @@ fn filter<'a>(
                 "pairs" => match v {
                     Value::Object(_) => v.clone(),
                     other => Value::Object(
-                        strings(&other)
+                        strings(other)
                             .into_iter()
                             .map(|s| match s.split_once('=') {
                                 Some((k, x)) => (k.to_string(), Value::String(x.to_string())),
@@ -343,7 +343,7 @@ fn filter<'a>(
                         Value::Array(m.keys().cloned().map(Value::String).collect())
                     }
                     other => Value::Array(
-                        strings(&other)
+                        strings(other)
                             .into_iter()
                             .map(|s| {
                                 Value::String(
@@ -354,7 +354,7 @@ fn filter<'a>(
                     ),
                 },
                 "basename" => Value::String(
-                    text(Some(&v))
+                    text(Some(v))
                         .trim_end_matches('/')
                         .rsplit('/')
                         .next()
@@ -385,9 +385,9 @@ fn filter<'a>(
                     }
                     Value::Array(items)
                 }
-                "join" => Value::String(strings(&v).join(arg.unwrap_or(", "))),
-                "networks" => Value::String(networks(&v)),
-                "power_state" => Value::String(power_state(&v)),
+                "join" => Value::String(strings(v).join(arg.unwrap_or(", "))),
+                "networks" => Value::String(networks(v)),
+                "power_state" => Value::String(power_state(v)),
                 "ref" => {
                     let id = match &v {
                         Value::Object(m) => m.get("id").map(|x| text(Some(x))),
@@ -409,8 +409,8 @@ fn filter<'a>(
                         }
                     }
                 }
-                "get" => r.fetch(arg.unwrap_or_default(), &text(Some(&v)))?,
-                "pyrepr" => Value::String(pyrepr(&v)),
+                "get" => r.fetch(arg.unwrap_or_default(), &text(Some(v)))?,
+                "pyrepr" => Value::String(pyrepr(v)),
                 "fixed" => {
                     let places: usize = arg.and_then(|a| a.parse().ok()).unwrap_or(2);
                     let n = match &v {
@@ -427,7 +427,7 @@ fn filter<'a>(
                     Value::Object(m) => m.len(),
                     _ => 1,
                 }),
-                "slug" => Value::String(slug(&text(Some(&v)))),
+                "slug" => Value::String(slug(&text(Some(v)))),
                 "part" => {
                     // `key:dir` texts: part 0 is before the first ':', part 1 after it (or the
                     // default), as Python's str.partition.
@@ -444,18 +444,18 @@ fn filter<'a>(
                         Value::Array(items) => {
                             Value::Array(items.iter().map(|x| pick(text(Some(x)))).collect())
                         }
-                        other => pick(text(Some(&other))),
+                        other => pick(text(Some(other))),
                     }
                 }
                 "days" => {
                     let n: f64 = arg.and_then(|a| a.trim().parse().ok()).unwrap_or(0.0);
-                    let t = datetime(&v)? + chrono::Duration::seconds((n * 86_400.0) as i64);
+                    let t = datetime(v)? + chrono::Duration::seconds((n * 86_400.0) as i64);
                     Value::String(t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string())
                 }
-                "date" => Value::String(datetime(&v)?.format("%Y-%m-%d").to_string()),
-                "isoformat" => Value::String(isoformat(datetime(&v)?)),
-                "lower" => Value::String(text(Some(&v)).to_lowercase()),
-                "upper" => Value::String(text(Some(&v)).to_uppercase()),
+                "date" => Value::String(datetime(v)?.format("%Y-%m-%d").to_string()),
+                "isoformat" => Value::String(isoformat(datetime(v)?)),
+                "lower" => Value::String(text(Some(v)).to_lowercase()),
+                "upper" => Value::String(text(Some(v)).to_uppercase()),
                 other => return Err(Error::command(format!("unknown filter '{other}'"))),
             }))
         }
