@@ -317,6 +317,30 @@ pub fn requested(debug: &str) -> Vec<String> {
         .collect()
 }
 
+/// Read `out` (a child's output) until `text` has appeared `times` times, then send the child
+/// SIGINT (Ctrl-C); what was read so far. Fails if the output ends first.
+pub fn interrupt_after(
+    out: &mut impl std::io::Read,
+    child: &Child,
+    text: &str,
+    times: usize,
+) -> Vec<u8> {
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 1024];
+    while String::from_utf8_lossy(&seen).matches(text).count() < times {
+        let n = out.read(&mut buf).expect("read nova's output");
+        assert!(
+            n > 0,
+            "nova ended early: {}",
+            String::from_utf8_lossy(&seen)
+        );
+        seen.extend_from_slice(&buf[..n]);
+    }
+    let pid = rustix::process::Pid::from_child(child);
+    rustix::process::kill_process(pid, rustix::process::Signal::INT).expect("send SIGINT");
+    seen
+}
+
 /// A pseudo-terminal: the side `nova` writes to (a terminal to it), and the other side, from
 /// which what it wrote is read.
 pub struct Pty {

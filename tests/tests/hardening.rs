@@ -4,7 +4,7 @@
 //! as openstacksdk reads them, and Ctrl-C during `--poll`. The real binary runs against
 //! nova-sim each time.
 
-use novagen_tests::{nova_command, Cloud, Pty, Run};
+use novagen_tests::{interrupt_after, nova_command, Cloud, Pty, Run};
 use std::process::{Command, Stdio};
 
 fn env_pairs(env: &[(String, String)]) -> Vec<(&str, &str)> {
@@ -522,24 +522,8 @@ fn ctrl_c_during_poll_ends_the_line_and_exits_130() {
         .spawn()
         .expect("start nova");
     let mut stdout = child.stdout.take().expect("stdout");
-    // Read until the progress line has shown twice (the poll is well under way).
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 1024];
-    while String::from_utf8_lossy(&seen)
-        .matches("Server building...")
-        .count()
-        < 2
-    {
-        let n = stdout.read(&mut buf).expect("read nova's stdout");
-        assert!(
-            n > 0,
-            "nova ended early: {}",
-            String::from_utf8_lossy(&seen)
-        );
-        seen.extend_from_slice(&buf[..n]);
-    }
-    let pid = rustix::process::Pid::from_child(&child);
-    rustix::process::kill_process(pid, rustix::process::Signal::INT).expect("send SIGINT");
+    // Interrupt once the progress line has shown twice (the poll is well under way).
+    let mut seen = interrupt_after(&mut stdout, &child, "Server building...", 2);
     stdout.read_to_end(&mut seen).expect("read the rest");
     let run = finish(&args, child);
     let seen = String::from_utf8_lossy(&seen);

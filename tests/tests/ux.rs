@@ -4,7 +4,7 @@
 //! `--poll`'s progress bar on a terminal, and the output formats for scripts (`--format
 //! json|yaml|value`, `-c/--column`) against nova-sim.
 
-use novagen_tests::{nova, nova_command, skip, temp_dir, Cloud, Pty, Run};
+use novagen_tests::{interrupt_after, nova, nova_command, skip, temp_dir, Cloud, Pty, Run};
 use serde_json::{json, Value};
 use std::process::{Command, Stdio};
 
@@ -294,25 +294,10 @@ fn ctrl_c_during_the_bar_ends_the_line_and_exits_130() {
     let mut cmd = nova_command(&args, &pairs);
     cmd.stdin(Stdio::null());
     let (child, mut terminal) = Pty::open().spawn(cmd, false);
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 1024];
     // The bar redrawn a few times: the poll is well under way.
-    while String::from_utf8_lossy(&seen)
-        .matches("Server building... [")
-        .count()
-        < 3
-    {
-        let n = terminal.read(&mut buf).expect("read the terminal");
-        assert!(
-            n > 0,
-            "nova ended early: {}",
-            String::from_utf8_lossy(&seen)
-        );
-        seen.extend_from_slice(&buf[..n]);
-    }
-    let pid = rustix::process::Pid::from_child(&child);
-    rustix::process::kill_process(pid, rustix::process::Signal::INT).expect("send SIGINT");
+    let mut seen = interrupt_after(&mut terminal, &child, "Server building... [", 3);
     let run = Run::of(&args, child.wait_with_output().expect("wait for nova"));
+    let mut buf = [0u8; 1024];
     while let Ok(n @ 1..) = terminal.read(&mut buf) {
         seen.extend_from_slice(&buf[..n]);
     }

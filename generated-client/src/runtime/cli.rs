@@ -3,7 +3,7 @@
 //! command line, name-or-ID lookups, the call, printing, polling.
 
 use super::call::{found_id, holds, outside, Outcome};
-use super::defs::{ArgDef, ArgType, OpDef, PrintDef, PrintKind, Returns, VariantDef};
+use super::defs::{ArgDef, ArgType, ColumnDef, OpDef, PrintDef, PrintKind, Returns, VariantDef};
 use super::error::Error;
 use super::expr;
 use super::output::{self, Format};
@@ -467,20 +467,9 @@ fn fields_printed(op: &OpDef, variant: &VariantDef, scope: &Value) -> Option<Vec
         if !plain {
             return None;
         }
-        let mut paths: Vec<&str> = p
-            .columns
-            .unwrap_or(op.resource.columns)
-            .iter()
-            .map(|c| c.field)
-            .collect();
-        if let Some(arg) = p.columns_from {
-            match scope.get(arg) {
-                Some(Value::String(given)) => paths.extend(given.split(',').map(str::trim)),
-                Some(Value::Null) | None => {}
-                Some(_) => return None,
-            }
-        }
-        for path in paths {
+        let (base, chosen) = table_columns(op, p, scope);
+        let base = base.iter().map(|c| c.field);
+        for path in base.chain(chosen.into_iter().flatten()) {
             let top = path.split('.').next().unwrap_or(path);
             let top = top.strip_suffix("[]").unwrap_or(top);
             if top == "^" || top.is_empty() {
@@ -492,6 +481,23 @@ fn fields_printed(op: &OpDef, variant: &VariantDef, scope: &Value) -> Option<Vec
         }
     }
     Some(fields)
+}
+
+/// A table print item's columns: its own, else its resource's (before their version and
+/// argument conditions); and the fields its `columns_from` argument names, comma-separated,
+/// when that argument holds text (the table then keeps the former's `ID` and adds these).
+fn table_columns<'a>(
+    op: &OpDef,
+    p: &PrintDef,
+    scope: &'a Value,
+) -> (&'static [ColumnDef], Option<impl Iterator<Item = &'a str>>) {
+    let chosen = match p.columns_from.and_then(|arg| scope.get(arg)) {
+        Some(Value::String(given)) => {
+            Some(given.split(',').map(str::trim).filter(|f| !f.is_empty()))
+        }
+        _ => None,
+    };
+    (p.columns.unwrap_or(op.resource.columns), chosen)
 }
 
 /// Print what the variant says, in order.
@@ -576,7 +582,7 @@ fn render(
             }
         }
         PrintKind::Table => {
-            let base = p.columns.unwrap_or(op.resource.columns);
+            let (base, chosen) = table_columns(op, p, args);
             let mut cols = output::columns_for(base, version, args);
             let items: Cow<[Value]> = match (p.pivot.as_ref(), subject) {
                 _ if !p.tree.is_empty() => output::tree_rows(p.tree, &o.scope, client)?.into(),
@@ -593,15 +599,9 @@ fn render(
                     one => vec![one].into(),
                 },
             };
-            if let Some(Value::String(fields)) = p.columns_from.and_then(|c| args.get(c)) {
+            if let Some(fields) = chosen {
                 cols.retain(|c| c.title == "ID");
-                cols.extend(
-                    fields
-                        .split(',')
-                        .map(str::trim)
-                        .filter(|f| !f.is_empty())
-                        .map(output::Col::of_field),
-                );
+                cols.extend(fields.map(output::Col::of_field));
             }
             // `none`: the rows stay in the order the server sent them.
             let sort_by = match p.columns {

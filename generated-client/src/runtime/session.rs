@@ -92,8 +92,9 @@ pub struct Client {
     token: RwLock<String>,
     endpoints: HashMap<&'static str, String>,
     version: Version,
-    project_id: Option<String>,
-    user_id: Option<String>,
+    /// What the session was opened with: the credentials to authenticate again with, and the
+    /// project and user when no token of this session names them.
+    opts: ConnectOptions,
     debug: bool,
     pub(crate) poll_interval: Duration,
     max_reply: u64,
@@ -102,11 +103,11 @@ pub struct Client {
     auth: Option<Auth>,
 }
 
-/// What a client keeps to authenticate again after a 401.
+/// What a client keeps to authenticate again after a 401 (with its `opts`).
 struct Auth {
-    opts: ConnectOptions,
     cache: Option<(TokenCache, String)>,
-    /// The cached entry of this session, updated with version documents as they are fetched.
+    /// The cached entry of this session (its token's project and user), updated with version
+    /// documents as they are fetched and replaced when the token is renewed.
     entry: Mutex<Option<Entry>>,
 }
 
@@ -116,7 +117,7 @@ impl std::fmt::Debug for Client {
             .field("token", &"***")
             .field("endpoints", &self.endpoints)
             .field("version", &self.version)
-            .field("project_id", &self.project_id)
+            .field("project_id", &self.project_id())
             .finish_non_exhaustive()
     }
 }
@@ -146,8 +147,7 @@ impl Client {
             token: RwLock::new(String::new()),
             endpoints: HashMap::new(),
             version: spec::MIN_VERSION,
-            project_id: opts.project_id.clone(),
-            user_id: opts.user_id.clone(),
+            opts: opts.clone(),
             debug: opts.debug,
             poll_interval: opts.poll_interval.unwrap_or(Duration::from_secs(5)),
             max_reply: opts.max_reply_bytes.unwrap_or(DEFAULT_MAX_REPLY),
@@ -185,8 +185,7 @@ impl Client {
             token: RwLock::new(String::new()),
             endpoints: HashMap::new(),
             version,
-            project_id: None,
-            user_id: None,
+            opts: ConnectOptions::default(),
             debug: false,
             poll_interval: Duration::from_secs(5),
             max_reply: DEFAULT_MAX_REPLY,
@@ -199,14 +198,23 @@ impl Client {
         self.version
     }
 
-    /// The project the token is scoped to.
-    pub fn project_id(&self) -> Option<&str> {
-        self.project_id.as_deref()
+    /// The project the token is scoped to (else the one the session was opened with).
+    pub fn project_id(&self) -> Option<String> {
+        self.of_token(|e| e.project_id.clone())
+            .or_else(|| self.opts.project_id.clone())
     }
 
-    /// The user the token belongs to.
-    pub fn user_id(&self) -> Option<&str> {
-        self.user_id.as_deref()
+    /// The user the token belongs to (else the one the session was opened with).
+    pub fn user_id(&self) -> Option<String> {
+        self.of_token(|e| e.user_id.clone())
+            .or_else(|| self.opts.user_id.clone())
+    }
+
+    /// What Keystone said of the session's current token, when it issued it to this session.
+    fn of_token<T>(&self, read: impl FnOnce(&Entry) -> Option<T>) -> Option<T> {
+        let auth = self.auth.as_ref()?;
+        let entry = auth.entry.lock().ok()?;
+        entry.as_ref().and_then(read)
     }
 
     /// The endpoint of a service, from the catalog or `--os-endpoint-override`.
@@ -265,7 +273,6 @@ impl Client {
         };
         self.adopt(&entry, opts);
         self.auth = Some(Auth {
-            opts: opts.clone(),
             cache,
             entry: Mutex::new(Some(entry)),
         });
@@ -279,7 +286,7 @@ impl Client {
                 "no credentials to authenticate again with".into(),
             ));
         };
-        let (url, body, _) = auth_request(&auth.opts)?;
+        let (url, body, _) = auth_request(&self.opts)?;
         if let Some((c, key)) = &auth.cache {
             c.remove(key);
         }
@@ -351,8 +358,6 @@ impl Client {
     /// Take a token and its catalog as this session's.
     fn adopt(&mut self, entry: &Entry, opts: &ConnectOptions) {
         self.set_token(entry.token.clone());
-        self.project_id = entry.project_id.clone().or(self.project_id.take());
-        self.user_id = entry.user_id.clone().or(self.user_id.take());
         let catalog = entry.catalog.as_array().map(Vec::as_slice).unwrap_or(&[]);
         let interface = opts.interface.as_deref().unwrap_or("public");
         let interface = interface.strip_suffix("URL").unwrap_or(interface);
