@@ -172,7 +172,22 @@ fn resource_defs(r: &Resource) -> TokenStream {
         quote!(ShowDef { field: #field, drop: #drop, flatten: #flatten, format: #format, versions: #versions })
     });
     let ops = r.ops.iter().map(|o| op_def(r, o));
-    let required = r.fields.iter().filter(|f| !f.optional).map(|f| &f.json);
+    let mut fields: Vec<&Field> = r.fields.iter().collect();
+    fields.sort_by(|a, b| a.json.cmp(&b.json));
+    let fields = fields.into_iter().map(|f| {
+        let (json, optional) = (&f.json, f.optional);
+        let shape = match f.ty {
+            FieldType::String => quote!(String),
+            FieldType::Integer => quote!(Integer),
+            FieldType::Number => quote!(Number),
+            FieldType::Boolean => quote!(Boolean),
+            FieldType::Object => quote!(Object),
+            FieldType::Array => quote!(Array),
+            FieldType::Any => quote!(Any),
+            FieldType::StringOrInteger => quote!(StringOrInteger),
+        };
+        quote!(FieldDef { json: #json, shape: Shape::#shape, optional: #optional })
+    });
     quote! {
         pub static #st: ResourceDef = ResourceDef {
             name: #name,
@@ -182,7 +197,7 @@ fn resource_defs(r: &Resource) -> TokenStream {
             sort_by: #sort_by,
             show: &[#(#show),*],
             check: crate::runtime::check::<crate::types::#ty>,
-            required: &[#(#required),*],
+            fields: &[#(#fields),*],
         };
         #(#ops)*
     }

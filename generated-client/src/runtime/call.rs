@@ -149,13 +149,13 @@ impl Client {
             .is_some_and(|s| s.paged && s.for_each.is_none() && !s.merge && s.on_error.is_empty());
         let lean = match op.returns {
             Returns::List if last_lists => reads(variant, &scope).map(|mut keep| {
-                for f in op.resource.required {
+                for f in op.resource.required() {
                     if !keep.iter().any(|k| k == f) {
                         keep.push(f.to_string());
                     }
                 }
                 Lean {
-                    check: op.resource.check,
+                    resource: op.resource,
                     keep,
                 }
             }),
@@ -546,7 +546,7 @@ impl Client {
             let page = Page::read(&reply.url, &reply.bytes, key, item_key, keep)?;
             let before = items.len();
             if let Some(l) = lean {
-                page.items.iter().try_for_each(l.check)?;
+                page.items.iter().try_for_each(|v| l.resource.conform(v))?;
             }
             items.extend(page.items);
             if let Some(l) = limit {

@@ -420,9 +420,9 @@ fn once(
     })?;
     match (op.returns, outcome.result()) {
         _ if outcome.checked => {}
-        (Returns::One, Some(v)) => (op.resource.check)(v)?,
+        (Returns::One, Some(v)) => op.resource.conform(v)?,
         (Returns::List, Some(Value::Array(items))) => {
-            items.iter().try_for_each(op.resource.check)?
+            items.iter().try_for_each(|v| op.resource.conform(v))?
         }
         _ => {}
     }

@@ -97,8 +97,94 @@ pub struct ResourceDef {
     pub show: &'static [ShowDef],
     /// Decodes one resource into its typed struct: an error when the reply has another shape.
     pub check: fn(&serde_json::Value) -> Result<(), super::Error>,
+    /// The typed struct's fields, sorted by their JSON names: what [`ResourceDef::conform`]
+    /// reads to pass a well-shaped value without decoding it.
+    pub fields: &'static [FieldDef],
+}
+
+/// One field of a resource's type: its JSON name, the JSON it holds, whether it may be
+/// missing or null.
+#[derive(Debug)]
+pub struct FieldDef {
+    pub json: &'static str,
+    pub shape: Shape,
+    pub optional: bool,
+}
+
+/// The JSON a field's Rust type decodes from (the spec's field types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    String,
+    /// An `i64`.
+    Integer,
+    /// An `f64`: any JSON number.
+    Number,
+    Boolean,
+    Object,
+    Array,
+    Any,
+    StringOrInteger,
+}
+
+impl Shape {
+    /// Whether a (non-null) JSON value decodes as this shape's Rust type.
+    fn holds(self, v: &serde_json::Value) -> bool {
+        use serde_json::Value as V;
+        let integer = |v: &V| v.as_i64().is_some();
+        match self {
+            Shape::String => v.is_string(),
+            Shape::Integer => integer(v),
+            Shape::Number => v.is_number(),
+            Shape::Boolean => v.is_boolean(),
+            Shape::Object => v.is_object(),
+            Shape::Array => v.is_array(),
+            Shape::Any => true,
+            Shape::StringOrInteger => v.is_string() || integer(v),
+        }
+    }
+}
+
+impl ResourceDef {
     /// The fields a resource must have (its type's non-optional fields).
-    pub required: &'static [&'static str],
+    pub fn required(&self) -> impl Iterator<Item = &'static str> {
+        self.fields.iter().filter(|f| !f.optional).map(|f| f.json)
+    }
+
+    /// Whether `v` certainly decodes as the resource's type, read in place: an object whose
+    /// fields of the type hold their shapes (null only where optional) and that has every
+    /// required one. A `false` is not an error: [`ResourceDef::conform`] then decodes.
+    pub fn conforms(&self, v: &serde_json::Value) -> bool {
+        let Some(m) = v.as_object() else {
+            return false;
+        };
+        let mut required = 0;
+        for (k, x) in m {
+            let Ok(i) = self.fields.binary_search_by(|f| f.json.cmp(k)) else {
+                continue;
+            };
+            let f = &self.fields[i];
+            if !f.optional {
+                required += 1;
+            }
+            let fits = match x {
+                serde_json::Value::Null => f.optional,
+                other => f.shape.holds(other),
+            };
+            if !fits {
+                return false;
+            }
+        }
+        required == self.fields.iter().filter(|f| !f.optional).count()
+    }
+
+    /// An error when `v` does not decode as the resource's type: passed in place when it
+    /// [`conforms`](ResourceDef::conforms), else decoded (`check`) for the decoder's own error.
+    pub fn conform(&self, v: &serde_json::Value) -> Result<(), super::Error> {
+        match self.conforms(v) {
+            true => Ok(()),
+            false => (self.check)(v),
+        }
+    }
 }
 
 #[derive(Debug)]

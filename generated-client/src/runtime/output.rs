@@ -22,8 +22,12 @@ pub enum Format {
 /// A prettytable: left-aligned, one space of padding, `+---+` rules. Written into one string
 /// (a list of 10,000 servers is 10,000 lines: no allocation per line or cell).
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    // Display width, as prettytable's wcwidth: wide (CJK) characters take two columns.
-    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    // Display width, as prettytable's wcwidth: wide (CJK) characters take two columns;
+    // printable ASCII, one each (measured without the tables).
+    let width = |s: &str| match s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        true => s.len(),
+        false => unicode_width::UnicodeWidthStr::width(s),
+    };
     let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {

@@ -34,7 +34,11 @@ impl Page {
             key,
             item: ItemSeed { item_key, keep },
         };
-        let mut de = serde_json::Deserializer::from_slice(bytes);
+        // The text is checked to be UTF-8 once, as a whole: read from a `str`, serde_json then
+        // checks no string again (from bytes, it checks every key it lends out).
+        let text = std::str::from_utf8(bytes)
+            .map_err(|e| bad(format!("not JSON (the reply is not UTF-8: {e})")))?;
+        let mut de = serde_json::Deserializer::from_str(text);
         let parts = match seed.deserialize(&mut de).and_then(|p| de.end().map(|_| p)) {
             Ok(p) => p,
             Err(e) if e.is_data() => return Err(bad(format!("the reply has no '{key}' key"))),
@@ -180,7 +184,8 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
 /// `keep` are read (the others are skipped unparsed), and what is kept is checked against the
 /// resource's type — every field printed, and the fields the type requires, are checked.
 pub struct Lean {
-    pub check: fn(&Value) -> Result<(), Error>,
+    /// The resource whose type each item is checked against.
+    pub resource: &'static super::defs::ResourceDef,
     pub keep: Vec<String>,
 }
 
@@ -280,6 +285,7 @@ mod tests {
         assert!(err(br#"{"flavors": []}"#).ends_with("has no 'servers' key"));
         assert!(err(br#"{"servers": [}"#).contains("not JSON"));
         assert!(err(br#"{"servers": []} x"#).contains("not JSON"));
+        assert!(err(b"{\"servers\": [], \"x\": \"\xff\"}").contains("not UTF-8"));
     }
 
     #[test]
