@@ -209,7 +209,7 @@ impl<'de> Visitor<'de> for Keep<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut out = Map::new();
+        let mut out = Map::with_capacity(self.0.len());
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
             if self.0.iter().any(|x| *x == *k) {
                 out.insert(k.into_owned(), map.next_value::<Value>()?);
