@@ -33,11 +33,11 @@ fn merge(previous: Value, this: Value) -> Value {
 }
 
 /// What a paged list is read as: its key, the key its items are wrapped in, how many are
-/// wanted (None or negative: all), and whether they are read lean.
+/// wanted (None: all), and whether they are read lean.
 struct Listing<'a> {
     key: &'a str,
     item_key: Option<&'a str>,
-    limit: Option<i64>,
+    limit: Option<usize>,
     lean: Option<&'a Lean>,
 }
 
@@ -434,6 +434,7 @@ impl Client {
             if limit.is_some_and(|l| l < 0) {
                 query.retain(|(k, _)| k != "limit");
             }
+            let limit = limit.and_then(|l| usize::try_from(l).ok());
             let list = Listing {
                 key,
                 item_key: step.items,
@@ -549,11 +550,9 @@ impl Client {
                 page.items.iter().try_for_each(|v| l.resource.conform(v))?;
             }
             items.extend(page.items);
-            if let Some(l) = limit {
-                if l >= 0 && items.len() as i64 >= l {
-                    items.truncate(l as usize);
-                    break;
-                }
+            if let Some(l) = limit.filter(|l| items.len() >= *l) {
+                items.truncate(l);
+                break;
             }
             if items.len() == before || seen.len() >= MAX_PAGES {
                 break;
