@@ -24,7 +24,8 @@ pub fn subcommands(ops: &'static [&'static OpDef], usage: bool) -> Vec<Command> 
     ops.iter().map(|op| subcommand(op, usage)).collect()
 }
 
-fn subcommand(op: &'static OpDef, usage: bool) -> Command {
+/// One spec operation's subcommand; `usage`: with its usage line written out.
+pub fn subcommand(op: &'static OpDef, usage: bool) -> Command {
     let mut cmd = Command::new(op.command).about(format!("{}{}", op.help, op.versions.note()));
     // A long metavar (`--nic <auto,none,...>`) would squeeze every help text into one word
     // per line: then help texts go on the line below, as argparse does.

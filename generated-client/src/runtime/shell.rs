@@ -10,6 +10,7 @@ use super::error::Error;
 use super::output::Format;
 use super::session::{Client, ConnectOptions};
 use clap::{Args, FromArgMatches};
+use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
@@ -221,6 +222,13 @@ const GLOBAL_NOTE: &str =
 /// its help (one line points to `nova --help`, which lists them once, under their heading).
 /// Both cost start-up time, so `nova` builds them only to show help or a usage error.
 fn command_with(for_help: bool) -> clap::Command {
+    let mut subs = cli::subcommands(crate::spec::OPERATIONS, for_help);
+    subs.extend(builtin::subcommands());
+    nova_with(subs, for_help)
+}
+
+/// `nova`, its global options and the given subcommands.
+fn nova_with(mut subs: Vec<clap::Command>, for_help: bool) -> clap::Command {
     let cmd = clap::Command::new("nova")
         .about(
             "Command-line interface to the OpenStack Compute API (generated from novagen's spec).",
@@ -229,8 +237,6 @@ fn command_with(for_help: bool) -> clap::Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .disable_help_subcommand(true);
-    let mut subs = cli::subcommands(crate::spec::OPERATIONS, for_help);
-    subs.extend(builtin::subcommands());
     if for_help {
         // clap gives each subcommand a copy of every global option, unless it has one by
         // that name already: a hidden copy (still global, so parsed as before).
@@ -248,10 +254,18 @@ fn command_with(for_help: bool) -> clap::Command {
 
 /// The whole `nova` program; returns the exit code.
 pub fn main() -> i32 {
-    // Parsed first without the usage lines; help or an error parses again with them.
-    let parsed = command_with(false)
-        .try_get_matches()
-        .or_else(|_| command().try_get_matches());
+    let args: Vec<OsString> = std::env::args_os().collect();
+    // Parsed first with only the subcommand the line names, if it names a spec operation
+    // (building all of them is most of the start-up time), and without the usage lines; help
+    // or an error parses again with everything. A line that parses with one subcommand
+    // parses the same with all: any other word where the subcommand is would be an error.
+    let first = match named_op(&args) {
+        Some(op) => nova_with(vec![cli::subcommand(op, false)], false),
+        None => command_with(false),
+    };
+    let parsed = first
+        .try_get_matches_from(&args)
+        .or_else(|_| command().try_get_matches_from(&args));
     let matches = match parsed {
         Ok(m) => m,
         Err(e) => return clap_exit(&e),
@@ -265,6 +279,36 @@ pub fn main() -> i32 {
         },
         Err(e) => fail(&e),
     }
+}
+
+/// The spec operation a command line names: its first word that is not a global option or
+/// the value of one. None when that is unclear (a short option, an unknown or abbreviated
+/// long one, `--`): then every subcommand is built.
+fn named_op(args: &[OsString]) -> Option<&'static crate::runtime::defs::OpDef> {
+    let globals = GlobalArgs::augment_args(clap::Command::new("globals"));
+    let mut words = args.iter().skip(1);
+    while let Some(word) = words.next() {
+        let word = word.to_str()?;
+        let Some(long) = word.strip_prefix("--") else {
+            return match word.starts_with('-') {
+                true => None,
+                false => cli::find_op(crate::spec::OPERATIONS, word),
+            };
+        };
+        if long.is_empty() {
+            return None;
+        }
+        if long.contains('=') {
+            continue;
+        }
+        let arg = globals
+            .get_arguments()
+            .find(|a| a.get_long() == Some(long))?;
+        if arg.get_action().takes_values() {
+            words.next();
+        }
+    }
+    None
 }
 
 /// Help, version and usage errors, printed by clap; help going nowhere is reported.
@@ -316,6 +360,38 @@ fn run(matches: &clap::ArgMatches) -> Result<Done, Error> {
 
 #[cfg(test)]
 mod tests {
+    /// The subcommand a line names is found past the global options and their values; when
+    /// that is unclear, every subcommand is built (None).
+    #[test]
+    fn the_named_operation_is_found_past_the_global_options() {
+        let named = |line: &str| {
+            let args: Vec<std::ffi::OsString> = line.split(' ').map(Into::into).collect();
+            super::named_op(&args).map(|op| op.command)
+        };
+        assert_eq!(named("nova list"), Some("list"));
+        assert_eq!(named("nova list --limit 1"), Some("list"));
+        assert_eq!(
+            named("nova --os-compute-api-version 2.96 flavor-list"),
+            Some("flavor-list")
+        );
+        assert_eq!(named("nova --os-cloud=x --debug show a"), Some("show"));
+        // An option's value is not the subcommand, even when it is a command's name.
+        assert_eq!(named("nova --os-cloud list show a"), Some("show"));
+        assert_eq!(named("nova --timeout 5 list"), Some("list"));
+        for unclear in [
+            "nova",
+            "nova -c ID list",
+            "nova --os-clou x list",
+            "nova -- list",
+            "nova completion bash",
+            "nova help list",
+            "nova no-such-command",
+            "nova --debug",
+        ] {
+            assert_eq!(named(unclear), None, "{unclear}");
+        }
+    }
+
     /// clap's own consistency checks over every generated subcommand (names, positionals,
     /// actions): a spec the generator accepts never makes clap panic.
     #[test]
