@@ -39,6 +39,8 @@ pub enum Answer {
     Reply(u16, Vec<(String, String)>, Vec<u8>),
     /// A body with no Content-Length, ended by closing the connection.
     Unsized(u16, Vec<u8>),
+    /// A reply whose Content-Length promises more than the body sent before the close.
+    Short(u16, Vec<u8>, usize),
     /// Close the connection without answering.
     Hang,
     /// Not scripted: Keystone and the version document answer, anything else is a 404.
@@ -172,6 +174,12 @@ fn serve(stream: TcpStream, base: &str, seen: &Mutex<Vec<Seen>>, script: &Script
         Answer::Unsized(status, body) => out
             .write_all(
                 format!("HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            )
+            .and_then(|_| out.write_all(&body)),
+        Answer::Short(status, body, promised) => out
+            .write_all(
+                format!("HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {promised}\r\nConnection: close\r\n\r\n")
                     .as_bytes(),
             )
             .and_then(|_| out.write_all(&body)),

@@ -216,6 +216,24 @@ fn a_reply_larger_than_the_cap_is_refused() {
 }
 
 #[test]
+fn a_reply_cut_short_of_its_length_is_an_error() {
+    let cloud = FaultCloud::start(|req, _| {
+        if is(req, "GET", FLAVORS) {
+            Answer::Short(200, br#"{"flavors": [{"id": "1", "#.to_vec(), 4000)
+        } else {
+            Answer::Default
+        }
+    });
+    let run = cloud.nova(&["flavor-list"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the reply was cut off"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_503_or_a_dropped_connection_is_retried_for_a_get_only() {
     let cloud = FaultCloud::start(|req, before| {
         let tries = before.iter().filter(|s| s.path() == req.path()).count();

@@ -798,16 +798,21 @@ fn read_capped(url: &str, resp: Response, cap: u64) -> Result<Vec<u8>, Error> {
             cap >> 20
         ),
     };
-    if resp.content_length().is_some_and(|n| n > cap) {
-        return Err(too_big());
+    let cut_off = |e: &dyn std::fmt::Display| Error::Connect {
+        url: url.to_string(),
+        detail: format!("the reply was cut off: {e}"),
+    };
+    match resp.content_length() {
+        Some(n) if n > cap => return Err(too_big()),
+        // Its length known and allowed, the body is gathered in one piece (not zeroed first
+        // and copied out chunk by chunk).
+        Some(_) => return resp.bytes().map(Vec::from).map_err(|e| cut_off(&e)),
+        None => {}
     }
-    let mut bytes = Vec::with_capacity(resp.content_length().unwrap_or(0) as usize);
+    let mut bytes = Vec::new();
     resp.take(cap + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| Error::Connect {
-            url: url.to_string(),
-            detail: format!("the reply was cut off: {e}"),
-        })?;
+        .map_err(|e| cut_off(&e))?;
     if bytes.len() as u64 > cap {
         return Err(too_big());
     }
