@@ -6,7 +6,8 @@ curl, and cargo; python-novaclient and ../shared/realnova when they are there.
 
 Every figure is whole-process: the median of N runs of each command, the commands alternating
 (A B C A B C ...) so that the machine's drift hits all of them alike, with CPU time (user+sys)
-and peak RSS from the kernel's rusage of each finished run. Printed as ratios against the
+from the kernel's rusage of each finished run, and peak RSS from three more runs of each
+through GNU time (not timed: the wrapper's start-up would count). Printed as ratios against the
 curl floor (one token POST plus one GET, and one GET with a token already held) and against
 python-novaclient, on nova-sim and on real nova; `nova list` over 1k/5k/10k servers; the
 incremental `cargo build` after a one-entry spec edit; the release binary's size.
@@ -31,17 +32,18 @@ TIME = shutil.which("time") or ("/usr/bin/time" if os.access("/usr/bin/time", os
 RSS_FILE = os.path.join(tempfile.gettempdir(), f"bench-rss-{os.getpid()}")
 
 
-def run_once(argv, env):
+def run_once(argv, env, rss=False):
     """(wall s, cpu s, peak MiB, exit code) of one run, output thrown away. The peak RSS is
     GNU time's (%M): Linux carries a process's peak across exec, so a child of this Python
-    process would report Python's own size."""
-    wrap = [TIME, "-f", "%M", "-o", RSS_FILE] if TIME else []
+    process would report Python's own size. With `rss`, the run goes through GNU time for its
+    peak (its wall and CPU then include GNU time's own, ~1-2 ms); without, the peak is NaN."""
+    wrap = [TIME, "-f", "%M", "-o", RSS_FILE] if TIME and rss else []
     start = time.perf_counter()
     p = subprocess.Popen(wrap + argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - start
     rss = float("nan")
-    if TIME:
+    if wrap:
         with open(RSS_FILE) as f:
             lines = f.read().split()
         rss = int(lines[-1]) / 1024.0 if lines and lines[-1].isdigit() else rss
@@ -52,6 +54,7 @@ def measure(cases, runs, warmup=1):
     """cases: [(name, argv, env, before)]: before() runs ahead of each run, uncounted.
     Returns {name: {"wall", "cpu", "rss": medians, "codes": exit codes, "walls": every run}}."""
     samples = {c[0]: [] for c in cases}
+    peaks = {c[0]: [] for c in cases}
     for i in range(warmup + runs):
         for name, argv, env, before in cases:
             if before:
@@ -59,12 +62,18 @@ def measure(cases, runs, warmup=1):
             s = run_once(argv, env)
             if i >= warmup:
                 samples[name].append(s)
+            # The peak RSS from three extra runs through GNU time, uncounted otherwise: the
+            # wrapper's own start-up would add to the timed runs' wall and CPU.
+            if warmup <= i < warmup + 3:
+                if before:
+                    before()
+                peaks[name].append(run_once(argv, env, rss=True)[2])
     out = {}
     for name, ss in samples.items():
         out[name] = {
             "wall": statistics.median(s[0] for s in ss),
             "cpu": statistics.median(s[1] for s in ss),
-            "rss": statistics.median(s[2] for s in ss),
+            "rss": statistics.median(peaks[name]) if peaks[name] else float("nan"),
             "codes": sorted({s[3] for s in ss}),
             "walls": [s[0] for s in ss],
         }
