@@ -249,6 +249,21 @@ impl Run {
         );
         &self.stdout
     }
+
+    /// `ok`'s counterpart: the run ended with `code` and its standard error says `text`.
+    pub fn fails(&self, code: i32, text: &str) -> &str {
+        assert_eq!(
+            self.code, code,
+            "nova's exit code:\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}:\n{}",
+            self.stderr
+        );
+        &self.stderr
+    }
 }
 
 /// Run `nova` with exactly `env` (no inherited `OS_*` variables). Whatever the test, `nova`

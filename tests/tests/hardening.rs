@@ -307,12 +307,7 @@ fn clouds_yaml_and_secure_yaml_as_openstacksdk_reads_them() {
     );
     // No password anywhere yet.
     let run = with_cloud_files(&dir, &["--os-cloud", "local", "flavor-list"], &[]);
-    assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.contains("You must provide a password"),
-        "{}",
-        run.stderr
-    );
+    run.fails(1, "You must provide a password");
     // secure.yaml beside it brings the password.
     write(
         "secure.yaml",
