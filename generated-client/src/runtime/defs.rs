@@ -174,7 +174,7 @@ impl ResourceDef {
                 return false;
             }
         }
-        required == self.fields.iter().filter(|f| !f.optional).count()
+        required == self.required().count()
     }
 
     /// An error when `v` does not decode as the resource's type: passed in place when it

@@ -491,26 +491,20 @@ mod tests {
             json!({"id": "c", "name": "db"}),
             json!({"id": "a", "name": "web"}),
         ];
-        let all = |_: &Col| true;
-        let out = rows(
-            &cols,
-            &items,
-            Some("Name"),
-            Format::Value,
-            &expr::NoResolver,
-            &all,
-        );
+        let by_name = |keep: &dyn Fn(&Col) -> bool| {
+            rows(
+                &cols,
+                &items,
+                Some("Name"),
+                Format::Value,
+                &expr::NoResolver,
+                keep,
+            )
+        };
+        let out = by_name(&|_| true);
         assert!(matches!(out, Ok(Shown::Text(t)) if t == "c db\na web\nb web"));
         // Sorted by a column that is not kept.
-        let ids = |c: &Col| c.title == "Id";
-        let out = rows(
-            &cols,
-            &items,
-            Some("Name"),
-            Format::Value,
-            &expr::NoResolver,
-            &ids,
-        );
+        let out = by_name(&|c| c.title == "Id");
         assert!(matches!(out, Ok(Shown::Text(t)) if t == "c\na\nb"));
     }
 
