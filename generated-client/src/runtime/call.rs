@@ -9,7 +9,7 @@ use super::defs::{
 };
 use super::error::Error;
 use super::expr::{self, Resolver};
-use super::page::{Lean, Page};
+use super::page::{Lean, Page, SlotPlan};
 use super::session::Client;
 use super::{ArgValue, Reply};
 use serde_json::{Map, Value};
@@ -33,12 +33,79 @@ fn merge(previous: Value, this: Value) -> Value {
 }
 
 /// What a paged list is read as: its key, the key its items are wrapped in, how many are
-/// wanted (None: all), and whether they are read lean.
-struct Listing<'a> {
+/// wanted (None: all), and whether it is read for printing only.
+struct Listing<'a, 'r> {
     key: &'a str,
     item_key: Option<&'a str>,
     limit: Option<usize>,
-    lean: Option<&'a Lean>,
+    printing: Option<&'a mut Printing<'r>>,
+}
+
+/// Turns one item of a list that is only printed (the values of the fields printing reads, by
+/// position; None: absent) into its row of cells.
+pub type RowMaker<'r> = Box<dyn Fn(&[Option<Value>]) -> Result<Vec<String>, Error> + 'r>;
+
+/// How printing reads a list's items (the answer of [`Client::run_printed`]'s `reads`).
+pub struct Reads<'r> {
+    /// The top-level fields of each item that printing reads.
+    pub fields: Vec<String>,
+    /// With it, each page's items become rows as the page arrives and are not kept: the
+    /// outcome holds the rows ([`Outcome::rows`]) and an empty list.
+    pub row: Option<RowMaker<'r>>,
+}
+
+/// The last step's list, read for printing only: its items lean, or made into rows.
+struct Printing<'r> {
+    lean: Lean,
+    /// How many of `lean.keep` are printing's fields (the rest: required by the type).
+    printed: usize,
+    row: Option<RowMaker<'r>>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Printing<'_> {
+    /// A page's items made into rows; returns the page's next link. Each item is checked
+    /// against the resource's type as it is read; when one does not fit, the page is read
+    /// again as values for the typed decode's own error.
+    fn add_rows(
+        &mut self,
+        url: &str,
+        bytes: &[u8],
+        key: &str,
+        item_key: Option<&str>,
+    ) -> Result<Option<String>, Error> {
+        let Printing {
+            lean,
+            printed,
+            row: Some(row),
+            rows,
+        } = self
+        else {
+            return Ok(None);
+        };
+        let res = lean.resource;
+        let names = &lean.keep[..*printed];
+        if let Some(plan) = SlotPlan::new(names, res) {
+            let page = Page::read_slots(url, bytes, key, item_key, &plan)?;
+            if page
+                .items
+                .iter()
+                .all(|s| s.fits && res.fits(names, &s.values))
+            {
+                for item in page.items {
+                    rows.push(row(&item.values)?);
+                }
+                return Ok(page.next);
+            }
+        }
+        let page = Page::read(url, bytes, key, item_key, Some(&lean.keep))?;
+        for item in &page.items {
+            res.conform(item)?;
+            let values: Vec<Option<Value>> = names.iter().map(|n| item.get(n).cloned()).collect();
+            rows.push(row(&values)?);
+        }
+        Ok(page.next)
+    }
 }
 
 /// One HTTP request, built but not sent.
@@ -59,6 +126,9 @@ pub struct Outcome {
     /// The result's items were checked against the resource's type as they were read (and
     /// keep only the fields printing reads).
     pub checked: bool,
+    /// The rows of a list made as its pages arrived ([`Reads::row`]), in the server's order;
+    /// the result is then an empty list.
+    pub rows: Option<Vec<Vec<String>>>,
     pub variant: &'static VariantDef,
     /// Arguments and step results; `result` is the operation's result.
     pub scope: Value,
@@ -115,15 +185,16 @@ impl Client {
     }
 
     /// [`Client::run`] for a result that is only printed: `reads` tells, for the variant that
-    /// applies, which top-level fields of a list's items the printing reads (None: all). A
-    /// list read by the last step then keeps only those, each item checked against the
-    /// resource's type as it arrives (the outcome says so: [`Outcome::checked`]).
-    pub fn run_printed(
+    /// applies, which top-level fields of a list's items the printing reads (None: all), and
+    /// perhaps how each becomes a row. A list read by the last step then keeps only those, each
+    /// item checked against the resource's type as it arrives (the outcome says so:
+    /// [`Outcome::checked`]), or only the rows made of them.
+    pub fn run_printed<'r>(
         &self,
         op: &'static OpDef,
         values: &[ArgValue],
         extra: Map<String, Value>,
-        reads: &dyn Fn(&'static VariantDef, &Value) -> Option<Vec<String>>,
+        reads: &dyn Fn(&'static VariantDef, &Value) -> Option<Reads<'r>>,
     ) -> Result<Outcome, Error> {
         let v = self.version();
         let (mut scope, variant) = self.begin(op, values, extra)?;
@@ -147,23 +218,30 @@ impl Client {
         let last_lists = steps
             .last()
             .is_some_and(|s| s.paged && s.for_each.is_none() && !s.merge && s.on_error.is_empty());
-        let lean = match op.returns {
-            Returns::List if last_lists => reads(variant, &scope).map(|mut keep| {
+        let mut printing = match op.returns {
+            Returns::List if last_lists => reads(variant, &scope).map(|Reads { fields, row }| {
+                let printed = fields.len();
+                let mut keep = fields;
                 for f in op.resource.required() {
                     if !keep.iter().any(|k| k == f) {
                         keep.push(f.to_string());
                     }
                 }
-                Lean {
-                    resource: op.resource,
-                    keep,
+                Printing {
+                    lean: Lean {
+                        resource: op.resource,
+                        keep,
+                    },
+                    printed,
+                    row,
+                    rows: Vec::new(),
                 }
             }),
             _ => None,
         };
-        let lean_step = lean.as_ref().map(|_| steps.len() - 1);
+        let lean_step = printing.as_ref().map(|_| steps.len() - 1);
         for (i, step) in steps.iter().enumerate() {
-            let lean = lean.as_ref().filter(|_| lean_step == Some(i));
+            let lean = printing.as_mut().filter(|_| lean_step == Some(i));
             let answers = |e: &Error| {
                 steps
                     .get(i + 1)
@@ -212,6 +290,7 @@ impl Client {
         Ok(Outcome {
             returns: op.returns,
             checked: lean_step.is_some(),
+            rows: printing.and_then(|p| p.row.map(|_| p.rows)),
             variant,
             scope,
         })
@@ -338,10 +417,10 @@ impl Client {
         &self,
         step: &StepDef,
         scope: &Value,
-        lean: Option<&Lean>,
+        printing: Option<&mut Printing>,
     ) -> Result<Option<Value>, Error> {
         let Some(each) = step.for_each else {
-            return self.request(step, scope, lean);
+            return self.request(step, scope, printing);
         };
         let items = match expr::eval(each, scope, self)? {
             Some(Value::Array(a)) => a,
@@ -421,7 +500,7 @@ impl Client {
         &self,
         step: &StepDef,
         scope: &Value,
-        lean: Option<&Lean>,
+        printing: Option<&mut Printing>,
     ) -> Result<Option<Value>, Error> {
         let (path, mut query, body) = self.parts(step, scope)?;
         if step.paged {
@@ -439,7 +518,7 @@ impl Client {
                 key,
                 item_key: step.items,
                 limit,
-                lean,
+                printing,
             };
             let items = self.list_pages(step.service, &path, query, list)?;
             return Ok(Some(Value::Array(items)));
@@ -527,7 +606,7 @@ impl Client {
             key,
             item_key,
             limit,
-            lean,
+            mut printing,
         } = list;
         let mut items = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -543,21 +622,35 @@ impl Client {
                 });
             }
             let reply = self.send_bytes(service, "GET", path, &q, None)?;
-            let keep = lean.map(|l| l.keep.as_slice());
-            let page = Page::read(&reply.url, &reply.bytes, key, item_key, keep)?;
-            let before = items.len();
-            if let Some(l) = lean {
-                page.items.iter().try_for_each(|v| l.resource.conform(v))?;
-            }
-            items.extend(page.items);
-            if let Some(l) = limit.filter(|l| items.len() >= *l) {
-                items.truncate(l);
+            let (url, bytes) = (&reply.url, &reply.bytes);
+            // Rows made as pages arrive (the items not kept), else the items.
+            let (before, link, count) = match &mut printing {
+                Some(p) if p.row.is_some() => {
+                    let before = p.rows.len();
+                    let link = p.add_rows(url, bytes, key, item_key)?;
+                    if let Some(l) = limit {
+                        p.rows.truncate(l);
+                    }
+                    (before, link, p.rows.len())
+                }
+                p => {
+                    let lean = p.as_deref().map(|p| &p.lean);
+                    let keep = lean.map(|l| l.keep.as_slice());
+                    let page = Page::read(url, bytes, key, item_key, keep)?;
+                    if let Some(l) = lean {
+                        page.items.iter().try_for_each(|v| l.resource.conform(v))?;
+                    }
+                    let before = items.len();
+                    items.extend(page.items);
+                    if let Some(l) = limit {
+                        items.truncate(l);
+                    }
+                    (before, page.next, items.len())
+                }
+            };
+            if limit.is_some_and(|l| count >= l) || count == before || seen.len() >= MAX_PAGES {
                 break;
             }
-            if items.len() == before || seen.len() >= MAX_PAGES {
-                break;
-            }
-            let link = page.next;
             next = link.as_deref().map(query_of);
         }
         Ok(items)
@@ -618,7 +711,7 @@ impl Client {
             key: lookup.list_key,
             item_key: lookup.items,
             limit: None,
-            lean: None,
+            printing: None,
         };
         let all = self.list_pages(res.service, lookup.list, q, list)?;
         let mut matches = all

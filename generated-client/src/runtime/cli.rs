@@ -2,8 +2,10 @@
 //! (`spec::OPERATIONS`), and the one generic path every subcommand takes: arguments from the
 //! command line, name-or-ID lookups, the call, printing, polling.
 
-use super::call::{found_id, holds, outside, Outcome};
-use super::defs::{ArgDef, ArgType, ColumnDef, OpDef, PrintDef, PrintKind, Returns, VariantDef};
+use super::call::{found_id, holds, outside, Outcome, Reads};
+use super::defs::{
+    ArgDef, ArgType, ColumnDef, OpDef, PrintDef, PrintKind, Returns, VariantDef, Version,
+};
 use super::error::Error;
 use super::expr;
 use super::output::{self, Format};
@@ -417,7 +419,7 @@ fn once(
     extra.insert("typed".into(), Value::Object(typed));
     extra.insert("found".into(), Value::Object(found));
     let outcome = client.run_printed(op, &values, extra, &|variant, scope| {
-        fields_printed(op, variant, scope)
+        reads(client, out, op, variant, scope)
     })?;
     match (op.returns, outcome.result()) {
         _ if outcome.checked => {}
@@ -455,6 +457,59 @@ fn once(
     // and a list of 10,000 servers takes a tenth of the run to drop (the OS frees it at once).
     std::mem::forget(outcome);
     Ok(())
+}
+
+/// How printing the variant reads a list's items: the fields its tables read; and when one
+/// table is all that is printed, and printed as text, how each item becomes its row (the
+/// rows are then made as the pages arrive, and the items not kept).
+fn reads<'c>(
+    client: &'c Client,
+    out: &Printer,
+    op: &'static OpDef,
+    variant: &'static VariantDef,
+    scope: &Value,
+) -> Option<Reads<'c>> {
+    let fields = fields_printed(op, variant, scope)?;
+    let version = client.version();
+    let mut applies = variant
+        .print
+        .iter()
+        .filter(|p| p.versions.contains(version) && holds(p.when, scope));
+    let (Some(p), None) = (applies.next(), applies.next()) else {
+        return Some(Reads { fields, row: None });
+    };
+    let cols = table_cols(op, p, scope, version);
+    let as_text = matches!(out.format, Format::Table | Format::Value);
+    if !as_text || variant.poll.is_some() || cols.iter().any(|c| c.field.contains("[]")) {
+        return Some(Reads { fields, row: None });
+    }
+    // Each column: the position of its top-level field among those read, the rest of its path.
+    let mut fields: Vec<String> = Vec::new();
+    let mut cells: Vec<(usize, String, Option<&'static str>)> = Vec::new();
+    for c in cols {
+        let (top, rest) = c.field.split_once('.').unwrap_or((&c.field, ""));
+        let i = match fields.iter().position(|f| f == top) {
+            Some(i) => i,
+            None => {
+                fields.push(top.to_string());
+                fields.len() - 1
+            }
+        };
+        cells.push((i, rest.to_string(), c.format));
+    }
+    let row = move |values: &[Option<Value>]| {
+        cells
+            .iter()
+            .map(|(i, rest, format)| {
+                let v = values[*i].as_ref().and_then(|v| expr::walk(v, rest));
+                output::formatted(*format, v.map(Cow::Borrowed), client)
+            })
+            .collect()
+    };
+    Some(Reads {
+        fields,
+        row: Some(Box::new(row)),
+    })
 }
 
 /// The top-level fields of a list's items that printing the variant reads, whichever of its
@@ -499,6 +554,17 @@ fn table_columns<'a>(
         _ => None,
     };
     (p.columns.unwrap_or(op.resource.columns), chosen)
+}
+
+/// The columns a table print item shows at this version with these arguments.
+fn table_cols(op: &OpDef, p: &PrintDef, scope: &Value, version: Version) -> Vec<output::Col> {
+    let (base, chosen) = table_columns(op, p, scope);
+    let mut cols = output::columns_for(base, version, scope);
+    if let Some(fields) = chosen {
+        cols.retain(|c| c.title == "ID");
+        cols.extend(fields.map(output::Col::of_field));
+    }
+    cols
 }
 
 /// Print what the variant says, in order.
@@ -583,8 +649,7 @@ fn render(
             }
         }
         PrintKind::Table => {
-            let (base, chosen) = table_columns(op, p, args);
-            let mut cols = output::columns_for(base, version, args);
+            let mut cols = table_cols(op, p, args, version);
             let items: Cow<[Value]> = match (p.pivot.as_ref(), subject) {
                 _ if !p.tree.is_empty() => output::tree_rows(p.tree, &o.scope, client)?.into(),
                 (Some(pv), subject) => output::pivot_rows(pv, subject.as_deref(), &mut cols).into(),
@@ -600,10 +665,6 @@ fn render(
                     one => vec![one].into(),
                 },
             };
-            if let Some(fields) = chosen {
-                cols.retain(|c| c.title == "ID");
-                cols.extend(fields.map(output::Col::of_field));
-            }
             // `none`: the rows stay in the order the server sent them.
             let sort_by = match p.columns {
                 Some(_) => p.sort_by,
@@ -611,7 +672,11 @@ fn render(
             }
             .filter(|s| *s != "none");
             let keep = |c: &output::Col| out.keeps(&[&c.title, &c.key()]);
-            output::rows(&cols, &items, sort_by, format, client, &keep)?
+            let texts = match &o.rows {
+                Some(rows) => Cow::Borrowed(rows),
+                None => Cow::Owned(output::texts(&cols, &items, client)?),
+            };
+            output::rows(&cols, &texts, &items, sort_by, format, &keep)
         }
         PrintKind::Properties => {
             let Some(obj) = subject else {

@@ -128,7 +128,7 @@ pub enum Shape {
 
 impl Shape {
     /// Whether a (non-null) JSON value decodes as this shape's Rust type.
-    fn holds(self, v: &serde_json::Value) -> bool {
+    pub fn holds(self, v: &serde_json::Value) -> bool {
         use serde_json::Value as V;
         let integer = |v: &V| v.as_i64().is_some();
         match self {
@@ -175,6 +175,22 @@ impl ResourceDef {
             }
         }
         required == self.required().count()
+    }
+
+    /// [`ResourceDef::conforms`] for the fields of an item read one by one: each of `names`
+    /// that is a field of the type holds its shape in `values` (by position; None: absent),
+    /// null or absent only where optional.
+    pub fn fits(&self, names: &[String], values: &[Option<serde_json::Value>]) -> bool {
+        names.iter().zip(values).all(|(name, v)| {
+            let Ok(i) = self.fields.binary_search_by(|f| f.json.cmp(name)) else {
+                return true;
+            };
+            let f = &self.fields[i];
+            match v {
+                None | Some(serde_json::Value::Null) => f.optional,
+                Some(other) => f.shape.holds(other),
+            }
+        })
     }
 
     /// An error when `v` does not decode as the resource's type: passed in place when it

@@ -21,7 +21,7 @@ pub enum Format {
 
 /// A prettytable: left-aligned, one space of padding, `+---+` rules. Written into one string
 /// (a list of 10,000 servers is 10,000 lines: no allocation per line or cell).
-pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+pub fn table<S: AsRef<str>>(headers: &[&str], rows: &[Vec<S>]) -> String {
     // Display width, as prettytable's wcwidth: wide (CJK) characters take two columns;
     // printable ASCII, one each (measured without the tables).
     let width = |s: &str| match s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
@@ -31,7 +31,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
-            for line in cell.split('\n') {
+            for line in cell.as_ref().split('\n') {
                 widths[i] = widths[i].max(width(line));
             }
         }
@@ -58,11 +58,14 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     out.push_str(&rule);
     out.push('\n');
     for row in rows {
-        if !row.iter().any(|c| c.contains('\n')) {
-            line(&mut out, &mut row.iter().map(String::as_str));
+        if !row.iter().any(|c| c.as_ref().contains('\n')) {
+            line(&mut out, &mut row.iter().map(AsRef::as_ref));
             continue;
         }
-        let split: Vec<Vec<&str>> = row.iter().map(|c| c.split('\n').collect()).collect();
+        let split: Vec<Vec<&str>> = row
+            .iter()
+            .map(|c| c.as_ref().split('\n').collect())
+            .collect();
         let height = split.iter().map(Vec::len).max().unwrap_or(1);
         for k in 0..height {
             line(
@@ -191,7 +194,16 @@ fn column_text(col: &Col, item: &Value, r: &dyn Resolver) -> Result<String, Erro
         false => expr::walk(item, &col.field).map(Cow::Borrowed),
         true => lookup(item, &col.field).map(Cow::Owned),
     };
-    match col.format {
+    formatted(col.format, v, r)
+}
+
+/// A cell's text: a value shown with a column's format, or as it is.
+pub fn formatted(
+    format: Option<&str>,
+    v: Option<Cow<Value>>,
+    r: &dyn Resolver,
+) -> Result<String, Error> {
+    match format {
         Some(f) => Ok(match expr::apply_cow(v, f, r)? {
             Some(Cow::Owned(Value::String(s))) => s,
             other => cell(other.as_deref()),
@@ -200,69 +212,72 @@ fn column_text(col: &Col, item: &Value, r: &dyn Resolver) -> Result<String, Erro
     }
 }
 
-/// Rows under the given columns, in one of the formats; only the columns `keep` keeps
+/// Each item's cells under the given columns, as text.
+pub fn texts(cols: &[Col], items: &[Value], r: &dyn Resolver) -> Result<Vec<Vec<String>>, Error> {
+    items
+        .iter()
+        .map(|it| cols.iter().map(|c| column_text(c, it, r)).collect())
+        .collect()
+}
+
+/// Rows under the given columns, in one of the formats: `texts` are their cells (from
+/// [`texts`], or made as a list's pages arrived), `items` what they were made of (read for
+/// json and yaml; a row with no item has only nulls there). Only the columns `keep` keeps
 /// (sorted by `sort_by` all the same), nothing when it keeps none. In json and yaml a row is
 /// the API's fields under their own names, their values as the API sent them (the table's
 /// formats are for reading: `OS-EXT-STS:power_state` is `1`, not `Running`).
 pub fn rows(
     cols: &[Col],
+    texts: &[Vec<String>],
     items: &[Value],
     sort_by: Option<&str>,
     format: Format,
-    r: &dyn Resolver,
     keep: &dyn Fn(&Col) -> bool,
-) -> Result<Shown, Error> {
+) -> Shown {
     let kept: Vec<usize> = (0..cols.len()).filter(|i| keep(&cols[*i])).collect();
     if kept.is_empty() {
-        return Ok(Shown::Nothing);
+        return Shown::Nothing;
     }
-    let mut rows: Vec<(Vec<String>, &Value)> = Vec::with_capacity(items.len());
-    for it in items {
-        let texts = cols
-            .iter()
-            .map(|c| column_text(c, it, r))
-            .collect::<Result<Vec<_>, _>>()?;
-        rows.push((texts, it));
-    }
+    let mut order: Vec<usize> = (0..texts.len()).collect();
     if let Some(i) = sort_by.and_then(|s| cols.iter().position(|c| c.title == s)) {
         // prettytable sorts by the column, then by the whole row (ties: by ID).
-        rows.sort_by(|a, b| a.0[i].cmp(&b.0[i]).then_with(|| a.0.cmp(&b.0)));
+        order.sort_by(|a, b| {
+            let (a, b) = (&texts[*a], &texts[*b]);
+            a[i].cmp(&b[i]).then_with(|| a.cmp(b))
+        });
     }
-    if kept.len() < cols.len() {
-        for (texts, _) in rows.iter_mut() {
-            *texts = kept
-                .iter()
-                .map(|i| std::mem::take(&mut texts[*i]))
-                .collect();
-        }
-    }
-    let cols: Vec<&Col> = kept.iter().map(|i| &cols[*i]).collect();
-    Ok(match format {
+    let cells = |k: usize| kept.iter().map(move |i| texts[k][*i].as_str());
+    match format {
         Format::Table => {
-            let headers: Vec<&str> = cols.iter().map(|c| c.title.as_str()).collect();
-            let cells: Vec<Vec<String>> = rows.into_iter().map(|r| r.0).collect();
+            let headers: Vec<&str> = kept.iter().map(|i| cols[*i].title.as_str()).collect();
+            let cells: Vec<Vec<&str>> = order.iter().map(|k| cells(*k).collect()).collect();
             Shown::Text(table(&headers, &cells))
         }
         Format::Value => Shown::Text(
-            rows.iter()
-                .map(|r| r.0.join(" "))
+            order
+                .iter()
+                .map(|k| cells(*k).collect::<Vec<_>>().join(" "))
                 .collect::<Vec<_>>()
                 .join("\n"),
         ),
         Format::Json | Format::Yaml => {
-            let records: Vec<Value> = rows
+            let records: Vec<Value> = order
                 .iter()
-                .map(|(_, item)| {
-                    let obj: Map<String, Value> = cols
+                .map(|k| {
+                    let obj: Map<String, Value> = kept
                         .iter()
-                        .map(|c| (c.key(), lookup(item, &c.field).unwrap_or(Value::Null)))
+                        .map(|i| {
+                            let c = &cols[*i];
+                            let v = items.get(*k).and_then(|it| lookup(it, &c.field));
+                            (c.key(), v.unwrap_or(Value::Null))
+                        })
                         .collect();
                     Value::Object(obj)
                 })
                 .collect();
             Shown::Doc(Value::Array(records))
         }
-    })
+    }
 }
 
 /// The rows of a tree table: each level's entries (a list's items or an object's keys, as
@@ -472,14 +487,14 @@ mod tests {
 
     #[test]
     fn prettytable_layout() {
-        let t = table(&["ID", "Name"], &[vec!["1".into(), "m1.tiny".into()]]);
+        let t = table(&["ID", "Name"], &[vec!["1", "m1.tiny"]]);
         assert_eq!(t, "+----+---------+\n| ID | Name    |\n+----+---------+\n| 1  | m1.tiny |\n+----+---------+");
-        let wide = table(&["Name"], &[vec!["日本".into()], vec!["ab".into()]]);
+        let wide = table(&["Name"], &[vec!["日本"], vec!["ab"]]);
         assert_eq!(
             wide,
             "+------+\n| Name |\n+------+\n| 日本 |\n| ab   |\n+------+"
         );
-        let empty = table(&["ID"], &[]);
+        let empty = table::<&str>(&["ID"], &[]);
         assert_eq!(empty, "+----+\n| ID |\n+----+\n+----+");
     }
 
@@ -491,21 +506,15 @@ mod tests {
             json!({"id": "c", "name": "db"}),
             json!({"id": "a", "name": "web"}),
         ];
+        let texts = texts(&cols, &items, &expr::NoResolver).expect("texts");
         let by_name = |keep: &dyn Fn(&Col) -> bool| {
-            rows(
-                &cols,
-                &items,
-                Some("Name"),
-                Format::Value,
-                &expr::NoResolver,
-                keep,
-            )
+            rows(&cols, &texts, &items, Some("Name"), Format::Value, keep)
         };
         let out = by_name(&|_| true);
-        assert!(matches!(out, Ok(Shown::Text(t)) if t == "c db\na web\nb web"));
+        assert!(matches!(out, Shown::Text(t) if t == "c db\na web\nb web"));
         // Sorted by a column that is not kept.
         let out = by_name(&|c| c.title == "Id");
-        assert!(matches!(out, Ok(Shown::Text(t)) if t == "c\na\nb"));
+        assert!(matches!(out, Shown::Text(t) if t == "c\na\nb"));
     }
 
     #[test]
@@ -526,10 +535,7 @@ mod tests {
         );
         let t = table(
             &["Name"],
-            &[
-                vec!["\u{1b}]0;pwned\u{7}\u{9b}2J".into()],
-                vec!["ab".into()],
-            ],
+            &[vec!["\u{1b}]0;pwned\u{7}\u{9b}2J"], vec!["ab"]],
         );
         let shown = for_terminal(&t);
         let widths: Vec<usize> = shown

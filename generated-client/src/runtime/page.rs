@@ -3,6 +3,7 @@
 //! keeps of each item only the fields its columns read ([`Lean`]), so 10,000 servers cost
 //! their table rows, not their JSON trees.
 
+use super::defs::{FieldDef, ResourceDef, Shape};
 use super::error::Error;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -10,8 +11,8 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 
 /// A page: its items and the next link, if any.
-pub struct Page {
-    pub items: Vec<Value>,
+pub struct Page<T = Value> {
+    pub items: Vec<T>,
     /// `<key>_links` rel=next href, or Glance's `next`.
     pub next: Option<String>,
 }
@@ -26,14 +27,47 @@ impl Page {
         item_key: Option<&str>,
         keep: Option<&[String]>,
     ) -> Result<Page, Error> {
+        let item = match keep {
+            Some(keep) => ItemSeed::Keep(keep),
+            None => ItemSeed::Whole,
+        };
+        Page::read_with(url, bytes, key, Unwrap { item_key, item })
+    }
+}
+
+impl Page<Slots> {
+    /// [`Page::read`] of a list whose items are made into rows as they come: of each item,
+    /// the values of `fields` by position, and its type's required fields that are not among
+    /// them checked in place (not kept).
+    pub fn read_slots(
+        url: &str,
+        bytes: &[u8],
+        key: &str,
+        item_key: Option<&str>,
+        plan: &SlotPlan,
+    ) -> Result<Page<Slots>, Error> {
+        Page::read_with(
+            url,
+            bytes,
+            key,
+            Unwrap {
+                item_key,
+                item: plan,
+            },
+        )
+    }
+}
+
+impl<T> Page<T> {
+    fn read_with<S>(url: &str, bytes: &[u8], key: &str, item: Unwrap<S>) -> Result<Page<T>, Error>
+    where
+        S: for<'de> DeserializeSeed<'de, Value = T> + Copy,
+    {
         let bad = |detail: String| Error::Decode {
             url: url.to_string(),
             detail,
         };
-        let seed = PageSeed {
-            key,
-            item: ItemSeed { item_key, keep },
-        };
+        let seed = PageSeed { key, item };
         // The text is checked to be UTF-8 once, as a whole: read from a `str`, serde_json then
         // checks no string again (from bytes, it checks every key it lends out).
         let text = std::str::from_utf8(bytes)
@@ -63,33 +97,39 @@ impl Page {
     }
 }
 
-struct PageParts {
-    items: Option<Vec<Value>>,
+struct PageParts<T> {
+    items: Option<Vec<T>>,
     links: Option<Value>,
     next: Option<String>,
 }
 
-struct PageSeed<'a> {
+struct PageSeed<'a, S> {
     key: &'a str,
-    item: ItemSeed<'a>,
+    item: Unwrap<'a, S>,
 }
 
-impl<'de> DeserializeSeed<'de> for PageSeed<'_> {
-    type Value = PageParts;
+impl<'de, S> DeserializeSeed<'de> for PageSeed<'_, S>
+where
+    S: DeserializeSeed<'de> + Copy,
+{
+    type Value = PageParts<S::Value>;
 
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<PageParts, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for PageSeed<'_> {
-    type Value = PageParts;
+impl<'de, S> Visitor<'de> for PageSeed<'_, S>
+where
+    S: DeserializeSeed<'de> + Copy,
+{
+    type Value = PageParts<S::Value>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         write!(f, "an object with '{}'", self.key)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PageParts, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut parts = PageParts {
             items: None,
             links: None,
@@ -110,24 +150,30 @@ impl<'de> Visitor<'de> for PageSeed<'_> {
     }
 }
 
-struct Items<'a>(ItemSeed<'a>);
+struct Items<'a, S>(Unwrap<'a, S>);
 
-impl<'de> DeserializeSeed<'de> for Items<'_> {
-    type Value = Vec<Value>;
+impl<'de, S> DeserializeSeed<'de> for Items<'_, S>
+where
+    S: DeserializeSeed<'de> + Copy,
+{
+    type Value = Vec<S::Value>;
 
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Value>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for Items<'_> {
-    type Value = Vec<Value>;
+impl<'de, S> Visitor<'de> for Items<'_, S>
+where
+    S: DeserializeSeed<'de> + Copy,
+{
+    type Value = Vec<S::Value>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("a list")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Value>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         while let Some(v) = seq.next_element_seed(self.0)? {
             out.push(v);
@@ -136,47 +182,76 @@ impl<'de> Visitor<'de> for Items<'_> {
     }
 }
 
-/// One item: unwrapped from `item_key` when wrapped in it, and with `keep`, only those fields.
-#[derive(Clone, Copy)]
-struct ItemSeed<'a> {
+/// One item, unwrapped from `item_key` when it is wrapped in it, then read by `item`.
+struct Unwrap<'a, S> {
     item_key: Option<&'a str>,
-    keep: Option<&'a [String]>,
+    item: S,
+}
+
+impl<S: Copy> Clone for Unwrap<'_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S: Copy> Copy for Unwrap<'_, S> {}
+
+impl<'de, S> DeserializeSeed<'de> for Unwrap<'_, S>
+where
+    S: DeserializeSeed<'de> + Copy,
+{
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
+        match self.item_key {
+            None => self.item.deserialize(d),
+            Some(_) => d.deserialize_any(self),
+        }
+    }
+}
+
+impl<'de, S> Visitor<'de> for Unwrap<'_, S>
+where
+    S: DeserializeSeed<'de> + Copy,
+{
+    type Value = S::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<S::Value, A::Error> {
+        let mut other = Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            if Some(k.as_str()) == self.item_key {
+                let v = map.next_value_seed(self.item)?;
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                return Ok(v);
+            }
+            other.insert(k, map.next_value()?);
+        }
+        // Not wrapped after all: the object is the item.
+        self.item
+            .deserialize(Value::Object(other))
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// An item as a JSON value: whole, or only the top-level fields in the list.
+#[derive(Clone, Copy)]
+enum ItemSeed<'a> {
+    Whole,
+    Keep(&'a [String]),
 }
 
 impl<'de> DeserializeSeed<'de> for ItemSeed<'_> {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        match (self.item_key, self.keep) {
-            (None, None) => Value::deserialize(d),
-            (None, Some(keep)) => d.deserialize_any(Keep(keep)).map(Value::Object),
-            (Some(_), _) => d.deserialize_any(self),
+        match self {
+            ItemSeed::Whole => Value::deserialize(d),
+            ItemSeed::Keep(keep) => d.deserialize_any(Keep(keep)).map(Value::Object),
         }
-    }
-}
-
-impl<'de> Visitor<'de> for ItemSeed<'_> {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let inner = ItemSeed {
-            item_key: None,
-            keep: self.keep,
-        };
-        let mut other = Map::new();
-        while let Some(k) = map.next_key::<String>()? {
-            if Some(k.as_str()) == self.item_key {
-                let v = map.next_value_seed(inner)?;
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                return Ok(v);
-            }
-            other.insert(k, map.next_value()?);
-        }
-        Ok(Value::Object(other))
     }
 }
 
@@ -185,8 +260,136 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
 /// resource's type — every field printed, and the fields the type requires, are checked.
 pub struct Lean {
     /// The resource whose type each item is checked against.
-    pub resource: &'static super::defs::ResourceDef,
+    pub resource: &'static ResourceDef,
     pub keep: Vec<String>,
+}
+
+/// An item read for its row: the values of the fields asked for, by position (None: absent),
+/// and whether its type's fields that were read only to be checked fit it (with a required
+/// field missing, or a field given twice, it does not).
+pub struct Slots {
+    pub values: Vec<Option<Value>>,
+    pub fits: bool,
+}
+
+/// What [`Page::read_slots`] reads of each item: the values of `fields`; and, checked in
+/// place without being kept, the type's required fields not among them (at most 64).
+pub struct SlotPlan<'a> {
+    fields: &'a [String],
+    check: Vec<&'static FieldDef>,
+}
+
+impl<'a> SlotPlan<'a> {
+    /// `None` when the type requires more than 64 fields not in `fields`.
+    pub fn new(fields: &'a [String], resource: &'static ResourceDef) -> Option<SlotPlan<'a>> {
+        let check: Vec<&'static FieldDef> = resource
+            .fields
+            .iter()
+            .filter(|f| !f.optional && !fields.iter().any(|k| k == f.json))
+            .collect();
+        (check.len() <= 64).then_some(SlotPlan { fields, check })
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for &SlotPlan<'_> {
+    type Value = Slots;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Slots, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for &SlotPlan<'_> {
+    type Value = Slots;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slots, A::Error> {
+        let mut values: Vec<Option<Value>> = vec![None; self.fields.len()];
+        let mut fits = true;
+        let mut checked: u64 = 0;
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+            if let Some(i) = self.fields.iter().position(|f| *f == *k) {
+                fits &= values[i].is_none();
+                values[i] = Some(map.next_value()?);
+            } else if let Some(j) = self.check.iter().position(|f| f.json == k) {
+                fits &= map.next_value_seed(Fits(self.check[j]))?;
+                fits &= checked & (1 << j) == 0;
+                checked |= 1 << j;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        fits &= checked.count_ones() as usize == self.check.len();
+        Ok(Slots { values, fits })
+    }
+}
+
+/// Whether a field's value, read and not kept, is of its shape (null only where optional):
+/// what [`ResourceDef::conforms`] asks of a kept one.
+#[derive(Clone, Copy)]
+struct Fits(&'static FieldDef);
+
+impl<'de> DeserializeSeed<'de> for Fits {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Fits {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a value")
+    }
+
+    fn visit_unit<E>(self) -> Result<bool, E> {
+        Ok(self.0.optional)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+        Ok(matches!(self.0.shape, Shape::Boolean | Shape::Any))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+        Ok(matches!(
+            self.0.shape,
+            Shape::Integer | Shape::Number | Shape::StringOrInteger | Shape::Any
+        ))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<bool, E> {
+        let integer = i64::try_from(v).is_ok();
+        Ok(match self.0.shape {
+            Shape::Integer | Shape::StringOrInteger => integer,
+            shape => matches!(shape, Shape::Number | Shape::Any),
+        })
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+        Ok(matches!(self.0.shape, Shape::Number | Shape::Any))
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+        Ok(matches!(
+            self.0.shape,
+            Shape::String | Shape::StringOrInteger | Shape::Any
+        ))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(matches!(self.0.shape, Shape::Object | Shape::Any))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(matches!(self.0.shape, Shape::Array | Shape::Any))
+    }
 }
 
 /// Deserializes an object keeping only some of its keys; the others are skipped unread.
@@ -299,6 +502,122 @@ mod tests {
             r#"{"id":"1","name":"n","a\"b":2}"#
         );
         assert!(Page::read("u", br#"{"s": [1]}"#, "s", None, Some(&keep)).is_err());
+    }
+
+    #[test]
+    fn a_field_checked_in_place_fits_as_its_kept_value_would() {
+        use serde::de::DeserializeSeed;
+        let shapes = [
+            Shape::String,
+            Shape::Integer,
+            Shape::Number,
+            Shape::Boolean,
+            Shape::Object,
+            Shape::Array,
+            Shape::Any,
+            Shape::StringOrInteger,
+        ];
+        let texts = [
+            "null",
+            "true",
+            "0",
+            "-3",
+            "18446744073709551615",
+            "9223372036854775807",
+            "1.0",
+            "2.5e3",
+            "\"\"",
+            "\"a\\u0041\"",
+            "{}",
+            "{\"a\": [1, {}]}",
+            "[]",
+            "[null, [2]]",
+        ];
+        for shape in shapes {
+            for optional in [false, true] {
+                let field: &'static FieldDef = Box::leak(Box::new(FieldDef {
+                    json: "f",
+                    shape,
+                    optional,
+                }));
+                for text in texts {
+                    let value: Value = serde_json::from_str(text).expect("json");
+                    let kept = match &value {
+                        Value::Null => optional,
+                        v => shape.holds(v),
+                    };
+                    let mut de = serde_json::Deserializer::from_str(text);
+                    let fits = Fits(field).deserialize(&mut de).expect("read");
+                    assert_eq!(fits, kept, "{shape:?} (optional: {optional}) of {text}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn items_read_for_rows_keep_their_fields_by_position() {
+        let res: &'static ResourceDef = Box::leak(Box::new(ResourceDef {
+            name: "thing",
+            service: crate::runtime::defs::Service::Compute,
+            lookup: None,
+            columns: &[],
+            sort_by: None,
+            show: &[],
+            check: |_| Ok(()),
+            fields: &[
+                FieldDef {
+                    json: "id",
+                    shape: Shape::String,
+                    optional: false,
+                },
+                FieldDef {
+                    json: "size",
+                    shape: Shape::Integer,
+                    optional: false,
+                },
+            ],
+        }));
+        let names = vec!["name".to_string(), "id".into()];
+        let plan = SlotPlan::new(&names, res).expect("plan");
+        let body = br#"{"things": [
+            {"thing": {"id": "1", "size": 2, "name": "a", "x": [1]}},
+            {"id": "2", "size": 2},
+            {"id": "3", "size": "big"},
+            {"id": "4"},
+            {"id": "5", "size": 1, "size": 2}]}"#;
+        let page = Page::read_slots("u", body, "things", Some("thing"), &plan).expect("page");
+        let got: Vec<(String, bool)> = page
+            .items
+            .iter()
+            .map(|s| {
+                (
+                    Value::Array(
+                        s.values
+                            .iter()
+                            .map(|v| v.clone().unwrap_or_default())
+                            .collect(),
+                    )
+                    .to_string(),
+                    s.fits,
+                )
+            })
+            .collect();
+        let want = [
+            (r#"["a","1"]"#, true),
+            (r#"[null,"2"]"#, true),
+            (r#"[null,"3"]"#, false),
+            (r#"[null,"4"]"#, false),
+            // Not wrapped after all: read from the object its keys made (the last one stays).
+            (r#"[null,"5"]"#, true),
+        ];
+        let want: Vec<(String, bool)> = want.iter().map(|(t, f)| (t.to_string(), *f)).collect();
+        assert_eq!(got, want);
+        // Read from the text, a field given twice does not fit.
+        let body = br#"{"things": [{"id": "5", "size": 1, "size": 2}, {"id": "6", "size": 1},
+            {"id": "7", "id": "8", "size": 1}]}"#;
+        let page = Page::read_slots("u", body, "things", None, &plan).expect("page");
+        let fits: Vec<bool> = page.items.iter().map(|s| s.fits).collect();
+        assert_eq!(fits, [false, true, false]);
     }
 
     #[test]
