@@ -177,22 +177,6 @@ impl ResourceDef {
         required == self.required().count()
     }
 
-    /// [`ResourceDef::conforms`] for the fields of an item read one by one: each of `names`
-    /// that is a field of the type holds its shape in `values` (by position; None: absent),
-    /// null or absent only where optional.
-    pub fn fits(&self, names: &[String], values: &[Option<serde_json::Value>]) -> bool {
-        names.iter().zip(values).all(|(name, v)| {
-            let Ok(i) = self.fields.binary_search_by(|f| f.json.cmp(name)) else {
-                return true;
-            };
-            let f = &self.fields[i];
-            match v {
-                None | Some(serde_json::Value::Null) => f.optional,
-                Some(other) => f.shape.holds(other),
-            }
-        })
-    }
-
     /// An error when `v` does not decode as the resource's type: passed in place when it
     /// [`conforms`](ResourceDef::conforms), else decoded (`check`) for the decoder's own error.
     pub fn conform(&self, v: &serde_json::Value) -> Result<(), super::Error> {

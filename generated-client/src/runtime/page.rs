@@ -265,29 +265,40 @@ pub struct Lean {
 }
 
 /// An item read for its row: the values of the fields asked for, by position (None: absent),
-/// and whether its type's fields that were read only to be checked fit it (with a required
-/// field missing, or a field given twice, it does not).
+/// and whether what the lean reading would keep of it (those fields and its type's required
+/// ones) fits its type as [`ResourceDef::conforms`] asks (with a field given twice, it does
+/// not).
 pub struct Slots {
     pub values: Vec<Option<Value>>,
     pub fits: bool,
 }
 
-/// What [`Page::read_slots`] reads of each item: the values of `fields`; and, checked in
-/// place without being kept, the type's required fields not among them (at most 64).
+/// What [`Page::read_slots`] reads of each item: the values of `fields` (each checked against
+/// its field of the type, if it is one); and, checked in place without being kept, the type's
+/// required fields not among them (at most 64).
 pub struct SlotPlan<'a> {
     fields: &'a [String],
+    typed: Vec<Option<&'static FieldDef>>,
     check: Vec<&'static FieldDef>,
 }
 
 impl<'a> SlotPlan<'a> {
     /// `None` when the type requires more than 64 fields not in `fields`.
     pub fn new(fields: &'a [String], resource: &'static ResourceDef) -> Option<SlotPlan<'a>> {
+        let typed = fields
+            .iter()
+            .map(|k| resource.fields.iter().find(|f| f.json == k))
+            .collect();
         let check: Vec<&'static FieldDef> = resource
             .fields
             .iter()
             .filter(|f| !f.optional && !fields.iter().any(|k| k == f.json))
             .collect();
-        (check.len() <= 64).then_some(SlotPlan { fields, check })
+        (check.len() <= 64).then_some(SlotPlan {
+            fields,
+            typed,
+            check,
+        })
     }
 }
 
@@ -323,6 +334,13 @@ impl<'de> Visitor<'de> for &SlotPlan<'_> {
             }
         }
         fits &= checked.count_ones() as usize == self.check.len();
+        // Each value kept that is a field of the type holds its shape, null or absent only
+        // where optional.
+        fits &= self.typed.iter().zip(&values).all(|(f, v)| match (f, v) {
+            (None, _) => true,
+            (Some(f), None | Some(Value::Null)) => f.optional,
+            (Some(f), Some(v)) => f.shape.holds(v),
+        });
         Ok(Slots { values, fits })
     }
 }
@@ -614,10 +632,11 @@ mod tests {
         assert_eq!(got, want);
         // Read from the text, a field given twice does not fit.
         let body = br#"{"things": [{"id": "5", "size": 1, "size": 2}, {"id": "6", "size": 1},
-            {"id": "7", "id": "8", "size": 1}]}"#;
+            {"id": "7", "id": "8", "size": 1}, {"id": 9, "size": 1}, {"size": 1}]}"#;
         let page = Page::read_slots("u", body, "things", None, &plan).expect("page");
         let fits: Vec<bool> = page.items.iter().map(|s| s.fits).collect();
-        assert_eq!(fits, [false, true, false]);
+        // A printed field of the type is checked too: of its shape, there when required.
+        assert_eq!(fits, [false, true, false, false, false]);
     }
 
     #[test]
