@@ -280,6 +280,9 @@ pub struct SlotPlan<'a> {
     fields: &'a [String],
     typed: Vec<Option<&'static FieldDef>>,
     check: Vec<&'static FieldDef>,
+    /// Bit `n % 64` set for each length `n` of those keys: most of an item's keys are
+    /// skipped without being compared with any.
+    lengths: u64,
 }
 
 impl<'a> SlotPlan<'a> {
@@ -294,10 +297,15 @@ impl<'a> SlotPlan<'a> {
             .iter()
             .filter(|f| !f.optional && !fields.iter().any(|k| k == f.json))
             .collect();
+        let keys = fields.iter().map(String::as_str);
+        let lengths = keys
+            .chain(check.iter().map(|f| f.json))
+            .fold(0, |bits, k| bits | length_bit(k));
         (check.len() <= 64).then_some(SlotPlan {
             fields,
             typed,
             check,
+            lengths,
         })
     }
 }
@@ -322,7 +330,9 @@ impl<'de> Visitor<'de> for &SlotPlan<'_> {
         let mut fits = true;
         let mut checked: u64 = 0;
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
-            if let Some(i) = self.fields.iter().position(|f| *f == *k) {
+            if self.lengths & length_bit(&k) == 0 {
+                map.next_value::<IgnoredAny>()?;
+            } else if let Some(i) = self.fields.iter().position(|f| *f == *k) {
                 fits &= values[i].is_none();
                 values[i] = Some(map.next_value()?);
             } else if let Some(j) = self.check.iter().position(|f| f.json == k) {
@@ -343,6 +353,10 @@ impl<'de> Visitor<'de> for &SlotPlan<'_> {
         });
         Ok(Slots { values, fits })
     }
+}
+
+fn length_bit(key: &str) -> u64 {
+    1 << (key.len() % 64)
 }
 
 /// Whether a field's value, read and not kept, is of its shape (null only where optional):
