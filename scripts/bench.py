@@ -3,6 +3,7 @@
 curl, and cargo; python-novaclient and ../shared/realnova when they are there.
 
     python3 scripts/bench.py [--runs N] [--sizes 1000,5000,10000] [--no-build] [--no-realnova]
+                             [--against OTHER-NOVA]
 
 Every figure is whole-process: the median of N runs of each command, the commands alternating
 (A B C A B C ...) so that the machine's drift hits all of them alike, with CPU time (user+sys)
@@ -209,15 +210,22 @@ def sim_env(url):
                 OS_PROJECT_DOMAIN_NAME="Default")
 
 
-def lists(sizes, runs):
+def lists(sizes, runs, against=None):
+    """`nova list` over each size; with `against` (another build of nova), that one too,
+    alternating with this one on the same nova-sim, and the CPU ratio between them."""
     nova = os.path.join(REL, "nova")
-    rows = []
+    rows, others = [], []
     for n in sizes:
         sim, url = start_sim(["--servers", str(n)])
         try:
             env = dict(sim_env(url), XDG_CACHE_HOME=tempfile.mkdtemp(prefix="bench-list-"))
-            res = measure([(f"nova list ({n} servers)", [nova, "list"], env, None)], runs)
-            rows.append((n, res[f"nova list ({n} servers)"]))
+            cases = [(f"nova list ({n} servers)", [nova, "list"], env, None)]
+            if against:
+                cases.append((f"{against} list ({n} servers)", [against, "list"], env, None))
+            res = measure(cases, runs)
+            rows.append((n, res[cases[0][0]]))
+            if against:
+                others.append((n, res[cases[1][0]]))
         finally:
             sim.kill()
     print("\n## nova list on nova-sim\n")
@@ -229,6 +237,9 @@ def lists(sizes, runs):
         (n0, r0), (n1, r1) = rows[0], rows[-1]
         print(f"\n- cpu growth {n0} -> {n1}: {r1['cpu'] / r0['cpu']:.1f}x for {n1 / n0:.0f}x the servers")
         print(f"- {n1} servers: cpu {r1['cpu'] * 1000:.0f} ms (goal <= 100), peak {r1['rss']:.1f} MiB (goal <= 60)")
+    for (n, r), (_, o) in zip(rows, others):
+        print(f"- {n} servers, against {against}: cpu {o['cpu'] * 1000:.0f} ms, peak "
+              f"{o['rss']:.1f} MiB; this build's cpu is {r['cpu'] / o['cpu']:.2f}x its")
 
 
 def incremental_build(runs):
@@ -263,6 +274,8 @@ def main():
     ap.add_argument("--no-build", action="store_true")
     ap.add_argument("--no-realnova", action="store_true")
     ap.add_argument("--build-runs", type=int, default=3)
+    ap.add_argument("--against", metavar="NOVA",
+                    help="another build of nova whose `nova list` runs beside this one's")
     a = ap.parse_args()
     if not a.no_build:
         subprocess.run(["cargo", "build", "--release", "-q", "-p", "generated-client", "-p", "nova-sim"],
@@ -292,7 +305,7 @@ def main():
             print(f"\n(real nova: not answering on 127.0.0.1:5000 ({e}); start it with "
                   "../shared/realnova/start.sh)")
 
-    lists([int(s) for s in a.sizes.split(",") if s], max(3, a.runs // 2))
+    lists([int(s) for s in a.sizes.split(",") if s], max(3, a.runs // 2), a.against)
     incremental_build(a.build_runs)
 
 
