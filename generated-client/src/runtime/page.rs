@@ -1,7 +1,8 @@
 //! One page of a list reply, read without building a JSON tree of the whole page: the items
 //! stay slices of the reply's text until each is decoded, and a list that is printed as a table
-//! keeps of each item only the fields its columns read ([`Lean`]), so 10,000 servers cost
-//! their table rows, not their JSON trees.
+//! keeps of each item only the fields its columns read ([`Lean`]), or only those fields' values
+//! by position until its row is made ([`Slots`]), so 10,000 servers cost their table rows, not
+//! their JSON trees.
 
 use super::defs::{FieldDef, ResourceDef, Shape};
 use super::error::Error;
