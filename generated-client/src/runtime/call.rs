@@ -780,7 +780,7 @@ impl Client {
                 )));
             }
             report.progress(p, pct).map_err(Error::Output)?;
-            std::thread::sleep(self.poll_interval);
+            std::thread::sleep(self.poll_interval());
         }
     }
 }

@@ -95,9 +95,6 @@ pub struct Client {
     /// What the session was opened with: the credentials to authenticate again with, and the
     /// project and user when no token of this session names them.
     opts: ConnectOptions,
-    debug: bool,
-    pub(crate) poll_interval: Duration,
-    max_reply: u64,
     /// How to authenticate again, and where the token is cached; None for a client that
     /// was given a token and an endpoint (nothing to renew it with).
     auth: Option<Auth>,
@@ -148,9 +145,6 @@ impl Client {
             endpoints: HashMap::new(),
             version: spec::MIN_VERSION,
             opts: opts.clone(),
-            debug: opts.debug,
-            poll_interval: opts.poll_interval.unwrap_or(Duration::from_secs(5)),
-            max_reply: opts.max_reply_bytes.unwrap_or(DEFAULT_MAX_REPLY),
             auth: None,
         };
         match (&opts.token, &opts.endpoint_override) {
@@ -186,9 +180,6 @@ impl Client {
             endpoints: HashMap::new(),
             version,
             opts: ConnectOptions::default(),
-            debug: false,
-            poll_interval: Duration::from_secs(5),
-            max_reply: DEFAULT_MAX_REPLY,
             auth: None,
         })
     }
@@ -196,6 +187,16 @@ impl Client {
     /// The compute microversion of this session.
     pub fn version(&self) -> Version {
         self.version
+    }
+
+    /// `--debug`: requests and replies logged to standard error, secrets redacted.
+    fn debug(&self) -> bool {
+        self.opts.debug
+    }
+
+    /// How long `--poll` waits between two looks at a resource.
+    pub(crate) fn poll_interval(&self) -> Duration {
+        self.opts.poll_interval.unwrap_or(Duration::from_secs(5))
     }
 
     /// The project the token is scoped to (else the one the session was opened with).
@@ -317,7 +318,7 @@ impl Client {
     }
 
     fn note(&self, line: &str) {
-        if self.debug {
+        if self.debug() {
             let _ = writeln!(std::io::stderr(), "{line}");
         }
     }
@@ -518,7 +519,7 @@ impl Client {
         let mut attempt = 0;
         loop {
             let req = self.build(service, token, m.clone(), url.clone(), query, body)?;
-            if self.debug {
+            if self.debug() {
                 log_request(&req, body);
             }
             let shown = req.url().to_string();
@@ -645,8 +646,9 @@ impl Client {
     fn read(&self, url: &str, resp: Response) -> Result<RawReply, Error> {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let bytes = read_capped(url, resp, self.max_reply)?;
-        if self.debug {
+        let max = self.opts.max_reply_bytes.unwrap_or(DEFAULT_MAX_REPLY);
+        let bytes = read_capped(url, resp, max)?;
+        if self.debug() {
             log_response(status, &headers, &String::from_utf8_lossy(&bytes));
         }
         if status >= 400 {
