@@ -128,7 +128,7 @@ pub enum Shape {
 
 impl Shape {
     /// Whether a (non-null) JSON value decodes as this shape's Rust type.
-    pub fn holds(self, v: &serde_json::Value) -> bool {
+    fn holds(self, v: &serde_json::Value) -> bool {
         use serde_json::Value as V;
         let integer = |v: &V| v.as_i64().is_some();
         match self {
@@ -140,6 +140,17 @@ impl Shape {
             Shape::Array => v.is_array(),
             Shape::Any => true,
             Shape::StringOrInteger => v.is_string() || integer(v),
+        }
+    }
+}
+
+impl FieldDef {
+    /// Whether a value present for this field decodes as its type: of its shape, or null
+    /// where the field is optional.
+    pub fn admits(&self, v: &serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Null => self.optional,
+            other => self.shape.holds(other),
         }
     }
 }
@@ -166,11 +177,7 @@ impl ResourceDef {
             if !f.optional {
                 required += 1;
             }
-            let fits = match x {
-                serde_json::Value::Null => f.optional,
-                other => f.shape.holds(other),
-            };
-            if !fits {
+            if !f.admits(x) {
                 return false;
             }
         }

@@ -184,18 +184,11 @@ where
 }
 
 /// One item, unwrapped from `item_key` when it is wrapped in it, then read by `item`.
+#[derive(Clone, Copy)]
 struct Unwrap<'a, S> {
     item_key: Option<&'a str>,
     item: S,
 }
-
-impl<S: Copy> Clone for Unwrap<'_, S> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<S: Copy> Copy for Unwrap<'_, S> {}
 
 impl<'de, S> DeserializeSeed<'de> for Unwrap<'_, S>
 where
@@ -349,8 +342,8 @@ impl<'de> Visitor<'de> for &SlotPlan<'_> {
         // where optional.
         fits &= self.typed.iter().zip(&values).all(|(f, v)| match (f, v) {
             (None, _) => true,
-            (Some(f), None | Some(Value::Null)) => f.optional,
-            (Some(f), Some(v)) => f.shape.holds(v),
+            (Some(f), None) => f.optional,
+            (Some(f), Some(v)) => f.admits(v),
         });
         Ok(Slots { values, fits })
     }
@@ -360,8 +353,7 @@ fn length_bit(key: &str) -> u64 {
     1 << (key.len() % 64)
 }
 
-/// Whether a field's value, read and not kept, is of its shape (null only where optional):
-/// what [`ResourceDef::conforms`] asks of a kept one.
+/// [`FieldDef::admits`] of a field's value read in place, not kept.
 #[derive(Clone, Copy)]
 struct Fits(&'static FieldDef);
 
@@ -575,10 +567,7 @@ mod tests {
                 }));
                 for text in texts {
                     let value: Value = serde_json::from_str(text).expect("json");
-                    let kept = match &value {
-                        Value::Null => optional,
-                        v => shape.holds(v),
-                    };
+                    let kept = field.admits(&value);
                     let mut de = serde_json::Deserializer::from_str(text);
                     let fits = Fits(field).deserialize(&mut de).expect("read");
                     assert_eq!(fits, kept, "{shape:?} (optional: {optional}) of {text}");
