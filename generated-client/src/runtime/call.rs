@@ -57,39 +57,36 @@ pub struct Reads<'r> {
 /// The last step's list, read for printing only: its items lean, or made into rows.
 struct Printing<'r> {
     lean: Lean,
-    /// How many of `lean.keep` are printing's fields (the rest: required by the type).
-    printed: usize,
-    row: Option<RowMaker<'r>>,
-    rows: Vec<Vec<String>>,
+    rows: Option<Rows<'r>>,
 }
 
-impl Printing<'_> {
+/// A printed list's rows, made as its pages arrive.
+struct Rows<'r> {
+    /// How many of the lean fields are printing's (the rest: required by the type).
+    printed: usize,
+    row: RowMaker<'r>,
+    made: Vec<Vec<String>>,
+}
+
+impl Rows<'_> {
     /// A page's items made into rows; returns the page's next link. Each item is checked
     /// against the resource's type as it is read; when one does not fit, the page is read
     /// again as values for the typed decode's own error.
-    fn add_rows(
+    fn add(
         &mut self,
+        lean: &Lean,
         url: &str,
         bytes: &[u8],
         key: &str,
         item_key: Option<&str>,
     ) -> Result<Option<String>, Error> {
-        let Printing {
-            lean,
-            printed,
-            row: Some(row),
-            rows,
-        } = self
-        else {
-            return Ok(None);
-        };
         let res = lean.resource;
-        let names = &lean.keep[..*printed];
+        let names = &lean.keep[..self.printed];
         if let Some(plan) = SlotPlan::new(names, res) {
             let page = Page::read_slots(url, bytes, key, item_key, &plan)?;
             if page.items.iter().all(|s| s.fits) {
                 for item in page.items {
-                    rows.push(row(&item.values)?);
+                    self.made.push((self.row)(&item.values)?);
                 }
                 return Ok(page.next);
             }
@@ -98,7 +95,7 @@ impl Printing<'_> {
         for item in &page.items {
             res.conform(item)?;
             let values: Vec<Option<Value>> = names.iter().map(|n| item.get(n).cloned()).collect();
-            rows.push(row(&values)?);
+            self.made.push((self.row)(&values)?);
         }
         Ok(page.next)
     }
@@ -228,9 +225,11 @@ impl Client {
                         resource: op.resource,
                         keep,
                     },
-                    printed,
-                    row,
-                    rows: Vec::new(),
+                    rows: row.map(|row| Rows {
+                        printed,
+                        row,
+                        made: Vec::new(),
+                    }),
                 }
             }),
             _ => None,
@@ -286,7 +285,7 @@ impl Client {
         Ok(Outcome {
             returns: op.returns,
             checked: lean_step.is_some(),
-            rows: printing.and_then(|p| p.row.map(|_| p.rows)),
+            rows: printing.and_then(|p| p.rows).map(|r| r.made),
             variant,
             scope,
         })
@@ -621,13 +620,16 @@ impl Client {
             let (url, bytes) = (&reply.url, &reply.bytes);
             // Rows made as pages arrive (the items not kept), else the items.
             let (before, link, count) = match &mut printing {
-                Some(p) if p.row.is_some() => {
-                    let before = p.rows.len();
-                    let link = p.add_rows(url, bytes, key, item_key)?;
+                Some(Printing {
+                    lean,
+                    rows: Some(rows),
+                }) => {
+                    let before = rows.made.len();
+                    let link = rows.add(lean, url, bytes, key, item_key)?;
                     if let Some(l) = limit {
-                        p.rows.truncate(l);
+                        rows.made.truncate(l);
                     }
-                    (before, link, p.rows.len())
+                    (before, link, rows.made.len())
                 }
                 p => {
                     let lean = p.as_deref().map(|p| &p.lean);

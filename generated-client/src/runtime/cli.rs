@@ -483,7 +483,8 @@ fn reads<'c>(
     if !as_text || variant.poll.is_some() || cols.iter().any(|c| c.field.contains("[]")) {
         return Some(Reads { fields, row: None });
     }
-    // Each column: the position of its top-level field among those read, the rest of its path.
+    // Only this table's fields are read now (not every print item's): each column is the
+    // position of its top-level field among them, and the rest of its path.
     let mut fields: Vec<String> = Vec::new();
     let mut cells: Vec<(usize, String, Option<&'static str>)> = Vec::new();
     for c in cols {
