@@ -106,16 +106,17 @@ pub fn handle(sim: &Sim, req: &Req, rest: &str) -> Resp {
             return choices(sim, mount, &req.path);
         }
     };
-    let mv = match requested_version(sim, req) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    // keystonemiddleware runs before nova's API: a bad token is a 401 whatever else is wrong.
     if !req
         .header("x-auth-token")
         .is_some_and(|t| sim.token_valid(t))
     {
         return Resp::unauthorized();
     }
+    let mv = match requested_version(sim, req) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
     let decoded: Vec<String> = resource.iter().map(|s| decode_path(s)).collect();
     let parts: Vec<&str> = decoded.iter().map(String::as_str).collect();
     let call = Call { sim, req, mv };
