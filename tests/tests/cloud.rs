@@ -2063,3 +2063,139 @@ fn next_links_keep_every_query_value_encoded() {
     }
     assert_eq!(found, [json!("a&b"), json!("a&b")]);
 }
+
+/// A `nova-sim` started here (not through [`Cloud`]) for what needs its process: its ID, and
+/// a limit on its open files. Killed when dropped.
+struct SimProcess {
+    child: std::process::Child,
+    url: String,
+}
+
+impl SimProcess {
+    fn start(open_files: Option<u64>, extra: &[&str]) -> SimProcess {
+        use std::io::BufRead;
+        use std::os::unix::process::CommandExt;
+        let mut cmd = std::process::Command::new(novagen_tests::bin("nova-sim"));
+        cmd.args(["--listen", "127.0.0.1:0", "--stop-on-eof"])
+            .args(extra)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        if let Some(n) = open_files {
+            let limit = rustix::process::Rlimit {
+                current: Some(n),
+                maximum: Some(n),
+            };
+            // SAFETY: setrlimit is async-signal-safe and touches no memory of the parent.
+            unsafe {
+                cmd.pre_exec(move || {
+                    rustix::process::setrlimit(rustix::process::Resource::Nofile, limit)
+                        .map_err(std::io::Error::from)
+                });
+            }
+        }
+        let mut child = cmd.spawn().expect("start nova-sim");
+        let mut first = String::new();
+        let stdout = child.stdout.take().expect("stdout");
+        std::io::BufReader::new(stdout)
+            .read_line(&mut first)
+            .expect("nova-sim prints its address");
+        let url = first
+            .trim()
+            .strip_prefix("nova-sim listening on ")
+            .unwrap_or_default()
+            .to_string();
+        let process = SimProcess { child, url };
+        assert!(process.url.starts_with("http://"), "first line: {first:?}");
+        process
+    }
+
+    fn addr(&self) -> String {
+        self.url.trim_start_matches("http://").to_string()
+    }
+
+    /// CPU time (user + system) the process has used, in clock ticks.
+    fn cpu_ticks(&self) -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
+            .expect("/proc/PID/stat");
+        // The fields after the command name (which may hold spaces) start with the state
+        // (field 3); utime and stime are fields 14 and 15.
+        let after = &stat[stat.rfind(')').expect("comm") + 2..];
+        let fields: Vec<&str> = after.split(' ').collect();
+        fields[11].parse::<u64>().expect("utime") + fields[12].parse::<u64>().expect("stime")
+    }
+}
+
+impl Drop for SimProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Out of file descriptors, the accept loop backs off instead of retrying at once: the cloud
+/// uses little CPU while connections wait, and serves again once they close.
+#[test]
+fn out_of_file_descriptors_it_backs_off_and_recovers() {
+    let sim = SimProcess::start(Some(48), &[]);
+    // More connections than the cloud has descriptors: the kernel completes them all, the
+    // cloud can accept only some.
+    let held: Vec<std::net::TcpStream> = (0..90)
+        .map(|_| std::net::TcpStream::connect(sim.addr()).expect("connect"))
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let (before, start) = (sim.cpu_ticks(), std::time::Instant::now());
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let used = sim.cpu_ticks() - before;
+    let ticks = start.elapsed().as_secs_f64() * 100.0;
+    assert!(
+        (used as f64) < ticks * 0.2,
+        "out of descriptors, nova-sim used {used} ticks of CPU in {ticks:.0}"
+    );
+    drop(held);
+    let reply = reqwest::blocking::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .expect("client")
+        .get(format!("{}/compute/", sim.url))
+        .send()
+        .expect("nova-sim serves again once the connections close");
+    assert_eq!(reply.status().as_u16(), 200);
+}
+
+/// A connection that sends nothing, or nothing more after a reply, is closed by the cloud
+/// after `--idle-timeout` seconds (nova's eventlet server has `client_socket_timeout`).
+#[test]
+fn idle_connections_are_closed() {
+    use std::io::{Read, Write};
+    let sim = SimProcess::start(None, &["--idle-timeout", "1"]);
+    let closed_by_server = |stream: &mut std::net::TcpStream| {
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .expect("timeout");
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf) {
+                Ok(0) => return true,
+                Ok(_) => continue,
+                Err(_) => return false,
+            }
+        }
+    };
+    let mut silent = std::net::TcpStream::connect(sim.addr()).expect("connect");
+    assert!(
+        closed_by_server(&mut silent),
+        "a silent connection stays open"
+    );
+
+    let mut served = std::net::TcpStream::connect(sim.addr()).expect("connect");
+    served
+        .write_all(b"GET /compute/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        .expect("request");
+    let mut head = [0u8; 12];
+    served.read_exact(&mut head).expect("a reply");
+    assert_eq!(&head, b"HTTP/1.1 200");
+    assert!(
+        closed_by_server(&mut served),
+        "a kept-alive connection stays open"
+    );
+}
