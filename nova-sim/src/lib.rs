@@ -302,7 +302,10 @@ async fn serve_one(sim: &Sim, raw: Request<Incoming>) -> Response<Full<Bytes>> {
         ),
     };
     let req = Req::new(parts.method.as_str(), &url, headers, body);
-    let resp = resp.unwrap_or_else(|| sim.handle(&req));
+    // A handler runs to its end on this thread, under the state lock at times (a large boot
+    // for a while): the runtime is told, so that the connections waiting on this worker are
+    // served by another meanwhile, not after it.
+    let resp = resp.unwrap_or_else(|| tokio::task::block_in_place(|| sim.handle(&req)));
     let request_id = req.request_id.clone();
     let mut headers = resp.headers;
     headers.push(("Content-Type".into(), resp.content_type.into()));

@@ -271,6 +271,13 @@ fn bad_requests_get_novas_errors() {
 fn concurrent_boots_and_deletes_leave_a_consistent_list() {
     let cloud = Cloud::with_args(&["--max-limit", "50"]);
     let token = cloud.token();
+    // The 100 servers kept are more than nova's default quota.
+    let unlimited = r#"{"quota_set": {"instances": -1, "cores": -1, "ram": -1}}"#;
+    let project = "/compute/v2.1/os-quota-sets/6f70656e737461636b20342065766572";
+    assert_eq!(
+        send(&cloud, Some(&token), None, "PUT", project, unlimited).0,
+        200
+    );
     let url = format!("{}/compute/v2.1/servers", cloud.url);
     let threads: Vec<_> = (0..8)
         .map(|t| {
@@ -2062,6 +2069,124 @@ fn next_links_keep_every_query_value_encoded() {
         next = page["next"].as_str().map(String::from);
     }
     assert_eq!(found, [json!("a&b"), json!("a&b")]);
+}
+
+/// Quotas are on from the start, with nova's defaults (instances 10, cores 20, ram 51200): a
+/// boot of more than fits is refused in nova's words (every resource over, the request, the
+/// use and the limits), one whose `max_count` is more than fits gets what fits, as nova does.
+#[test]
+fn boots_are_held_to_novas_default_quotas() {
+    let cloud = Cloud::start();
+    let token = cloud.token();
+    let api = Api {
+        cloud: &cloud,
+        token,
+    };
+    let boot = |flavor: &str, min: u64, max: u64| {
+        api.call(
+            "2.37",
+            "POST",
+            "/servers",
+            json!({"server": {"name": "q", "flavorRef": flavor, "imageRef": nova_sim::BASE_IMAGE_ID,
+                "networks": "none", "min_count": min, "max_count": max}}),
+        )
+    };
+    let over = |message: &str| (403, error("forbidden", 403, message));
+    assert_eq!(
+        boot("1", 11, 11),
+        over("Quota exceeded for instances: Requested 11, but already used 0 of 10 instances")
+    );
+    assert_eq!(
+        boot("5", 3, 3),
+        over("Quota exceeded for cores: Requested 24, but already used 0 of 20 cores")
+    );
+    assert_eq!(
+        boot("1", 100_000, 100_000),
+        over("Quota exceeded for cores, instances, ram: Requested 100000, 100000, 51200000, but already used 0, 0, 0 of 20, 10, 51200 cores, instances, ram")
+    );
+    assert_eq!(
+        boot("3", 11, 100_000),
+        over("Quota exceeded for cores, instances, ram: Requested 200000, 11-100000, 409600000, but already used 0, 0, 0 of 20, 10, 51200 cores, instances, ram")
+    );
+    let count = || {
+        let (_, l) = api.call("2.1", "GET", "/limits", Value::Null);
+        l["limits"]["absolute"]["totalInstancesUsed"].clone()
+    };
+    assert_eq!(count(), json!(0), "nothing refused was booted");
+    // More than fits, but at least min_count: what fits (m1.medium: 2 cores each, 10 of 20).
+    assert_eq!(boot("3", 2, 100_000).0, 202);
+    assert_eq!(count(), json!(10));
+    assert_eq!(
+        boot("1", 1, 1),
+        over("Quota exceeded for cores, instances: Requested 1, 1, but already used 20, 10 of 20, 10 cores, instances")
+    );
+}
+
+/// A boot of many servers (quota raised to unlimited) holds the state lock a chunk at a time:
+/// another client's requests are answered while it runs and see it progress (a count strictly
+/// between none and all), where before they waited for the whole boot (and saw 0 or all).
+#[test]
+fn a_large_boot_does_not_stall_other_clients() {
+    const MANY: u64 = 30_000;
+    let cloud = Cloud::start();
+    let token = cloud.token();
+    let api = Api {
+        cloud: &cloud,
+        token: token.clone(),
+    };
+    let unlimited = json!({"quota_set": {"instances": -1, "cores": -1, "ram": -1}});
+    let project = "6f70656e737461636b20342065766572";
+    let (s, _) = api.call(
+        "2.1",
+        "PUT",
+        &format!("/os-quota-sets/{project}"),
+        unlimited,
+    );
+    assert_eq!(s, 200);
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watcher = {
+        let (url, token, done) = (cloud.url.clone(), token.clone(), done.clone());
+        std::thread::spawn(move || {
+            let http = reqwest::blocking::Client::new();
+            let mut seen = Vec::new();
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                let l: Value = http
+                    .get(format!("{url}/compute/v2.1/limits"))
+                    .header("X-Auth-Token", &token)
+                    .send()
+                    .and_then(|r| r.json())
+                    .expect("limits");
+                seen.push(
+                    l["limits"]["absolute"]["totalInstancesUsed"]
+                        .as_u64()
+                        .unwrap_or(0),
+                );
+            }
+            seen
+        })
+    };
+    let http = reqwest::blocking::Client::builder()
+        .timeout(std::time::Duration::from_secs(600))
+        .build()
+        .expect("client");
+    let booted = http
+        .post(format!("{}/compute/v2.1/servers", cloud.url))
+        .header("X-Auth-Token", &token)
+        .header("OpenStack-API-Version", "compute 2.37")
+        .json(&json!({"server": {"name": "many", "flavorRef": "1", "imageRef": nova_sim::BASE_IMAGE_ID,
+            "networks": "none", "min_count": MANY, "max_count": MANY}}))
+        .send()
+        .expect("boot answered");
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(booted.status().as_u16(), 202);
+    let seen = watcher.join().expect("watcher");
+    let (_, l) = api.call("2.1", "GET", "/limits", Value::Null);
+    assert_eq!(l["limits"]["absolute"]["totalInstancesUsed"], json!(MANY));
+    assert!(
+        seen.iter().any(|n| *n > 0 && *n < MANY),
+        "no request was answered while the boot ran: counts seen {:?}",
+        seen.iter().collect::<std::collections::BTreeSet<_>>()
+    );
 }
 
 /// A `nova-sim` started here (not through [`Cloud`]) for what needs its process: its ID, and
