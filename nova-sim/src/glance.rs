@@ -47,14 +47,13 @@ pub fn handle(sim: &Sim, req: &Req, rest: &str) -> Resp {
                 json!({"images": page, "first": "/v2/images", "schema": "/v2/schemas/images"});
             if start + limit < images.len() {
                 if let Some(last) = page.last() {
-                    let mut next = format!(
-                        "/v2/images?marker={}&limit={limit}",
-                        last["id"].as_str().unwrap_or("")
-                    );
+                    let mut q = form_urlencoded::Serializer::new(String::new());
+                    q.append_pair("marker", last["id"].as_str().unwrap_or(""));
+                    q.append_pair("limit", &limit.to_string());
                     if let Some(n) = req.param("name") {
-                        next.push_str(&format!("&name={n}"));
+                        q.append_pair("name", n);
                     }
-                    body["next"] = json!(next);
+                    body["next"] = json!(format!("/v2/images?{}", q.finish()));
                 }
             }
             Resp::json(200, body)

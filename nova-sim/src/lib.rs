@@ -22,7 +22,7 @@ use hyper::header::{HeaderName, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use state::{Mv, State, View};
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -32,6 +32,14 @@ use tokio::sync::oneshot;
 
 /// Largest request body read; anything longer is refused.
 const MAX_BODY: usize = 1 << 20;
+
+/// [`Config::idle_timeout`] unless set.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long the accept loop waits after failing for want of resources (out of file
+/// descriptors, of memory), as hyper's and tokio's servers do: retrying at once spins a core
+/// while no connection can be served.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -49,6 +57,9 @@ pub struct Config {
     /// The URL clients reach this cloud at, when it is not the listening address (behind a
     /// TLS proxy, as devstack's tls-proxy): used in the catalog and in links.
     pub public_url: Option<String>,
+    /// How long a connection may wait for a request's headers (a new connection, or one kept
+    /// alive after a reply) before the cloud closes it.
+    pub idle_timeout: Duration,
 }
 
 impl Default for Config {
@@ -61,6 +72,7 @@ impl Default for Config {
             servers: 0,
             token_lifetime: None,
             public_url: None,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
         }
     }
 }
@@ -181,6 +193,7 @@ pub fn start(listen: &str, config: Config) -> Result<Handle, String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(config.workers.max(1))
         .enable_io()
+        .enable_time()
         .build()
         .map_err(|e| format!("cannot start the server's runtime: {e}"))?;
     let listener = {
@@ -222,25 +235,41 @@ async fn accept_loop(listener: tokio::net::TcpListener, sim: Arc<Sim>) {
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
-            // Out of file descriptors and the like: the listener itself is fine, retry.
-            Err(_) => {
-                tokio::task::yield_now().await;
+            // Out of file descriptors (or memory): nothing can be accepted until some close;
+            // wait a little instead of retrying in a hot loop.
+            Err(e) if out_of_resources(&e) => {
+                tokio::time::sleep(ACCEPT_BACKOFF).await;
                 continue;
             }
+            // A connection reset before it was accepted and the like: the listener is fine.
+            Err(_) => continue,
         };
         // A reply goes out as soon as it is written, not after the client's delayed ACK.
         let _ = stream.set_nodelay(true);
         let sim = sim.clone();
         tokio::spawn(async move {
+            let idle = sim.config.idle_timeout;
             let service = service_fn(move |req| {
                 let sim = sim.clone();
                 async move { Ok::<_, Infallible>(serve_one(&sim, req).await) }
             });
+            // A connection that sends no (further) request headers within the idle timeout is
+            // closed: it holds a descriptor the cloud may need for others.
             let _ = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(idle)
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
         });
     }
+}
+
+/// An accept error that says the process or system is out of a resource (not that one
+/// connection failed).
+fn out_of_resources(e: &std::io::Error) -> bool {
+    use libc::{EMFILE, ENFILE, ENOBUFS, ENOMEM};
+    e.kind() == std::io::ErrorKind::OutOfMemory
+        || matches!(e.raw_os_error(), Some(EMFILE | ENFILE | ENOMEM | ENOBUFS))
 }
 
 async fn serve_one(sim: &Sim, raw: Request<Incoming>) -> Response<Full<Bytes>> {
@@ -273,7 +302,10 @@ async fn serve_one(sim: &Sim, raw: Request<Incoming>) -> Response<Full<Bytes>> {
         ),
     };
     let req = Req::new(parts.method.as_str(), &url, headers, body);
-    let resp = resp.unwrap_or_else(|| sim.handle(&req));
+    // A handler runs to its end on this thread, under the state lock at times (a large boot
+    // for a while): the runtime is told, so that the connections waiting on this worker are
+    // served by another meanwhile, not after it.
+    let resp = resp.unwrap_or_else(|| tokio::task::block_in_place(|| sim.handle(&req)));
     let request_id = req.request_id.clone();
     let mut headers = resp.headers;
     headers.push(("Content-Type".into(), resp.content_type.into()));

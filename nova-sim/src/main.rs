@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::time::Duration;
 
-const USAGE: &str = "usage: nova-sim [--listen ADDR:PORT] [--build-time SECONDS] [--max-version 2.N] [--max-limit N] [--public-url URL] [--servers N]
+const USAGE: &str = "usage: nova-sim [--listen ADDR:PORT] [--build-time SECONDS] [--max-version 2.N] [--max-limit N] [--public-url URL] [--servers N] [--idle-timeout SECONDS]
 
   --listen       address to serve on (default 127.0.0.1:5000; port 0 picks a free port)
   --build-time   seconds a new server stays in BUILD (default 1.5)
@@ -11,6 +11,7 @@ const USAGE: &str = "usage: nova-sim [--listen ADDR:PORT] [--build-time SECONDS]
   --max-limit    largest page of a list (default 1000)
   --public-url   URL clients reach the cloud at, for the catalog and links (default http://ADDR:PORT)
   --servers      start with N ACTIVE servers named bulk-00001, bulk-00002, ... (default 0)
+  --idle-timeout seconds a connection may wait for a request before it is closed (default 60)
   --stop-on-eof  exit when standard input closes (tests: the cloud ends with its parent)";
 
 fn main() {
@@ -73,6 +74,13 @@ fn run() -> Result<(), String> {
                     .ok_or_else(|| format!("--max-limit {value}: not a positive number"))?;
             }
             "--public-url" => config.public_url = Some(value),
+            "--idle-timeout" => {
+                let idle = seconds(&flag, &value)?;
+                if idle.is_zero() {
+                    return Err(format!("--idle-timeout {value}: must be more than 0"));
+                }
+                config.idle_timeout = idle;
+            }
             "--servers" => {
                 config.servers = value
                     .parse()

@@ -271,6 +271,13 @@ fn bad_requests_get_novas_errors() {
 fn concurrent_boots_and_deletes_leave_a_consistent_list() {
     let cloud = Cloud::with_args(&["--max-limit", "50"]);
     let token = cloud.token();
+    // The 100 servers kept are more than nova's default quota.
+    let unlimited = r#"{"quota_set": {"instances": -1, "cores": -1, "ram": -1}}"#;
+    let project = "/compute/v2.1/os-quota-sets/6f70656e737461636b20342065766572";
+    assert_eq!(
+        send(&cloud, Some(&token), None, "PUT", project, unlimited).0,
+        200
+    );
     let url = format!("{}/compute/v2.1/servers", cloud.url);
     let threads: Vec<_> = (0..8)
         .map(|t| {
@@ -1957,5 +1964,363 @@ fn tokens_expire_when_they_say() {
             404,
             json!({"error": {"code": 404, "title": "Not Found", "message": "Failed to validate token"}})
         )
+    );
+}
+
+/// The names of the servers on every page of a list, following each page's next link as it
+/// is written (the link is the cloud's: a query value it did not encode shows here).
+fn names_on_every_page(cloud: &Cloud, token: &str, first: &str) -> Vec<String> {
+    let http = reqwest::blocking::Client::new();
+    let mut names = Vec::new();
+    let mut next = Some(format!("{}{first}", cloud.url));
+    let mut pages = 0;
+    while let Some(url) = next.take() {
+        pages += 1;
+        assert!(pages < 20, "the pages do not end: {names:?}");
+        let page: Value = http
+            .get(&url)
+            .header("X-Auth-Token", token)
+            .send()
+            .and_then(|r| r.json())
+            .expect("page");
+        let servers = page["servers"].as_array().expect("servers");
+        names.extend(
+            servers
+                .iter()
+                .filter_map(|s| s["name"].as_str().map(String::from)),
+        );
+        next = page["servers_links"][0]["href"].as_str().map(String::from);
+    }
+    names.sort();
+    names
+}
+
+/// A next link carries the query it was asked with, each value encoded again: a name filter
+/// holding `#`, `&`, `+`, `%` or a space is the same filter on every page.
+#[test]
+fn next_links_keep_every_query_value_encoded() {
+    let cloud = Cloud::with_args(&["--max-limit", "2", "--build-time", "0.2"]);
+    let token = cloud.token();
+    let api = Api {
+        cloud: &cloud,
+        token: token.clone(),
+    };
+    let mut ids = Vec::new();
+    for name in [
+        "p#q-1", "p#q-2", "p#q-3", "p-1", "p-2", "x&y-1", "x&y-2", "x&y-3", "x-1", "x-2",
+    ] {
+        ids.push(api.boot(name));
+    }
+    let wanted =
+        |prefix: &str| -> Vec<String> { (1..=3).map(|i| format!("{prefix}-{i}")).collect() };
+    for (filter, prefix) in [("p%23q", "p#q"), ("x%26y", "x&y")] {
+        assert_eq!(
+            names_on_every_page(
+                &cloud,
+                &token,
+                &format!("/compute/v2.1/servers?name={filter}")
+            ),
+            wanted(prefix),
+            "name={filter}"
+        );
+    }
+    // The link itself: every value as it was given, encoded (a space, `+`, `%` and `#`; a
+    // parameter nova ignores at 2.1 is kept, as nova keeps it).
+    let (_, page) = send(
+        &cloud,
+        Some(&token),
+        None,
+        "GET",
+        "/compute/v2.1/servers/detail?name=%5E.&foo=x%20y%2Bz%25w%23&limit=1",
+        "",
+    );
+    let href = page["servers_links"][0]["href"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(href.contains("?name=%5E.&foo=x+y%2Bz%25w%23&"), "{page}");
+    // Through the real client: each name once, none that does not match.
+    for (filter, prefix) in [("p#q", "p#q"), ("x&y", "x&y")] {
+        let out = cloud.nova(&["--format", "value", "-c", "Name", "list", "--name", filter]);
+        let mut names: Vec<String> = out.ok().lines().map(String::from).collect();
+        names.sort();
+        assert_eq!(names, wanted(prefix), "nova list --name {filter}");
+    }
+    // Glance's `next` too: two snapshots named `a&b`, one a page.
+    settle();
+    for id in &ids[..2] {
+        let image = json!({"createImage": {"name": "a&b"}});
+        let (status, reply) = api.call("2.1", "POST", &format!("/servers/{id}/action"), image);
+        assert_eq!(status, 202, "{reply}");
+    }
+    let mut found = Vec::new();
+    let mut next = Some("/v2/images?name=a%26b&limit=1".to_string());
+    while let Some(path) = next.take() {
+        assert!(found.len() < 5, "the pages do not end: {found:?}");
+        let (_, page) = send(
+            &cloud,
+            Some(&token),
+            None,
+            "GET",
+            &format!("/image{path}"),
+            "",
+        );
+        let images = page["images"].as_array().cloned().unwrap_or_default();
+        found.extend(images.iter().map(|i| i["name"].clone()));
+        next = page["next"].as_str().map(String::from);
+    }
+    assert_eq!(found, [json!("a&b"), json!("a&b")]);
+}
+
+/// Quotas are on from the start, with nova's defaults (instances 10, cores 20, ram 51200): a
+/// boot of more than fits is refused in nova's words (every resource over, the request, the
+/// use and the limits), one whose `max_count` is more than fits gets what fits, as nova does.
+#[test]
+fn boots_are_held_to_novas_default_quotas() {
+    let cloud = Cloud::start();
+    let token = cloud.token();
+    let api = Api {
+        cloud: &cloud,
+        token,
+    };
+    let boot = |flavor: &str, min: u64, max: u64| {
+        api.call(
+            "2.37",
+            "POST",
+            "/servers",
+            json!({"server": {"name": "q", "flavorRef": flavor, "imageRef": nova_sim::BASE_IMAGE_ID,
+                "networks": "none", "min_count": min, "max_count": max}}),
+        )
+    };
+    let over = |message: &str| (403, error("forbidden", 403, message));
+    assert_eq!(
+        boot("1", 11, 11),
+        over("Quota exceeded for instances: Requested 11, but already used 0 of 10 instances")
+    );
+    assert_eq!(
+        boot("5", 3, 3),
+        over("Quota exceeded for cores: Requested 24, but already used 0 of 20 cores")
+    );
+    assert_eq!(
+        boot("1", 100_000, 100_000),
+        over("Quota exceeded for cores, instances, ram: Requested 100000, 100000, 51200000, but already used 0, 0, 0 of 20, 10, 51200 cores, instances, ram")
+    );
+    assert_eq!(
+        boot("3", 11, 100_000),
+        over("Quota exceeded for cores, instances, ram: Requested 200000, 11-100000, 409600000, but already used 0, 0, 0 of 20, 10, 51200 cores, instances, ram")
+    );
+    let count = || {
+        let (_, l) = api.call("2.1", "GET", "/limits", Value::Null);
+        l["limits"]["absolute"]["totalInstancesUsed"].clone()
+    };
+    assert_eq!(count(), json!(0), "nothing refused was booted");
+    // More than fits, but at least min_count: what fits (m1.medium: 2 cores each, 10 of 20).
+    assert_eq!(boot("3", 2, 100_000).0, 202);
+    assert_eq!(count(), json!(10));
+    assert_eq!(
+        boot("1", 1, 1),
+        over("Quota exceeded for cores, instances: Requested 1, 1, but already used 20, 10 of 20, 10 cores, instances")
+    );
+}
+
+/// A boot of many servers (quota raised to unlimited) holds the state lock a chunk at a time:
+/// another client's requests are answered while it runs and see it progress (a count strictly
+/// between none and all), where before they waited for the whole boot (and saw 0 or all).
+#[test]
+fn a_large_boot_does_not_stall_other_clients() {
+    const MANY: u64 = 30_000;
+    let cloud = Cloud::start();
+    let token = cloud.token();
+    let api = Api {
+        cloud: &cloud,
+        token: token.clone(),
+    };
+    let unlimited = json!({"quota_set": {"instances": -1, "cores": -1, "ram": -1}});
+    let project = "6f70656e737461636b20342065766572";
+    let (s, _) = api.call(
+        "2.1",
+        "PUT",
+        &format!("/os-quota-sets/{project}"),
+        unlimited,
+    );
+    assert_eq!(s, 200);
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watcher = {
+        let (url, token, done) = (cloud.url.clone(), token.clone(), done.clone());
+        std::thread::spawn(move || {
+            let http = reqwest::blocking::Client::new();
+            let mut seen = Vec::new();
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                let l: Value = http
+                    .get(format!("{url}/compute/v2.1/limits"))
+                    .header("X-Auth-Token", &token)
+                    .send()
+                    .and_then(|r| r.json())
+                    .expect("limits");
+                seen.push(
+                    l["limits"]["absolute"]["totalInstancesUsed"]
+                        .as_u64()
+                        .unwrap_or(0),
+                );
+            }
+            seen
+        })
+    };
+    let http = reqwest::blocking::Client::builder()
+        .timeout(std::time::Duration::from_secs(600))
+        .build()
+        .expect("client");
+    let booted = http
+        .post(format!("{}/compute/v2.1/servers", cloud.url))
+        .header("X-Auth-Token", &token)
+        .header("OpenStack-API-Version", "compute 2.37")
+        .json(&json!({"server": {"name": "many", "flavorRef": "1", "imageRef": nova_sim::BASE_IMAGE_ID,
+            "networks": "none", "min_count": MANY, "max_count": MANY}}))
+        .send()
+        .expect("boot answered");
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(booted.status().as_u16(), 202);
+    let seen = watcher.join().expect("watcher");
+    let (_, l) = api.call("2.1", "GET", "/limits", Value::Null);
+    assert_eq!(l["limits"]["absolute"]["totalInstancesUsed"], json!(MANY));
+    assert!(
+        seen.iter().any(|n| *n > 0 && *n < MANY),
+        "no request was answered while the boot ran: counts seen {:?}",
+        seen.iter().collect::<std::collections::BTreeSet<_>>()
+    );
+}
+
+/// A `nova-sim` started here (not through [`Cloud`]) for what needs its process: its ID, and
+/// a limit on its open files. Killed when dropped.
+struct SimProcess {
+    child: std::process::Child,
+    url: String,
+}
+
+impl SimProcess {
+    fn start(open_files: Option<u64>, extra: &[&str]) -> SimProcess {
+        use std::io::BufRead;
+        use std::os::unix::process::CommandExt;
+        let mut cmd = std::process::Command::new(novagen_tests::bin("nova-sim"));
+        cmd.args(["--listen", "127.0.0.1:0", "--stop-on-eof"])
+            .args(extra)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped());
+        if let Some(n) = open_files {
+            let limit = rustix::process::Rlimit {
+                current: Some(n),
+                maximum: Some(n),
+            };
+            // SAFETY: setrlimit is async-signal-safe and touches no memory of the parent.
+            unsafe {
+                cmd.pre_exec(move || {
+                    rustix::process::setrlimit(rustix::process::Resource::Nofile, limit)
+                        .map_err(std::io::Error::from)
+                });
+            }
+        }
+        let mut child = cmd.spawn().expect("start nova-sim");
+        let mut first = String::new();
+        let stdout = child.stdout.take().expect("stdout");
+        std::io::BufReader::new(stdout)
+            .read_line(&mut first)
+            .expect("nova-sim prints its address");
+        let url = first
+            .trim()
+            .strip_prefix("nova-sim listening on ")
+            .unwrap_or_default()
+            .to_string();
+        let process = SimProcess { child, url };
+        assert!(process.url.starts_with("http://"), "first line: {first:?}");
+        process
+    }
+
+    fn addr(&self) -> String {
+        self.url.trim_start_matches("http://").to_string()
+    }
+
+    /// CPU time (user + system) the process has used, in clock ticks.
+    fn cpu_ticks(&self) -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
+            .expect("/proc/PID/stat");
+        // The fields after the command name (which may hold spaces) start with the state
+        // (field 3); utime and stime are fields 14 and 15.
+        let after = &stat[stat.rfind(')').expect("comm") + 2..];
+        let fields: Vec<&str> = after.split(' ').collect();
+        fields[11].parse::<u64>().expect("utime") + fields[12].parse::<u64>().expect("stime")
+    }
+}
+
+impl Drop for SimProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Out of file descriptors, the accept loop backs off instead of retrying at once: the cloud
+/// uses little CPU while connections wait, and serves again once they close.
+#[test]
+fn out_of_file_descriptors_it_backs_off_and_recovers() {
+    let sim = SimProcess::start(Some(48), &[]);
+    // More connections than the cloud has descriptors: the kernel completes them all, the
+    // cloud can accept only some.
+    let held: Vec<std::net::TcpStream> = (0..90)
+        .map(|_| std::net::TcpStream::connect(sim.addr()).expect("connect"))
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let (before, start) = (sim.cpu_ticks(), std::time::Instant::now());
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let used = sim.cpu_ticks() - before;
+    let ticks = start.elapsed().as_secs_f64() * 100.0;
+    assert!(
+        (used as f64) < ticks * 0.2,
+        "out of descriptors, nova-sim used {used} ticks of CPU in {ticks:.0}"
+    );
+    drop(held);
+    let reply = reqwest::blocking::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .expect("client")
+        .get(format!("{}/compute/", sim.url))
+        .send()
+        .expect("nova-sim serves again once the connections close");
+    assert_eq!(reply.status().as_u16(), 200);
+}
+
+/// A connection that sends nothing, or nothing more after a reply, is closed by the cloud
+/// after `--idle-timeout` seconds (nova's eventlet server has `client_socket_timeout`).
+#[test]
+fn idle_connections_are_closed() {
+    use std::io::{Read, Write};
+    let sim = SimProcess::start(None, &["--idle-timeout", "1"]);
+    let closed_by_server = |stream: &mut std::net::TcpStream| {
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .expect("timeout");
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf) {
+                Ok(0) => return true,
+                Ok(_) => continue,
+                Err(_) => return false,
+            }
+        }
+    };
+    let mut silent = std::net::TcpStream::connect(sim.addr()).expect("connect");
+    assert!(
+        closed_by_server(&mut silent),
+        "a silent connection stays open"
+    );
+
+    let mut served = std::net::TcpStream::connect(sim.addr()).expect("connect");
+    served
+        .write_all(b"GET /compute/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        .expect("request");
+    let mut head = [0u8; 12];
+    served.read_exact(&mut head).expect("a reply");
+    assert_eq!(&head, b"HTTP/1.1 200");
+    assert!(
+        closed_by_server(&mut served),
+        "a kept-alive connection stays open"
     );
 }

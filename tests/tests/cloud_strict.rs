@@ -296,3 +296,124 @@ fn bodies_are_refused_as_novas_schemas_refuse_them() {
         );
     }
 }
+
+/// nova's `name` format (`parameter_types.valid_name_regex`): printable characters of the
+/// Basic Multilingual Plane (no control, format, private-use, unassigned or line/paragraph
+/// separator characters), neither first nor last a space; nova's message names the rule, not
+/// the value. A flavor ID matches `^(?! )[a-zA-Z0-9. _-]+(?<! )$`. (Replies of real nova 34.)
+#[test]
+fn names_and_flavor_ids_are_refused_as_nova_refuses_them() {
+    let cloud = Cloud::start();
+    let token = cloud.token();
+    let invalid_name = bad_request(
+        "An invalid 'name' value was provided. The name must be: printable characters. Can not start or end with whitespace.",
+    );
+    let boot = |name: &str| {
+        json_call(
+            &cloud,
+            &token,
+            ("POST", "/compute/v2.1/servers"),
+            "2.96",
+            Some(json!({"server": {"name": name, "flavorRef": "1",
+                "imageRef": nova_sim::BASE_IMAGE_ID, "networks": "none"}})),
+        )
+    };
+    for name in [
+        "a\nb",
+        "a\u{202e}b",
+        "a\tb",
+        "a\u{200b}b",
+        "a\u{2028}b",
+        "a\u{e000}b",
+        "a\u{1f600}b",
+        " x",
+        "x ",
+        "\u{a0}x",
+        "x\u{3000}",
+    ] {
+        assert_eq!(boot(name), (400, invalid_name.clone()), "{name:?}");
+    }
+    assert_eq!(
+        boot(""),
+        (
+            400,
+            bad_request("Invalid input for field/attribute name. Value: . '' should be non-empty")
+        )
+    );
+    // Spaces inside, and printable text of any script, are names.
+    let (status, booted) = boot("a b\u{a0}c \u{e9}\u{4e2d}");
+    assert_eq!(status, 202, "{booted}");
+    let id = booted["server"]["id"].as_str().expect("server id");
+    // The same rule renames a server and names a flavor.
+    assert_eq!(
+        json_call(
+            &cloud,
+            &token,
+            ("PUT", &format!("/compute/v2.1/servers/{id}")),
+            "2.96",
+            Some(json!({"server": {"name": "evil\u{202e}gpj.exe"}}))
+        ),
+        (400, invalid_name.clone())
+    );
+    let flavor = |name: &str, flavor_id: &str| {
+        json_call(
+            &cloud,
+            &token,
+            ("POST", "/compute/v2.1/flavors"),
+            "2.96",
+            Some(
+                json!({"flavor": {"name": name, "ram": 1, "vcpus": 1, "disk": 0, "id": flavor_id}}),
+            ),
+        )
+    };
+    assert_eq!(flavor("f\nx", "f1"), (400, invalid_name));
+    for (flavor_id, shown) in [
+        ("a/b", "'a/b'"),
+        ("%2e%2e", "'%2e%2e'"),
+        (" x", "' x'"),
+        ("a\nb", "'a\\nb'"),
+    ] {
+        let message = format!(
+            "Invalid input for field/attribute id. Value: {flavor_id}. {shown} does not match '^(?! )[a-zA-Z0-9. _-]+(?<! )$'"
+        );
+        assert_eq!(
+            flavor("f", flavor_id),
+            (400, bad_request(&message)),
+            "{flavor_id:?}"
+        );
+    }
+    assert_eq!(flavor("f", "a.b c_d-1").0, 200);
+}
+
+/// keystonemiddleware runs before nova's API: a bad token is a 401 whatever else is wrong
+/// with the request (a microversion out of range or malformed, a path with no route).
+#[test]
+fn a_bad_token_is_refused_before_anything_else() {
+    let cloud = Cloud::start();
+    let unauthorized = json!({"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}});
+    for (token, version, path) in [
+        ("bogus", "2.999", "/compute/v2.1/flavors"),
+        ("bogus", "abc", "/compute/v2.1/flavors"),
+        ("", "2.999", "/compute/v2.1/flavors"),
+        ("bogus", "2.999", "/compute/v2.1/no-such-route"),
+    ] {
+        assert_eq!(
+            json_call(&cloud, token, ("GET", path), version, None),
+            (401, unauthorized.clone()),
+            "token {token:?}, version {version}, {path}"
+        );
+    }
+    // With a good token, the microversion is judged.
+    let token = cloud.token();
+    assert_eq!(
+        json_call(
+            &cloud,
+            &token,
+            ("GET", "/compute/v2.1/flavors"),
+            "2.999",
+            None
+        )
+        .0,
+        406
+    );
+}

@@ -9,6 +9,9 @@ use crate::http::Resp;
 use crate::state::{new_id, Flavor};
 use serde_json::{json, Map, Value};
 
+/// The pattern of a flavor ID in nova's `flavors.create` schema.
+const FLAVOR_ID: &str = "^(?! )[a-zA-Z0-9. _-]+(?<! )$";
+
 pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
     Some(match (m, parts) {
         ("GET", []) => list(c, false),
@@ -159,7 +162,23 @@ fn create_inner(c: &Call) -> Result<Resp, Resp> {
     );
     let id = match f.get("id") {
         None | Some(Value::Null) => new_id(),
-        Some(Value::String(s)) if !s.is_empty() && s.len() <= 255 => s.clone(),
+        Some(v @ Value::String(s)) => {
+            if s.is_empty() {
+                return Err(invalid(Some("id"), v, "'' should be non-empty"));
+            }
+            if s.chars().count() > 255 {
+                return Err(invalid(Some("id"), v, &format!("{} is too long", repr(v))));
+            }
+            let allowed = |c: char| c.is_ascii_alphanumeric() || ". _-".contains(c);
+            if !s.chars().all(allowed) || s.starts_with(' ') || s.ends_with(' ') {
+                return Err(invalid(
+                    Some("id"),
+                    v,
+                    &format!("{} does not match '{FLAVOR_ID}'", repr(v)),
+                ));
+            }
+            s.clone()
+        }
         Some(other) => {
             return Err(invalid(
                 Some("id"),

@@ -106,16 +106,17 @@ pub fn handle(sim: &Sim, req: &Req, rest: &str) -> Resp {
             return choices(sim, mount, &req.path);
         }
     };
-    let mv = match requested_version(sim, req) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+    // keystonemiddleware runs before nova's API: a bad token is a 401 whatever else is wrong.
     if !req
         .header("x-auth-token")
         .is_some_and(|t| sim.token_valid(t))
     {
         return Resp::unauthorized();
     }
+    let mv = match requested_version(sim, req) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
     let decoded: Vec<String> = resource.iter().map(|s| decode_path(s)).collect();
     let parts: Vec<&str> = decoded.iter().map(String::as_str).collect();
     let call = Call { sim, req, mv };
@@ -287,18 +288,20 @@ pub fn page<T>(
     let mut body = Map::new();
     if limit > 0 && chosen.len() == limit {
         if let Some(last) = chosen.last() {
-            let mut q: Vec<String> = req
-                .query
-                .iter()
-                .filter(|(k, _)| k != "marker" && k != "limit")
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            q.push(format!("limit={limit}"));
-            q.push(format!("marker={}", key(last)));
+            // The query as it was asked (decoded), encoded again: a value holding `&`, `#`,
+            // `+` or `%` must be the same value on the next page.
+            let mut q = form_urlencoded::Serializer::new(String::new());
+            q.extend_pairs(
+                req.query
+                    .iter()
+                    .filter(|(k, _)| k != "marker" && k != "limit"),
+            );
+            q.append_pair("limit", &limit.to_string());
+            q.append_pair("marker", key(last));
             let path = req.path.split("/v2.1/").nth(1).unwrap_or(collection);
             body.insert(
                 format!("{collection}_links"),
-                json!([{"href": format!("{}/compute/v2.1/{path}?{}", sim.base, q.join("&")), "rel": "next"}]),
+                json!([{"href": format!("{}/compute/v2.1/{path}?{}", sim.base, q.finish()), "rel": "next"}]),
             );
         }
     }

@@ -25,11 +25,30 @@ pub fn repr(v: &Value) -> String {
         Value::Bool(false) => "False".into(),
         Value::Number(n) => n.to_string(),
         Value::String(s) => {
-            if s.contains('\'') && !s.contains('"') {
-                format!("\"{s}\"")
+            let quote = if s.contains('\'') && !s.contains('"') {
+                '"'
             } else {
-                format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+                '\''
+            };
+            let mut out = String::from(quote);
+            for c in s.chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    c if c == quote => {
+                        out.push('\\');
+                        out.push(c);
+                    }
+                    c if c == ' ' || python_printable(c) => out.push(c),
+                    c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
+                    c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                    c => out.push_str(&format!("\\U{:08x}", c as u32)),
+                }
             }
+            out.push(quote);
+            out
         }
         Value::Array(a) => format!("[{}]", a.iter().map(repr).collect::<Vec<_>>().join(", ")),
         Value::Object(m) => format!(
@@ -155,8 +174,41 @@ pub fn keys_at<'a>(mv: (u16, u16), always: &[&'a str], ranged: &[Ranged<'a>]) ->
     out
 }
 
-/// A display name as nova's `name` schema takes it: 1-255 characters, no leading or trailing
-/// whitespace.
+/// Python's `str.isprintable` of one character (what `repr` shows as itself): not a control,
+/// format, surrogate, private-use or unassigned code point, nor a separator (a space is
+/// printable, and handled by the caller).
+fn python_printable(c: char) -> bool {
+    use unicode_general_category::{get_general_category, GeneralCategory as G};
+    !matches!(
+        get_general_category(c),
+        G::Control
+            | G::Format
+            | G::Surrogate
+            | G::PrivateUse
+            | G::Unassigned
+            | G::LineSeparator
+            | G::ParagraphSeparator
+            | G::SpaceSeparator
+    )
+}
+
+/// A character of nova's `name` format (`parameter_types._build_regex_range`): a code point
+/// below U+FFFF (nova's ranges stop there) that `_is_printable` takes, i.e. none of the
+/// `C*` categories, and of the `Z*` ones only spaces (`Zs`).
+fn name_char(c: char) -> bool {
+    use unicode_general_category::{get_general_category, GeneralCategory as G};
+    (c as u32) < 0xFFFF
+        && (c == ' ' || python_printable(c) || get_general_category(c) == G::SpaceSeparator)
+}
+
+fn space_separator(c: char) -> bool {
+    use unicode_general_category::{get_general_category, GeneralCategory as G};
+    get_general_category(c) == G::SpaceSeparator
+}
+
+/// A display name as nova's `name` schema takes it: 1-255 characters of nova's `name` format
+/// (`valid_name_regex`: printable, neither first nor last a space), whose failure is nova's
+/// `InvalidName` message.
 pub fn name(key: &str, v: &Value) -> Result<String, Resp> {
     let Value::String(s) = v else {
         return Err(not_type(key, v, "string"));
@@ -167,11 +219,11 @@ pub fn name(key: &str, v: &Value) -> Result<String, Resp> {
     if s.chars().count() > 255 {
         return Err(invalid(Some(key), v, &format!("{} is too long", repr(v))));
     }
-    if s.trim() != s {
-        return Err(invalid(
-            Some(key),
-            v,
-            &format!("{} does not match '^(?! )[a-zA-Z0-9. _-]+(?<! )$'", repr(v)),
+    let ends_bare = |c: Option<char>| c.is_some_and(|c| !space_separator(c));
+    if !s.chars().all(name_char) || !ends_bare(s.chars().next()) || !ends_bare(s.chars().last()) {
+        return Err(bad(
+            "An invalid 'name' value was provided. The name must be: printable characters. \
+             Can not start or end with whitespace.",
         ));
     }
     Ok(s.clone())

@@ -6,7 +6,7 @@ use super::schema::{
 };
 use super::{actions, bad, not_found_server, server_list, server_parts, Call};
 use crate::http::Resp;
-use crate::state::{hostname, new_id, time, Server, ServerAction, Shape, State, VmState};
+use crate::state::{address, hostname, new_id, time, Server, ServerAction, Shape, State, VmState};
 use serde_json::{json, Map, Value};
 use std::time::Instant;
 
@@ -251,14 +251,30 @@ fn count(s: &Map<String, Value>, key: &str) -> Result<Option<i64>, Resp> {
 /// The compute host a new server goes to: the named one, else the enabled, up compute with
 /// the fewest servers.
 fn place(st: &State, want: Option<&str>) -> Result<(String, String), Resp> {
-    let load = |h: &str| st.servers.iter().filter(|s| s.host == h).count();
-    let chosen = match want {
+    match want {
         Some(h) => st
             .hypervisors
             .iter()
             .find(|x| x.host == h || x.hostname == h)
-            .ok_or_else(|| bad(&format!("Compute host {h} could not be found.")))?,
-        None => st
+            .map(|x| (x.host.clone(), x.hostname.clone()))
+            .ok_or_else(|| bad(&format!("Compute host {h} could not be found."))),
+        None => Placer::new(st)
+            .next()
+            .ok_or_else(|| bad("No valid host was found. ")),
+    }
+}
+
+/// Where the servers of one boot go, each to the enabled, up compute with the fewest servers
+/// (counting those placed before it): the servers are counted once, so a boot of n costs n
+/// plus the servers there are, not n times them.
+struct Placer {
+    /// (host, hypervisor hostname, servers on it), the computes that take servers.
+    hosts: Vec<(String, String, usize)>,
+}
+
+impl Placer {
+    fn new(st: &State) -> Placer {
+        let mut hosts: Vec<(String, String, usize)> = st
             .hypervisors
             .iter()
             .filter(|x| {
@@ -266,48 +282,85 @@ fn place(st: &State, want: Option<&str>) -> Result<(String, String), Resp> {
                     .iter()
                     .any(|s| s.host == x.host && !s.disabled && s.up())
             })
-            .min_by_key(|x| load(&x.host))
-            .or_else(|| st.hypervisors.first())
-            .ok_or_else(|| bad("No valid host was found. "))?,
-    };
-    Ok((chosen.host.clone(), chosen.hostname.clone()))
+            .map(|x| (x.host.clone(), x.hostname.clone(), 0))
+            .collect();
+        if hosts.is_empty() {
+            // None is up and enabled: the first compute, as before.
+            hosts.extend(
+                st.hypervisors
+                    .first()
+                    .map(|x| (x.host.clone(), x.hostname.clone(), 0)),
+            );
+        }
+        for s in &st.servers {
+            if let Some(h) = hosts.iter_mut().find(|h| h.0 == s.host) {
+                h.2 += 1;
+            }
+        }
+        Placer { hosts }
+    }
+
+    fn next(&mut self) -> Option<(String, String)> {
+        let h = self.hosts.iter_mut().min_by_key(|h| h.2)?;
+        h.2 += 1;
+        Some((h.0.clone(), h.1.clone()))
+    }
 }
 
-/// nova's 403 when a boot would pass a quota.
+/// How many servers a boot of `min`..=`max` of a flavor of (vcpus, ram) may have under the
+/// project's quotas (counting boots still adding their servers), as nova's
+/// `check_num_instances_quota`: `max` if they fit, else as many as fit if that is at least
+/// `min`, else nova's 403 naming every resource `max` would pass, what was asked, what is used
+/// and the limits.
 fn check_quota(c: &Call, st: &State, flavor: (i64, i64), min: i64, max: i64) -> Result<i64, Resp> {
-    // Quotas are enforced once set through the API (a project's own or a changed default
-    // class), so that load tests are not capped at nova's default of 10 servers.
-    let set = st.quotas.keys().any(|(p, _)| p == c.project())
-        || st.quota_classes.get("default") != Some(&crate::state::default_limits());
-    if !set {
-        return Ok(max);
-    }
     let limits = st.limits(c.project(), None);
     let (n, cores, ram) = st.usage(c.project(), None);
-    let mut allowed = max;
-    for (res, used, each) in [
-        ("instances", n, 1),
-        ("cores", cores, flavor.0),
-        ("ram", ram, flavor.1),
-    ] {
-        let limit = limits.get(res).copied().unwrap_or(-1);
-        if limit < 0 || each == 0 {
-            continue;
-        }
-        let fits = ((limit - used) / each).max(0);
-        if fits < min {
-            return Err(Resp::nova_error(
-                403,
-                &format!(
-                    "Quota exceeded for {res}: Requested {}, but already used {used} of {limit} {res}",
-                    each * min
-                ),
-            ));
-        }
-        allowed = allowed.min(fits);
+    let (bn, bcores, bram) = st.booting.get(c.project()).copied().unwrap_or_default();
+    // (resource, in use, each server's), in nova's (sorted) order; i128: a count as large
+    // as a client may send times a flavor's RAM does not overflow.
+    let resources = [
+        ("cores", i128::from(cores + bcores), i128::from(flavor.0)),
+        ("instances", i128::from(n + bn), 1),
+        ("ram", i128::from(ram + bram), i128::from(flavor.1)),
+    ];
+    let limit = |r: &str| i128::from(limits.get(r).copied().unwrap_or(-1));
+    let over: Vec<&(&str, i128, i128)> = resources
+        .iter()
+        .filter(|(r, used, each)| limit(r) >= 0 && used + each * i128::from(max) > limit(r))
+        .collect();
+    if over.is_empty() {
+        return Ok(max);
     }
-    Ok(allowed)
+    let fits = resources
+        .iter()
+        .filter(|(r, _, each)| limit(r) >= 0 && *each > 0)
+        .map(|(r, used, each)| ((limit(r) - used) / each).max(0))
+        .min()
+        .unwrap_or(i128::from(max));
+    if fits >= i128::from(min) {
+        return Ok(i64::try_from(fits).unwrap_or(max).min(max));
+    }
+    let join = |f: &dyn Fn(&(&str, i128, i128)) -> String| {
+        over.iter().map(|r| f(r)).collect::<Vec<_>>().join(", ")
+    };
+    let names = join(&|r| r.0.to_string());
+    let requested = join(&|(r, _, each)| match *r {
+        "instances" if min != max => format!("{min}-{max}"),
+        _ => (each * i128::from(max)).to_string(),
+    });
+    let used = join(&|r| r.1.to_string());
+    let limits = join(&|r| limit(r.0).to_string());
+    Err(Resp::nova_error(
+        403,
+        &format!(
+            "Quota exceeded for {names}: Requested {requested}, but already used {used} of {limits} {names}"
+        ),
+    ))
 }
+
+/// Servers a large boot adds to the state at a time, taking the lock once for each chunk:
+/// another request waits for a chunk, never for the whole boot.
+const BOOT_CHUNK: usize = 500;
 
 fn create(c: &Call) -> Result<Resp, Resp> {
     let body = c.body()?;
@@ -450,6 +503,9 @@ fn create(c: &Call) -> Result<Resp, Resp> {
         .get("imageRef")
         .and_then(Value::as_str)
         .filter(|i| !i.is_empty());
+    let admin_pass = opt_str(s, "adminPass", false)?
+        .unwrap_or_else(|| new_id().replace('-', "")[..12].to_string());
+    let base_hostname = opt_str(s, "hostname", false)?.unwrap_or_else(|| hostname(&display));
     let mut st = c.lock();
     let Some(flavor) = st.flavor(&flavor_ref) else {
         return Err(bad(&format!("Flavor {flavor_ref} could not be found.")));
@@ -481,66 +537,99 @@ fn create(c: &Call) -> Result<Resp, Resp> {
         }
     }
     let n = check_quota(c, &st, flavor_size, min, max)?;
-    let admin_pass = opt_str(s, "adminPass", false)?
-        .unwrap_or_else(|| new_id().replace('-', "")[..12].to_string());
-    let base_hostname = opt_str(s, "hostname", false)?.unwrap_or_else(|| hostname(&display));
+    // What the boot takes is reserved at once (quota, launch indexes, addresses, hosts);
+    // its servers are made outside the lock and added a chunk at a time.
+    let count = usize::try_from(n).unwrap_or(0);
+    {
+        let booking = st.booting.entry(c.project().to_string()).or_default();
+        booking.0 += n;
+        booking.1 += n * flavor_size.0;
+        booking.2 += n * flavor_size.1;
+    }
+    let first_index = st.next_launch_index;
+    st.next_launch_index += n;
+    let first_address = st.next_address;
+    if address_wanted {
+        st.next_address += u32::try_from(n).unwrap_or(u32::MAX);
+    }
+    let forced = want_host.is_some() || az_host.is_some();
+    let mut placer = (!forced).then(|| Placer::new(&st));
+    // The first server's host was chosen above; others are placed counting it.
+    if let Some(p) = placer.as_mut() {
+        if let Some(h) = p.hosts.iter_mut().find(|h| h.0 == host) {
+            h.2 += 1;
+        }
+    }
+    drop(st);
     let reservation_id = format!("r-{}", &new_id()[..8]);
     let now = time::now();
     let mut first = None;
-    for i in 0..n {
-        let (name, host_name) = if n > 1 {
-            (
-                format!("{display}-{}", i + 1),
-                format!("{base_hostname}-{}", i + 1),
-            )
-        } else {
-            (display.clone(), base_hostname.clone())
-        };
-        let address = address_wanted.then(|| st.new_address());
-        let (host, node) = if i == 0 || want_host.is_some() || az_host.is_some() {
-            (host.clone(), node.clone())
-        } else {
-            place(&st, None)?
-        };
-        let instance_index = st.next_launch_index;
-        st.next_launch_index += 1;
-        let mut server = Server {
-            id: new_id(),
-            name,
-            project_id: c.project().to_string(),
-            user_id: c.user().to_string(),
-            flavor_id: flavor_ref.clone(),
-            old_flavor: None,
-            image_id: image_id.clone(),
-            key_name: key_name.clone(),
-            metadata: metadata.clone(),
-            description: description.clone(),
-            hostname: host_name,
-            availability_zone: az.clone(),
-            host,
-            node,
-            old_host: None,
-            address,
-            security_groups: security_groups.clone(),
-            tags: tags.clone(),
-            user_data: user_data.clone(),
-            scheduler_hints: hints.clone(),
-            locked: false,
-            locked_reason: None,
-            created: now,
-            updated: now,
-            deleted_at: None,
-            started: Instant::now(),
-            vm_state: VmState::Active,
-            task: None,
-            launch_index: i,
-            instance_index,
-            reservation_id: reservation_id.clone(),
-            actions: Vec::new(),
-        };
-        record(c, &mut server, "create");
-        first.get_or_insert_with(|| server.id.clone());
-        st.servers.push(server);
+    let mut made = 0;
+    while made < count {
+        let chunk_end = (made + BOOT_CHUNK).min(count);
+        let mut chunk = Vec::with_capacity(chunk_end - made);
+        for i in made..chunk_end {
+            let (name, host_name) = if n > 1 {
+                (
+                    format!("{display}-{}", i + 1),
+                    format!("{base_hostname}-{}", i + 1),
+                )
+            } else {
+                (display.clone(), base_hostname.clone())
+            };
+            let address = address_wanted.then(|| address(first_address.wrapping_add(i as u32)));
+            let (host, node) = match placer.as_mut().filter(|_| i > 0).and_then(Placer::next) {
+                Some(placed) => placed,
+                None => (host.clone(), node.clone()),
+            };
+            let mut server = Server {
+                id: new_id(),
+                name,
+                project_id: c.project().to_string(),
+                user_id: c.user().to_string(),
+                flavor_id: flavor_ref.clone(),
+                old_flavor: None,
+                image_id: image_id.clone(),
+                key_name: key_name.clone(),
+                metadata: metadata.clone(),
+                description: description.clone(),
+                hostname: host_name,
+                availability_zone: az.clone(),
+                host,
+                node,
+                old_host: None,
+                address,
+                security_groups: security_groups.clone(),
+                tags: tags.clone(),
+                user_data: user_data.clone(),
+                scheduler_hints: hints.clone(),
+                locked: false,
+                locked_reason: None,
+                created: now,
+                updated: now,
+                deleted_at: None,
+                started: Instant::now(),
+                vm_state: VmState::Active,
+                task: None,
+                launch_index: i as i64,
+                instance_index: first_index + i as i64,
+                reservation_id: reservation_id.clone(),
+                actions: Vec::new(),
+            };
+            record(c, &mut server, "create");
+            first.get_or_insert_with(|| server.id.clone());
+            chunk.push(server);
+        }
+        let added = (chunk_end - made) as i64;
+        let mut st = c.lock();
+        st.servers.append(&mut chunk);
+        if let Some(booking) = st.booting.get_mut(c.project()) {
+            booking.0 -= added;
+            booking.1 -= added * flavor_size.0;
+            booking.2 -= added * flavor_size.1;
+        }
+        drop(st);
+        made = chunk_end;
     }
     if return_reservation {
         return Ok(Resp::json(202, json!({"reservation_id": reservation_id})));
