@@ -840,7 +840,7 @@ fn http_client(opts: &ConnectOptions) -> Result<Http, Error> {
         .redirect(reqwest::redirect::Policy::none());
     let mut extra = Vec::new();
     if let Some(path) = &opts.cacert {
-        let pem = std::fs::read(path)
+        let pem = super::files::read_bounded(path.as_ref())
             .map_err(|e| Error::Config(format!("Cannot read the CA bundle '{path}': {e}")))?;
         extra = CertificateDer::pem_slice_iter(&pem)
             .collect::<Result<Vec<_>, _>>()
