@@ -646,3 +646,24 @@ fn local_files_are_read_with_a_bound() {
     }
     assert!(said.iter().all(|(ok, _)| *ok), "{said:#?}");
 }
+
+/// A variable of nova's that is not UTF-8 is named in one error line (not clap's usage
+/// error, which names no variable).
+#[test]
+fn an_os_variable_that_is_not_utf8_is_named() {
+    use std::os::unix::ffi::OsStrExt;
+    let args = ["flavor-list"];
+    let mut cmd = nova_command(
+        &args,
+        &[
+            ("OS_AUTH_URL", "http://127.0.0.1:9/identity"),
+            ("OS_PASSWORD", "x"),
+        ],
+    );
+    cmd.env("OS_USERNAME", std::ffi::OsStr::from_bytes(b"ad\xffmin"))
+        .stdin(Stdio::null());
+    let run = Run::of(&args, cmd.output().expect("run nova"));
+    let err = run.fails(1, "ERROR (CommandError): ");
+    assert!(err.contains("OS_USERNAME"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
