@@ -1,5 +1,5 @@
 //! A fault-injection cloud for tests: a small HTTP server on 127.0.0.1 whose replies a test
-//! scripts (redirects, foreign links, loops, huge or cut-off replies, 401s, 503s), with a
+//! scripts (redirects, foreign links, loops, huge, cut-off or trickled replies, 401s, 503s), with a
 //! Keystone and a version document behind it so that `nova` can log in. It records every
 //! request it saw. One request per connection; stopped when dropped.
 
@@ -41,6 +41,9 @@ pub enum Answer {
     Unsized(u16, Vec<u8>),
     /// A reply whose Content-Length promises more than the body sent before the close.
     Short(u16, Vec<u8>, usize),
+    /// A body with no Content-Length, sent one byte at a time with this pause before each
+    /// (a server that trickles its reply), ended by closing the connection.
+    Trickle(u16, Vec<u8>, Duration),
     /// Close the connection without answering.
     Hang,
     /// Not scripted: Keystone and the version document answer, anything else is a 404.
@@ -78,20 +81,21 @@ impl FaultCloud {
             "http://127.0.0.1:{}",
             listener.local_addr().expect("addr").port()
         );
-        listener.set_nonblocking(true).expect("nonblocking");
         let seen = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let script: Arc<Script> = Arc::new(script);
         {
             let (seen, stop, url) = (seen.clone(), stop.clone(), url.clone());
             std::thread::spawn(move || {
+                // A blocking accept (no polling pause per request: a test may send
+                // thousands); `drop` wakes it with a connection of its own.
                 while !stop.load(Ordering::Relaxed) {
                     match listener.accept() {
                         Ok((stream, _)) => {
                             let (seen, script, url) = (seen.clone(), script.clone(), url.clone());
                             std::thread::spawn(move || serve(stream, &url, &seen, &*script));
                         }
-                        Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                        Err(_) => std::thread::sleep(Duration::from_millis(1)),
                     }
                 }
             });
@@ -137,6 +141,10 @@ impl FaultCloud {
 impl Drop for FaultCloud {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
+        // Wake the accepting thread, which then sees `stop`.
+        if let Some(addr) = self.url.strip_prefix("http://") {
+            let _ = TcpStream::connect(addr);
+        }
     }
 }
 
@@ -149,11 +157,17 @@ fn serve(stream: TcpStream, base: &str, seen: &Mutex<Vec<Seen>>, script: &Script
     let Some(req) = read_request(&mut reader) else {
         return;
     };
-    let before = seen.lock().map(|s| s.clone()).unwrap_or_default();
-    if let Ok(mut s) = seen.lock() {
-        s.push(req.clone());
-    }
-    let answer = match script(&req, &before) {
+    // The script is asked with the history locked (not copied: a test may send thousands
+    // of requests); it only chooses an answer, which is sent after the lock is released.
+    let answer = match seen.lock() {
+        Ok(mut s) => {
+            let answer = script(&req, &s);
+            s.push(req.clone());
+            answer
+        }
+        Err(_) => return,
+    };
+    let answer = match answer {
         Answer::Default => default_answer(base, &req),
         a => a,
     };
@@ -183,6 +197,20 @@ fn serve(stream: TcpStream, base: &str, seen: &Mutex<Vec<Seen>>, script: &Script
                     .as_bytes(),
             )
             .and_then(|_| out.write_all(&body)),
+        Answer::Trickle(status, body, pause) => out
+            .write_all(
+                format!("HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            )
+            .and_then(|_| {
+                // Until the client hangs up (a write fails) or the body is all sent.
+                for b in body {
+                    std::thread::sleep(pause);
+                    out.write_all(&[b])?;
+                    out.flush()?;
+                }
+                Ok(())
+            }),
         Answer::Hang | Answer::Default => Ok(()),
     };
     let _ = out.flush();

@@ -401,7 +401,11 @@ impl Pty {
     /// terminal; what it wrote there (the terminal's `\r\n` line ends read as `\n`), and the
     /// run.
     pub fn run(self, cloud: &Cloud, args: &[&str], both: bool) -> (String, Run) {
-        let env = cloud.env();
+        self.run_env(&cloud.env(), args, both)
+    }
+
+    /// [`Pty::run`] with `env` for nova's environment (another cloud's, a fault cloud's).
+    pub fn run_env(self, env: &[(String, String)], args: &[&str], both: bool) -> (String, Run) {
         let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let mut cmd = nova_command(args, &pairs);
         cmd.stdin(Stdio::null());

@@ -3,6 +3,7 @@
 //! case is one `nova` run; what the cloud saw is asserted as well as what `nova` printed.
 
 use novagen_tests::fault::{Answer, FaultCloud, Seen};
+use novagen_tests::Pty;
 use serde_json::json;
 
 fn flavor(id: &str) -> serde_json::Value {
@@ -407,4 +408,206 @@ fn a_listed_item_lacking_a_field_its_type_requires_is_refused() {
             );
         }
     }
+}
+
+/// `--debug` shows a reply body that is not JSON as text; on a terminal its control
+/// characters are made visible as they are in the error line (a server cannot retitle or
+/// clear the terminal through the log).
+#[test]
+fn a_debug_log_of_a_text_reply_cannot_drive_a_terminal() {
+    let hostile = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}[31mbroken";
+    let cloud = FaultCloud::start(move |req, _| {
+        if is(req, "GET", FLAVORS) {
+            Answer::Reply(500, Vec::new(), hostile.as_bytes().to_vec())
+        } else {
+            Answer::Default
+        }
+    });
+    let (text, run) = Pty::open().run_env(&cloud.env(), &["--debug", "flavor-list"], true);
+    assert_eq!(run.code, 1, "{text}");
+    assert!(
+        !text.chars().any(|c| c != '\n' && c.is_control()),
+        "control characters reached the terminal: {text:?}"
+    );
+    assert!(
+        text.contains("RESP BODY: ␛]0;pwned␇␛[2J␛[31mbroken\n"),
+        "{text}"
+    );
+}
+
+/// A reply trickled one byte at a time (no Content-Length) never goes longer than a read
+/// timeout without a byte: `--timeout` is the deadline of the whole request (connect,
+/// headers and body), for compute and Keystone alike.
+#[test]
+fn timeout_is_a_deadline_for_a_trickled_reply() {
+    // 60 bytes, one every 250 ms: 15 s in all, never a pause of 2 s.
+    let slow = || {
+        let mut body = vec![b' '; 45];
+        body.extend_from_slice(br#"{"flavors": []}"#);
+        Answer::Trickle(200, body, std::time::Duration::from_millis(250))
+    };
+    for (what, path) in [
+        ("compute", FLAVORS),
+        ("keystone", "/identity/v3/auth/tokens"),
+    ] {
+        let cloud = FaultCloud::start(move |req, _| match req.path() == path {
+            true => slow(),
+            false => Answer::Default,
+        });
+        let started = std::time::Instant::now();
+        let run = cloud.nova(&["--timeout", "2", "flavor-list"]);
+        let took = started.elapsed();
+        let url = format!("{}{path}", cloud.url);
+        run.fails(
+            1,
+            &format!("ERROR (ConnectTimeout): Request to {url} timed out"),
+        );
+        assert!(
+            took < std::time::Duration::from_secs(6),
+            "{what}: nova ran {took:?} under --timeout 2"
+        );
+    }
+}
+
+/// A reply whose body stalls after its headers is a timeout, not a failure to connect.
+#[test]
+fn a_reply_stalled_after_its_headers_is_a_timeout() {
+    let cloud = FaultCloud::start(|req, _| {
+        if is(req, "GET", FLAVORS) {
+            Answer::Trickle(200, b"{}".to_vec(), std::time::Duration::from_secs(4))
+        } else {
+            Answer::Default
+        }
+    });
+    let run = cloud.nova(&["--timeout", "1", "flavor-list"]);
+    let err = run.fails(1, "ERROR (ConnectTimeout): ");
+    assert!(!err.contains("Unable to establish connection"), "{err}");
+    assert!(err.contains("timed out"), "{err}");
+}
+
+/// Pages that never end: a list (and a name lookup, which lists) stops at the page cap with
+/// an error saying so, not with the rows read so far and exit 0.
+#[test]
+fn a_list_cut_off_by_the_page_cap_is_an_error() {
+    let endless = || {
+        FaultCloud::start(|req, _| {
+            let listing =
+                req.method == "GET" && matches!(req.path(), FLAVORS | "/compute/v2.1/flavors");
+            if !listing {
+                return Answer::Default;
+            }
+            // Each page one new flavor, and a link to the next.
+            let marker = req
+                .target
+                .split_once("marker=")
+                .and_then(|(_, m)| m.split('&').next())
+                .and_then(|m| m.parse::<u64>().ok())
+                .unwrap_or(0);
+            let id = (marker + 1).to_string();
+            page(&[&id], Some(format!("{FLAVORS}?marker={id}")))
+        })
+    };
+    let (list, lookup) = (endless(), endless());
+    // The two runs side by side (10,000 pages each).
+    let (listed, looked_up) = std::thread::scope(|s| {
+        let listed = s.spawn(|| list.nova(&["flavor-list"]));
+        let looked_up = s.spawn(|| lookup.nova(&["flavor-show", "no-such-flavor"]));
+        (listed.join(), looked_up.join())
+    });
+    let (listed, looked_up) = (
+        listed.expect("flavor-list"),
+        looked_up.expect("flavor-show"),
+    );
+    for run in [&listed, &looked_up] {
+        let err = run.fails(1, "ERROR (ClientException): ");
+        assert!(
+            err.contains("the list has more than 10000 pages (a safety cap)")
+                && err.trim_end().lines().count() == 1,
+            "{err}"
+        );
+        assert!(run.stdout.is_empty(), "printed: {} bytes", run.stdout.len());
+    }
+    let pages = list.seen().iter().filter(|s| s.path() == FLAVORS).count();
+    assert_eq!(pages, 10_000);
+}
+
+/// A next link that is not an HTTP(S) link, or not a link at all, is said to be one; it is
+/// not reported as a repeated page.
+#[test]
+fn a_next_link_that_is_not_a_web_link_is_refused_as_such() {
+    for link in [
+        "file:///etc/passwd?marker=1",
+        "http://[::1?marker=1",
+        "file:///etc/passwd",
+    ] {
+        let cloud = FaultCloud::start(move |req, _| {
+            if is(req, "GET", FLAVORS) {
+                page(&["1"], Some(link.into()))
+            } else {
+                Answer::Default
+            }
+        });
+        let run = cloud.nova(&["flavor-list"]);
+        let err = run.fails(1, "ERROR (ClientException): ");
+        assert!(!err.contains("repeats a page"), "{link}: {err}");
+        assert!(
+            err.contains(&format!("the next link '{link}' is not")),
+            "{link}: {err}"
+        );
+        assert_eq!(
+            cloud.seen().iter().filter(|s| s.path() == FLAVORS).count(),
+            1
+        );
+    }
+}
+
+/// JSON nested deeper than the decoder goes is a malformed reply, whatever part of the
+/// session reads it (a resource, a list, Keystone's token).
+#[test]
+fn a_reply_nested_too_deep_is_malformed_not_missing_a_key() {
+    let deep = |key: &str| {
+        let n = 10_000;
+        format!("{{\"{key}\": {}{}}}", "[".repeat(n), "]".repeat(n)).into_bytes()
+    };
+    let cloud = FaultCloud::start(move |req, _| match (req.method.as_str(), req.path()) {
+        ("GET", "/compute/v2.1/flavors/1") => Answer::Reply(200, Vec::new(), deep("flavor")),
+        ("GET", FLAVORS) => Answer::Reply(200, Vec::new(), deep("flavors")),
+        _ => Answer::Default,
+    });
+    let said: Vec<String> = [
+        &["flavor-show", "1"][..],
+        &["flavor-list"],
+        &["--format", "json", "flavor-list"],
+    ]
+    .iter()
+    .map(|args| {
+        let run = cloud.nova(args);
+        assert_eq!(run.code, 1, "{args:?}: {run:?}");
+        format!("{args:?}: {}", run.stderr.trim_end())
+    })
+    .collect();
+    for err in &said {
+        assert!(
+            err.contains("ERROR (ClientException): ") && err.contains("nested too deep"),
+            "{said:#?}"
+        );
+    }
+}
+
+/// A URL longer than HTTP can carry is said to be so, and the error line shows only the
+/// start of it.
+#[test]
+fn a_url_too_long_to_send_is_said_so_and_not_echoed_whole() {
+    let cloud = FaultCloud::start(|_, _| Answer::Default);
+    let name = "a".repeat(131_000);
+    let run = cloud.nova(&["--os-compute-api-version", "2.61", "flavor-show", &name]);
+    let err = run.fails(1, "ERROR (");
+    assert!(
+        !err.contains("Unable to establish connection"),
+        "{}",
+        &err[..300.min(err.len())]
+    );
+    assert!(err.contains("too long"), "{}", &err[..300.min(err.len())]);
+    assert!(err.len() < 1000, "{} bytes of error", err.len());
+    assert_eq!(err.trim_end().lines().count(), 1);
 }

@@ -526,3 +526,144 @@ fn ctrl_c_during_poll_ends_the_line_and_exits_130() {
     assert!(seen.ends_with("% complete\n"), "{seen:?}");
     assert_eq!(run.stderr, "");
 }
+
+/// `nova args` with `env`, under an address-space limit of 2 GiB (a read without a bound
+/// fails there instead of taking the machine's memory), killed if it runs 20 s: None then.
+fn bounded_run(args: &[&str], env: &[(&str, &str)]) -> Option<Run> {
+    let nova = nova_command(args, env);
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg("ulimit -v 2097152 && exec \"$0\" \"$@\"")
+        .arg(nova.get_program())
+        .args(nova.get_args())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in nova.get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let child = cmd.spawn().expect("start nova");
+    let pid = rustix::process::Pid::from_child(&child);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(20)) {
+        Ok(out) => Some(Run::of(args, out.expect("wait for nova"))),
+        Err(_) => {
+            let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+            None
+        }
+    }
+}
+
+/// A device or a FIFO where a file is expected: every local file `nova` reads (the CA
+/// bundle, clouds.yaml, secure.yaml, a file argument) is read up to a bound, and a FIFO
+/// nobody writes to does not hang it. Each refusal is one error line naming the file.
+#[test]
+fn local_files_are_read_with_a_bound() {
+    let cloud =
+        novagen_tests::fault::FaultCloud::start(|_, _| novagen_tests::fault::Answer::Default);
+    let dir = novagen_tests::temp_dir("bounded-files");
+    let fifo = dir.join("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let fifo = fifo.to_string_lossy().to_string();
+    let clouds = dir.join("clouds.yaml");
+    std::fs::write(
+        &clouds,
+        format!(
+            "clouds:\n  x:\n    auth:\n      auth_url: {}/identity\n      username: admin\n      project_name: admin\n",
+            cloud.url
+        ),
+    )
+    .expect("write clouds.yaml");
+    let clouds = clouds.to_string_lossy().to_string();
+    let env = cloud.env();
+    let auth = env_pairs(&env);
+    // The arguments, the environment, and the file the error must name.
+    type Case<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
+        (
+            vec!["--os-cacert", "/dev/zero", "flavor-list"],
+            auth.clone(),
+            "/dev/zero",
+        ),
+        (
+            vec!["--os-cacert", &fifo, "flavor-list"],
+            auth.clone(),
+            &fifo,
+        ),
+        (
+            vec!["--os-cloud", "x", "flavor-list"],
+            vec![("OS_CLIENT_CONFIG_FILE", "/dev/zero")],
+            "/dev/zero",
+        ),
+        (
+            vec!["--os-cloud", "x", "flavor-list"],
+            vec![("OS_CLIENT_CONFIG_FILE", &fifo)],
+            &fifo,
+        ),
+        (
+            vec!["--os-cloud", "x", "flavor-list"],
+            vec![
+                ("OS_CLIENT_CONFIG_FILE", &clouds),
+                ("OS_CLIENT_SECURE_FILE", "/dev/zero"),
+            ],
+            "/dev/zero",
+        ),
+        (
+            vec![
+                "boot",
+                "--flavor",
+                "1",
+                "--image",
+                "i",
+                "--user-data",
+                "/dev/zero",
+                "vm",
+            ],
+            auth.clone(),
+            "/dev/zero",
+        ),
+    ];
+    let mut said = Vec::new();
+    for (args, env, file) in &cases {
+        let line = match bounded_run(args, env) {
+            None => format!("{args:?}: still running after 20 s"),
+            Some(run) => format!("{args:?}: exit {}: {}", run.code, run.stderr.trim_end()),
+        };
+        // A device read until the bound is said to be too large, a FIFO with no writer holds
+        // nothing (and is refused for that), both named.
+        let ok = line.contains(": exit 1: ERROR (")
+            && line.contains(*file)
+            && (*file != "/dev/zero" || line.contains("larger than"))
+            && line.lines().count() == 1;
+        said.push((ok, line));
+    }
+    assert!(said.iter().all(|(ok, _)| *ok), "{said:#?}");
+}
+
+/// A variable of nova's that is not UTF-8 is named in one error line (not clap's usage
+/// error, which names no variable).
+#[test]
+fn an_os_variable_that_is_not_utf8_is_named() {
+    use std::os::unix::ffi::OsStrExt;
+    let args = ["flavor-list"];
+    let mut cmd = nova_command(
+        &args,
+        &[
+            ("OS_AUTH_URL", "http://127.0.0.1:9/identity"),
+            ("OS_PASSWORD", "x"),
+        ],
+    );
+    cmd.env("OS_USERNAME", std::ffi::OsStr::from_bytes(b"ad\xffmin"))
+        .stdin(Stdio::null());
+    let run = Run::of(&args, cmd.output().expect("run nova"));
+    let err = run.fails(1, "ERROR (CommandError): ");
+    assert!(err.contains("OS_USERNAME"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}

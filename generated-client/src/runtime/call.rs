@@ -14,7 +14,8 @@ use super::session::Client;
 use super::{ArgValue, Reply};
 use serde_json::{Map, Value};
 
-/// Pages followed at most for one list, against a server whose next links never end.
+/// Pages followed at most for one list (or a name lookup's list), against a server whose next
+/// links never end: a list that would go on is an error, not cut off.
 const MAX_PAGES: usize = 10_000;
 
 /// A step's result merged over the previous one: objects key by key, lists item by item (a
@@ -646,10 +647,20 @@ impl Client {
                     (before, page.next, items.len())
                 }
             };
-            if limit.is_some_and(|l| count >= l) || count == before || seen.len() >= MAX_PAGES {
+            if limit.is_some_and(|l| count >= l) || count == before {
                 break;
             }
-            next = link.as_deref().map(query_of);
+            let Some(link) = link else { break };
+            if seen.len() >= MAX_PAGES {
+                return Err(Error::Decode {
+                    url: url.clone(),
+                    detail: format!(
+                        "the list has more than {MAX_PAGES} pages (a safety cap): stopped \
+                         there rather than give part of it"
+                    ),
+                });
+            }
+            next = Some(next_query(url, &link)?);
         }
         Ok(items)
     }
@@ -1033,13 +1044,27 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-/// The query pairs of a link (absolute, or a path with a query), decoded.
-fn query_of(link: &str) -> Vec<(String, String)> {
-    let query = link.split_once('?').map_or("", |(_, q)| q);
-    let query = query.split_once('#').map_or(query, |(q, _)| q);
-    reqwest::Url::parse(&format!("http://x/?{query}"))
-        .map(|u| u.query_pairs().into_owned().collect())
-        .unwrap_or_default()
+/// The query pairs of a next link (absolute, or relative to the page's `url`), decoded; a
+/// link that is not one, or not an HTTP(S) one, is an error saying so.
+fn next_query(url: &str, link: &str) -> Result<Vec<(String, String)>, Error> {
+    let refuse = |why: String| Error::Decode {
+        url: url.to_string(),
+        detail: format!(
+            "the next link '{}' is not {why}",
+            super::error::shorten(link)
+        ),
+    };
+    let base = reqwest::Url::parse(url).map_err(|e| refuse(format!("usable ({e})")))?;
+    let to = base
+        .join(link)
+        .map_err(|e| refuse(format!("a valid link ({e})")))?;
+    if !matches!(to.scheme(), "http" | "https") {
+        return Err(refuse(format!(
+            "an HTTP(S) link (its scheme is '{}')",
+            to.scheme()
+        )));
+    }
+    Ok(to.query_pairs().into_owned().collect())
 }
 
 fn show_query(q: &[(String, String)]) -> String {

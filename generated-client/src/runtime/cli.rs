@@ -8,6 +8,7 @@ use super::defs::{
 };
 use super::error::Error;
 use super::expr;
+use super::files;
 use super::output::{self, Format};
 use super::progress;
 use super::session::Client;
@@ -715,20 +716,30 @@ fn render(
     })
 }
 
-/// The contents of a file argument; `-` reads standard input.
+/// The contents of a file argument (at most [`files::MAX_LOCAL_FILE`] bytes of UTF-8 text);
+/// `-` reads standard input.
 pub fn read_file(path: &str) -> Result<String, Error> {
+    let text = |bytes: Vec<u8>| {
+        String::from_utf8(bytes).map_err(|_| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8",
+            )
+        })
+    };
     if path == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-            .map_err(|e| Error::command(format!("Can't read standard input: {e}")))?;
-        return Ok(s);
+        return files::read_capped(std::io::stdin().lock())
+            .and_then(text)
+            .map_err(|e| Error::command(format!("Can't read standard input: {e}")));
     }
-    std::fs::read_to_string(path).map_err(|e| {
-        Error::command(format!(
-            "Can't open or read '{path}': {}",
-            py_os_error(&e, path)
-        ))
-    })
+    files::read_bounded(path.as_ref())
+        .and_then(text)
+        .map_err(|e| {
+            Error::command(format!(
+                "Can't open or read '{path}': {}",
+                py_os_error(&e, path)
+            ))
+        })
 }
 
 /// An I/O error as Python prints an OSError: `[Errno 2] No such file or directory: 'x'`.

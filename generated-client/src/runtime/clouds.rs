@@ -44,8 +44,8 @@ fn load(env_var: &str, stem: &str) -> Result<Option<File>, Error> {
         return Ok(None);
     };
     let shown = path.display();
-    let bytes =
-        std::fs::read(&path).map_err(|e| Error::Config(format!("{shown}: cannot be read: {e}")))?;
+    let bytes = super::files::read_bounded(&path)
+        .map_err(|e| Error::Config(format!("{shown}: cannot be read: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Error::Config(format!(
             "{shown}: cannot be read: it is not UTF-8 text ({e})"

@@ -107,9 +107,10 @@ impl fmt::Display for Error {
             | Error::ArgumentType(m)
             | Error::Value(m) => f.write_str(m),
             Error::Connect { url, detail } => {
+                let url = shorten(url);
                 write!(f, "Unable to establish connection to {url}: {detail}")
             }
-            Error::Timeout { url } => write!(f, "Request to {url} timed out"),
+            Error::Timeout { url } => write!(f, "Request to {} timed out", shorten(url)),
             Error::Shape { what, detail } => {
                 write!(
                     f,
@@ -117,6 +118,7 @@ impl fmt::Display for Error {
                 )
             }
             Error::Decode { url, detail } => {
+                let url = shorten(url);
                 write!(f, "The reply from {url} could not be understood: {detail}")
             }
             Error::Output(e) => write!(f, "Cannot write to standard output: {e}"),
@@ -125,3 +127,27 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// The most of a URL (or a link) an error shows: its start, enough to know it by.
+const SHOWN_URL_CHARS: usize = 200;
+
+/// `text` as an error shows it: whole when short, else its first [`SHOWN_URL_CHARS`]
+/// characters and how long it is (a 131 KB URL is not echoed back).
+pub fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(SHOWN_URL_CHARS) {
+        None => text.into(),
+        Some((end, _)) => format!("{}... ({} bytes)", &text[..end], text.len()).into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long_urls_are_shown_shortened() {
+        assert_eq!(super::shorten("http://h/x"), "http://h/x");
+        let long = format!("http://h/{}", "é".repeat(70_000));
+        let shown = super::shorten(&long);
+        assert!(shown.starts_with("http://h/éé") && shown.ends_with("... (140009 bytes)"));
+        assert_eq!(shown.chars().count(), 200 + " ... (140009 bytes)".len() - 1);
+    }
+}

@@ -76,8 +76,13 @@ impl<T> Page<T> {
         let mut de = serde_json::Deserializer::from_str(text);
         let parts = match seed.deserialize(&mut de).and_then(|p| de.end().map(|_| p)) {
             Ok(p) => p,
-            Err(e) if e.is_data() => return Err(bad(format!("the reply has no '{key}' key"))),
-            Err(e) => return Err(bad(format!("not JSON ({e})"))),
+            Err(e) => {
+                return Err(bad(match super::session::too_deep(bytes, &e) {
+                    Some(detail) => detail,
+                    None if e.is_data() => format!("the reply has no '{key}' key"),
+                    None => format!("not JSON ({e})"),
+                }))
+            }
         };
         let Some(items) = parts.items else {
             return Err(bad(format!("the reply has no '{key}' key")));

@@ -10,10 +10,10 @@ use reqwest::blocking::{Client as Http, Response};
 use reqwest::header::HeaderMap;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::sync::{Mutex, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Everything needed to open a session; the `nova` command fills it from flags, `OS_*`
 /// variables and clouds.yaml. `Debug` shows the password, secret and token as `***`.
@@ -134,6 +134,8 @@ const MAX_REDIRECTS: usize = 5;
 const RETRY_DELAYS: [Duration; 2] = [Duration::from_millis(250), Duration::from_millis(750)];
 /// The largest reply read by default (`ConnectOptions::max_reply_bytes`).
 pub const DEFAULT_MAX_REPLY: u64 = 64 << 20;
+/// How long one request may take by default (`ConnectOptions::timeout`).
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 impl Client {
     /// Authenticate (or take a cached token) and pick the compute microversion.
@@ -498,7 +500,9 @@ impl Client {
     }
 
     /// One request with its retries (connection refused: any method; a reset connection or
-    /// 503: idempotent methods only) and same-origin redirects of requests without a body.
+    /// 503: idempotent methods only) and same-origin redirects of requests without a body,
+    /// all of it (connecting, each reply's headers and its whole body) within `--timeout`:
+    /// a deadline, not a longest pause between two reads.
     fn send_raw(
         &self,
         service: Option<Service>,
@@ -517,12 +521,20 @@ impl Client {
         })?;
         let mut redirects = 0;
         let mut attempt = 0;
+        let deadline = Instant::now() + self.opts.timeout.unwrap_or(DEFAULT_TIMEOUT);
         loop {
-            let req = self.build(service, token, m.clone(), url.clone(), query, body)?;
+            let mut req = self.build(service, token, m.clone(), url.clone(), query, body)?;
+            let shown = req.url().to_string();
+            // What is left of the deadline bounds this attempt, its body included (reqwest's
+            // per-request timeout is total: connect, headers and body).
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(Error::Timeout { url: shown });
+            }
+            *req.timeout_mut() = Some(left);
             if self.debug() {
                 log_request(&req, body);
             }
-            let shown = req.url().to_string();
             let retry = match self.http.execute(req) {
                 Err(e) => {
                     let retry = match io_kind(&e) {
@@ -554,6 +566,9 @@ impl Client {
                 Ok(resp) => return self.read(&shown, resp),
             };
             let wait = RETRY_DELAYS[attempt];
+            if Instant::now() + wait >= deadline {
+                return Err(Error::Timeout { url: shown });
+            }
             attempt += 1;
             self.note(&format!(
                 "{method} {shown} failed ({retry}): retry {attempt} of {} in {:.2} s.",
@@ -595,10 +610,21 @@ impl Client {
         if let Some(b) = body {
             req = req.json(b);
         }
-        req.build().map_err(|e| Error::Connect {
+        let req = req.build().map_err(|e| Error::Connect {
             url: shown,
             detail: root_cause(&e),
-        })
+        })?;
+        // A URL that HTTP cannot carry (longer than its 65,534 bytes) is said to be that, not
+        // a failure to connect.
+        let sent = req.url().as_str();
+        if let Err(e) = http::Uri::try_from(sent) {
+            return Err(Error::command(format!(
+                "The request cannot be sent: its URL is {} bytes long and HTTP refuses it ({e}): {}",
+                sent.len(),
+                super::error::shorten(sent)
+            )));
+        }
+        Ok(req)
     }
 
     /// Where a redirect may be followed: to the same origin (scheme, host, port), for a request
@@ -695,7 +721,7 @@ impl RawReply {
             Some(
                 serde_json::from_slice::<Value>(&self.bytes).map_err(|e| Error::Decode {
                     url: self.url.clone(),
-                    detail: format!("not JSON ({e})"),
+                    detail: too_deep(&self.bytes, &e).unwrap_or_else(|| format!("not JSON ({e})")),
                 })?,
             )
         };
@@ -706,6 +732,33 @@ impl RawReply {
             body,
         })
     }
+}
+
+/// How deep a reply may nest: serde_json's own limit (its recursion limit).
+const MAX_DEPTH: usize = 128;
+
+/// When a reply could not be read (`e`) because it nests deeper than JSON is read here, what
+/// to say of it: whatever else serde_json met first (a list where an object was expected,
+/// its recursion limit), the reply is malformed, not missing a key. Looked at only on error.
+pub(crate) fn too_deep(bytes: &[u8], e: &serde_json::Error) -> Option<String> {
+    let said = e.to_string().starts_with("recursion limit exceeded");
+    let (mut depth, mut in_text, mut escaped) = (0usize, false, false);
+    let deeper = bytes.iter().any(|&b| {
+        match (in_text, escaped, b) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_text = false,
+            (true, false, _) => {}
+            (false, _, b'"') => in_text = true,
+            (false, _, b'[' | b'{') => depth += 1,
+            (false, _, b']' | b'}') => depth = depth.saturating_sub(1),
+            (false, _, _) => {}
+        }
+        depth > MAX_DEPTH
+    });
+    (said || deeper).then(|| {
+        format!("the reply is malformed: it is nested too deep (more than {MAX_DEPTH} levels)")
+    })
 }
 
 /// The auth request of `opts`: its URL, body, and the identity the token cache keys it by
@@ -791,6 +844,31 @@ fn io_kind(e: &reqwest::Error) -> Option<std::io::ErrorKind> {
     None
 }
 
+/// Whether an error is, or was caused by, a timeout (reqwest's, or an I/O one).
+fn timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if let Some(r) = err.downcast_ref::<reqwest::Error>() {
+            if r.is_timeout() {
+                return true;
+            }
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::TimedOut {
+                return true;
+            }
+            // An I/O error wrapping another error: its `source` skips the wrapped one.
+            if let Some(inner) = io.get_ref() {
+                if timed_out(inner) {
+                    return true;
+                }
+            }
+        }
+        cur = err.source();
+    }
+    false
+}
+
 /// The reply body, refused when it is larger than `cap` bytes.
 fn read_capped(url: &str, resp: Response, cap: u64) -> Result<Vec<u8>, Error> {
     let too_big = || Error::Decode {
@@ -800,9 +878,16 @@ fn read_capped(url: &str, resp: Response, cap: u64) -> Result<Vec<u8>, Error> {
             cap >> 20
         ),
     };
-    let cut_off = |e: &dyn std::fmt::Display| Error::Connect {
-        url: url.to_string(),
-        detail: format!("the reply was cut off: {e}"),
+    // A body that stops coming until the deadline passes timed out; one that ends early was
+    // cut off.
+    let cut_off = |e: &(dyn std::error::Error + 'static)| match timed_out(e) {
+        true => Error::Timeout {
+            url: url.to_string(),
+        },
+        false => Error::Connect {
+            url: url.to_string(),
+            detail: format!("the reply was cut off: {e}"),
+        },
     };
     match resp.content_length() {
         Some(n) if n > cap => return Err(too_big()),
@@ -834,13 +919,13 @@ fn domain(id: &Option<String>, name: &Option<String>) -> Value {
 fn http_client(opts: &ConnectOptions) -> Result<Http, Error> {
     use rustls::pki_types::{pem::PemObject, CertificateDer};
     let mut b = Http::builder()
-        .timeout(opts.timeout.unwrap_or(Duration::from_secs(60)))
+        .timeout(opts.timeout.unwrap_or(DEFAULT_TIMEOUT))
         .connect_timeout(Duration::from_secs(10))
         // Redirects are followed by `send_raw`, which knows where credentials may go.
         .redirect(reqwest::redirect::Policy::none());
     let mut extra = Vec::new();
     if let Some(path) = &opts.cacert {
-        let pem = std::fs::read(path)
+        let pem = super::files::read_bounded(path.as_ref())
             .map_err(|e| Error::Config(format!("Cannot read the CA bundle '{path}': {e}")))?;
         extra = CertificateDer::pem_slice_iter(&pem)
             .collect::<Result<Vec<_>, _>>()
@@ -925,7 +1010,7 @@ fn root_cause(e: &dyn std::error::Error) -> String {
 }
 
 fn transport_error(url: &str, e: &reqwest::Error) -> Error {
-    if e.is_timeout() {
+    if timed_out(e) {
         Error::Timeout {
             url: url.to_string(),
         }
@@ -1000,9 +1085,18 @@ fn log_response(status: u16, headers: &HeaderMap, text: &str) {
         "RESP: [{status}]{}",
         log_headers(headers)
     );
+    let mut err = std::io::stderr();
     let shown = match serde_json::from_str::<Value>(text) {
         Ok(v) => redact(&v).to_string(),
-        Err(_) => text.chars().take(2000).collect(),
+        // Text as the server sent it: on a terminal, as the error line shows it (its control
+        // characters made visible), so that it cannot drive the terminal.
+        Err(_) => {
+            let text: String = text.chars().take(2000).collect();
+            match err.is_terminal() {
+                true => super::output::for_terminal(&text).into_owned(),
+                false => text,
+            }
+        }
     };
-    let _ = writeln!(std::io::stderr(), "RESP BODY: {shown}");
+    let _ = writeln!(err, "RESP BODY: {shown}");
 }

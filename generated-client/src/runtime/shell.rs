@@ -104,7 +104,7 @@ pub struct GlobalArgs {
         global = true
     )]
     pub os_compute_api_version: Option<String>,
-    /// Seconds to wait for each HTTP reply.
+    /// Seconds each HTTP request may take in all (connecting, the reply and its body).
     #[arg(long = "timeout", global = true, default_value_t = 60.0)]
     pub timeout: f64,
     /// Print each request and reply (tokens and passwords redacted) on stderr.
@@ -311,8 +311,16 @@ fn named_op(args: &[OsString]) -> Option<&'static crate::runtime::defs::OpDef> {
     None
 }
 
-/// Help, version and usage errors, printed by clap; help going nowhere is reported.
+/// Help, version and usage errors, printed by clap; help going nowhere is reported. A
+/// variable read for an option that is not UTF-8 is named (clap names none).
 fn clap_exit(e: &clap::Error) -> i32 {
+    if e.kind() == clap::error::ErrorKind::InvalidUtf8 {
+        if let Some(name) = not_utf8_variable(&command()) {
+            return fail(&Error::command(format!(
+                "The environment variable {name} is not valid UTF-8 text."
+            )));
+        }
+    }
     match e.print() {
         Err(io) if !e.use_stderr() => fail(&Error::Output(io)),
         _ => e.exit_code(),
@@ -335,6 +343,20 @@ fn fail(e: &Error) -> i32 {
     };
     let _ = writeln!(stderr, "{line}");
     1
+}
+
+/// The first variable an option of `cmd` (or of its subcommands) reads that is set but not
+/// UTF-8.
+fn not_utf8_variable(cmd: &clap::Command) -> Option<String> {
+    let mut args = cmd.get_arguments().collect::<Vec<_>>();
+    args.extend(cmd.get_subcommands().flat_map(|s| s.get_arguments()));
+    args.iter().filter_map(|a| a.get_env()).find_map(|name| {
+        let value = std::env::var_os(name)?;
+        value
+            .to_str()
+            .is_none()
+            .then(|| name.to_string_lossy().into_owned())
+    })
 }
 
 fn run(matches: &clap::ArgMatches) -> Result<Done, Error> {
