@@ -759,7 +759,24 @@ impl Parser {
                     },
                 }
             }
-            _ => Root::Arg(leak_str(word)),
+            _ => {
+                if self.peek() == Some('(') {
+                    return self.err(
+                        at,
+                        match Filter::by_name(&word) {
+                            Some(f) => format!(
+                                "`{word}` is a filter, and a filter follows `|`: write `value | {word}(...)` ({})",
+                                f.usage()
+                            ),
+                            None => format!(
+                                "there are no function calls: `{word}(` names nothing; a filter follows `|` (filters: {})",
+                                filter_list()
+                            ),
+                        },
+                    );
+                }
+                Root::Arg(leak_str(word))
+            }
         };
         let steps = self.steps()?;
         Ok(Expr::Path(Path {
