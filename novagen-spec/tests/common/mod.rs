@@ -5,6 +5,7 @@
 use novagen_spec::{Root, Scope};
 use serde_json::Value;
 
+#[derive(Debug)]
 pub struct Json {
     pub vals: Value,
     pub version: Option<(u16, u16)>,
