@@ -153,35 +153,65 @@ pub struct Call {
 #[cfg_attr(feature = "bake", derive(databake::Bake))]
 #[cfg_attr(feature = "bake", databake(path = novagen_spec))]
 pub enum Filter {
+    /// `default(x)`: `x` when the input is absent, `null` or `""`; else the input.
     Default,
+    /// `absent_if_empty`: absent when the input is `""`, `[]` or `{}` (a key left out).
     AbsentIfEmpty,
+    /// `split(sep)`: a text (or each text of a list) cut at `sep` (`,`), pieces trimmed, empty ones dropped.
     Split,
+    /// `join(sep)`: the texts of a list's items (or of the value) joined by `sep` (`, `).
     Join,
+    /// `map(e)`: `e` over each item (`it`) of a list; absent results left out; not a list: `[]`.
     Map,
+    /// `where(c)`: the items of a list for which `c` (over `it`) is true.
     Where,
+    /// `first`: a list's first item; absent when empty or not a list.
     First,
+    /// `at(n)`: a list's item `n`, negative from the end; absent when out of range.
     At,
+    /// `get(key)`: an object's key (a number on a list: `at`); absent when missing.
     Get,
+    /// `take(n)`: a list's first `n` items.
     Take,
+    /// `keys`: an object's keys; of `k=v` texts, the `k`s.
     Keys,
+    /// `entries`: an object as `[{key, value}, ...]`, in its order.
     Entries,
+    /// `pairs`: `k=v` texts as an object (`k` alone: `null`); an object passes as it is.
     Pairs,
+    /// `objects(k)`: each text as `{k: text}`.
     Objects,
+    /// `concat(list)`: the input list (a lone value as one item) with `list`'s items after it.
     Concat,
+    /// `sort`: a list sorted by its items' texts (stable); not a list: `[]`.
     Sort,
+    /// `unique`: a list without repeated items, first seen kept.
     Unique,
+    /// `count`: a list's or an object's length; any other value: 1.
     Count,
+    /// `sum`: a list of numbers added (whole while they stay whole); a non-number is an error.
     Sum,
+    /// `group_by(e)`: an object from the text of `e` (over `it`) to the items having it, in first-seen order.
     GroupBy,
+    /// `base64`: the text's UTF-8 bytes in standard base64.
     Base64,
+    /// `int`: a text read as a whole number (a number passes as it is, as in the first edition).
     Int,
+    /// `float`: a number or a text read as a float.
     Float,
+    /// `str`: the value as text (see [`crate::text`]).
     Str,
+    /// `slug`: oslo's `to_slug`.
     Slug,
+    /// `date`: a date (`%Y-%m-%d`, Python's strptime) or `now`-style date-time as `YYYY-MM-DD`.
     Date,
+    /// `isoformat`: the same as Python's `datetime.isoformat()`.
     Isoformat,
+    /// `days(n)`: the date-time moved by `n` days, as `YYYY-MM-DDTHH:MM:SS.ffffff`.
     Days,
+    /// `basename`: the last segment of a path or URL (trailing `/` ignored).
     Basename,
+    /// `case(from, to)`: `to` when the input's text is `from`'s; else the input.
     Case,
 }
 
