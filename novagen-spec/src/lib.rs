@@ -24,8 +24,38 @@
 //! compare  := pipe (("==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "not in") pipe)?
 //! pipe     := primary ("|" NAME ("(" expr ("," expr)* ")")?)*
 //! primary  := path | literal | "(" expr ")" | "[" (expr ("," expr)*)? "]"
-//! path     := ROOT ("." KEY | "." "'" any "'" | "[]" | "[" INT "]")*   it.^ is it's parent
-//! literal  := 'plain' | "template {expr}" | INT | FLOAT | true | false | null | absent
+//! path     := ROOT ("." KEY | "." "'" any "'" | "[]" | "[" INT "]")*
+//! ROOT     := NAME | typed.NAME | found.NAME | steps.NAME | reply | it | it.^… | version
+//!           | session.(project_id|user_id) | now
+//! literal  := 'plain text' | "template {expr}" | INT | FLOAT | true | false | null | absent
+//! ```
+//!
+//! `version` is compared only with a microversion (`version >= 2.37`; `2.9 < 2.10`). Truth:
+//! absent, `null`, `false`, `""`, `[]`, `{}` are false, all else (`0` too) is true. A spec
+//! string is a template: `{expr}` pieces, `{{`/`}}` for braces; exactly `"{expr}"` is the
+//! value itself.
+//!
+//! ```
+//! # #[cfg(feature = "parse")] {
+//! use novagen_spec::{eval, parse_expr, Root, Scope};
+//! use serde_json::{json, Value};
+//!
+//! struct Args(Value);
+//! impl Scope for Args {
+//!     fn value(&self, root: &Root) -> Option<&Value> {
+//!         match root {
+//!             Root::Arg(name) => self.0.get(*name),
+//!             _ => None,
+//!         }
+//!     }
+//! }
+//!
+//! let e = parse_expr("'HARD' if hard else 'SOFT'").unwrap();
+//! let args = Args(json!({"hard": true}));
+//! let got = eval(&e, &args).unwrap();
+//! assert_eq!(got.as_deref(), Some(&json!("HARD")));
+//! assert_eq!(e.to_string(), "'HARD' if hard else 'SOFT'");
+//! # }
 //! ```
 
 mod eval;
