@@ -351,3 +351,38 @@ fn templates_and_text() {
         Some(json!("private=10.0.0.3; public=1.2.3.4, ::9"))
     );
 }
+
+#[test]
+fn given_is_present() {
+    let s = json!({"limit": 0, "flag": false, "n": null});
+    for (t, want) in [
+        ("limit", true),
+        ("flag", true),
+        ("n", true),
+        ("missing", false),
+    ] {
+        assert_eq!(ev(&format!("{t} != absent"), &s), Some(json!(want)), "{t}");
+    }
+}
+
+#[test]
+fn loop_items_are_borrowed_too() {
+    // a column over 10,000 items: `it.name` copies nothing
+    let list: Vec<Value> = (0..10_000)
+        .map(|i| json!({"name": format!("vm-{i}")}))
+        .collect();
+    let outer = Json::new(json!({ "reply": list }));
+    let col = parse_expr("it.name").unwrap_or_else(|e| panic!("{e}"));
+    let rows = parse_expr("reply").unwrap_or_else(|e| panic!("{e}"));
+    let rows = items(&rows, &outer)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_default();
+    assert_eq!(rows.len(), 10_000);
+    for (i, row) in rows.iter().enumerate() {
+        let inner = novagen_spec::ItemScope::new(&outer, &row.value, &row.parents);
+        match eval(&col, &inner) {
+            Ok(Some(Cow::Borrowed(Value::String(n)))) => assert_eq!(n, &format!("vm-{i}")),
+            other => panic!("{other:?}"),
+        }
+    }
+}

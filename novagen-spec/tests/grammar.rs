@@ -300,6 +300,7 @@ fn braces_inside_expressions() {
         "a filter follows `|`: write `value | default(...)`",
     );
     fails("lower(x)", 0, "no function calls");
+    fails("given(x)", 0, "write `x != absent`");
     fails("a | default({b})", 12, "double-quoted template");
     tfails("x {a | default({b})} y", 15, "`{` inside an expression");
     // the right way

@@ -177,6 +177,9 @@ impl Parser {
                     return self.err(
                         at,
                         match Filter::by_name(&word) {
+                            None if word == "given" => "there are no function calls: \
+                                for \"the user gave x\" write `x != absent` (true for `--limit 0` too)"
+                                .to_string(),
                             Some(f) => format!(
                                 "`{word}` is a filter, and a filter follows `|`: write `value | {word}(...)` ({})",
                                 f.usage()
