@@ -44,3 +44,28 @@ fn the_baked_static_is_the_parsed_tree() {
     assert_eq!(BAKED, e);
     assert_eq!(BAKED.to_string(), TEXT);
 }
+
+#[test]
+fn every_kind_of_tree_bakes_to_tokens() {
+    let texts = [
+        "[-1.5, -9223372036854775808, 'a\\'b', \"x{{}}{y}\"]",
+        "not a and b or c ?? d",
+        "typed.a == found.b or steps.c in session.user_id",
+        "now | days(-1) | date if x else absent",
+        "reply.'OS-EXT-STS:vm_state' not in it.^.^[0][]",
+    ];
+    for t in texts {
+        let e = parse_expr(t).unwrap_or_else(|e| panic!("{t}: {e}"));
+        let env = CrateEnv::default();
+        let baked = e.bake(&env).to_string();
+        assert!(baked.starts_with("novagen_spec :: Expr ::"), "{baked}");
+        assert!(baked.parse::<proc_macro2::TokenStream>().is_ok(), "{baked}");
+    }
+    for f in [
+        novagen_spec::Format::Fixed(2),
+        novagen_spec::Format::Named("power_state"),
+    ] {
+        let baked = f.bake(&CrateEnv::default()).to_string();
+        assert!(baked.starts_with("novagen_spec :: Format ::"), "{baked}");
+    }
+}
