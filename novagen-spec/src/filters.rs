@@ -1,0 +1,545 @@
+//! The value filters: pure functions of their input and arguments.
+//!
+//! Where a filter existed in the first edition (`generated-client/src/runtime/expr.rs`), it
+//! does what that one did: `split` of a list, `pairs`, `keys`, `slug`, `base64` (of the text),
+//! `int`/`float`, `date`/`isoformat`/`days` (Python's strptime and messages), `basename`,
+//! `sort` (by text), `unique`, `join` of non-texts (their [`text`]), `objects`, `count`,
+//! `default` (absent, null or `""`), `case` (a value whose text is `from` → `to`).
+//! Except where a filter says otherwise, an absent input gives absent.
+
+use crate::eval::{eval, explode, index, text, Out};
+use crate::types::{Call, Expr, Filter, Step};
+use crate::{EvalError, ItemScope, Scope};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+/// `input | calls...`.
+pub(crate) fn pipe<'a>(
+    input: &Expr,
+    calls: &[Call],
+    s: &'a dyn Scope,
+) -> Result<Out<'a>, EvalError> {
+    let Some((first, rest)) = calls.split_first() else {
+        return eval(input, s);
+    };
+    // A loop filter straight after a path with `[]`: its items keep their parents (`it.^`).
+    let mut v = match (input, first.filter) {
+        (Expr::Path(p), Filter::Map | Filter::Where | Filter::GroupBy)
+            if p.steps.contains(&Step::Each) =>
+        {
+            match eval(
+                &Expr::Path(crate::Path {
+                    root: p.root,
+                    steps: &[],
+                }),
+                s,
+            )? {
+                None => None,
+                Some(b) => {
+                    let items = explode(&b, p.steps);
+                    Some(Cow::Owned(over(first, &items, s)?))
+                }
+            }
+        }
+        _ => apply(first, eval(input, s)?, s)?,
+    };
+    for c in rest {
+        v = apply(c, v, s)?;
+    }
+    Ok(v)
+}
+
+fn arg(c: &Call, i: usize) -> Result<&Expr, EvalError> {
+    c.args.get(i).ok_or_else(|| {
+        EvalError::Command(format!(
+            "the filter {} is missing an argument: {}",
+            c.filter.name(),
+            c.filter.usage()
+        ))
+    })
+}
+
+/// An argument's value as text (absent: `None`).
+fn text_arg(c: &Call, i: usize, s: &dyn Scope) -> Result<Option<String>, EvalError> {
+    Ok(eval(arg(c, i)?, s)?.map(|v| text(Some(&v))))
+}
+
+/// An argument that must be a whole number.
+fn int_arg(c: &Call, i: usize, s: &dyn Scope) -> Result<i64, EvalError> {
+    let v = eval(arg(c, i)?, s)?;
+    let n = match v.as_deref() {
+        Some(Value::Number(n)) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9e18)
+                .map(|f| f as i64)
+        }),
+        Some(Value::String(t)) => t.trim().parse().ok(),
+        _ => None,
+    };
+    n.ok_or_else(|| {
+        EvalError::Command(format!(
+            "'{}' is not a whole number, for {}",
+            text(v.as_deref()),
+            c.filter.usage()
+        ))
+    })
+}
+
+/// A part of the input, borrowed when the input is.
+fn sub<'a>(v: Cow<'a, Value>, pick: impl for<'x> Fn(&'x Value) -> Option<&'x Value>) -> Out<'a> {
+    match v {
+        Cow::Borrowed(b) => pick(b).map(Cow::Borrowed),
+        Cow::Owned(o) => pick(&o).cloned().map(Cow::Owned),
+    }
+}
+
+/// A value's texts: each item of a list, or the value itself.
+fn strings(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(a) => a.iter().map(|x| text(Some(x))).collect(),
+        other => vec![text(Some(other))],
+    }
+}
+
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(m) => m.is_empty(),
+        _ => false,
+    }
+}
+
+/// `map`, `where`, `group_by` over items (with their parents).
+fn over(c: &Call, items: &[(&Value, Vec<&Value>)], s: &dyn Scope) -> Result<Value, EvalError> {
+    let e = arg(c, 0)?;
+    let each = |item: &Value, parents: &[&Value]| -> Result<Option<Value>, EvalError> {
+        let inner = ItemScope::new(s, item, parents);
+        Ok(eval(e, &inner)?.map(Cow::into_owned))
+    };
+    Ok(match c.filter {
+        Filter::Where => {
+            let mut out = Vec::new();
+            for (x, parents) in items {
+                if crate::truthy(each(x, parents)?.as_ref()) {
+                    out.push((*x).clone());
+                }
+            }
+            Value::Array(out)
+        }
+        Filter::GroupBy => {
+            let mut groups: Map<String, Value> = Map::new();
+            for (x, parents) in items {
+                let key = text(each(x, parents)?.as_ref());
+                if let Value::Array(a) = groups
+                    .entry(key)
+                    .or_insert_with(|| Value::Array(Vec::new()))
+                {
+                    a.push((*x).clone());
+                }
+            }
+            Value::Object(groups)
+        }
+        // map: absent results are left out
+        _ => {
+            let mut out = Vec::with_capacity(items.len());
+            for (x, parents) in items {
+                if let Some(v) = each(x, parents)? {
+                    out.push(v);
+                }
+            }
+            Value::Array(out)
+        }
+    })
+}
+
+/// One filter on a value.
+pub(crate) fn apply<'a>(c: &Call, v: Out<'a>, s: &'a dyn Scope) -> Result<Out<'a>, EvalError> {
+    let owned = |x: Value| Ok(Some(Cow::Owned(x)));
+    // The filters that read absence.
+    match c.filter {
+        Filter::Default => {
+            return match v.as_deref() {
+                None | Some(Value::Null) => eval(arg(c, 0)?, s),
+                Some(Value::String(t)) if t.is_empty() => eval(arg(c, 0)?, s),
+                Some(_) => Ok(v),
+            }
+        }
+        Filter::AbsentIfEmpty => {
+            return Ok(v.filter(|x| !is_empty(x)));
+        }
+        _ => {}
+    }
+    let Some(v) = v else { return Ok(None) };
+    let bad =
+        |what: &str| EvalError::Command(format!("'{what}' cannot be read as {}.", c.filter.name()));
+    match c.filter {
+        Filter::Default | Filter::AbsentIfEmpty => Ok(Some(v)),
+        Filter::Case => {
+            let Some(from) = text_arg(c, 0, s)? else {
+                return Ok(Some(v));
+            };
+            if text(Some(&v)) == from {
+                eval(arg(c, 1)?, s)
+            } else {
+                Ok(Some(v))
+            }
+        }
+        Filter::First => Ok(sub(v, |x| x.as_array()?.first())),
+        Filter::At => {
+            let n = int_arg(c, 0, s)?;
+            Ok(sub(v, |x| index(x, n)))
+        }
+        Filter::Get => {
+            let key = eval(arg(c, 0)?, s)?;
+            match key.as_deref() {
+                None => Ok(None),
+                Some(Value::Number(n)) if v.is_array() => match n.as_i64() {
+                    Some(i) => Ok(sub(v, |x| index(x, i))),
+                    None => Ok(None),
+                },
+                Some(k) => {
+                    let k = text(Some(k));
+                    Ok(sub(v, |x| x.as_object()?.get(&k)))
+                }
+            }
+        }
+        Filter::Take => {
+            let n = usize::try_from(int_arg(c, 0, s)?).unwrap_or(0);
+            match v.as_ref() {
+                Value::Array(a) => owned(Value::Array(a.iter().take(n).cloned().collect())),
+                _ => Ok(Some(v)),
+            }
+        }
+        Filter::Map | Filter::Where | Filter::GroupBy => {
+            let items: Vec<(&Value, Vec<&Value>)> = v
+                .as_array()
+                .map(|a| a.iter().map(|x| (x, Vec::new())).collect())
+                .unwrap_or_default();
+            owned(over(c, &items, s)?)
+        }
+        Filter::Split => {
+            let sep = match c.args.first() {
+                Some(_) => text_arg(c, 0, s)?.unwrap_or_else(|| ",".into()),
+                None => ",".into(),
+            };
+            owned(Value::Array(
+                strings(&v)
+                    .iter()
+                    .flat_map(|t| t.split(sep.as_str()))
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(|t| Value::String(t.to_string()))
+                    .collect(),
+            ))
+        }
+        Filter::Join => {
+            let sep = match c.args.first() {
+                Some(_) => text_arg(c, 0, s)?.unwrap_or_else(|| ", ".into()),
+                None => ", ".into(),
+            };
+            owned(Value::String(strings(&v).join(&sep)))
+        }
+        Filter::Keys => owned(match v.as_ref() {
+            Value::Object(m) => Value::Array(m.keys().cloned().map(Value::String).collect()),
+            other => Value::Array(
+                strings(other)
+                    .into_iter()
+                    .map(|t| {
+                        Value::String(t.split_once('=').map(|(k, _)| k.to_string()).unwrap_or(t))
+                    })
+                    .collect(),
+            ),
+        }),
+        Filter::Entries => owned(Value::Array(match v.as_ref() {
+            Value::Object(m) => m
+                .iter()
+                .map(|(k, x)| {
+                    let mut e = Map::new();
+                    e.insert("key".into(), Value::String(k.clone()));
+                    e.insert("value".into(), x.clone());
+                    Value::Object(e)
+                })
+                .collect(),
+            _ => Vec::new(),
+        })),
+        Filter::Pairs => match v.as_ref() {
+            Value::Object(_) => Ok(Some(v)),
+            other => owned(Value::Object(
+                strings(other)
+                    .into_iter()
+                    .map(|t| match t.split_once('=') {
+                        Some((k, x)) => (k.to_string(), Value::String(x.to_string())),
+                        None => (t, Value::Null),
+                    })
+                    .collect(),
+            )),
+        },
+        Filter::Objects => {
+            let key = text_arg(c, 0, s)?.unwrap_or_else(|| "name".into());
+            owned(Value::Array(
+                strings(&v)
+                    .into_iter()
+                    .map(|t| {
+                        let mut m = Map::new();
+                        m.insert(key.clone(), Value::String(t));
+                        Value::Object(m)
+                    })
+                    .collect(),
+            ))
+        }
+        Filter::Concat => {
+            let more = eval(arg(c, 0)?, s)?;
+            let mut out = match v.into_owned() {
+                Value::Array(a) => a,
+                other => vec![other],
+            };
+            match more.map(Cow::into_owned) {
+                Some(Value::Array(a)) => out.extend(a),
+                Some(other) => out.push(other),
+                None => {}
+            }
+            owned(Value::Array(out))
+        }
+        Filter::Sort => {
+            let mut items = v.as_array().cloned().unwrap_or_default();
+            items.sort_by_cached_key(|x| text(Some(x)));
+            owned(Value::Array(items))
+        }
+        Filter::Unique => {
+            let mut items: Vec<Value> = Vec::new();
+            for x in v.as_array().into_iter().flatten() {
+                if !items.contains(x) {
+                    items.push(x.clone());
+                }
+            }
+            owned(Value::Array(items))
+        }
+        Filter::Count => owned(Value::from(match v.as_ref() {
+            Value::Array(a) => a.len(),
+            Value::Object(m) => m.len(),
+            _ => 1,
+        })),
+        Filter::Sum => sum(&v).map(Some).map(|x| x.map(Cow::Owned)),
+        Filter::Base64 => owned(Value::String(base64(text(Some(&v)).as_bytes()))),
+        Filter::Int => match v.as_ref() {
+            Value::Number(_) => Ok(Some(v)),
+            other => {
+                let t = text(Some(other));
+                owned(Value::from(t.trim().parse::<i64>().map_err(|_| bad(&t))?))
+            }
+        },
+        Filter::Float => match v.as_ref() {
+            Value::Number(n) => owned(Value::from(n.as_f64().unwrap_or_default())),
+            other => {
+                let t = text(Some(other));
+                owned(Value::from(t.trim().parse::<f64>().map_err(|_| bad(&t))?))
+            }
+        },
+        Filter::Str => owned(Value::String(text(Some(&v)))),
+        Filter::Slug => owned(Value::String(slug(&text(Some(&v))))),
+        Filter::Basename => owned(Value::String(
+            text(Some(&v))
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+        )),
+        Filter::Date => owned(Value::String(
+            dates::datetime(&v)?.format("%Y-%m-%d").to_string(),
+        )),
+        Filter::Isoformat => owned(Value::String(dates::isoformat(dates::datetime(&v)?))),
+        Filter::Days => {
+            let n = eval(arg(c, 0)?, s)?;
+            let n: f64 = match n.as_deref() {
+                Some(Value::Number(n)) => n.as_f64().unwrap_or_default(),
+                other => text(other).trim().parse().unwrap_or(0.0),
+            };
+            owned(Value::String(dates::shift(dates::datetime(&v)?, n)?))
+        }
+    }
+}
+
+/// The numbers of a list added (whole numbers stay whole unless they overflow); a number is
+/// itself.
+fn sum(v: &Value) -> Result<Value, EvalError> {
+    let items: &[Value] = match v {
+        Value::Array(a) => a,
+        Value::Number(_) => return Ok(v.clone()),
+        other => {
+            return Err(EvalError::Command(format!(
+                "'{}' cannot be read as sum.",
+                text(Some(other))
+            )))
+        }
+    };
+    let mut whole: Option<i64> = Some(0);
+    let mut float = 0.0f64;
+    for x in items {
+        let Value::Number(n) = x else {
+            return Err(EvalError::Command(format!(
+                "'{}' cannot be read as sum.",
+                text(Some(x))
+            )));
+        };
+        whole = match (whole, n.as_i64()) {
+            (Some(w), Some(i)) => w.checked_add(i),
+            _ => None,
+        };
+        float += n.as_f64().unwrap_or_default();
+    }
+    Ok(match whole {
+        Some(w) => Value::from(w),
+        None => Value::from(float),
+    })
+}
+
+/// Standard base64 with padding, of bytes.
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ABC[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// oslo's `to_slug`: lower case, runs of white space and `-` as one `-`, other characters
+/// dropped.
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.trim().to_lowercase().chars() {
+        if c.is_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if (c.is_whitespace() || c == '-') && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+mod dates {
+    use crate::eval::text;
+    use crate::EvalError;
+    use chrono::{NaiveDate, NaiveDateTime, TimeDelta, Timelike};
+    use serde_json::Value;
+
+    /// Python's `str` of a text, for its messages.
+    fn pystr(s: &str) -> String {
+        let q = if s.contains('\'') && !s.contains('"') {
+            '"'
+        } else {
+            '\''
+        };
+        let mut out = String::from(q);
+        for c in s.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if c == q => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c => out.push(c),
+            }
+        }
+        out.push(q);
+        out
+    }
+
+    /// A date as novaclient reads one (`2012-01-20`, Python's `strptime(t, "%Y-%m-%d")`, with
+    /// its errors), or a date and time as `now` and `days` write them.
+    pub(super) fn datetime(v: &Value) -> Result<NaiveDateTime, EvalError> {
+        let t = text(Some(v));
+        if t.len() == 26 {
+            if let Ok(at) = NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M:%S%.6f") {
+                return Ok(at);
+            }
+        }
+        let (year, month, day, rest) = strptime_date(&t).ok_or_else(|| {
+            EvalError::Value(format!(
+                "time data {} does not match format '%Y-%m-%d'",
+                pystr(&t)
+            ))
+        })?;
+        if !rest.is_empty() {
+            return Err(EvalError::Value(format!(
+                "unconverted data remains: {rest}"
+            )));
+        }
+        NaiveDate::from_ymd_opt(year, month, day)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .ok_or_else(|| EvalError::Value("day is out of range for month".into()))
+    }
+
+    /// What Python's `%Y-%m-%d` matches at the start of `t`: four digits, a month (`10`-`12`,
+    /// `01`-`09` or one digit), a day (`30`/`31`, `10`-`29`, `01`-`09`, one digit, or a space
+    /// and one), tried in that order as a regular expression does; and the rest of `t`.
+    fn strptime_date(t: &str) -> Option<(i32, u32, u32, &str)> {
+        let b = t.as_bytes();
+        let digit = |i: usize, lo: u8, hi: u8| b.get(i).is_some_and(|c| (lo..=hi).contains(c));
+        if !(0..4).all(|i| digit(i, b'0', b'9')) || b.get(4) != Some(&b'-') {
+            return None;
+        }
+        let month_lens = [
+            (digit(5, b'1', b'1') && digit(6, b'0', b'2')).then_some(2),
+            (digit(5, b'0', b'0') && digit(6, b'1', b'9')).then_some(2),
+            digit(5, b'1', b'9').then_some(1),
+        ];
+        month_lens.into_iter().flatten().find_map(|m| {
+            let d = 5 + m + 1;
+            if b.get(5 + m) != Some(&b'-') {
+                return None;
+            }
+            let day_len = [
+                (digit(d, b'3', b'3') && digit(d + 1, b'0', b'1')).then_some(2),
+                (digit(d, b'1', b'2') && digit(d + 1, b'0', b'9')).then_some(2),
+                (digit(d, b'0', b'0') && digit(d + 1, b'1', b'9')).then_some(2),
+                digit(d, b'1', b'9').then_some(1),
+                (b.get(d) == Some(&b' ') && digit(d + 1, b'1', b'9')).then_some(2),
+            ]
+            .into_iter()
+            .flatten()
+            .next()?;
+            let number = |from: usize, to: usize| t.get(from..to)?.trim().parse::<u32>().ok();
+            Some((
+                i32::try_from(number(0, 4)?).ok()?,
+                number(5, 5 + m)?,
+                number(d, d + day_len)?,
+                t.get(d + day_len..)?,
+            ))
+        })
+    }
+
+    /// Python's `datetime.isoformat()`: microseconds only when there are some.
+    pub(super) fn isoformat(t: NaiveDateTime) -> String {
+        if t.nanosecond() == 0 {
+            t.format("%Y-%m-%dT%H:%M:%S").to_string()
+        } else {
+            t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
+        }
+    }
+
+    /// `t` moved by `n` days (whole seconds), as `YYYY-MM-DDTHH:MM:SS.ffffff`.
+    pub(super) fn shift(t: NaiveDateTime, n: f64) -> Result<String, EvalError> {
+        let overflow = || EvalError::Value("date value out of range".into());
+        let secs = TimeDelta::try_seconds((n * 86_400.0) as i64).ok_or_else(overflow)?;
+        let t = t.checked_add_signed(secs).ok_or_else(overflow)?;
+        Ok(t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string())
+    }
+}
