@@ -2,7 +2,7 @@
 //! negotiation, and one `send` that every request goes through (auth and version headers,
 //! `--debug` logging with secrets redacted, error replies turned into [`Error`]).
 
-use super::cache::{Entry, TokenCache};
+use super::cache::{CacheDir, Entry, TokenCache};
 use super::defs::{Service, Version};
 use super::error::Error;
 use crate::spec;
@@ -102,7 +102,7 @@ pub struct Client {
 
 /// What a client keeps to authenticate again after a 401 (with its `opts`).
 struct Auth {
-    cache: Option<(TokenCache, String)>,
+    cache: Option<(CacheDir, String)>,
     /// The cached entry of this session (its token's project and user), updated with version
     /// documents as they are fetched and replaced when the token is renewed.
     entry: Mutex<Option<Entry>>,
@@ -248,8 +248,13 @@ impl Client {
         let cache = opts
             .cache_dir
             .as_ref()
-            .map(|d| (TokenCache::new(d), TokenCache::key(&identity)));
-        let cached = cache.as_ref().and_then(|(c, key)| c.load(key));
+            .and_then(|d| self.open_cache(d, &identity));
+        let cached = cache.as_ref().and_then(|(c, key)| {
+            c.load(key).unwrap_or_else(|why| {
+                self.note(&format!("Not using the token cache file {why}."));
+                None
+            })
+        });
         let entry = match cached {
             Some(e) if e.fresh() => {
                 self.note(&format!(
@@ -280,6 +285,23 @@ impl Client {
         Ok(())
     }
 
+    /// The cache directory and this identity's key in it; None (said under `--debug`) when
+    /// the directory is not one to trust (see `cache.rs`) or cannot be used.
+    fn open_cache(&self, dir: &std::path::Path, identity: &Value) -> Option<(CacheDir, String)> {
+        let refused = |why: &dyn std::fmt::Display| {
+            self.note(&format!("Not using the token cache: {why}."));
+            None
+        };
+        match TokenCache::new(dir).open(true) {
+            Ok(Some(cache)) => match cache.key(identity) {
+                Ok(key) => Some((cache, key)),
+                Err(e) => refused(&format!("{}: {e}", dir.display())),
+            },
+            Ok(None) => refused(&format!("{} cannot be made", dir.display())),
+            Err(why) => refused(&why),
+        }
+    }
+
     /// After a 401: authenticate again (never from the cache) and cache the new token.
     fn renew(&self) -> Result<(), Error> {
         let Some(auth) = &self.auth else {
@@ -308,7 +330,7 @@ impl Client {
         Ok(())
     }
 
-    fn save(&self, cache: &TokenCache, key: &str, entry: &Entry) {
+    fn save(&self, cache: &CacheDir, key: &str, entry: &Entry) {
         if let Err(e) = cache.store(key, entry) {
             self.note(&format!(
                 "Cannot write the token cache in {}: {e}",
@@ -709,7 +731,8 @@ impl RawReply {
 }
 
 /// The auth request of `opts`: its URL, body, and the identity the token cache keys it by
-/// (the URL and the body without password or secret).
+/// (the URL and the body, its password or secret included: the key is a keyed digest, see
+/// `CacheDir::key`, and is never written with the secret).
 fn auth_request(opts: &ConnectOptions) -> Result<(String, Value, Value), Error> {
     let auth_url = opts.auth_url.as_deref().ok_or_else(|| {
         Error::Config(
@@ -764,15 +787,8 @@ fn auth_request(opts: &ConnectOptions) -> Result<(String, Value, Value), Error> 
         }
     }
     let body = json!({ "auth": auth });
-    // The token of the token method stays in the key's input: the key is a digest.
-    let mut key = body.clone();
-    if let Some(user) = key.pointer_mut("/auth/identity/password/user") {
-        user["password"] = Value::Null;
-    }
-    if let Some(cred) = key.pointer_mut("/auth/identity/application_credential") {
-        cred["secret"] = Value::Null;
-    }
-    Ok((url.clone(), body, json!({"url": url, "auth": key})))
+    let identity = json!({"url": url, "auth": body});
+    Ok((url, body, identity))
 }
 
 fn is_redirect(status: u16) -> bool {
