@@ -540,6 +540,35 @@ fn a_cache_directory_or_file_others_can_write_is_refused() {
 }
 
 #[test]
+fn after_a_401_the_new_tokens_catalog_is_used_not_the_cached_one() {
+    let cloud = Cloud::start();
+    let evil = evil();
+    let cache = temp_dir("cache-renew-catalog");
+    run(&cloud, &cache, &[], &["flavor-list"]).ok();
+    // A cached catalog (a moved cloud, or a planted one) whose compute answers 401.
+    plant(&only_file(&cache), &evil.url, "old-token");
+    let r = run(&cloud, &cache, &[], &["flavor-list"]);
+    r.ok();
+    let seen = evil.seen();
+    assert_eq!(evil.lines(), ["GET /compute/v2.1/flavors/detail"]);
+    // The token Keystone issued after the 401 was not sent there.
+    assert_eq!(seen[0].header("x-auth-token"), Some("old-token"));
+    assert_eq!(
+        requested(&r.stderr),
+        [
+            "GET /compute/v2.1/flavors/detail",
+            TOKEN_POST,
+            "GET /compute/v2.1/flavors/detail"
+        ]
+    );
+    // And the renewed entry holds Keystone's catalog.
+    assert!(
+        !read(&only_file(&cache)).to_string().contains(&evil.url),
+        "the planted endpoint is still cached"
+    );
+}
+
+#[test]
 fn a_wrong_or_empty_secret_does_not_authenticate_from_the_cache() {
     let cloud = Cloud::start();
     let cache = temp_dir("cache-secret");

@@ -90,7 +90,8 @@ pub struct Client {
     http: Http,
     /// Renewed in place when the cloud answers 401 to a token it issued.
     token: RwLock<String>,
-    endpoints: HashMap<&'static str, String>,
+    /// Replaced by the new token's catalog when the token is renewed.
+    endpoints: RwLock<HashMap<&'static str, String>>,
     version: Version,
     /// What the session was opened with: the credentials to authenticate again with, and the
     /// project and user when no token of this session names them.
@@ -142,7 +143,7 @@ impl Client {
         let mut client = Client {
             http,
             token: RwLock::new(String::new()),
-            endpoints: HashMap::new(),
+            endpoints: RwLock::new(HashMap::new()),
             version: spec::MIN_VERSION,
             opts: opts.clone(),
             auth: None,
@@ -153,11 +154,11 @@ impl Client {
             _ => client.log_in(opts)?,
         }
         if let Some(url) = &opts.endpoint_override {
-            client
-                .endpoints
-                .insert("compute", url.trim_end_matches('/').to_string());
+            if let Ok(mut e) = client.endpoints.write() {
+                e.insert("compute", url.trim_end_matches('/').to_string());
+            }
         }
-        if !client.endpoints.contains_key("compute") {
+        if client.endpoint(Service::Compute).is_err() {
             return Err(Error::Config(
                 "The service catalog has no compute endpoint for this interface and region; \
                  give one with --os-endpoint-override."
@@ -177,7 +178,7 @@ impl Client {
         Ok(Client {
             http,
             token: RwLock::new(String::new()),
-            endpoints: HashMap::new(),
+            endpoints: RwLock::new(HashMap::new()),
             version,
             opts: ConnectOptions::default(),
             auth: None,
@@ -219,10 +220,11 @@ impl Client {
     }
 
     /// The endpoint of a service, from the catalog or `--os-endpoint-override`.
-    pub fn endpoint(&self, service: Service) -> Result<&str, Error> {
+    pub fn endpoint(&self, service: Service) -> Result<String, Error> {
         self.endpoints
-            .get(service.catalog_type())
-            .map(String::as_str)
+            .read()
+            .ok()
+            .and_then(|e| e.get(service.catalog_type()).cloned())
             .ok_or_else(|| {
                 Error::Config(format!(
                     "No '{}' service is known to this session (a token used with \
@@ -277,7 +279,7 @@ impl Client {
                 e
             }
         };
-        self.adopt(&entry, opts);
+        self.adopt(&entry);
         self.auth = Some(Auth {
             cache,
             entry: Mutex::new(Some(entry)),
@@ -302,7 +304,8 @@ impl Client {
         }
     }
 
-    /// After a 401: authenticate again (never from the cache) and cache the new token.
+    /// After a 401: authenticate again (never from the cache), take the new token's catalog
+    /// (the cached one may be what sent the request astray) and cache the new token.
     fn renew(&self) -> Result<(), Error> {
         let Some(auth) = &self.auth else {
             return Err(Error::Config(
@@ -314,13 +317,24 @@ impl Client {
             c.remove(key);
         }
         let mut entry = self.authenticate(&url, &body)?;
-        // Version documents belong to the endpoints, not the token: they carry over.
+        self.adopt(&entry);
+        // Version documents belong to the endpoints, not the token: those of endpoints still
+        // in the catalog carry over.
+        let endpoints: Vec<String> = self
+            .endpoints
+            .read()
+            .map(|e| e.values().cloned().collect())
+            .unwrap_or_default();
         if let Ok(old) = auth.entry.lock() {
             if let Some(old) = old.as_ref() {
-                entry.discovery = old.discovery.clone();
+                entry.discovery = old
+                    .discovery
+                    .iter()
+                    .filter(|(url, _)| endpoints.contains(url))
+                    .map(|(url, doc)| (url.clone(), doc.clone()))
+                    .collect();
             }
         }
-        self.set_token(entry.token.clone());
         if let Some((c, key)) = &auth.cache {
             self.save(c, key, &entry);
         }
@@ -378,12 +392,18 @@ impl Client {
         })
     }
 
-    /// Take a token and its catalog as this session's.
-    fn adopt(&mut self, entry: &Entry, opts: &ConnectOptions) {
+    /// Take a token and its catalog as this session's (the endpoints of another catalog,
+    /// but `--os-endpoint-override`, are dropped).
+    fn adopt(&self, entry: &Entry) {
+        let opts = &self.opts;
         self.set_token(entry.token.clone());
         let catalog = entry.catalog.as_array().map(Vec::as_slice).unwrap_or(&[]);
         let interface = opts.interface.as_deref().unwrap_or("public");
         let interface = interface.strip_suffix("URL").unwrap_or(interface);
+        let mut endpoints = HashMap::new();
+        if let Some(url) = &opts.endpoint_override {
+            endpoints.insert("compute", url.trim_end_matches('/').to_string());
+        }
         for service in [
             Service::Compute,
             Service::Image,
@@ -396,8 +416,11 @@ impl Client {
                 interface,
                 opts.region_name.as_deref(),
             ) {
-                self.endpoints.insert(service.catalog_type(), url);
+                endpoints.entry(service.catalog_type()).or_insert(url);
             }
+        }
+        if let Ok(mut e) = self.endpoints.write() {
+            *e = endpoints;
         }
     }
 
@@ -420,7 +443,7 @@ impl Client {
                 return Ok(v);
             }
         }
-        let url = self.endpoint(Service::Compute)?.to_string();
+        let url = self.endpoint(Service::Compute)?;
         let doc = match self.cached_discovery(&url) {
             Some(doc) => {
                 self.note(&format!("Using the cached version document of {url}."));
@@ -513,6 +536,8 @@ impl Client {
                 self.note("The cloud refused the token (HTTP 401): authenticating again.");
                 self.renew()?;
                 let token = self.token();
+                // At the endpoint of the new token's catalog, not of the refused one's.
+                let url = format!("{}{}", self.endpoint(service)?, path);
                 self.send_raw(Some(service), Some(&token), method, &url, query, body)
             }
             other => other,
