@@ -615,6 +615,139 @@ fn fault_env(cloud: &FaultCloud, cache: &Path) -> Vec<(String, String)> {
     env
 }
 
+/// A port of 127.0.0.1 free a moment ago.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+#[test]
+fn a_version_document_gone_stale_is_fetched_again_and_the_command_run_again() {
+    let listen = format!("127.0.0.1:{}", free_port());
+    let cache = temp_dir("cache-stale-version");
+    {
+        let cloud = Cloud::with_args(&["--listen", &listen, "--servers", "2"]);
+        let r = run(&cloud, &cache, &[], &["flavor-list"]);
+        r.ok();
+        assert!(r.stderr.contains("x-openstack-nova-api-version: 2.96"));
+    }
+    // The cloud comes back with a lower maximum.
+    let lower = [
+        "--listen",
+        &listen,
+        "--servers",
+        "2",
+        "--max-version",
+        "2.90",
+    ];
+    let cloud = Cloud::with_args(&lower);
+    let r = run(&cloud, &cache, &[], &["flavor-list"]);
+    r.ok();
+    let asked = requested(&r.stderr);
+    assert!(
+        asked.contains(&"GET /compute/v2.1".to_string()),
+        "{asked:?}"
+    );
+    assert!(
+        r.stderr.contains("x-openstack-nova-api-version: 2.90"),
+        "{}",
+        r.stderr
+    );
+    // The refreshed document is cached: the next run asks for nothing but the list.
+    let next = run(&cloud, &cache, &[], &["flavor-list"]);
+    next.ok();
+    assert_eq!(
+        requested(&next.stderr),
+        ["GET /compute/v2.1/flavors/detail"]
+    );
+    assert!(next.stderr.contains("x-openstack-nova-api-version: 2.90"));
+    // A command of many values runs again from its first value, each value once.
+    drop(cloud);
+    let cache = temp_dir("cache-stale-version-many");
+    let cloud = Cloud::with_args(&["--listen", &listen, "--servers", "2"]);
+    let r = run(&cloud, &cache, &[], &["flavor-list"]);
+    assert!(r.stderr.contains("x-openstack-nova-api-version: 2.96"));
+    drop(cloud);
+    let cloud = Cloud::with_args(&lower);
+    let r = run(&cloud, &cache, &[], &["delete", "bulk-00001", "bulk-00002"]);
+    assert!(
+        r.stderr.contains("fetching the version document"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.ok(),
+        "Request to delete server bulk-00001 has been accepted.\n\
+         Request to delete server bulk-00002 has been accepted.\n",
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("ERROR"), "{}", r.stderr);
+}
+
+#[test]
+fn a_406_after_the_version_document_was_fetched_again_says_so() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let lowered = Arc::new(AtomicBool::new(false));
+    let flag = lowered.clone();
+    let cloud = FaultCloud::start(move |req, _| {
+        let low = flag.load(Ordering::SeqCst);
+        match req.path() {
+            "/compute/v2.1" if low => Answer::json(
+                200,
+                serde_json::json!({"version": {"id": "v2.1", "status": "CURRENT",
+                    "version": "2.90", "min_version": "2.1"}}),
+            ),
+            "/compute/v2.1/flavors/detail" if low => Answer::json(
+                406,
+                serde_json::json!({"computeFault": {"code": 406,
+                    "message": "Version is not supported by the API."}}),
+            ),
+            "/compute/v2.1/flavors/detail" => Answer::json(200, serde_json::json!({"flavors": []})),
+            _ => Answer::Default,
+        }
+    });
+    let cache = temp_dir("cache-406");
+    let env = fault_env(&cloud, &cache);
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    nova(&["flavor-list"], &pairs).ok();
+    lowered.store(true, Ordering::SeqCst);
+    let before = cloud.seen().len();
+    let r = nova(&["flavor-list"], &pairs);
+    let last = r
+        .fails(1, "ERROR (NotAcceptable)")
+        .lines()
+        .last()
+        .unwrap_or("");
+    assert!(
+        last.contains("Version is not supported by the API.")
+            && last.contains("version document")
+            && last.contains("fetched again"),
+        "{last}"
+    );
+    let seen: Vec<(String, Option<String>)> = cloud.seen()[before..]
+        .iter()
+        .map(|s| {
+            (
+                s.path().to_string(),
+                s.header("x-openstack-nova-api-version").map(str::to_string),
+            )
+        })
+        .collect();
+    let list = "/compute/v2.1/flavors/detail".to_string();
+    assert_eq!(
+        seen,
+        [
+            (list.clone(), Some("2.96".into())),
+            ("/compute/v2.1".into(), None),
+            (list, Some("2.90".into())),
+        ]
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn cache_clear_removes_only_the_caches_own_files() {

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::Duration;
 
@@ -92,7 +93,15 @@ pub struct Client {
     token: RwLock<String>,
     /// Replaced by the new token's catalog when the token is renewed.
     endpoints: RwLock<HashMap<&'static str, String>>,
-    version: Version,
+    /// The compute microversion ([`Client::version`]); negotiated again when the cached
+    /// version document proves out of date.
+    version: AtomicU32,
+    /// How `auto` chose the version (None: a version was asked for, or not negotiated yet).
+    negotiated: Mutex<Option<Negotiated>>,
+    /// A compute request of this session has been answered (not with a 406).
+    answered: AtomicBool,
+    /// The version was negotiated again after a 406: what failed may be run again, once.
+    renegotiated: AtomicBool,
     /// What the session was opened with: the credentials to authenticate again with, and the
     /// project and user when no token of this session names them.
     opts: ConnectOptions,
@@ -109,12 +118,28 @@ struct Auth {
     entry: Mutex<Option<Entry>>,
 }
 
+/// The version document `auto` negotiated from.
+struct Negotiated {
+    /// The compute endpoint it describes.
+    url: String,
+    /// It came from the token cache (fetched by an earlier run).
+    cached: bool,
+    /// It was fetched again in this run after a 406.
+    refreshed: bool,
+    /// The server's range, as the document says.
+    range: (Version, Version),
+}
+
+fn pack(v: Version) -> u32 {
+    (u32::from(v.0) << 16) | u32::from(v.1)
+}
+
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("token", &"***")
             .field("endpoints", &self.endpoints)
-            .field("version", &self.version)
+            .field("version", &self.version())
             .field("project_id", &self.project_id())
             .finish_non_exhaustive()
     }
@@ -140,14 +165,7 @@ impl Client {
     /// Authenticate (or take a cached token) and pick the compute microversion.
     pub fn connect(opts: &ConnectOptions) -> Result<Client, Error> {
         let http = http_client(opts)?;
-        let mut client = Client {
-            http,
-            token: RwLock::new(String::new()),
-            endpoints: RwLock::new(HashMap::new()),
-            version: spec::MIN_VERSION,
-            opts: opts.clone(),
-            auth: None,
-        };
+        let mut client = Client::new(http, spec::MIN_VERSION, opts.clone());
         match (&opts.token, &opts.endpoint_override) {
             // A token already held, and the endpoint to use it on: no Keystone round trip.
             (Some(token), Some(_)) if opts.auth_url.is_none() => client.set_token(token.clone()),
@@ -165,8 +183,23 @@ impl Client {
                     .into(),
             ));
         }
-        client.version = client.negotiate(opts.api_version.as_deref())?;
+        let version = client.negotiate(opts.api_version.as_deref())?;
+        client.set_version(version);
         Ok(client)
+    }
+
+    fn new(http: Http, version: Version, opts: ConnectOptions) -> Client {
+        Client {
+            http,
+            token: RwLock::new(String::new()),
+            endpoints: RwLock::new(HashMap::new()),
+            version: AtomicU32::new(pack(version)),
+            negotiated: Mutex::new(None),
+            answered: AtomicBool::new(false),
+            renegotiated: AtomicBool::new(false),
+            opts,
+            auth: None,
+        }
     }
 
     /// A client that sends nothing (every request fails with a configuration error): for
@@ -175,19 +208,29 @@ impl Client {
         let http = Http::builder()
             .build()
             .map_err(|e| Error::Config(format!("cannot set up HTTP: {e}")))?;
-        Ok(Client {
-            http,
-            token: RwLock::new(String::new()),
-            endpoints: RwLock::new(HashMap::new()),
-            version,
-            opts: ConnectOptions::default(),
-            auth: None,
-        })
+        Ok(Client::new(http, version, ConnectOptions::default()))
     }
 
     /// The compute microversion of this session.
     pub fn version(&self) -> Version {
-        self.version
+        let v = self.version.load(Ordering::Relaxed);
+        Version((v >> 16) as u16, (v & 0xffff) as u16)
+    }
+
+    fn set_version(&self, v: Version) {
+        self.version.store(pack(v), Ordering::Relaxed);
+    }
+
+    /// Whether the session's microversion was negotiated again, after a 406 showed the cached
+    /// version document out of date, since the last [`Client::take_renegotiated`]: the request
+    /// that failed (built for the old version) may be planned and sent again, once.
+    pub fn renegotiated(&self) -> bool {
+        self.renegotiated.load(Ordering::Relaxed)
+    }
+
+    /// [`Client::renegotiated`], cleared.
+    pub fn take_renegotiated(&self) -> bool {
+        self.renegotiated.swap(false, Ordering::Relaxed)
     }
 
     /// `--debug`: requests and replies logged to standard error, secrets redacted.
@@ -444,24 +487,34 @@ impl Client {
             }
         }
         let url = self.endpoint(Service::Compute)?;
-        let doc = match self.cached_discovery(&url) {
+        let (doc, cached) = match self.cached_discovery(&url) {
             Some(doc) => {
                 self.note(&format!("Using the cached version document of {url}."));
-                doc
+                (doc, true)
             }
             None => {
                 let reply = self.send(Service::Compute, "GET", "", &[], None)?;
-                let doc = reply
-                    .body
-                    .and_then(|mut b| b.get_mut("version").map(Value::take))
-                    .ok_or_else(|| Error::Decode {
-                        url: url.clone(),
-                        detail: "the compute endpoint sent no version document".into(),
-                    })?;
+                let doc = version_document(&url, reply.body)?;
                 self.cache_discovery(&url, &doc);
-                doc
+                (doc, false)
             }
         };
+        let (v, range) = Self::version_of(&url, &doc)?;
+        if let Ok(mut n) = self.negotiated.lock() {
+            *n = Some(Negotiated {
+                url,
+                cached,
+                refreshed: false,
+                range,
+            });
+        }
+        Ok(v)
+    }
+
+    /// The newest version both the spec and the version document `doc` of `url` allow, and
+    /// the document's range.
+    fn version_of(url: &str, doc: &Value) -> Result<(Version, (Version, Version)), Error> {
+        let (lo, hi) = (spec::MIN_VERSION, spec::MAX_VERSION);
         let server_max = doc
             .get("version")
             .and_then(Value::as_str)
@@ -482,7 +535,102 @@ impl Client {
                 "The server supports versions {smin} to {smax}, and this client {lo} to {hi}: there is no version both support."
             )));
         }
-        Ok(v)
+        Ok((v, (smin, smax)))
+    }
+
+    /// After nova's 406 (version not acceptable) to a compute request at the version `auto`
+    /// chose: when that choice came from a version document cached by an earlier run (or of
+    /// another endpoint than the current one, the catalog having changed), fetch the document
+    /// again, once, and negotiate again; the error then says what was found, and, when the
+    /// version changed and nothing of this session's was answered yet, [`Client::renegotiated`]
+    /// tells the caller it may run the request again. Any other error is returned as it is.
+    fn after_406(&self, err: Error) -> Error {
+        let Error::Http {
+            status: 406,
+            message,
+            request_id,
+        } = err
+        else {
+            return err;
+        };
+        let said = |more: String| Error::Http {
+            status: 406,
+            message: format!("{message} ({more})"),
+            request_id: request_id.clone(),
+        };
+        let Ok(url) = self.endpoint(Service::Compute) else {
+            return said("no compute endpoint to ask for its version document".into());
+        };
+        let (stale, refreshed) = match self.negotiated.lock().ok().as_deref() {
+            Some(Some(n)) => (n.cached || n.url != url, n.refreshed.then_some(n.range)),
+            // A version asked for, not negotiated: nothing of the cache's to doubt.
+            _ => return said_nothing(message, request_id),
+        };
+        if !stale {
+            return match refreshed {
+                Some((lo, hi)) => said(format!(
+                    "the version document of {url} was fetched again in this run: it allows {lo} to {hi}, and {} was asked",
+                    self.version()
+                )),
+                None => said_nothing(message, request_id),
+            };
+        }
+        self.note(&format!(
+            "HTTP 406 at {}: fetching the version document of {url} again (the cached one may be out of date).",
+            self.version()
+        ));
+        let token = self.token();
+        let fresh = self
+            .send_raw(None, Some(&token), "GET", &url, &[], None)
+            .and_then(RawReply::decode)
+            .and_then(|r| version_document(&url, r.body))
+            .and_then(|doc| Ok((Self::version_of(&url, &doc)?, doc)));
+        let ((v, range), doc) = match fresh {
+            Ok(found) => found,
+            Err(e) => {
+                return said(format!(
+                    "the cached version document of {url} may be out of date; fetching it again failed: {e}"
+                ))
+            }
+        };
+        self.drop_discovery();
+        self.cache_discovery(&url, &doc);
+        let old = self.version();
+        if let Ok(mut n) = self.negotiated.lock() {
+            *n = Some(Negotiated {
+                url: url.clone(),
+                cached: false,
+                refreshed: true,
+                range,
+            });
+        }
+        let (lo, hi) = range;
+        if v == old {
+            return said(format!(
+                "the version document of {url} was fetched again: it allows {lo} to {hi}, and {old} was asked"
+            ));
+        }
+        self.set_version(v);
+        if !self.answered.load(Ordering::Relaxed) {
+            self.renegotiated.store(true, Ordering::Relaxed);
+            self.note(&format!(
+                "The cached version document was out of date: the cloud allows {lo} to {hi}; version {v} negotiated instead of {old}."
+            ));
+        }
+        said(format!(
+            "the cached version document of {url} was out of date and was fetched again: it allows {lo} to {hi}; {v} is negotiated from now on"
+        ))
+    }
+
+    /// Forget the cached version documents (one proved out of date).
+    fn drop_discovery(&self) {
+        if let Some(auth) = &self.auth {
+            if let Ok(mut slot) = auth.entry.lock() {
+                if let Some(entry) = slot.as_mut() {
+                    entry.discovery.clear();
+                }
+            }
+        }
     }
 
     fn cached_discovery(&self, url: &str) -> Option<Value> {
@@ -531,7 +679,7 @@ impl Client {
     ) -> Result<RawReply, Error> {
         let url = format!("{}{}", self.endpoint(service)?, path);
         let token = self.token();
-        match self.send_raw(Some(service), Some(&token), method, &url, query, body) {
+        let reply = match self.send_raw(Some(service), Some(&token), method, &url, query, body) {
             Err(Error::Http { status: 401, .. }) if self.auth.is_some() => {
                 self.note("The cloud refused the token (HTTP 401): authenticating again.");
                 self.renew()?;
@@ -541,6 +689,16 @@ impl Client {
                 self.send_raw(Some(service), Some(&token), method, &url, query, body)
             }
             other => other,
+        };
+        match reply {
+            Err(e) if service == Service::Compute => Err(self.after_406(e)),
+            Ok(r) => {
+                if service == Service::Compute {
+                    self.answered.store(true, Ordering::Relaxed);
+                }
+                Ok(r)
+            }
+            Err(e) => Err(e),
         }
     }
 
@@ -634,7 +792,7 @@ impl Client {
         }
         // Microversion headers go with compute requests, whatever their URL looks like.
         if service == Some(Service::Compute) {
-            let v = self.version.to_string();
+            let v = self.version().to_string();
             req = req
                 .header("X-OpenStack-Nova-API-Version", v.clone())
                 .header("OpenStack-API-Version", format!("compute {v}"));
@@ -753,6 +911,24 @@ impl RawReply {
             body,
         })
     }
+}
+
+/// The 406 of a version asked for, as the cloud said it.
+fn said_nothing(message: String, request_id: Option<String>) -> Error {
+    Error::Http {
+        status: 406,
+        message,
+        request_id,
+    }
+}
+
+/// The `version` object of a compute endpoint's version document.
+fn version_document(url: &str, body: Option<Value>) -> Result<Value, Error> {
+    body.and_then(|mut b| b.get_mut("version").map(Value::take))
+        .ok_or_else(|| Error::Decode {
+            url: url.to_string(),
+            detail: "the compute endpoint sent no version document".into(),
+        })
 }
 
 /// The auth request of `opts`: its URL, body, and the identity the token cache keys it by
