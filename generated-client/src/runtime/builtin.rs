@@ -140,12 +140,24 @@ fn man(m: &ArgMatches, root: Command) -> Result<Done, Error> {
     write_out(&text).map(|()| Done::Ran)
 }
 
+/// Remove the cache's own files from its directory: never through a symbolic link, never from
+/// a directory the cache would refuse to use (see `cache.rs`).
 fn cache_clear() -> Result<(), Error> {
-    let dir = TokenCache::default_dir()
-        .ok_or_else(|| Error::Config("Neither XDG_CACHE_HOME nor HOME is set.".into()))?;
-    let n = TokenCache::new(&dir)
-        .clear()
-        .map_err(|e| Error::Config(format!("Cannot clear {}: {e}", dir.display())))?;
+    let dir = TokenCache::default_dir().ok_or_else(|| {
+        Error::Config("Neither XDG_CACHE_HOME nor HOME is set to an absolute path.".into())
+    })?;
+    let cannot = |why: &dyn std::fmt::Display| {
+        Error::Config(format!("Cannot clear the token cache: {why}."))
+    };
+    let n = match TokenCache::new(&dir)
+        .open(false)
+        .map_err(|why| cannot(&why))?
+    {
+        Some(cache) => cache
+            .clear()
+            .map_err(|e| cannot(&format!("{}: {e}", dir.display())))?,
+        None => 0,
+    };
     write_out(format!("Removed {n} cached token(s) from {}.\n", dir.display()).as_bytes())
 }
 

@@ -318,6 +318,8 @@ fn run_all(
         v[each] = ArgValue::Str(item);
         match once(client, out, op, v, poll) {
             Err(e @ Error::Output(_)) => return Err(e),
+            // Run again at the version negotiated anew (`shell::run`), from the first value.
+            Err(e) if client.renegotiated() => return Err(e),
             Err(e) => {
                 failed = true;
                 out.note(&e.to_string())?;

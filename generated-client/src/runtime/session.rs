@@ -2,7 +2,7 @@
 //! negotiation, and one `send` that every request goes through (auth and version headers,
 //! `--debug` logging with secrets redacted, error replies turned into [`Error`]).
 
-use super::cache::{Entry, TokenCache};
+use super::cache::{CacheDir, Entry, TokenCache};
 use super::defs::{Service, Version};
 use super::error::Error;
 use crate::spec;
@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -90,8 +91,17 @@ pub struct Client {
     http: Http,
     /// Renewed in place when the cloud answers 401 to a token it issued.
     token: RwLock<String>,
-    endpoints: HashMap<&'static str, String>,
-    version: Version,
+    /// Replaced by the new token's catalog when the token is renewed.
+    endpoints: RwLock<HashMap<&'static str, String>>,
+    /// The compute microversion ([`Client::version`]); negotiated again when the cached
+    /// version document proves out of date.
+    version: AtomicU32,
+    /// How `auto` chose the version (None: a version was asked for, or not negotiated yet).
+    negotiated: Mutex<Option<Negotiated>>,
+    /// A compute request of this session has been answered (not with a 406).
+    answered: AtomicBool,
+    /// The version was negotiated again after a 406: what failed may be run again, once.
+    renegotiated: AtomicBool,
     /// What the session was opened with: the credentials to authenticate again with, and the
     /// project and user when no token of this session names them.
     opts: ConnectOptions,
@@ -102,10 +112,26 @@ pub struct Client {
 
 /// What a client keeps to authenticate again after a 401 (with its `opts`).
 struct Auth {
-    cache: Option<(TokenCache, String)>,
+    cache: Option<(CacheDir, String)>,
     /// The cached entry of this session (its token's project and user), updated with version
     /// documents as they are fetched and replaced when the token is renewed.
     entry: Mutex<Option<Entry>>,
+}
+
+/// The version document `auto` negotiated from.
+struct Negotiated {
+    /// The compute endpoint it describes.
+    url: String,
+    /// It came from the token cache (fetched by an earlier run).
+    cached: bool,
+    /// It was fetched again in this run after a 406.
+    refreshed: bool,
+    /// The server's range, as the document says.
+    range: (Version, Version),
+}
+
+fn pack(v: Version) -> u32 {
+    (u32::from(v.0) << 16) | u32::from(v.1)
 }
 
 impl std::fmt::Debug for Client {
@@ -113,7 +139,7 @@ impl std::fmt::Debug for Client {
         f.debug_struct("Client")
             .field("token", &"***")
             .field("endpoints", &self.endpoints)
-            .field("version", &self.version)
+            .field("version", &self.version())
             .field("project_id", &self.project_id())
             .finish_non_exhaustive()
     }
@@ -141,33 +167,41 @@ impl Client {
     /// Authenticate (or take a cached token) and pick the compute microversion.
     pub fn connect(opts: &ConnectOptions) -> Result<Client, Error> {
         let http = http_client(opts)?;
-        let mut client = Client {
-            http,
-            token: RwLock::new(String::new()),
-            endpoints: HashMap::new(),
-            version: spec::MIN_VERSION,
-            opts: opts.clone(),
-            auth: None,
-        };
+        let mut client = Client::new(http, spec::MIN_VERSION, opts.clone());
         match (&opts.token, &opts.endpoint_override) {
             // A token already held, and the endpoint to use it on: no Keystone round trip.
             (Some(token), Some(_)) if opts.auth_url.is_none() => client.set_token(token.clone()),
             _ => client.log_in(opts)?,
         }
         if let Some(url) = &opts.endpoint_override {
-            client
-                .endpoints
-                .insert("compute", url.trim_end_matches('/').to_string());
+            if let Ok(mut e) = client.endpoints.write() {
+                e.insert("compute", url.trim_end_matches('/').to_string());
+            }
         }
-        if !client.endpoints.contains_key("compute") {
+        if client.endpoint(Service::Compute).is_err() {
             return Err(Error::Config(
                 "The service catalog has no compute endpoint for this interface and region; \
                  give one with --os-endpoint-override."
                     .into(),
             ));
         }
-        client.version = client.negotiate(opts.api_version.as_deref())?;
+        let version = client.negotiate(opts.api_version.as_deref())?;
+        client.set_version(version);
         Ok(client)
+    }
+
+    fn new(http: Http, version: Version, opts: ConnectOptions) -> Client {
+        Client {
+            http,
+            token: RwLock::new(String::new()),
+            endpoints: RwLock::new(HashMap::new()),
+            version: AtomicU32::new(pack(version)),
+            negotiated: Mutex::new(None),
+            answered: AtomicBool::new(false),
+            renegotiated: AtomicBool::new(false),
+            opts,
+            auth: None,
+        }
     }
 
     /// A client that sends nothing (every request fails with a configuration error): for
@@ -176,19 +210,29 @@ impl Client {
         let http = Http::builder()
             .build()
             .map_err(|e| Error::Config(format!("cannot set up HTTP: {e}")))?;
-        Ok(Client {
-            http,
-            token: RwLock::new(String::new()),
-            endpoints: HashMap::new(),
-            version,
-            opts: ConnectOptions::default(),
-            auth: None,
-        })
+        Ok(Client::new(http, version, ConnectOptions::default()))
     }
 
     /// The compute microversion of this session.
     pub fn version(&self) -> Version {
-        self.version
+        let v = self.version.load(Ordering::Relaxed);
+        Version((v >> 16) as u16, (v & 0xffff) as u16)
+    }
+
+    fn set_version(&self, v: Version) {
+        self.version.store(pack(v), Ordering::Relaxed);
+    }
+
+    /// Whether the session's microversion was negotiated again, after a 406 showed the cached
+    /// version document out of date, since the last [`Client::take_renegotiated`]: the request
+    /// that failed (built for the old version) may be planned and sent again, once.
+    pub fn renegotiated(&self) -> bool {
+        self.renegotiated.load(Ordering::Relaxed)
+    }
+
+    /// [`Client::renegotiated`], cleared.
+    pub fn take_renegotiated(&self) -> bool {
+        self.renegotiated.swap(false, Ordering::Relaxed)
     }
 
     /// `--debug`: requests and replies logged to standard error, secrets redacted.
@@ -221,10 +265,11 @@ impl Client {
     }
 
     /// The endpoint of a service, from the catalog or `--os-endpoint-override`.
-    pub fn endpoint(&self, service: Service) -> Result<&str, Error> {
+    pub fn endpoint(&self, service: Service) -> Result<String, Error> {
         self.endpoints
-            .get(service.catalog_type())
-            .map(String::as_str)
+            .read()
+            .ok()
+            .and_then(|e| e.get(service.catalog_type()).cloned())
             .ok_or_else(|| {
                 Error::Config(format!(
                     "No '{}' service is known to this session (a token used with \
@@ -250,8 +295,13 @@ impl Client {
         let cache = opts
             .cache_dir
             .as_ref()
-            .map(|d| (TokenCache::new(d), TokenCache::key(&identity)));
-        let cached = cache.as_ref().and_then(|(c, key)| c.load(key));
+            .and_then(|d| self.open_cache(d, &identity));
+        let cached = cache.as_ref().and_then(|(c, key)| {
+            c.load(key).unwrap_or_else(|why| {
+                self.note(&format!("Not using the token cache file {why}."));
+                None
+            })
+        });
         let entry = match cached {
             Some(e) if e.fresh() => {
                 self.note(&format!(
@@ -274,7 +324,7 @@ impl Client {
                 e
             }
         };
-        self.adopt(&entry, opts);
+        self.adopt(&entry);
         self.auth = Some(Auth {
             cache,
             entry: Mutex::new(Some(entry)),
@@ -282,7 +332,25 @@ impl Client {
         Ok(())
     }
 
-    /// After a 401: authenticate again (never from the cache) and cache the new token.
+    /// The cache directory and this identity's key in it; None (said under `--debug`) when
+    /// the directory is not one to trust (see `cache.rs`) or cannot be used.
+    fn open_cache(&self, dir: &std::path::Path, identity: &Value) -> Option<(CacheDir, String)> {
+        let refused = |why: &dyn std::fmt::Display| {
+            self.note(&format!("Not using the token cache: {why}."));
+            None
+        };
+        match TokenCache::new(dir).open(true) {
+            Ok(Some(cache)) => match cache.key(identity) {
+                Ok(key) => Some((cache, key)),
+                Err(e) => refused(&format!("{}: {e}", dir.display())),
+            },
+            Ok(None) => refused(&format!("{} cannot be made", dir.display())),
+            Err(why) => refused(&why),
+        }
+    }
+
+    /// After a 401: authenticate again (never from the cache), take the new token's catalog
+    /// (the cached one may be what sent the request astray) and cache the new token.
     fn renew(&self) -> Result<(), Error> {
         let Some(auth) = &self.auth else {
             return Err(Error::Config(
@@ -294,13 +362,24 @@ impl Client {
             c.remove(key);
         }
         let mut entry = self.authenticate(&url, &body)?;
-        // Version documents belong to the endpoints, not the token: they carry over.
+        self.adopt(&entry);
+        // Version documents belong to the endpoints, not the token: those of endpoints still
+        // in the catalog carry over.
+        let endpoints: Vec<String> = self
+            .endpoints
+            .read()
+            .map(|e| e.values().cloned().collect())
+            .unwrap_or_default();
         if let Ok(old) = auth.entry.lock() {
             if let Some(old) = old.as_ref() {
-                entry.discovery = old.discovery.clone();
+                entry.discovery = old
+                    .discovery
+                    .iter()
+                    .filter(|(url, _)| endpoints.contains(url))
+                    .map(|(url, doc)| (url.clone(), doc.clone()))
+                    .collect();
             }
         }
-        self.set_token(entry.token.clone());
         if let Some((c, key)) = &auth.cache {
             self.save(c, key, &entry);
         }
@@ -310,7 +389,7 @@ impl Client {
         Ok(())
     }
 
-    fn save(&self, cache: &TokenCache, key: &str, entry: &Entry) {
+    fn save(&self, cache: &CacheDir, key: &str, entry: &Entry) {
         if let Err(e) = cache.store(key, entry) {
             self.note(&format!(
                 "Cannot write the token cache in {}: {e}",
@@ -358,12 +437,18 @@ impl Client {
         })
     }
 
-    /// Take a token and its catalog as this session's.
-    fn adopt(&mut self, entry: &Entry, opts: &ConnectOptions) {
+    /// Take a token and its catalog as this session's (the endpoints of another catalog,
+    /// but `--os-endpoint-override`, are dropped).
+    fn adopt(&self, entry: &Entry) {
+        let opts = &self.opts;
         self.set_token(entry.token.clone());
         let catalog = entry.catalog.as_array().map(Vec::as_slice).unwrap_or(&[]);
         let interface = opts.interface.as_deref().unwrap_or("public");
         let interface = interface.strip_suffix("URL").unwrap_or(interface);
+        let mut endpoints = HashMap::new();
+        if let Some(url) = &opts.endpoint_override {
+            endpoints.insert("compute", url.trim_end_matches('/').to_string());
+        }
         for service in [
             Service::Compute,
             Service::Image,
@@ -376,8 +461,11 @@ impl Client {
                 interface,
                 opts.region_name.as_deref(),
             ) {
-                self.endpoints.insert(service.catalog_type(), url);
+                endpoints.entry(service.catalog_type()).or_insert(url);
             }
+        }
+        if let Ok(mut e) = self.endpoints.write() {
+            *e = endpoints;
         }
     }
 
@@ -400,25 +488,35 @@ impl Client {
                 return Ok(v);
             }
         }
-        let url = self.endpoint(Service::Compute)?.to_string();
-        let doc = match self.cached_discovery(&url) {
+        let url = self.endpoint(Service::Compute)?;
+        let (doc, cached) = match self.cached_discovery(&url) {
             Some(doc) => {
                 self.note(&format!("Using the cached version document of {url}."));
-                doc
+                (doc, true)
             }
             None => {
                 let reply = self.send(Service::Compute, "GET", "", &[], None)?;
-                let doc = reply
-                    .body
-                    .and_then(|mut b| b.get_mut("version").map(Value::take))
-                    .ok_or_else(|| Error::Decode {
-                        url: url.clone(),
-                        detail: "the compute endpoint sent no version document".into(),
-                    })?;
+                let doc = version_document(&url, reply.body)?;
                 self.cache_discovery(&url, &doc);
-                doc
+                (doc, false)
             }
         };
+        let (v, range) = Self::version_of(&url, &doc)?;
+        if let Ok(mut n) = self.negotiated.lock() {
+            *n = Some(Negotiated {
+                url,
+                cached,
+                refreshed: false,
+                range,
+            });
+        }
+        Ok(v)
+    }
+
+    /// The newest version both the spec and the version document `doc` of `url` allow, and
+    /// the document's range.
+    fn version_of(url: &str, doc: &Value) -> Result<(Version, (Version, Version)), Error> {
+        let (lo, hi) = (spec::MIN_VERSION, spec::MAX_VERSION);
         let server_max = doc
             .get("version")
             .and_then(Value::as_str)
@@ -439,7 +537,102 @@ impl Client {
                 "The server supports versions {smin} to {smax}, and this client {lo} to {hi}: there is no version both support."
             )));
         }
-        Ok(v)
+        Ok((v, (smin, smax)))
+    }
+
+    /// After nova's 406 (version not acceptable) to a compute request at the version `auto`
+    /// chose: when that choice came from a version document cached by an earlier run (or of
+    /// another endpoint than the current one, the catalog having changed), fetch the document
+    /// again, once, and negotiate again; the error then says what was found, and, when the
+    /// version changed and nothing of this session's was answered yet, [`Client::renegotiated`]
+    /// tells the caller it may run the request again. Any other error is returned as it is.
+    fn after_406(&self, err: Error) -> Error {
+        let Error::Http {
+            status: 406,
+            message,
+            request_id,
+        } = err
+        else {
+            return err;
+        };
+        let said = |more: String| Error::Http {
+            status: 406,
+            message: format!("{message} ({more})"),
+            request_id: request_id.clone(),
+        };
+        let Ok(url) = self.endpoint(Service::Compute) else {
+            return said("no compute endpoint to ask for its version document".into());
+        };
+        let (stale, refreshed) = match self.negotiated.lock().ok().as_deref() {
+            Some(Some(n)) => (n.cached || n.url != url, n.refreshed.then_some(n.range)),
+            // A version asked for, not negotiated: nothing of the cache's to doubt.
+            _ => return said_nothing(message, request_id),
+        };
+        if !stale {
+            return match refreshed {
+                Some((lo, hi)) => said(format!(
+                    "the version document of {url} was fetched again in this run: it allows {lo} to {hi}, and {} was asked",
+                    self.version()
+                )),
+                None => said_nothing(message, request_id),
+            };
+        }
+        self.note(&format!(
+            "HTTP 406 at {}: fetching the version document of {url} again (the cached one may be out of date).",
+            self.version()
+        ));
+        let token = self.token();
+        let fresh = self
+            .send_raw(None, Some(&token), "GET", &url, &[], None)
+            .and_then(RawReply::decode)
+            .and_then(|r| version_document(&url, r.body))
+            .and_then(|doc| Ok((Self::version_of(&url, &doc)?, doc)));
+        let ((v, range), doc) = match fresh {
+            Ok(found) => found,
+            Err(e) => {
+                return said(format!(
+                    "the cached version document of {url} may be out of date; fetching it again failed: {e}"
+                ))
+            }
+        };
+        self.drop_discovery();
+        self.cache_discovery(&url, &doc);
+        let old = self.version();
+        if let Ok(mut n) = self.negotiated.lock() {
+            *n = Some(Negotiated {
+                url: url.clone(),
+                cached: false,
+                refreshed: true,
+                range,
+            });
+        }
+        let (lo, hi) = range;
+        if v == old {
+            return said(format!(
+                "the version document of {url} was fetched again: it allows {lo} to {hi}, and {old} was asked"
+            ));
+        }
+        self.set_version(v);
+        if !self.answered.load(Ordering::Relaxed) {
+            self.renegotiated.store(true, Ordering::Relaxed);
+            self.note(&format!(
+                "The cached version document was out of date: the cloud allows {lo} to {hi}; version {v} negotiated instead of {old}."
+            ));
+        }
+        said(format!(
+            "the cached version document of {url} was out of date and was fetched again: it allows {lo} to {hi}; {v} is negotiated from now on"
+        ))
+    }
+
+    /// Forget the cached version documents (one proved out of date).
+    fn drop_discovery(&self) {
+        if let Some(auth) = &self.auth {
+            if let Ok(mut slot) = auth.entry.lock() {
+                if let Some(entry) = slot.as_mut() {
+                    entry.discovery.clear();
+                }
+            }
+        }
     }
 
     fn cached_discovery(&self, url: &str) -> Option<Value> {
@@ -488,14 +681,26 @@ impl Client {
     ) -> Result<RawReply, Error> {
         let url = format!("{}{}", self.endpoint(service)?, path);
         let token = self.token();
-        match self.send_raw(Some(service), Some(&token), method, &url, query, body) {
+        let reply = match self.send_raw(Some(service), Some(&token), method, &url, query, body) {
             Err(Error::Http { status: 401, .. }) if self.auth.is_some() => {
                 self.note("The cloud refused the token (HTTP 401): authenticating again.");
                 self.renew()?;
                 let token = self.token();
+                // At the endpoint of the new token's catalog, not of the refused one's.
+                let url = format!("{}{}", self.endpoint(service)?, path);
                 self.send_raw(Some(service), Some(&token), method, &url, query, body)
             }
             other => other,
+        };
+        match reply {
+            Err(e) if service == Service::Compute => Err(self.after_406(e)),
+            Ok(r) => {
+                if service == Service::Compute {
+                    self.answered.store(true, Ordering::Relaxed);
+                }
+                Ok(r)
+            }
+            Err(e) => Err(e),
         }
     }
 
@@ -602,7 +807,7 @@ impl Client {
         }
         // Microversion headers go with compute requests, whatever their URL looks like.
         if service == Some(Service::Compute) {
-            let v = self.version.to_string();
+            let v = self.version().to_string();
             req = req
                 .header("X-OpenStack-Nova-API-Version", v.clone())
                 .header("OpenStack-API-Version", format!("compute {v}"));
@@ -761,8 +966,27 @@ pub(crate) fn too_deep(bytes: &[u8], e: &serde_json::Error) -> Option<String> {
     })
 }
 
+/// The 406 of a version asked for, as the cloud said it.
+fn said_nothing(message: String, request_id: Option<String>) -> Error {
+    Error::Http {
+        status: 406,
+        message,
+        request_id,
+    }
+}
+
+/// The `version` object of a compute endpoint's version document.
+fn version_document(url: &str, body: Option<Value>) -> Result<Value, Error> {
+    body.and_then(|mut b| b.get_mut("version").map(Value::take))
+        .ok_or_else(|| Error::Decode {
+            url: url.to_string(),
+            detail: "the compute endpoint sent no version document".into(),
+        })
+}
+
 /// The auth request of `opts`: its URL, body, and the identity the token cache keys it by
-/// (the URL and the body without password or secret).
+/// (the URL and the body, its password or secret included: the key is a keyed digest, see
+/// `CacheDir::key`, and is never written with the secret).
 fn auth_request(opts: &ConnectOptions) -> Result<(String, Value, Value), Error> {
     let auth_url = opts.auth_url.as_deref().ok_or_else(|| {
         Error::Config(
@@ -817,15 +1041,8 @@ fn auth_request(opts: &ConnectOptions) -> Result<(String, Value, Value), Error> 
         }
     }
     let body = json!({ "auth": auth });
-    // The token of the token method stays in the key's input: the key is a digest.
-    let mut key = body.clone();
-    if let Some(user) = key.pointer_mut("/auth/identity/password/user") {
-        user["password"] = Value::Null;
-    }
-    if let Some(cred) = key.pointer_mut("/auth/identity/application_credential") {
-        cred["secret"] = Value::Null;
-    }
-    Ok((url.clone(), body, json!({"url": url, "auth": key})))
+    let identity = json!({"url": url, "auth": body});
+    Ok((url, body, identity))
 }
 
 fn is_redirect(status: u16) -> bool {

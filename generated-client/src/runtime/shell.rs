@@ -372,12 +372,20 @@ fn run(matches: &clap::ArgMatches) -> Result<Done, Error> {
         .ok_or_else(|| Error::command(format!("'{name}' is not a nova command.")))?;
     let opts = global.connect_options()?;
     let client = Client::connect(&opts)?;
-    let out = cli::Printer::new(
-        global.format,
-        std::io::stdout().is_terminal(),
-        global.column,
-    );
-    cli::dispatch(&client, &out, op, sub).map(|()| Done::Ran)
+    let printer = || {
+        cli::Printer::new(
+            global.format,
+            std::io::stdout().is_terminal(),
+            global.column.clone(),
+        )
+    };
+    match cli::dispatch(&client, &printer(), op, sub) {
+        // The cached version document was out of date (nova's 406 before any reply): the
+        // version was negotiated again; the command is planned and run again, once.
+        Err(_) if client.take_renegotiated() => cli::dispatch(&client, &printer(), op, sub),
+        done => done,
+    }
+    .map(|()| Done::Ran)
 }
 
 #[cfg(test)]
