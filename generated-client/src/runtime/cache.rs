@@ -184,9 +184,10 @@ fn is_entry_name(name: &str) -> bool {
 #[cfg(unix)]
 mod imp {
     use super::{KEY_FILE, MAX_FILE, TMP_PREFIX};
+    use crate::runtime::files;
     use rustix::fs::{AtFlags, FileType, Mode, OFlags};
     use rustix::io::Errno;
-    use std::io::{Read, Write};
+    use std::io::Write;
     use std::os::fd::OwnedFd;
     use std::path::Path;
 
@@ -275,18 +276,14 @@ mod imp {
         if let Some(why) = distrust(&st) {
             return Err(why);
         }
-        let too_big = || format!("it is larger than {} KiB", MAX_FILE >> 10);
         if u64::try_from(st.st_size).unwrap_or(u64::MAX) > MAX_FILE {
-            return Err(too_big());
+            return Err(files::too_large(MAX_FILE).to_string());
         }
-        let mut bytes = Vec::new();
-        std::fs::File::from(fd)
-            .take(MAX_FILE + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("cannot read it: {e}"))?;
-        if bytes.len() as u64 > MAX_FILE {
-            return Err(too_big());
-        }
+        let bytes =
+            files::read_capped(std::fs::File::from(fd), MAX_FILE).map_err(|e| match e.kind() {
+                std::io::ErrorKind::FileTooLarge => e.to_string(),
+                _ => format!("cannot read it: {e}"),
+            })?;
         Ok(Some(bytes))
     }
 

@@ -730,7 +730,7 @@ pub fn read_file(path: &str) -> Result<String, Error> {
         })
     };
     if path == "-" {
-        return files::read_capped(std::io::stdin().lock())
+        return files::read_capped(std::io::stdin().lock(), files::MAX_LOCAL_FILE)
             .and_then(text)
             .map_err(|e| Error::command(format!("Can't read standard input: {e}")));
     }

@@ -11,23 +11,31 @@ pub const MAX_LOCAL_FILE: u64 = 16 << 20;
 /// The contents of the file at `path`, at most [`MAX_LOCAL_FILE`] bytes (more is an error of
 /// kind `FileTooLarge` saying so). Callers name the file in their message.
 pub fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
-    read_capped(open(path)?)
+    read_capped(open(path)?, MAX_LOCAL_FILE)
 }
 
-/// All of `from` (standard input, a file), at most [`MAX_LOCAL_FILE`] bytes.
-pub fn read_capped(from: impl Read) -> io::Result<Vec<u8>> {
+/// All of `from` (standard input, a file), at most `cap` bytes (more is an error of kind
+/// `FileTooLarge` saying so).
+pub fn read_capped(from: impl Read, cap: u64) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    from.take(MAX_LOCAL_FILE + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_LOCAL_FILE {
-        return Err(io::Error::new(
-            io::ErrorKind::FileTooLarge,
-            format!(
-                "it is larger than {} MiB (not read further)",
-                MAX_LOCAL_FILE >> 20
-            ),
-        ));
+    from.take(cap + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(too_large(cap));
     }
     Ok(bytes)
+}
+
+/// The error of a file larger than `cap` bytes, the cap in MiB or KiB.
+pub fn too_large(cap: u64) -> io::Error {
+    let size = if cap >= 1 << 20 && cap % (1 << 20) == 0 {
+        format!("{} MiB", cap >> 20)
+    } else {
+        format!("{} KiB", cap >> 10)
+    };
+    io::Error::new(
+        io::ErrorKind::FileTooLarge,
+        format!("it is larger than {size} (not read further)"),
+    )
 }
 
 /// Open for reading without waiting for a FIFO's writer, then read as usual (blocking).
@@ -57,10 +65,12 @@ mod tests {
     fn reads_are_bounded() {
         let cap = MAX_LOCAL_FILE as usize;
         assert_eq!(
-            read_capped(&vec![7u8; cap][..]).map(|b| b.len()).ok(),
+            read_capped(&vec![7u8; cap][..], MAX_LOCAL_FILE)
+                .map(|b| b.len())
+                .ok(),
             Some(cap)
         );
-        let e = read_capped(&vec![7u8; cap + 1][..]).err();
+        let e = read_capped(&vec![7u8; cap + 1][..], MAX_LOCAL_FILE).err();
         assert_eq!(e.map(|e| e.kind()), Some(io::ErrorKind::FileTooLarge));
     }
 
