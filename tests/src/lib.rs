@@ -2,6 +2,8 @@
 //! 127.0.0.1, running `nova` against it, and the shared api-samples.
 
 pub mod fault;
+pub mod gate;
+pub mod realnova;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
