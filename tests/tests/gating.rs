@@ -1,6 +1,7 @@
 //! No test reports `ok` without having run: the suites whose prerequisites are facts of run
-//! time (`realnova.rs`: real nova answering; `schemas.rs`: the realnova venv) are run here, as
-//! built, without them. Each of their tests must show as `ignored (<why>)` and count as
+//! time (`realnova.rs` and `samples.rs`' Glance test: real nova answering; `schemas.rs`: the
+//! realnova venv; `yaml.rs`' PyYAML tests: python3 with PyYAML) are run here, as built,
+//! without them. Each of their tests must show as `ignored (<why>)` and count as
 //! ignored in the summary, and fail under `CI`. The differential suite starts real nova itself
 //! when its scripts are there (stand-ins here: a `start.sh` that runs nova-sim under the name
 //! `server.py`, which answers on both addresses) and stops at its end what it started, and only
@@ -49,9 +50,14 @@ struct Ran {
     out: String,
 }
 
-fn run_suite(name: &str, env: &[(&str, &Path)], ci: bool) -> Ran {
+/// Run the suite `name` (only its tests whose names contain `filter`, when it is not empty) with
+/// `env` over this process's environment, less `CI` unless `ci`.
+fn run_suite(name: &str, filter: &str, env: &[(&str, &Path)], ci: bool) -> Ran {
     let mut cmd = Command::new(suite(name));
     cmd.args(["--test-threads", "2"]).env_remove("CI");
+    if !filter.is_empty() {
+        cmd.arg(filter);
+    }
     for var in ["REALNOVA_DIR", "REALNOVA_SCRIPTS", "REALNOVA_NOVA_PORT"] {
         cmd.env_remove(var);
     }
@@ -80,17 +86,17 @@ fn ignored(out: &str, t: &str, why: &str) {
     );
 }
 
-/// Every one of the suite's `tests` shows as ignored, with a reason saying `why`, and the
-/// summary counts them so; under `CI` every one fails.
-fn all_ignored(name: &str, tests: &[&str], env: &[(&str, &Path)], why: &str) -> Ran {
-    let ran = run_suite(name, env, false);
+/// Every one of the suite's `tests` (those whose names contain `filter`) shows as ignored,
+/// with a reason saying `why`, and the summary counts them so; under `CI` every one fails.
+fn all_ignored(name: &str, filter: &str, tests: &[&str], env: &[(&str, &Path)], why: &str) -> Ran {
+    let ran = run_suite(name, filter, env, false);
     assert!(ran.passed, "{name}:\n{}", ran.out);
     for t in tests {
         ignored(&ran.out, t, why);
     }
     let summary = format!("0 passed; 0 failed; {} ignored;", tests.len());
     assert!(ran.out.contains(&summary), "{name}:\n{}", ran.out);
-    let under_ci = run_suite(name, env, true);
+    let under_ci = run_suite(name, filter, env, true);
     assert!(!under_ci.passed, "{name} under CI:\n{}", under_ci.out);
     let summary = format!("0 passed; {} failed; 0 ignored;", tests.len());
     assert!(
@@ -120,9 +126,41 @@ fn schemas_without_the_venv_are_ignored() {
     let dir = temp_dir("gating-novenv");
     all_ignored(
         "schemas",
+        "",
         SCHEMAS,
         &[("REALNOVA_DIR", &dir)],
         "venv/bin/python (the realnova venv",
+    );
+}
+
+/// samples.rs's comparison with real nova's Glance (its other tests need no real nova).
+#[test]
+fn samples_without_realnova_are_ignored() {
+    let dir = temp_dir("gating-samples");
+    let none = dir.join("no-such-folder");
+    all_ignored(
+        "samples",
+        "realnovas_glance",
+        &["the_image_type_and_local_glance_match_realnovas_glance"],
+        &[("REALNOVA_DIR", &dir), ("REALNOVA_SCRIPTS", &none)],
+        "needs ",
+    );
+}
+
+/// yaml.rs's PyYAML tests without a python that has PyYAML (none on the PATH, no venv).
+#[test]
+fn yaml_without_pyyaml_is_ignored() {
+    let dir = temp_dir("gating-nopython");
+    all_ignored(
+        "yaml",
+        "pyyaml",
+        &[
+            "known_scalars_read_back_in_pyyaml",
+            "arbitrary_values_read_back_in_pyyaml",
+            "server_metadata_reads_back_in_pyyaml",
+        ],
+        &[("REALNOVA_DIR", &dir), ("PATH", &dir)],
+        "needs python3 with PyYAML",
     );
 }
 
@@ -132,6 +170,7 @@ fn realnova_without_its_scripts_is_ignored() {
     let none = dir.join("no-such-folder");
     all_ignored(
         "realnova",
+        "",
         REALNOVA,
         &[("REALNOVA_DIR", &dir), ("REALNOVA_SCRIPTS", &none)],
         "needs ",
@@ -193,6 +232,7 @@ fn realnova_that_cannot_be_set_up_is_ignored() {
     let scripts = stand_ins(&dir, "echo 'no registry' >&2; exit 1", free_port());
     all_ignored(
         "realnova",
+        "",
         REALNOVA,
         &[("REALNOVA_DIR", &dir), ("REALNOVA_SCRIPTS", &scripts)],
         "setup.sh failed",
@@ -214,7 +254,7 @@ fn realnova_not_running_is_started_and_stopped() {
         ("REALNOVA_SCRIPTS", &scripts),
         ("REALNOVA_NOVA_PORT", Path::new(&port)),
     ];
-    let ran = run_suite("realnova", &env, false);
+    let ran = run_suite("realnova", "", &env, false);
     assert!(ran.passed, "{}", ran.out);
     assert!(dir.join("setup-ran").exists(), "setup.sh did not run");
     assert!(ran.out.contains("realnova: started in"), "{}", ran.out);
@@ -250,7 +290,7 @@ fn realnova_already_running_is_left_running() {
         ("REALNOVA_SCRIPTS", &scripts),
         ("REALNOVA_NOVA_PORT", Path::new(&port)),
     ];
-    let ran = run_suite("realnova", &env, false);
+    let ran = run_suite("realnova", "", &env, false);
     assert!(ran.passed, "{}", ran.out);
     assert!(!ran.out.contains("realnova: started"), "{}", ran.out);
     assert!(!ran.out.contains("realnova: stopped"), "{}", ran.out);
