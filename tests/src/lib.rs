@@ -2,6 +2,8 @@
 //! 127.0.0.1, running `nova` against it, and the shared api-samples.
 
 pub mod fault;
+pub mod gate;
+pub mod realnova;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -83,18 +85,22 @@ pub fn skip(why: &str) {
     eprintln!("SKIPPED: {why}");
 }
 
-/// nova's api-samples from `../shared`, or None: skipped, or a failure under `CI` ([`skip`]).
-pub fn samples() -> Option<PathBuf> {
+/// nova's api-samples from `../shared`, or why not.
+pub fn samples_dir() -> Result<PathBuf, String> {
     let dir = root().join("../shared/nova-api-samples");
     if dir.join("INDEX.tsv").exists() {
-        Some(dir)
+        Ok(dir)
     } else {
-        skip(&format!(
-            "{} is absent (it ships beside the project in CI and developer sessions only)",
+        Err(format!(
+            "needs {} (it ships beside the project in CI and developer sessions only)",
             dir.display()
-        ));
-        None
+        ))
     }
+}
+
+/// nova's api-samples from `../shared`, or None: skipped, or a failure under `CI` ([`skip`]).
+pub fn samples() -> Option<PathBuf> {
+    samples_dir().map_err(|why| skip(&why)).ok()
 }
 
 /// A `nova-sim` process; killed when dropped.

@@ -7,14 +7,47 @@
 //! Deliberate differences are listed, with their reasons, in `DIFFERENCES.md`; a scenario that
 //! shows one names it, and the test checks it still differs (so the list stays true).
 //!
-//! Without a running realnova the suite is skipped with a message, and fails when `CI` is set.
+//! A custom harness (`harness = false`, `main` below): when `../shared/realnova` is there but
+//! real nova is not answering, the first test starts it and `main` stops it after the last
+//! (`novagen_tests::realnova`). Without it the tests show as `ignored (<why>)` in `cargo
+//! test`'s summary, and fail when `CI` is set.
 
-use novagen_tests::{bin, root, skip};
+use novagen_tests::gate::{trial, Arguments};
+use novagen_tests::{bin, root};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
+
+fn main() {
+    let args = Arguments::from_args();
+    let trials = vec![
+        trial(
+            "read_only_commands_match_novaclient",
+            realnova,
+            read_only_commands_match_novaclient,
+        ),
+        trial(
+            "server_commands_match_novaclient",
+            realnova,
+            server_commands_match_novaclient,
+        ),
+        trial(
+            "changing_commands_match_novaclient",
+            realnova,
+            changing_commands_match_novaclient,
+        ),
+        trial(
+            "admin_commands_match_novaclient",
+            realnova,
+            admin_commands_match_novaclient,
+        ),
+    ];
+    let conclusion = novagen_tests::gate::run(&args, trials);
+    novagen_tests::realnova::stop_started();
+    conclusion.exit();
+}
 
 /// realnova's state as the tests of this file see it: a test that changes what the others read
 /// (services, its own servers) holds it for writing, the others for reading.
@@ -34,42 +67,21 @@ struct RealNova {
     env: Vec<(String, String)>,
 }
 
-/// The running realnova, or None (skipped) — a failure under CI.
-fn realnova() -> Option<RealNova> {
-    let shared = root().join("../shared/realnova");
-    let dir = std::env::var_os("REALNOVA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("realnova"));
-    let openrc = std::fs::read_to_string(dir.join("openrc")).ok();
-    let env: Vec<(String, String)> = openrc
-        .iter()
-        .flat_map(|t| t.lines())
-        .filter_map(|l| l.strip_prefix("export "))
-        .flat_map(|l| l.split_whitespace())
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let novaclient = dir.join("venv/bin/nova");
-    let answering = env
-        .iter()
-        .find(|(k, _)| k == "OS_AUTH_URL")
-        .is_some_and(|(_, url)| {
-            reqwest::blocking::Client::new()
-                .get(url)
-                .timeout(std::time::Duration::from_secs(5))
-                .send()
-                .is_ok()
-        });
-    if shared.exists() && novaclient.exists() && answering {
-        return Some(RealNova { dir, env });
+/// The running realnova (started by this suite if need be, see `novagen_tests::realnova`), or
+/// why not: the tests show as ignored with it, and fail under `CI`.
+fn realnova() -> Result<RealNova, String> {
+    let ready = novagen_tests::realnova::running()?;
+    let novaclient = ready.dir.join("venv/bin/nova");
+    if !novaclient.exists() {
+        return Err(format!(
+            "{} is absent: run ../shared/realnova/setup.sh",
+            novaclient.display()
+        ));
     }
-    skip(&format!(
-        "no running realnova (shared: {}, novaclient: {}, keystone answering: {answering}); \
-         run ../shared/realnova/setup.sh and start.sh first",
-        shared.exists(),
-        novaclient.exists()
-    ));
-    None
+    Ok(RealNova {
+        dir: ready.dir,
+        env: ready.env,
+    })
 }
 
 /// One run of a client: exit code, stdout, stderr.
@@ -438,10 +450,7 @@ fn check(real: &RealNova, scenarios: &[(&[&str], Expect)]) {
 const V1: &str = "--os-compute-api-version=2.1";
 const V96: &str = "--os-compute-api-version=2.96";
 
-#[test]
-#[cfg_attr(no_realnova, ignore = "needs ../shared/realnova")]
-fn read_only_commands_match_novaclient() {
-    let Some(real) = realnova() else { return };
+fn read_only_commands_match_novaclient(real: RealNova) {
     let _state = reading();
     #[rustfmt::skip]
     let scenarios: &[(&[&str], Expect)] = &[
@@ -497,11 +506,9 @@ fn read_only_commands_match_novaclient() {
     check(&real, scenarios);
 }
 
-#[test]
-#[cfg_attr(no_realnova, ignore = "needs ../shared/realnova")]
-fn server_commands_match_novaclient() {
-    let Some(real) = realnova() else { return };
-    let _state = reading();
+fn server_commands_match_novaclient(real: RealNova) {
+    // Its servers show in the lists and limits the read-only scenarios compare.
+    let _state = writing();
     // One server, booted by our client, read by both (a name of its own for this run).
     let name = format!("diffvm-{}", std::process::id());
     let name = name.as_str();
@@ -658,10 +665,7 @@ type Changing<'a> = (
 /// A public key for keypair-add (only its shape matters).
 const PUB_KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKYcmmh6Ym5PnSuL0pwSGJLagRrxSd+WBZm50bAJ3BJu diff@novagen\n";
 
-#[test]
-#[cfg_attr(no_realnova, ignore = "needs ../shared/realnova")]
-fn changing_commands_match_novaclient() {
-    let Some(real) = realnova() else { return };
+fn changing_commands_match_novaclient(real: RealNova) {
     let _state = writing();
     let pid = std::process::id();
     let s = format!("chg-{pid}");
@@ -815,9 +819,7 @@ impl Drop for Restore<'_> {
 /// and as the demo user (403s), at the microversions where they change; the service commands
 /// change compute2's service and put it back between the clients' runs; two servers of this
 /// test on compute2 give hypervisor-servers and host-servers-migrate something to list and move.
-#[test]
-fn admin_commands_match_novaclient() {
-    let Some(real) = realnova() else { return };
+fn admin_commands_match_novaclient(real: RealNova) {
     let _state = writing();
     let demo = real.as_user("demo");
     let api = real.login();

@@ -4,15 +4,67 @@
 //! samples' keys and JSON types, version by version. Images come from Glance, not nova: the
 //! `Image` type and nova-sim's `/image` are checked against Glance v2 replies
 //! (`tests/fixtures/glance`) and against the running realnova's Glance.
+//!
+//! A custom harness (`harness = false`, `main` below): without the api-samples, or without a
+//! real nova (started here when `../shared/realnova` is there, see `novagen_tests::realnova`),
+//! the tests that need them show as `ignored (<why>)`, and fail under `CI`.
 
 use codegen::{SpecErrors, SpecSource};
 use novaclient::types::{
     AvailabilityZone, Flavor, Hypervisor, Image, Keypair, Limit, QuotaSet, Server, Service, Usage,
 };
 use novaclient::Record;
-use novagen_tests::{root, samples, Cloud};
+use novagen_tests::gate::{run, trial, Arguments, Trial};
+use novagen_tests::realnova::Ready;
+use novagen_tests::{root, samples_dir, Cloud};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
+
+fn main() {
+    let args = Arguments::from_args();
+    let plain = |name: &str, f: fn()| {
+        Trial::test(name, move || {
+            f();
+            Ok(())
+        })
+    };
+    let trials = vec![
+        trial(
+            "generated_types_decode_every_sample_and_use_every_field",
+            samples_dir,
+            generated_types_decode_every_sample_and_use_every_field,
+        ),
+        plain(
+            "image_type_reads_glance_v2_images",
+            image_type_reads_glance_v2_images,
+        ),
+        plain(
+            "a_misspelled_field_is_reported",
+            a_misspelled_field_is_reported,
+        ),
+        trial(
+            "local_cloud_replies_match_the_samples",
+            samples_dir,
+            local_cloud_replies_match_the_samples,
+        ),
+        plain(
+            "shape_diff_sees_nulls_and_every_element",
+            shape_diff_sees_nulls_and_every_element,
+        ),
+        plain(
+            "local_glance_replies_match_glance_v2",
+            local_glance_replies_match_glance_v2,
+        ),
+        trial(
+            "the_image_type_and_local_glance_match_realnovas_glance",
+            novagen_tests::realnova::running,
+            the_image_type_and_local_glance_match_realnovas_glance,
+        ),
+    ];
+    let conclusion = run(&args, trials);
+    novagen_tests::realnova::stop_started();
+    conclusion.exit();
+}
 
 /// Response samples of the given API folders: (path relative to the samples, microversion).
 fn responses(dir: &Path, folders: &[&str]) -> Vec<(PathBuf, String)> {
@@ -99,10 +151,7 @@ fn never_seen(declared: &[String], objects: &[Value]) -> Vec<String> {
         .collect()
 }
 
-#[test]
-#[cfg_attr(no_samples, ignore = "needs ../shared/nova-api-samples")]
-fn generated_types_decode_every_sample_and_use_every_field() {
-    let Some(dir) = samples() else { return };
+fn generated_types_decode_every_sample_and_use_every_field(dir: PathBuf) {
     let d = &dir;
     // (resource, its objects in the samples, how many the samples hold today: more samples
     // may only add to them)
@@ -229,14 +278,12 @@ fn check_image_type(images: &[Value]) {
     }
 }
 
-#[test]
 fn image_type_reads_glance_v2_images() {
     let images = glance_images();
     assert_eq!(images.len(), 3);
     check_image_type(&images);
 }
 
-#[test]
 fn a_misspelled_field_is_reported() {
     let mut sources = spec();
     let file = sources.iter_mut().find(|s| s.path.ends_with("images.yaml"));
@@ -330,10 +377,7 @@ fn shape_diff(sample: &Value, actual: &Value, at: &str, nullable: &[&str], out: 
     }
 }
 
-#[test]
-#[cfg_attr(no_samples, ignore = "needs ../shared/nova-api-samples")]
-fn local_cloud_replies_match_the_samples() {
-    let Some(dir) = samples() else { return };
+fn local_cloud_replies_match_the_samples(dir: PathBuf) {
     let cloud = Cloud::with_args(&["--build-time", "0.2"]);
     // One server a create sample: more than nova's default quota (which nova-sim enforces).
     let unlimited = serde_json::json!({"quota_set": {"instances": -1, "cores": -1, "ram": -1}});
@@ -438,7 +482,6 @@ fn boot_body(n: usize, version: &str) -> Value {
     json!({ "server": server })
 }
 
-#[test]
 fn shape_diff_sees_nulls_and_every_element() {
     let sample = json!({"name": null, "description": null, "items": [{"a": 1}, {"a": 2}]});
     let same = json!({"name": null, "description": "d", "items": [{"a": 3}, {"a": 4}, {"a": 5}]});
@@ -485,7 +528,6 @@ fn base_properties(image: &Value) -> Value {
     Value::Object(out)
 }
 
-#[test]
 fn local_glance_replies_match_glance_v2() {
     let cloud = Cloud::start();
     let mut show = glance_images().remove(0);
@@ -526,24 +568,19 @@ fn local_glance_replies_match_glance_v2() {
     );
 }
 
-/// The images of the running realnova's Glance (`../shared/realnova`; its catalog's public
-/// image endpoint), or None: skipped, or a failure under `CI`.
-fn realnova_images() -> Option<Vec<Value>> {
-    let dir = std::env::var_os("REALNOVA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("realnova"));
-    let openrc = std::fs::read_to_string(dir.join("openrc")).unwrap_or_default();
-    let env: std::collections::HashMap<&str, &str> = openrc
-        .lines()
-        .filter_map(|l| l.strip_prefix("export "))
-        .flat_map(|l| l.split_whitespace())
-        .filter_map(|kv| kv.split_once('='))
-        .collect();
-    let var = |k: &str| env.get(k).copied().unwrap_or_default();
+/// The images of the running realnova's Glance (its catalog's public image endpoint).
+fn realnova_images(ready: &Ready) -> Vec<Value> {
+    let var = |k: &str| {
+        ready
+            .env
+            .iter()
+            .find(|(name, _)| name == k)
+            .map_or("", |(_, v)| v.as_str())
+    };
     let http = reqwest::blocking::Client::builder()
         .timeout(std::time::Duration::from_secs(20))
         .build()
-        .ok()?;
+        .expect("an HTTP client");
     let auth = json!({"auth": {
         "identity": {"methods": ["password"], "password": {"user": {
             "name": var("OS_USERNAME"), "password": var("OS_PASSWORD"),
@@ -584,25 +621,11 @@ fn realnova_images() -> Option<Vec<Value>> {
             .map_err(|e| e.to_string())?;
         Ok(list["images"].as_array().cloned().unwrap_or_default())
     })();
-    match images {
-        Ok(images) => Some(images),
-        Err(e) => {
-            novagen_tests::skip(&format!(
-                "no running realnova ({e}; openrc in {}): run ../shared/realnova/setup.sh and \
-                 start.sh first",
-                dir.display()
-            ));
-            None
-        }
-    }
+    images.unwrap_or_else(|e| panic!("realnova's images ({}): {e}", ready.dir.display()))
 }
 
-#[test]
-#[cfg_attr(no_realnova, ignore = "needs ../shared/realnova")]
-fn the_image_type_and_local_glance_match_realnovas_glance() {
-    let Some(real) = realnova_images() else {
-        return;
-    };
+fn the_image_type_and_local_glance_match_realnovas_glance(ready: Ready) {
+    let real = realnova_images(&ready);
     // Its own images only: the snapshots other tests make are kept by nova's fake Glance as
     // nova sent them (min_ram "0", no formats), which real Glance would have normalised.
     let real: Vec<Value> = real
