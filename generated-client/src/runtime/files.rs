@@ -27,7 +27,7 @@ pub fn read_capped(from: impl Read, cap: u64) -> io::Result<Vec<u8>> {
 
 /// The error of a file larger than `cap` bytes, the cap in MiB or KiB.
 pub fn too_large(cap: u64) -> io::Error {
-    let size = if cap >= 1 << 20 && cap % (1 << 20) == 0 {
+    let size = if cap >= 1 << 20 && cap.is_multiple_of(1 << 20) {
         format!("{} MiB", cap >> 20)
     } else {
         format!("{} KiB", cap >> 10)
