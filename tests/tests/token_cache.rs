@@ -433,6 +433,10 @@ fn refused(r: &novagen_tests::Run, evil: &FaultCloud, why: &str) {
 
 #[cfg(unix)]
 #[test]
+#[cfg_attr(
+    not_root,
+    ignore = "needs root: plays another local user (setpriv, chown, mknod)"
+)]
 fn a_cache_directory_another_user_planted_in_is_refused() {
     if !may_play_another_user() {
         return;
@@ -486,6 +490,10 @@ fn a_cache_directory_another_user_planted_in_is_refused() {
 
 #[cfg(unix)]
 #[test]
+#[cfg_attr(
+    not_root,
+    ignore = "needs root: plays another local user (setpriv, chown, mknod)"
+)]
 fn a_cache_directory_or_file_others_can_write_is_refused() {
     if !may_play_another_user() {
         return;
@@ -877,6 +885,10 @@ fn bounded(env: &[(&str, &str)], args: &[&str], secs: u64) -> Option<Run> {
 
 #[cfg(unix)]
 #[test]
+#[cfg_attr(
+    not_root,
+    ignore = "needs root: plays another local user (setpriv, chown, mknod)"
+)]
 fn a_fifo_a_device_or_a_huge_file_as_the_cache_file_is_refused() {
     if !may_play_another_user() {
         // mknod needs root too.

@@ -195,6 +195,7 @@ fn global_options_still_parse_after_a_subcommand() {
 /// The man page, rendered by `man`'s formatter: the program's, listing the subcommands, and
 /// one subcommand's.
 #[test]
+#[cfg_attr(no_groff, ignore = "needs groff on PATH")]
 fn the_man_page_renders() {
     if Command::new("groff").arg("-v").output().is_err() {
         skip("groff is not installed");
