@@ -306,16 +306,27 @@ pub fn assert_no_panic(args: &[&str], code: i32, stderr: &str) {
 
 /// The `XDG_CACHE_HOME` that `nova()` gives `nova`: one per test process.
 pub fn cache_home() -> PathBuf {
-    root()
-        .join("target/test-tmp")
-        .join(format!("cache-{}", std::process::id()))
+    test_tmp().join(format!("cache-{}", std::process::id()))
+}
+
+/// `target/test-tmp`, made here first and readable by everyone (0755): `nova` makes a missing
+/// cache home's ancestors 0700, as XDG asks, and a test that plays another local user needs
+/// to reach its directories below this one whichever test made it first.
+fn test_tmp() -> PathBuf {
+    let dir = root().join("target/test-tmp");
+    std::fs::create_dir_all(&dir).expect("create target/test-tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755))
+            .expect("chmod target/test-tmp");
+    }
+    dir
 }
 
 /// A fresh empty directory under the target directory.
 pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = root()
-        .join("target/test-tmp")
-        .join(format!("{name}-{}", std::process::id()));
+    let dir = test_tmp().join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create temp dir");
     dir
