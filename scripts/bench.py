@@ -306,7 +306,8 @@ def main():
                   "../shared/realnova/start.sh)")
 
     lists([int(s) for s in a.sizes.split(",") if s], max(3, a.runs // 2), a.against)
-    incremental_build(a.build_runs)
+    if a.build_runs > 0:  # --build-runs 0: the run-time figures alone
+        incremental_build(a.build_runs)
 
 
 if __name__ == "__main__":
