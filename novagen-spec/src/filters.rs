@@ -431,7 +431,9 @@ fn slug(s: &str) -> String {
     out.trim_matches('-').to_string()
 }
 
-mod dates {
+/// Dates as novaclient reads and writes them (Python's `strptime`, `isoformat`); public for
+/// the runtime's first-edition filters until they retire (docs/edition-2.md, step 2).
+pub mod dates {
     use crate::eval::text;
     use crate::EvalError;
     use chrono::{NaiveDate, NaiveDateTime, TimeDelta, Timelike};
@@ -464,7 +466,7 @@ mod dates {
 
     /// A date as novaclient reads one (`2012-01-20`, Python's `strptime(t, "%Y-%m-%d")`, with
     /// its errors), or a date and time as `now` and `days` write them.
-    pub(super) fn datetime(v: &Value) -> Result<NaiveDateTime, EvalError> {
+    pub fn datetime(v: &Value) -> Result<NaiveDateTime, EvalError> {
         let t = text(Some(v));
         if t.len() == 26 {
             if let Ok(at) = NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M:%S%.6f") {
@@ -527,7 +529,7 @@ mod dates {
     }
 
     /// Python's `datetime.isoformat()`: microseconds only when there are some.
-    pub(super) fn isoformat(t: NaiveDateTime) -> String {
+    pub fn isoformat(t: NaiveDateTime) -> String {
         if t.nanosecond() == 0 {
             t.format("%Y-%m-%dT%H:%M:%S").to_string()
         } else {

@@ -66,6 +66,7 @@ mod print;
 mod types;
 
 pub use eval::{eval, eval_template, items, text, truthy, EvalError, Item, ItemScope, Scope};
+pub use filters::dates;
 #[cfg(feature = "parse")]
 pub use parse::{parse_expr, parse_template, ParseError, RESERVED, ROOTS, SESSION_FIELDS};
 pub use types::{Call, Cmp, Expr, Filter, Format, Lit, Path, Piece, Root, Step, Template};

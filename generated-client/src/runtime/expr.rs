@@ -472,77 +472,16 @@ pub fn now() -> Value {
     )
 }
 
-/// A date as novaclient reads one (`2012-01-20`, Python's `strptime(t, "%Y-%m-%d")`, with its
-/// errors), or a date and time as the `now` root and `days` write them.
+/// A date as novaclient reads one, or a date and time as the `now` root and `days` write them
+/// (novagen-spec's, which the second edition's filters use too).
 fn datetime(v: &Value) -> Result<chrono::NaiveDateTime, Error> {
-    let t = text(Some(v));
-    if t.len() == 26 {
-        if let Ok(at) = chrono::NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M:%S%.6f") {
-            return Ok(at);
-        }
-    }
-    let (year, month, day, rest) = strptime_date(&t).ok_or_else(|| {
-        Error::Value(format!(
-            "time data {} does not match format '%Y-%m-%d'",
-            pystr(&t)
-        ))
-    })?;
-    if !rest.is_empty() {
-        return Err(Error::Value(format!("unconverted data remains: {rest}")));
-    }
-    chrono::NaiveDate::from_ymd_opt(year, month, day)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .ok_or_else(|| Error::Value("day is out of range for month".into()))
-}
-
-/// What Python's `%Y-%m-%d` pattern matches at the start of `t`: four digits, a month (`10`-`12`,
-/// `01`-`09` or one digit), a day (`30`/`31`, `10`-`29`, `01`-`09`, one digit or a space and
-/// one), tried in that order as a regular expression does; and the rest of `t`.
-fn strptime_date(t: &str) -> Option<(i32, u32, u32, &str)> {
-    let b = t.as_bytes();
-    let digit = |i: usize, lo: u8, hi: u8| b.get(i).is_some_and(|c| (lo..=hi).contains(c));
-    if !(0..4).all(|i| digit(i, b'0', b'9')) || b.get(4) != Some(&b'-') {
-        return None;
-    }
-    let month_lens = [
-        (digit(5, b'1', b'1') && digit(6, b'0', b'2')).then_some(2),
-        (digit(5, b'0', b'0') && digit(6, b'1', b'9')).then_some(2),
-        digit(5, b'1', b'9').then_some(1),
-    ];
-    month_lens.into_iter().flatten().find_map(|m| {
-        let d = 5 + m + 1;
-        if b.get(5 + m) != Some(&b'-') {
-            return None;
-        }
-        let day_len = [
-            (digit(d, b'3', b'3') && digit(d + 1, b'0', b'1')).then_some(2),
-            (digit(d, b'1', b'2') && digit(d + 1, b'0', b'9')).then_some(2),
-            (digit(d, b'0', b'0') && digit(d + 1, b'1', b'9')).then_some(2),
-            digit(d, b'1', b'9').then_some(1),
-            (b.get(d) == Some(&b' ') && digit(d + 1, b'1', b'9')).then_some(2),
-        ]
-        .into_iter()
-        .flatten()
-        .next()?;
-        let number = |from: usize, to: usize| t[from..to].trim().parse::<u32>().ok();
-        Some((
-            i32::try_from(number(0, 4)?).ok()?,
-            number(5, 5 + m)?,
-            number(d, d + day_len)?,
-            &t[d + day_len..],
-        ))
+    novagen_spec::dates::datetime(v).map_err(|e| match e {
+        novagen_spec::EvalError::Value(m) => Error::Value(m),
+        novagen_spec::EvalError::Command(m) => Error::command(m),
     })
 }
 
-/// Python's `datetime.isoformat()`: microseconds only when there are some.
-fn isoformat(t: chrono::NaiveDateTime) -> String {
-    use chrono::Timelike;
-    if t.nanosecond() == 0 {
-        t.format("%Y-%m-%dT%H:%M:%S").to_string()
-    } else {
-        t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
-    }
-}
+use novagen_spec::dates::isoformat;
 
 /// `Image` from `image`.
 pub fn capitalized(s: &str) -> String {
