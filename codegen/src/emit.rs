@@ -68,13 +68,19 @@ fn service(s: Service) -> TokenStream {
     }
 }
 
-fn conds(c: &[Cond]) -> TokenStream {
-    let items = c.iter().map(|c| match c {
-        Cond::Given(n) => quote!(Cond::Given(#n)),
-        Cond::Absent(n) => quote!(Cond::Absent(#n)),
-        Cond::Equals(n, v) => quote!(Cond::Equals(#n, #v)),
-    });
-    quote!(&[#(#items),*])
+/// A parsed tree as tokens of the same `novagen_spec` value (a `static`'s initializer).
+pub fn baked<T: databake::Bake>(t: &T) -> TokenStream {
+    t.bake(&databake::CrateEnv::default())
+}
+
+fn conds(c: &Cond) -> TokenStream {
+    match c {
+        Some(e) => {
+            let e = baked(e);
+            quote!(Some(#e))
+        }
+        None => quote!(None),
+    }
 }
 
 /// `(Supported by API versions '2.2' - '2.latest')`, novaclient's wording.
@@ -302,7 +308,11 @@ fn op_def(r: &Resource, o: &Operation) -> TokenStream {
     let returns = ident(&format!("{:?}", o.returns));
     let failure = opt_str(&o.failure);
     let find_first = o.find_first;
-    let refuse = pairs(&o.refuse);
+    let refuse = o.refuse.iter().map(|(when, error)| {
+        let when = baked(when);
+        quote!((#when, #error))
+    });
+    let refuse = quote!(&[#(#refuse),*]);
     let each = match o.each {
         Some(i) => {
             let i = Literal::usize_unsuffixed(i);

@@ -72,12 +72,8 @@ pub struct Field {
     pub optional: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Cond {
-    Given(String),
-    Absent(String),
-    Equals(String, String),
-}
+/// A parsed condition (`when:`): true when the expression is (see `novagen_spec::truthy`).
+pub type Cond = Option<novagen_spec::Expr>;
 
 #[derive(Debug, Clone)]
 pub struct Column {
@@ -85,7 +81,7 @@ pub struct Column {
     pub field: String,
     pub format: Option<String>,
     pub versions: Range,
-    pub when: Vec<Cond>,
+    pub when: Cond,
 }
 
 #[derive(Debug)]
@@ -110,7 +106,7 @@ pub struct Operation {
     pub returns: Returns,
     pub versions: Range,
     /// (condition, error) checked before any request.
-    pub refuse: Vec<(String, String)>,
+    pub refuse: Vec<(novagen_spec::Expr, String)>,
     /// The index of the argument the operation runs once per value of.
     pub each: Option<usize>,
     pub failure: Option<String>,
@@ -121,7 +117,7 @@ pub struct Operation {
 #[derive(Debug)]
 pub struct Variant {
     pub versions: Range,
-    pub when: Vec<Cond>,
+    pub when: Cond,
     pub steps: Vec<Step>,
     pub print: Vec<Print>,
     pub poll: Option<Poll>,
@@ -143,7 +139,7 @@ pub struct Step {
     pub merge: bool,
     pub on_error: Vec<u16>,
     pub rows: Vec<(String, String)>,
-    pub when: Vec<Cond>,
+    pub when: Cond,
     pub versions: Range,
 }
 
@@ -172,7 +168,7 @@ pub struct Print {
     /// Properties: a filter chain for every value.
     pub format: Option<String>,
     pub text: Option<String>,
-    pub when: Vec<Cond>,
+    pub when: Cond,
     pub versions: Range,
 }
 

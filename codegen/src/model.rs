@@ -177,7 +177,8 @@ pub struct ShowRule {
     pub max_version: Option<String>,
 }
 
-/// Conditions on the given arguments: `reason`, `!reason`, `action=set`, or a list of them.
+/// A condition: one expression (`reason != absent`, `not sort`, `action == 'set'`), or a list
+/// of them that must all hold.
 #[derive(Debug, Deserialize, Clone)]
 #[serde(untagged)]
 pub enum When {
@@ -208,8 +209,7 @@ pub struct OperationSpec {
     pub args: Vec<ArgSpec>,
     #[serde(default)]
     pub returns: Option<Returns>,
-    /// Checks before any request: the operation is refused with `error` when `if` has a value
-    /// (not false or null).
+    /// Checks before any request: the operation is refused with `error` when `when` holds.
     #[serde(default)]
     pub refuse: Vec<RefuseSpec>,
     /// A positional taking several values: run the whole operation once per value.
@@ -250,9 +250,8 @@ pub struct OperationSpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RefuseSpec {
-    /// An expression over the arguments, `found` and `session`.
-    #[serde(rename = "if")]
-    pub condition: String,
+    /// An expression over the arguments, `found`, `typed` and `session`.
+    pub when: When,
     /// A template: the error line.
     pub error: String,
 }

@@ -4,6 +4,7 @@ use crate::error::SpecError;
 use crate::ir::*;
 use crate::lines::LineIndex;
 use crate::model::{self, ApiFile, ExtensionFile, ResourceFile};
+use novagen_spec::{Expr, Filter, Piece, Root, Template};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -570,6 +571,8 @@ struct Scope<'s> {
     statics: &'s HashMap<String, (String, bool)>,
     /// Conditions may name any argument (a resource's own columns serve many operations).
     any_arg: bool,
+    /// The arguments looked up as a resource (`found.NAME`).
+    looked_up: Vec<String>,
 }
 
 impl Scope<'_> {
@@ -663,33 +666,138 @@ impl Scope<'_> {
         }
     }
 
-    fn conds(&mut self, cx: &mut Cx, w: &Option<model::When>, path: &str) -> Vec<Cond> {
-        let Some(w) = w else { return Vec::new() };
-        w.items()
-            .into_iter()
-            .filter_map(|c| {
-                let cond = if let Some(n) = c.strip_prefix('!') {
-                    Cond::Absent(n.trim().to_string())
-                } else if let Some((n, v)) = c.split_once('=') {
-                    Cond::Equals(n.trim().to_string(), v.trim().to_string())
-                } else {
-                    Cond::Given(c.trim().to_string())
-                };
-                let name = match &cond {
-                    Cond::Given(n) | Cond::Absent(n) | Cond::Equals(n, _) => n.clone(),
-                };
-                if self.args.contains_key(&name) || (self.any_arg && is_ident(&name)) {
-                    self.used.insert(name);
-                    Some(cond)
-                } else {
-                    cx.err(
-                        path,
-                        format!("the condition '{c}' names no argument of this operation."),
-                    );
-                    None
+    /// A condition (`when:`): each expression parsed and its roots checked; a list is one
+    /// `and`.
+    fn conds(&mut self, cx: &mut Cx, w: &Option<model::When>, path: &str) -> Cond {
+        let w = w.as_ref()?;
+        let mut all = Vec::new();
+        for c in w.items() {
+            match novagen_spec::parse_expr(&c) {
+                Ok(e) => {
+                    self.roots_of(cx, &e, &c, path);
+                    all.push(e);
                 }
-            })
-            .collect()
+                Err(e) => cx.err(path, format!("the condition \"{c}\" cannot be read: {e}.")),
+            }
+        }
+        match all.len() {
+            0 => None,
+            1 => all.pop(),
+            _ => Some(Expr::And(Box::leak(all.into_boxed_slice()))),
+        }
+    }
+
+    /// Check what every path of `e` starts at: an argument of the operation, or a root this
+    /// context has (`it` only inside a loop, `found.X` only for an argument looked up).
+    fn roots_of(&mut self, cx: &mut Cx, e: &Expr, text: &str, path: &str) {
+        let mut roots = Vec::new();
+        visit(e, 0, &mut |r, depth| roots.push((*r, depth)));
+        for (root, depth) in roots {
+            let has = |name: &str| self.roots.iter().any(|r| r == name);
+            let problem = match root {
+                Root::Arg(n) => {
+                    if self.args.contains_key(n) || self.any_arg {
+                        self.used.insert(n.to_string());
+                        None
+                    } else {
+                        let known: Vec<&str> = self.args.keys().map(String::as_str).collect();
+                        Some(format!(
+                            "names '{n}', which is no argument of this operation (arguments: {}).",
+                            known.join(", ")
+                        ))
+                    }
+                }
+                Root::Typed(n) | Root::Found(n) => {
+                    let (root, given) = match root {
+                        Root::Typed(_) => ("typed", self.args.contains_key(n)),
+                        _ => ("found", self.looked_up.iter().any(|a| a == n)),
+                    };
+                    if !has(root) {
+                        Some(format!("uses '{root}', which is not known here."))
+                    } else if !given {
+                        let what = match root {
+                            "typed" => "no argument of this operation",
+                            _ => "no argument looked up as a resource (resource:)",
+                        };
+                        Some(format!("names '{root}.{n}', but '{n}' is {what}."))
+                    } else {
+                        self.used.insert(n.to_string());
+                        None
+                    }
+                }
+                Root::Step(n) => (!self.roots.iter().any(|r| r == n))
+                    .then(|| format!("names the step '{n}', which no step before it is named.")),
+                Root::Reply => (!has("result"))
+                    .then(|| "uses 'reply', which is known only after a request.".to_string()),
+                Root::It => (depth == 0 && !has("item")).then(|| {
+                    "uses 'it', which is known only inside a loop (map, where, group_by, for)."
+                        .to_string()
+                }),
+                Root::Parent(n) => {
+                    (depth + usize::from(has("item")) <= usize::from(n)).then(|| {
+                        format!(
+                            "uses 'it{}', but there are not that many loops around it.",
+                            ".^".repeat(n.into())
+                        )
+                    })
+                }
+                Root::Version | Root::Session(_) | Root::Now => None,
+            };
+            if let Some(p) = problem {
+                cx.err(path, format!("\"{text}\" {p}"));
+            }
+        }
+    }
+}
+
+/// Every path root of `e`, with how many loops (`map`, `where`, `group_by`) are around it.
+fn visit(e: &Expr, depth: usize, f: &mut dyn FnMut(&Root, usize)) {
+    match e {
+        Expr::Lit(_) => {}
+        Expr::Path(p) => f(&p.root, depth),
+        Expr::Template(t) => visit_template(t, depth, f),
+        Expr::List(xs) | Expr::And(xs) | Expr::Or(xs) | Expr::Coalesce(xs) => {
+            xs.iter().for_each(|x| visit(x, depth, f))
+        }
+        Expr::Pipe(input, calls) => {
+            visit(input, depth, f);
+            for c in *calls {
+                let inner = match c.filter {
+                    Filter::Map | Filter::Where | Filter::GroupBy => depth + 1,
+                    _ => depth,
+                };
+                c.args.iter().for_each(|a| visit(a, inner, f));
+            }
+        }
+        Expr::Compare(a, _, b) => {
+            visit(a, depth, f);
+            visit(b, depth, f);
+        }
+        Expr::Not(a) => visit(a, depth, f),
+        Expr::If {
+            then,
+            cond,
+            otherwise,
+        } => {
+            visit(then, depth, f);
+            visit(cond, depth, f);
+            if let Some(o) = otherwise {
+                visit(o, depth, f);
+            }
+        }
+    }
+}
+
+fn visit_template(t: &Template, depth: usize, f: &mut dyn FnMut(&Root, usize)) {
+    match t {
+        Template::Value(e) => visit(e, depth, f),
+        Template::Text(pieces) => {
+            for p in *pieces {
+                if let Piece::Expr(e) = p {
+                    visit(e, depth, f);
+                }
+            }
+        }
     }
 }
 
@@ -738,6 +846,7 @@ fn resource(
         used: &mut unused,
         statics,
         any_arg: true,
+        looked_up: Vec::new(),
     };
     let columns = columns(cx, &mut fscope, &f.columns, "columns", Some(&json_names));
     if let Some(s) = &f.sort_by {
@@ -948,7 +1057,7 @@ fn columns(
                 field: field_of(t),
                 format: None,
                 versions: Range::default(),
-                when: Vec::new(),
+                when: None,
             },
             model::ColumnSpec::Full(c) => Column {
                 title: c.title.clone(),
@@ -1045,7 +1154,7 @@ impl<'a> RequestFields<'a> {
 struct VariantParts<'a> {
     path: String,
     versions: Range,
-    when: Vec<Cond>,
+    when: Cond,
     request: RequestFields<'a>,
     steps: Option<&'a Vec<model::StepSpec>>,
     print: Option<&'a Vec<model::PrintSpec>>,
@@ -1287,6 +1396,11 @@ fn operation(
         used: &mut used,
         statics,
         any_arg: false,
+        looked_up: args
+            .iter()
+            .filter(|a| a.resource.is_some())
+            .map(|a| a.name.clone())
+            .collect(),
     };
     for (j, a) in o.args.iter().enumerate() {
         if let Some(d) = &a.default {
@@ -1327,25 +1441,15 @@ fn operation(
 
     // Refusals see the arguments, the session and what the CLI looked up.
     scope.roots = vec!["session".into(), "found".into(), "typed".into()];
-    let refuse: Vec<(String, String)> = o
+    let refuse: Vec<(Expr, String)> = o
         .refuse
         .iter()
         .enumerate()
-        .map(|(k, r)| {
+        .filter_map(|(k, r)| {
             let at = format!("{p}.refuse[{k}]");
-            scope.check(
-                cx,
-                r.condition.trim_start_matches('{').trim_end_matches('}'),
-                &format!("{at}.if"),
-            );
+            let when = scope.conds(cx, &Some(r.when.clone()), &format!("{at}.when"));
             scope.template(cx, &r.error, &format!("{at}.error"));
-            (
-                r.condition
-                    .trim_start_matches('{')
-                    .trim_end_matches('}')
-                    .to_string(),
-                r.error.clone(),
-            )
+            Some((when?, r.error.clone()))
         })
         .collect();
 
@@ -1357,7 +1461,7 @@ fn operation(
         specs.push(VariantParts {
             path: p.to_string(),
             versions: Range::default(),
-            when: Vec::new(),
+            when: None,
             request: base.clone(),
             steps: o.steps.as_ref(),
             print: o.print.as_ref(),
@@ -1671,7 +1775,7 @@ fn step(
         merge: false,
         on_error: Vec::new(),
         rows,
-        when: Vec::new(),
+        when: None,
         versions: Range::default(),
     }
 }

@@ -215,3 +215,32 @@ fn a_malformed_spec_fails_the_build_with_file_and_line() {
     assert!(err.contains(&want), "expected {want:?} in:\n{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// The runtime evaluates the trees the generator parsed and cannot parse template text: the
+/// library and `nova` build `novagen-spec` without its feature `parse` (only the generator, a
+/// build dependency, has it).
+#[test]
+fn the_runtime_has_no_template_parser() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args([
+            "tree",
+            "-e",
+            "normal,features",
+            "-p",
+            "generated-client",
+            "-i",
+            "novagen-spec",
+            "--locked",
+            "--offline",
+        ])
+        .current_dir(root())
+        .output()
+        .expect("run cargo tree");
+    let tree = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(tree.contains("novagen-spec"), "{tree}");
+    assert!(tree.contains("generated-client"), "{tree}");
+    assert!(!tree.contains("feature \"parse\""), "{tree}");
+    assert!(!tree.contains("feature \"bake\""), "{tree}");
+}

@@ -4,12 +4,12 @@
 //! the CLI (not the library call) asks for.
 
 use super::defs::{
-    ArgDef, ArgType, Cond, Ids, OpDef, Range, ResourceDef, Returns, Service, StepDef, VariantDef,
-    Version,
+    ArgDef, ArgType, Ids, OpDef, Range, ResourceDef, Returns, Service, StepDef, VariantDef, Version,
 };
 use super::error::Error;
 use super::expr::{self, Resolver};
 use super::page::{Lean, Page, SlotPlan};
+use super::scope::{holds, refused};
 use super::session::Client;
 use super::{ArgValue, Reply};
 use serde_json::{Map, Value};
@@ -193,10 +193,7 @@ impl Client {
         let v = self.version();
         let (mut scope, variant) = self.begin(op, values, extra)?;
         for (condition, error) in op.refuse {
-            if !matches!(
-                expr::eval(condition, &scope, self)?,
-                None | Some(Value::Null) | Some(Value::Bool(false))
-            ) {
+            if refused(condition, &scope, v)? {
                 return Err(Error::command(expr::text_of(error, &scope, self)?));
             }
         }
@@ -316,7 +313,7 @@ impl Client {
         let variant = op
             .variants
             .iter()
-            .find(|var| var.versions.contains(v) && holds(var.when, &scope))
+            .find(|var| var.versions.contains(v) && holds(&var.when, &scope, v))
             .ok_or_else(|| {
                 Error::command(format!(
                     "'{}' cannot be carried out with these arguments at API version {v}.",
@@ -816,16 +813,7 @@ fn keep(step: &StepDef, scope: &mut Value, r: Option<Value>) {
 }
 
 fn applies(step: &StepDef, v: Version, scope: &Value) -> bool {
-    step.versions.contains(v) && holds(step.when, scope)
-}
-
-/// Whether every condition holds for the arguments in `scope`.
-pub fn holds(conds: &[Cond], scope: &Value) -> bool {
-    conds.iter().all(|c| match c {
-        Cond::Given(n) => scope.get(*n).is_some(),
-        Cond::Absent(n) => scope.get(*n).is_none(),
-        Cond::Equals(n, x) => scope.get(*n).is_some_and(|v| expr::text(Some(v)) == *x),
-    })
+    step.versions.contains(v) && holds(&step.when, scope, v)
 }
 
 /// An argument's value as JSON, by its type.
@@ -1192,12 +1180,25 @@ mod tests {
 
     #[test]
     fn conditions() {
+        use novagen_spec::{Cmp, Expr, Lit, Path, Root};
+        let arg = |n: &'static str| {
+            Expr::Path(Path {
+                root: Root::Arg(n),
+                steps: &[],
+            })
+        };
+        static HARD: Expr = Expr::Path(Path {
+            root: Root::Arg("hard"),
+            steps: &[],
+        });
+        static SET: Expr = Expr::Lit(Lit::Str("set"));
         let m = json!({"hard": true, "action": "set", "public": false});
-        assert!(holds(&[Cond::Given("hard"), Cond::Absent("soft")], &m));
-        assert!(holds(
-            &[Cond::Equals("action", "set"), Cond::Given("public")],
-            &m
-        ));
-        assert!(!holds(&[Cond::Equals("action", "unset")], &m));
+        let v = Version(2, 1);
+        assert!(holds(&None, &m, v));
+        assert!(holds(&Some(HARD), &m, v));
+        assert!(!holds(&Some(arg("soft")), &m, v));
+        let action = Box::leak(Box::new(arg("action")));
+        assert!(holds(&Some(Expr::Compare(action, Cmp::Eq, &SET)), &m, v));
+        assert!(!holds(&Some(Expr::Compare(action, Cmp::Ne, &SET)), &m, v));
     }
 }

@@ -2,7 +2,7 @@
 //! (`spec::OPERATIONS`), and the one generic path every subcommand takes: arguments from the
 //! command line, name-or-ID lookups, the call, printing, polling.
 
-use super::call::{found_id, holds, outside, Outcome, Reads};
+use super::call::{found_id, outside, Outcome, Reads};
 use super::defs::{
     ArgDef, ArgType, ColumnDef, OpDef, PrintDef, PrintKind, Returns, VariantDef, Version,
 };
@@ -11,6 +11,7 @@ use super::expr;
 use super::files;
 use super::output::{self, Format};
 use super::progress;
+use super::scope::holds;
 use super::session::Client;
 use super::ArgValue;
 use clap::{Arg, ArgAction, ArgMatches, Command};
@@ -477,7 +478,7 @@ fn reads<'c>(
     let mut applies = variant
         .print
         .iter()
-        .filter(|p| p.versions.contains(version) && holds(p.when, scope));
+        .filter(|p| p.versions.contains(version) && holds(&p.when, scope, version));
     let (Some(p), None) = (applies.next(), applies.next()) else {
         return Some(Reads { fields, row: None });
     };
@@ -575,7 +576,7 @@ fn table_cols(op: &OpDef, p: &PrintDef, scope: &Value, version: Version) -> Vec<
 fn print(client: &Client, out: &Printer, op: &'static OpDef, o: &Outcome) -> Result<(), Error> {
     let version = client.version();
     for p in o.variant.print {
-        if !p.versions.contains(version) || !holds(p.when, &o.scope) {
+        if !p.versions.contains(version) || !holds(&p.when, &o.scope, version) {
             continue;
         }
         out.show(render(client, out, op, o, p)?)?;

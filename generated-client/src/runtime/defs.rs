@@ -231,7 +231,7 @@ pub struct ColumnDef {
     /// A filter chain for the cell text: `networks`, `join:, `, `float:2`.
     pub format: Option<&'static str>,
     pub versions: Range,
-    pub when: &'static [Cond],
+    pub when: Cond,
 }
 
 #[derive(Debug)]
@@ -246,16 +246,9 @@ pub struct ShowDef {
     pub versions: Range,
 }
 
-/// A condition on the arguments a caller gave.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cond {
-    /// The argument was given (a flag: given as true).
-    Given(&'static str),
-    /// The argument was not given.
-    Absent(&'static str),
-    /// The argument's text equals the value.
-    Equals(&'static str, &'static str),
-}
+/// A condition (`when:`), parsed by the generator: it holds when the expression is true
+/// (`runtime::scope::holds`); none always holds.
+pub type Cond = Option<novagen_spec::Expr>;
 
 #[derive(Debug)]
 pub struct OpDef {
@@ -268,9 +261,8 @@ pub struct OpDef {
     pub args: &'static [ArgDef],
     pub returns: Returns,
     pub versions: Range,
-    /// Checks before any request: (expression, error template); refused when the expression
-    /// has a value other than false or null.
-    pub refuse: &'static [(&'static str, &'static str)],
+    /// Checks before any request: (condition, error template); refused when it holds.
+    pub refuse: &'static [(novagen_spec::Expr, &'static str)],
     /// The argument (index) the operation runs once per value of, each reported.
     pub each: Option<usize>,
     /// After a run once per value: the error when any of them failed.
@@ -295,7 +287,7 @@ pub enum Returns {
 #[derive(Debug)]
 pub struct VariantDef {
     pub versions: Range,
-    pub when: &'static [Cond],
+    pub when: Cond,
     pub steps: &'static [StepDef],
     pub print: &'static [PrintDef],
     pub poll: Option<PollDef>,
@@ -329,7 +321,7 @@ pub struct StepDef {
     /// `{error}`); a failed item becomes a row instead of an error.
     pub rows: &'static [(&'static str, &'static str)],
     /// The step runs only when these hold (and in this microversion range).
-    pub when: &'static [Cond],
+    pub when: Cond,
     pub versions: Range,
 }
 
@@ -367,7 +359,7 @@ pub struct PrintDef {
     pub format: Option<&'static str>,
     /// Text and value: the template printed.
     pub text: Option<&'static str>,
-    pub when: &'static [Cond],
+    pub when: Cond,
     pub versions: Range,
 }
 

@@ -19,6 +19,7 @@ pub mod files;
 pub mod output;
 pub mod page;
 pub mod progress;
+pub mod scope;
 pub mod session;
 pub mod shell;
 pub mod tls;

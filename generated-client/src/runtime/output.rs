@@ -3,10 +3,10 @@
 //! `--format json|yaml|value` for scripts. In json and yaml a table is a list of objects and a
 //! `Property | Value` table one object, both keyed by the API's field names (`Col::key`).
 
-use super::call::holds;
 use super::defs::{ColumnDef, PivotDef, ShowDef, TreeLevelDef, Version};
 use super::error::Error;
 use super::expr::{self, lookup, Resolver};
+use super::scope::holds;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -178,7 +178,7 @@ impl Col {
 /// Which columns apply: this microversion, these arguments.
 pub fn columns_for(cols: &[ColumnDef], version: Version, args: &Value) -> Vec<Col> {
     cols.iter()
-        .filter(|c| c.versions.contains(version) && holds(c.when, args))
+        .filter(|c| c.versions.contains(version) && holds(&c.when, args, version))
         .map(|c| Col {
             title: c.title.to_string(),
             field: c.field.to_string(),
