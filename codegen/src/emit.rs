@@ -73,6 +73,51 @@ pub fn baked<T: databake::Bake>(t: &T) -> TokenStream {
     t.bake(&databake::CrateEnv::default())
 }
 
+/// `Some(<baked tree>)` or `None`.
+fn opt_baked<T: databake::Bake>(t: &Option<T>) -> TokenStream {
+    match t {
+        Some(t) => {
+            let t = baked(t);
+            quote!(Some(#t))
+        }
+        None => quote!(None),
+    }
+}
+
+/// `&[("key", <baked tree>), ...]`.
+fn baked_pairs<T: databake::Bake>(p: &[(String, T)]) -> TokenStream {
+    let items = p.iter().map(|(k, v)| {
+        let v = baked(v);
+        quote!((#k, #v))
+    });
+    quote!(&[#(#items),*])
+}
+
+/// A body template as `Body` data.
+fn body(b: &Body) -> TokenStream {
+    match b {
+        Body::Object(m) => {
+            let items = m.iter().map(|(k, v)| {
+                let v = body(v);
+                quote!((#k, #v))
+            });
+            quote!(Body::Object(&[#(#items),*]))
+        }
+        Body::List(a) => {
+            let items = a.iter().map(body);
+            quote!(Body::List(&[#(#items),*]))
+        }
+        Body::Template(t) => {
+            let t = baked(t);
+            quote!(Body::Template(#t))
+        }
+        Body::Lit(l) => {
+            let l = baked(l);
+            quote!(Body::Lit(#l))
+        }
+    }
+}
+
 fn conds(c: &Cond) -> TokenStream {
     match c {
         Some(e) => {
@@ -161,7 +206,8 @@ fn resource_defs(r: &Resource) -> TokenStream {
                 Ids::Uuid => quote!(Ids::Uuid),
                 Ids::Any => quote!(Ids::Any),
             };
-            let (id_field, items, missing) = (&l.id_field, opt_str(&l.items), opt_str(&l.missing));
+            let (id_field, items, missing) =
+                (&l.id_field, opt_str(&l.items), opt_baked(&l.missing));
             quote!(Some(LookupDef {
                 get: #get, get_key: #get_key, list: #list, list_key: #list_key,
                 list_query: #list_query, name_query: #name_query, match_field: #match_field,
@@ -174,7 +220,7 @@ fn resource_defs(r: &Resource) -> TokenStream {
     let sort_by = opt_str(&r.sort_by);
     let show = r.show.iter().map(|s| {
         let (field, drop) = (&s.field, s.drop);
-        let (flatten, format, versions) = (opt_str(&s.flatten), opt_str(&s.format), range(&s.versions));
+        let (flatten, format, versions) = (opt_baked(&s.flatten), opt_str(&s.format), range(&s.versions));
         quote!(ShowDef { field: #field, drop: #drop, flatten: #flatten, format: #format, versions: #versions })
     });
     let ops = r.ops.iter().map(|o| op_def(r, o));
@@ -214,12 +260,12 @@ fn arg_def(a: &Arg) -> TokenStream {
     let ty = ident(&format!("{:?}", a.ty));
     let (positional, many, required) = (a.positional, a.many, a.required);
     let required_since = opt_version(&a.required_since);
-    let default = opt_str(&a.default);
+    let default = opt_baked(&a.default);
     let default_since = opt_version(&a.default_since);
     let env = opt_str(&a.env);
     let choices = strs(&a.choices);
     let resource = opt_static(&a.resource);
-    let lookup_query = pairs(&a.lookup_query);
+    let lookup_query = baked_pairs(&a.lookup_query);
     let lookup_fallback = match &a.lookup_fallback {
         None => quote!(None),
         Some(v) => {
@@ -228,12 +274,16 @@ fn arg_def(a: &Arg) -> TokenStream {
         }
     };
     let lookup_versions = range(&a.lookup_versions);
-    let record_keys = pairs(&a.record_keys);
-    let record_defaults = pairs(&a.record_defaults);
+    let record_keys = a.record_keys.iter().map(|(typed, sent, e)| {
+        let e = opt_baked(e);
+        quote!((#typed, #sent, #e))
+    });
+    let record_keys = quote!(&[#(#record_keys),*]);
+    let record_defaults = baked_pairs(&a.record_defaults);
     let alone = strs(&a.alone);
     let alone_since = opt_version(&a.alone_since);
     let one_of = strs(&a.one_of);
-    let invalid = opt_str(&a.invalid);
+    let invalid = opt_baked(&a.invalid);
     let metavar = opt_str(&a.metavar);
     let versions = range(&a.versions);
     quote!(ArgDef {
@@ -246,15 +296,21 @@ fn arg_def(a: &Arg) -> TokenStream {
 }
 
 fn step_def(s: &Step) -> TokenStream {
-    let (name, for_each) = (opt_str(&s.name), opt_str(&s.for_each));
+    let (name, for_each) = (opt_str(&s.name), opt_baked(&s.for_each));
     let svc = service(s.service);
-    let (method, path) = (&s.method, &s.path);
-    let query = pairs(&s.query);
-    let body = opt_str(&s.body);
-    let (result, items) = (opt_str(&s.result), opt_str(&s.items));
+    let (method, path) = (&s.method, baked(&s.path));
+    let query = baked_pairs(&s.query);
+    let body = match &s.body {
+        Some(b) => {
+            let b = body(b);
+            quote!(Some(#b))
+        }
+        None => quote!(None),
+    };
+    let (result, items) = (opt_baked(&s.result), opt_str(&s.items));
     let (paged, merge) = (s.paged, s.merge);
     let on_error = &s.on_error;
-    let rows = pairs(&s.rows);
+    let rows = baked_pairs(&s.rows);
     let (when, versions) = (conds(&s.when), range(&s.versions));
     quote!(StepDef {
         name: #name, for_each: #for_each, service: #svc, method: #method, path: #path,
@@ -265,7 +321,8 @@ fn step_def(s: &Step) -> TokenStream {
 
 fn print_def(p: &Print) -> TokenStream {
     let kind = ident(&format!("{:?}", p.kind));
-    let of = opt_str(&p.of);
+    let of = opt_baked(&p.of);
+    let expand = opt_static(&p.expand);
     let columns = match &p.columns {
         Some(c) => {
             let c = c.iter().map(column);
@@ -283,7 +340,7 @@ fn print_def(p: &Print) -> TokenStream {
         None => quote!(None),
     };
     let tree = p.tree.iter().map(|l| {
-        let (each, sort, row) = (&l.each, l.sort, pairs(&l.row));
+        let (each, sort, row) = (baked(&l.each), l.sort, baked_pairs(&l.row));
         quote!(TreeLevelDef { each: #each, sort: #sort, row: #row })
     });
     let (h0, h1) = (&p.headers.0, &p.headers.1);
@@ -291,10 +348,10 @@ fn print_def(p: &Print) -> TokenStream {
     let rules = opt_static(&p.rules);
     let wrap = p.wrap;
     let format = opt_str(&p.format);
-    let text = opt_str(&p.text);
+    let text = opt_baked(&p.text);
     let (when, versions) = (conds(&p.when), range(&p.versions));
     quote!(PrintDef {
-        kind: PrintKind::#kind, of: #of, columns: #columns, columns_from: #columns_from,
+        kind: PrintKind::#kind, of: #of, expand: #expand, columns: #columns, columns_from: #columns_from,
         sort_by: #sort_by, pivot: #pivot, tree: &[#(#tree),*], headers: (#h0, #h1), keys: #keys,
         rules: #rules, wrap: #wrap, format: #format, text: #text, when: #when, versions: #versions,
     })
@@ -309,7 +366,7 @@ fn op_def(r: &Resource, o: &Operation) -> TokenStream {
     let failure = opt_str(&o.failure);
     let find_first = o.find_first;
     let refuse = o.refuse.iter().map(|(when, error)| {
-        let when = baked(when);
+        let (when, error) = (baked(when), baked(error));
         quote!((#when, #error))
     });
     let refuse = quote!(&[#(#refuse),*]);
@@ -328,9 +385,9 @@ fn op_def(r: &Resource, o: &Operation) -> TokenStream {
         let poll = match &v.poll {
             Some(p) => {
                 let res = ident(&p.resource);
-                let (id, field, action, progress) = (&p.id, &p.field, &p.action, p.progress);
+                let (id, field, action, progress) = (baked(&p.id), &p.field, &p.action, p.progress);
                 let until = strs(&p.until);
-                let (done, label, first) = (opt_str(&p.done), &p.label, p.first);
+                let (done, label, first) = (opt_baked(&p.done), &p.label, p.first);
                 quote!(Some(PollDef {
                     resource: &#res, id: #id, field: #field, until: #until, action: #action,
                     progress: #progress, done: #done, label: #label, first: #first,

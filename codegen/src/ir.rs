@@ -60,7 +60,7 @@ pub struct Lookup {
     pub ids: Ids,
     pub id_field: String,
     pub items: Option<String>,
-    pub missing: Option<String>,
+    pub missing: Option<Template>,
 }
 
 #[derive(Debug)]
@@ -75,6 +75,21 @@ pub struct Field {
 /// A parsed condition (`when:`): true when the expression is (see `novagen_spec::truthy`).
 pub type Cond = Option<novagen_spec::Expr>;
 
+/// A parsed expression.
+pub use novagen_spec::Expr;
+/// A parsed template (a spec string with `{expr}`s).
+pub use novagen_spec::Template;
+
+/// A JSON body template: objects and lists as written, strings as templates, other scalars
+/// as they are.
+#[derive(Debug)]
+pub enum Body {
+    Object(Vec<(String, Body)>),
+    List(Vec<Body>),
+    Template(Template),
+    Lit(novagen_spec::Lit),
+}
+
 #[derive(Debug, Clone)]
 pub struct Column {
     pub title: String,
@@ -88,7 +103,7 @@ pub struct Column {
 pub struct ShowRule {
     pub field: String,
     pub drop: bool,
-    pub flatten: Option<String>,
+    pub flatten: Option<Template>,
     pub format: Option<String>,
     pub versions: Range,
 }
@@ -106,7 +121,7 @@ pub struct Operation {
     pub returns: Returns,
     pub versions: Range,
     /// (condition, error) checked before any request.
-    pub refuse: Vec<(novagen_spec::Expr, String)>,
+    pub refuse: Vec<(Expr, Template)>,
     /// The index of the argument the operation runs once per value of.
     pub each: Option<usize>,
     pub failure: Option<String>,
@@ -126,19 +141,18 @@ pub struct Variant {
 #[derive(Debug)]
 pub struct Step {
     pub name: Option<String>,
-    pub for_each: Option<String>,
+    pub for_each: Option<Expr>,
     pub service: Service,
     pub method: String,
-    pub path: String,
-    pub query: Vec<(String, String)>,
-    /// Compact JSON of the body template.
-    pub body: Option<String>,
-    pub result: Option<String>,
+    pub path: Template,
+    pub query: Vec<(String, Template)>,
+    pub body: Option<Body>,
+    pub result: Option<Expr>,
     pub items: Option<String>,
     pub paged: bool,
     pub merge: bool,
     pub on_error: Vec<u16>,
-    pub rows: Vec<(String, String)>,
+    pub rows: Vec<(String, Template)>,
     pub when: Cond,
     pub versions: Range,
 }
@@ -154,7 +168,9 @@ pub enum PrintKind {
 #[derive(Debug)]
 pub struct Print {
     pub kind: PrintKind,
-    pub of: Option<String>,
+    pub of: Option<Expr>,
+    /// Properties: the value (an ID) is replaced by this resource fetched by that ID.
+    pub expand: Option<String>,
     pub columns: Option<Vec<Column>>,
     pub columns_from: Option<String>,
     pub sort_by: Option<String>,
@@ -167,7 +183,7 @@ pub struct Print {
     pub wrap: usize,
     /// Properties: a filter chain for every value.
     pub format: Option<String>,
-    pub text: Option<String>,
+    pub text: Option<Template>,
     pub when: Cond,
     pub versions: Range,
 }
@@ -182,21 +198,21 @@ pub struct Pivot {
 
 #[derive(Debug)]
 pub struct TreeLevel {
-    pub each: String,
+    pub each: Expr,
     pub sort: bool,
-    pub row: Vec<(String, String)>,
+    pub row: Vec<(String, Template)>,
 }
 
 #[derive(Debug)]
 pub struct Poll {
     /// Static name of the resource polled.
     pub resource: String,
-    pub id: String,
+    pub id: Template,
     pub field: String,
     pub until: Vec<String>,
     pub action: String,
     pub progress: bool,
-    pub done: Option<String>,
+    pub done: Option<Template>,
     pub label: String,
     pub first: bool,
 }
@@ -211,22 +227,23 @@ pub struct Arg {
     pub many: bool,
     pub required: bool,
     pub required_since: Option<Version>,
-    pub default: Option<String>,
+    pub default: Option<Template>,
     pub default_since: Option<Version>,
     pub env: Option<String>,
     pub choices: Vec<String>,
     /// Static name of the resource to look the value up in.
     pub resource: Option<String>,
-    pub lookup_query: Vec<(String, String)>,
+    pub lookup_query: Vec<(String, Template)>,
     pub lookup_fallback: Option<Option<Version>>,
     /// Where the name search happens (elsewhere the text is sent as given).
     pub lookup_versions: Range,
-    pub record_keys: Vec<(String, String)>,
-    pub record_defaults: Vec<(String, String)>,
+    /// (typed key, sent key, the expression its value goes through: the sent key is its root)
+    pub record_keys: Vec<(String, String, Option<Expr>)>,
+    pub record_defaults: Vec<(String, Template)>,
     pub alone: Vec<String>,
     pub alone_since: Option<Version>,
     pub one_of: Vec<String>,
-    pub invalid: Option<String>,
+    pub invalid: Option<Template>,
     pub metavar: Option<String>,
     pub help: String,
     pub versions: Range,

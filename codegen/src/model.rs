@@ -399,6 +399,9 @@ pub struct TreeLevelSpec {
 pub struct PropertiesSpec {
     #[serde(default)]
     pub of: Option<String>,
+    /// The value (an ID, or an object with an `id`) is replaced by that resource, fetched.
+    #[serde(default)]
+    pub expand: Option<String>,
     #[serde(default)]
     pub headers: Option<Vec<String>>,
     #[serde(default)]

@@ -552,13 +552,37 @@ fn has_merge_key(v: &serde_json::Value) -> bool {
     }
 }
 
-/// Every string template of a JSON body, in document order.
-fn body_strings(v: &serde_json::Value, out: &mut Vec<String>) {
+/// A JSON body as a tree: each string a template (parsed and checked), other scalars as they
+/// are.
+fn body_tree(cx: &mut Cx, scope: &mut Scope, v: &serde_json::Value, path: &str) -> Body {
+    use novagen_spec::Lit;
     match v {
-        serde_json::Value::String(s) => out.push(s.clone()),
-        serde_json::Value::Array(a) => a.iter().for_each(|x| body_strings(x, out)),
-        serde_json::Value::Object(m) => m.values().for_each(|x| body_strings(x, out)),
-        _ => {}
+        serde_json::Value::String(s) => Body::Template(scope.template(cx, s, path)),
+        serde_json::Value::Array(a) => {
+            Body::List(a.iter().map(|x| body_tree(cx, scope, x, path)).collect())
+        }
+        serde_json::Value::Object(m) => Body::Object(
+            m.iter()
+                .map(|(k, x)| (k.clone(), body_tree(cx, scope, x, path)))
+                .collect(),
+        ),
+        serde_json::Value::Null => Body::Lit(Lit::Null),
+        serde_json::Value::Bool(b) => Body::Lit(Lit::Bool(*b)),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Body::Lit(Lit::Int(i)),
+            None => Body::Lit(Lit::Float(n.as_f64().unwrap_or_default())),
+        },
+    }
+}
+
+/// `reply.KEY`: the key a list result is read from, page by page.
+pub fn reply_key(e: &Expr) -> Option<&'static str> {
+    match e {
+        Expr::Path(novagen_spec::Path {
+            root: Root::Reply,
+            steps: [novagen_spec::Step::Key(k)],
+        }) => Some(k),
+        _ => None,
     }
 }
 
@@ -576,7 +600,7 @@ struct Scope<'s> {
 }
 
 impl Scope<'_> {
-    /// Check one expression: its root and its filters.
+    /// Check a display format (a first-edition filter chain): its root and its filters.
     fn check(&mut self, cx: &mut Cx, e: &str, path: &str) {
         if let Some((first, rest)) = e.split_once("||") {
             self.check(cx, first, path);
@@ -659,10 +683,37 @@ impl Scope<'_> {
         }
     }
 
-    fn template(&mut self, cx: &mut Cx, t: &str, path: &str) {
-        match exprs(t) {
-            Ok(es) => es.iter().for_each(|e| self.check(cx, e, path)),
-            Err(msg) => cx.err(path, msg),
+    /// Parse a template (a spec string with `{expr}`s) and check its roots. On a mistake
+    /// (reported) an empty template.
+    fn template(&mut self, cx: &mut Cx, t: &str, path: &str) -> Template {
+        match novagen_spec::parse_template(t) {
+            Ok(tp) => {
+                let mut roots = Vec::new();
+                visit_template(&tp, 0, &mut |r, depth| roots.push((*r, depth)));
+                self.roots_in(cx, roots, t, path);
+                tp
+            }
+            Err(e) => {
+                cx.err(path, format!("the template \"{t}\" cannot be read: {e}."));
+                Template::Text(&[])
+            }
+        }
+    }
+
+    /// Parse an expression and check its roots. On a mistake (reported) `absent`.
+    fn expr(&mut self, cx: &mut Cx, e: &str, path: &str) -> Expr {
+        match novagen_spec::parse_expr(e) {
+            Ok(x) => {
+                self.roots_of(cx, &x, e, path);
+                x
+            }
+            Err(err) => {
+                cx.err(
+                    path,
+                    format!("the expression \"{e}\" cannot be read: {err}."),
+                );
+                Expr::Lit(novagen_spec::Lit::Absent)
+            }
         }
     }
 
@@ -692,17 +743,29 @@ impl Scope<'_> {
     fn roots_of(&mut self, cx: &mut Cx, e: &Expr, text: &str, path: &str) {
         let mut roots = Vec::new();
         visit(e, 0, &mut |r, depth| roots.push((*r, depth)));
+        self.roots_in(cx, roots, text, path);
+    }
+
+    fn roots_in(&mut self, cx: &mut Cx, roots: Vec<(Root, usize)>, text: &str, path: &str) {
         for (root, depth) in roots {
             let has = |name: &str| self.roots.iter().any(|r| r == name);
             let problem = match root {
                 Root::Arg(n) => {
-                    if self.args.contains_key(n) || self.any_arg {
+                    if n == "headers" && has("headers") {
+                        None
+                    } else if self.args.contains_key(n) || self.any_arg {
                         self.used.insert(n.to_string());
                         None
                     } else {
-                        let known: Vec<&str> = self.args.keys().map(String::as_str).collect();
+                        let known: Vec<&str> = self
+                            .args
+                            .keys()
+                            .map(String::as_str)
+                            .chain(self.roots.iter().map(String::as_str))
+                            .chain(["version", "now"])
+                            .collect();
                         Some(format!(
-                            "names '{n}', which is no argument of this operation (arguments: {}).",
+                            "names '{n}', which is no argument or value known here (known: {}).",
                             known.join(", ")
                         ))
                     }
@@ -725,22 +788,22 @@ impl Scope<'_> {
                         None
                     }
                 }
-                Root::Step(n) => (!self.roots.iter().any(|r| r == n))
+                Root::Step(n) => (!has(&format!("steps.{n}")))
                     .then(|| format!("names the step '{n}', which no step before it is named.")),
-                Root::Reply => (!has("result"))
+                Root::Reply => (!has("reply"))
                     .then(|| "uses 'reply', which is known only after a request.".to_string()),
-                Root::It => (depth == 0 && !has("item")).then(|| {
+                Root::It => (depth == 0 && !has("it")).then(|| {
                     "uses 'it', which is known only inside a loop (map, where, group_by, for)."
                         .to_string()
                 }),
-                Root::Parent(n) => {
-                    (depth + usize::from(has("item")) <= usize::from(n)).then(|| {
-                        format!(
-                            "uses 'it{}', but there are not that many loops around it.",
-                            ".^".repeat(n.into())
-                        )
-                    })
-                }
+                Root::Parent(n) => (depth + usize::from(has("it")) + usize::from(has("it.^"))
+                    <= usize::from(n))
+                .then(|| {
+                    format!(
+                        "uses 'it{}', but there are not that many loops around it.",
+                        ".^".repeat(n.into())
+                    )
+                }),
                 Root::Version | Root::Session(_) | Root::Now => None,
             };
             if let Some(p) = problem {
@@ -873,10 +936,16 @@ fn resource(
             fscope.roots = vec![String::new()];
             fscope.check(cx, &format!("|{fmt}"), &format!("{p}.format"));
         }
-        if let Some(t) = &r.flatten {
-            fscope.roots = vec!["field".into(), "key".into()];
-            fscope.template(cx, t, &format!("{p}.flatten"));
-        }
+        // A flattened object's rows are named over the entry `it` ({key, value}) and the
+        // field's own entry `it.^` ({key: field, value: object}).
+        let flatten = r.flatten.as_ref().map(|t| {
+            fscope.any_arg = false;
+            fscope.roots = vec!["it".into(), "it.^".into()];
+            let t = fscope.template(cx, t, &format!("{p}.flatten"));
+            fscope.roots.clear();
+            fscope.any_arg = true;
+            t
+        });
         if r.drop && (r.flatten.is_some() || r.format.is_some()) {
             cx.err(
                 &p,
@@ -887,7 +956,7 @@ fn resource(
         show.push(ShowRule {
             field: r.field.clone(),
             drop: r.drop,
-            flatten: r.flatten.clone(),
+            flatten,
             format: r.format.clone(),
             versions,
         });
@@ -916,11 +985,15 @@ fn resource(
                 ),
             );
         }
-        if let Some(t) = &l.missing {
-            fscope.roots = vec!["value".into()];
-            fscope.template(cx, t, "lookup.missing");
+        // The message when nothing matches is over the text given, `it`.
+        let missing = l.missing.as_ref().map(|t| {
+            fscope.any_arg = false;
+            fscope.roots = vec!["it".into()];
+            let t = fscope.template(cx, t, "lookup.missing");
             fscope.roots.clear();
-        }
+            fscope.any_arg = true;
+            t
+        });
         let id_field = l.id.clone().unwrap_or_else(|| "id".into());
         if !json_names.contains(&id_field) {
             cx.err(
@@ -942,7 +1015,7 @@ fn resource(
             ids: l.ids,
             id_field,
             items: l.items.clone(),
-            missing: l.missing.clone(),
+            missing,
         }
     });
 
@@ -1211,7 +1284,7 @@ fn operation(
             );
         }
         if let Some(d) = &a.default {
-            if exprs(d).map(|e| e.is_empty()).unwrap_or(false) {
+            if !d.contains('{') {
                 let ok = match a.ty {
                     ArgType::Integer => d.trim().parse::<i64>().is_ok(),
                     ArgType::Number => d.trim().parse::<f64>().is_ok(),
@@ -1227,10 +1300,7 @@ fn operation(
                     );
                 }
             }
-            if !a.choices.is_empty()
-                && !a.choices.contains(d)
-                && exprs(d).map(|e| e.is_empty()).unwrap_or(false)
-            {
+            if !a.choices.is_empty() && !a.choices.contains(d) && !d.contains('{') {
                 cx.err(
                     &format!("{ap}.default"),
                     format!("the default '{d}' is not one of the choices."),
@@ -1247,11 +1317,8 @@ fn operation(
                 "lookup options need a resource to look the value up in.",
             );
         }
-        let lookup_query = a
-            .lookup
-            .as_ref()
-            .map(|l| cx.pairs(&l.query, &format!("{ap}.lookup.query")))
-            .unwrap_or_default();
+        // Templates of the argument are parsed with the operation's scope, below.
+        let lookup_query: Vec<(String, Template)> = Vec::new();
         let lookup_fallback = match a.lookup.as_ref().and_then(|l| l.fallback.as_ref()) {
             None | Some(serde_yaml::Value::Bool(false)) => None,
             Some(serde_yaml::Value::Bool(true)) => Some(None),
@@ -1270,17 +1337,13 @@ fn operation(
             Some(l) => cx.range(&l.min_version, &l.max_version, &format!("{ap}.lookup")),
             None => Range::default(),
         };
-        let record_keys = a
+        let record_pairs = a
             .keys
             .as_ref()
             .map(|k| cx.pairs(k, &format!("{ap}.keys")))
             .unwrap_or_default();
-        let record_defaults = a
-            .defaults
-            .as_ref()
-            .map(|k| cx.pairs(k, &format!("{ap}.defaults")))
-            .unwrap_or_default();
-        if a.ty == ArgType::Record && record_keys.is_empty() {
+        let record_defaults: Vec<(String, Template)> = Vec::new();
+        if a.ty == ArgType::Record && record_pairs.is_empty() {
             cx.err(
                 &format!("{ap}.keys"),
                 "a record argument needs its keys (typed key: sent key).",
@@ -1300,7 +1363,7 @@ fn operation(
             );
         }
         for k in &a.one_of {
-            if !record_keys.iter().any(|(typed, _)| typed == k) {
+            if !record_pairs.iter().any(|(typed, _)| typed == k) {
                 cx.err(
                     &format!("{ap}.one_of"),
                     format!("one_of names '{k}', which is not one of the record's keys."),
@@ -1325,7 +1388,7 @@ fn operation(
             many: a.many,
             required,
             required_since: cx.opt_version(&a.required_since, &format!("{ap}.required_since")),
-            default: a.default.clone(),
+            default: None,
             default_since: cx.opt_version(&a.default_since, &format!("{ap}.default_since")),
             env: a.env.clone(),
             choices: a.choices.clone(),
@@ -1333,12 +1396,15 @@ fn operation(
             lookup_query,
             lookup_fallback,
             lookup_versions,
-            record_keys,
+            record_keys: record_pairs
+                .into_iter()
+                .map(|(typed, sent)| (typed, sent, None))
+                .collect(),
             record_defaults,
             alone: a.alone.clone(),
             alone_since: cx.opt_version(&a.alone_since, &format!("{ap}.alone_since")),
             one_of: a.one_of.clone(),
-            invalid: a.invalid.clone(),
+            invalid: None,
             metavar: a.metavar.clone(),
             help: a.help.trim().to_string(),
             versions: avers,
@@ -1404,26 +1470,61 @@ fn operation(
     };
     for (j, a) in o.args.iter().enumerate() {
         if let Some(d) = &a.default {
-            scope.template(cx, d, &format!("{p}.args[{j}].default"));
+            args[j].default = Some(scope.template(cx, d, &format!("{p}.args[{j}].default")));
         }
     }
-    // A record's sent keys may carry filters; its defaults are templates over the record.
-    for (j, a) in args.iter().enumerate() {
-        let sent: Vec<String> = a
-            .record_keys
-            .iter()
-            .map(|(_, s)| s.split('|').next().unwrap_or_default().to_string())
-            .chain(a.record_defaults.iter().map(|(k, _)| k.clone()))
-            .collect();
-        let saved = std::mem::replace(&mut scope.roots, sent);
-        for (_, s) in &a.record_keys {
-            if let Some((_, filters)) = s.split_once('|') {
-                scope.roots.push(String::new());
-                scope.check(cx, &format!("|{filters}"), &format!("{p}.args[{j}].keys"));
+    // A record's sent keys may carry filters (an expression whose root names the sent key,
+    // standing for the typed value); its defaults are templates over the record so far, `it`;
+    // its message for a malformed value is over the value, `it`.
+    for (j, a) in o.args.iter().enumerate() {
+        let at = format!("{p}.args[{j}]");
+        let saved = std::mem::take(&mut scope.roots);
+        for k in 0..args[j].record_keys.len() {
+            let sent = args[j].record_keys[k].1.clone();
+            if !sent.contains(['|', ' ', '(']) {
+                continue;
             }
+            let e = match novagen_spec::parse_expr(&sent) {
+                Ok(e) => e,
+                Err(err) => {
+                    cx.err(
+                        &format!("{at}.keys"),
+                        format!("the sent key \"{sent}\" cannot be read: {err}."),
+                    );
+                    continue;
+                }
+            };
+            let key = match &e {
+                Expr::Pipe(
+                    Expr::Path(novagen_spec::Path {
+                        root: Root::Arg(k),
+                        steps: [],
+                    }),
+                    _,
+                ) => k.to_string(),
+                _ => {
+                    cx.err(
+                        &format!("{at}.keys"),
+                        format!("\"{sent}\": a sent key with filters is the key, then its filters (delete_on_termination | case('remove', true))."),
+                    );
+                    continue;
+                }
+            };
+            args[j].record_keys[k] = (args[j].record_keys[k].0.clone(), key, Some(e));
         }
-        for (_, t) in &a.record_defaults {
-            scope.template(cx, t, &format!("{p}.args[{j}].defaults"));
+        scope.roots = vec!["it".into()];
+        if let Some(d) = &a.defaults {
+            let pairs = cx.pairs(d, &format!("{at}.defaults"));
+            args[j].record_defaults = pairs
+                .into_iter()
+                .map(|(k, t)| {
+                    let t = scope.template(cx, &t, &format!("{at}.defaults"));
+                    (k, t)
+                })
+                .collect();
+        }
+        if let Some(t) = &a.invalid {
+            args[j].invalid = Some(scope.template(cx, t, &format!("{at}.invalid")));
         }
         scope.roots = saved;
     }
@@ -1431,25 +1532,28 @@ fn operation(
     scope.used.clear();
     for (j, a) in o.args.iter().enumerate() {
         if let Some(l) = &a.lookup {
-            for (_, v) in &l.query {
-                if let Some(t) = scalar(v) {
-                    scope.template(cx, &t, &format!("{p}.args[{j}].lookup"));
-                }
-            }
+            let pairs = cx.pairs(&l.query, &format!("{p}.args[{j}].lookup.query"));
+            args[j].lookup_query = pairs
+                .into_iter()
+                .map(|(k, t)| {
+                    let t = scope.template(cx, &t, &format!("{p}.args[{j}].lookup"));
+                    (k, t)
+                })
+                .collect();
         }
     }
 
     // Refusals see the arguments, the session and what the CLI looked up.
     scope.roots = vec!["session".into(), "found".into(), "typed".into()];
-    let refuse: Vec<(Expr, String)> = o
+    let refuse: Vec<(Expr, Template)> = o
         .refuse
         .iter()
         .enumerate()
         .filter_map(|(k, r)| {
             let at = format!("{p}.refuse[{k}]");
             let when = scope.conds(cx, &Some(r.when.clone()), &format!("{at}.when"));
-            scope.template(cx, &r.error, &format!("{at}.error"));
-            Some((when?, r.error.clone()))
+            let error = scope.template(cx, &r.error, &format!("{at}.error"));
+            Some((when?, error))
         })
         .collect();
 
@@ -1530,9 +1634,9 @@ fn operation(
                                 format!("step name '{n}' is also an argument's name."),
                             );
                         }
-                        roots.push(n.clone());
+                        roots.push(format!("steps.{n}"));
                     }
-                    roots.push("result".into());
+                    roots.push("reply".into());
                     steps.push(step);
                 }
                 // Only the last step's list is followed page by page.
@@ -1546,7 +1650,7 @@ fn operation(
                 } else {
                     scope.roots = roots.clone();
                     steps.push(step(cx, &mut scope, &part.request, f.service, returns));
-                    roots.push("result".into());
+                    roots.push("reply".into());
                 }
             }
         }
@@ -1577,15 +1681,16 @@ fn operation(
                 .unwrap_or_else(|| camel(pl.resource.as_deref().unwrap_or(&f.resource)));
             let id = pl.id.clone().unwrap_or_else(|| {
                 if returns == Returns::One {
-                    "{result.id}".into()
+                    "{reply.id}".into()
                 } else {
-                    "{result}".into()
+                    "{reply}".into()
                 }
             });
-            scope.template(cx, &id, &format!("{pp}.id"));
-            if let Some(d) = &pl.done {
-                scope.template(cx, d, &format!("{pp}.done"));
-            }
+            let id = scope.template(cx, &id, &format!("{pp}.id"));
+            let done = pl
+                .done
+                .as_ref()
+                .map(|d| scope.template(cx, d, &format!("{pp}.done")));
             Poll {
                 resource,
                 id,
@@ -1593,7 +1698,7 @@ fn operation(
                 until: pl.until.clone(),
                 action: pl.action.clone(),
                 progress: pl.progress,
-                done: pl.done.clone(),
+                done,
                 label,
                 first: pl.first,
             }
@@ -1679,19 +1784,29 @@ fn step(
     let for_each = r
         .for_each
         .as_ref()
-        .map(|(f, _)| f.trim_start_matches('{').trim_end_matches('}').to_string());
-    if let Some(fe) = &for_each {
-        scope.check(cx, fe, &at(&r.for_each, "for_each"));
-        scope.roots.push("item".into());
+        .map(|(f, _)| scope.expr(cx, f, &at(&r.for_each, "for_each")));
+    if let Some(e) = &for_each {
+        scope.roots.push("it".into());
+        // `a[].b[]`: each item has the `a` item it came from, `it.^`.
+        if let Expr::Path(p) = e {
+            let each = p.steps.iter().filter(|s| **s == novagen_spec::Step::Each);
+            if each.count() > 1 {
+                scope.roots.push("it.^".into());
+            }
+        }
     }
-    scope.template(cx, &path, &at(&r.http, "http"));
+    let path = scope.template(cx, &path, &at(&r.http, "http"));
     let query = match &r.query {
         Some((q, _)) => cx.pairs(q, &at(&r.query, "query")),
         None => Vec::new(),
     };
-    for (_, t) in &query {
-        scope.template(cx, t, &at(&r.query, "query"));
-    }
+    let query = query
+        .into_iter()
+        .map(|(k, t)| {
+            let t = scope.template(cx, &t, &at(&r.query, "query"));
+            (k, t)
+        })
+        .collect();
     let body = r
         .body
         .as_ref()
@@ -1700,12 +1815,7 @@ fn step(
                 if has_merge_key(&json) {
                     cx.err(&at(&r.body, "body"), MERGE_KEY);
                 }
-                let mut strings = Vec::new();
-                body_strings(&json, &mut strings);
-                for s in strings {
-                    scope.template(cx, &s, &at(&r.body, "body"));
-                }
-                Some(json.to_string())
+                Some(body_tree(cx, scope, &json, &at(&r.body, "body")))
             }
             Err(e) => {
                 cx.err(
@@ -1715,35 +1825,35 @@ fn step(
                 None
             }
         });
-    let result = r.result.as_ref().map(|(res, _)| res.to_string());
-    // A result is a path into the reply (or `header:Name`): only its filters can be wrong.
-    if let Some((_, filters)) = result.as_deref().and_then(|res| res.split_once('|')) {
-        let saved = std::mem::replace(&mut scope.roots, vec![String::new()]);
-        scope.check(cx, &format!("|{filters}"), &at(&r.result, "result"));
+    // A result is an expression over the reply's body (`reply`) and headers (`headers`,
+    // lower-case names).
+    let result = r.result.as_ref().map(|(res, _)| {
+        let saved = std::mem::replace(&mut scope.roots, vec!["reply".into(), "headers".into()]);
+        let e = scope.expr(cx, res, &at(&r.result, "result"));
         scope.roots = saved;
-    }
+        e
+    });
     let rows = match &r.rows {
         Some((m, _)) => cx.pairs(m, &at(&r.rows, "rows")),
         None => Vec::new(),
     };
-    if !rows.is_empty() {
-        if for_each.is_none() {
-            cx.err(
-                &at(&r.rows, "rows"),
-                "rows are built per item: they need for_each.",
-            );
-        }
-        scope.roots.extend(["ok".into(), "error".into()]);
-        for (_, t) in &rows {
-            scope.template(cx, t, &at(&r.rows, "rows"));
-        }
+    if !rows.is_empty() && for_each.is_none() {
+        cx.err(
+            &at(&r.rows, "rows"),
+            "rows are built per item: they need for_each.",
+        );
     }
+    // A row sees the item (`it`) and how its request went: `reply.ok`, `reply.error`.
+    scope.roots.push("reply".into());
+    let rows = rows
+        .into_iter()
+        .map(|(k, t)| {
+            let t = scope.template(cx, &t, &at(&r.rows, "rows"));
+            (k, t)
+        })
+        .collect();
     scope.roots = saved;
-    let simple_key = result.as_deref().is_some_and(|k| {
-        !k.is_empty()
-            && k.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    });
+    let simple_key = result.as_ref().is_some_and(|e| reply_key(e).is_some());
     let paged = method == "GET" && returns == Returns::List && simple_key && for_each.is_none();
     if r.items.is_some() && !paged {
         cx.err(
@@ -1809,6 +1919,7 @@ fn prints(
         let mut item = Print {
             kind: PrintKind::Text,
             of: None,
+            expand: None,
             columns: None,
             columns_from: None,
             sort_by: None,
@@ -1824,14 +1935,11 @@ fn prints(
             versions,
         };
         let check_of = |cx: &mut Cx, scope: &mut Scope, of: &Option<String>, at: &str| {
-            if let Some(e) = of {
-                scope.check(cx, e, at);
-            }
+            of.as_ref().map(|e| scope.expr(cx, e, at))
         };
         if let Some(t) = &ps.table {
             item.kind = PrintKind::Table;
-            check_of(cx, scope, &t.of, &format!("{p}.table.of"));
-            item.of = t.of.clone();
+            item.of = check_of(cx, scope, &t.of, &format!("{p}.table.of"));
             if t.columns.is_none() && f.columns.is_empty() {
                 cx.err(
                     &format!("{p}.table"),
@@ -1900,25 +2008,36 @@ fn prints(
             }
             for (k, level) in t.tree.iter().flatten().enumerate() {
                 let at = format!("{p}.table.tree[{k}]");
-                if k == 0 {
-                    scope.check(cx, &level.each, &format!("{at}.each"));
+                // Level 1 reads the scope; the others, and the rows, the entry `it`
+                // ({key, value}) of the level above.
+                let saved = scope.roots.clone();
+                if k > 0 {
+                    scope.roots = vec!["it".into()];
                 }
-                let saved = std::mem::replace(&mut scope.roots, vec!["key".into(), "value".into()]);
+                let each = scope.expr(cx, &level.each, &format!("{at}.each"));
+                scope.roots = vec!["it".into()];
                 let row = cx.pairs(&level.row, &format!("{at}.row"));
-                for (_, tpl) in &row {
-                    scope.template(cx, tpl, &format!("{at}.row"));
-                }
+                let row = row
+                    .into_iter()
+                    .map(|(k, tpl)| {
+                        let t = scope.template(cx, &tpl, &format!("{at}.row"));
+                        (k, t)
+                    })
+                    .collect();
                 scope.roots = saved;
                 item.tree.push(TreeLevel {
-                    each: level.each.clone(),
+                    each,
                     sort: level.sort,
                     row,
                 });
             }
         } else if let Some(pr) = &ps.properties {
             item.kind = PrintKind::Properties;
-            check_of(cx, scope, &pr.of, &format!("{p}.properties.of"));
-            item.of = pr.of.clone();
+            item.of = check_of(cx, scope, &pr.of, &format!("{p}.properties.of"));
+            item.expand = pr
+                .expand
+                .as_ref()
+                .and_then(|r| cx.resource_ref(r, statics, &format!("{p}.properties.expand")));
             if let Some(h) = &pr.headers {
                 match h.as_slice() {
                     [a, b] => item.headers = (a.clone(), b.clone()),
@@ -1952,12 +2071,10 @@ fn prints(
             };
         } else if let Some(v) = &ps.value {
             item.kind = PrintKind::Value;
-            scope.template(cx, v, &format!("{p}.value"));
-            item.text = Some(v.clone());
+            item.text = Some(scope.template(cx, v, &format!("{p}.value")));
         } else if let Some(t) = &ps.text {
             item.kind = PrintKind::Text;
-            scope.template(cx, t, &format!("{p}.text"));
-            item.text = Some(t.clone());
+            item.text = Some(scope.template(cx, t, &format!("{p}.text")));
         }
         out.push(item);
     }

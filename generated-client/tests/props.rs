@@ -16,6 +16,7 @@ use novaclient::runtime::defs::{ArgType, OpDef, Version};
 use novaclient::runtime::expr::{self, NoResolver};
 use novaclient::runtime::output::{self, Format};
 use novaclient::runtime::page::{Page, SlotPlan};
+use novaclient::runtime::scope::{self, Env};
 use novaclient::runtime::{cli, shell, FromReply, Reply};
 use novaclient::{spec, types, Client, ConnectOptions, Record};
 use proptest::prelude::*;
@@ -80,15 +81,24 @@ fn spec_keys() -> &'static [String] {
         for op in spec::OPERATIONS {
             for v in op.variants {
                 for s in v.steps {
-                    s.result.into_iter().chain(s.items).for_each(&mut path);
-                    if let Some(r) = s.result {
-                        links.push(format!("{r}_links"));
+                    if let Some(r) = &s.result {
+                        path(&r.to_string());
+                    }
+                    s.items.into_iter().for_each(&mut path);
+                    if let Some(k) = s
+                        .result
+                        .as_ref()
+                        .and_then(novaclient::runtime::scope::reply_key)
+                    {
+                        links.push(format!("{k}_links"));
                     }
                 }
                 for p in v.print {
-                    p.of.into_iter().for_each(&mut path);
+                    if let Some(of) = &p.of {
+                        path(&of.to_string());
+                    }
                     p.columns.into_iter().flatten().for_each(|c| path(c.field));
-                    p.tree.iter().for_each(|t| path(t.each));
+                    p.tree.iter().for_each(|t| path(&t.each.to_string()));
                     p.pivot
                         .iter()
                         .flat_map(|pv| pv.keys)
@@ -345,6 +355,8 @@ fn places(r: &codegen::ir::Resource) -> Vec<Place> {
             for s in &v.steps {
                 out.extend(
                     s.result
+                        .as_ref()
+                        .map(|e| e.to_string())
                         .as_deref()
                         .and_then(simple)
                         .map(|k| (k, s.items.clone())),
@@ -359,9 +371,7 @@ fn places(r: &codegen::ir::Resource) -> Vec<Place> {
 
 /// The first key of a result path (`servers`, `flavor.extra_specs` → `flavor`).
 fn simple(result: &str) -> Option<String> {
-    if result.starts_with("header:") {
-        return None;
-    }
+    let result = result.strip_prefix("reply.")?;
     let k = result.split(['.', '|', '[']).next()?.trim();
     (!k.is_empty()).then(|| k.to_string())
 }
@@ -435,7 +445,10 @@ fn op_shaped(op: &'static OpDef) -> BoxedStrategy<Value> {
         .variants
         .iter()
         .flat_map(|v| v.steps)
-        .filter_map(|s| Some((simple(s.result?)?, s.items.map(str::to_string))))
+        .filter_map(|s| {
+            let result = s.result.as_ref()?.to_string();
+            Some((simple(&result)?, s.items.map(str::to_string)))
+        })
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -570,8 +583,9 @@ fn decode_and_print(v: &Value, args: &Value, version: Version, wrap: usize) {
     for op in spec::OPERATIONS {
         for variant in op.variants {
             for step in variant.steps {
-                if let Some(r) = step.result.filter(|r| !r.starts_with("header:")) {
-                    let _ = expr::eval(r, v, &NoResolver);
+                if let Some(r) = &step.result {
+                    let scope = json!({ "result": v, "headers": {} });
+                    let _ = scope::eval(r, &Env::new(&scope, Some(version)));
                 }
             }
             for p in variant.print {
@@ -590,9 +604,10 @@ fn decode_and_print(v: &Value, args: &Value, version: Version, wrap: usize) {
                     let _ = output::pivot_rows(pv, Some(v), &mut cols);
                 }
                 let scope = json!({ "result": v });
-                let _ = output::tree_rows(p.tree, &scope, &NoResolver);
-                if let Some(t) = p.text {
-                    let _ = expr::template(t, &scope, &NoResolver);
+                let env = Env::new(&scope, Some(version));
+                let _ = output::tree_rows(p.tree, &env);
+                if let Some(t) = &p.text {
+                    let _ = scope::template(t, &env);
                 }
             }
         }
@@ -883,7 +898,7 @@ fn command_line(op: &OpDef, seeds: &[u8]) -> Vec<String> {
             ArgType::KeyValue => Some(pick(&["a=b", "k=v"])),
             ArgType::Record => Some(match (def.alone.first(), def.record_keys.first()) {
                 (Some(w), _) if s % 4 == 1 => w.to_string(),
-                (_, Some((k, _))) => format!("{k}=3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f"),
+                (_, Some((k, _, _))) => format!("{k}=3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f"),
                 _ => "x".into(),
             }),
             ArgType::String => Some(pick(NAMES)),

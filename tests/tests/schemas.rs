@@ -575,7 +575,7 @@ fn samples(op: &OpDef, i: usize, a: &ArgDef) -> Vec<(String, ArgValue)> {
             let pairs: Vec<String> = a
                 .record_keys
                 .iter()
-                .map(|(typed, _)| format!("{typed}={}", record_value(typed)))
+                .map(|(typed, _, _)| format!("{typed}={}", record_value(typed)))
                 .collect();
             for p in &pairs {
                 out.push((label(p), ArgValue::list([p.clone()])));
@@ -623,7 +623,8 @@ fn combos(op: &OpDef, v: Version) -> Vec<(String, Vec<ArgValue>)> {
     let required = |a: &ArgDef| {
         a.required
             || a.required_since.is_some_and(|s| v >= s && live(a))
-            || a.default.is_some_and(|d| d.contains("session."))
+            || a.default
+                .is_some_and(|d| d.to_string().contains("session."))
     };
     let mut base = vec![ArgValue::Absent; n];
     let mut base_label = Vec::new();
@@ -1063,9 +1064,11 @@ fn accepts(ty: codegen::ir::FieldType) -> &'static [&'static str] {
 /// A request that brings a resource back: where, and the path to it in the reply.
 struct Reach<'a> {
     method: &'a str,
-    path: &'a str,
+    /// The URL template as the spec writes it (`/servers/{server}`).
+    path: String,
     versions: Range,
-    result: Option<&'a str>,
+    /// The path of the result in the reply body (`server`; `.` the whole body).
+    result: Option<String>,
     items: Option<&'a str>,
     merge: bool,
 }
@@ -1115,9 +1118,16 @@ fn resource_fields(nova: &'static Nova) {
                     .filter(|s| s.for_each.is_none() && s.service == codegen::ir::Service::Compute)
                     .map(|s| Reach {
                         method: &s.method,
-                        path: &s.path,
+                        path: s.path.to_string(),
                         versions: spec_range(&s.versions),
-                        result: s.result.as_deref(),
+                        result: s.result.as_ref().and_then(|e| {
+                            let e = e.to_string();
+                            match e.strip_prefix("reply") {
+                                Some("") => Some(".".to_string()),
+                                Some(rest) => rest.strip_prefix('.').map(str::to_string),
+                                None => None,
+                            }
+                        }),
                         items: s.items.as_deref(),
                         merge: s.merge,
                     })
@@ -1140,11 +1150,11 @@ fn resource_fields(nova: &'static Nova) {
             }
         }
         if let Some(l) = &res.lookup {
-            let get = |path, key, items| Reach {
+            let get = |path: &str, key: Option<&str>, items| Reach {
                 method: "GET",
-                path,
+                path: path.to_string(),
                 versions: Range::ALL,
-                result: key,
+                result: key.map(str::to_string),
                 items,
                 merge: false,
             };
@@ -1171,14 +1181,14 @@ fn resource_fields(nova: &'static Nova) {
             // every version where a route it reaches changes
             let mut vs = BTreeSet::new();
             for step in steps {
-                if let Some(r) = nova.route_of_template(step.method, step.path) {
+                if let Some(r) = nova.route_of_template(step.method, &step.path) {
                     vs.extend(versions_of(r, *within));
                 }
             }
             for v in vs {
                 let mut acc: Option<Vec<View>> = None;
                 for step in steps {
-                    let (m, p) = (step.method, step.path);
+                    let (m, p) = (step.method, step.path.as_str());
                     if !step.versions.contains(v) {
                         continue;
                     }
@@ -1192,7 +1202,7 @@ fn resource_fields(nova: &'static Nova) {
                     let Some((_, schema)) = route.schema("response", v) else {
                         continue;
                     };
-                    let Some(result) = step.result.filter(|r| !r.starts_with("header:")) else {
+                    let Some(result) = step.result.as_deref() else {
                         continue;
                     };
                     let here: Vec<View> = at_path(schema, result, *list, step.items)

@@ -4,12 +4,13 @@
 //! the CLI (not the library call) asks for.
 
 use super::defs::{
-    ArgDef, ArgType, Ids, OpDef, Range, ResourceDef, Returns, Service, StepDef, VariantDef, Version,
+    ArgDef, ArgType, Expr, Ids, OpDef, Range, ResourceDef, Returns, Service, StepDef, Template,
+    VariantDef, Version,
 };
 use super::error::Error;
 use super::expr::{self, Resolver};
 use super::page::{Lean, Page, SlotPlan};
-use super::scope::{holds, refused};
+use super::scope::{self as sc, holds, refused, Env};
 use super::session::Client;
 use super::{ArgValue, Reply};
 use serde_json::{Map, Value};
@@ -194,7 +195,8 @@ impl Client {
         let (mut scope, variant) = self.begin(op, values, extra)?;
         for (condition, error) in op.refuse {
             if refused(condition, &scope, v)? {
-                return Err(Error::command(expr::text_of(error, &scope, self)?));
+                let env = Env::new(&scope, Some(v));
+                return Err(Error::command(sc::text_of(error, &env)?));
             }
         }
         // Each step's result is `result` in the scope (and, if the step is named, its name).
@@ -332,13 +334,11 @@ impl Client {
             .find(|s| applies(s, self.version(), &scope))
             .ok_or_else(|| Error::command(format!("'{}' sends no request here.", op.command)))?;
         let mut s = scope.clone();
-        if let (Some(each), Value::Object(m)) = (step.for_each, &mut s) {
-            let first = match expr::eval(each, &scope, self)? {
-                Some(Value::Array(a)) => a.into_iter().next(),
-                other => other,
-            };
-            if let Some(item) = first {
+        if let (Some(each), Value::Object(m)) = (&step.for_each, &mut s) {
+            let env = Env::new(&scope, Some(self.version()));
+            if let Some((item, parents)) = sc::items(each, &env)?.into_iter().next() {
                 m.insert("item".into(), item);
+                m.insert("item^".into(), Value::Array(parents));
             }
         }
         self.planned(step, &s)
@@ -360,21 +360,19 @@ impl Client {
                 continue;
             }
             let mut s = scope.clone();
-            if let (Some(each), Value::Object(m)) = (step.for_each, &mut s) {
-                match expr::eval(each, &scope, self)? {
-                    Some(Value::Array(a)) if a.is_empty() => continue,
-                    Some(Value::Array(a)) => m.insert("item".into(), a[0].clone()),
-                    None | Some(Value::Null) => continue,
-                    Some(one) => m.insert("item".into(), one),
+            if let (Some(each), Value::Object(m)) = (&step.for_each, &mut s) {
+                let env = Env::new(&scope, Some(self.version()));
+                let Some((item, parents)) = sc::items(each, &env)?.into_iter().next() else {
+                    continue;
                 };
+                m.insert("item".into(), item);
+                m.insert("item^".into(), Value::Array(parents));
             }
             let planned = self.planned(step, &s)?;
             let body = reply(&planned);
             out.push(planned);
-            let r = match (step.result, step.for_each) {
-                (Some(path), None) if !path.starts_with("header:") => {
-                    expr::eval(path, &body.unwrap_or(Value::Null), self)?
-                }
+            let r = match (&step.result, &step.for_each) {
+                (Some(e), None) => self.result(e, body, Map::new())?,
                 _ => None,
             };
             keep(step, &mut scope, r);
@@ -412,19 +410,16 @@ impl Client {
         scope: &Value,
         printing: Option<&mut Printing>,
     ) -> Result<Option<Value>, Error> {
-        let Some(each) = step.for_each else {
+        let Some(each) = &step.for_each else {
             return self.request(step, scope, printing);
         };
-        let items = match expr::eval(each, scope, self)? {
-            Some(Value::Array(a)) => a,
-            Some(Value::Null) | None => Vec::new(),
-            Some(one) => vec![one],
-        };
+        let items = sc::items(each, &Env::new(scope, Some(self.version())))?;
         let mut rows = Vec::new();
-        for item in items {
+        for (item, parents) in items {
             let mut s = scope.clone();
             if let Value::Object(m) = &mut s {
                 m.insert("item".into(), item);
+                m.insert("item^".into(), Value::Array(parents));
             }
             let outcome = self.request(step, &s, None);
             if step.rows.is_empty() {
@@ -433,20 +428,24 @@ impl Client {
                 }
                 continue;
             }
+            // The row's `reply`: how the item's request went.
             if let Value::Object(m) = &mut s {
+                let mut how = Map::new();
                 match outcome {
                     Ok(_) => {
-                        m.insert("ok".into(), Value::Bool(true));
+                        how.insert("ok".into(), Value::Bool(true));
                     }
                     Err(e) => {
-                        m.insert("ok".into(), Value::Bool(false));
-                        m.insert("error".into(), Value::String(e.to_string()));
+                        how.insert("ok".into(), Value::Bool(false));
+                        how.insert("error".into(), Value::String(e.to_string()));
                     }
                 }
+                m.insert("result".into(), Value::Object(how));
             }
+            let env = Env::new(&s, Some(self.version()));
             let mut row = Map::new();
             for (k, t) in step.rows {
-                if let Some(v) = expr::template(t, &s, self)? {
+                if let Some(v) = sc::template(t, &env)? {
                     row.insert(k.to_string(), v);
                 }
             }
@@ -462,27 +461,22 @@ impl Client {
         step: &StepDef,
         scope: &Value,
     ) -> Result<(String, Vec<(String, String)>, Option<Value>), Error> {
-        let path = fill_path(step.path, scope, self)?;
+        let env = Env::new(scope, Some(self.version()));
+        let path = fill_path(&step.path, &env)?;
         let mut query = Vec::new();
         for (k, t) in step.query {
-            match expr::template(t, scope, self)? {
+            match sc::template(t, &env)? {
                 None | Some(Value::Null) => {}
                 Some(Value::Array(items)) => {
                     for it in items {
-                        query.push((k.to_string(), expr::text(Some(&it))));
+                        query.push((k.to_string(), sc::text(Some(&it))));
                     }
                 }
-                Some(v) => query.push((k.to_string(), expr::text(Some(&v)))),
+                Some(v) => query.push((k.to_string(), sc::text(Some(&v)))),
             }
         }
-        let body = match step.body {
-            Some(t) => {
-                let template: Value = serde_json::from_str(t).map_err(|e| Error::Decode {
-                    url: step.path.into(),
-                    detail: format!("body template: {e}"),
-                })?;
-                Some(expr::fill(&template, scope, self)?.unwrap_or(Value::Null))
-            }
+        let body = match &step.body {
+            Some(b) => Some(sc::fill(b, &env)?.unwrap_or(Value::Null)),
             None => None,
         };
         Ok((path, query, body))
@@ -497,7 +491,11 @@ impl Client {
     ) -> Result<Option<Value>, Error> {
         let (path, mut query, body) = self.parts(step, scope)?;
         if step.paged {
-            let key = step.result.unwrap_or_default();
+            let key = step
+                .result
+                .as_ref()
+                .and_then(sc::reply_key)
+                .unwrap_or_default();
             // nova's `limit` caps the whole list, not just one page; -1 means all.
             let limit = query
                 .iter()
@@ -517,29 +515,33 @@ impl Client {
             return Ok(Some(Value::Array(items)));
         }
         let reply = self.send(step.service, step.method, &path, &query, body.as_ref())?;
-        let Some(result) = step.result else {
+        let Some(result) = &step.result else {
             return Ok(None);
         };
-        // `header:Location|basename` reads a response header; anything else reads the body.
-        let value = match result.strip_prefix("header:") {
-            Some(h) => {
-                let (name, filters) = match h.split_once('|') {
-                    Some((n, f)) => (n, Some(f)),
-                    None => (h, None),
-                };
-                let header = reply
-                    .headers
-                    .get(name)
-                    .and_then(|v| v.to_str().ok())
-                    .map(|t| Value::String(t.to_string()));
-                match filters {
-                    Some(f) => expr::apply(header, f, self)?,
-                    None => header,
-                }
+        // The result reads the body (`reply`) and the headers (`headers`, lower-case names).
+        let mut headers = Map::new();
+        for (name, v) in reply.headers.iter() {
+            if let Ok(t) = v.to_str() {
+                headers
+                    .entry(name.as_str().to_ascii_lowercase())
+                    .or_insert_with(|| Value::String(t.to_string()));
             }
-            None => expr::eval(result, &reply.body.unwrap_or(Value::Null), self)?,
-        };
-        Ok(value)
+        }
+        self.result(result, reply.body, headers)
+    }
+
+    /// A step's result: its expression over the reply's body and headers.
+    fn result(
+        &self,
+        e: &Expr,
+        body: Option<Value>,
+        headers: Map<String, Value>,
+    ) -> Result<Option<Value>, Error> {
+        let mut m = Map::new();
+        m.insert("result".into(), body.unwrap_or(Value::Null));
+        m.insert("headers".into(), Value::Object(headers));
+        let scope = Value::Object(m);
+        sc::eval(e, &Env::new(&scope, Some(self.version())))
     }
 
     /// Check one argument against the session's microversion, apply its default and turn it
@@ -567,7 +569,7 @@ impl Client {
             }
             match def.default {
                 Some(d) if def.versions.contains(v) && def.default_since.is_none_or(|s| v >= s) => {
-                    match expr::template(d, scope, self)? {
+                    match sc::template(&d, &Env::new(scope, Some(v)))? {
                         Some(Value::String(s)) => ArgValue::Str(s),
                         Some(other) => return Ok(Some(other)),
                         None => return Ok(None),
@@ -739,7 +741,11 @@ impl Client {
             }
         }
         Err(Error::NoMatch(match lookup.missing {
-            Some(t) => expr::text_of(t, &serde_json::json!({ "value": name_or_id }), self)?,
+            Some(t) => {
+                let given = Value::String(name_or_id.to_string());
+                let env = Env::new(&Value::Null, Some(self.version())).with(&[&given]);
+                sc::text_of(&t, &env)?
+            }
             None => format!(
                 "No {} with a name or ID of '{name_or_id}' exists.",
                 res.name
@@ -838,7 +844,7 @@ fn to_json(def: &ArgDef, given: ArgValue, r: &dyn Resolver) -> Result<Value, Err
         (_, other) => other.to_json(),
     };
     if !def.choices.is_empty() {
-        let t = expr::text(Some(&value));
+        let t = sc::text(Some(&value));
         if !def.choices.contains(&t.as_str()) {
             return Err(bad(format!(
                 "must be one of {}, not '{t}'.",
@@ -854,8 +860,9 @@ fn to_json(def: &ArgDef, given: ArgValue, r: &dyn Resolver) -> Result<Value, Err
 /// given twice, an unknown key, or not exactly one of the `one_of` keys: the `invalid` message.
 fn record(def: &ArgDef, values: &[String], r: &dyn Resolver) -> Result<Value, Error> {
     let bad = |v: &str| -> Error {
-        let scope = serde_json::json!({ "value": v });
-        let custom = def.invalid.map(|t| expr::text_of(t, &scope, r)).transpose();
+        let given = Value::String(v.to_string());
+        let env = Env::new(&Value::Null, r.version()).with(&[&given]);
+        let custom = def.invalid.map(|t| sc::text_of(&t, &env)).transpose();
         match custom {
             Ok(Some(message)) => Error::command(message),
             Err(e) => e,
@@ -867,7 +874,7 @@ fn record(def: &ArgDef, values: &[String], r: &dyn Resolver) -> Result<Value, Er
                             .alone
                             .iter()
                             .map(|w| w.to_string())
-                            .chain(def.record_keys.iter().map(|(k, _)| format!("{k}=...")))
+                            .chain(def.record_keys.iter().map(|(k, _, _)| format!("{k}=...")))
                             .collect();
                         format!("<{}>", keys.join(","))
                     }
@@ -914,26 +921,28 @@ fn record(def: &ArgDef, values: &[String], r: &dyn Resolver) -> Result<Value, Er
                 continue;
             }
             let (k, val) = part.split_once('=').ok_or_else(|| bad(v))?;
-            let sent = def
+            let (sent, through) = def
                 .record_keys
                 .iter()
-                .find(|(typed, _)| *typed == k)
-                .map(|(_, sent)| *sent)
+                .find(|(typed, _, _)| *typed == k)
+                .map(|(_, sent, through)| (*sent, through))
                 .ok_or_else(|| bad(v))?;
             if typed_keys.contains(&k) {
                 return Err(bad(v));
             }
             typed_keys.push(k);
-            // `delete_on_termination|case:remove:true`: the sent key, then the value's filters.
-            let (key, value) = match sent.split_once('|') {
-                Some((key, filters)) => {
-                    let value = Some(Value::String(val.into()));
-                    (key, expr::apply(value, filters, &expr::NoResolver)?)
+            // `delete_on_termination | case('remove', true)`: the sent key is the typed value.
+            let value = match through {
+                Some(e) => {
+                    let mut typed = Map::new();
+                    typed.insert(sent.to_string(), Value::String(val.into()));
+                    let typed = Value::Object(typed);
+                    sc::eval(e, &Env::new(&typed, r.version()))?
                 }
-                None => (sent, Some(Value::String(val.into()))),
+                None => Some(Value::String(val.into())),
             };
             if let Some(value) = value {
-                obj.insert(key.into(), value);
+                obj.insert(sent.into(), value);
             }
         }
         if alone_seen {
@@ -950,7 +959,8 @@ fn record(def: &ArgDef, values: &[String], r: &dyn Resolver) -> Result<Value, Er
                 continue;
             }
             let record = Value::Object(obj.clone());
-            match expr::template(t, &record, &expr::NoResolver)? {
+            let env = Env::new(&Value::Null, r.version()).with(&[&record]);
+            match sc::template(t, &env)? {
                 None | Some(Value::Null) => {}
                 Some(value) => {
                     obj.insert(key.to_string(), value);
@@ -966,27 +976,35 @@ fn record(def: &ArgDef, values: &[String], r: &dyn Resolver) -> Result<Value, Er
     }
 }
 
-/// Fill `{expr}` segments of a URL template, each percent-encoded.
-fn fill_path(path: &str, scope: &Value, r: &dyn Resolver) -> Result<String, Error> {
+/// Fill the `{expr}` pieces of a URL template, each percent-encoded; one without a value is
+/// a required argument missing.
+fn fill_path(path: &Template, env: &Env) -> Result<String, Error> {
+    use novagen_spec::Piece;
+    let one = [Piece::Expr(match path {
+        Template::Value(e) => *e,
+        Template::Text(_) => Expr::Lit(novagen_spec::Lit::Absent),
+    })];
+    let pieces: &[Piece] = match path {
+        Template::Text(p) => p,
+        Template::Value(_) => &one,
+    };
     let mut out = String::new();
-    let mut rest = path;
-    while let Some(i) = rest.find('{') {
-        out.push_str(&rest[..i]);
-        let j = rest[i..].find('}').map(|j| i + j).unwrap_or(rest.len() - 1);
-        let e = &rest[i + 1..j];
-        match expr::eval(e, scope, r)? {
-            Some(v) if !v.is_null() => out.push_str(&encode_segment(&expr::text(Some(&v)))?),
-            _ => {
-                let name = e.split(['|', '.']).next().unwrap_or(e);
-                return Err(Error::command(format!(
-                    "<{}> is required.",
-                    name.replace('_', "-")
-                )));
-            }
+    for p in pieces {
+        match p {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Expr(e) => match sc::eval(e, env)? {
+                Some(v) if !v.is_null() => out.push_str(&encode_segment(&sc::text(Some(&v)))?),
+                _ => {
+                    let name = e.to_string();
+                    let name = name.split([' ', '|', '.']).next().unwrap_or_default();
+                    return Err(Error::command(format!(
+                        "<{}> is required.",
+                        name.replace('_', "-")
+                    )));
+                }
+            },
         }
-        rest = &rest[j + 1..];
     }
-    out.push_str(rest);
     Ok(out)
 }
 
@@ -1094,6 +1112,7 @@ pub fn is_uuid(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use novagen_spec::{Piece, Template};
     use serde_json::json;
 
     fn arg(ty: ArgType) -> ArgDef {
@@ -1109,12 +1128,8 @@ mod tests {
             default_since: None,
             env: None,
             choices: &[],
-            record_keys: &[
-                ("net-id", "uuid"),
-                ("v4-fixed-ip", "fixed_ip"),
-                ("shutdown", "delete|case:remove:true|case:preserve:false"),
-            ],
-            record_defaults: &[("dest", "{uuid|case:local:local|case:a:null}")],
+            record_keys: &[("net-id", "uuid", None), ("v4-fixed-ip", "fixed_ip", None)],
+            record_defaults: &[("dest", Template::Text(&[Piece::Text("local")]))],
             alone: &["auto", "none"],
             alone_since: None,
             one_of: &[],
@@ -1143,17 +1158,12 @@ mod tests {
                 &expr::NoResolver
             )
             .ok(),
-            Some(json!([{"uuid": "a", "fixed_ip": "10.0.0.2"}]))
+            Some(json!([{"uuid": "a", "fixed_ip": "10.0.0.2", "dest": "local"}]))
         );
         assert!(record(&def, &["auto".into(), "none".into()], &expr::NoResolver).is_err());
         assert_eq!(
-            record(
-                &def,
-                &["net-id=local,shutdown=remove".into()],
-                &expr::NoResolver
-            )
-            .ok(),
-            Some(json!([{"uuid": "local", "delete": true, "dest": "local"}]))
+            record(&def, &["net-id=local".into()], &expr::NoResolver).ok(),
+            Some(json!([{"uuid": "local", "dest": "local"}]))
         );
         assert!(record(&def, &["bogus".into()], &expr::NoResolver).is_err());
     }

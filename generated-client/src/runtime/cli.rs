@@ -4,14 +4,15 @@
 
 use super::call::{found_id, outside, Outcome, Reads};
 use super::defs::{
-    ArgDef, ArgType, ColumnDef, OpDef, PrintDef, PrintKind, Returns, VariantDef, Version,
+    ArgDef, ArgType, ColumnDef, Expr, OpDef, PrintDef, PrintKind, Returns, Template, VariantDef,
+    Version,
 };
 use super::error::Error;
 use super::expr;
 use super::files;
 use super::output::{self, Format};
 use super::progress;
-use super::scope::holds;
+use super::scope::{self as sc, holds, Env};
 use super::session::Client;
 use super::ArgValue;
 use clap::{Arg, ArgAction, ArgMatches, Command};
@@ -375,9 +376,9 @@ fn once(
         }
         let mut query = Vec::new();
         for (k, t) in def.lookup_query {
-            if let Some(v) = expr::template(t, &given, client)? {
+            if let Some(v) = sc::template(t, &Env::new(&given, Some(version)))? {
                 if !v.is_null() {
-                    query.push((k.to_string(), expr::text(Some(&v))));
+                    query.push((k.to_string(), sc::text(Some(&v))));
                 }
             }
         }
@@ -438,7 +439,8 @@ fn once(
         print(client, out, op, &outcome)?;
     }
     if let Some(p) = poll {
-        let id = expr::text_of(p.id, &outcome.scope, client)?;
+        let env = Env::new(&outcome.scope, Some(client.version()));
+        let id = sc::text_of(&p.id, &env)?;
         if !id.is_empty() {
             progress::end_on_interrupt();
             let (stream, terminal) = match out.for_scripts() {
@@ -449,8 +451,8 @@ fn once(
                 true => client.poll(p, &id, &mut progress::Bar::new(stream))?,
                 false => client.poll(p, &id, &mut progress::Text(stream))?,
             }
-            if let Some(done) = p.done {
-                out.note(&expr::text_of(done, &outcome.scope, client)?)?;
+            if let Some(done) = &p.done {
+                out.note(&sc::text_of(done, &env)?)?;
             }
         }
         if p.first {
@@ -587,30 +589,42 @@ fn print(client: &Client, out: &Printer, op: &'static OpDef, o: &Outcome) -> Res
 /// The key of a `value` item in json and yaml: the last field of the path it prints
 /// (`{result.private_key}`: `private_key`; `{result}`: the last field of the result's path,
 /// `id` for `result: id`), else `value`.
-fn value_key(template: &str, o: &Outcome) -> String {
-    let field = |path: &str| -> Option<String> {
-        let path = path.split('|').next()?.trim();
-        let last = path.rsplit('.').next()?;
-        let plain = !last.is_empty()
-            && last
-                .chars()
-                .all(|c| c.is_alphanumeric() || "_-:".contains(c));
-        plain.then(|| last.to_string())
+fn value_key(template: &Template, o: &Outcome) -> String {
+    use novagen_spec::{Root, Step};
+    /// A path's root and its last key (through a pipe's input).
+    fn last_key(e: &Expr) -> Option<(Root, Option<&'static str>)> {
+        match e {
+            Expr::Path(p) => Some((
+                p.root,
+                p.steps.iter().rev().find_map(|s| match s {
+                    Step::Key(k) => Some(*k),
+                    _ => None,
+                }),
+            )),
+            Expr::Pipe(input, _) => last_key(input),
+            _ => None,
+        }
+    }
+    let named = |k: &str| {
+        let plain = !k.is_empty() && k.chars().all(|c| c.is_alphanumeric() || "_-:".contains(c));
+        plain.then(|| k.to_string())
     };
-    let Some(path) = template.strip_prefix('{').and_then(|t| t.strip_suffix('}')) else {
+    let Template::Value(e) = template else {
         return "value".into();
     };
-    match field(path).as_deref() {
-        Some("result") => o
+    match last_key(e) {
+        Some((Root::Reply, None)) => o
             .variant
             .steps
             .iter()
             .rev()
-            .find_map(|s| s.result)
-            .and_then(field)
+            .find_map(|s| s.result.as_ref())
+            .and_then(last_key)
+            .and_then(|(_, k)| k.and_then(named))
             .unwrap_or_else(|| "result".into()),
-        Some(f) => f.to_string(),
-        None => "value".into(),
+        Some((Root::Arg(n) | Root::Typed(n) | Root::Found(n), None)) => n.to_string(),
+        Some((_, Some(k))) => named(k).unwrap_or_else(|| "value".into()),
+        _ => "value".into(),
     }
 }
 
@@ -626,19 +640,34 @@ fn render(
     let args = &o.scope;
     let version = client.version();
     // The result itself is borrowed: a list of 10,000 servers is not copied to be printed.
-    let subject: Option<Cow<Value>> = match p.of {
-        Some(e) => expr::eval(e, &o.scope, client)?.map(Cow::Owned),
+    let env = Env::new(&o.scope, Some(version));
+    let mut subject: Option<Cow<Value>> = match &p.of {
+        Some(e) => of(e, &env)?.map(Cow::Owned),
         None => o.result().map(Cow::Borrowed),
     };
+    // `expand: image`: the ID (or an object's `id`) becomes the resource it names.
+    if let (Some(res), Some(v)) = (p.expand, subject.as_deref()) {
+        let id = match v {
+            Value::Object(m) => m.get("id").map(|x| sc::text(Some(x))),
+            Value::Null => None,
+            other => Some(sc::text(Some(other))),
+        };
+        if let Some(id) = id {
+            subject = Some(Cow::Owned(client.get_resource(res, &id)?));
+        }
+    }
     Ok(match p.kind {
         // A message for a person: left out of output for scripts.
         PrintKind::Text if out.for_scripts() => Shown::Nothing,
-        PrintKind::Text => {
-            Shown::Text(expr::text_of(p.text.unwrap_or_default(), &o.scope, client)?)
-        }
+        PrintKind::Text => Shown::Text(match &p.text {
+            Some(t) => sc::text_of(t, &env)?,
+            None => String::new(),
+        }),
         PrintKind::Value => {
-            let template = p.text.unwrap_or_default();
-            let v = match expr::template(template, &o.scope, client)? {
+            let Some(template) = &p.text else {
+                return Ok(Shown::Nothing);
+            };
+            let v = match sc::template(template, &env)? {
                 None | Some(Value::Null) => return Ok(Shown::Nothing),
                 Some(v) => v,
             };
@@ -656,7 +685,7 @@ fn render(
         PrintKind::Table => {
             let mut cols = table_cols(op, p, args, version);
             let items: Cow<[Value]> = match (p.pivot.as_ref(), subject) {
-                _ if !p.tree.is_empty() => output::tree_rows(p.tree, &o.scope, client)?.into(),
+                _ if !p.tree.is_empty() => output::tree_rows(p.tree, &env)?.into(),
                 (Some(pv), subject) => output::pivot_rows(pv, subject.as_deref(), &mut cols).into(),
                 (None, None) => Cow::Borrowed(&[]),
                 (None, Some(Cow::Borrowed(v))) => match v {
@@ -717,6 +746,22 @@ fn render(
             output::properties(&rows, p.headers, p.wrap, format)
         }
     })
+}
+
+/// What a print item shows (`of:`): the value of its expression; a path through lists
+/// (`reply[].servers[]`) gives its items, each object keeping its parent under `^`.
+fn of(e: &Expr, env: &Env) -> Result<Option<Value>, Error> {
+    let exploded = matches!(e, Expr::Path(p) if p.steps.contains(&novagen_spec::Step::Each));
+    if !exploded {
+        return sc::eval(e, env);
+    }
+    let items = sc::items(e, env)?;
+    Ok(Some(Value::Array(
+        items
+            .into_iter()
+            .map(|(v, parents)| sc::with_parents(v, &parents))
+            .collect(),
+    )))
 }
 
 /// The contents of a file argument (at most [`files::MAX_LOCAL_FILE`] bytes of UTF-8 text);

@@ -1,9 +1,11 @@
 //! The shapes of the static definitions the generator emits (see `spec/README.md` for the
 //! meaning of each field). The runtime interprets them; nothing here knows any operation.
 //!
-//! Templates and expressions (`"{server}"`, `"{hard|then:HARD|or:SOFT}"`, `addresses`) are kept
-//! as the text the spec wrote; `runtime::expr` evaluates them. The generator has already
-//! checked that every one parses and names only known arguments and filters.
+//! Templates, expressions and conditions (`"{server}"`, `"{'HARD' if hard else 'SOFT'}"`,
+//! `reply.servers`) are trees the generator parsed and checked (`novagen_spec::Template`,
+//! `Expr`); `runtime::scope` evaluates them. Display formats are still filter-chain text.
+
+pub use novagen_spec::{Expr, Template};
 
 /// A compute microversion `major.minor`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -210,8 +212,8 @@ pub struct LookupDef {
     pub id_field: &'static str,
     /// Each list item is wrapped under this key.
     pub items: Option<&'static str>,
-    /// The message when nothing matches (a template over `value`).
-    pub missing: Option<&'static str>,
+    /// The message when nothing matches (a template over the text given, `it`).
+    pub missing: Option<Template>,
 }
 
 /// Which texts are tried as IDs before the name search.
@@ -238,9 +240,9 @@ pub struct ColumnDef {
 pub struct ShowDef {
     pub field: &'static str,
     pub drop: bool,
-    /// An object becomes one row per key, named by this template (`{field}:{key}`,
-    /// `{key} network`).
-    pub flatten: Option<&'static str>,
+    /// An object becomes one row per key, named by this template over the entry `it`
+    /// (`{key, value}`) and the field's entry `it.^` (`{it.^.key}:{it.key}`).
+    pub flatten: Option<Template>,
     /// A filter chain for the value (of each flattened row).
     pub format: Option<&'static str>,
     pub versions: Range,
@@ -262,7 +264,7 @@ pub struct OpDef {
     pub returns: Returns,
     pub versions: Range,
     /// Checks before any request: (condition, error template); refused when it holds.
-    pub refuse: &'static [(novagen_spec::Expr, &'static str)],
+    pub refuse: &'static [(Expr, Template)],
     /// The argument (index) the operation runs once per value of, each reported.
     pub each: Option<usize>,
     /// After a run once per value: the error when any of them failed.
@@ -298,17 +300,18 @@ pub struct VariantDef {
 pub struct StepDef {
     /// The name later templates use for this step's result.
     pub name: Option<&'static str>,
-    /// An expression giving a list: the request is sent once per item (`{item}`).
-    pub for_each: Option<&'static str>,
+    /// An expression giving a list: the request is sent once per item (`{it}`).
+    pub for_each: Option<Expr>,
     pub service: Service,
     pub method: &'static str,
-    pub path: &'static str,
+    pub path: Template,
     /// Query parameters: key and template; a list value repeats the key, an absent one is left out.
-    pub query: &'static [(&'static str, &'static str)],
+    pub query: &'static [(&'static str, Template)],
     /// JSON body template.
-    pub body: Option<&'static str>,
-    /// The result: an expression over the reply (`server`, `header:Location|basename`).
-    pub result: Option<&'static str>,
+    pub body: Option<Body>,
+    /// The result: an expression over the reply's body `reply` and its `headers`
+    /// (`reply.server`, `headers.location | basename`).
+    pub result: Option<Expr>,
     /// In a list result, the key wrapping each item.
     pub items: Option<&'static str>,
     /// Follow `<key>_links` / Glance `next` pages.
@@ -317,12 +320,22 @@ pub struct StepDef {
     pub merge: bool,
     /// Runs only instead of the step before, when that failed with one of these statuses.
     pub on_error: &'static [u16],
-    /// With `for_each`: one row per item, built from these templates (`{item}`, `{ok}`,
-    /// `{error}`); a failed item becomes a row instead of an error.
-    pub rows: &'static [(&'static str, &'static str)],
+    /// With `for_each`: one row per item, built from these templates (`{it}`, `{reply.ok}`,
+    /// `{reply.error}`); a failed item becomes a row instead of an error.
+    pub rows: &'static [(&'static str, Template)],
     /// The step runs only when these hold (and in this microversion range).
     pub when: Cond,
     pub versions: Range,
+}
+
+/// A JSON body template: objects and lists as written, each string a template, other
+/// scalars as they are. A key whose value is absent is left out.
+#[derive(Debug)]
+pub enum Body {
+    Object(&'static [(&'static str, Body)]),
+    List(&'static [Body]),
+    Template(Template),
+    Lit(novagen_spec::Lit),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -337,7 +350,10 @@ pub enum PrintKind {
 pub struct PrintDef {
     pub kind: PrintKind,
     /// What is printed: an expression over the result (the result itself when absent).
-    pub of: Option<&'static str>,
+    pub of: Option<Expr>,
+    /// Properties: the value (an ID, or an object with an `id`) replaced by this resource,
+    /// fetched by that ID.
+    pub expand: Option<&'static ResourceDef>,
     /// Tables: the columns; `None` uses the resource's.
     pub columns: Option<&'static [ColumnDef]>,
     /// Tables: an argument whose comma-separated value adds columns (`--fields`).
@@ -358,7 +374,7 @@ pub struct PrintDef {
     /// Properties: a filter chain for every value (table output only).
     pub format: Option<&'static str>,
     /// Text and value: the template printed.
-    pub text: Option<&'static str>,
+    pub text: Option<Template>,
     pub when: Cond,
     pub versions: Range,
 }
@@ -375,18 +391,18 @@ pub struct PivotDef {
 /// One level of a tree table.
 #[derive(Debug)]
 pub struct TreeLevelDef {
-    /// Path to this level's entries (from the scope, then from the parent entry).
-    pub each: &'static str,
+    /// This level's entries: from the scope, then from the parent entry `it`.
+    pub each: Expr,
     pub sort: bool,
-    /// Column field → template over the entry (`{key}`, `{value.state}`).
-    pub row: &'static [(&'static str, &'static str)],
+    /// Column field → template over the entry `it` (`{it.key}`, `{it.value.state}`).
+    pub row: &'static [(&'static str, Template)],
 }
 
 #[derive(Debug)]
 pub struct PollDef {
     pub resource: &'static ResourceDef,
-    /// Template of the polled ID (`{result.id}`, `{server}`).
-    pub id: &'static str,
+    /// Template of the polled ID (`{reply.id}`, `{server}`).
+    pub id: Template,
     pub field: &'static str,
     pub until: &'static [&'static str],
     pub action: &'static str,
@@ -395,7 +411,7 @@ pub struct PollDef {
     /// The word before the action in the progress line (`Server`).
     pub label: &'static str,
     /// Printed after the poll finished (`Wait for server {typed.server} reboot.`).
-    pub done: Option<&'static str>,
+    pub done: Option<Template>,
     /// Poll before printing the result (image-create), not after (boot).
     pub first: bool,
 }
@@ -413,28 +429,29 @@ pub struct ArgDef {
     /// Must be given (positionals unless optional; options marked required).
     pub required: bool,
     pub required_since: Option<Version>,
-    /// A template (`ssh`, `{session.project_id}`, `{now|days:-28}`).
-    pub default: Option<&'static str>,
+    /// A template (`ssh`, `{session.project_id}`, `{now | days(-28)}`).
+    pub default: Option<Template>,
     pub default_since: Option<Version>,
     /// An environment variable giving the value when the option is not given.
     pub env: Option<&'static str>,
     pub choices: &'static [&'static str],
-    /// `record` arguments: the keys a value may have, as typed and as sent (`net-id` → `uuid`).
-    pub record_keys: &'static [(&'static str, &'static str)],
-    /// `record` arguments: sent key → template over the record, for keys not given.
-    pub record_defaults: &'static [(&'static str, &'static str)],
+    /// `record` arguments: the keys a value may have, as typed and as sent (`net-id` → `uuid`),
+    /// and the expression the value goes through (its root, the sent key, is the typed text).
+    pub record_keys: &'static [(&'static str, &'static str, Option<Expr>)],
+    /// `record` arguments: sent key → template over the record so far (`it`), for keys not given.
+    pub record_defaults: &'static [(&'static str, Template)],
     /// `record` arguments: words that stand alone instead of `k=v` pairs (`auto`, `none`).
     pub alone: &'static [&'static str],
     /// `record` arguments: the microversion from which the `alone` words may be given.
     pub alone_since: Option<Version>,
     /// `record` arguments: exactly one of these typed keys in each value.
     pub one_of: &'static [&'static str],
-    /// `record` arguments: the message (a template over `value`) for a malformed value.
-    pub invalid: Option<&'static str>,
+    /// `record` arguments: the message (a template over the value, `it`) for a malformed value.
+    pub invalid: Option<Template>,
     /// The value is a name or ID of this resource.
     pub resource: Option<&'static ResourceDef>,
     /// Extra query parameters of that lookup (templates).
-    pub lookup_query: &'static [(&'static str, &'static str)],
+    pub lookup_query: &'static [(&'static str, Template)],
     /// From this microversion (or always, with `Some(None)`), a text no resource matches is
     /// used as it is.
     pub lookup_fallback: Option<Option<Version>>,

@@ -6,7 +6,7 @@
 use super::defs::{ColumnDef, PivotDef, ShowDef, TreeLevelDef, Version};
 use super::error::Error;
 use super::expr::{self, lookup, Resolver};
-use super::scope::holds;
+use super::scope::{self, holds, text, Env};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -282,16 +282,12 @@ pub fn rows(
 
 /// The rows of a tree table: each level's entries (a list's items or an object's keys, as
 /// `{key, value}`) make one row each, followed by the rows of the next level below it.
-pub fn tree_rows(
-    levels: &[TreeLevelDef],
-    scope: &Value,
-    r: &dyn Resolver,
-) -> Result<Vec<Value>, Error> {
+pub fn tree_rows(levels: &[TreeLevelDef], env: &Env) -> Result<Vec<Value>, Error> {
     fn walk(
         levels: &[TreeLevelDef],
         entries: Option<Value>,
         rows: &mut Vec<Value>,
-        r: &dyn Resolver,
+        env: &Env,
     ) -> Result<(), Error> {
         let Some((level, below)) = levels.split_first() else {
             return Ok(());
@@ -306,28 +302,30 @@ pub fn tree_rows(
             _ => Vec::new(),
         };
         if level.sort {
-            entries.sort_by_key(|(k, _)| expr::text(Some(k)));
+            entries.sort_by_key(|(k, _)| text(Some(k)));
         }
         for (key, value) in entries {
             let mut entry = Map::new();
             entry.insert("key".into(), key);
             entry.insert("value".into(), value);
             let entry = Value::Object(entry);
+            // The entry is `it` to its row and to the level below.
+            let here = Env::new(env.scope, env.version).with(&[&entry]);
             let mut row = Map::new();
             for (field, t) in level.row {
-                let v = expr::template(t, &entry, r)?.unwrap_or(Value::Null);
+                let v = scope::template(t, &here)?.unwrap_or(Value::Null);
                 row.insert(field.to_string(), v);
             }
             rows.push(Value::Object(row));
             if let Some(next) = below.first() {
-                walk(below, lookup(&entry, next.each), rows, r)?;
+                walk(below, scope::eval(&next.each, &here)?, rows, env)?;
             }
         }
         Ok(())
     }
     let mut rows = Vec::new();
     if let Some(first) = levels.first() {
-        walk(levels, expr::eval(first.each, scope, r)?, &mut rows, r)?;
+        walk(levels, scope::eval(&first.each, env)?, &mut rows, env)?;
     }
     Ok(rows)
 }
@@ -390,13 +388,18 @@ pub fn reshape(
                 None => Ok(v),
             }
         };
-        match (rule.flatten, value) {
+        match (&rule.flatten, value) {
             (Some(name), Value::Object(m)) => {
+                // The field's entry is `it.^`, each of its keys' entry `it`.
+                let mut field = Map::new();
+                field.insert("key".into(), Value::String(rule.field.to_string()));
+                let field = Value::Object(field);
                 for (k, v) in m {
-                    let mut s = Map::new();
-                    s.insert("field".into(), Value::String(rule.field.to_string()));
-                    s.insert("key".into(), Value::String(k));
-                    let row = expr::text_of(name, &Value::Object(s), r)?;
+                    let mut entry = Map::new();
+                    entry.insert("key".into(), Value::String(k));
+                    let entry = Value::Object(entry);
+                    let env = Env::new(&Value::Null, Some(version)).with(&[&entry, &field]);
+                    let row = scope::text_of(name, &env)?;
                     info.insert(row, fmt(v)?);
                 }
             }

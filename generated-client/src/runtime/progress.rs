@@ -214,7 +214,7 @@ mod tests {
             .expect("the spec has servers");
         PollDef {
             resource,
-            id: "{result.id}",
+            id: novagen_spec::Template::Text(&[]),
             field: "status",
             until: &["active"],
             action: "building",

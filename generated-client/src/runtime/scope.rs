@@ -2,24 +2,40 @@
 //! generator) read at run time: the roots of one operation's scope.
 //!
 //! The scope of an operation is one JSON object: its arguments by name, `session`, `now`,
-//! `typed` and `found` (what the CLI looked up), each step's result by its name, and `result`
-//! (the latest result). [`Env`] gives the trees' roots from it.
+//! `typed` and `found` (what the CLI looked up), each step's result by its name, `result`
+//! (the latest result: `reply`), and in a step's loop `item` (`it`) with `item^` (its
+//! parents, `it.^`). [`Env`] gives the trees' roots from it, with more loop items on top.
 
-use super::defs::Version;
+use super::defs::{Body, Version};
 use super::error::Error;
-use novagen_spec::{EvalError, Expr, Root, Scope};
-use serde_json::Value;
+use novagen_spec::{EvalError, Expr, Item, Root, Scope, Template};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// An operation's scope as the roots of an expression.
 pub struct Env<'a> {
     pub scope: &'a Value,
     /// The session's microversion, for `version >= 2.37`.
     pub version: Option<Version>,
+    /// Loop items above the scope's own (`it` first, then `it.^`, ...).
+    pub items: Vec<&'a Value>,
 }
 
 impl<'a> Env<'a> {
     pub fn new(scope: &'a Value, version: Option<Version>) -> Self {
-        Env { scope, version }
+        Env {
+            scope,
+            version,
+            items: Vec::new(),
+        }
+    }
+
+    /// The same scope with `it` (and its parents, innermost first) on top.
+    pub fn with(mut self, items: &[&'a Value]) -> Self {
+        let mut all = items.to_vec();
+        all.append(&mut self.items);
+        self.items = all;
+        self
     }
 }
 
@@ -33,6 +49,14 @@ impl Scope for Env<'_> {
             Root::Session(f) => s.get("session")?.get(*f),
             Root::Reply => s.get("result"),
             Root::It | Root::Parent(_) | Root::Version | Root::Now => None,
+        }
+    }
+
+    fn item(&self, up: usize) -> Option<&Value> {
+        match up.checked_sub(self.items.len()) {
+            None => self.items.get(up).copied(),
+            Some(0) => self.scope.get("item"),
+            Some(k) => self.scope.get("item^")?.get(k - 1),
         }
     }
 
@@ -69,4 +93,92 @@ pub fn refused(when: &Expr, scope: &Value, version: Version) -> Result<bool, Err
     let env = Env::new(scope, Some(version));
     let v = novagen_spec::eval(when, &env)?;
     Ok(novagen_spec::truthy(v.as_deref()))
+}
+
+/// An expression's value (absent: `None`).
+pub fn eval(e: &Expr, env: &Env) -> Result<Option<Value>, Error> {
+    Ok(novagen_spec::eval(e, env)?.map(Cow::into_owned))
+}
+
+/// A template's value: exactly `{expr}` is that value, anything else text.
+pub fn template(t: &Template, env: &Env) -> Result<Option<Value>, Error> {
+    Ok(novagen_spec::eval_template(t, env)?.map(Cow::into_owned))
+}
+
+/// A template as text (absent: empty).
+pub fn text_of(t: &Template, env: &Env) -> Result<String, Error> {
+    Ok(novagen_spec::text(
+        novagen_spec::eval_template(t, env)?.as_deref(),
+    ))
+}
+
+/// A value as text in a message, URL or query: strings bare, the rest as a table cell.
+pub fn text(v: Option<&Value>) -> String {
+    novagen_spec::text(v)
+}
+
+/// Fill a body template: each string template becomes its value, a key whose value is absent
+/// is left out (and a list item). `None`: nothing left.
+pub fn fill(b: &Body, env: &Env) -> Result<Option<Value>, Error> {
+    Ok(match b {
+        Body::Template(t) => template(t, env)?,
+        Body::Object(m) => {
+            let mut out = Map::new();
+            for (k, v) in *m {
+                if let Some(v) = fill(v, env)? {
+                    out.insert(k.to_string(), v);
+                }
+            }
+            Some(Value::Object(out))
+        }
+        Body::List(a) => {
+            let mut out = Vec::new();
+            for v in *a {
+                if let Some(v) = fill(v, env)? {
+                    out.push(v);
+                }
+            }
+            Some(Value::Array(out))
+        }
+        Body::Lit(l) => novagen_spec::eval(&Expr::Lit(*l), env)?.map(Cow::into_owned),
+    })
+}
+
+/// The items of a loop over `e`, each with its parents (innermost first), owned.
+pub fn items(e: &Expr, env: &Env) -> Result<Vec<(Value, Vec<Value>)>, Error> {
+    let items: Vec<Item> = novagen_spec::items(e, env)?.unwrap_or_default();
+    Ok(items
+        .into_iter()
+        .filter(|i| !i.value.is_null())
+        .map(|i| {
+            let parents = i.parents.iter().map(|p| (*p).clone()).collect();
+            (i.value.into_owned(), parents)
+        })
+        .collect())
+}
+
+/// A row of an exploded list (`reply[].servers[]`) keeps its parents under `^` (objects only),
+/// for a column's `^.field`.
+pub fn with_parents(item: Value, parents: &[Value]) -> Value {
+    let Some((first, rest)) = parents.split_first() else {
+        return item;
+    };
+    match item {
+        Value::Object(mut m) => {
+            m.insert("^".into(), with_parents(first.clone(), rest));
+            Value::Object(m)
+        }
+        other => other,
+    }
+}
+
+/// `reply.KEY`: the key a paged list result is read from.
+pub fn reply_key(e: &Expr) -> Option<&'static str> {
+    match e {
+        Expr::Path(novagen_spec::Path {
+            root: Root::Reply,
+            steps: [novagen_spec::Step::Key(k)],
+        }) => Some(k),
+        _ => None,
+    }
 }
