@@ -156,6 +156,20 @@ pub fn emit(api: &Api) -> TokenStream {
         .flat_map(|r| &r.ops)
         .map(|o| ident(&o.static_name));
     let all_resources = api.resources.iter().map(|r| ident(&r.static_name));
+    let formats = api.formats.iter().map(|(name, f)| {
+        let def = match f {
+            crate::ir::NamedFormat::Table(entries, otherwise) => {
+                let entries = entries.iter().map(|(k, v)| quote!((#k, #v)));
+                let otherwise = opt_str(otherwise);
+                quote!(NamedDef::Table { entries: &[#(#entries),*], otherwise: #otherwise })
+            }
+            crate::ir::NamedFormat::Expr(e) => {
+                let e = baked(e);
+                quote!(NamedDef::Expr(#e))
+            }
+        };
+        quote!(NamedFormat { name: #name, def: #def })
+    });
     quote! {
         /// Static definitions of every resource and operation, read by the runtime (and by
         /// `nova`, which builds its subcommands from them).
@@ -168,6 +182,8 @@ pub fn emit(api: &Api) -> TokenStream {
             #(#defs)*
             /// Every operation of the spec, in spec order.
             pub static OPERATIONS: &[&OpDef] = &[#(&#all_ops),*];
+            /// The spec's named display formats (`api.yaml`).
+            pub static FORMATS: &[NamedFormat] = &[#(#formats),*];
             /// Every resource of the spec.
             pub static RESOURCES: &[&ResourceDef] = &[#(&#all_resources),*];
         }
@@ -187,9 +203,10 @@ pub fn emit(api: &Api) -> TokenStream {
 }
 
 fn column(c: &Column) -> TokenStream {
-    let (title, field, format) = (&c.title, &c.field, opt_str(&c.format));
+    let (title, field, format) = (&c.title, &c.field, opt_baked(&c.format));
+    let value = opt_baked(&c.value);
     let (versions, when) = (range(&c.versions), conds(&c.when));
-    quote!(ColumnDef { title: #title, field: #field, format: #format, versions: #versions, when: #when })
+    quote!(ColumnDef { title: #title, field: #field, value: #value, format: #format, versions: #versions, when: #when })
 }
 
 fn resource_defs(r: &Resource) -> TokenStream {
@@ -220,8 +237,9 @@ fn resource_defs(r: &Resource) -> TokenStream {
     let sort_by = opt_str(&r.sort_by);
     let show = r.show.iter().map(|s| {
         let (field, drop) = (&s.field, s.drop);
-        let (flatten, format, versions) = (opt_baked(&s.flatten), opt_str(&s.format), range(&s.versions));
-        quote!(ShowDef { field: #field, drop: #drop, flatten: #flatten, format: #format, versions: #versions })
+        let (flatten, format, versions) = (opt_baked(&s.flatten), opt_baked(&s.format), range(&s.versions));
+        let (expand, value) = (opt_static(&s.expand), opt_baked(&s.value));
+        quote!(ShowDef { field: #field, drop: #drop, flatten: #flatten, expand: #expand, value: #value, format: #format, versions: #versions })
     });
     let ops = r.ops.iter().map(|o| op_def(r, o));
     let mut fields: Vec<&Field> = r.fields.iter().collect();
@@ -347,7 +365,7 @@ fn print_def(p: &Print) -> TokenStream {
     let keys = strs(&p.keys);
     let rules = opt_static(&p.rules);
     let wrap = p.wrap;
-    let format = opt_str(&p.format);
+    let format = opt_baked(&p.format);
     let text = opt_baked(&p.text);
     let (when, versions) = (conds(&p.when), range(&p.versions));
     quote!(PrintDef {

@@ -24,6 +24,8 @@ pub struct Range {
 pub struct Api {
     pub min_version: Version,
     pub max_version: Version,
+    /// `api.yaml`'s named display formats.
+    pub formats: Vec<(String, NamedFormat)>,
     pub resources: Vec<Resource>,
 }
 
@@ -80,6 +82,18 @@ pub use novagen_spec::Expr;
 /// A parsed template (a spec string with `{expr}`s).
 pub use novagen_spec::Template;
 
+/// A display format (`format:`), of novagen-spec's closed set.
+pub use novagen_spec::Format;
+
+/// A named display format of `api.yaml`.
+#[derive(Debug)]
+pub enum NamedFormat {
+    /// The value's text → what is shown; else `otherwise` (else the value).
+    Table(Vec<(String, String)>, Option<String>),
+    /// An expression over the value, `it`.
+    Expr(Expr),
+}
+
 /// A JSON body template: objects and lists as written, strings as templates, other scalars
 /// as they are.
 #[derive(Debug)]
@@ -94,7 +108,8 @@ pub enum Body {
 pub struct Column {
     pub title: String,
     pub field: String,
-    pub format: Option<String>,
+    pub value: Option<Expr>,
+    pub format: Option<Format>,
     pub versions: Range,
     pub when: Cond,
 }
@@ -104,7 +119,10 @@ pub struct ShowRule {
     pub field: String,
     pub drop: bool,
     pub flatten: Option<Template>,
-    pub format: Option<String>,
+    /// Static name of the resource the value is an ID of (shown as `name (id)`).
+    pub expand: Option<String>,
+    pub value: Option<Expr>,
+    pub format: Option<Format>,
     pub versions: Range,
 }
 
@@ -181,8 +199,8 @@ pub struct Print {
     /// Static name of the resource whose show rules apply.
     pub rules: Option<String>,
     pub wrap: usize,
-    /// Properties: a filter chain for every value.
-    pub format: Option<String>,
+    /// Properties: a display format for every value.
+    pub format: Option<Format>,
     pub text: Option<Template>,
     pub when: Cond,
     pub versions: Range,

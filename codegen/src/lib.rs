@@ -10,7 +10,7 @@ pub mod model;
 mod validate;
 
 pub use error::SpecError;
-pub use validate::{read_dir, validate, SpecSource, FILTERS, RESERVED_ARGS, RESERVED_COMMANDS};
+pub use validate::{read_dir, validate, SpecSource, RESERVED_ARGS, RESERVED_COMMANDS};
 
 use std::path::Path;
 

@@ -3,12 +3,34 @@
 //! fields, so a typo fails the build with its line instead of being ignored.
 
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// `spec/api.yaml`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApiFile {
     pub api: ApiSettings,
+    /// Site display formats (`format: power_state`): a table, or an expression over `it`.
+    #[serde(default)]
+    pub formats: BTreeMap<String, FormatSpec>,
+}
+
+/// A named display format: an expression over the value (`it`), or a table of value → text.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum FormatSpec {
+    Expr(String),
+    Table(FormatTable),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormatTable {
+    /// The value's text → what is shown.
+    pub table: Pairs,
+    /// What a value not in the table is shown as (default: the value itself).
+    #[serde(default)]
+    pub otherwise: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -151,6 +173,10 @@ pub struct Column {
     pub title: String,
     #[serde(default)]
     pub field: Option<String>,
+    /// An expression over the field's value, `it` (value filters: `it | count`).
+    #[serde(default)]
+    pub value: Option<String>,
+    /// A display format: `pyrepr`, `fixed(2)`, a name of `api.yaml`'s `formats`.
     #[serde(default)]
     pub format: Option<String>,
     #[serde(default)]
@@ -169,6 +195,13 @@ pub struct ShowRule {
     pub drop: bool,
     #[serde(default)]
     pub flatten: Option<String>,
+    /// The value (an ID, or an object's `id`) shown as `name (id)` of this resource, fetched.
+    #[serde(default)]
+    pub expand: Option<String>,
+    /// An expression over the value, `it` (value filters: `it | map(it.name) | join`).
+    #[serde(default)]
+    pub value: Option<String>,
+    /// A display format: `pyrepr`, `fixed(2)`, a name of `api.yaml`'s `formats`.
     #[serde(default)]
     pub format: Option<String>,
     #[serde(default)]
@@ -411,7 +444,7 @@ pub struct PropertiesSpec {
     pub rules: Option<String>,
     #[serde(default)]
     pub wrap: usize,
-    /// A filter chain for every value (`pyrepr`), after the show rules.
+    /// A display format for every value (`pyrepr`), after the show rules.
     #[serde(default)]
     pub format: Option<String>,
 }

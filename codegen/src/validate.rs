@@ -64,6 +64,7 @@ fn parse<T: serde::de::DeserializeOwned>(src: &SpecSource) -> Result<T, SpecErro
 pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
     let mut errors = Vec::new();
     let mut api: Option<(Version, Version)> = None;
+    let mut formats: Vec<(String, NamedFormat)> = Vec::new();
     let mut files: Vec<(&SpecSource, ResourceFile, LineIndex)> = Vec::new();
     let mut extensions: Vec<(&SpecSource, ExtensionFile, LineIndex)> = Vec::new();
     for src in sources {
@@ -82,6 +83,7 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
                             api = Some((a, b));
                         }
                     }
+                    formats = named_formats(&mut cx, &f.formats);
                 }
                 Err(e) => errors.push(e),
             }
@@ -179,6 +181,7 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
     Ok(Api {
         min_version,
         max_version,
+        formats,
         resources,
     })
 }
@@ -291,47 +294,6 @@ pub const RESERVED_COMMANDS: &[&str] = &[
     "bash-completion",
     "man",
     "cache-clear",
-];
-
-/// The filters of the expression language (the runtime's `expr::FILTERS`; a test keeps the
-/// two lists equal).
-pub const FILTERS: &[&str] = &[
-    "null",
-    "or",
-    "then",
-    "default",
-    "empty_null",
-    "base64",
-    "int",
-    "float",
-    "str",
-    "split",
-    "objects",
-    "pairs",
-    "keys",
-    "basename",
-    "map",
-    "sort",
-    "unique",
-    "join",
-    "networks",
-    "power_state",
-    "ref",
-    "get",
-    "pyrepr",
-    "fixed",
-    "count",
-    "slug",
-    "lower",
-    "upper",
-    "prefix",
-    "days",
-    "date",
-    "isoformat",
-    "case",
-    "part",
-    "since",
-    "until",
 ];
 
 struct Cx<'a> {
@@ -552,6 +514,85 @@ fn has_merge_key(v: &serde_json::Value) -> bool {
     }
 }
 
+thread_local! {
+    /// The names of `api.yaml`'s formats, for `format:` checks while validating one spec.
+    static FORMAT_NAMES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `api.yaml`'s `formats:`: each a table (value text → shown) or an expression over `it`.
+fn named_formats(
+    cx: &mut Cx,
+    specs: &BTreeMap<String, model::FormatSpec>,
+) -> Vec<(String, NamedFormat)> {
+    let no_args = BTreeMap::new();
+    let mut used = BTreeSet::new();
+    let mut scope = Scope {
+        args: &no_args,
+        roots: vec!["it".into()],
+        used: &mut used,
+        any_arg: false,
+        looked_up: Vec::new(),
+    };
+    let mut out = Vec::new();
+    for (name, f) in specs {
+        let at = format!("formats.{name}");
+        cx.ident(name, "format name", &at);
+        if BUILTIN_FORMATS.contains(&name.as_str()) {
+            cx.err(
+                &at,
+                format!(
+                    "format name '{name}' is one of the built-in formats; choose another name."
+                ),
+            );
+        }
+        let def = match f {
+            model::FormatSpec::Expr(e) => NamedFormat::Expr(scope.expr(cx, e, &at)),
+            model::FormatSpec::Table(t) => {
+                NamedFormat::Table(cx.pairs(&t.table, &at), t.otherwise.clone())
+            }
+        };
+        out.push((name.clone(), def));
+    }
+    FORMAT_NAMES.with(|n| *n.borrow_mut() = out.iter().map(|(k, _)| k.clone()).collect());
+    out
+}
+
+/// The display formats every spec has (`fixed(n)`, `wrap(n)` take a number).
+const BUILTIN_FORMATS: &[&str] = &[
+    "pyrepr", "pformat", "quoted", "flatten", "json", "fixed", "wrap",
+];
+
+/// A `format:`: a built-in display format or a name of `api.yaml`'s `formats`.
+fn parse_format(cx: &mut Cx, text: &str, path: &str) -> Option<Format> {
+    let t = text.trim();
+    let number = |t: &str, name: &str| -> Option<u16> {
+        t.strip_prefix(name)?
+            .strip_prefix('(')?
+            .strip_suffix(')')?
+            .trim()
+            .parse()
+            .ok()
+    };
+    let f = match t {
+        "pyrepr" => Some(Format::Pyrepr),
+        "json" => Some(Format::Json),
+        _ if t.starts_with("fixed") => number(t, "fixed")
+            .and_then(|n| u8::try_from(n).ok())
+            .map(Format::Fixed),
+        _ => FORMAT_NAMES
+            .with(|n| n.borrow().iter().any(|k| k == t))
+            .then(|| Format::Named(Box::leak(t.to_string().into_boxed_str()))),
+    };
+    if f.is_none() {
+        let named = FORMAT_NAMES.with(|n| n.borrow().join(", "));
+        cx.err(
+            path,
+            format!("'{t}' is no display format (formats: pyrepr, json, fixed(n), and api.yaml's: {named}); a value filter goes in value: (value: \"it | join(', ')\")."),
+        );
+    }
+    f
+}
+
 /// A JSON body as a tree: each string a template (parsed and checked), other scalars as they
 /// are.
 fn body_tree(cx: &mut Cx, scope: &mut Scope, v: &serde_json::Value, path: &str) -> Body {
@@ -592,7 +633,6 @@ struct Scope<'s> {
     /// Extra roots valid here (`item`, `result`, step names, `typed`, ...).
     roots: Vec<String>,
     used: &'s mut BTreeSet<String>,
-    statics: &'s HashMap<String, (String, bool)>,
     /// Conditions may name any argument (a resource's own columns serve many operations).
     any_arg: bool,
     /// The arguments looked up as a resource (`found.NAME`).
@@ -600,89 +640,6 @@ struct Scope<'s> {
 }
 
 impl Scope<'_> {
-    /// Check a display format (a first-edition filter chain): its root and its filters.
-    fn check(&mut self, cx: &mut Cx, e: &str, path: &str) {
-        if let Some((first, rest)) = e.split_once("||") {
-            self.check(cx, first, path);
-            self.check(cx, rest, path);
-            return;
-        }
-        let mut parts = e.split('|');
-        let p = parts.next().unwrap_or_default().trim();
-        let root = p
-            .split('.')
-            .next()
-            .unwrap_or_default()
-            .trim_end_matches("[]");
-        if self.args.contains_key(root) {
-            self.used.insert(root.to_string());
-        } else if !(self.roots.iter().any(|r| r == root) || root == "session" || root == "now") {
-            let known: Vec<&str> = self
-                .args
-                .keys()
-                .map(String::as_str)
-                .chain(self.roots.iter().map(String::as_str))
-                .collect();
-            cx.err(path, format!("'{{{e}}}' names '{root}', which is no argument or value known here (known: {}).", known.join(", ")));
-        }
-        for f in parts {
-            let (name, arg) = match f.split_once(':') {
-                Some((n, a)) => (n.trim(), Some(a)),
-                None => (f.trim(), None),
-            };
-            if !FILTERS.contains(&name) {
-                cx.err(
-                    path,
-                    format!(
-                        "'{{{e}}}' uses the filter '{name}', which does not exist (filters: {}).",
-                        FILTERS.join(", ")
-                    ),
-                );
-            } else if name == "ref" || name == "get" {
-                match arg {
-                    Some(r) => {
-                        cx.resource_ref(r, self.statics, path);
-                    }
-                    None => cx.err(
-                        path,
-                        format!(
-                            "'{{{e}}}': the filter '{name}' needs a resource, as in {name}:image."
-                        ),
-                    ),
-                }
-            } else if name == "since" {
-                match arg {
-                    Some(v) => {
-                        cx.version(v, path);
-                    }
-                    None => cx.err(
-                        path,
-                        format!(
-                            "'{{{e}}}': the filter 'since' needs a microversion, as in since:2.19."
-                        ),
-                    ),
-                }
-            } else if name == "case" && !arg.is_some_and(|a| a.contains(':')) {
-                cx.err(
-                    path,
-                    format!("'{{{e}}}': the filter 'case' needs a value and its replacement, as in case:auto:null."),
-                );
-            } else if name == "part"
-                && !arg.is_some_and(|a| matches!(a.split(':').next(), Some("0" | "1")))
-            {
-                cx.err(
-                    path,
-                    format!("'{{{e}}}': the filter 'part' takes 0 (before the first ':') or 1 (after it, with an optional default: part:1:desc)."),
-                );
-            } else if matches!(name, "or" | "then" | "default" | "prefix") && arg.is_none() {
-                cx.err(
-                    path,
-                    format!("'{{{e}}}': the filter '{name}' needs a value, as in {name}:text."),
-                );
-            }
-        }
-    }
-
     /// Parse a template (a spec string with `{expr}`s) and check its roots. On a mistake
     /// (reported) an empty template.
     fn template(&mut self, cx: &mut Cx, t: &str, path: &str) -> Template {
@@ -907,7 +864,6 @@ fn resource(
         args: &no_args,
         roots: Vec::new(),
         used: &mut unused,
-        statics,
         any_arg: true,
         looked_up: Vec::new(),
     };
@@ -932,10 +888,22 @@ fn resource(
                 ),
             );
         }
-        if let Some(fmt) = &r.format {
-            fscope.roots = vec![String::new()];
-            fscope.check(cx, &format!("|{fmt}"), &format!("{p}.format"));
-        }
+        let format = r
+            .format
+            .as_ref()
+            .and_then(|f| parse_format(cx, f, &format!("{p}.format")));
+        let value = r.value.as_ref().map(|v| {
+            fscope.any_arg = false;
+            fscope.roots = vec!["it".into()];
+            let e = fscope.expr(cx, v, &format!("{p}.value"));
+            fscope.roots.clear();
+            fscope.any_arg = true;
+            e
+        });
+        let expand = r
+            .expand
+            .as_ref()
+            .and_then(|res| cx.resource_ref(res, statics, &format!("{p}.expand")));
         // A flattened object's rows are named over the entry `it` ({key, value}) and the
         // field's own entry `it.^` ({key: field, value: object}).
         let flatten = r.flatten.as_ref().map(|t| {
@@ -946,7 +914,7 @@ fn resource(
             fscope.any_arg = true;
             t
         });
-        if r.drop && (r.flatten.is_some() || r.format.is_some()) {
+        if r.drop && (r.flatten.is_some() || r.format.is_some() || r.value.is_some()) {
             cx.err(
                 &p,
                 "a show rule that drops its field cannot also format or flatten it.",
@@ -957,7 +925,9 @@ fn resource(
             field: r.field.clone(),
             drop: r.drop,
             flatten,
-            format: r.format.clone(),
+            expand,
+            value,
+            format,
             versions,
         });
     }
@@ -1128,6 +1098,7 @@ fn columns(
             model::ColumnSpec::Title(t) => Column {
                 title: t.clone(),
                 field: field_of(t),
+                value: None,
                 format: None,
                 versions: Range::default(),
                 when: None,
@@ -1135,7 +1106,16 @@ fn columns(
             model::ColumnSpec::Full(c) => Column {
                 title: c.title.clone(),
                 field: c.field.clone().unwrap_or_else(|| field_of(&c.title)),
-                format: c.format.clone(),
+                value: c.value.as_ref().map(|v| {
+                    let saved = std::mem::replace(&mut scope.roots, vec!["it".into()]);
+                    let e = scope.expr(cx, v, &format!("{p}.value"));
+                    scope.roots = saved;
+                    e
+                }),
+                format: c
+                    .format
+                    .as_ref()
+                    .and_then(|f| parse_format(cx, f, &format!("{p}.format"))),
                 versions: cx.range(&c.min_version, &c.max_version, &p),
                 when: scope.conds(cx, &c.when, &format!("{p}.when")),
             },
@@ -1151,11 +1131,6 @@ fn columns(
                     ),
                 );
             }
-        }
-        if let Some(fmt) = &col.format {
-            let saved = std::mem::replace(&mut scope.roots, vec![String::new()]);
-            scope.check(cx, &format!("|{fmt}"), &format!("{p}.format"));
-            scope.roots = saved;
         }
         out.push(col);
     }
@@ -1460,7 +1435,6 @@ fn operation(
         args: &types,
         roots: vec!["session".into()],
         used: &mut used,
-        statics,
         any_arg: false,
         looked_up: args
             .iter()
@@ -2049,12 +2023,10 @@ fn prints(
             }
             item.keys = pr.keys.clone();
             item.wrap = pr.wrap;
-            if let Some(fmt) = &pr.format {
-                let saved = std::mem::replace(&mut scope.roots, vec![String::new()]);
-                scope.check(cx, &format!("|{fmt}"), &format!("{p}.properties.format"));
-                scope.roots = saved;
-            }
-            item.format = pr.format.clone();
+            item.format = pr
+                .format
+                .as_ref()
+                .and_then(|f| parse_format(cx, f, &format!("{p}.properties.format")));
             item.rules = match pr.rules.as_deref() {
                 Some("none") => None,
                 Some(r) => match statics.get(r) {

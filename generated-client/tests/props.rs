@@ -13,9 +13,9 @@
 
 use codegen::ir::FieldType;
 use novaclient::runtime::defs::{ArgType, OpDef, Version};
-use novaclient::runtime::expr::{self, NoResolver};
 use novaclient::runtime::output::{self, Format};
 use novaclient::runtime::page::{Page, SlotPlan};
+use novaclient::runtime::scope::NoResolver;
 use novaclient::runtime::scope::{self, Env};
 use novaclient::runtime::{cli, shell, FromReply, Reply};
 use novaclient::{spec, types, Client, ConnectOptions, Record};
@@ -566,7 +566,7 @@ fn decode_and_print(v: &Value, args: &Value, version: Version, wrap: usize) {
         let cols = output::columns_for(res.columns, version, args);
         let info = output::reshape(res.show, version, v, &NoResolver);
         for format in FORMATS {
-            if let Ok(texts) = output::texts(&cols, &items, &NoResolver) {
+            if let Ok(texts) = output::texts(&cols, &items) {
                 let _ = output::rows(&cols, &texts, &items, res.sort_by, format, &|_| true);
             }
             if let Ok(info) = &info {
@@ -592,12 +592,12 @@ fn decode_and_print(v: &Value, args: &Value, version: Version, wrap: usize) {
                 if let Some(cols) = p.columns {
                     let cols = output::columns_for(cols, version, args);
                     let all = |_: &output::Col| true;
-                    if let Ok(texts) = output::texts(&cols, &items, &NoResolver) {
+                    if let Ok(texts) = output::texts(&cols, &items) {
                         let _ = output::rows(&cols, &texts, &items, p.sort_by, Format::Table, &all);
                     }
                 }
                 if let Some(f) = p.format {
-                    let _ = expr::apply(Some(v.clone()), f, &NoResolver);
+                    let _ = output::format(f, v);
                 }
                 if let Some(pv) = &p.pivot {
                     let mut cols = output::columns_for(op.resource.columns, version, args);

@@ -225,7 +225,10 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "\"{it.^.key}\" uses 'it.^', but there are not that many loops around it."),
         ("http: DELETE /widgets/{widget}\n", "http: DELETE /widgets/{it.id}\n", "http: DELETE /widgets/{it.id}",
          "\"/widgets/{it.id}\" uses 'it', which is known only inside a loop (map, where, group_by, for)."),
-        ("  - {title: Tags, field: tags, format: \"join:, \"}", "  - {title: Tags, field: tagz}", "field: tagz",
+        // A value filter is no display format.
+        ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {title: Tags, field: tags, format: \"join:, \"}", "format: \"join:, \"",
+         "'join:,' is no display format (formats: pyrepr, json, fixed(n), and api.yaml's: ); a value filter goes in value: (value: \"it | join(', ')\")."),
+        ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {title: Tags, field: tagz}", "field: tagz",
          "column 'Tags' names no field 'tagz' of the resource."),
     ];
     for (from, to, at, want) in cases {
@@ -234,8 +237,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
         let edited = fixture.replacen(from, to, 1);
         let (file, line, msg) = error_for("widgets.yaml", |_| edited.clone());
         assert_eq!(file, Path::new("spec/widgets.yaml"), "{want}");
-        let want = want.replace("{FILTERS}", &codegen::FILTERS.join(", "));
-        assert_eq!(msg, want);
+        assert_eq!(msg, *want);
         assert_eq!(line, line_of(&edited, at), "{want}");
     }
 }

@@ -8,8 +8,8 @@ use super::defs::{
     VariantDef, Version,
 };
 use super::error::Error;
-use super::expr::{self, Resolver};
 use super::page::{Lean, Page, SlotPlan};
+use super::scope::Resolver;
 use super::scope::{self as sc, holds, refused, Env};
 use super::session::Client;
 use super::{ArgValue, Reply};
@@ -304,7 +304,7 @@ impl Client {
         }
         let mut scope = Value::Object(extra);
         scope["session"] = self.session_info();
-        scope["now"] = expr::now();
+        scope["now"] = sc::now();
         for (i, def) in op.args.iter().enumerate() {
             let given = values.get(i).cloned().unwrap_or(ArgValue::Absent);
             // Defaults may name the session or arguments set before them.
@@ -882,7 +882,7 @@ fn record(def: &ArgDef, values: &[String], r: &dyn Resolver) -> Result<Value, Er
                 Error::command(format!(
                     "Invalid {} argument '{v}'. {} arguments must be of the form {} {form}.",
                     def.name,
-                    expr::capitalized(def.name),
+                    super::output::capitalized(def.name),
                     def.cli
                 ))
             }
@@ -1148,35 +1148,55 @@ mod tests {
     fn record_forms() {
         let def = arg(ArgType::Record);
         assert_eq!(
-            record(&def, &["auto".into()], &expr::NoResolver).ok(),
+            record(&def, &["auto".into()], &crate::runtime::scope::NoResolver).ok(),
             Some(json!("auto"))
         );
         assert_eq!(
             record(
                 &def,
                 &["net-id=a,v4-fixed-ip=10.0.0.2".into()],
-                &expr::NoResolver
+                &crate::runtime::scope::NoResolver
             )
             .ok(),
             Some(json!([{"uuid": "a", "fixed_ip": "10.0.0.2", "dest": "local"}]))
         );
-        assert!(record(&def, &["auto".into(), "none".into()], &expr::NoResolver).is_err());
+        assert!(record(
+            &def,
+            &["auto".into(), "none".into()],
+            &crate::runtime::scope::NoResolver
+        )
+        .is_err());
         assert_eq!(
-            record(&def, &["net-id=local".into()], &expr::NoResolver).ok(),
+            record(
+                &def,
+                &["net-id=local".into()],
+                &crate::runtime::scope::NoResolver
+            )
+            .ok(),
             Some(json!([{"uuid": "local", "dest": "local"}]))
         );
-        assert!(record(&def, &["bogus".into()], &expr::NoResolver).is_err());
+        assert!(record(&def, &["bogus".into()], &crate::runtime::scope::NoResolver).is_err());
     }
 
     #[test]
     fn false_is_a_value() {
         let def = arg(ArgType::Boolean);
         assert_eq!(
-            to_json(&def, ArgValue::Bool(false), &expr::NoResolver).ok(),
+            to_json(
+                &def,
+                ArgValue::Bool(false),
+                &crate::runtime::scope::NoResolver
+            )
+            .ok(),
             Some(json!(false))
         );
         assert_eq!(
-            to_json(&def, ArgValue::Str("false".into()), &expr::NoResolver).ok(),
+            to_json(
+                &def,
+                ArgValue::Str("false".into()),
+                &crate::runtime::scope::NoResolver
+            )
+            .ok(),
             Some(json!(false))
         );
     }

@@ -8,7 +8,6 @@ use super::defs::{
     Version,
 };
 use super::error::Error;
-use super::expr;
 use super::files;
 use super::output::{self, Format};
 use super::progress;
@@ -492,7 +491,7 @@ fn reads<'c>(
     // Only this table's fields are read now (not every print item's): each column is the
     // position of its top-level field among them, and the rest of its path.
     let mut fields: Vec<String> = Vec::new();
-    let mut cells: Vec<(usize, String, Option<&'static str>)> = Vec::new();
+    let mut cells: Vec<(usize, String, output::Show)> = Vec::new();
     for c in cols {
         let (top, rest) = c.field.split_once('.').unwrap_or((&c.field, ""));
         let i = match fields.iter().position(|f| f == top) {
@@ -502,14 +501,14 @@ fn reads<'c>(
                 fields.len() - 1
             }
         };
-        cells.push((i, rest.to_string(), c.format));
+        cells.push((i, rest.to_string(), c.show));
     }
     let row = move |values: &[Option<Value>]| {
         cells
             .iter()
-            .map(|(i, rest, format)| {
-                let v = values[*i].as_ref().and_then(|v| expr::walk(v, rest));
-                output::formatted(*format, v.map(Cow::Borrowed), client)
+            .map(|(i, rest, show)| {
+                let v = values[*i].as_ref().and_then(|v| output::walk(v, rest));
+                output::formatted(*show, v.map(Cow::Borrowed))
             })
             .collect()
     };
@@ -708,7 +707,7 @@ fn render(
             let keep = |c: &output::Col| out.keeps(&[&c.title, &c.key()]);
             let texts = match &o.rows {
                 Some(rows) => Cow::Borrowed(rows),
-                None => Cow::Owned(output::texts(&cols, &items, client)?),
+                None => Cow::Owned(output::texts(&cols, &items)?),
             };
             output::rows(&cols, &texts, &items, sort_by, format, &keep)
         }
@@ -736,10 +735,7 @@ fn render(
             let rows = match (p.format, format) {
                 (Some(f), Format::Table | Format::Value) => rows
                     .into_iter()
-                    .map(|(k, v)| {
-                        let shown = expr::apply(Some(v), f, client)?.unwrap_or(Value::Null);
-                        Ok((k, shown))
-                    })
+                    .map(|(k, v)| Ok((k, output::format(f, &v)?)))
                     .collect::<Result<Vec<_>, Error>>()?,
                 _ => rows,
             };
@@ -818,7 +814,7 @@ pub fn key_values(items: &[String]) -> Result<Vec<(String, String)>, Error> {
                         Value::Array(items.iter().map(|i| Value::from(i.as_str())).collect());
                     Error::ArgumentType(format!(
                         "'{}' is not in the format of 'key=value'",
-                        expr::pyrepr(&list)
+                        output::pyrepr(&list)
                     ))
                 })
         })

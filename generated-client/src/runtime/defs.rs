@@ -3,9 +3,28 @@
 //!
 //! Templates, expressions and conditions (`"{server}"`, `"{'HARD' if hard else 'SOFT'}"`,
 //! `reply.servers`) are trees the generator parsed and checked (`novagen_spec::Template`,
-//! `Expr`); `runtime::scope` evaluates them. Display formats are still filter-chain text.
+//! `Expr`); `runtime::scope` evaluates them. Display formats are `novagen_spec::Format`s; the
+//! named ones are data of `api.yaml` (`spec::FORMATS`).
 
-pub use novagen_spec::{Expr, Template};
+pub use novagen_spec::{Expr, Format, Template};
+
+/// A display format `api.yaml` defines (`format: power_state`).
+#[derive(Debug)]
+pub struct NamedFormat {
+    pub name: &'static str,
+    pub def: NamedDef,
+}
+
+#[derive(Debug)]
+pub enum NamedDef {
+    /// The value's text → what is shown; a value not listed: `otherwise` (else the value).
+    Table {
+        entries: &'static [(&'static str, &'static str)],
+        otherwise: Option<&'static str>,
+    },
+    /// An expression over the value, `it`.
+    Expr(Expr),
+}
 
 /// A compute microversion `major.minor`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -230,8 +249,10 @@ pub struct ColumnDef {
     pub title: &'static str,
     /// A path into the row: `id`, `flavor.original_name`, `^.id` (the row's parent).
     pub field: &'static str,
-    /// A filter chain for the cell text: `networks`, `join:, `, `float:2`.
-    pub format: Option<&'static str>,
+    /// An expression over the field's value, `it` (`it | count`).
+    pub value: Option<Expr>,
+    /// How the cell shows the value: `networks`, `fixed(2)`, `pyrepr`.
+    pub format: Option<Format>,
     pub versions: Range,
     pub when: Cond,
 }
@@ -243,8 +264,12 @@ pub struct ShowDef {
     /// An object becomes one row per key, named by this template over the entry `it`
     /// (`{key, value}`) and the field's entry `it.^` (`{it.^.key}:{it.key}`).
     pub flatten: Option<Template>,
-    /// A filter chain for the value (of each flattened row).
-    pub format: Option<&'static str>,
+    /// The value (an ID, or an object's `id`) shown as `name (id)` of this resource, fetched.
+    pub expand: Option<&'static ResourceDef>,
+    /// An expression over the value (of each flattened row), `it`.
+    pub value: Option<Expr>,
+    /// How the value is shown.
+    pub format: Option<Format>,
     pub versions: Range,
 }
 
@@ -371,8 +396,8 @@ pub struct PrintDef {
     pub rules: Option<&'static ResourceDef>,
     /// Properties: wrap values at this width (0: no wrapping).
     pub wrap: usize,
-    /// Properties: a filter chain for every value (table output only).
-    pub format: Option<&'static str>,
+    /// Properties: a display format for every value (table output only).
+    pub format: Option<Format>,
     /// Text and value: the template printed.
     pub text: Option<Template>,
     pub when: Cond,

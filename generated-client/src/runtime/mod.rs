@@ -14,7 +14,6 @@ pub mod cli;
 pub mod clouds;
 pub mod defs;
 pub mod error;
-pub mod expr;
 pub mod files;
 pub mod output;
 pub mod page;

@@ -3,10 +3,11 @@
 //! `--format json|yaml|value` for scripts. In json and yaml a table is a list of objects and a
 //! `Property | Value` table one object, both keyed by the API's field names (`Col::key`).
 
-use super::defs::{ColumnDef, PivotDef, ShowDef, TreeLevelDef, Version};
+use super::defs::{
+    ColumnDef, Expr, Format as Fmt, NamedDef, PivotDef, ShowDef, TreeLevelDef, Version,
+};
 use super::error::Error;
-use super::expr::{self, lookup, Resolver};
-use super::scope::{self, holds, text, Env};
+use super::scope::{self, holds, text, Env, Resolver};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -143,7 +144,15 @@ pub enum Shown {
 pub struct Col {
     pub title: String,
     pub field: String,
-    pub format: Option<&'static str>,
+    pub show: Show,
+}
+
+/// How a column (or a show rule, or a properties item) shows a value: an expression over it
+/// (`it`), then a display format.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Show {
+    pub value: Option<Expr>,
+    pub format: Option<Fmt>,
 }
 
 impl Col {
@@ -153,11 +162,11 @@ impl Col {
             title: field
                 .replace('_', " ")
                 .split(' ')
-                .map(|w| expr::capitalized(&w.to_lowercase()))
+                .map(|w| capitalized(&w.to_lowercase()))
                 .collect::<Vec<_>>()
                 .join(" "),
             field: field.to_string(),
-            format: None,
+            show: Show::default(),
         }
     }
 }
@@ -182,41 +191,121 @@ pub fn columns_for(cols: &[ColumnDef], version: Version, args: &Value) -> Vec<Co
         .map(|c| Col {
             title: c.title.to_string(),
             field: c.field.to_string(),
-            format: c.format,
+            show: Show {
+                value: c.value,
+                format: c.format,
+            },
         })
         .collect()
 }
 
-/// One cell, as text, with the column's format.
-fn column_text(col: &Col, item: &Value, r: &dyn Resolver) -> Result<String, Error> {
+/// One cell, as text, with the column's value and format.
+fn column_text(col: &Col, item: &Value) -> Result<String, Error> {
     // A plain path is read in place: a row costs its cells, not copies of the item's fields.
     let v = match col.field.contains("[]") {
-        false => expr::walk(item, &col.field).map(Cow::Borrowed),
+        false => walk(item, &col.field).map(Cow::Borrowed),
         true => lookup(item, &col.field).map(Cow::Owned),
     };
-    formatted(col.format, v, r)
+    formatted(col.show, v)
 }
 
-/// A cell's text: a value shown with a column's format, or as it is.
-pub fn formatted(
-    format: Option<&str>,
-    v: Option<Cow<Value>>,
-    r: &dyn Resolver,
-) -> Result<String, Error> {
-    match format {
-        Some(f) => Ok(match expr::apply_cow(v, f, r)? {
-            Some(Cow::Owned(Value::String(s))) => s,
-            other => cell(other.as_deref()),
-        }),
-        None => Ok(cell(v.as_deref())),
+/// A cell's text: a value shown as a column shows it, or as it is.
+pub fn formatted(show: Show, v: Option<Cow<Value>>) -> Result<String, Error> {
+    Ok(match shown(show, v)? {
+        Some(Cow::Owned(Value::String(s))) => s,
+        other => cell(other.as_deref()),
+    })
+}
+
+/// A value through a column's (or show rule's) expression, then its display format. Absent
+/// stays absent; a plain value is passed on as it is (borrowed).
+pub fn shown(show: Show, v: Option<Cow<Value>>) -> Result<Option<Cow<Value>>, Error> {
+    let v = match &show.value {
+        None => v,
+        Some(e) => {
+            let env = Env::new(&Value::Null, None);
+            let got = match v.as_deref() {
+                Some(x) => scope::eval(e, &env.with(&[x]))?,
+                None => scope::eval(e, &env)?,
+            };
+            got.map(Cow::Owned)
+        }
+    };
+    match (show.format, v) {
+        (Some(f), Some(v)) => Ok(Some(Cow::Owned(format(f, &v)?))),
+        (_, v) => Ok(v),
     }
 }
 
+/// A value in a display format (`docs/edition-2.md` section 3); a named one is data of
+/// `api.yaml` (`spec::FORMATS`): a table, or an expression over the value.
+pub fn format(f: Fmt, v: &Value) -> Result<Value, Error> {
+    Ok(match f {
+        Fmt::Pyrepr => Value::String(pyrepr(v)),
+        Fmt::Json => Value::String(v.to_string()),
+        Fmt::Fixed(places) => {
+            let places = usize::from(places);
+            let n = match v {
+                Value::Number(n) => n.as_f64(),
+                other => text(Some(other)).parse().ok(),
+            };
+            match n {
+                Some(n) => Value::String(format!("{n:.places$}")),
+                None => v.clone(),
+            }
+        }
+        Fmt::Named(name) => {
+            let def = crate::spec::FORMATS.iter().find(|n| n.name == name);
+            match def.map(|d| &d.def) {
+                Some(NamedDef::Table { entries, otherwise }) => {
+                    let t = text(Some(v));
+                    match entries.iter().find(|(k, _)| *k == t) {
+                        Some((_, shown)) => Value::String(shown.to_string()),
+                        None => match otherwise {
+                            Some(o) => Value::String(o.to_string()),
+                            None => v.clone(),
+                        },
+                    }
+                }
+                Some(NamedDef::Expr(e)) => {
+                    let env = Env::new(&Value::Null, None);
+                    scope::eval(e, &env.with(&[v]))?.unwrap_or(Value::Null)
+                }
+                None => v.clone(),
+            }
+        }
+        // Not in the spec yet (the generator refuses them): the value as it is.
+        Fmt::Pformat | Fmt::Quoted | Fmt::Flatten | Fmt::Wrap(_) => v.clone(),
+    })
+}
+
+/// `expand:` on a show rule: an ID (or an object's `id`) as `name (id)` of the resource,
+/// fetched; `<Resource> not found (id)` when it cannot be; empty when there is no ID.
+fn expanded(res: &crate::runtime::defs::ResourceDef, v: &Value, r: &dyn Resolver) -> Value {
+    let id = match v {
+        Value::Object(m) => m.get("id").map(|x| text(Some(x))),
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    let Some(id) = id else {
+        return Value::String(String::new());
+    };
+    let name = r
+        .fetch(res.name, &id)
+        .ok()
+        .and_then(|o| o.get("name").and_then(Value::as_str).map(str::to_string));
+    Value::String(match name {
+        Some(n) => format!("{n} ({id})"),
+        None => format!("{} not found ({id})", capitalized(res.name)),
+    })
+}
+
 /// Each item's cells under the given columns, as text.
-pub fn texts(cols: &[Col], items: &[Value], r: &dyn Resolver) -> Result<Vec<Vec<String>>, Error> {
+pub fn texts(cols: &[Col], items: &[Value]) -> Result<Vec<Vec<String>>, Error> {
     items
         .iter()
-        .map(|it| cols.iter().map(|c| column_text(c, it, r)).collect())
+        .map(|it| cols.iter().map(|c| column_text(c, it)).collect())
         .collect()
 }
 
@@ -382,11 +471,17 @@ pub fn reshape(
         if rule.drop {
             continue;
         }
+        // `expand:`, then `value:`, then `format:`.
+        let show = Show {
+            value: rule.value,
+            format: rule.format,
+        };
         let fmt = |v: Value| -> Result<Value, Error> {
-            match rule.format {
-                Some(f) => Ok(expr::apply(Some(v), f, r)?.unwrap_or(Value::Null)),
-                None => Ok(v),
-            }
+            let v = match rule.expand {
+                Some(res) => expanded(res, &v, r),
+                None => v,
+            };
+            Ok(shown(show, Some(Cow::Owned(v)))?.map_or(Value::Null, Cow::into_owned))
         };
         match (&rule.flatten, value) {
             (Some(name), Value::Object(m)) => {
@@ -483,9 +578,158 @@ pub fn structured(v: &Value, format: Format) -> String {
     text.trim_end().to_string()
 }
 
+/// Walk a dotted path. `^` is the parent of an exploded row; `x[]` explodes a list (and
+/// lists of lists, one level per `[]`).
+pub fn lookup(scope: &Value, path: &str) -> Option<Value> {
+    if !path.contains("[]") {
+        return walk(scope, path).cloned();
+    }
+    let mut cur = vec![scope.clone()];
+    let mut exploded = false;
+    for seg in path.split('.') {
+        let (key, explode) = match seg.strip_suffix("[]") {
+            Some(k) => (k, true),
+            None => (seg, false),
+        };
+        let mut next = Vec::new();
+        for v in cur {
+            let child = if key == "^" {
+                v.get("^").cloned()
+            } else if key.is_empty() {
+                Some(v.clone())
+            } else {
+                v.get(key).cloned()
+            };
+            let Some(child) = child else { continue };
+            if explode {
+                if let Value::Array(items) = child {
+                    for it in items {
+                        next.push(with_parent(it, &v));
+                    }
+                }
+            } else {
+                next.push(child);
+            }
+        }
+        exploded |= explode;
+        cur = next;
+    }
+    if exploded {
+        Some(Value::Array(cur))
+    } else {
+        cur.into_iter().next()
+    }
+}
+
+/// A path without `[]`, walked by reference: only what it leads to is copied by the caller.
+pub fn walk<'a>(scope: &'a Value, path: &str) -> Option<&'a Value> {
+    if path.is_empty() {
+        return Some(scope);
+    }
+    path.split('.').try_fold(scope, |v, key| match key {
+        "" => Some(v),
+        k => v.get(k),
+    })
+}
+
+/// An exploded item remembers its parent under `^` (objects only).
+fn with_parent(item: Value, parent: &Value) -> Value {
+    match item {
+        Value::Object(mut m) => {
+            m.insert("^".into(), parent.clone());
+            Value::Object(m)
+        }
+        other => other,
+    }
+}
+
+/// `Image` from `image`.
+pub fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// Python's `str()` of a JSON value: `{'a': [1, 'x']}`, `True`, `None`.
+pub fn pyrepr(v: &Value) -> String {
+    fn inner(v: &Value, top: bool) -> String {
+        match v {
+            Value::Null => "None".into(),
+            Value::Bool(b) => if *b { "True" } else { "False" }.into(),
+            Value::Number(n) => n.to_string(),
+            Value::String(s) if top => s.clone(),
+            Value::String(s) => pystr(s),
+            Value::Array(a) => format!(
+                "[{}]",
+                a.iter()
+                    .map(|x| inner(x, false))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Value::Object(m) => format!(
+                "{{{}}}",
+                m.iter()
+                    .map(|(k, x)| format!("{}: {}", pystr(k), inner(x, false)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+    inner(v, true)
+}
+
+/// Python's repr of a string: single quotes unless the text holds one and no double quote.
+fn pystr(s: &str) -> String {
+    let q = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::from(q);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == q => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(q);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The spec's named formats (`api.yaml`) show what novaclient shows.
+    #[test]
+    fn the_spec_formats_power_states_and_networks() {
+        use serde_json::json;
+        let named = |name: &'static str, v: Value| format(Fmt::Named(name), &v).ok();
+        let addresses = json!({
+            "public": [{"addr": "172.24.4.9"}, {"version": 6}, {"addr": "2001:db8::9"}],
+            "empty": [],
+            "private": [{"addr": "10.0.0.3"}],
+        });
+        let want = "private=10.0.0.3; public=172.24.4.9, 2001:db8::9";
+        assert_eq!(named("networks", addresses), Some(json!(want)));
+        assert_eq!(named("networks", json!({"empty": []})), Some(json!("")));
+        assert_eq!(named("power_state", json!(1)), Some(json!("Running")));
+        assert_eq!(named("power_state", json!(4)), Some(json!("Shutdown")));
+        assert_eq!(named("power_state", json!(null)), Some(json!("N/A")));
+        assert_eq!(format(Fmt::Fixed(2), &json!(2.5)).ok(), Some(json!("2.50")));
+        assert_eq!(
+            format(Fmt::Pyrepr, &json!({"a": [1, "x", null, true]})).ok(),
+            Some(json!("{'a': [1, 'x', None, True]}"))
+        );
+    }
     use serde_json::json;
 
     #[test]
@@ -509,7 +753,7 @@ mod tests {
             json!({"id": "c", "name": "db"}),
             json!({"id": "a", "name": "web"}),
         ];
-        let texts = texts(&cols, &items, &expr::NoResolver).expect("texts");
+        let texts = texts(&cols, &items).expect("texts");
         let by_name = |keep: &dyn Fn(&Col) -> bool| {
             rows(&cols, &texts, &items, Some("Name"), Format::Value, keep)
         };

@@ -182,3 +182,33 @@ pub fn reply_key(e: &Expr) -> Option<&'static str> {
         _ => None,
     }
 }
+
+/// What reading the cloud takes (`expand:`), and the session's microversion.
+pub trait Resolver {
+    /// One resource of the spec by its ID.
+    fn fetch(&self, resource: &str, id: &str) -> Result<Value, Error>;
+
+    /// The session's compute microversion.
+    fn version(&self) -> Option<Version> {
+        None
+    }
+}
+/// No cloud: `expand:` shows "not found", a properties `expand:` fails.
+pub struct NoResolver;
+impl Resolver for NoResolver {
+    fn fetch(&self, resource: &str, _: &str) -> Result<Value, Error> {
+        Err(Error::command(format!(
+            "no cloud to fetch the {resource} from"
+        )))
+    }
+}
+
+/// The current time in UTC, as the `now` root holds it.
+pub fn now() -> Value {
+    Value::String(
+        chrono::Utc::now()
+            .naive_utc()
+            .format("%Y-%m-%dT%H:%M:%S%.6f")
+            .to_string(),
+    )
+}
