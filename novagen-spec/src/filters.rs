@@ -61,6 +61,9 @@ fn arg(c: &Call, i: usize) -> Result<&Expr, EvalError> {
 
 /// An argument's value as text (absent: `None`).
 fn text_arg(c: &Call, i: usize, s: &dyn Scope) -> Result<Option<String>, EvalError> {
+    if let Expr::Lit(crate::types::Lit::Str(t)) = arg(c, i)? {
+        return Ok(Some((*t).to_string()));
+    }
     Ok(eval(arg(c, i)?, s)?.map(|v| text(Some(&v))))
 }
 
@@ -119,9 +122,11 @@ fn over(c: &Call, items: &[(&Value, Vec<&Value>)], s: &dyn Scope) -> Result<Valu
     };
     Ok(match c.filter {
         Filter::Where => {
+            // The condition is only read (not copied).
             let mut out = Vec::new();
             for (x, parents) in items {
-                if crate::truthy(each(x, parents)?.as_ref()) {
+                let inner = ItemScope::new(s, x, parents);
+                if crate::truthy(eval(e, &inner)?.as_deref()) {
                     out.push((*x).clone());
                 }
             }
@@ -198,6 +203,7 @@ pub(crate) fn apply<'a>(c: &Call, v: Out<'a>, s: &'a dyn Scope) -> Result<Out<'a
                     Some(i) => Ok(sub(v, |x| index(x, i))),
                     None => Ok(None),
                 },
+                Some(Value::String(k)) => Ok(sub(v, |x| x.as_object()?.get(k.as_str()))),
                 Some(k) => {
                     let k = text(Some(k));
                     Ok(sub(v, |x| x.as_object()?.get(&k)))
@@ -210,6 +216,20 @@ pub(crate) fn apply<'a>(c: &Call, v: Out<'a>, s: &'a dyn Scope) -> Result<Out<'a
                 Value::Array(a) => owned(Value::Array(a.iter().take(n).cloned().collect())),
                 _ => Ok(Some(v)),
             }
+        }
+        Filter::Where if matches!(v, Cow::Owned(Value::Array(_))) => {
+            let Cow::Owned(Value::Array(all)) = v else {
+                return Ok(None);
+            };
+            let e = arg(c, 0)?;
+            let mut out = Vec::with_capacity(all.len());
+            for x in all {
+                let keep = crate::truthy(eval(e, &ItemScope::new(s, &x, &[]))?.as_deref());
+                if keep {
+                    out.push(x);
+                }
+            }
+            owned(Value::Array(out))
         }
         Filter::Map | Filter::Where | Filter::GroupBy => {
             let items: Vec<(&Value, Vec<&Value>)> = v
@@ -238,7 +258,20 @@ pub(crate) fn apply<'a>(c: &Call, v: Out<'a>, s: &'a dyn Scope) -> Result<Out<'a
                 Some(_) => text_arg(c, 0, s)?.unwrap_or_else(|| ", ".into()),
                 None => ", ".into(),
             };
-            owned(Value::String(strings(&v).join(&sep)))
+            // Written into one text (a list of 10,000 rows joins 10,000 of these).
+            let mut out = String::new();
+            match v.as_ref() {
+                Value::Array(a) => {
+                    for (i, x) in a.iter().enumerate() {
+                        if i > 0 {
+                            out.push_str(&sep);
+                        }
+                        crate::eval::push_text(&mut out, Some(x));
+                    }
+                }
+                other => crate::eval::push_text(&mut out, Some(other)),
+            }
+            owned(Value::String(out))
         }
         Filter::Keys => owned(match v.as_ref() {
             Value::Object(m) => Value::Array(m.keys().cloned().map(Value::String).collect()),
@@ -302,8 +335,16 @@ pub(crate) fn apply<'a>(c: &Call, v: Out<'a>, s: &'a dyn Scope) -> Result<Out<'a
             owned(Value::Array(out))
         }
         Filter::Sort => {
-            let mut items = v.as_array().cloned().unwrap_or_default();
-            items.sort_by_cached_key(|x| text(Some(x)));
+            let mut items = match v {
+                Cow::Owned(Value::Array(a)) => a,
+                other => other.as_array().cloned().unwrap_or_default(),
+            };
+            // By text; texts compared in place (a stable sort, as before).
+            if items.iter().all(Value::is_string) {
+                items.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            } else {
+                items.sort_by_cached_key(|x| text(Some(x)));
+            }
             owned(Value::Array(items))
         }
         Filter::Unique => {

@@ -708,6 +708,42 @@ fn pystr(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The spec's availability-zone tree: each zone, each of its hosts, each host's services.
+    #[test]
+    fn a_zone_tree_has_every_host() {
+        use serde_json::json;
+        let op = crate::spec::OPERATIONS
+            .iter()
+            .find(|o| o.command == "availability-zone-list")
+            .expect("the spec lists zones");
+        let tree = op
+            .variants
+            .iter()
+            .flat_map(|v| v.print)
+            .find(|p| !p.tree.is_empty())
+            .expect("printed as a tree")
+            .tree;
+        let service =
+            json!({"nova-compute": {"active": true, "available": true, "updated_at": null}});
+        let scope = json!({"result": [{
+            "zoneName": "nova",
+            "zoneState": {"available": true},
+            "hosts": {"compute2": service, "compute": service},
+        }]});
+        let rows = tree_rows(tree, &Env::new(&scope, None)).unwrap_or_default();
+        let names: Vec<String> = rows.iter().map(|r| text(r.get("name"))).collect();
+        assert_eq!(
+            names,
+            [
+                "nova",
+                "|- compute",
+                "| |- nova-compute",
+                "|- compute2",
+                "| |- nova-compute"
+            ]
+        );
+    }
+
     /// The spec's named formats (`api.yaml`) show what novaclient shows.
     #[test]
     fn the_spec_formats_power_states_and_networks() {
