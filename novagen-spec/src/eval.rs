@@ -124,10 +124,10 @@ pub fn eval<'a>(e: &Expr, s: &'a dyn Scope) -> Result<Out<'a>, EvalError> {
         }
         Expr::Pipe(input, calls) => filters::pipe(input, calls, s),
         Expr::Compare(a, op, b) => bool(compare(a, *op, b, s)?),
-        Expr::Not(a) => bool(!truthy(eval(a, s)?.as_deref())),
+        Expr::Not(a) => bool(!truth(a, s)?),
         Expr::And(items) => {
             for x in *items {
-                if !truthy(eval(x, s)?.as_deref()) {
+                if !truth(x, s)? {
                     return bool(false);
                 }
             }
@@ -135,7 +135,7 @@ pub fn eval<'a>(e: &Expr, s: &'a dyn Scope) -> Result<Out<'a>, EvalError> {
         }
         Expr::Or(items) => {
             for x in *items {
-                if truthy(eval(x, s)?.as_deref()) {
+                if truth(x, s)? {
                     return bool(true);
                 }
             }
@@ -154,7 +154,7 @@ pub fn eval<'a>(e: &Expr, s: &'a dyn Scope) -> Result<Out<'a>, EvalError> {
             cond,
             otherwise,
         } => {
-            if truthy(eval(cond, s)?.as_deref()) {
+            if truth(cond, s)? {
                 eval(then, s)
             } else {
                 match otherwise {
@@ -173,15 +173,59 @@ pub fn eval_template<'a>(t: &Template, s: &'a dyn Scope) -> Result<Out<'a>, Eval
         Template::Value(e) => eval(e, s),
         Template::Text(pieces) => {
             let mut out = String::new();
-            for p in *pieces {
-                match p {
-                    Piece::Text(t) => out.push_str(t),
-                    Piece::Expr(e) => push_text(&mut out, eval(e, s)?.as_deref()),
-                }
-            }
+            push_pieces(&mut out, pieces, s)?;
             Ok(Some(Cow::Owned(Value::String(out))))
         }
     }
+}
+
+fn push_pieces(out: &mut String, pieces: &[Piece], s: &dyn Scope) -> Result<(), EvalError> {
+    for p in pieces {
+        match p {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Expr(e) => {
+                write_text(out, e, s)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `push_text(out, eval(e))`, written in place where that needs no value of its own: a text
+/// template's pieces, and a pipe that ends in `join` (see `filters::write_pipe`). Whether
+/// the value was present (absent writes nothing).
+pub(crate) fn write_text(out: &mut String, e: &Expr, s: &dyn Scope) -> Result<bool, EvalError> {
+    match e {
+        Expr::Template(Template::Text(pieces)) => {
+            push_pieces(out, pieces, s)?;
+            Ok(true)
+        }
+        Expr::Pipe(input, calls) => {
+            if let Some(present) = filters::write_pipe(out, input, calls, s)? {
+                return Ok(present);
+            }
+            let v = eval(e, s)?;
+            push_text(out, v.as_deref());
+            Ok(v.is_some())
+        }
+        _ => {
+            let v = eval(e, s)?;
+            push_text(out, v.as_deref());
+            Ok(v.is_some())
+        }
+    }
+}
+
+/// [`truthy`] of an expression's value, without building what only its truth needs:
+/// `X | map(e)` is true when some item of X gives a value (every item is still evaluated,
+/// so an item that cannot be read fails as before).
+pub(crate) fn truth(e: &Expr, s: &dyn Scope) -> Result<bool, EvalError> {
+    if let Expr::Pipe(input, calls) = e {
+        if let Some(any) = filters::map_truth(input, calls, s)? {
+            return Ok(any);
+        }
+    }
+    Ok(truthy(eval(e, s)?.as_deref()))
 }
 
 /// Truth (for `if`, `and`, `or`, `not`, `where`): absent, `null`, `false`, `""`, `[]` and `{}`

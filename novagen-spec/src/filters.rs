@@ -22,6 +22,13 @@ pub(crate) fn pipe<'a>(
     let Some((first, rest)) = calls.split_first() else {
         return eval(input, s);
     };
+    // `... | map(e) | join(sep)`: the text written at once, without the mapped list.
+    if calls.len() >= 2 && fused(&calls[calls.len() - 2..]).is_some() {
+        let mut out = String::new();
+        if let Some(present) = write_pipe(&mut out, input, calls, s)? {
+            return Ok(present.then_some(Cow::Owned(Value::String(out))));
+        }
+    }
     // A loop filter straight after a path with `[]`: its items keep their parents (`it.^`).
     let mut v = match (input, first.filter) {
         (Expr::Path(p), Filter::Map | Filter::Where | Filter::GroupBy)
@@ -47,6 +54,112 @@ pub(crate) fn pipe<'a>(
         v = apply(c, v, s)?;
     }
     Ok(v)
+}
+
+/// The separator of `map(e) | join(sep)` when that pair can be written in place: `join`'s
+/// separator is absent or a literal text.
+fn fused(pair: &[Call]) -> Option<&str> {
+    let [m, j] = pair else { return None };
+    if m.filter != Filter::Map || j.filter != Filter::Join || m.args.is_empty() {
+        return None;
+    }
+    match j.args {
+        [] => Some(", "),
+        [Expr::Lit(crate::types::Lit::Str(t))] => Some(t),
+        _ => None,
+    }
+}
+
+/// What [`each_item`] does with an item and its parents.
+type EachItem<'f> = dyn FnMut(&Value, &[&Value]) -> Result<(), EvalError> + 'f;
+
+/// The items a `map` that is `calls[at]` reads: those of `input | calls[..at]` (a path with
+/// `[]` straight before it gives them parents), each evaluated with `f`.
+fn each_item(
+    input: &Expr,
+    before: &[Call],
+    s: &dyn Scope,
+    f: &mut EachItem,
+) -> Result<bool, EvalError> {
+    if let (Expr::Path(p), []) = (input, before) {
+        if p.steps.contains(&Step::Each) {
+            let base = eval(
+                &Expr::Path(crate::Path {
+                    root: p.root,
+                    steps: &[],
+                }),
+                s,
+            )?;
+            let Some(b) = base else { return Ok(false) };
+            for (x, parents) in explode(&b, p.steps) {
+                f(x, &parents)?;
+            }
+            return Ok(true);
+        }
+    }
+    let Some(v) = pipe(input, before, s)? else {
+        return Ok(false);
+    };
+    for x in v.as_array().map(Vec::as_slice).unwrap_or_default() {
+        f(x, &[])?;
+    }
+    Ok(true)
+}
+
+/// `input | calls...` written as text into `out` when it ends in `map(e) | join(sep)`
+/// (`None`: it does not; else whether it was present).
+pub(crate) fn write_pipe(
+    out: &mut String,
+    input: &Expr,
+    calls: &[Call],
+    s: &dyn Scope,
+) -> Result<Option<bool>, EvalError> {
+    let n = calls.len();
+    if n < 2 {
+        return Ok(None);
+    }
+    let Some(sep) = fused(&calls[n - 2..]) else {
+        return Ok(None);
+    };
+    let e = arg(&calls[n - 2], 0)?;
+    let mut first = true;
+    let present = each_item(input, &calls[..n - 2], s, &mut |x, parents| {
+        let mark = out.len();
+        if !first {
+            out.push_str(sep);
+        }
+        if crate::eval::write_text(out, e, &ItemScope::new(s, x, parents))? {
+            first = false;
+        } else {
+            out.truncate(mark);
+        }
+        Ok(())
+    })?;
+    Ok(Some(present))
+}
+
+/// [`crate::truthy`] of `input | calls...` when it ends in `map(e)` (`None`: it does not):
+/// true when some item gives a value.
+pub(crate) fn map_truth(
+    input: &Expr,
+    calls: &[Call],
+    s: &dyn Scope,
+) -> Result<Option<bool>, EvalError> {
+    let Some((last, before)) = calls.split_last() else {
+        return Ok(None);
+    };
+    if last.filter != Filter::Map || last.args.is_empty() {
+        return Ok(None);
+    }
+    let e = arg(last, 0)?;
+    let mut any = false;
+    each_item(input, before, s, &mut |x, parents| {
+        if eval(e, &ItemScope::new(s, x, parents))?.is_some() {
+            any = true;
+        }
+        Ok(())
+    })?;
+    Ok(Some(any))
 }
 
 fn arg(c: &Call, i: usize) -> Result<&Expr, EvalError> {
@@ -126,7 +239,7 @@ fn over(c: &Call, items: &[(&Value, Vec<&Value>)], s: &dyn Scope) -> Result<Valu
             let mut out = Vec::new();
             for (x, parents) in items {
                 let inner = ItemScope::new(s, x, parents);
-                if crate::truthy(eval(e, &inner)?.as_deref()) {
+                if crate::eval::truth(e, &inner)? {
                     out.push((*x).clone());
                 }
             }
@@ -224,7 +337,7 @@ pub(crate) fn apply<'a>(c: &Call, v: Out<'a>, s: &'a dyn Scope) -> Result<Out<'a
             let e = arg(c, 0)?;
             let mut out = Vec::with_capacity(all.len());
             for x in all {
-                let keep = crate::truthy(eval(e, &ItemScope::new(s, &x, &[]))?.as_deref());
+                let keep = crate::eval::truth(e, &ItemScope::new(s, &x, &[]))?;
                 if keep {
                     out.push(x);
                 }
