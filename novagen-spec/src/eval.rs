@@ -200,6 +200,20 @@ pub(crate) fn write_text(out: &mut String, e: &Expr, s: &dyn Scope) -> Result<bo
             push_pieces(out, pieces, s)?;
             Ok(true)
         }
+        Expr::If {
+            then,
+            cond,
+            otherwise,
+        } => {
+            if truth(cond, s)? {
+                write_text(out, then, s)
+            } else {
+                match otherwise {
+                    Some(o) => write_text(out, o, s),
+                    None => Ok(false),
+                }
+            }
+        }
         Expr::Pipe(input, calls) => {
             if let Some(present) = filters::write_pipe(out, input, calls, s)? {
                 return Ok(present);

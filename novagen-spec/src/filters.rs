@@ -97,6 +97,27 @@ fn each_item(
             return Ok(true);
         }
     }
+    // `... | where(c) | map(e)`: the items c keeps, read in place (not copied).
+    if let Some((w, prior)) = before.split_last() {
+        if w.filter == Filter::Where && !w.args.is_empty() && !each_path(input, prior) {
+            let c = arg(w, 0)?;
+            let Some(v) = pipe(input, prior, s)? else {
+                return Ok(false);
+            };
+            // All conditions first, then the items (the order of a list in between).
+            let all = v.as_array().map(Vec::as_slice).unwrap_or_default();
+            let mut kept = Vec::with_capacity(all.len());
+            for x in all {
+                if crate::eval::truth(c, &ItemScope::new(s, x, &[]))? {
+                    kept.push(x);
+                }
+            }
+            for x in kept {
+                f(x, &[])?;
+            }
+            return Ok(true);
+        }
+    }
     let Some(v) = pipe(input, before, s)? else {
         return Ok(false);
     };
@@ -104,6 +125,11 @@ fn each_item(
         f(x, &[])?;
     }
     Ok(true)
+}
+
+/// Whether a loop filter that is the first call after `input` reads a path with `[]`.
+fn each_path(input: &Expr, before: &[Call]) -> bool {
+    matches!(input, Expr::Path(p) if before.is_empty() && p.steps.contains(&Step::Each))
 }
 
 /// `input | calls...` written as text into `out` when it ends in `map(e) | join(sep)`

@@ -258,8 +258,7 @@ pub fn format(f: Fmt, v: &Value) -> Result<Value, Error> {
             let def = crate::spec::FORMATS.iter().find(|n| n.name == name);
             match def.map(|d| &d.def) {
                 Some(NamedDef::Table { entries, otherwise }) => {
-                    let t = text(Some(v));
-                    match entries.iter().find(|(k, _)| *k == t) {
+                    match entries.iter().find(|(k, _)| text_is(v, k)) {
                         Some((_, shown)) => Value::String(shown.to_string()),
                         None => match otherwise {
                             Some(o) => Value::String(o.to_string()),
@@ -268,8 +267,12 @@ pub fn format(f: Fmt, v: &Value) -> Result<Value, Error> {
                     }
                 }
                 Some(NamedDef::Expr(e)) => {
+                    // `it` is the value (on the stack: once per row).
                     let env = Env::new(&Value::Null, None);
-                    scope::eval(e, &env.with(&[v]))?.unwrap_or(Value::Null)
+                    let it = novagen_spec::ItemScope::new(&env, v, &[]);
+                    novagen_spec::eval(e, &it)?
+                        .map(Cow::into_owned)
+                        .unwrap_or(Value::Null)
                 }
                 None => v.clone(),
             }
@@ -277,6 +280,27 @@ pub fn format(f: Fmt, v: &Value) -> Result<Value, Error> {
         // Not in the spec yet (the generator refuses them): the value as it is.
         Fmt::Pformat | Fmt::Quoted | Fmt::Flatten | Fmt::Wrap(_) => v.clone(),
     })
+}
+
+/// Whether a value's [`text`] is `k`, without writing it out for a text or a number (a named
+/// table's lookup, once per row).
+fn text_is(v: &Value, k: &str) -> bool {
+    /// Writes succeed while they are the rest of a text's beginning.
+    struct Prefix<'k>(&'k str);
+    impl std::fmt::Write for Prefix<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0 = self.0.strip_prefix(s).ok_or(std::fmt::Error)?;
+            Ok(())
+        }
+    }
+    match v {
+        Value::String(t) => t == k,
+        Value::Number(n) => {
+            let mut rest = Prefix(k);
+            std::fmt::Write::write_fmt(&mut rest, format_args!("{n}")).is_ok() && rest.0.is_empty()
+        }
+        other => text(Some(other)) == k,
+    }
 }
 
 /// `expand:` on a show rule: an ID (or an object's `id`) as `name (id)` of the resource,
