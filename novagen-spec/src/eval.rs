@@ -107,7 +107,16 @@ impl std::error::Error for EvalError {}
 pub(crate) type Out<'a> = Option<Cow<'a, Value>>;
 
 /// Evaluate an expression: `None` is absent.
+#[inline]
 pub fn eval<'a>(e: &Expr, s: &'a dyn Scope) -> Result<Out<'a>, EvalError> {
+    // A path (most of what a row evaluates) without the rest's frame.
+    match e {
+        Expr::Path(p) => Ok(path(p, s)),
+        other => eval_tree(other, s),
+    }
+}
+
+fn eval_tree<'a>(e: &Expr, s: &'a dyn Scope) -> Result<Out<'a>, EvalError> {
     let bool = |b: bool| Ok(Some(Cow::Owned(Value::Bool(b))));
     match e {
         Expr::Lit(l) => Ok(lit(l).map(Cow::Owned)),
