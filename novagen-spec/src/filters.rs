@@ -99,9 +99,9 @@ pub(crate) fn picked<'a>(
     Some(v)
 }
 
-/// The room a text that is written piece by piece starts with: most cells and messages fit, so
-/// they are not grown (and copied) twice or three times on the way.
-pub(crate) const TEXT: usize = 64;
+/// The room a text that is written piece by piece starts with: most cells fit, so they are not
+/// grown (and copied) on the way; small, as a list's cells are kept until it is printed.
+pub(crate) const TEXT: usize = 32;
 
 /// The separator of `map(e) | join(sep)` when that pair can be written in place: `join`'s
 /// separator is absent or a literal text.

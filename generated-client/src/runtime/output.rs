@@ -62,22 +62,22 @@ fn pad(out: &mut String, mut n: usize) {
 fn draw<'c>(headers: &[&str], rows: usize, cell: impl Fn(usize, usize) -> &'c str) -> String {
     let cols = headers.len();
     let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
-    // Each cell's width, row by row (`usize::MAX`: a cell of several lines, measured line by
-    // line here and again as its row is drawn).
-    let mut measured: Vec<usize> = Vec::with_capacity(rows * cols);
+    // Each cell's width, row by row, in 2 bytes a cell (`u16::MAX`: a cell of several lines,
+    // or one as wide or wider, measured here and again as its row is drawn, line by line).
+    let mut measured: Vec<u16> = Vec::with_capacity(rows * cols);
     for r in 0..rows {
         for (i, w) in widths.iter_mut().enumerate() {
             let c = cell(r, i);
             match line_width(c) {
                 Some(n) => {
                     *w = (*w).max(n);
-                    measured.push(n);
+                    measured.push(u16::try_from(n).unwrap_or(u16::MAX));
                 }
                 None => {
                     for line in c.split('\n') {
                         *w = (*w).max(width(line));
                     }
-                    measured.push(usize::MAX);
+                    measured.push(u16::MAX);
                 }
             }
         }
@@ -104,11 +104,11 @@ fn draw<'c>(headers: &[&str], rows: usize, cell: impl Fn(usize, usize) -> &'c st
     out.push('\n');
     for r in 0..rows {
         let sizes = measured.get(r * cols..(r + 1) * cols).unwrap_or_default();
-        if !sizes.contains(&usize::MAX) {
+        if !sizes.contains(&u16::MAX) {
             for (i, n) in sizes.iter().enumerate() {
                 out.push_str("| ");
                 out.push_str(cell(r, i));
-                pad(&mut out, widths[i].saturating_sub(*n) + 1);
+                pad(&mut out, widths[i].saturating_sub(usize::from(*n)) + 1);
             }
             out.push_str("|\n");
             continue;
@@ -888,6 +888,7 @@ mod tests {
             "\\PC{0,6}",
             Just("日本\nab".to_string()),
             Just("x".repeat(150)),
+            Just("y".repeat(70_000)),
         ]
     }
 
