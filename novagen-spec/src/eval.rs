@@ -181,7 +181,7 @@ pub fn eval_template<'a>(t: &Template, s: &'a dyn Scope) -> Result<Out<'a>, Eval
     match t {
         Template::Value(e) => eval(e, s),
         Template::Text(pieces) => {
-            let mut out = String::new();
+            let mut out = String::with_capacity(crate::filters::TEXT);
             push_pieces(&mut out, pieces, s)?;
             Ok(Some(Cow::Owned(Value::String(out))))
         }
@@ -338,6 +338,25 @@ fn base<'a>(root: &Root, s: &'a dyn Scope) -> Out<'a> {
     }
 }
 
+/// The value of `e` when it is read in place, borrowed from the scope: a path without `[]`
+/// from a root the scope holds, or such a path through filters that pick a part of it
+/// (`filters::picked`). `None`: not such an expression (`eval` gives the same value).
+pub(crate) fn in_place<'a>(e: &Expr, s: &'a dyn Scope) -> Option<Option<&'a Value>> {
+    match e {
+        Expr::Path(p) if !p.steps.contains(&Step::Each) => {
+            let b = match p.root {
+                Root::It => s.item(0),
+                Root::Parent(up) => s.item(usize::from(up)),
+                Root::Version | Root::Now => return None,
+                other => s.value(&other),
+            };
+            Some(b.and_then(|v| walk(v, p.steps)))
+        }
+        Expr::Pipe(input, calls) => filters::picked(input, calls, s),
+        _ => None,
+    }
+}
+
 fn path<'a>(p: &Path, s: &'a dyn Scope) -> Out<'a> {
     let b = base(&p.root, s)?;
     if !p.steps.contains(&Step::Each) {
@@ -355,11 +374,26 @@ fn path<'a>(p: &Path, s: &'a dyn Scope) -> Out<'a> {
 /// One step from a value.
 pub(crate) fn step<'v>(v: &'v Value, s: &Step) -> Option<&'v Value> {
     match s {
-        Step::Key(k) => v.as_object()?.get(*k),
+        Step::Key(k) => key(v.as_object()?, k),
         Step::Index(i) => index(v, *i),
         Step::Each => None,
     }
 }
+
+/// An object's value at `k`. A small object is searched in place: comparing a few keys costs
+/// less than hashing `k` (SipHash, serde_json's map), and keys are unique, so the value found
+/// is the one `get` finds.
+#[inline]
+pub(crate) fn key<'v>(m: &'v serde_json::Map<String, Value>, k: &str) -> Option<&'v Value> {
+    if m.len() <= SMALL_OBJECT {
+        m.iter().find_map(|(x, v)| (x == k).then_some(v))
+    } else {
+        m.get(k)
+    }
+}
+
+/// The most keys [`key`] compares one by one.
+const SMALL_OBJECT: usize = 8;
 
 /// `[i]` of a list; negative counts from the end.
 pub(crate) fn index(v: &Value, i: i64) -> Option<&Value> {

@@ -8,7 +8,7 @@
 //! Except where a filter says otherwise, an absent input gives absent.
 
 use crate::eval::{eval, explode, index, text, Out};
-use crate::types::{Call, Expr, Filter, Step};
+use crate::types::{Call, Expr, Filter, Lit, Step};
 use crate::{EvalError, ItemScope, Scope};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -22,9 +22,13 @@ pub(crate) fn pipe<'a>(
     let Some((first, rest)) = calls.split_first() else {
         return eval(input, s);
     };
+    // A part of a value read in place (`it.^ | get(it)`): no frame per filter.
+    if let Some(v) = picked(input, calls, s) {
+        return Ok(v.map(Cow::Borrowed));
+    }
     // `... | map(e) | join(sep)`: the text written at once, without the mapped list.
     if calls.len() >= 2 && fused(&calls[calls.len() - 2..]).is_some() {
-        let mut out = String::new();
+        let mut out = String::with_capacity(TEXT);
         if let Some(present) = write_pipe(&mut out, input, calls, s)? {
             return Ok(present.then_some(Cow::Owned(Value::String(out))));
         }
@@ -55,6 +59,49 @@ pub(crate) fn pipe<'a>(
     }
     Ok(v)
 }
+
+/// `input | calls...` when it only picks a part of a value the scope holds: `input` is read in
+/// place ([`crate::eval::in_place`]) and each call is `get` or `at` with an argument read in place
+/// (or a literal text or whole number), or `first`. `None`: not such a pipe, or an argument
+/// this path leaves to [`apply`] (a key that is neither a text nor a list's index), which
+/// gives the same value.
+pub(crate) fn picked<'a>(
+    input: &Expr,
+    calls: &[Call],
+    s: &'a dyn Scope,
+) -> Option<Option<&'a Value>> {
+    if !calls
+        .iter()
+        .all(|c| matches!(c.filter, Filter::Get | Filter::At | Filter::First))
+    {
+        return None;
+    }
+    let mut v = crate::eval::in_place(input, s)?;
+    for c in calls {
+        // An absent input is absent (the argument is not read), as in `apply`.
+        let Some(x) = v else { return Some(None) };
+        v = match (c.filter, c.args) {
+            (Filter::First, _) => x.as_array().and_then(|a| a.first()),
+            (Filter::Get | Filter::At, [Expr::Lit(Lit::Int(i))]) if x.is_array() => index(x, *i),
+            (Filter::At, [Expr::Lit(Lit::Int(_))]) => None,
+            (Filter::Get, [Expr::Lit(Lit::Str(k))]) => {
+                x.as_object().and_then(|m| crate::eval::key(m, k))
+            }
+            (Filter::Get, [k]) => match crate::eval::in_place(k, s)? {
+                None => None,
+                Some(Value::String(k)) => x.as_object().and_then(|m| crate::eval::key(m, k)),
+                Some(Value::Number(n)) if x.is_array() => n.as_i64().and_then(|i| index(x, i)),
+                Some(_) => return None,
+            },
+            _ => return None,
+        };
+    }
+    Some(v)
+}
+
+/// The room a text that is written piece by piece starts with: most cells fit, so they are not
+/// grown (and copied) on the way; small, as a list's cells are kept until it is printed.
+pub(crate) const TEXT: usize = 32;
 
 /// The separator of `map(e) | join(sep)` when that pair can be written in place: `join`'s
 /// separator is absent or a literal text.
@@ -106,9 +153,25 @@ fn each_item(
             };
             // All conditions first, then the items (the order of a list in between).
             let all = v.as_array().map(Vec::as_slice).unwrap_or_default();
+            let keeps = |x: &Value| crate::eval::truth(c, &ItemScope::new(s, x, &[]));
+            if all.len() <= 64 {
+                // Which items c keeps, as bits (no list of them).
+                let mut kept: u64 = 0;
+                for (i, x) in all.iter().enumerate() {
+                    if keeps(x)? {
+                        kept |= 1 << i;
+                    }
+                }
+                for (i, x) in all.iter().enumerate() {
+                    if kept & (1 << i) != 0 {
+                        f(x, &[])?;
+                    }
+                }
+                return Ok(true);
+            }
             let mut kept = Vec::with_capacity(all.len());
             for x in all {
-                if crate::eval::truth(c, &ItemScope::new(s, x, &[]))? {
+                if keeps(x)? {
                     kept.push(x);
                 }
             }
@@ -342,10 +405,10 @@ pub(crate) fn apply<'a>(c: &Call, v: Out<'a>, s: &'a dyn Scope) -> Result<Out<'a
                     Some(i) => Ok(sub(v, |x| index(x, i))),
                     None => Ok(None),
                 },
-                Some(Value::String(k)) => Ok(sub(v, |x| x.as_object()?.get(k.as_str()))),
+                Some(Value::String(k)) => Ok(sub(v, |x| crate::eval::key(x.as_object()?, k))),
                 Some(k) => {
                     let k = text(Some(k));
-                    Ok(sub(v, |x| x.as_object()?.get(&k)))
+                    Ok(sub(v, |x| crate::eval::key(x.as_object()?, &k)))
                 }
             }
         }
@@ -723,5 +786,265 @@ pub mod dates {
         let secs = TimeDelta::try_seconds((n * 86_400.0) as i64).ok_or_else(overflow)?;
         let t = t.checked_add_signed(secs).ok_or_else(overflow)?;
         Ok(t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string())
+    }
+}
+
+/// The shortcuts of this file and `eval` give exactly what the general path gives: `pipe`
+/// (which takes them) against the filters applied one by one with [`apply`] (which does not),
+/// on arbitrary values.
+#[cfg(test)]
+mod fast_paths {
+    use super::*;
+    use crate::types::{Lit, Path, Piece, Root, Template};
+    use proptest::prelude::*;
+
+    struct Nil;
+    impl Scope for Nil {
+        fn value(&self, _: &crate::Root) -> Option<&Value> {
+            None
+        }
+    }
+
+    fn leak<T>(v: T) -> &'static T {
+        Box::leak(Box::new(v))
+    }
+
+    const KEYS: [&str; 6] = ["a", "b", "addr", "k3", "", "x"];
+
+    /// The general path: the input evaluated, then each filter applied to the value before.
+    fn slow<'a>(input: &Expr, calls: &[Call], s: &'a dyn Scope) -> Result<Out<'a>, EvalError> {
+        let mut v = eval(input, s)?;
+        for c in calls {
+            v = apply(c, v, s)?;
+        }
+        Ok(v)
+    }
+
+    fn json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (-3i64..5).prop_map(Value::from),
+            Just(Value::from(1.5)),
+            prop::sample::select(KEYS.to_vec()).prop_map(|k| Value::String(k.into())),
+            Just(Value::String("7".into())),
+        ];
+        leaf.prop_recursive(3, 64, 12, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..12).prop_map(Value::Array),
+                prop::collection::vec((prop::sample::select(KEYS.to_vec()), inner.clone()), 0..12)
+                    .prop_map(|kv| Value::Object(
+                        kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+                    )),
+                // Objects larger than the ones searched key by key.
+                prop::collection::vec(("[a-z]{1,2}", inner), 9..14)
+                    .prop_map(|kv| { Value::Object(kv.into_iter().collect()) }),
+            ]
+        })
+    }
+
+    fn path_expr() -> impl Strategy<Value = Expr> {
+        let step = prop_oneof![
+            4 => prop::sample::select(KEYS.to_vec()).prop_map(Step::Key),
+            1 => (-2i64..3).prop_map(Step::Index),
+            1 => Just(Step::Each),
+        ];
+        (
+            prop_oneof![3 => Just(Root::It), 1 => Just(Root::Parent(1)), 1 => Just(Root::Reply)],
+            prop::collection::vec(step, 0..3),
+        )
+            .prop_map(|(root, steps)| {
+                Expr::Path(Path {
+                    root,
+                    steps: Box::leak(steps.into_boxed_slice()),
+                })
+            })
+    }
+
+    /// An argument: a literal, or a path (itself sometimes piped into `get`).
+    fn arg() -> impl Strategy<Value = Expr> {
+        prop_oneof![
+            prop::sample::select(KEYS.to_vec()).prop_map(|k| Expr::Lit(Lit::Str(k))),
+            (-3i64..4).prop_map(|i| Expr::Lit(Lit::Int(i))),
+            Just(Expr::Lit(Lit::Float(1.0))),
+            Just(Expr::Lit(Lit::Null)),
+            path_expr(),
+            (path_expr(), prop::sample::select(KEYS.to_vec())).prop_map(|(p, k)| Expr::Pipe(
+                leak(p),
+                Box::leak(Box::new([Call {
+                    filter: Filter::Get,
+                    args: Box::leak(Box::new([Expr::Lit(Lit::Str(k))])),
+                }])),
+            )),
+        ]
+    }
+
+    fn pick() -> impl Strategy<Value = Call> {
+        prop_oneof![
+            3 => arg().prop_map(|a| Call { filter: Filter::Get, args: Box::leak(Box::new([a])) }),
+            1 => arg().prop_map(|a| Call { filter: Filter::At, args: Box::leak(Box::new([a])) }),
+            1 => Just(Call { filter: Filter::First, args: &[] }),
+            1 => Just(Call { filter: Filter::Get, args: &[] }),
+        ]
+    }
+
+    /// A condition or a mapped value that may fail (`int` of a text).
+    fn item_expr() -> impl Strategy<Value = Expr> {
+        prop_oneof![
+            path_expr(),
+            path_expr().prop_map(|p| Expr::Pipe(
+                leak(p),
+                Box::leak(Box::new([Call {
+                    filter: Filter::Int,
+                    args: &[]
+                }])),
+            )),
+            (path_expr(), path_expr()).prop_map(|(a, b)| Expr::Template(leak(Template::Text(
+                Box::leak(Box::new([Piece::Expr(a), Piece::Text("="), Piece::Expr(b)]))
+            )))),
+        ]
+    }
+
+    fn same(fast: Result<Out, EvalError>, slow: Result<Out, EvalError>) {
+        let fast = fast.map(|v| v.map(Cow::into_owned));
+        let slow = slow.map(|v| v.map(Cow::into_owned));
+        assert_eq!(fast, slow);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn a_small_object_is_searched_as_get_finds(v in json(), k in prop::sample::select(KEYS.to_vec())) {
+            if let Value::Object(m) = &v {
+                prop_assert_eq!(crate::eval::key(m, k), m.get(k));
+            }
+        }
+
+        #[test]
+        fn picked_parts_are_the_filters_values(
+            it in json(), parent in json(), input in path_expr(),
+            calls in prop::collection::vec(pick(), 1..4),
+        ) {
+            let outer = ItemScope::new(&Nil, &parent, &[]);
+            let s = ItemScope::new(&outer, &it, &[]);
+            same(pipe(&input, &calls, &s), slow(&input, &calls, &s));
+        }
+
+        #[test]
+        fn where_then_map_then_join_is_the_filters_text(
+            it in json(), input in path_expr(), c in item_expr(), e in item_expr(),
+            sort in any::<bool>(), join_lit in any::<bool>(),
+        ) {
+            let s = ItemScope::new(&Nil, &it, &[]);
+            let mut calls = Vec::new();
+            if sort {
+                calls.push(Call { filter: Filter::Sort, args: &[] });
+            }
+            calls.push(Call { filter: Filter::Where, args: Box::leak(Box::new([c])) });
+            calls.push(Call { filter: Filter::Map, args: Box::leak(Box::new([e])) });
+            calls.push(match join_lit {
+                true => Call { filter: Filter::Join, args: &[Expr::Lit(Lit::Str("; "))] },
+                false => Call { filter: Filter::Join, args: &[] },
+            });
+            same(pipe(&input, &calls, &s), slow(&input, &calls, &s));
+            // Its truth, as a condition reads it.
+            let whole = Expr::Pipe(leak(input), Box::leak(calls.clone().into_boxed_slice()));
+            let cond = Expr::Not(leak(whole));
+            let fast = eval(&cond, &s).map(|v| v.map(Cow::into_owned));
+            let slow_truth = slow(&input, &calls, &s).map(|v| Some(Value::Bool(!crate::truthy(v.as_deref()))));
+            prop_assert_eq!(fast, slow_truth);
+        }
+
+        #[test]
+        fn a_long_list_where_then_map_is_the_filters_text(
+            items in prop::collection::vec(json(), 60..80), c in item_expr(), e in item_expr(),
+        ) {
+            // Lists of more than 64 items take the other side of `where`'s shortcut.
+            let it = Value::Array(items);
+            let s = ItemScope::new(&Nil, &it, &[]);
+            let input = Expr::Path(Path { root: Root::It, steps: &[] });
+            let calls = [
+                Call { filter: Filter::Where, args: Box::leak(Box::new([c])) },
+                Call { filter: Filter::Map, args: Box::leak(Box::new([e])) },
+                Call { filter: Filter::Join, args: &[] },
+            ];
+            same(pipe(&input, &calls, &s), slow(&input, &calls, &s));
+        }
+    }
+
+    #[test]
+    fn the_networks_shape_reads_as_the_filters_do() {
+        // `it | keys | sort | where(it.^ | get(it)) | map("{it}={it.^ | get(it) | map(it.addr)
+        // | join(', ')}") | join('; ')`, built by hand (this crate's tests need no parser).
+        let it_path = Expr::Path(Path {
+            root: Root::It,
+            steps: &[],
+        });
+        let up = Expr::Path(Path {
+            root: Root::Parent(1),
+            steps: &[],
+        });
+        let get_it: &'static [Call] = Box::leak(Box::new([Call {
+            filter: Filter::Get,
+            args: Box::leak(Box::new([it_path])),
+        }]));
+        let cond = Expr::Pipe(leak(up), get_it);
+        let addrs = Expr::Pipe(
+            leak(up),
+            Box::leak(Box::new([
+                get_it[0],
+                Call {
+                    filter: Filter::Map,
+                    args: &[Expr::Path(Path {
+                        root: Root::It,
+                        steps: &[Step::Key("addr")],
+                    })],
+                },
+                Call {
+                    filter: Filter::Join,
+                    args: &[Expr::Lit(Lit::Str(", "))],
+                },
+            ])),
+        );
+        let label = Expr::Template(leak(Template::Text(Box::leak(Box::new([
+            Piece::Expr(it_path),
+            Piece::Text("="),
+            Piece::Expr(addrs),
+        ])))));
+        let calls = [
+            Call {
+                filter: Filter::Keys,
+                args: &[],
+            },
+            Call {
+                filter: Filter::Sort,
+                args: &[],
+            },
+            Call {
+                filter: Filter::Where,
+                args: Box::leak(Box::new([cond])),
+            },
+            Call {
+                filter: Filter::Map,
+                args: Box::leak(Box::new([label])),
+            },
+            Call {
+                filter: Filter::Join,
+                args: &[Expr::Lit(Lit::Str("; "))],
+            },
+        ];
+        let addresses = serde_json::json!({
+            "public": [{"addr": "172.24.4.9"}, {"version": 6}, {"addr": "2001:db8::9"}],
+            "empty": [],
+            "odd": 5,
+            "private": [{"addr": "10.0.0.3", "version": 4, "OS-EXT-IPS:type": "fixed", "mac": "m"}],
+        });
+        let s = ItemScope::new(&Nil, &addresses, &[]);
+        let want = Value::String("odd=; private=10.0.0.3; public=172.24.4.9, 2001:db8::9".into());
+        let fast = pipe(&it_path, &calls, &s).map(|v| v.map(Cow::into_owned));
+        let general = slow(&it_path, &calls, &s).map(|v| v.map(Cow::into_owned));
+        assert_eq!(fast, Ok(Some(want.clone())));
+        assert_eq!(general, Ok(Some(want)));
     }
 }

@@ -23,17 +23,62 @@ pub enum Format {
 /// A prettytable: left-aligned, one space of padding, `+---+` rules. Written into one string
 /// (a list of 10,000 servers is 10,000 lines: no allocation per line or cell).
 pub fn table<S: AsRef<str>>(headers: &[&str], rows: &[Vec<S>]) -> String {
-    // Display width, as prettytable's wcwidth: wide (CJK) characters take two columns;
-    // printable ASCII, one each (measured without the tables).
-    let width = |s: &str| match s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+    draw(headers, rows.len(), |r, c| {
+        rows.get(r)
+            .and_then(|row| row.get(c))
+            .map_or("", AsRef::as_ref)
+    })
+}
+
+/// Display width, as prettytable's wcwidth: wide (CJK) characters take two columns;
+/// printable ASCII, one each (measured without the tables).
+fn width(s: &str) -> usize {
+    match s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
         true => s.len(),
         false => unicode_width::UnicodeWidthStr::width(s),
-    };
+    }
+}
+
+/// A cell's width when it is one line (measured once, for the column and for its padding);
+/// `None` for a cell of several lines.
+fn line_width(s: &str) -> Option<usize> {
+    match s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        true => Some(s.len()),
+        false => (!s.contains('\n')).then(|| unicode_width::UnicodeWidthStr::width(s)),
+    }
+}
+
+/// `n` spaces, pushed a run at a time (not char by char).
+fn pad(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
+}
+
+/// [`table`] of `rows` rows, cell `(row, column)` given by `cell` (`headers.len()` columns).
+fn draw<'c>(headers: &[&str], rows: usize, cell: impl Fn(usize, usize) -> &'c str) -> String {
+    let cols = headers.len();
     let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
-    for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            for line in cell.as_ref().split('\n') {
-                widths[i] = widths[i].max(width(line));
+    // Each cell's width, row by row, in 2 bytes a cell (`u16::MAX`: a cell of several lines,
+    // or one as wide or wider, measured here and again as its row is drawn, line by line).
+    let mut measured: Vec<u16> = Vec::with_capacity(rows * cols);
+    for r in 0..rows {
+        for (i, w) in widths.iter_mut().enumerate() {
+            let c = cell(r, i);
+            match line_width(c) {
+                Some(n) => {
+                    *w = (*w).max(n);
+                    measured.push(u16::try_from(n).unwrap_or(u16::MAX));
+                }
+                None => {
+                    for line in c.split('\n') {
+                        *w = (*w).max(width(line));
+                    }
+                    measured.push(u16::MAX);
+                }
             }
         }
     }
@@ -43,13 +88,12 @@ pub fn table<S: AsRef<str>>(headers: &[&str], rows: &[Vec<S>]) -> String {
         rule.extend(std::iter::repeat_n('-', w + 2));
     }
     rule.push('+');
-    let mut out = String::with_capacity((rule.len() + 1) * (rows.len() + 4));
+    let mut out = String::with_capacity((rule.len() + 1) * (rows + 4));
     let line = |out: &mut String, cells: &mut dyn Iterator<Item = &str>| {
         for (i, c) in cells.enumerate() {
             out.push_str("| ");
             out.push_str(c);
-            let pad = widths[i].saturating_sub(width(c)) + 1;
-            out.extend(std::iter::repeat_n(' ', pad));
+            pad(out, widths[i].saturating_sub(width(c)) + 1);
         }
         out.push_str("|\n");
     };
@@ -58,14 +102,19 @@ pub fn table<S: AsRef<str>>(headers: &[&str], rows: &[Vec<S>]) -> String {
     line(&mut out, &mut headers.iter().copied());
     out.push_str(&rule);
     out.push('\n');
-    for row in rows {
-        if !row.iter().any(|c| c.as_ref().contains('\n')) {
-            line(&mut out, &mut row.iter().map(AsRef::as_ref));
+    for r in 0..rows {
+        let sizes = measured.get(r * cols..(r + 1) * cols).unwrap_or_default();
+        if !sizes.contains(&u16::MAX) {
+            for (i, n) in sizes.iter().enumerate() {
+                out.push_str("| ");
+                out.push_str(cell(r, i));
+                pad(&mut out, widths[i].saturating_sub(usize::from(*n)) + 1);
+            }
+            out.push_str("|\n");
             continue;
         }
-        let split: Vec<Vec<&str>> = row
-            .iter()
-            .map(|c| c.as_ref().split('\n').collect())
+        let split: Vec<Vec<&str>> = (0..cols)
+            .map(|i| cell(r, i).split('\n').collect())
             .collect();
         let height = split.iter().map(Vec::len).max().unwrap_or(1);
         for k in 0..height {
@@ -107,6 +156,8 @@ pub fn cell(v: Option<&Value>) -> String {
     match v {
         None => String::new(),
         Some(Value::Null) => "-".into(),
+        // Most texts have no `\r`: copied at their size (found by memchr, not a char search).
+        Some(Value::String(s)) if !s.as_bytes().contains(&b'\r') => s.clone(),
         Some(Value::String(s)) => s.replace('\r', ""),
         Some(Value::Bool(b)) => if *b { "True" } else { "False" }.into(),
         Some(Value::Number(n)) => n.to_string(),
@@ -258,7 +309,21 @@ pub fn format(f: Fmt, v: &Value) -> Result<Value, Error> {
             let def = crate::spec::FORMATS.iter().find(|n| n.name == name);
             match def.map(|d| &d.def) {
                 Some(NamedDef::Table { entries, otherwise }) => {
-                    match entries.iter().find(|(k, _)| text_is(v, k)) {
+                    // A number's text written once (on the stack), not once per entry.
+                    let mut digits = Digits::default();
+                    let v_text = match v {
+                        Value::Number(n) => {
+                            std::fmt::Write::write_fmt(&mut digits, format_args!("{n}"))
+                                .ok()
+                                .map(|()| digits.as_str())
+                        }
+                        _ => None,
+                    };
+                    let is = |k: &str| match v_text {
+                        Some(t) => t == k,
+                        None => text_is(v, k),
+                    };
+                    match entries.iter().find(|(k, _)| is(k)) {
                         Some((_, shown)) => Value::String(shown.to_string()),
                         None => match otherwise {
                             Some(o) => Value::String(o.to_string()),
@@ -280,6 +345,32 @@ pub fn format(f: Fmt, v: &Value) -> Result<Value, Error> {
         // Not in the spec yet (the generator refuses them): the value as it is.
         Fmt::Pformat | Fmt::Quoted | Fmt::Flatten | Fmt::Wrap(_) => v.clone(),
     })
+}
+
+/// A number's text on the stack (a JSON number's text is at most 24 bytes; a longer
+/// one fails to write and is compared as [`text_is`] does).
+#[derive(Default)]
+struct Digits {
+    buf: [u8; 32],
+    len: usize,
+}
+
+impl Digits {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Write for Digits {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        self.buf
+            .get_mut(self.len..end)
+            .ok_or(std::fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
 }
 
 /// Whether a value's [`text`] is `k`, without writing it out for a text or a number (a named
@@ -363,8 +454,13 @@ pub fn rows(
     match format {
         Format::Table => {
             let headers: Vec<&str> = kept.iter().map(|i| cols[*i].title.as_str()).collect();
-            let cells: Vec<Vec<&str>> = order.iter().map(|k| cells(*k).collect()).collect();
-            Shown::Text(table(&headers, &cells))
+            // Drawn from the rows' cells in place (no list of cells per row).
+            Shown::Text(draw(&headers, order.len(), |r, c| {
+                match (order.get(r), kept.get(c)) {
+                    (Some(k), Some(i)) => texts[*k].get(*i).map_or("", String::as_str),
+                    _ => "",
+                }
+            }))
         }
         Format::Value => Shown::Text(
             order
@@ -731,6 +827,112 @@ fn pystr(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The table as it was drawn before its widths were measured once (the reference).
+    fn table_as_before<S: AsRef<str>>(headers: &[&str], rows: &[Vec<S>]) -> String {
+        let width = |s: &str| match s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+            true => s.len(),
+            false => unicode_width::UnicodeWidthStr::width(s),
+        };
+        let mut widths: Vec<usize> = headers.iter().map(|h| width(h)).collect();
+        for row in rows {
+            for (i, cell) in row.iter().enumerate() {
+                for line in cell.as_ref().split('\n') {
+                    widths[i] = widths[i].max(width(line));
+                }
+            }
+        }
+        let mut rule = String::new();
+        for w in &widths {
+            rule.push('+');
+            rule.extend(std::iter::repeat_n('-', w + 2));
+        }
+        rule.push('+');
+        let mut out = String::new();
+        let line = |out: &mut String, cells: &mut dyn Iterator<Item = &str>| {
+            for (i, c) in cells.enumerate() {
+                out.push_str("| ");
+                out.push_str(c);
+                let pad = widths[i].saturating_sub(width(c)) + 1;
+                out.extend(std::iter::repeat_n(' ', pad));
+            }
+            out.push_str("|\n");
+        };
+        out.push_str(&rule);
+        out.push('\n');
+        line(&mut out, &mut headers.iter().copied());
+        out.push_str(&rule);
+        out.push('\n');
+        for row in rows {
+            let split: Vec<Vec<&str>> = row
+                .iter()
+                .map(|c| c.as_ref().split('\n').collect())
+                .collect();
+            let height = split.iter().map(Vec::len).max().unwrap_or(1);
+            for k in 0..height {
+                line(
+                    &mut out,
+                    &mut split.iter().map(|c| c.get(k).copied().unwrap_or("")),
+                );
+            }
+        }
+        out.push_str(&rule);
+        out
+    }
+
+    fn cell_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[ -~]{0,12}",
+            "[a-z\n]{0,6}",
+            "\\PC{0,6}",
+            Just("日本\nab".to_string()),
+            Just("x".repeat(150)),
+            Just("y".repeat(70_000)),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn tables_are_drawn_as_before(
+            (headers, rows) in (1usize..5).prop_flat_map(|n| (
+                prop::collection::vec(cell_text(), n),
+                prop::collection::vec(prop::collection::vec(cell_text(), n), 0..6),
+            )),
+        ) {
+            let h: Vec<&str> = headers.iter().map(String::as_str).collect();
+            prop_assert_eq!(table(&h, &rows), table_as_before(&h, &rows));
+        }
+
+        #[test]
+        fn a_cell_is_its_text_without_carriage_returns(t in "[a\r\n]{0,8}") {
+            prop_assert_eq!(cell(Some(&Value::String(t.clone()))), t.replace('\r', ""));
+        }
+
+        #[test]
+        fn a_number_is_looked_up_by_its_text(
+            n in prop_oneof![
+                (-20i64..20).prop_map(Value::from),
+                any::<i64>().prop_map(Value::from),
+                any::<u64>().prop_map(Value::from),
+                any::<f64>().prop_map(Value::from),
+            ],
+        ) {
+            // The spec's named tables, and one whose keys are this number's text.
+            let t = text(Some(&n));
+            for def in crate::spec::FORMATS {
+                if let NamedDef::Table { entries, otherwise } = &def.def {
+                    let want = match entries.iter().find(|(k, _)| t == *k) {
+                        Some((_, shown)) => Value::String(shown.to_string()),
+                        None => otherwise.map_or(n.clone(), |o| Value::String(o.to_string())),
+                    };
+                    let got = format(Fmt::Named(def.name), &n).map_err(|e| e.to_string());
+                    prop_assert_eq!(got, Ok(want));
+                }
+            }
+            prop_assert!(text_is(&n, &t));
+        }
+    }
 
     /// The spec's availability-zone tree: each zone, each of its hosts, each host's services.
     #[test]

@@ -333,7 +333,7 @@ impl<'de> Visitor<'de> for &SlotPlan<'_> {
                 map.next_value::<IgnoredAny>()?;
             } else if let Some(i) = self.fields.iter().position(|f| *f == *k) {
                 fits &= values[i].is_none();
-                values[i] = Some(map.next_value()?);
+                values[i] = Some(map.next_value_seed(RowValue)?);
             } else if let Some(j) = self.check.iter().position(|f| f.json == k) {
                 fits &= map.next_value_seed(Fits(self.check[j]))?;
                 fits &= checked & (1 << j) == 0;
@@ -351,6 +351,122 @@ impl<'de> Visitor<'de> for &SlotPlan<'_> {
             (Some(f), Some(v)) => f.admits(v),
         });
         Ok(Slots { values, fits })
+    }
+}
+
+/// A field's value read for a row: the `Value` that `Value::deserialize` makes, but each
+/// object made with room for a few entries at once (serde_json's starts empty: an object of
+/// four entries is grown, and its hash table rebuilt, twice on the way).
+#[derive(Clone, Copy)]
+struct RowValue;
+
+/// The entries an object read by [`RowValue`] has room for before it grows.
+const OBJECT_ROOM: usize = 4;
+
+/// The key by which serde_json (feature `raw_value`) reads an object as a value written in a
+/// text: `Value::deserialize` reads `{"<TOKEN>": "[1]"}` as `[1]`, and so does [`RowValue`].
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+impl<'de> DeserializeSeed<'de> for RowValue {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowValue {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(x) = seq.next_element_seed(RowValue)? {
+            out.push(x);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let Some(Key(first)) = map.next_key::<Key<'de>>()? else {
+            return Ok(Value::Object(Map::new()));
+        };
+        if first == RAW_VALUE_TOKEN {
+            let text = map.next_value_seed(RawText)?;
+            return serde_json::from_str(&text).map_err(serde::de::Error::custom);
+        }
+        let mut out = Map::with_capacity(OBJECT_ROOM);
+        out.insert(first.into_owned(), map.next_value_seed(RowValue)?);
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+            out.insert(k.into_owned(), map.next_value_seed(RowValue)?);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// The text of a [`RAW_VALUE_TOKEN`] entry, read as serde_json reads it (same messages).
+struct RawText;
+
+impl<'de> DeserializeSeed<'de> for RawText {
+    type Value = String;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for RawText {
+    type Value = String;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("raw value")
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<String, E> {
+        Ok(v)
     }
 }
 
@@ -489,6 +605,60 @@ impl<'de> Visitor<'de> for KeyVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Any JSON text a reply may hold in a field, including serde_json's raw-value key.
+    fn json_text() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            Just("null".to_string()),
+            Just("true".to_string()),
+            any::<i64>().prop_map(|n| n.to_string()),
+            any::<u64>().prop_map(|n| n.to_string()),
+            Just("1.5e300".to_string()),
+            Just("-0.0".to_string()),
+            Just("1e999".to_string()),
+            "\\PC{0,6}".prop_map(|t| Value::String(t).to_string()),
+            Just(r#""a\"b\u00e9""#.to_string()),
+        ];
+        leaf.prop_recursive(4, 40, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..8)
+                    .prop_map(|x| format!("[{}]", x.join(","))),
+                prop::collection::vec(
+                    (
+                        prop_oneof![
+                            Just("a"),
+                            Just("addr"),
+                            Just("a\\u0062"),
+                            Just(RAW_VALUE_TOKEN)
+                        ],
+                        inner
+                    ),
+                    0..8,
+                )
+                .prop_map(|kv| {
+                    let kv: Vec<String> = kv.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+                    format!("{{{}}}", kv.join(", "))
+                }),
+                Just(format!("{{\"{RAW_VALUE_TOKEN}\": \"[1, 2]\"}}")),
+                Just(format!("{{\"{RAW_VALUE_TOKEN}\": \"[1, \"}}")),
+                Just(format!("{{\"{RAW_VALUE_TOKEN}\": 5}}")),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn a_row_value_is_what_value_deserialize_makes(t in json_text()) {
+            let general = serde_json::from_str::<Value>(&t).map_err(|e| e.to_string());
+            let mut de = serde_json::Deserializer::from_str(&t);
+            let row = RowValue
+                .deserialize(&mut de)
+                .and_then(|v| de.end().map(|()| v))
+                .map_err(|e| e.to_string());
+            prop_assert_eq!(row, general);
+        }
+    }
 
     #[test]
     fn a_page_and_its_next_link() {
