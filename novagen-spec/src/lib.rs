@@ -58,6 +58,7 @@
 //! # }
 //! ```
 
+pub mod defs;
 mod eval;
 mod filters;
 #[cfg(feature = "parse")]
@@ -65,6 +66,7 @@ mod parse;
 mod print;
 mod types;
 
+pub use defs::*;
 pub use eval::{eval, eval_template, items, text, truthy, EvalError, Item, ItemScope, Scope};
 pub use filters::dates;
 #[cfg(feature = "parse")]
