@@ -63,9 +63,7 @@ impl std::fmt::Display for Version {
 }
 
 /// A microversion range; `None` ends are open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "bake", derive(databake::Bake))]
-#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Range {
     pub min: Option<Version>,
     pub max: Option<Version>,
@@ -105,10 +103,16 @@ impl Range {
 }
 
 /// A catalog service an operation's requests go to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "bake", derive(databake::Bake))]
 #[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+#[cfg_attr(
+    feature = "parse",
+    derive(serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum Service {
+    #[default]
     Compute,
     Image,
     Network,
@@ -161,6 +165,11 @@ pub struct FieldDef {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "bake", derive(databake::Bake))]
 #[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+#[cfg_attr(
+    feature = "parse",
+    derive(serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum Shape {
     String,
     /// An `i64`.
@@ -171,6 +180,7 @@ pub enum Shape {
     Object,
     Array,
     Any,
+    #[cfg_attr(feature = "parse", serde(rename = "string|integer"))]
     StringOrInteger,
 }
 
@@ -296,11 +306,17 @@ pub struct LookupDef {
 }
 
 /// Which texts are tried as IDs before the name search.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "bake", derive(databake::Bake))]
 #[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+#[cfg_attr(
+    feature = "parse",
+    derive(serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum Ids {
     /// UUID-looking texts first, integers after the name search (servers, images).
+    #[default]
     Uuid,
     /// Any text (flavors "1", "m1.tiny"; keypairs by name; hypervisors).
     Any,
@@ -371,6 +387,11 @@ pub struct OpDef {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "bake", derive(databake::Bake))]
 #[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+#[cfg_attr(
+    feature = "parse",
+    derive(serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum Returns {
     /// A list of typed resources.
     List,
@@ -575,10 +596,16 @@ pub struct ArgDef {
     pub versions: Range,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "bake", derive(databake::Bake))]
 #[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+#[cfg_attr(
+    feature = "parse",
+    derive(serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 pub enum ArgType {
+    #[default]
     String,
     Integer,
     Number,
@@ -629,5 +656,24 @@ impl ResourceDef {
             check: crate::runtime::check::<crate::types::#ty>,
             fields: #fields,
         })
+    }
+}
+
+/// A range bakes as `Range::ALL` when it is open at both ends (most are).
+#[cfg(feature = "bake")]
+impl databake::Bake for Range {
+    fn bake(&self, env: &databake::CrateEnv) -> databake::TokenStream {
+        if *self == Range::ALL {
+            return databake::quote!(novagen_spec::Range::ALL);
+        }
+        let (min, max) = (self.min.bake(env), self.max.bake(env));
+        databake::quote!(novagen_spec::Range { min: #min, max: #max })
+    }
+}
+
+#[cfg(feature = "bake")]
+impl databake::BakeSize for Range {
+    fn borrows_size(&self) -> usize {
+        0
     }
 }
