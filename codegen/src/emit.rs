@@ -1,8 +1,11 @@
-//! IR → Rust tokens. The emitted code is data (static definitions the runtime interprets),
-//! typed resource structs, and thin request builders; the `nova` subcommands are built by the
-//! runtime from the same static definitions, so no per-command code is emitted at all.
+//! Definitions → Rust tokens. The emitted code is data (`novagen_spec::defs` values baked as
+//! `static` items, which the runtime interprets), typed resource structs, and thin request
+//! builders; the `nova` subcommands are built by the runtime from the same static
+//! definitions, so no per-command code is emitted at all.
 
-use crate::ir::*;
+use crate::validate::{Api, Operation, Resource};
+use databake::Bake;
+use novagen_spec::defs::{ArgDef, ArgType, Returns, Shape};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
@@ -10,166 +13,28 @@ fn ident(s: &str) -> Ident {
     Ident::new(s, Span::call_site())
 }
 
-fn opt_str(o: &Option<String>) -> TokenStream {
-    match o {
-        Some(s) => quote!(Some(#s)),
-        None => quote!(None),
-    }
-}
-
-fn version(v: &Version) -> TokenStream {
-    let (a, b) = (Literal::u16_unsuffixed(v.0), Literal::u16_unsuffixed(v.1));
-    quote!(Version(#a, #b))
-}
-
-fn opt_version(v: &Option<Version>) -> TokenStream {
-    match v {
-        Some(v) => {
-            let t = version(v);
-            quote!(Some(#t))
-        }
-        None => quote!(None),
-    }
-}
-
-fn range(r: &Range) -> TokenStream {
-    if r.min.is_none() && r.max.is_none() {
-        return quote!(Range::ALL);
-    }
-    let (min, max) = (opt_version(&r.min), opt_version(&r.max));
-    quote!(Range { min: #min, max: #max })
-}
-
-fn opt_static(o: &Option<String>) -> TokenStream {
-    match o {
-        Some(s) => {
-            let i = ident(s);
-            quote!(Some(&#i))
-        }
-        None => quote!(None),
-    }
-}
-
-fn pairs(p: &[(String, String)]) -> TokenStream {
-    let items = p.iter().map(|(k, v)| quote!((#k, #v)));
-    quote!(&[#(#items),*])
-}
-
-fn strs(v: &[String]) -> TokenStream {
-    quote!(&[#(#v),*])
-}
-
-fn service(s: Service) -> TokenStream {
-    match s {
-        Service::Compute => quote!(Service::Compute),
-        Service::Image => quote!(Service::Image),
-        Service::Network => quote!(Service::Network),
-        Service::Volume => quote!(Service::Volume),
-    }
-}
-
-/// A parsed tree as tokens of the same `novagen_spec` value (a `static`'s initializer).
-pub fn baked<T: databake::Bake>(t: &T) -> TokenStream {
+/// A definition as tokens of the same `novagen_spec` value (a `static`'s initializer); a
+/// reference to a resource bakes as the path of its `static`.
+pub fn baked<T: Bake>(t: &T) -> TokenStream {
     t.bake(&databake::CrateEnv::default())
 }
 
-/// `Some(<baked tree>)` or `None`.
-fn opt_baked<T: databake::Bake>(t: &Option<T>) -> TokenStream {
-    match t {
-        Some(t) => {
-            let t = baked(t);
-            quote!(Some(#t))
-        }
-        None => quote!(None),
-    }
-}
-
-/// `&[("key", <baked tree>), ...]`.
-fn baked_pairs<T: databake::Bake>(p: &[(String, T)]) -> TokenStream {
-    let items = p.iter().map(|(k, v)| {
-        let v = baked(v);
-        quote!((#k, #v))
-    });
-    quote!(&[#(#items),*])
-}
-
-/// A body template as `Body` data.
-fn body(b: &Body) -> TokenStream {
-    match b {
-        Body::Object(m) => {
-            let items = m.iter().map(|(k, v)| {
-                let v = body(v);
-                quote!((#k, #v))
-            });
-            quote!(Body::Object(&[#(#items),*]))
-        }
-        Body::List(a) => {
-            let items = a.iter().map(body);
-            quote!(Body::List(&[#(#items),*]))
-        }
-        Body::Template(t) => {
-            let t = baked(t);
-            quote!(Body::Template(#t))
-        }
-        Body::Lit(l) => {
-            let l = baked(l);
-            quote!(Body::Lit(#l))
-        }
-    }
-}
-
-fn conds(c: &Cond) -> TokenStream {
-    match c {
-        Some(e) => {
-            let e = baked(e);
-            quote!(Some(#e))
-        }
-        None => quote!(None),
-    }
-}
-
-/// `(Supported by API versions '2.2' - '2.latest')`, novaclient's wording.
-fn range_note(r: &Range) -> String {
-    if r.min.is_none() && r.max.is_none() {
-        return String::new();
-    }
-    let lo = r.min.map(|v| v.to_string()).unwrap_or_else(|| "2.1".into());
-    let hi = r
-        .max
-        .map(|v| v.to_string())
-        .unwrap_or_else(|| "2.latest".into());
-    format!(" (Supported by API versions '{lo}' - '{hi}')")
-}
-
 pub fn emit(api: &Api) -> TokenStream {
-    let (min, max) = (version(&api.min_version), version(&api.max_version));
+    let (min, max) = (baked(&api.min_version), baked(&api.max_version));
     let defs = api.resources.iter().map(resource_defs);
     let types = api.resources.iter().map(resource_type);
     let managers = api
         .resources
         .iter()
-        .filter(|r| !r.ops.is_empty() || r.lookup.is_some())
+        .filter(|r| !r.ops.is_empty() || r.def.lookup.is_some())
         .map(manager);
     let all_ops = api
         .resources
         .iter()
         .flat_map(|r| &r.ops)
         .map(|o| ident(&o.static_name));
-    let all_resources = api.resources.iter().map(|r| ident(&r.static_name));
-    let formats = api.formats.iter().map(|(name, f)| {
-        let def = match f {
-            crate::ir::NamedFormat::Table(entries, otherwise) => {
-                let entries = entries.iter().map(|(k, v)| quote!((#k, #v)));
-                let otherwise = opt_str(otherwise);
-                quote!(NamedDef::Table { entries: &[#(#entries),*], otherwise: #otherwise })
-            }
-            crate::ir::NamedFormat::Expr(e) => {
-                let e = baked(e);
-                quote!(NamedDef::Expr(#e))
-            }
-        };
-        quote!(NamedFormat { name: #name, def: #def })
-    });
+    let all_resources = api.resources.iter().map(|r| ident(&r.def.static_name()));
+    let formats = baked(&api.formats.as_slice());
     quote! {
         /// Static definitions of every resource and operation, read by the runtime (and by
         /// `nova`, which builds its subcommands from them).
@@ -183,7 +48,7 @@ pub fn emit(api: &Api) -> TokenStream {
             /// Every operation of the spec, in spec order.
             pub static OPERATIONS: &[&OpDef] = &[#(&#all_ops),*];
             /// The spec's named display formats (`api.yaml`).
-            pub static FORMATS: &[NamedFormat] = &[#(#formats),*];
+            pub static FORMATS: &[NamedFormat] = #formats;
             /// Every resource of the spec.
             pub static RESOURCES: &[&ResourceDef] = &[#(&#all_resources),*];
         }
@@ -202,261 +67,41 @@ pub fn emit(api: &Api) -> TokenStream {
     }
 }
 
-fn column(c: &Column) -> TokenStream {
-    let (title, field, format) = (&c.title, &c.field, opt_baked(&c.format));
-    let value = opt_baked(&c.value);
-    let (versions, when) = (range(&c.versions), conds(&c.when));
-    quote!(ColumnDef { title: #title, field: #field, value: #value, format: #format, versions: #versions, when: #when })
-}
-
+/// A resource's `static`, then its operations'.
 fn resource_defs(r: &Resource) -> TokenStream {
-    let name = &r.name;
-    let st = ident(&r.static_name);
-    let ty = ident(&r.type_name);
-    let svc = service(r.service);
-    let lookup = match &r.lookup {
-        Some(l) => {
-            let (get, list, list_key, match_field) = (&l.get, &l.list, &l.list_key, &l.match_field);
-            let (get_key, name_query) = (opt_str(&l.get_key), opt_str(&l.name_query));
-            let list_query = pairs(&l.list_query);
-            let ids = match l.ids {
-                Ids::Uuid => quote!(Ids::Uuid),
-                Ids::Any => quote!(Ids::Any),
-            };
-            let (id_field, items, missing) =
-                (&l.id_field, opt_str(&l.items), opt_baked(&l.missing));
-            quote!(Some(LookupDef {
-                get: #get, get_key: #get_key, list: #list, list_key: #list_key,
-                list_query: #list_query, name_query: #name_query, match_field: #match_field,
-                ids: #ids, id_field: #id_field, items: #items, missing: #missing,
-            }))
-        }
-        None => quote!(None),
-    };
-    let columns = r.columns.iter().map(column);
-    let sort_by = opt_str(&r.sort_by);
-    let show = r.show.iter().map(|s| {
-        let (field, drop) = (&s.field, s.drop);
-        let (flatten, format, versions) = (opt_baked(&s.flatten), opt_baked(&s.format), range(&s.versions));
-        let (expand, value) = (opt_static(&s.expand), opt_baked(&s.value));
-        quote!(ShowDef { field: #field, drop: #drop, flatten: #flatten, expand: #expand, value: #value, format: #format, versions: #versions })
-    });
-    let ops = r.ops.iter().map(|o| op_def(r, o));
-    let mut fields: Vec<&Field> = r.fields.iter().collect();
-    fields.sort_by(|a, b| a.json.cmp(&b.json));
-    let fields = fields.into_iter().map(|f| {
-        let (json, optional) = (&f.json, f.optional);
-        let shape = match f.ty {
-            FieldType::String => quote!(String),
-            FieldType::Integer => quote!(Integer),
-            FieldType::Number => quote!(Number),
-            FieldType::Boolean => quote!(Boolean),
-            FieldType::Object => quote!(Object),
-            FieldType::Array => quote!(Array),
-            FieldType::Any => quote!(Any),
-            FieldType::StringOrInteger => quote!(StringOrInteger),
-        };
-        quote!(FieldDef { json: #json, shape: Shape::#shape, optional: #optional })
+    let st = ident(&r.def.static_name());
+    let def = r.def.bake_static(&r.type_name);
+    let ops = r.ops.iter().map(|o| {
+        let (st, def) = (ident(&o.static_name), baked(&o.def));
+        quote!(pub static #st: OpDef = #def;)
     });
     quote! {
-        pub static #st: ResourceDef = ResourceDef {
-            name: #name,
-            service: #svc,
-            lookup: #lookup,
-            columns: &[#(#columns),*],
-            sort_by: #sort_by,
-            show: &[#(#show),*],
-            check: crate::runtime::check::<crate::types::#ty>,
-            fields: &[#(#fields),*],
-        };
+        pub static #st: ResourceDef = #def;
         #(#ops)*
-    }
-}
-
-fn arg_def(a: &Arg) -> TokenStream {
-    let (name, cli, help) = (&a.name, &a.cli, &a.help);
-    let ty = ident(&format!("{:?}", a.ty));
-    let (positional, many, required) = (a.positional, a.many, a.required);
-    let required_since = opt_version(&a.required_since);
-    let default = opt_baked(&a.default);
-    let default_since = opt_version(&a.default_since);
-    let env = opt_str(&a.env);
-    let choices = strs(&a.choices);
-    let resource = opt_static(&a.resource);
-    let lookup_query = baked_pairs(&a.lookup_query);
-    let lookup_fallback = match &a.lookup_fallback {
-        None => quote!(None),
-        Some(v) => {
-            let v = opt_version(v);
-            quote!(Some(#v))
-        }
-    };
-    let lookup_versions = range(&a.lookup_versions);
-    let record_keys = a.record_keys.iter().map(|(typed, sent, e)| {
-        let e = opt_baked(e);
-        quote!((#typed, #sent, #e))
-    });
-    let record_keys = quote!(&[#(#record_keys),*]);
-    let record_defaults = baked_pairs(&a.record_defaults);
-    let alone = strs(&a.alone);
-    let alone_since = opt_version(&a.alone_since);
-    let one_of = strs(&a.one_of);
-    let invalid = opt_baked(&a.invalid);
-    let metavar = opt_str(&a.metavar);
-    let versions = range(&a.versions);
-    quote!(ArgDef {
-        name: #name, cli: #cli, ty: ArgType::#ty, positional: #positional, many: #many,
-        required: #required, required_since: #required_since, default: #default,
-        default_since: #default_since, env: #env, choices: #choices, record_keys: #record_keys, record_defaults: #record_defaults,
-        alone: #alone, alone_since: #alone_since, one_of: #one_of, invalid: #invalid, resource: #resource, lookup_query: #lookup_query,
-        lookup_fallback: #lookup_fallback, lookup_versions: #lookup_versions, metavar: #metavar, help: #help, versions: #versions,
-    })
-}
-
-fn step_def(s: &Step) -> TokenStream {
-    let (name, for_each) = (opt_str(&s.name), opt_baked(&s.for_each));
-    let svc = service(s.service);
-    let (method, path) = (&s.method, baked(&s.path));
-    let query = baked_pairs(&s.query);
-    let body = match &s.body {
-        Some(b) => {
-            let b = body(b);
-            quote!(Some(#b))
-        }
-        None => quote!(None),
-    };
-    let (result, items) = (opt_baked(&s.result), opt_str(&s.items));
-    let (paged, merge) = (s.paged, s.merge);
-    let on_error = &s.on_error;
-    let rows = baked_pairs(&s.rows);
-    let (when, versions) = (conds(&s.when), range(&s.versions));
-    quote!(StepDef {
-        name: #name, for_each: #for_each, service: #svc, method: #method, path: #path,
-        query: #query, body: #body, result: #result, items: #items, paged: #paged,
-        merge: #merge, on_error: &[#(#on_error),*], rows: #rows, when: #when, versions: #versions,
-    })
-}
-
-fn print_def(p: &Print) -> TokenStream {
-    let kind = ident(&format!("{:?}", p.kind));
-    let of = opt_baked(&p.of);
-    let expand = opt_static(&p.expand);
-    let columns = match &p.columns {
-        Some(c) => {
-            let c = c.iter().map(column);
-            quote!(Some(&[#(#c),*]))
-        }
-        None => quote!(None),
-    };
-    let (columns_from, sort_by) = (opt_str(&p.columns_from), opt_str(&p.sort_by));
-    let pivot = match &p.pivot {
-        Some(pv) => {
-            let keys = pv.keys.iter().map(|(k, r, c)| quote!((#k, #r, #c)));
-            let other = opt_str(&pv.other);
-            quote!(Some(PivotDef { keys: &[#(#keys),*], other: #other }))
-        }
-        None => quote!(None),
-    };
-    let tree = p.tree.iter().map(|l| {
-        let (each, sort, row) = (baked(&l.each), l.sort, baked_pairs(&l.row));
-        quote!(TreeLevelDef { each: #each, sort: #sort, row: #row })
-    });
-    let (h0, h1) = (&p.headers.0, &p.headers.1);
-    let keys = strs(&p.keys);
-    let rules = opt_static(&p.rules);
-    let wrap = p.wrap;
-    let format = opt_baked(&p.format);
-    let text = opt_baked(&p.text);
-    let (when, versions) = (conds(&p.when), range(&p.versions));
-    quote!(PrintDef {
-        kind: PrintKind::#kind, of: #of, expand: #expand, columns: #columns, columns_from: #columns_from,
-        sort_by: #sort_by, pivot: #pivot, tree: &[#(#tree),*], headers: (#h0, #h1), keys: #keys,
-        rules: #rules, wrap: #wrap, format: #format, text: #text, when: #when, versions: #versions,
-    })
-}
-
-fn op_def(r: &Resource, o: &Operation) -> TokenStream {
-    let st = ident(&o.static_name);
-    let owner = ident(&r.static_name);
-    let (command, method, help) = (&o.command, &o.method, &o.help);
-    let args = o.args.iter().map(arg_def);
-    let returns = ident(&format!("{:?}", o.returns));
-    let failure = opt_str(&o.failure);
-    let find_first = o.find_first;
-    let refuse = o.refuse.iter().map(|(when, error)| {
-        let (when, error) = (baked(when), baked(error));
-        quote!((#when, #error))
-    });
-    let refuse = quote!(&[#(#refuse),*]);
-    let each = match o.each {
-        Some(i) => {
-            let i = Literal::usize_unsuffixed(i);
-            quote!(Some(#i))
-        }
-        None => quote!(None),
-    };
-    let versions = range(&o.versions);
-    let variants = o.variants.iter().map(|v| {
-        let (versions, when) = (range(&v.versions), conds(&v.when));
-        let steps = v.steps.iter().map(step_def);
-        let print = v.print.iter().map(print_def);
-        let poll = match &v.poll {
-            Some(p) => {
-                let res = ident(&p.resource);
-                let (id, field, action, progress) = (baked(&p.id), &p.field, &p.action, p.progress);
-                let until = strs(&p.until);
-                let (done, label, first) = (opt_baked(&p.done), &p.label, p.first);
-                quote!(Some(PollDef {
-                    resource: &#res, id: #id, field: #field, until: #until, action: #action,
-                    progress: #progress, done: #done, label: #label, first: #first,
-                }))
-            }
-            None => quote!(None),
-        };
-        quote!(VariantDef {
-            versions: #versions, when: #when, steps: &[#(#steps),*], print: &[#(#print),*],
-            poll: #poll,
-        })
-    });
-    quote! {
-        pub static #st: OpDef = OpDef {
-            command: #command,
-            method: #method,
-            resource: &#owner,
-            help: #help,
-            args: &[#(#args),*],
-            returns: Returns::#returns,
-            versions: #versions,
-            refuse: #refuse,
-            each: #each,
-            failure: #failure,
-            find_first: #find_first,
-            variants: &[#(#variants),*],
-        };
     }
 }
 
 fn resource_type(r: &Resource) -> TokenStream {
     let name = ident(&r.type_name);
-    let doc = format!(" A {} as the API returns it.", r.name);
-    let fields = r.fields.iter().map(|f| {
-        let rust = ident(&f.rust);
-        let json = &f.json;
-        let base = match f.ty {
-            FieldType::String => quote!(String),
-            FieldType::Integer => quote!(i64),
-            FieldType::Number => quote!(f64),
-            FieldType::Boolean => quote!(bool),
-            FieldType::Object => quote!(serde_json::Map<String, serde_json::Value>),
-            FieldType::Array => quote!(Vec<serde_json::Value>),
-            FieldType::Any => quote!(serde_json::Value),
-            FieldType::StringOrInteger => quote!(crate::runtime::types::StringOrInteger),
+    let doc = format!(" A {} as the API returns it.", r.def.name);
+    let fields = r.rust_fields.iter().filter_map(|(json, rust)| {
+        let f = r.def.fields.iter().find(|f| f.json == *json)?;
+        let rust = ident(rust);
+        let base = match f.shape {
+            Shape::String => quote!(String),
+            Shape::Integer => quote!(i64),
+            Shape::Number => quote!(f64),
+            Shape::Boolean => quote!(bool),
+            Shape::Object => quote!(serde_json::Map<String, serde_json::Value>),
+            Shape::Array => quote!(Vec<serde_json::Value>),
+            Shape::Any => quote!(serde_json::Value),
+            Shape::StringOrInteger => quote!(crate::runtime::types::StringOrInteger),
         };
-        if f.optional {
+        Some(if f.optional {
             quote!(#[serde(rename = #json, default)] pub #rust: Option<#base>,)
         } else {
             quote!(#[serde(rename = #json)] pub #rust: #base,)
-        }
+        })
     });
     quote! {
         #[doc = #doc]
@@ -467,15 +112,21 @@ fn resource_type(r: &Resource) -> TokenStream {
     }
 }
 
+/// The library takes several values: a `many` argument (unless the operation runs once per
+/// value of it, `each:`), a `record` or a `key_value`.
+fn takes_list(a: &ArgDef, per_value: bool) -> bool {
+    matches!(a.ty, ArgType::KeyValue | ArgType::Record) || (a.many && !per_value)
+}
+
 /// The parameter type of a builder method for an argument, and how it becomes a value.
-fn param(a: &Arg) -> (TokenStream, TokenStream) {
+fn param(a: &ArgDef, per_value: bool) -> (TokenStream, TokenStream) {
     if a.ty == ArgType::KeyValue {
         return (
             quote!(impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>),
             quote!(crate::runtime::ArgValue::pairs(value)),
         );
     }
-    if a.takes_list() {
+    if takes_list(a, per_value) {
         return (
             quote!(impl IntoIterator<Item = impl Into<String>>),
             quote!(crate::runtime::ArgValue::list(value)),
@@ -490,13 +141,13 @@ fn param(a: &Arg) -> (TokenStream, TokenStream) {
 }
 
 /// Rust literal text for an example value of a required argument.
-fn example(a: &Arg) -> String {
+fn example(a: &ArgDef, per_value: bool) -> String {
     match a.ty {
         ArgType::Integer => "1".into(),
         ArgType::Number => "1.0".into(),
         ArgType::Boolean | ArgType::Flag => "true".into(),
         ArgType::KeyValue => "[(\"key\", \"value\")]".into(),
-        _ if a.takes_list() => format!("[\"{}\"]", a.name),
+        _ if takes_list(a, per_value) => format!("[\"{}\"]", a.name),
         _ => format!("\"{}\"", a.name.replace('_', "-")),
     }
 }
@@ -506,13 +157,14 @@ fn manager(r: &Resource) -> TokenStream {
     let accessor = ident(&r.manager);
     let ty = ident(&r.type_name);
     // The doc example: the first operation with its required arguments, or a lookup.
-    let example_call = match r.ops.first() {
+    let example_call = match r.ops.first().map(|o| &o.def) {
         Some(first) => {
             let args: Vec<String> = first
                 .args
                 .iter()
-                .filter(|a| a.required)
-                .map(example)
+                .enumerate()
+                .filter(|(_, a)| a.required)
+                .map(|(i, a)| example(a, first.each == Some(i)))
                 .collect();
             format!("{}({}).send()", first.method, args.join(", "))
         }
@@ -520,10 +172,10 @@ fn manager(r: &Resource) -> TokenStream {
     };
     let doc = format!(
         " Operations on {}s: one request builder per operation.\n\n ```no_run\n # fn main() -> Result<(), novaclient::Error> {{\n let options = novaclient::ConnectOptions {{\n     auth_url: Some(\"http://127.0.0.1:5000/identity\".into()),\n     username: Some(\"admin\".into()),\n     password: Some(\"secret\".into()),\n     project_name: Some(\"admin\".into()),\n     ..Default::default()\n }};\n let client = novaclient::Client::connect(&options)?;\n let result = client.{}().{}?;\n # let _ = result;\n # Ok(())\n # }}\n ```",
-        r.name, r.manager, example_call
+        r.def.name, r.manager, example_call
     );
-    let st_res = ident(&r.static_name);
-    let find = r.lookup.as_ref().map(|_| {
+    let st_res = ident(&r.def.static_name());
+    let find = r.def.lookup.as_ref().map(|_| {
         quote! {
             impl<'a> #mgr<'a> {
                 /// Find one by name or ID, as `nova` does for its arguments.
@@ -533,25 +185,26 @@ fn manager(r: &Resource) -> TokenStream {
             }
         }
     });
-    let builders = r.ops.iter().map(|o| {
-        let b = ident(&o.builder);
-        let m = ident(&o.method);
-        let st = ident(&o.static_name);
-        let required: Vec<(usize, &Arg)> = o
+    let builders = r.ops.iter().map(|op: &Operation| {
+        let o = &op.def;
+        let b = ident(&op.builder);
+        let m = ident(o.method);
+        let st = ident(&op.static_name);
+        let required: Vec<(usize, &ArgDef)> = o
             .args
             .iter()
             .enumerate()
             .filter(|(_, a)| a.required)
             .collect();
-        let params = required.iter().map(|(_, a)| {
-            let n = ident(&a.name);
-            let (t, _) = param(a);
+        let params = required.iter().map(|(i, a)| {
+            let n = ident(a.name);
+            let (t, _) = param(a, o.each == Some(*i));
             quote!(#n: #t)
         });
         let mutable = (!required.is_empty()).then(|| quote!(mut));
         let sets = required.iter().map(|(i, a)| {
-            let n = ident(&a.name);
-            let (_, conv) = param(a);
+            let n = ident(a.name);
+            let (_, conv) = param(a, o.each == Some(*i));
             let i = Literal::usize_unsuffixed(*i);
             quote!({ let value = #n; req.set(#i, #conv); })
         });
@@ -561,10 +214,10 @@ fn manager(r: &Resource) -> TokenStream {
             .enumerate()
             .filter(|(_, a)| !a.required)
             .map(|(i, a)| {
-                let n = ident(&a.name);
-                let (t, conv) = param(a);
+                let n = ident(a.name);
+                let (t, conv) = param(a, o.each == Some(i));
                 let i = Literal::usize_unsuffixed(i);
-                let doc = format!(" `{}`: {}{}", a.cli, a.help, range_note(&a.versions));
+                let doc = format!(" `{}`: {}{}", a.cli, a.help, a.versions.note());
                 quote! {
                     #[doc = #doc]
                     pub fn #n(mut self, value: #t) -> Self {
@@ -586,7 +239,7 @@ fn manager(r: &Resource) -> TokenStream {
         let doc = format!(
             " {}{}\n\n {route} (`nova {}`)",
             o.help,
-            range_note(&o.versions),
+            o.versions.note(),
             o.command
         );
         let bdoc = format!(

@@ -1,16 +1,20 @@
-//! novagen's generator: YAML spec → validated IR → Rust source for the client and the CLI.
+//! novagen's generator: YAML spec → validated definitions (`novagen_spec::defs`, the types the
+//! runtime reads) → Rust source for the client and the CLI.
 //!
 //! [`generate`] is the whole pipeline; [`build`] is the entry point for a `build.rs`.
 
 mod emit;
 pub mod error;
-pub mod ir;
 mod lines;
 pub mod model;
 mod validate;
 
 pub use error::SpecError;
-pub use validate::{read_dir, validate, SpecSource, RESERVED_ARGS, RESERVED_COMMANDS};
+/// The definitions validation builds: `novagen_spec`'s, which the runtime reads.
+pub use novagen_spec::defs;
+pub use validate::{
+    read_dir, validate, Api, Operation, Resource, SpecSource, RESERVED_ARGS, RESERVED_COMMANDS,
+};
 
 use std::path::Path;
 

@@ -2,6 +2,13 @@
 //! Field meanings are documented with examples in `spec/README.md`. Every struct refuses unknown
 //! fields, so a typo fails the build with its line instead of being ignored.
 
+//!
+//! This is the YAML syntax only: shorthands and strings as written. `validate.rs` checks it
+//! and builds `novagen_spec`'s definitions, the one set of types the generated code holds and
+//! the runtime reads; the closed sets (`type: string`, `service: image`, ...) are those
+//! types' own enums, read by their `Deserialize` (novagen-spec's feature `parse`).
+
+pub use novagen_spec::{ArgType, Ids, Returns, Service, Shape};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -78,16 +85,6 @@ pub struct ExtensionFile {
     pub operations: Vec<OperationSpec>,
 }
 
-#[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Service {
-    #[default]
-    Compute,
-    Image,
-    Network,
-    Volume,
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lookup {
@@ -116,46 +113,18 @@ pub struct Lookup {
     pub missing: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Ids {
-    #[default]
-    Uuid,
-    Any,
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     pub name: String,
     #[serde(rename = "type")]
-    pub ty: FieldType,
+    pub ty: Shape,
     #[serde(default)]
     pub optional: bool,
     #[serde(default)]
     pub nullable: bool,
     #[serde(default)]
     pub rust_name: Option<String>,
-}
-
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
-pub enum FieldType {
-    #[serde(rename = "string")]
-    String,
-    #[serde(rename = "integer")]
-    Integer,
-    #[serde(rename = "number")]
-    Number,
-    #[serde(rename = "boolean")]
-    Boolean,
-    #[serde(rename = "object")]
-    Object,
-    #[serde(rename = "array")]
-    Array,
-    #[serde(rename = "any")]
-    Any,
-    #[serde(rename = "string|integer")]
-    StringOrInteger,
 }
 
 /// A column: `Disabled Reason` (novaclient's rule: the field is the title in lower case with
@@ -287,15 +256,6 @@ pub struct RefuseSpec {
     pub when: When,
     /// A template: the error line.
     pub error: String,
-}
-
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Returns {
-    List,
-    One,
-    Value,
-    Nothing,
 }
 
 /// Another way of carrying out an operation: what it gives replaces the operation's own.
@@ -544,18 +504,4 @@ pub struct ArgLookup {
     pub min_version: Option<String>,
     #[serde(default)]
     pub max_version: Option<String>,
-}
-
-#[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum ArgType {
-    #[default]
-    String,
-    Integer,
-    Number,
-    Boolean,
-    Flag,
-    File,
-    KeyValue,
-    Record,
 }

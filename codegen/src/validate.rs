@@ -1,10 +1,91 @@
 //! Spec files → checked IR. Every problem becomes a [`SpecError`] naming file and line.
 
 use crate::error::SpecError;
-use crate::ir::*;
 use crate::lines::LineIndex;
 use crate::model::{self, ApiFile, ExtensionFile, ResourceFile};
-use novagen_spec::{Expr, Filter, Piece, Root, Template};
+use novagen_spec::defs::*;
+use novagen_spec::{Expr, Filter, Format, Piece, Root, Template};
+
+/// What validation hands the emitter: `novagen_spec`'s definitions (the one set of types the
+/// generated code holds as data and the runtime reads), each with the facts only the
+/// generator needs, the Rust names of what it emits, beside it (not in it).
+#[derive(Debug)]
+pub struct Api {
+    pub min_version: Version,
+    pub max_version: Version,
+    /// `api.yaml`'s named display formats.
+    pub formats: Vec<NamedFormat>,
+    pub resources: Vec<Resource>,
+}
+
+/// A resource's definition and the Rust names of its type and manager.
+#[derive(Debug)]
+pub struct Resource {
+    pub def: ResourceDef,
+    /// `Server`
+    pub type_name: String,
+    /// `servers`
+    pub manager: String,
+    /// `ServersManager`
+    pub manager_type: String,
+    /// The typed struct's Rust field names, in the order declared (`def.fields` is sorted by
+    /// JSON name): (JSON name, Rust name).
+    pub rust_fields: Vec<(&'static str, String)>,
+    pub ops: Vec<Operation>,
+}
+
+/// An operation's definition and the Rust names of its builder and `static`.
+#[derive(Debug)]
+pub struct Operation {
+    pub def: OpDef,
+    /// `ServersReboot`: the request builder's type.
+    pub builder: String,
+    /// `SERVERS_REBOOT`: the static holding its definition.
+    pub static_name: String,
+}
+
+/// The wrappers read as their definitions (`res.lookup`, `op.variants`).
+impl std::ops::Deref for Resource {
+    type Target = ResourceDef;
+    fn deref(&self) -> &ResourceDef {
+        &self.def
+    }
+}
+
+impl std::ops::Deref for Operation {
+    type Target = OpDef;
+    fn deref(&self) -> &OpDef {
+        &self.def
+    }
+}
+
+/// A text the generator keeps for the definitions' `'static` fields (a build script is
+/// short-lived: what it reads is leaked, as `novagen_spec`'s parser does).
+fn lk(s: &str) -> &'static str {
+    Box::leak(s.into())
+}
+
+fn olk(s: &Option<String>) -> Option<&'static str> {
+    s.as_deref().map(lk)
+}
+
+fn slice<T>(v: Vec<T>) -> &'static [T] {
+    Box::leak(v.into_boxed_slice())
+}
+
+fn strs(v: &[String]) -> &'static [&'static str] {
+    slice(v.iter().map(|s| lk(s)).collect())
+}
+
+/// `(key, value)` pairs of texts, kept.
+fn pairs(v: Vec<(String, String)>) -> &'static [(&'static str, &'static str)] {
+    slice(v.iter().map(|(k, v)| (lk(k), lk(v))).collect())
+}
+
+/// `(key, tree)` pairs, kept.
+fn keyed<T>(v: Vec<(String, T)>) -> &'static [(&'static str, T)] {
+    slice(v.into_iter().map(|(k, t)| (lk(&k), t)).collect())
+}
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -64,7 +145,7 @@ fn parse<T: serde::de::DeserializeOwned>(src: &SpecSource) -> Result<T, SpecErro
 pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
     let mut errors = Vec::new();
     let mut api: Option<(Version, Version)> = None;
-    let mut formats: Vec<(String, NamedFormat)> = Vec::new();
+    let mut formats: Vec<NamedFormat> = Vec::new();
     let mut files: Vec<(&SpecSource, ResourceFile, LineIndex)> = Vec::new();
     let mut extensions: Vec<(&SpecSource, ExtensionFile, LineIndex)> = Vec::new();
     for src in sources {
@@ -376,9 +457,9 @@ impl<'a> Cx<'a> {
         name: &str,
         statics: &HashMap<String, (String, bool)>,
         path: &str,
-    ) -> Option<String> {
+    ) -> Option<&'static ResourceDef> {
         match statics.get(name) {
-            Some((s, true)) => Some(s.clone()),
+            Some((_, true)) => Some(ResourceDef::reference(lk(name))),
             Some((_, false)) => {
                 self.err(path, format!("resource '{name}' has no lookup section, so it cannot be looked up by name or ID."));
                 None
@@ -520,10 +601,7 @@ thread_local! {
 }
 
 /// `api.yaml`'s `formats:`: each a table (value text → shown) or an expression over `it`.
-fn named_formats(
-    cx: &mut Cx,
-    specs: &BTreeMap<String, model::FormatSpec>,
-) -> Vec<(String, NamedFormat)> {
+fn named_formats(cx: &mut Cx, specs: &BTreeMap<String, model::FormatSpec>) -> Vec<NamedFormat> {
     let no_args = BTreeMap::new();
     let mut used = BTreeSet::new();
     let mut scope = Scope {
@@ -546,14 +624,18 @@ fn named_formats(
             );
         }
         let def = match f {
-            model::FormatSpec::Expr(e) => NamedFormat::Expr(scope.expr(cx, e, &at)),
-            model::FormatSpec::Table(t) => {
-                NamedFormat::Table(cx.pairs(&t.table, &at), t.otherwise.clone())
-            }
+            model::FormatSpec::Expr(e) => NamedDef::Expr(scope.expr(cx, e, &at)),
+            model::FormatSpec::Table(t) => NamedDef::Table {
+                entries: pairs(cx.pairs(&t.table, &at)),
+                otherwise: olk(&t.otherwise),
+            },
         };
-        out.push((name.clone(), def));
+        out.push(NamedFormat {
+            name: lk(name),
+            def,
+        });
     }
-    FORMAT_NAMES.with(|n| *n.borrow_mut() = out.iter().map(|(k, _)| k.clone()).collect());
+    FORMAT_NAMES.with(|n| *n.borrow_mut() = out.iter().map(|f| f.name.to_string()).collect());
     out
 }
 
@@ -599,14 +681,14 @@ fn body_tree(cx: &mut Cx, scope: &mut Scope, v: &serde_json::Value, path: &str) 
     use novagen_spec::Lit;
     match v {
         serde_json::Value::String(s) => Body::Template(scope.template(cx, s, path)),
-        serde_json::Value::Array(a) => {
-            Body::List(a.iter().map(|x| body_tree(cx, scope, x, path)).collect())
-        }
-        serde_json::Value::Object(m) => Body::Object(
+        serde_json::Value::Array(a) => Body::List(slice(
+            a.iter().map(|x| body_tree(cx, scope, x, path)).collect(),
+        )),
+        serde_json::Value::Object(m) => Body::Object(slice(
             m.iter()
-                .map(|(k, x)| (k.clone(), body_tree(cx, scope, x, path)))
+                .map(|(k, x)| (lk(k), body_tree(cx, scope, x, path)))
                 .collect(),
-        ),
+        )),
         serde_json::Value::Null => Body::Lit(Lit::Null),
         serde_json::Value::Bool(b) => Body::Lit(Lit::Bool(*b)),
         serde_json::Value::Number(n) => match n.as_i64() {
@@ -831,6 +913,7 @@ fn resource(
     cx.ident(&f.manager, "manager name", "manager");
 
     let mut fields = Vec::new();
+    let mut rust_fields = Vec::new();
     let mut json_names = BTreeSet::new();
     let mut rust_names: BTreeMap<String, String> = BTreeMap::new();
     for (i, fs) in f.fields.iter().enumerate() {
@@ -849,10 +932,11 @@ fn resource(
         if let Some(other) = rust_names.insert(rust.clone(), fs.name.clone()) {
             cx.err(&format!("{p}.name"), format!("fields '{other}' and '{}' both become the Rust field '{rust}': give one a rust_name.", fs.name));
         }
-        fields.push(Field {
-            json: fs.name.clone(),
-            rust,
-            ty: fs.ty,
+        let json = lk(&fs.name);
+        rust_fields.push((json, rust));
+        fields.push(FieldDef {
+            json,
+            shape: fs.ty,
             optional: fs.optional || fs.nullable,
         });
     }
@@ -869,7 +953,7 @@ fn resource(
     };
     let columns = columns(cx, &mut fscope, &f.columns, "columns", Some(&json_names));
     if let Some(s) = &f.sort_by {
-        if !columns.iter().any(|c| &c.title == s) {
+        if !columns.iter().any(|c| c.title == s) {
             cx.err(
                 "sort_by",
                 format!("sort_by '{s}' is not the title of a column."),
@@ -921,8 +1005,8 @@ fn resource(
             );
         }
         let versions = cx.range(&r.min_version, &r.max_version, &p);
-        show.push(ShowRule {
-            field: r.field.clone(),
+        show.push(ShowDef {
+            field: lk(&r.field),
             drop: r.drop,
             flatten,
             expand,
@@ -944,7 +1028,7 @@ fn resource(
                 "lookup.get must have exactly one placeholder, {id}.",
             );
         }
-        let list_query = cx.pairs(&l.list_query, "lookup.list_query");
+        let list_query = pairs(cx.pairs(&l.list_query, "lookup.list_query"));
         let match_field = l.match_field.clone().unwrap_or_else(|| "name".into());
         if !json_names.contains(&match_field) {
             cx.err(
@@ -974,28 +1058,29 @@ fn resource(
                 ),
             );
         }
-        Lookup {
-            get: l.get.clone(),
-            get_key: l.get_key.clone(),
-            list: l.list.clone(),
-            list_key: l.list_key.clone(),
+        LookupDef {
+            get: lk(&l.get),
+            get_key: olk(&l.get_key),
+            list: lk(&l.list),
+            list_key: lk(&l.list_key),
             list_query,
-            name_query: l.name_query.clone(),
-            match_field,
+            name_query: olk(&l.name_query),
+            match_field: lk(&match_field),
             ids: l.ids,
-            id_field,
-            items: l.items.clone(),
+            id_field: lk(&id_field),
+            items: olk(&l.items),
             missing,
         }
     });
 
-    let static_name = f.resource.to_uppercase();
     let ops = operations(cx, f, &f.operations, statics, taken);
     if lookup.is_none()
         && ops.iter().any(|o| {
-            o.variants
-                .iter()
-                .any(|v| v.poll.as_ref().is_some_and(|p| p.resource == static_name))
+            o.def.variants.iter().any(|v| {
+                v.poll
+                    .as_ref()
+                    .is_some_and(|p| p.resource.name == f.resource)
+            })
         })
     {
         cx.err(
@@ -1004,18 +1089,23 @@ fn resource(
         );
     }
 
+    fields.sort_by(|a, b| a.json.cmp(b.json));
     Resource {
-        name: f.resource.clone(),
+        def: ResourceDef {
+            name: lk(&f.resource),
+            service: f.service,
+            lookup,
+            columns: slice(columns),
+            sort_by: olk(&f.sort_by),
+            show: slice(show),
+            // Baked as the generated crate's decoder of the typed struct (`bake_static`).
+            check: |_| Ok(()),
+            fields: slice(fields),
+        },
         type_name: camel(&f.resource),
         manager: f.manager.clone(),
         manager_type: format!("{}Manager", camel(&f.manager)),
-        static_name,
-        service: f.service,
-        lookup,
-        fields,
-        columns,
-        sort_by: f.sort_by.clone(),
-        show,
+        rust_fields,
         ops,
     }
 }
@@ -1090,22 +1180,22 @@ fn columns(
     specs: &[model::ColumnSpec],
     path: &str,
     fields: Option<&BTreeSet<String>>,
-) -> Vec<Column> {
+) -> Vec<ColumnDef> {
     let mut out = Vec::new();
     for (i, c) in specs.iter().enumerate() {
         let p = format!("{path}[{i}]");
         let col = match c {
-            model::ColumnSpec::Title(t) => Column {
-                title: t.clone(),
-                field: field_of(t),
+            model::ColumnSpec::Title(t) => ColumnDef {
+                title: lk(t),
+                field: lk(&field_of(t)),
                 value: None,
                 format: None,
                 versions: Range::default(),
                 when: None,
             },
-            model::ColumnSpec::Full(c) => Column {
-                title: c.title.clone(),
-                field: c.field.clone().unwrap_or_else(|| field_of(&c.title)),
+            model::ColumnSpec::Full(c) => ColumnDef {
+                title: lk(&c.title),
+                field: lk(&c.field.clone().unwrap_or_else(|| field_of(&c.title))),
                 value: c.value.as_ref().map(|v| {
                     let saved = std::mem::replace(&mut scope.roots, vec!["it".into()]);
                     let e = scope.expr(cx, v, &format!("{p}.value"));
@@ -1293,7 +1383,6 @@ fn operation(
             );
         }
         // Templates of the argument are parsed with the operation's scope, below.
-        let lookup_query: Vec<(String, Template)> = Vec::new();
         let lookup_fallback = match a.lookup.as_ref().and_then(|l| l.fallback.as_ref()) {
             None | Some(serde_yaml::Value::Bool(false)) => None,
             Some(serde_yaml::Value::Bool(true)) => Some(None),
@@ -1317,7 +1406,6 @@ fn operation(
             .as_ref()
             .map(|k| cx.pairs(k, &format!("{ap}.keys")))
             .unwrap_or_default();
-        let record_defaults: Vec<(String, Template)> = Vec::new();
         if a.ty == ArgType::Record && record_pairs.is_empty() {
             cx.err(
                 &format!("{ap}.keys"),
@@ -1355,9 +1443,9 @@ fn operation(
         } else {
             format!("--{}", a.name.replace('_', "-"))
         };
-        args.push(Arg {
-            name: a.name.clone(),
-            cli,
+        args.push(ArgDef {
+            name: lk(&a.name),
+            cli: lk(&cli),
             ty: a.ty,
             positional: a.positional,
             many: a.many,
@@ -1365,25 +1453,26 @@ fn operation(
             required_since: cx.opt_version(&a.required_since, &format!("{ap}.required_since")),
             default: None,
             default_since: cx.opt_version(&a.default_since, &format!("{ap}.default_since")),
-            env: a.env.clone(),
-            choices: a.choices.clone(),
+            env: olk(&a.env),
+            choices: strs(&a.choices),
             resource,
-            lookup_query,
+            lookup_query: &[],
             lookup_fallback,
             lookup_versions,
-            record_keys: record_pairs
-                .into_iter()
-                .map(|(typed, sent)| (typed, sent, None))
-                .collect(),
-            record_defaults,
-            alone: a.alone.clone(),
+            record_keys: slice(
+                record_pairs
+                    .iter()
+                    .map(|(typed, sent)| (lk(typed), lk(sent), None))
+                    .collect(),
+            ),
+            record_defaults: &[],
+            alone: strs(&a.alone),
             alone_since: cx.opt_version(&a.alone_since, &format!("{ap}.alone_since")),
-            one_of: a.one_of.clone(),
+            one_of: strs(&a.one_of),
             invalid: None,
-            metavar: a.metavar.clone(),
-            help: a.help.trim().to_string(),
+            metavar: olk(&a.metavar),
+            help: lk(a.help.trim()),
             versions: avers,
-            per_value: false,
         });
     }
     let mut seen_optional = false;
@@ -1405,7 +1494,7 @@ fn operation(
         );
     }
     let each = o.each.as_ref().and_then(|name| {
-        let i = args.iter().position(|a| &a.name == name && a.positional && a.many);
+        let i = args.iter().position(|a| a.name == name && a.positional && a.many);
         if i.is_none() {
             cx.err(
                 &format!("{p}.each"),
@@ -1414,9 +1503,6 @@ fn operation(
         }
         i
     });
-    if let Some(i) = each {
-        args[i].per_value = true;
-    }
     if o.failure.is_some() && each.is_none() {
         cx.err(
             &format!("{p}.failure"),
@@ -1439,7 +1525,7 @@ fn operation(
         looked_up: args
             .iter()
             .filter(|a| a.resource.is_some())
-            .map(|a| a.name.clone())
+            .map(|a| a.name.to_string())
             .collect(),
     };
     for (j, a) in o.args.iter().enumerate() {
@@ -1453,12 +1539,13 @@ fn operation(
     for (j, a) in o.args.iter().enumerate() {
         let at = format!("{p}.args[{j}]");
         let saved = std::mem::take(&mut scope.roots);
-        for k in 0..args[j].record_keys.len() {
-            let sent = args[j].record_keys[k].1.clone();
+        let mut record_keys = args[j].record_keys.to_vec();
+        for entry in &mut record_keys {
+            let sent = entry.1;
             if !sent.contains(['|', ' ', '(']) {
                 continue;
             }
-            let e = match novagen_spec::parse_expr(&sent) {
+            let e = match novagen_spec::parse_expr(sent) {
                 Ok(e) => e,
                 Err(err) => {
                     cx.err(
@@ -1475,7 +1562,7 @@ fn operation(
                         steps: [],
                     }),
                     _,
-                ) => k.to_string(),
+                ) => *k,
                 _ => {
                     cx.err(
                         &format!("{at}.keys"),
@@ -1484,18 +1571,21 @@ fn operation(
                     continue;
                 }
             };
-            args[j].record_keys[k] = (args[j].record_keys[k].0.clone(), key, Some(e));
+            *entry = (entry.0, key, Some(e));
         }
+        args[j].record_keys = slice(record_keys);
         scope.roots = vec!["it".into()];
         if let Some(d) = &a.defaults {
             let pairs = cx.pairs(d, &format!("{at}.defaults"));
-            args[j].record_defaults = pairs
-                .into_iter()
-                .map(|(k, t)| {
-                    let t = scope.template(cx, &t, &format!("{at}.defaults"));
-                    (k, t)
-                })
-                .collect();
+            args[j].record_defaults = keyed(
+                pairs
+                    .into_iter()
+                    .map(|(k, t)| {
+                        let t = scope.template(cx, &t, &format!("{at}.defaults"));
+                        (k, t)
+                    })
+                    .collect(),
+            );
         }
         if let Some(t) = &a.invalid {
             args[j].invalid = Some(scope.template(cx, t, &format!("{at}.invalid")));
@@ -1507,13 +1597,15 @@ fn operation(
     for (j, a) in o.args.iter().enumerate() {
         if let Some(l) = &a.lookup {
             let pairs = cx.pairs(&l.query, &format!("{p}.args[{j}].lookup.query"));
-            args[j].lookup_query = pairs
-                .into_iter()
-                .map(|(k, t)| {
-                    let t = scope.template(cx, &t, &format!("{p}.args[{j}].lookup"));
-                    (k, t)
-                })
-                .collect();
+            args[j].lookup_query = keyed(
+                pairs
+                    .into_iter()
+                    .map(|(k, t)| {
+                        let t = scope.template(cx, &t, &format!("{p}.args[{j}].lookup"));
+                        (k, t)
+                    })
+                    .collect(),
+            );
         }
     }
 
@@ -1589,9 +1681,9 @@ fn operation(
                     }
                     scope.roots = roots.clone();
                     let mut step = step(cx, &mut scope, &fields, f.service, returns);
-                    step.name = s.name.clone();
+                    step.name = olk(&s.name);
                     step.merge = s.merge;
-                    step.on_error = s.on_error.clone();
+                    step.on_error = slice(s.on_error.clone());
                     if k == 0 && !s.on_error.is_empty() {
                         cx.err(
                             &format!("{sp}.on_error"),
@@ -1644,11 +1736,10 @@ fn operation(
                 );
             }
             let resource = match &pl.resource {
-                Some(r) => cx
-                    .resource_ref(r, statics, &format!("{pp}.resource"))
-                    .unwrap_or_default(),
-                None => f.resource.to_uppercase(),
-            };
+                Some(r) => cx.resource_ref(r, statics, &format!("{pp}.resource")),
+                None => None,
+            }
+            .unwrap_or_else(|| ResourceDef::reference(lk(&f.resource)));
             let label = pl
                 .label
                 .clone()
@@ -1665,23 +1756,23 @@ fn operation(
                 .done
                 .as_ref()
                 .map(|d| scope.template(cx, d, &format!("{pp}.done")));
-            Poll {
+            PollDef {
                 resource,
                 id,
-                field: pl.field.clone().unwrap_or_else(|| "status".into()),
-                until: pl.until.clone(),
-                action: pl.action.clone(),
+                field: olk(&pl.field).unwrap_or("status"),
+                until: strs(&pl.until),
+                action: lk(&pl.action),
                 progress: pl.progress,
+                label: lk(&label),
                 done,
-                label,
                 first: pl.first,
             }
         });
-        variants.push(Variant {
+        variants.push(VariantDef {
             versions: part.versions,
             when: part.when,
-            steps,
-            print,
+            steps: slice(steps),
+            print: slice(print),
             poll,
         });
     }
@@ -1702,25 +1793,28 @@ fn operation(
     }
 
     for (j, a) in args.iter().enumerate() {
-        if !used.contains(&a.name) {
+        if !used.contains(a.name) {
             cx.err(&format!("{p}.args[{j}].name"), format!("argument '{}' is used nowhere: name it in a template ({{{}}}) of the URL, query, body, a condition, or what is printed.", a.name, a.name));
         }
     }
 
     Operation {
-        command: o.command.clone(),
-        method: o.method.clone(),
+        def: OpDef {
+            command: lk(&o.command),
+            method: lk(&o.method),
+            resource: ResourceDef::reference(lk(&f.resource)),
+            help: lk(o.help.trim()),
+            args: slice(args),
+            returns,
+            versions,
+            refuse: slice(refuse),
+            each,
+            failure: olk(&o.failure),
+            find_first: o.find_first,
+            variants: slice(variants),
+        },
         builder: format!("{}{}", camel(&f.manager), camel(&o.method)),
         static_name: format!("{}_{}", f.manager.to_uppercase(), o.method.to_uppercase()),
-        help: o.help.trim().to_string(),
-        args,
-        returns,
-        versions,
-        refuse,
-        each,
-        failure: o.failure.clone(),
-        find_first: o.find_first,
-        variants,
     }
 }
 
@@ -1740,18 +1834,18 @@ fn step(
     r: &RequestFields,
     default_service: model::Service,
     returns: Returns,
-) -> Step {
+) -> StepDef {
     let http = r.http.as_ref().map(|(h, _)| h.as_str()).unwrap_or_default();
     let (method, path) = match http.split_once(' ') {
         Some((m, u))
             if ["GET", "POST", "PUT", "DELETE", "PATCH"].contains(&m)
                 && u.trim().starts_with('/') =>
         {
-            (m.to_string(), u.trim().to_string())
+            (lk(m), u.trim().to_string())
         }
         _ => {
             cx.err(&at(&r.http, "http"), format!("http '{http}' must be a method and a path, e.g. \"POST /servers/{{server}}/action\"."));
-            ("GET".to_string(), "/".to_string())
+            ("GET", "/".to_string())
         }
     };
     let saved = scope.roots.clone();
@@ -1774,13 +1868,15 @@ fn step(
         Some((q, _)) => cx.pairs(q, &at(&r.query, "query")),
         None => Vec::new(),
     };
-    let query = query
-        .into_iter()
-        .map(|(k, t)| {
-            let t = scope.template(cx, &t, &at(&r.query, "query"));
-            (k, t)
-        })
-        .collect();
+    let query = keyed(
+        query
+            .into_iter()
+            .map(|(k, t)| {
+                let t = scope.template(cx, &t, &at(&r.query, "query"));
+                (k, t)
+            })
+            .collect(),
+    );
     let body = r
         .body
         .as_ref()
@@ -1819,13 +1915,14 @@ fn step(
     }
     // A row sees the item (`it`) and how its request went: `reply.ok`, `reply.error`.
     scope.roots.push("reply".into());
-    let rows = rows
-        .into_iter()
-        .map(|(k, t)| {
-            let t = scope.template(cx, &t, &at(&r.rows, "rows"));
-            (k, t)
-        })
-        .collect();
+    let rows = keyed(
+        rows.into_iter()
+            .map(|(k, t)| {
+                let t = scope.template(cx, &t, &at(&r.rows, "rows"));
+                (k, t)
+            })
+            .collect(),
+    );
     scope.roots = saved;
     let simple_key = result.as_ref().is_some_and(|e| reply_key(e).is_some());
     let paged = method == "GET" && returns == Returns::List && simple_key && for_each.is_none();
@@ -1841,7 +1938,7 @@ fn step(
             "a list operation needs the result key holding the list.",
         );
     }
-    Step {
+    StepDef {
         name: None,
         for_each,
         service: r
@@ -1854,10 +1951,10 @@ fn step(
         query,
         body,
         result,
-        items: r.items.as_ref().map(|(i, _)| i.to_string()),
+        items: r.items.as_ref().map(|(i, _)| lk(i)),
         paged,
         merge: false,
-        on_error: Vec::new(),
+        on_error: &[],
         rows,
         when: None,
         versions: Range::default(),
@@ -1871,7 +1968,7 @@ fn prints(
     path: &str,
     f: &ResourceFile,
     statics: &HashMap<String, (String, bool)>,
-) -> Vec<Print> {
+) -> Vec<PrintDef> {
     let mut out = Vec::new();
     for (i, ps) in specs.iter().enumerate() {
         let p = format!("{path}[{i}]");
@@ -1890,7 +1987,7 @@ fn prints(
         }
         let when = scope.conds(cx, &ps.when, &format!("{p}.when"));
         let versions = cx.range(&ps.min_version, &ps.max_version, &p);
-        let mut item = Print {
+        let mut item = PrintDef {
             kind: PrintKind::Text,
             of: None,
             expand: None,
@@ -1898,9 +1995,9 @@ fn prints(
             columns_from: None,
             sort_by: None,
             pivot: None,
-            tree: Vec::new(),
-            headers: ("Property".into(), "Value".into()),
-            keys: Vec::new(),
+            tree: &[],
+            headers: ("Property", "Value"),
+            keys: &[],
             rules: None,
             wrap: 0,
             format: None,
@@ -1927,7 +2024,7 @@ fn prints(
             item.columns = t
                 .columns
                 .as_ref()
-                .map(|c| columns(cx, scope, c, &format!("{p}.table.columns"), None));
+                .map(|c| slice(columns(cx, scope, c, &format!("{p}.table.columns"), None)));
             scope.roots = saved;
             if let Some(cf) = &t.columns_from {
                 if scope.args.contains_key(cf) {
@@ -1939,10 +2036,10 @@ fn prints(
                     );
                 }
             }
-            item.columns_from = t.columns_from.clone();
+            item.columns_from = olk(&t.columns_from);
             if let Some(s) = &t.sort_by {
                 let titles: Vec<String> = match &item.columns {
-                    Some(c) => c.iter().map(|c| c.title.clone()).collect(),
+                    Some(c) => c.iter().map(|c| c.title.to_string()).collect(),
                     None => f
                         .columns
                         .iter()
@@ -1959,7 +2056,7 @@ fn prints(
                     );
                 }
             }
-            item.sort_by = t.sort_by.clone();
+            item.sort_by = olk(&t.sort_by);
             if let Some(pv) = &t.pivot {
                 let at = format!("{p}.table.pivot");
                 let mut keys = Vec::new();
@@ -1968,18 +2065,21 @@ fn prints(
                         .as_sequence()
                         .map(|s| s.iter().filter_map(scalar).collect());
                     match (scalar(k), pair.as_deref()) {
-                        (Some(k), Some([row, col])) => keys.push((k, row.clone(), field_of(col))),
+                        (Some(k), Some([row, col])) => {
+                            keys.push((lk(&k), lk(row), lk(&field_of(col))))
+                        }
                         (k, _) => cx.err(
                             &format!("{at}.keys.{}", k.unwrap_or_default()),
                             "each pivot key names its row and column: key: [Row, Column].",
                         ),
                     }
                 }
-                item.pivot = Some(Pivot {
-                    keys,
-                    other: pv.other.as_deref().map(field_of),
+                item.pivot = Some(PivotDef {
+                    keys: slice(keys),
+                    other: pv.other.as_deref().map(|o| lk(&field_of(o))),
                 });
             }
+            let mut tree = Vec::new();
             for (k, level) in t.tree.iter().flatten().enumerate() {
                 let at = format!("{p}.table.tree[{k}]");
                 // Level 1 reads the scope; the others, and the rows, the entry `it`
@@ -1991,20 +2091,22 @@ fn prints(
                 let each = scope.expr(cx, &level.each, &format!("{at}.each"));
                 scope.roots = vec!["it".into()];
                 let row = cx.pairs(&level.row, &format!("{at}.row"));
-                let row = row
-                    .into_iter()
-                    .map(|(k, tpl)| {
-                        let t = scope.template(cx, &tpl, &format!("{at}.row"));
-                        (k, t)
-                    })
-                    .collect();
+                let row = keyed(
+                    row.into_iter()
+                        .map(|(k, tpl)| {
+                            let t = scope.template(cx, &tpl, &format!("{at}.row"));
+                            (k, t)
+                        })
+                        .collect(),
+                );
                 scope.roots = saved;
-                item.tree.push(TreeLevel {
+                tree.push(TreeLevelDef {
                     each,
                     sort: level.sort,
                     row,
                 });
             }
+            item.tree = slice(tree);
         } else if let Some(pr) = &ps.properties {
             item.kind = PrintKind::Properties;
             item.of = check_of(cx, scope, &pr.of, &format!("{p}.properties.of"));
@@ -2014,14 +2116,14 @@ fn prints(
                 .and_then(|r| cx.resource_ref(r, statics, &format!("{p}.properties.expand")));
             if let Some(h) = &pr.headers {
                 match h.as_slice() {
-                    [a, b] => item.headers = (a.clone(), b.clone()),
+                    [a, b] => item.headers = (lk(a), lk(b)),
                     _ => cx.err(
                         &format!("{p}.properties.headers"),
                         "headers are two titles, e.g. [Quota, Limit].",
                     ),
                 }
             }
-            item.keys = pr.keys.clone();
+            item.keys = strs(&pr.keys);
             item.wrap = pr.wrap;
             item.format = pr
                 .format
@@ -2030,7 +2132,7 @@ fn prints(
             item.rules = match pr.rules.as_deref() {
                 Some("none") => None,
                 Some(r) => match statics.get(r) {
-                    Some((s, _)) => Some(s.clone()),
+                    Some(_) => Some(ResourceDef::reference(lk(r))),
                     None => {
                         cx.err(
                             &format!("{p}.properties.rules"),
@@ -2039,7 +2141,7 @@ fn prints(
                         None
                     }
                 },
-                None => Some(f.resource.to_uppercase()),
+                None => Some(ResourceDef::reference(lk(&f.resource))),
             };
         } else if let Some(v) = &ps.value {
             item.kind = PrintKind::Value;

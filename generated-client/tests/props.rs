@@ -11,7 +11,7 @@
 //!
 //! Each property runs a fixed number of cases (bounded for CI); `PROPTEST_CASES=N` runs N.
 
-use codegen::ir::FieldType;
+use codegen::defs::Shape as FieldType;
 use novaclient::runtime::defs::{ArgType, OpDef, Version};
 use novaclient::runtime::output::{self, Format};
 use novaclient::runtime::page::{Page, SlotPlan};
@@ -251,8 +251,8 @@ fn json_value() -> impl Strategy<Value = Value> {
 }
 
 /// The spec the client was built from, as the generator reads it (field types included).
-fn ir() -> &'static codegen::ir::Api {
-    static API: OnceLock<codegen::ir::Api> = OnceLock::new();
+fn ir() -> &'static codegen::Api {
+    static API: OnceLock<codegen::Api> = OnceLock::new();
     API.get_or_init(|| {
         let dir = option_env!("NOVAGEN_SPEC_DIR")
             .map(std::path::PathBuf::from)
@@ -290,12 +290,14 @@ fn typed(ty: FieldType) -> BoxedStrategy<Value> {
 
 /// One field of a record: of its type (absent or null when optional), or, when `odd`, now and
 /// then absent, null or of another type.
-fn field(f: &'static codegen::ir::Field, odd: bool) -> BoxedStrategy<Option<(String, Value)>> {
-    let name = f.json.clone();
+fn field(f: &'static codegen::defs::FieldDef, odd: bool) -> BoxedStrategy<Option<(String, Value)>> {
+    let name = f.json.to_string();
     // Names and IDs are often the texts the command lines look up.
     let named = prop::sample::select(NAMES).prop_map(Value::from);
-    let value = match f.ty {
-        FieldType::String | FieldType::StringOrInteger => prop_oneof![typed(f.ty), named].boxed(),
+    let value = match f.shape {
+        FieldType::String | FieldType::StringOrInteger => {
+            prop_oneof![typed(f.shape), named].boxed()
+        }
         ty => typed(ty),
     };
     let value = match (odd, f.optional) {
@@ -321,18 +323,18 @@ fn field(f: &'static codegen::ir::Field, odd: bool) -> BoxedStrategy<Option<(Str
 
 /// One resource as the API might send it: its declared fields and a few other keys; most
 /// well typed throughout, some with odd fields.
-fn record(r: &'static codegen::ir::Resource) -> BoxedStrategy<Value> {
+fn record(r: &'static codegen::Resource) -> BoxedStrategy<Value> {
     prop_oneof![3 => fields_of(r, false), 1 => fields_of(r, true)].boxed()
 }
 
 /// A resource's declared fields (all of their types unless `odd`) and a few undeclared keys.
-fn fields_of(r: &'static codegen::ir::Resource, odd: bool) -> BoxedStrategy<Value> {
+fn fields_of(r: &'static codegen::Resource, odd: bool) -> BoxedStrategy<Value> {
     let fields: Vec<_> = r.fields.iter().map(|f| field(f, odd)).collect();
     (fields, prop::collection::vec((key(), json_value()), 0..3))
         .prop_map(move |(fields, extra)| {
             let mut m: serde_json::Map<String, Value> = extra
                 .into_iter()
-                .filter(|(k, _)| !r.fields.iter().any(|f| &f.json == k))
+                .filter(|(k, _)| !r.fields.iter().any(|f| f.json == k))
                 .collect();
             m.extend(fields.into_iter().flatten());
             Value::Object(m)
@@ -344,22 +346,22 @@ fn fields_of(r: &'static codegen::ir::Resource, odd: bool) -> BoxedStrategy<Valu
 type Place = (String, Option<String>);
 
 /// The places a resource is read from: its lookup's, and its operations' results.
-fn places(r: &codegen::ir::Resource) -> Vec<Place> {
+fn places(r: &codegen::Resource) -> Vec<Place> {
     let mut out = Vec::new();
     if let Some(l) = &r.lookup {
-        out.push((l.list_key.clone(), l.items.clone()));
-        out.extend(l.get_key.clone().map(|k| (k, None)));
+        out.push((l.list_key.to_string(), l.items.map(str::to_string)));
+        out.extend(l.get_key.map(|k| (k.to_string(), None)));
     }
     for op in &r.ops {
-        for v in &op.variants {
-            for s in &v.steps {
+        for v in op.variants {
+            for s in v.steps {
                 out.extend(
                     s.result
                         .as_ref()
                         .map(|e| e.to_string())
                         .as_deref()
                         .and_then(simple)
-                        .map(|k| (k, s.items.clone())),
+                        .map(|k| (k, s.items.map(str::to_string))),
                 );
             }
         }
@@ -380,7 +382,7 @@ fn simple(result: &str) -> Option<String> {
 /// one reply, so that whichever of them a request reads is there; `bare` also gives one
 /// record's own fields at the top (a resource fetched without a key).
 fn at_places(
-    r: &'static codegen::ir::Resource,
+    r: &'static codegen::Resource,
     places: Vec<Place>,
     bare: bool,
 ) -> BoxedStrategy<Value> {
@@ -429,7 +431,7 @@ fn at_places(
 }
 
 /// A reply shaped as `r` is read somewhere in the spec, or one bare record or list of them.
-fn shaped_for(r: &'static codegen::ir::Resource) -> BoxedStrategy<Value> {
+fn shaped_for(r: &'static codegen::Resource) -> BoxedStrategy<Value> {
     prop_oneof![
         4 => at_places(r, places(r), true),
         1 => record(r),
@@ -457,17 +459,17 @@ fn op_shaped(op: &'static OpDef) -> BoxedStrategy<Value> {
 
 /// A reply to a name-or-ID lookup of `r`: the list searched for the name and the one resource
 /// fetched by ID, together.
-fn looked_up(r: &'static codegen::ir::Resource) -> BoxedStrategy<Value> {
+fn looked_up(r: &'static codegen::Resource) -> BoxedStrategy<Value> {
     let Some(l) = &r.lookup else {
         return shaped_for(r);
     };
-    let mut places = vec![(l.list_key.clone(), l.items.clone())];
-    places.extend(l.get_key.clone().map(|k| (k, None)));
+    let mut places = vec![(l.list_key.to_string(), l.items.map(str::to_string))];
+    places.extend(l.get_key.map(|k| (k.to_string(), None)));
     at_places(r, places, l.get_key.is_none())
 }
 
 /// The generator's reading of a resource of the client.
-fn resource_ir(name: &str) -> &'static codegen::ir::Resource {
+fn resource_ir(name: &str) -> &'static codegen::Resource {
     ir().resources
         .iter()
         .find(|r| r.name == name)
@@ -634,7 +636,7 @@ fn records_of_the_declared_types_decode() {
     let kinds: Vec<_> = ir()
         .resources
         .iter()
-        .map(|r| (Just(r.name.as_str()), fields_of(r, false)))
+        .map(|r| (Just(r.name), fields_of(r, false)))
         .collect();
     proptest!(config(200), |((name, v) in prop::strategy::Union::new(kinds))| {
         let def = spec::RESOURCES.iter().find(|d| d.name == name);
@@ -649,7 +651,7 @@ fn records_of_the_declared_types_decode() {
 
 /// A well-typed record of one of the spec's types with one field replaced by any JSON, or
 /// removed: (its type, the record).
-fn edited_records() -> BoxedStrategy<(&'static codegen::ir::Resource, Value)> {
+fn edited_records() -> BoxedStrategy<(&'static codegen::Resource, Value)> {
     let kinds: Vec<_> = ir()
         .resources
         .iter()
@@ -659,8 +661,8 @@ fn edited_records() -> BoxedStrategy<(&'static codegen::ir::Resource, Value)> {
             (fields_of(r, false), 0..n, odd).prop_map(move |(mut v, i, odd)| {
                 if let (Some(f), Some(m)) = (r.fields.get(i), v.as_object_mut()) {
                     match odd {
-                        Some(x) => m.insert(f.json.clone(), x),
-                        None => m.shift_remove(&f.json),
+                        Some(x) => m.insert(f.json.to_string(), x),
+                        None => m.shift_remove(f.json),
                     };
                 }
                 (r, v)
@@ -690,13 +692,13 @@ fn items_read_for_rows_fit_when_their_kept_fields_conform() {
     // the required ones) conform, and each printed field's value is the record's.
     let printed = prop::collection::vec(0..64usize, 0..4);
     proptest!(config(500), |((ir, v) in edited_records(), printed in printed)| {
-        let name = ir.name.as_str();
+        let name = ir.name;
         let Some(def) = spec::RESOURCES.iter().find(|d| d.name == name) else { return Ok(()) };
         // Printed: some of the type's fields, and a key that is none of them.
         let mut names: Vec<String> = Vec::new();
         for k in printed {
             let field = ir.fields.get(k % (ir.fields.len() + 1));
-            let key = field.map_or("not-a-field", |f| f.json.as_str());
+            let key = field.map_or("not-a-field", |f| f.json);
             if !names.iter().any(|n| n == key) {
                 names.push(key.to_string());
             }

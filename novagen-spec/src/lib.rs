@@ -4,12 +4,16 @@
 //! - **Types** ([`Expr`], [`Template`], [`Root`], [`Call`]/[`Filter`], [`Lit`], [`Format`]),
 //!   always compiled, with `&'static` fields only: generated code holds them as `static` data
 //!   and the runtime interprets those same structs (no mirror types).
+//! - **Definitions** ([`defs`]: [`ResourceDef`], [`OpDef`], [`ArgDef`], [`StepDef`],
+//!   [`PrintDef`], ...), always compiled: the one set of types the generator builds, the
+//!   generated code holds as `static` data and the runtime interprets.
 //! - **Evaluator** ([`eval`], [`eval_template`], [`Scope`]), always compiled, depending on
 //!   serde_json and chrono only: what the library (`novaclient`) uses, with default features.
 //! - **Printer**: `Display` for [`Expr`] and [`Template`] writes canonical text, which the
 //!   parser reads back to the same tree.
 //! - Feature **`parse`** (the generator only): [`parse_expr`] and [`parse_template`], text to
-//!   trees, with [`ParseError`]s that say what to write instead. It leaks what it builds.
+//!   trees, with [`ParseError`]s that say what to write instead. It leaks what it builds. Also
+//!   `serde::Deserialize` for the definitions' closed sets ([`Service`], [`ArgType`], ...).
 //! - Feature **`bake`** (the generator only): `databake::Bake` on every type, so the emitter can
 //!   write a parsed tree as a `static` item.
 //!
@@ -58,6 +62,7 @@
 //! # }
 //! ```
 
+pub mod defs;
 mod eval;
 mod filters;
 #[cfg(feature = "parse")]
@@ -65,6 +70,7 @@ mod parse;
 mod print;
 mod types;
 
+pub use defs::*;
 pub use eval::{eval, eval_template, items, text, truthy, EvalError, Item, ItemScope, Scope};
 pub use filters::dates;
 #[cfg(feature = "parse")]

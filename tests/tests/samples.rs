@@ -137,7 +137,7 @@ fn spec() -> Vec<SpecSource> {
 fn declared(sources: &[SpecSource], resource: &str) -> Vec<String> {
     let api = codegen::validate(sources).unwrap_or_else(|e| panic!("{}", SpecErrors(e)));
     let r = api.resources.iter().find(|r| r.name == resource);
-    let fields = r.map(|r| r.fields.iter().map(|f| f.json.clone()).collect());
+    let fields = r.map(|r| r.fields.iter().map(|f| f.json.to_string()).collect());
     fields.unwrap_or_else(|| panic!("no resource {resource} in the spec"))
 }
 

@@ -1047,8 +1047,8 @@ fn types(s: &Value) -> BTreeSet<String> {
     }
 }
 
-fn accepts(ty: codegen::ir::FieldType) -> &'static [&'static str] {
-    use codegen::ir::FieldType as F;
+fn accepts(ty: codegen::defs::Shape) -> &'static [&'static str] {
+    use codegen::defs::Shape as F;
     match ty {
         F::String => &["string"],
         F::Integer => &["integer"],
@@ -1084,14 +1084,14 @@ struct Source<'a> {
 fn resource_fields(nova: &'static Nova) {
     let sources = codegen::read_dir(&root().join("spec")).expect("spec readable");
     let api = codegen::validate(&sources).expect("spec valid");
-    let spec_range = |r: &codegen::ir::Range| Range {
+    let spec_range = |r: &codegen::defs::Range| Range {
         min: r.min.map(|v| Version(v.0, v.1)),
         max: r.max.map(|v| Version(v.0, v.1)),
     };
     let mut found = Vec::new();
     let mut views_checked = 0;
     for res in &api.resources {
-        if res.service != codegen::ir::Service::Compute {
+        if res.service != codegen::defs::Service::Compute {
             continue;
         }
         // (where, version, view) for every reply carrying this resource
@@ -1107,17 +1107,19 @@ fn resource_fields(nova: &'static Nova) {
         let mut sources: Vec<Source> = Vec::new();
         for op in &res.ops {
             let list = match op.returns {
-                codegen::ir::Returns::List => true,
-                codegen::ir::Returns::One => false,
+                codegen::defs::Returns::List => true,
+                codegen::defs::Returns::One => false,
                 _ => continue,
             };
             for (n, var) in op.variants.iter().enumerate() {
                 let steps = var
                     .steps
                     .iter()
-                    .filter(|s| s.for_each.is_none() && s.service == codegen::ir::Service::Compute)
+                    .filter(|s| {
+                        s.for_each.is_none() && s.service == codegen::defs::Service::Compute
+                    })
                     .map(|s| Reach {
-                        method: &s.method,
+                        method: s.method,
                         path: s.path.to_string(),
                         versions: spec_range(&s.versions),
                         result: s.result.as_ref().and_then(|e| {
@@ -1128,7 +1130,7 @@ fn resource_fields(nova: &'static Nova) {
                                 None => None,
                             }
                         }),
-                        items: s.items.as_deref(),
+                        items: s.items,
                         merge: s.merge,
                     })
                     .collect();
@@ -1162,13 +1164,13 @@ fn resource_fields(nova: &'static Nova) {
                 what: "lookup get".into(),
                 within: Range::ALL,
                 list: false,
-                steps: vec![get(&l.get, l.get_key.as_deref(), None)],
+                steps: vec![get(l.get, l.get_key, None)],
             });
             sources.push(Source {
                 what: "lookup list".into(),
                 within: Range::ALL,
                 list: true,
-                steps: vec![get(&l.list, Some(&l.list_key), l.items.as_deref())],
+                steps: vec![get(l.list, Some(l.list_key), l.items)],
             });
         }
         for Source {
@@ -1238,11 +1240,11 @@ fn resource_fields(nova: &'static Nova) {
             }
         }
         views_checked += views.len();
-        for f in &res.fields {
+        for f in res.fields {
             let mut anywhere = false;
             for (what, v, view) in &views {
                 let here = format!("{}.{}: {what} @{v}", res.name, f.json);
-                match view.props.get(&f.json) {
+                match view.props.get(f.json) {
                     Some(s) => {
                         anywhere = true;
                         let mut ts = types(s);
@@ -1250,14 +1252,14 @@ fn resource_fields(nova: &'static Nova) {
                             continue;
                         }
                         let nullable = ts.remove("null");
-                        let ok = accepts(f.ty);
+                        let ok = accepts(f.shape);
                         if !ok.is_empty() {
                             let bad: Vec<&String> =
                                 ts.iter().filter(|t| !ok.contains(&t.as_str())).collect();
                             if !bad.is_empty() {
                                 found.push(format!(
                                     "{here}: the spec says {:?}, nova's schema allows {bad:?}",
-                                    f.ty
+                                    f.shape
                                 ));
                             }
                         }
@@ -1266,7 +1268,7 @@ fn resource_fields(nova: &'static Nova) {
                                 "{here}: required in the spec, nova's schema allows null"
                             ));
                         }
-                        if !f.optional && !view.required.contains(&f.json) {
+                        if !f.optional && !view.required.contains(f.json) {
                             found.push(format!(
                                 "{here}: required in the spec, nova's schema may leave it out"
                             ));

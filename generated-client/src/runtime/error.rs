@@ -2,6 +2,15 @@
 
 use std::fmt;
 
+impl From<novagen_spec::Mismatch> for Error {
+    fn from(m: novagen_spec::Mismatch) -> Error {
+        Error::Shape {
+            what: m.what,
+            detail: m.detail,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub enum Error {
     /// The API answered with an error status.

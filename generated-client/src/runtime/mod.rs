@@ -168,12 +168,12 @@ impl<T: DeserializeOwned> Record<T> {
 }
 
 /// Whether `v` decodes as a `T` (the `check` of each resource definition).
-pub fn check<T: DeserializeOwned>(v: &Value) -> Result<(), Error> {
-    T::deserialize(v).map(|_| ()).map_err(shape_error::<T>)
+pub fn check<T: DeserializeOwned>(v: &Value) -> Result<(), novagen_spec::Mismatch> {
+    T::deserialize(v).map(|_| ()).map_err(mismatch_of::<T>)
 }
 
-fn shape_error<T>(e: serde_json::Error) -> Error {
-    Error::Shape {
+fn mismatch_of<T>(e: serde_json::Error) -> novagen_spec::Mismatch {
+    novagen_spec::Mismatch {
         what: std::any::type_name::<T>()
             .rsplit("::")
             .next()
@@ -181,6 +181,10 @@ fn shape_error<T>(e: serde_json::Error) -> Error {
             .to_lowercase(),
         detail: e.to_string(),
     }
+}
+
+fn shape_error<T>(e: serde_json::Error) -> Error {
+    mismatch_of::<T>(e).into()
 }
 
 /// Turns a [`Reply`] into a manager method's return type.

@@ -1,0 +1,679 @@
+//! The definitions the generator builds and the runtime interprets (`docs/edition-2.md`,
+//! section 1): one set of types, written once. See `spec/README.md` for the meaning of each
+//! field; nothing here knows any operation.
+//!
+//! Every field is `&'static str`, `&'static [T]`, `Option<&'static T>` or a value of this
+//! crate, so the generated code holds the definitions as `static` data (baked, feature
+//! `bake`) and the runtime reads those very structs. The generator (a short-lived build
+//! script) builds the same values by leaking what it reads.
+//!
+//! Templates, expressions and conditions are trees ([`Template`], [`Expr`]) the generator
+//! parsed and checked; display formats are [`Format`]s, the named ones data of `api.yaml`.
+//!
+//! A reference to a resource (`&'static ResourceDef`: an operation's owner, an `expand`, a
+//! poll's resource) bakes as the path of that resource's `static`
+//! (`&crate::spec::SERVER`), never as a copy of it; the generator may therefore hold such a
+//! reference as a stand-in carrying only the name ([`ResourceDef::reference`]), which keeps
+//! references between resources free of cycles. The resource's own `static` is baked by
+//! [`ResourceDef::bake_static`].
+
+use crate::{Expr, Format, Lit, Template};
+
+/// A display format `api.yaml` defines (`format: power_state`).
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct NamedFormat {
+    pub name: &'static str,
+    pub def: NamedDef,
+}
+
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub enum NamedDef {
+    /// The value's text → what is shown; a value not listed: `otherwise` (else the value).
+    Table {
+        entries: &'static [(&'static str, &'static str)],
+        otherwise: Option<&'static str>,
+    },
+    /// An expression over the value, `it`.
+    Expr(Expr),
+}
+
+/// A compute microversion `major.minor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct Version(pub u16, pub u16);
+
+impl Version {
+    /// Parse `2.47` (also `v2.1` as in version documents).
+    pub fn parse(s: &str) -> Option<Version> {
+        let s = s.trim().trim_start_matches('v');
+        let (a, b) = s.split_once('.')?;
+        Some(Version(a.parse().ok()?, b.parse().ok()?))
+    }
+}
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.0, self.1)
+    }
+}
+
+/// A microversion range; `None` ends are open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Range {
+    pub min: Option<Version>,
+    pub max: Option<Version>,
+}
+
+impl Range {
+    pub const ALL: Range = Range {
+        min: None,
+        max: None,
+    };
+
+    pub fn contains(&self, v: Version) -> bool {
+        self.min.is_none_or(|m| v >= m) && self.max.is_none_or(|m| v <= m)
+    }
+
+    /// `2.2 - 2.latest`
+    pub fn describe(&self) -> String {
+        let lo = self.min.unwrap_or(Version(2, 1));
+        match self.max {
+            Some(hi) => format!("{lo} - {hi}"),
+            None => format!("{lo} - 2.latest"),
+        }
+    }
+
+    /// novaclient's help note: ` (Supported by API versions '2.2' - '2.latest')`, or nothing.
+    pub fn note(&self) -> String {
+        if self.min.is_none() && self.max.is_none() {
+            return String::new();
+        }
+        let lo = self.min.unwrap_or(Version(2, 1));
+        let hi = self
+            .max
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "2.latest".into());
+        format!(" (Supported by API versions '{lo}' - '{hi}')")
+    }
+}
+
+/// A catalog service an operation's requests go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+#[cfg_attr(
+    feature = "parse",
+    derive(serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum Service {
+    #[default]
+    Compute,
+    Image,
+    Network,
+    Volume,
+}
+
+impl Service {
+    /// The service type in the Keystone catalog.
+    pub fn catalog_type(self) -> &'static str {
+        match self {
+            Service::Compute => "compute",
+            Service::Image => "image",
+            Service::Network => "network",
+            Service::Volume => "block-storage",
+        }
+    }
+}
+
+/// A resource: its lookup, default table and show rules, and its typed struct's fields.
+#[derive(Debug)]
+pub struct ResourceDef {
+    pub name: &'static str,
+    pub service: Service,
+    pub lookup: Option<LookupDef>,
+    /// The default table of this resource (list operations print it unless they say otherwise).
+    pub columns: &'static [ColumnDef],
+    pub sort_by: Option<&'static str>,
+    /// The default reshaping of one resource before a `Property | Value` table.
+    pub show: &'static [ShowDef],
+    /// Decodes one resource into its typed struct: an error when the reply has another shape.
+    /// Baked as `crate::runtime::check::<crate::types::T>` (see [`ResourceDef::bake_static`]).
+    pub check: fn(&serde_json::Value) -> Result<(), Mismatch>,
+    /// The typed struct's fields, sorted by their JSON names: what [`ResourceDef::conform`]
+    /// reads to pass a well-shaped value without decoding it.
+    pub fields: &'static [FieldDef],
+}
+
+/// One field of a resource's type: its JSON name, the JSON it holds, whether it may be
+/// missing or null.
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct FieldDef {
+    pub json: &'static str,
+    pub shape: Shape,
+    pub optional: bool,
+}
+
+/// The JSON a field's Rust type decodes from (the spec's field types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+#[cfg_attr(
+    feature = "parse",
+    derive(serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum Shape {
+    String,
+    /// An `i64`.
+    Integer,
+    /// An `f64`: any JSON number.
+    Number,
+    Boolean,
+    Object,
+    Array,
+    Any,
+    #[cfg_attr(feature = "parse", serde(rename = "string|integer"))]
+    StringOrInteger,
+}
+
+impl Shape {
+    /// Whether a (non-null) JSON value decodes as this shape's Rust type.
+    fn holds(self, v: &serde_json::Value) -> bool {
+        use serde_json::Value as V;
+        let integer = |v: &V| v.as_i64().is_some();
+        match self {
+            Shape::String => v.is_string(),
+            Shape::Integer => integer(v),
+            Shape::Number => v.is_number(),
+            Shape::Boolean => v.is_boolean(),
+            Shape::Object => v.is_object(),
+            Shape::Array => v.is_array(),
+            Shape::Any => true,
+            Shape::StringOrInteger => v.is_string() || integer(v),
+        }
+    }
+}
+
+impl FieldDef {
+    /// Whether a value present for this field decodes as its type: of its shape, or null
+    /// where the field is optional.
+    pub fn admits(&self, v: &serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Null => self.optional,
+            other => self.shape.holds(other),
+        }
+    }
+}
+
+/// A value that does not decode as a resource's typed struct: the type, lower-case
+/// (`server`), and the decoder's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    pub what: String,
+    pub detail: String,
+}
+
+impl ResourceDef {
+    /// The name of the `static` holding this resource's definition in the generated code
+    /// (`SERVER`); a reference to the resource bakes as its path.
+    pub fn static_name(&self) -> String {
+        self.name.to_uppercase()
+    }
+
+    /// The generator's stand-in for a reference to the resource `name`: it bakes as the path
+    /// of that resource's `static`, which is all a reference is baked as; its other fields
+    /// are empty. (Resources may refer to each other in a cycle: `show` expands.)
+    #[cfg(feature = "parse")]
+    pub fn reference(name: &'static str) -> &'static ResourceDef {
+        Box::leak(Box::new(ResourceDef {
+            name,
+            service: Service::Compute,
+            lookup: None,
+            columns: &[],
+            sort_by: None,
+            show: &[],
+            check: |_| Ok(()),
+            fields: &[],
+        }))
+    }
+
+    /// The fields a resource must have (its type's non-optional fields).
+    pub fn required(&self) -> impl Iterator<Item = &'static str> {
+        self.fields.iter().filter(|f| !f.optional).map(|f| f.json)
+    }
+
+    /// Whether `v` certainly decodes as the resource's type, read in place: an object whose
+    /// fields of the type hold their shapes (null only where optional) and that has every
+    /// required one. A `false` is not an error: [`ResourceDef::conform`] then decodes.
+    pub fn conforms(&self, v: &serde_json::Value) -> bool {
+        let Some(m) = v.as_object() else {
+            return false;
+        };
+        let mut required = 0;
+        for (k, x) in m {
+            let Ok(i) = self.fields.binary_search_by(|f| f.json.cmp(k)) else {
+                continue;
+            };
+            let f = &self.fields[i];
+            if !f.optional {
+                required += 1;
+            }
+            if !f.admits(x) {
+                return false;
+            }
+        }
+        required == self.required().count()
+    }
+
+    /// An error when `v` does not decode as the resource's type: passed in place when it
+    /// [`conforms`](ResourceDef::conforms), else decoded (`check`) for the decoder's own error.
+    pub fn conform(&self, v: &serde_json::Value) -> Result<(), Mismatch> {
+        match self.conforms(v) {
+            true => Ok(()),
+            false => (self.check)(v),
+        }
+    }
+}
+
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct LookupDef {
+    pub get: &'static str,
+    pub get_key: Option<&'static str>,
+    pub list: &'static str,
+    pub list_key: &'static str,
+    /// Fixed query parameters of the name search (flavors: `is_public=None`).
+    pub list_query: &'static [(&'static str, &'static str)],
+    pub name_query: Option<&'static str>,
+    /// The field a name is matched against (`name`, or `hypervisor_hostname`).
+    pub match_field: &'static str,
+    pub ids: Ids,
+    /// The field whose value is the ID sent (`id`; keypairs: `name`).
+    pub id_field: &'static str,
+    /// Each list item is wrapped under this key.
+    pub items: Option<&'static str>,
+    /// The message when nothing matches (a template over the text given, `it`).
+    pub missing: Option<Template>,
+}
+
+/// Which texts are tried as IDs before the name search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+#[cfg_attr(
+    feature = "parse",
+    derive(serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum Ids {
+    /// UUID-looking texts first, integers after the name search (servers, images).
+    #[default]
+    Uuid,
+    /// Any text (flavors "1", "m1.tiny"; keypairs by name; hypervisors).
+    Any,
+}
+
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct ColumnDef {
+    pub title: &'static str,
+    /// A path into the row: `id`, `flavor.original_name`, `^.id` (the row's parent).
+    pub field: &'static str,
+    /// An expression over the field's value, `it` (`it | count`).
+    pub value: Option<Expr>,
+    /// How the cell shows the value: `networks`, `fixed(2)`, `pyrepr`.
+    pub format: Option<Format>,
+    pub versions: Range,
+    pub when: Cond,
+}
+
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct ShowDef {
+    pub field: &'static str,
+    pub drop: bool,
+    /// An object becomes one row per key, named by this template over the entry `it`
+    /// (`{key, value}`) and the field's entry `it.^` (`{it.^.key}:{it.key}`).
+    pub flatten: Option<Template>,
+    /// The value (an ID, or an object's `id`) shown as `name (id)` of this resource, fetched.
+    pub expand: Option<&'static ResourceDef>,
+    /// An expression over the value (of each flattened row), `it`.
+    pub value: Option<Expr>,
+    /// How the value is shown.
+    pub format: Option<Format>,
+    pub versions: Range,
+}
+
+/// A condition (`when:`), parsed by the generator: it holds when the expression is true
+/// (`runtime::scope::holds`); none always holds.
+pub type Cond = Option<Expr>;
+
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct OpDef {
+    /// The `nova` subcommand.
+    pub command: &'static str,
+    /// The manager method.
+    pub method: &'static str,
+    pub resource: &'static ResourceDef,
+    pub help: &'static str,
+    pub args: &'static [ArgDef],
+    pub returns: Returns,
+    pub versions: Range,
+    /// Checks before any request: (condition, error template); refused when it holds.
+    pub refuse: &'static [(Expr, Template)],
+    /// The argument (index) the operation runs once per value of, each reported.
+    pub each: Option<usize>,
+    /// After a run once per value: the error when any of them failed.
+    pub failure: Option<&'static str>,
+    /// Every value of `each` is looked up before the first run.
+    pub find_first: bool,
+    /// The ways the operation is carried out; the first that applies is used.
+    pub variants: &'static [VariantDef],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+#[cfg_attr(
+    feature = "parse",
+    derive(serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum Returns {
+    /// A list of typed resources.
+    List,
+    /// One typed resource.
+    One,
+    /// A JSON value as the API sent it.
+    Value,
+    Nothing,
+}
+
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct VariantDef {
+    pub versions: Range,
+    pub when: Cond,
+    pub steps: &'static [StepDef],
+    pub print: &'static [PrintDef],
+    pub poll: Option<PollDef>,
+}
+
+/// One HTTP request (or one per item of `for_each`).
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct StepDef {
+    /// The name later templates use for this step's result.
+    pub name: Option<&'static str>,
+    /// An expression giving a list: the request is sent once per item (`{it}`).
+    pub for_each: Option<Expr>,
+    pub service: Service,
+    pub method: &'static str,
+    pub path: Template,
+    /// Query parameters: key and template; a list value repeats the key, an absent one is left out.
+    pub query: &'static [(&'static str, Template)],
+    /// JSON body template.
+    pub body: Option<Body>,
+    /// The result: an expression over the reply's body `reply` and its `headers`
+    /// (`reply.server`, `headers.location | basename`).
+    pub result: Option<Expr>,
+    /// In a list result, the key wrapping each item.
+    pub items: Option<&'static str>,
+    /// Follow `<key>_links` / Glance `next` pages.
+    pub paged: bool,
+    /// Merge this step's result (an object) over the previous one.
+    pub merge: bool,
+    /// Runs only instead of the step before, when that failed with one of these statuses.
+    pub on_error: &'static [u16],
+    /// With `for_each`: one row per item, built from these templates (`{it}`, `{reply.ok}`,
+    /// `{reply.error}`); a failed item becomes a row instead of an error.
+    pub rows: &'static [(&'static str, Template)],
+    /// The step runs only when these hold (and in this microversion range).
+    pub when: Cond,
+    pub versions: Range,
+}
+
+/// A JSON body template: objects and lists as written, each string a template, other
+/// scalars as they are. A key whose value is absent is left out.
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub enum Body {
+    Object(&'static [(&'static str, Body)]),
+    List(&'static [Body]),
+    Template(Template),
+    Lit(Lit),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub enum PrintKind {
+    Table,
+    Properties,
+    Value,
+    Text,
+}
+
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct PrintDef {
+    pub kind: PrintKind,
+    /// What is printed: an expression over the result (the result itself when absent).
+    pub of: Option<Expr>,
+    /// Properties: the value (an ID, or an object with an `id`) replaced by this resource,
+    /// fetched by that ID.
+    pub expand: Option<&'static ResourceDef>,
+    /// Tables: the columns; `None` uses the resource's.
+    pub columns: Option<&'static [ColumnDef]>,
+    /// Tables: an argument whose comma-separated value adds columns (`--fields`).
+    pub columns_from: Option<&'static str>,
+    pub sort_by: Option<&'static str>,
+    /// Tables: rows from an object's keys.
+    pub pivot: Option<PivotDef>,
+    /// Tables: rows from nested entries, level by level.
+    pub tree: &'static [TreeLevelDef],
+    /// Properties: the two headings.
+    pub headers: (&'static str, &'static str),
+    /// Properties: the keys printed, in this order (all keys, sorted, when empty).
+    pub keys: &'static [&'static str],
+    /// Properties: the resource whose show rules apply.
+    pub rules: Option<&'static ResourceDef>,
+    /// Properties: wrap values at this width (0: no wrapping).
+    pub wrap: usize,
+    /// Properties: a display format for every value (table output only).
+    pub format: Option<Format>,
+    /// Text and value: the template printed.
+    pub text: Option<Template>,
+    pub when: Cond,
+    pub versions: Range,
+}
+
+/// An object's keys as rows: each key names its row and column; cells no key fills are `-`.
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct PivotDef {
+    /// (key, row name, column field)
+    pub keys: &'static [(&'static str, &'static str, &'static str)],
+    /// The column field of keys not listed (the row is the key); dropped when unused.
+    pub other: Option<&'static str>,
+}
+
+/// One level of a tree table.
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct TreeLevelDef {
+    /// This level's entries: from the scope, then from the parent entry `it`.
+    pub each: Expr,
+    pub sort: bool,
+    /// Column field → template over the entry `it` (`{it.key}`, `{it.value.state}`).
+    pub row: &'static [(&'static str, Template)],
+}
+
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct PollDef {
+    pub resource: &'static ResourceDef,
+    /// Template of the polled ID (`{reply.id}`, `{server}`).
+    pub id: Template,
+    pub field: &'static str,
+    pub until: &'static [&'static str],
+    pub action: &'static str,
+    /// Print the percentage (`Server building... 40% complete`).
+    pub progress: bool,
+    /// The word before the action in the progress line (`Server`).
+    pub label: &'static str,
+    /// Printed after the poll finished (`Wait for server {typed.server} reboot.`).
+    pub done: Option<Template>,
+    /// Poll before printing the result (image-create), not after (boot).
+    pub first: bool,
+}
+
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct ArgDef {
+    pub name: &'static str,
+    /// How the user types it: `<server>` or `--key-type`.
+    pub cli: &'static str,
+    pub ty: ArgType,
+    pub positional: bool,
+    /// A positional taking one or more values (the operation runs once per value), or a
+    /// repeatable option.
+    pub many: bool,
+    /// Must be given (positionals unless optional; options marked required).
+    pub required: bool,
+    pub required_since: Option<Version>,
+    /// A template (`ssh`, `{session.project_id}`, `{now | days(-28)}`).
+    pub default: Option<Template>,
+    pub default_since: Option<Version>,
+    /// An environment variable giving the value when the option is not given.
+    pub env: Option<&'static str>,
+    pub choices: &'static [&'static str],
+    /// `record` arguments: the keys a value may have, as typed and as sent (`net-id` → `uuid`),
+    /// and the expression the value goes through (its root, the sent key, is the typed text).
+    pub record_keys: &'static [(&'static str, &'static str, Option<Expr>)],
+    /// `record` arguments: sent key → template over the record so far (`it`), for keys not given.
+    pub record_defaults: &'static [(&'static str, Template)],
+    /// `record` arguments: words that stand alone instead of `k=v` pairs (`auto`, `none`).
+    pub alone: &'static [&'static str],
+    /// `record` arguments: the microversion from which the `alone` words may be given.
+    pub alone_since: Option<Version>,
+    /// `record` arguments: exactly one of these typed keys in each value.
+    pub one_of: &'static [&'static str],
+    /// `record` arguments: the message (a template over the value, `it`) for a malformed value.
+    pub invalid: Option<Template>,
+    /// The value is a name or ID of this resource.
+    pub resource: Option<&'static ResourceDef>,
+    /// Extra query parameters of that lookup (templates).
+    pub lookup_query: &'static [(&'static str, Template)],
+    /// From this microversion (or always, with `Some(None)`), a text no resource matches is
+    /// used as it is.
+    pub lookup_fallback: Option<Option<Version>>,
+    /// The name search happens in this range; elsewhere the text is sent as given.
+    pub lookup_versions: Range,
+    pub metavar: Option<&'static str>,
+    pub help: &'static str,
+    pub versions: Range,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+#[cfg_attr(
+    feature = "parse",
+    derive(serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum ArgType {
+    #[default]
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Flag,
+    File,
+    KeyValue,
+    /// Comma-separated `key=value` pairs sent as an object (`--nic net-id=..,v4-fixed-ip=..`).
+    Record,
+}
+
+/// A reference to a resource bakes as the path of its `static`: `&ResourceDef` as
+/// `&crate::spec::SERVER`, so every operation, `expand` and poll points at the one definition.
+#[cfg(feature = "bake")]
+impl databake::Bake for ResourceDef {
+    fn bake(&self, _: &databake::CrateEnv) -> databake::TokenStream {
+        let name = proc_macro2::Ident::new(&self.static_name(), proc_macro2::Span::call_site());
+        databake::quote!(crate::spec::#name)
+    }
+}
+
+/// A reference borrows nothing of its own: the resource is its `static`.
+#[cfg(feature = "bake")]
+impl databake::BakeSize for ResourceDef {
+    fn borrows_size(&self) -> usize {
+        0
+    }
+}
+
+#[cfg(feature = "bake")]
+impl ResourceDef {
+    /// The initializer of the resource's own `static`: its fields, `check` being the
+    /// generated crate's decoder of its typed struct `type_name` (`Server`).
+    pub fn bake_static(&self, type_name: &str) -> databake::TokenStream {
+        use databake::{quote, Bake};
+        let env = databake::CrateEnv::default();
+        let ty = proc_macro2::Ident::new(type_name, proc_macro2::Span::call_site());
+        let (name, service, lookup) = (self.name, self.service.bake(&env), self.lookup.bake(&env));
+        let (columns, sort_by) = (self.columns.bake(&env), self.sort_by.bake(&env));
+        let (show, fields) = (self.show.bake(&env), self.fields.bake(&env));
+        quote!(novagen_spec::ResourceDef {
+            name: #name,
+            service: #service,
+            lookup: #lookup,
+            columns: #columns,
+            sort_by: #sort_by,
+            show: #show,
+            check: crate::runtime::check::<crate::types::#ty>,
+            fields: #fields,
+        })
+    }
+}
+
+/// A range bakes as `Range::ALL` when it is open at both ends (most are).
+#[cfg(feature = "bake")]
+impl databake::Bake for Range {
+    fn bake(&self, env: &databake::CrateEnv) -> databake::TokenStream {
+        if *self == Range::ALL {
+            return databake::quote!(novagen_spec::Range::ALL);
+        }
+        let (min, max) = (self.min.bake(env), self.max.bake(env));
+        databake::quote!(novagen_spec::Range { min: #min, max: #max })
+    }
+}
+
+#[cfg(feature = "bake")]
+impl databake::BakeSize for Range {
+    fn borrows_size(&self) -> usize {
+        0
+    }
+}
