@@ -989,6 +989,7 @@ fn changing_commands_match_novaclient(real: RealNova) {
     for step in [&["gone", s][..], &[V96, "flavor-delete", big]] {
         real.step(step);
     }
+    let _ = std::fs::remove_file(&key_file);
     assert!(
         failures.is_empty(),
         "{} of {} scenarios differ:\n\n{}",
