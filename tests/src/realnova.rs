@@ -191,3 +191,151 @@ pub fn stop_started() {
         eprintln!("realnova: stopped {name} ({pid}), which this suite started");
     }
 }
+
+/// python-novaclient without its start-up per command: long-lived processes of the realnova
+/// venv's python (`tests/novaclient_zygote.py`) that have imported novaclient's shell once and,
+/// for each run, fork a child that runs the console script's own lines with that run's argv and
+/// environment (stdin on /dev/null, stdout and stderr in files read back here), so a run is what
+/// a new `nova` process does, without the imports. One request at a time per zygote; a pool
+/// grows to as many as run at once.
+pub struct Zygotes {
+    python: PathBuf,
+    env: Vec<(String, String)>,
+    idle: Mutex<Vec<Zygote>>,
+    runs: std::sync::atomic::AtomicUsize,
+}
+
+struct Zygote {
+    child: std::process::Child,
+    requests: std::process::ChildStdin,
+    replies: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl Zygotes {
+    /// Zygotes of `python` (the venv's), started with `env` as their whole environment (what a
+    /// direct run gets besides a request's own variables); Err when the first cannot start.
+    pub fn start(python: PathBuf, env: Vec<(String, String)>) -> Result<Zygotes, String> {
+        let zygotes = Zygotes {
+            python,
+            env,
+            idle: Mutex::new(Vec::new()),
+            runs: std::sync::atomic::AtomicUsize::new(0),
+        };
+        let first = zygotes.spawn()?;
+        zygotes.put(first);
+        Ok(zygotes)
+    }
+
+    fn spawn(&self) -> Result<Zygote, String> {
+        use std::io::BufRead;
+        let script = crate::root().join("tests/novaclient_zygote.py");
+        let mut child = Command::new(&self.python)
+            .arg(&script)
+            .env_clear()
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("cannot run {}: {e}", self.python.display()))?;
+        let requests = child.stdin.take().expect("piped stdin");
+        let mut replies = std::io::BufReader::new(child.stdout.take().expect("piped stdout"));
+        let mut ready = String::new();
+        let read = replies.read_line(&mut ready);
+        let ready: serde_json::Value = serde_json::from_str(&ready).unwrap_or_default();
+        if ready.get("ready").is_none() {
+            let _ = child.kill();
+            let status = child.wait();
+            return Err(format!(
+                "the novaclient zygote ({} {}) did not start: {read:?}, {status:?}",
+                self.python.display(),
+                script.display()
+            ));
+        }
+        Ok(Zygote {
+            child,
+            requests,
+            replies,
+        })
+    }
+
+    fn put(&self, zygote: Zygote) {
+        self.idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(zygote);
+    }
+
+    /// One run of novaclient's `nova` with these arguments and this whole environment, as
+    /// `Command::output` would give it.
+    pub fn output(
+        &self,
+        args: &[&str],
+        env: &[(String, String)],
+    ) -> Result<std::process::Output, String> {
+        use std::io::{BufRead, Write};
+        use std::os::unix::process::ExitStatusExt;
+        let taken = self
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        let mut zygote = match taken {
+            Some(z) => z,
+            None => self.spawn()?,
+        };
+        let n = self.runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let base =
+            std::env::temp_dir().join(format!("novaclient-zygote-{}-{n}", std::process::id()));
+        let (out_path, err_path) = (base.with_extension("out"), base.with_extension("err"));
+        let env: serde_json::Map<String, serde_json::Value> = env
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str())))
+            .collect();
+        let request = serde_json::json!({
+            "argv": args, "env": env,
+            "stdout": out_path, "stderr": err_path,
+        });
+        let mut reply = String::new();
+        let sent = writeln!(zygote.requests, "{request}")
+            .and_then(|()| zygote.requests.flush())
+            .and_then(|()| zygote.replies.read_line(&mut reply));
+        let status = serde_json::from_str::<serde_json::Value>(&reply)
+            .ok()
+            .and_then(|r| r["status"].as_i64());
+        let read = |p: &Path| {
+            let bytes = std::fs::read(p);
+            let _ = std::fs::remove_file(p);
+            bytes
+        };
+        let (stdout, stderr) = (read(&out_path), read(&err_path));
+        let (Some(status), Ok(stdout), Ok(stderr)) = (status, stdout, stderr) else {
+            let _ = zygote.child.kill();
+            let _ = zygote.child.wait();
+            return Err(format!(
+                "the novaclient zygote failed: {sent:?}, reply {reply:?}"
+            ));
+        };
+        self.put(zygote);
+        Ok(std::process::Output {
+            status: std::process::ExitStatus::from_raw(status as i32),
+            stdout,
+            stderr,
+        })
+    }
+
+    /// End the zygotes (each ends when its requests close).
+    pub fn stop(&self) {
+        let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(PoisonError::into_inner));
+        for Zygote {
+            mut child,
+            requests,
+            replies,
+        } in idle
+        {
+            drop(requests);
+            drop(replies);
+            let _ = child.wait();
+        }
+    }
+}

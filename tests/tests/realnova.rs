@@ -13,11 +13,12 @@
 //! test`'s summary, and fail when `CI` is set.
 
 use novagen_tests::gate::{trial, Arguments};
+use novagen_tests::realnova::Zygotes;
 use novagen_tests::{bin, root};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{OnceLock, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 fn main() {
@@ -43,8 +44,16 @@ fn main() {
             realnova,
             admin_commands_match_novaclient,
         ),
+        trial(
+            "novaclient_runs_the_same_through_the_zygote",
+            realnova_and_a_zygote,
+            novaclient_runs_the_same_through_the_zygote,
+        ),
     ];
     let conclusion = novagen_tests::gate::run(&args, trials);
+    if let Some(Ok(zygotes)) = ZYGOTES.get() {
+        zygotes.stop();
+    }
     novagen_tests::realnova::stop_started();
     conclusion.exit();
 }
@@ -85,7 +94,7 @@ fn realnova() -> Result<RealNova, String> {
 }
 
 /// One run of a client: exit code, stdout, stderr.
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 struct Out {
     code: Option<i32>,
     stdout: String,
@@ -103,32 +112,68 @@ impl Out {
 }
 
 impl RealNova {
-    fn run(&self, program: PathBuf, args: &[&str]) -> Out {
-        Out::of(self.raw(program, args))
+    /// The whole environment of a client's run: PATH, HOME and the `OS_*` of this user.
+    fn client_env(&self) -> Vec<(String, String)> {
+        let mut env = base_env();
+        env.extend(self.env.iter().cloned());
+        env
     }
 
     /// A run as it is, unmasked (for IDs a clean-up needs).
     fn raw(&self, program: PathBuf, args: &[&str]) -> std::process::Output {
+        self.raw_with(program, args, &[])
+    }
+
+    fn raw_with(
+        &self,
+        program: PathBuf,
+        args: &[&str],
+        extra: &[(&str, &str)],
+    ) -> std::process::Output {
         Command::new(program)
             .args(args)
             .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", std::env::temp_dir())
-            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .envs(self.client_env())
+            .envs(extra.iter().copied())
             .output()
             .expect("run a client")
     }
 
+    /// python-novaclient's `nova`: through the zygote (see [`zygotes`]), else as a process of
+    /// its own.
     fn theirs(&self, args: &[&str]) -> Out {
-        self.run(self.dir.join("venv/bin/nova"), args)
+        let out = match zygotes(self) {
+            Some(zygotes) => zygotes
+                .output(args, &self.client_env())
+                .unwrap_or_else(|e| panic!("nova {}: {e}", args.join(" "))),
+            None => self.direct(args),
+        };
+        let out = Out::of(out);
+        record(self, args, &out);
+        out
+    }
+
+    /// python-novaclient's `nova` as a process of its own.
+    fn direct(&self, args: &[&str]) -> std::process::Output {
+        self.raw(self.dir.join("venv/bin/nova"), args)
     }
 
     /// Our `nova`, which must never panic (as everywhere in the suite).
     fn ours(&self, args: &[&str]) -> Out {
-        let out = self.raw(bin("nova"), args);
+        self.ours_with(args, &[])
+    }
+
+    fn ours_with(&self, args: &[&str], extra: &[(&str, &str)]) -> Out {
+        let out = self.raw_with(bin("nova"), args, extra);
         let stderr = String::from_utf8_lossy(&out.stderr);
         novagen_tests::assert_no_panic(args, out.status.code().unwrap_or(-1), &stderr);
         Out::of(out)
+    }
+
+    /// Our `nova` for a set-up or clean-up (not a run compared): `--poll` checks every 0.2 s
+    /// instead of 5 s.
+    fn ours_setting_up(&self, args: &[&str]) -> Out {
+        self.ours_with(args, &[("NOVA_POLL_INTERVAL", "0.2")])
     }
 
     /// The same cloud as another keystone user (with a project of the same name and password).
@@ -248,7 +293,7 @@ impl Api {
                 start.elapsed() < Duration::from_secs(60),
                 "server {id} is not {status} on {host}: {s}"
             );
-            std::thread::sleep(Duration::from_millis(300));
+            std::thread::sleep(Duration::from_millis(100));
         }
     }
 
@@ -260,7 +305,7 @@ impl Api {
                 start.elapsed() < Duration::from_secs(60),
                 "server {id} stays"
             );
-            std::thread::sleep(Duration::from_millis(300));
+            std::thread::sleep(Duration::from_millis(100));
         }
     }
 
@@ -279,6 +324,70 @@ impl Api {
             .filter_map(|s| s["uuid"].as_str().map(str::to_string))
             .collect()
     }
+}
+
+/// What every client's run gets besides the `OS_*` variables.
+fn base_env() -> Vec<(String, String)> {
+    let path = std::env::var("PATH").unwrap_or_default();
+    let home = std::env::temp_dir().to_string_lossy().into_owned();
+    vec![("PATH".into(), path), ("HOME".into(), home)]
+}
+
+static ZYGOTES: OnceLock<Result<Zygotes, String>> = OnceLock::new();
+
+/// The novaclient zygotes (`novagen_tests::realnova::Zygotes`), started at the first run of
+/// python-novaclient; None with `NOVACLIENT_ZYGOTE=0` (each run a process of its own, as a
+/// user runs it) or when they cannot start: then the suite says so and runs each command
+/// directly, and under `CI` it fails instead.
+fn zygotes(real: &RealNova) -> Option<&'static Zygotes> {
+    if std::env::var_os("NOVACLIENT_ZYGOTE").is_some_and(|v| v == "0") {
+        return None;
+    }
+    let started = ZYGOTES.get_or_init(|| {
+        let t = Instant::now();
+        let python = real.dir.join("venv/bin/python");
+        let zygotes = Zygotes::start(python, base_env());
+        match &zygotes {
+            Ok(_) => eprintln!("novaclient: zygote ready in {:?}", t.elapsed()),
+            Err(why) => eprintln!("novaclient: {why}; each command runs as a process of its own"),
+        }
+        zygotes
+    });
+    match started {
+        Ok(zygotes) => Some(zygotes),
+        Err(why) if novagen_tests::gate::ci() => {
+            panic!("{why} (CI is set: the novaclient zygote must start)")
+        }
+        Err(_) => None,
+    }
+}
+
+/// With `REALNOVA_RECORD=<file>`, every run of python-novaclient as the comparison sees it
+/// (masked, its arguments too; this run's pid as `PID`), appended: two runs of the suite, one
+/// with `NOVACLIENT_ZYGOTE=0`, can be compared (`tests/realnova-record-diff.sh`).
+fn record(real: &RealNova, args: &[&str], out: &Out) {
+    use std::io::Write;
+    static FILE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let Some(path) = std::env::var_os("REALNOVA_RECORD") else {
+        return;
+    };
+    let pid = std::process::id().to_string();
+    let text = format!(
+        "@@ nova {} (as {})\nexit {:?}\n{}{}",
+        mask(&args.join(" ")),
+        real.var("OS_USERNAME"),
+        out.code,
+        out.stdout,
+        out.stderr
+    )
+    .replace(&pid, "PID");
+    let _lock = FILE.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .expect("REALNOVA_RECORD");
+    file.write_all(text.as_bytes()).expect("REALNOVA_RECORD");
 }
 
 /// novaclient's deprecation notice is not part of the comparison.
@@ -345,11 +454,89 @@ fn compare(
     listed: &str,
     between: &dyn Fn(),
 ) -> Option<String> {
+    let mut time = Timing::start();
     let theirs = real.theirs(args);
+    time.theirs();
     between();
+    time.steps();
     let ours = real.ours(args);
+    time.ours();
     between();
+    time.steps();
+    time.report(args);
     verdict(real, args, expect, listed, theirs, ours)
+}
+
+/// A scenario that only reads (or that nova or the clients refuse): both clients at once.
+fn compare_reading(real: &RealNova, args: &[&str], expect: Expect, listed: &str) -> Option<String> {
+    let start = Instant::now();
+    let ((theirs, t), (ours, o)) = std::thread::scope(|s| {
+        let theirs = s.spawn(|| (real.theirs(args), start.elapsed()));
+        let ours = (real.ours(args), start.elapsed());
+        (theirs.join().expect("novaclient's run"), ours)
+    });
+    eprintln!(
+        "{:>6.1} s  (theirs {:>5.1}, ours {:>4.1}, at once)  nova {}",
+        start.elapsed().as_secs_f64(),
+        t.as_secs_f64(),
+        o.as_secs_f64(),
+        args.join(" ")
+    );
+    verdict(real, args, expect, listed, theirs, ours)
+}
+
+/// Where a scenario's time goes: python-novaclient's run, ours, and the steps around them
+/// (set-up, clean-up, waits for a server's state), printed as one line per scenario.
+struct Timing {
+    start: Instant,
+    mark: Instant,
+    theirs: Duration,
+    ours: Duration,
+    steps: Duration,
+}
+
+impl Timing {
+    fn start() -> Timing {
+        let now = Instant::now();
+        Timing {
+            start: now,
+            mark: now,
+            theirs: Duration::ZERO,
+            ours: Duration::ZERO,
+            steps: Duration::ZERO,
+        }
+    }
+
+    fn lap(&mut self) -> Duration {
+        let now = Instant::now();
+        now.duration_since(std::mem::replace(&mut self.mark, now))
+    }
+
+    fn theirs(&mut self) {
+        let lap = self.lap();
+        self.theirs += lap;
+    }
+
+    fn ours(&mut self) {
+        let lap = self.lap();
+        self.ours += lap;
+    }
+
+    fn steps(&mut self) {
+        let lap = self.lap();
+        self.steps += lap;
+    }
+
+    fn report(&self, args: &[&str]) {
+        eprintln!(
+            "{:>6.1} s  (theirs {:>5.1}, ours {:>4.1}, steps {:>5.1})  nova {}",
+            self.start.elapsed().as_secs_f64(),
+            self.theirs.as_secs_f64(),
+            self.ours.as_secs_f64(),
+            self.steps.as_secs_f64(),
+            args.join(" ")
+        );
+    }
 }
 
 /// What is wrong with two clients' outputs for a scenario's expectation, if anything.
@@ -400,7 +587,8 @@ fn listed_differences() -> String {
     std::fs::read_to_string(root().join("DIFFERENCES.md")).expect("DIFFERENCES.md")
 }
 
-/// Scenarios that only read, a few at a time: what each does not meet.
+/// Scenarios that only read (or that nova or the clients refuse), a few at a time, each with
+/// both clients at once: what each does not meet.
 fn differences_parallel(scenarios: &[(&RealNova, &[&str], Expect)]) -> Vec<String> {
     let listed = listed_differences();
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -412,7 +600,7 @@ fn differences_parallel(scenarios: &[(&RealNova, &[&str], Expect)]) -> Vec<Strin
                 let Some((real, args, expect)) = scenarios.get(i) else {
                     break;
                 };
-                if let Some(f) = compare(real, args, *expect, &listed, &|| {}) {
+                if let Some(f) = compare_reading(real, args, *expect, &listed) {
                     found
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner)
@@ -445,6 +633,14 @@ fn check(real: &RealNova, scenarios: &[(&[&str], Expect)]) {
         .filter_map(|(args, expect)| compare(real, args, *expect, &listed, &|| {}))
         .collect();
     assert_none(&failures, scenarios.len());
+}
+
+/// Run scenarios that only read (or that nova or the clients refuse), a few at a time;
+/// report every one that does not meet its expectation, then fail once.
+fn check_reading(real: &RealNova, scenarios: &[(&[&str], Expect)]) {
+    let scenarios: Vec<(&RealNova, &[&str], Expect)> =
+        scenarios.iter().map(|(a, e)| (real, *a, *e)).collect();
+    assert_none(&differences_parallel(&scenarios), scenarios.len());
 }
 
 const V1: &str = "--os-compute-api-version=2.1";
@@ -503,7 +699,7 @@ fn read_only_commands_match_novaclient(real: RealNova) {
         (&[V1, "keypair-delete", "no-such-key"], Same),
         (&["--os-compute-api-version=2.10", "keypair-delete", "no-such-key"], Same),
     ];
-    check(&real, scenarios);
+    check_reading(&real, scenarios);
 }
 
 fn server_commands_match_novaclient(real: RealNova) {
@@ -512,7 +708,7 @@ fn server_commands_match_novaclient(real: RealNova) {
     // One server, booted by our client, read by both (a name of its own for this run).
     let name = format!("diffvm-{}", std::process::id());
     let name = name.as_str();
-    let boot = real.ours(&[
+    let boot = real.ours_setting_up(&[
         V96,
         "boot",
         name,
@@ -541,12 +737,12 @@ fn server_commands_match_novaclient(real: RealNova) {
             "none",
         ]);
     }
+    // Both built, so that the lists do not show them building for one client only.
+    real.step(&["wait", dup]);
     #[rustfmt::skip]
     let scenarios: &[(&[&str], Expect)] = &[
         (&[V96, "show", dup], Same),
         (&[V1, "get-vnc-console", dup, "novnc"], Same),
-        (&[V96, "reboot", dup], Same),
-        (&[V96, "reboot", name, "no-such-server"], Same),
         (&[V96, "show", name], Same),
         (&["--os-compute-api-version=2.46", "show", name], Same),
         (&[V96, "list"], Same),
@@ -559,6 +755,13 @@ fn server_commands_match_novaclient(real: RealNova) {
         (&[V96, "hypervisor-servers", "fake"], Same),
         (&[V96, "delete", "no-such-server"], Deliberate("D6")),
         (&[V1, "list", "--tags", "x"], Deliberate("D8")),
+    ];
+    check_reading(&real, scenarios);
+    // What changes the server (a reboot of it, then nova's 404): one client after the other.
+    #[rustfmt::skip]
+    let scenarios: &[(&[&str], Expect)] = &[
+        (&[V96, "reboot", dup], Same),
+        (&[V96, "reboot", name, "no-such-server"], Same),
     ];
     check(&real, scenarios);
     let gone = real.ours(&[V96, "delete", name]);
@@ -593,24 +796,47 @@ fn change(
     args: &[&str],
     after: &[&[&str]],
     expect: Expect,
-) {
+) -> Out {
+    change_then(real, failures, listed, (before, args, after, expect), true)
+}
+
+/// [`change`], with `after` after our client's run too only when `after_ours` (when nothing
+/// comes next that needs the cloud put back). Our client's output.
+fn change_then(
+    real: &RealNova,
+    failures: &mut Vec<String>,
+    listed: &str,
+    (before, args, after, expect): Changing,
+    after_ours: bool,
+) -> Out {
+    let mut time = Timing::start();
     let mut outs = Vec::new();
     for theirs in [true, false] {
         for step in before {
             real.step(step);
         }
+        time.steps();
         outs.push(if theirs {
-            real.theirs(args)
+            let out = real.theirs(args);
+            time.theirs();
+            out
         } else {
-            real.ours(args)
+            let out = real.ours(args);
+            time.ours();
+            out
         });
-        for step in after {
-            real.step(step);
+        if theirs || after_ours {
+            for step in after {
+                real.step(step);
+            }
         }
+        time.steps();
     }
+    time.report(args);
     let ours = outs.pop().expect("our run");
     let theirs = outs.pop().expect("their run");
-    failures.extend(verdict(real, args, expect, listed, theirs, ours));
+    failures.extend(verdict(real, args, expect, listed, theirs, ours.clone()));
+    ours
 }
 
 impl RealNova {
@@ -620,7 +846,7 @@ impl RealNova {
             ["wait", name] => self.wait(name, false),
             ["gone", name] => self.wait(name, true),
             _ => {
-                let out = self.ours(step);
+                let out = self.ours_setting_up(step);
                 assert_eq!(out.code, Some(0), "step {step:?}: {}", out.stderr);
             }
         }
@@ -628,7 +854,8 @@ impl RealNova {
 
     /// Until the server is settled (no task, not building), or gone.
     fn wait(&self, name: &str, gone: bool) {
-        for _ in 0..120 {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(60) {
             let out = self.ours(&[
                 V96,
                 "list",
@@ -648,7 +875,7 @@ impl RealNova {
             if (gone && rows.is_empty()) || (!gone && !rows.is_empty() && settled) {
                 return;
             }
-            std::thread::sleep(std::time::Duration::from_millis(250));
+            std::thread::sleep(std::time::Duration::from_millis(100));
         }
         panic!("server {name} did not settle");
     }
@@ -738,52 +965,36 @@ fn changing_commands_match_novaclient(real: RealNova) {
         (&[&[V96, "keypair-add", k, "--pub-key", &key_file]], &[V1, "keypair-delete", k], &[], Same),
         (&[&[V96, "keypair-add", k, "--pub-key", &key_file]], &[V96, "keypair-delete", k], &[], Same),
         (&[], &[V96, "keypair-add", k], &[], Deliberate("D9")),
-        // The last: the server itself.
-        (&[], &[V96, "delete", s], &[&["gone", s], &[V96, "boot", s, "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", "none", "--poll"]], Same),
     ];
+    let mut d30 = None;
     for (before, args, after, expect) in scenarios {
-        let t = std::time::Instant::now();
-        change(&real, &mut failures, &listed, before, args, after, *expect);
-        eprintln!(
-            "{:>6.1} s  nova {}",
-            t.elapsed().as_secs_f64(),
-            args.join(" ")
-        );
+        let ours = change(&real, &mut failures, &listed, before, args, after, *expect);
+        if matches!(expect, Deliberate("D30")) {
+            d30 = Some(ours);
+        }
     }
-    // D30 with our words: the server, its state and nova's fault, no trailing space (D19).
-    let ours = real.ours(&[
-        V96,
-        "boot",
-        e,
-        "--flavor",
-        big,
-        "--image",
-        "fakeimage6",
-        "--nic",
-        "none",
-        "--poll",
-    ]);
+    // The last: the server itself, booted again only for our client's run.
+    #[rustfmt::skip]
+    let last: Changing = (&[], &[V96, "delete", s], &[&["gone", s], &[V96, "boot", s, "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", "none", "--poll"]], Same);
+    change_then(&real, &mut failures, &listed, last, false);
+    // D30 with our words (our run of its scenario): the server, its state and nova's fault, no
+    // trailing space (D19).
     assert_eq!(
-        ours.stderr,
+        d30.expect("the D30 scenario").stderr,
         format!(
             "ERROR (ResourceInErrorState): server {} is in error state: No valid host was found.\n",
             "#".repeat(36)
         )
     );
-    for step in [
-        &[V96, "delete", e][..],
-        &["gone", e],
-        &[V96, "delete", s],
-        &["gone", s],
-        &[V96, "flavor-delete", big],
-    ] {
+    for step in [&["gone", s][..], &[V96, "flavor-delete", big]] {
         real.step(step);
     }
+    let _ = std::fs::remove_file(&key_file);
     assert!(
         failures.is_empty(),
         "{} of {} scenarios differ:\n\n{}",
         failures.len(),
-        scenarios.len(),
+        scenarios.len() + 1,
         failures.join("\n\n")
     );
 }
@@ -1010,7 +1221,7 @@ fn servers_on_compute2(
     let a = real;
     let name = format!("admindiff-{}", std::process::id());
     #[rustfmt::skip]
-    let boot = real.ours(&[V96, "boot", &name, "--flavor", "m1.tiny", "--image", "fakeimage6",
+    let boot = real.ours_setting_up(&[V96, "boot", &name, "--flavor", "m1.tiny", "--image", "fakeimage6",
         "--nic", "none", "--availability-zone", "nova:compute2", "--min-count", "2", "--poll"]);
     let mine = api.call("GET", &format!("/servers?name=^{name}-"), None);
     restore.servers = mine["servers"]
@@ -1079,4 +1290,84 @@ fn servers_on_compute2(
         &[(a, &[V96, "host-servers-migrate", "compute2"], Same)];
     failures.extend(differences_parallel(reads));
     *total += reads.len();
+}
+
+/// Real nova and zygotes of this test's own (whether or not the suite uses them: with
+/// `NOVACLIENT_ZYGOTE=0` too), or why not.
+fn realnova_and_a_zygote() -> Result<(RealNova, Zygotes), String> {
+    let real = realnova()?;
+    let zygotes = Zygotes::start(real.dir.join("venv/bin/python"), base_env())?;
+    Ok((real, zygotes))
+}
+
+/// Stops zygotes when dropped (also when the test fails).
+struct Stop<'a>(&'a Zygotes);
+
+impl Drop for Stop<'_> {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
+}
+
+/// A run of python-novaclient through the zygote is the run of a process of its own: the same
+/// exit code, stdout and stderr (masked only where two runs differ: UUIDs, request IDs; the
+/// deprecation notice kept), for a success, nova's 404 (exit 1), a usage error of argparse
+/// (exit 2) and a variable missing from the run's environment (the zygote's own has none).
+fn novaclient_runs_the_same_through_the_zygote((real, zygotes): (RealNova, Zygotes)) {
+    let _state = reading();
+    let mut no_password = real.clone();
+    no_password.env.retain(|(k, _)| k != "OS_PASSWORD");
+    // (who, arguments, whether it succeeds)
+    let runs: &[(&RealNova, &[&str], bool)] = &[
+        (&real, &[V96, "flavor-show", "1"], true),
+        (&real, &[V96, "show", "no-such-server"], false),
+        (&real, &[V96, "flavor-show"], false),
+        (&real, &[V96, "no-such-command"], false),
+        (&real, &[V96, "flavor-list", "--limit", "x"], false),
+        (&no_password, &[V96, "flavor-list"], false),
+    ];
+    let whole = |out: std::process::Output| {
+        (
+            out.status.code(),
+            mask(&String::from_utf8_lossy(&out.stdout)),
+            mask(&String::from_utf8_lossy(&out.stderr)),
+        )
+    };
+    let _stop = Stop(&zygotes);
+    for (real, args, succeeds) in runs {
+        let t = Instant::now();
+        let direct = whole(real.direct(args));
+        let (t_direct, t) = (t.elapsed(), Instant::now());
+        let zygote = whole(
+            zygotes
+                .output(args, &real.client_env())
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
+        let t_zygote = t.elapsed();
+        assert_eq!(
+            zygote,
+            direct,
+            "nova {}: zygote, then direct",
+            args.join(" ")
+        );
+        let fails = direct.0 != Some(0);
+        assert_eq!(!fails, *succeeds, "nova {}: {direct:?}", args.join(" "));
+        // A failure says why (besides the deprecation notice every run prints).
+        let said = direct
+            .2
+            .lines()
+            .any(|l| !l.contains("nova CLI is deprecated"));
+        assert!(
+            !fails || said,
+            "nova {}: no error on stderr",
+            args.join(" ")
+        );
+        eprintln!(
+            "zygote = direct: nova {} (exit {:?}; direct {:.2} s, zygote {:.2} s)",
+            args.join(" "),
+            direct.0,
+            t_direct.as_secs_f64(),
+            t_zygote.as_secs_f64()
+        );
+    }
 }
