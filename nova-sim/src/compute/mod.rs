@@ -2,6 +2,7 @@
 //! routing of each resource to its module, with nova's status codes and error bodies.
 
 mod actions;
+mod aggregates;
 mod flavors;
 mod hosts;
 mod images;
@@ -220,6 +221,7 @@ fn route(c: &Call, parts: &[&str]) -> Option<Resp> {
         "os-keypairs" => keypairs::route(c, m, &parts[1..]),
         "os-services" | "os-hypervisors" | "os-availability-zone" => hosts::route(c, m, parts),
         "os-quota-sets" | "os-quota-class-sets" | "limits" => quotas::route(c, m, parts),
+        "os-aggregates" => aggregates::route(c, m, &parts[1..]),
         "os-simple-tenant-usage" => usage::route(c, m, &parts[1..]),
         _ => None,
     }

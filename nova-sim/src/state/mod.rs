@@ -66,6 +66,27 @@ pub struct Keypair {
     pub created_at: String,
 }
 
+/// A host aggregate (`os-aggregates`); its availability zone is its metadata's
+/// `availability_zone`.
+#[derive(Clone)]
+pub struct Aggregate {
+    pub id: i64,
+    pub uuid: String,
+    pub name: String,
+    pub hosts: Vec<String>,
+    pub metadata: Map<String, Value>,
+    pub created: time::Secs,
+    pub updated: Option<time::Secs>,
+}
+
+impl Aggregate {
+    pub fn zone(&self) -> Option<&str> {
+        self.metadata
+            .get("availability_zone")
+            .and_then(Value::as_str)
+    }
+}
+
 /// Quota limits by resource name (nova's resource names: `instances`, `cores`, ...).
 pub type Limits = BTreeMap<String, i64>;
 
@@ -88,6 +109,8 @@ pub struct State {
     /// Per project, the (instances, cores, ram) of boots accepted but not yet all added to
     /// `servers` (a large boot adds its servers a chunk at a time): counted against quotas.
     pub booting: BTreeMap<String, (i64, i64, i64)>,
+    pub aggregates: Vec<Aggregate>,
+    pub next_aggregate_id: i64,
 }
 
 impl State {
@@ -137,6 +160,8 @@ impl State {
             next_address: 1,
             next_launch_index: 0,
             booting: BTreeMap::new(),
+            aggregates: Vec::new(),
+            next_aggregate_id: 1,
         }
     }
 
