@@ -10,6 +10,7 @@ mod keypairs;
 mod quotas;
 mod regex;
 mod schema;
+mod server_groups;
 mod server_list;
 mod server_parts;
 mod servers;
@@ -222,6 +223,7 @@ fn route(c: &Call, parts: &[&str]) -> Option<Resp> {
         "os-services" | "os-hypervisors" | "os-availability-zone" => hosts::route(c, m, parts),
         "os-quota-sets" | "os-quota-class-sets" | "limits" => quotas::route(c, m, parts),
         "os-aggregates" => aggregates::route(c, m, &parts[1..]),
+        "os-server-groups" => server_groups::route(c, m, &parts[1..]),
         "os-simple-tenant-usage" => usage::route(c, m, &parts[1..]),
         _ => None,
     }

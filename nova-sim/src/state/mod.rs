@@ -87,6 +87,17 @@ impl Aggregate {
     }
 }
 
+/// A server group (`os-server-groups`).
+#[derive(Clone)]
+pub struct ServerGroup {
+    pub id: String,
+    pub name: String,
+    pub policy: String,
+    pub rules: Map<String, Value>,
+    pub project_id: String,
+    pub user_id: String,
+}
+
 /// Quota limits by resource name (nova's resource names: `instances`, `cores`, ...).
 pub type Limits = BTreeMap<String, i64>;
 
@@ -111,6 +122,7 @@ pub struct State {
     pub booting: BTreeMap<String, (i64, i64, i64)>,
     pub aggregates: Vec<Aggregate>,
     pub next_aggregate_id: i64,
+    pub server_groups: Vec<ServerGroup>,
 }
 
 impl State {
@@ -162,6 +174,7 @@ impl State {
             booting: BTreeMap::new(),
             aggregates: Vec::new(),
             next_aggregate_id: 1,
+            server_groups: Vec::new(),
         }
     }
 
