@@ -200,10 +200,11 @@ pub fn action(c: &Call, id: &str) -> Result<Resp, Resp> {
             }
             let kind = kind.as_str().unwrap_or_default();
             ready_for_console(c, &st.servers[idx])?;
-            Resp::json(
+            // nova records no instance action for a console.
+            return Ok(Resp::json(
                 200,
                 json!({"console": {"type": kind, "url": console_url(protocol, kind)}}),
-            )
+            ));
         }
         "os-getRDPConsole" => {
             return Err(bad("The server could not comply with the request since it is either malformed or otherwise incorrect."))

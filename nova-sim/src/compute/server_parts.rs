@@ -7,7 +7,7 @@ use super::servers::{tag, tags};
 use super::{bad, no_such_version, not_found, not_found_server, Call};
 use crate::http::Resp;
 use crate::state::time::{iso_micro, Secs};
-use crate::state::{fingerprint, time, Server, ServerAction};
+use crate::state::{fingerprint, time, Server, State};
 use serde_json::{json, Map, Value};
 
 /// The routes below `/servers/{id}/` (`rest`), each with the methods nova has for it.
@@ -264,26 +264,135 @@ fn action_json(c: &Call, s: &Server, i: usize) -> Map<String, Value> {
     o
 }
 
+/// The server an action log is read from: from 2.21 a deleted one too (nova reads with
+/// `read_deleted='yes'`).
+fn logged_server<'a>(c: &Call, st: &'a State, id: &str) -> Result<&'a Server, Resp> {
+    st.server(id)
+        .or_else(|| {
+            c.at((2, 21))
+                .then(|| st.deleted.iter().find(|s| s.id == id))
+                .flatten()
+        })
+        .ok_or_else(|| not_found_server(id))
+}
+
+/// A `date-time` query parameter of the 2.58 list.
+fn when(c: &Call, key: &str) -> Result<Option<Secs>, Resp> {
+    match c.req.param(key) {
+        None => Ok(None),
+        Some(v) => match time::parse(v).filter(|_| v.contains(['T', ' '])) {
+            Some(t) => Ok(Some(t)),
+            None => Err(bad(&format!(
+                "Invalid input for query parameters {key}. Value: {v}. {} is not a 'date-time'",
+                repr(&json!(v))
+            ))),
+        },
+    }
+}
+
 fn actions_list(c: &Call, id: &str) -> Result<Resp, Resp> {
-    let st = c.lock();
-    let Some(s) = st.server(id) else {
-        return Err(not_found_server(id));
-    };
-    let items: Vec<(usize, &ServerAction)> = s.actions.iter().enumerate().rev().collect();
-    let render = |(i, _): (usize, &ServerAction)| Value::Object(action_json(c, s, i));
     if !c.at((2, 58)) {
-        let all: Vec<Value> = items.into_iter().map(render).collect();
+        let st = c.lock();
+        let s = logged_server(c, &st, id)?;
+        let all: Vec<Value> = (0..s.actions.len())
+            .rev()
+            .map(|i| Value::Object(action_json(c, s, i)))
+            .collect();
         return Ok(Resp::json(200, json!({ "instanceActions": all })));
     }
-    let body = super::page(c, items, "instanceActions", |(_, a)| &a.request_id, render)?;
+    // 2.58's query schema: no other parameter (changes-before from 2.66), each once.
+    let mut known = vec!["limit", "marker", "changes-since"];
+    if c.at((2, 66)) {
+        known.push("changes-before");
+    }
+    let mut extra: Vec<String> = Vec::new();
+    for (k, _) in &c.req.query {
+        if !known.contains(&k.as_str()) && !extra.contains(&format!("'{k}'")) {
+            extra.push(format!("'{k}'"));
+        }
+    }
+    if !extra.is_empty() {
+        let verb = if extra.len() == 1 { "was" } else { "were" };
+        return Err(bad(&format!(
+            "Additional properties are not allowed ({} {verb} unexpected)",
+            extra.join(", ")
+        )));
+    }
+    let since = when(c, "changes-since")?;
+    let before = when(c, "changes-before")?;
+    if let (Some(a), Some(b)) = (since, before) {
+        if b < a {
+            return Err(bad(
+                "The value of changes-since must be less than or equal to changes-before.",
+            ));
+        }
+    }
+    let max = c.sim.config.max_limit;
+    let limit = match c.req.param("limit") {
+        None => max,
+        Some(l) => match l.parse::<usize>() {
+            Ok(n) => n.min(max),
+            Err(_) => {
+                return Err(bad(&format!(
+                    "Invalid input for query parameters limit. Value: {l}. {} does not match '^[0-9]*$'",
+                    repr(&json!(l))
+                )))
+            }
+        },
+    };
+    let bt = c.build_time().as_secs_f64();
+    let st = c.lock();
+    let s = logged_server(c, &st, id)?;
+    let newest_first: Vec<usize> = (0..s.actions.len())
+        .rev()
+        .filter(|&i| {
+            let updated = s.actions[i].start + bt;
+            since.is_none_or(|t| updated >= t) && before.is_none_or(|t| updated <= t)
+        })
+        .collect();
+    let start = match c.req.param("marker") {
+        None => 0,
+        Some(m) => match newest_first
+            .iter()
+            .position(|&i| s.actions[i].request_id == m)
+        {
+            Some(p) => p + 1,
+            None => return Err(bad(&format!("Marker {m} could not be found."))),
+        },
+    };
+    let chosen: Vec<usize> = newest_first.into_iter().skip(start).take(limit).collect();
+    let mut body = Map::new();
+    body.insert(
+        "instanceActions".into(),
+        Value::Array(
+            chosen
+                .iter()
+                .map(|&i| Value::Object(action_json(c, s, i)))
+                .collect(),
+        ),
+    );
+    if let Some(&last) = chosen.last().filter(|_| limit > 0 && chosen.len() == limit) {
+        // nova's `_get_next_link`: the query sorted, marker set to the last request ID.
+        let mut params: Vec<(String, String)> = c.req.query.clone();
+        params.sort();
+        let marker = s.actions[last].request_id.clone();
+        match params.iter_mut().find(|(k, _)| k == "marker") {
+            Some(p) => p.1 = marker,
+            None => params.push(("marker".into(), marker)),
+        }
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        q.extend_pairs(params);
+        body.insert(
+            "links".into(),
+            json!([{"href": format!("{}/compute/v2.1/servers/{id}/os-instance-actions?{}", c.sim.base, q.finish()), "rel": "next"}]),
+        );
+    }
     Ok(Resp::json(200, Value::Object(body)))
 }
 
 fn action_show(c: &Call, id: &str, request_id: &str) -> Result<Resp, Resp> {
     let st = c.lock();
-    let Some(s) = st.server(id) else {
-        return Err(not_found_server(id));
-    };
+    let s = logged_server(c, &st, id)?;
     let Some(i) = s.actions.iter().position(|a| a.request_id == request_id) else {
         return Err(not_found(&format!("Action {request_id} not found")));
     };

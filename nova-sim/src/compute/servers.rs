@@ -31,6 +31,7 @@ pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
             match st.servers.iter().position(|s| s.id == *id) {
                 Some(i) => {
                     let mut s = st.servers.remove(i);
+                    record(c, &mut s, "delete");
                     s.deleted_at = Some(time::now());
                     st.deleted.push(s);
                     Ok(Resp::empty(204))
