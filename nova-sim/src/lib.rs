@@ -116,6 +116,8 @@ impl Sim {
             identity::handle(self, req, &decoded(rest))
         } else if let Some(rest) = split("/compute") {
             compute::handle(self, req, rest)
+        } else if let Some(rest) = split("/nova-sim") {
+            compute::test_only(self, req, rest)
         } else if let Some(rest) = split("/image") {
             glance::handle(self, req, &decoded(rest))
         } else {

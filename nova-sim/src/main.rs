@@ -12,7 +12,10 @@ const USAGE: &str = "usage: nova-sim [--listen ADDR:PORT] [--build-time SECONDS]
   --public-url   URL clients reach the cloud at, for the catalog and links (default http://ADDR:PORT)
   --servers      start with N ACTIVE servers named bulk-00001, bulk-00002, ... (default 0)
   --idle-timeout seconds a connection may wait for a request before it is closed (default 60)
-  --stop-on-eof  exit when standard input closes (tests: the cloud ends with its parent)";
+  --stop-on-eof  exit when standard input closes (tests: the cloud ends with its parent)
+
+Test-only route (not nova's): PUT /nova-sim/servers/ID/password {\"password\": \"...\"} sets the
+encrypted password GET /compute/v2.1/servers/ID/os-server-password shows.";
 
 fn main() {
     match run() {

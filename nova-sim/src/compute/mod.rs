@@ -139,6 +139,32 @@ pub fn handle(sim: &Sim, req: &Req, rest: &str) -> Resp {
         )
 }
 
+/// The test-only routes under `/nova-sim` (no nova has them; a valid token is needed):
+/// `PUT /nova-sim/servers/{id}/password` sets the encrypted password `os-server-password` shows.
+pub fn test_only(sim: &Sim, req: &Req, rest: &str) -> Resp {
+    if !req
+        .header("x-auth-token")
+        .is_some_and(|t| sim.token_valid(t))
+    {
+        return Resp::unauthorized();
+    }
+    let parts: Vec<String> = rest
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(decode_path)
+        .collect();
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    let call = Call {
+        sim,
+        req,
+        mv: MIN_VERSION,
+    };
+    match (req.method.as_str(), parts.as_slice()) {
+        ("PUT", ["servers", id, "password"]) => server_parts::set_password(&call, id),
+        _ => Resp::no_route(req.header("accept")),
+    }
+}
+
 /// `GET /compute/`: the versions.
 fn versions(sim: &Sim) -> Resp {
     let v10 = json!({"id": "v2.0", "links": [{"href": format!("{}/compute/v2/", sim.base), "rel": "self"}],

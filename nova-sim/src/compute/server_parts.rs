@@ -23,6 +23,7 @@ pub fn route(c: &Call, m: &str, id: &str, rest: &[&str]) -> Option<Resp> {
         ("POST", ["remote-consoles"]) if !c.at((2, 6)) => Err(no_such_version()),
         ("POST", ["remote-consoles"]) => remote_console(c, id),
         ("GET", ["os-instance-actions"]) => actions_list(c, id),
+        ("GET" | "DELETE", ["os-server-password"]) => password(c, m, id),
         ("GET", ["os-instance-actions", req]) => action_show(c, id, req),
         _ => return None,
     };
@@ -245,6 +246,39 @@ fn remote_console(c: &Call, id: &str) -> Result<Resp, Resp> {
         200,
         json!({"remote_console": {"protocol": p, "type": t, "url": console_url(p, t)}}),
     ))
+}
+
+/// `GET` (the encrypted password, `""` when none) and `DELETE` (204: forget it).
+fn password(c: &Call, m: &str, id: &str) -> Result<Resp, Resp> {
+    let mut st = c.lock();
+    if st.server(id).is_none() {
+        return Err(not_found_server(id));
+    }
+    if m == "DELETE" {
+        st.passwords.remove(id);
+        return Ok(Resp::empty(204));
+    }
+    let p = st.passwords.get(id).cloned().unwrap_or_default();
+    Ok(Resp::json(200, json!({ "password": p })))
+}
+
+/// `PUT /nova-sim/servers/{id}/password` with `{"password": "<base64>"}` (a valid token; not a
+/// nova route): what the metadata service would store when a guest posts its encrypted
+/// password, so that `GET .../os-server-password` has one to show. 204; 404 for no server.
+pub fn set_password(c: &Call, id: &str) -> Resp {
+    let body = match c.body() {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let Some(p) = body.get("password").and_then(Value::as_str) else {
+        return bad("'password' is a required property");
+    };
+    let mut st = c.lock();
+    if st.server(id).is_none() {
+        return not_found_server(id);
+    }
+    st.passwords.insert(id.to_string(), p.to_string());
+    Resp::empty(204)
 }
 
 fn action_json(c: &Call, s: &Server, i: usize) -> Map<String, Value> {

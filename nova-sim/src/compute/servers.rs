@@ -32,6 +32,7 @@ pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
                 Some(i) => {
                     let mut s = st.servers.remove(i);
                     record(c, &mut s, "delete");
+                    st.passwords.remove(*id);
                     s.deleted_at = Some(time::now());
                     st.deleted.push(s);
                     Ok(Resp::empty(204))

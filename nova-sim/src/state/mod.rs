@@ -123,6 +123,10 @@ pub struct State {
     pub aggregates: Vec<Aggregate>,
     pub next_aggregate_id: i64,
     pub server_groups: Vec<ServerGroup>,
+    /// The encrypted admin password of a server (`os-server-password`), by server ID: set
+    /// by a test through `PUT /nova-sim/servers/{id}/password` (real nova's comes from the
+    /// metadata service, which is not simulated).
+    pub passwords: BTreeMap<String, String>,
 }
 
 impl State {
@@ -175,6 +179,7 @@ impl State {
             aggregates: Vec::new(),
             next_aggregate_id: 1,
             server_groups: Vec::new(),
+            passwords: BTreeMap::new(),
         }
     }
 
