@@ -206,6 +206,18 @@ fn token_body(sim: &Sim, token: &Token) -> Value {
                 .collect(),
         )
     };
+    let mut catalog = vec![
+        json!({"type": "compute", "name": "nova", "id": "c0a1b2c3d4e5f60718293a4b5c6d7e8f",
+               "endpoints": endpoints("/compute/v2.1")}),
+        json!({"type": "image", "name": "glance", "id": "1a2b3c4d5e6f708192a3b4c5d6e7f809",
+               "endpoints": endpoints("/image")}),
+    ];
+    if sim.config.network_in_catalog {
+        catalog.push(json!({"type": "network", "name": "neutron",
+            "id": "3c4d5e6f708192a3b4c5d6e7f8091a2b", "endpoints": endpoints("/network")}));
+    }
+    catalog.push(json!({"type": "identity", "name": "keystone",
+        "id": "2b3c4d5e6f708192a3b4c5d6e7f8091a", "endpoints": endpoints("/identity")}));
     json!({"token": {
         "methods": token.methods,
         "expires_at": token.expires.map_or_else(|| "2099-01-01T00:00:00.000000Z".to_string(), token_time),
@@ -217,14 +229,7 @@ fn token_body(sim: &Sim, token: &Token) -> Value {
         "roles": [{"id": "51cc68287d524c759f47c811e6463340", "name": "admin"},
                   {"id": "9fe2ff9ee4384b1894a90878d3e92bab", "name": "member"},
                   {"id": "0b9a8e7f6d5c4b3a29180f7e6d5c4b3a", "name": "reader"}],
-        "catalog": [
-            {"type": "compute", "name": "nova", "id": "c0a1b2c3d4e5f60718293a4b5c6d7e8f",
-             "endpoints": endpoints("/compute/v2.1")},
-            {"type": "image", "name": "glance", "id": "1a2b3c4d5e6f708192a3b4c5d6e7f809",
-             "endpoints": endpoints("/image")},
-            {"type": "identity", "name": "keystone", "id": "2b3c4d5e6f708192a3b4c5d6e7f8091a",
-             "endpoints": endpoints("/identity")},
-        ],
+        "catalog": catalog,
     }})
 }
 

@@ -6,6 +6,7 @@ mod aggregates;
 mod flavors;
 mod hosts;
 mod images;
+mod interfaces;
 mod keypairs;
 mod quotas;
 mod regex;

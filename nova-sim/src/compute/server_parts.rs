@@ -24,6 +24,7 @@ pub fn route(c: &Call, m: &str, id: &str, rest: &[&str]) -> Option<Resp> {
         ("POST", ["remote-consoles"]) => remote_console(c, id),
         ("GET", ["os-instance-actions"]) => actions_list(c, id),
         ("GET" | "DELETE", ["os-server-password"]) => password(c, m, id),
+        (_, ["os-interface", rest @ ..]) => return super::interfaces::route(c, m, id, rest),
         ("GET", ["os-instance-actions", req]) => action_show(c, id, req),
         _ => return None,
     };

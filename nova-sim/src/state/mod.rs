@@ -22,6 +22,12 @@ pub type Mv = (u16, u16);
 pub const PROJECT_ID: &str = "6f70656e737461636b20342065766572";
 pub const USER_ID: &str = "9f0a4e8b2c1d4b6e8f7a6b5c4d3e2f10";
 pub const BASE_IMAGE_ID: &str = "70a599e0-31e7-49b7-b260-868f441e862b";
+/// The one network (`private`, whose addresses servers get) and its subnet, as the network
+/// service (`/network/v2.0/networks`) and `os-interface` show them.
+pub const PRIVATE_NET_ID: &str = "3cb9bc59-5699-4588-a4b1-b87f96708bc6";
+pub const PRIVATE_SUBNET_ID: &str = "f8a6e8f8-c2ec-497c-9f23-da9616de54ef";
+/// The MAC address server views show for a server's boot port.
+pub const BOOT_MAC: &str = "fa:16:3e:4c:2c:30";
 
 #[derive(Clone)]
 pub struct Flavor {
@@ -98,6 +104,16 @@ pub struct ServerGroup {
     pub user_id: String,
 }
 
+/// A port of the one network bound to a server (`os-interface`).
+#[derive(Clone)]
+pub struct Port {
+    pub id: String,
+    pub server_id: String,
+    pub mac: String,
+    pub ip: String,
+    pub tag: Option<String>,
+}
+
 /// Quota limits by resource name (nova's resource names: `instances`, `cores`, ...).
 pub type Limits = BTreeMap<String, i64>;
 
@@ -127,6 +143,10 @@ pub struct State {
     /// by a test through `PUT /nova-sim/servers/{id}/password` (real nova's comes from the
     /// metadata service, which is not simulated).
     pub passwords: BTreeMap<String, String>,
+    /// Ports bound to servers: their boot ports once `os-interface` has seen them
+    /// (`ports_seen`, so that a detached boot port stays detached) and those attached later.
+    pub ports: Vec<Port>,
+    pub ports_seen: std::collections::BTreeSet<String>,
 }
 
 impl State {
@@ -180,6 +200,8 @@ impl State {
             next_aggregate_id: 1,
             server_groups: Vec::new(),
             passwords: BTreeMap::new(),
+            ports: Vec::new(),
+            ports_seen: Default::default(),
         }
     }
 
