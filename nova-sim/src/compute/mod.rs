@@ -3,6 +3,7 @@
 
 mod actions;
 mod aggregates;
+mod audit;
 mod flavors;
 mod hosts;
 mod images;
@@ -250,6 +251,7 @@ fn route(c: &Call, parts: &[&str]) -> Option<Resp> {
         "os-services" | "os-hypervisors" | "os-availability-zone" => hosts::route(c, m, parts),
         "os-quota-sets" | "os-quota-class-sets" | "limits" => quotas::route(c, m, parts),
         "os-aggregates" => aggregates::route(c, m, &parts[1..]),
+        "os-instance_usage_audit_log" => audit::route(c, m, &parts[1..]),
         "os-server-groups" => server_groups::route(c, m, &parts[1..]),
         "os-simple-tenant-usage" => usage::route(c, m, &parts[1..]),
         _ => None,
