@@ -225,6 +225,14 @@ pub fn action(c: &Call, id: &str) -> Result<Resp, Resp> {
         "os-resetState" => {
             let a = args_object(action, &args)?;
             check_keys(Some(action), a, &["state"], &["state"])?;
+            if !matches!(a["state"].as_str(), Some("active" | "error")) {
+                return Err(invalid(
+                    Some("state"),
+                    &a["state"],
+                    &format!("{} is not one of ['active', 'error']", repr(&a["state"])),
+                ));
+            }
+            c.admin_only("os_compute_api:os-admin-actions:reset_state")?;
             let to = match a["state"].as_str() {
                 Some("active") => Active,
                 Some("error") => Error,
@@ -572,6 +580,12 @@ fn migrate_live(c: &Call, st: &mut State, idx: usize, args: &Value) -> Result<Re
         Some(f) => boolean("force", f, false)?.unwrap_or(false),
         None => false,
     };
+    // The rule is checked before force (nova reads force after it).
+    c.admin_only(if host.is_some() {
+        "os_compute_api:os-migrate-server:migrate_live:host"
+    } else {
+        "os_compute_api:os-migrate-server:migrate_live"
+    })?;
     if force && host.is_none() {
         return Err(bad("Can't force to a non-provided destination"));
     }

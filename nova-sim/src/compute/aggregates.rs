@@ -11,15 +11,27 @@ use serde_json::{json, Map, Value};
 
 pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
     let reply = match (m, parts) {
-        ("GET", []) => list(c),
+        ("GET", []) => c.admin_only(&rule("index")).and_then(|_| list(c)),
         ("POST", []) => create(c),
-        ("GET", [id]) => with_id(id).and_then(|id| show(c, id)),
+        ("GET", [id]) => c
+            .admin_only(&rule("show"))
+            .and_then(|_| with_id(id))
+            .and_then(|id| show(c, id)),
         ("PUT", [id]) => update(c, id),
-        ("DELETE", [id]) => with_id(id).and_then(|id| delete(c, id)),
+        ("DELETE", [id]) => c
+            .admin_only(&rule("delete"))
+            .and_then(|_| with_id(id))
+            .and_then(|id| delete(c, id)),
         ("POST", [id, "action"]) => action(c, id),
         _ => return None,
     };
     Some(reply.unwrap_or_else(|r| r))
+}
+
+/// The policy rule of an aggregate operation: every one is admin-only. Body checks come
+/// first (nova's schema decorators), then the rule, then the ID.
+fn rule(op: &str) -> String {
+    format!("os_compute_api:os-aggregates:{op}")
 }
 
 /// nova's `utils.validate_integer(id, 'id')`.
@@ -102,6 +114,7 @@ fn create(c: &Call) -> Result<Resp, Resp> {
     )?;
     let new_name = name("name", &a["name"])?;
     let az = a.get("availability_zone").map(zone).transpose()?.flatten();
+    c.admin_only(&rule("create"))?;
     let mut st = c.lock();
     if st.aggregates.iter().any(|x| x.name == new_name) {
         return Err(conflict(&format!("Aggregate {new_name} already exists.")));
@@ -155,6 +168,7 @@ fn update(c: &Call, id: &str) -> Result<Resp, Resp> {
         None => None,
     };
     let az = a.get("availability_zone").map(zone).transpose()?;
+    c.admin_only(&rule("update"))?;
     let id = with_id(id)?;
     let mut st = c.lock();
     let Some(i) = st.aggregates.iter().position(|x| x.id == id) else {
@@ -348,6 +362,7 @@ fn action(c: &Call, id: &str) -> Result<Resp, Resp> {
         check_keys(Some(&name), args, &["host"], &["host"])?;
         (Some(fqdn(&args["host"])?), None)
     };
+    c.admin_only(&rule(&name))?;
     let id = with_id(id)?;
     let mut st = c.lock();
     let is_compute = |st: &State, h: &str| {

@@ -11,11 +11,17 @@ use serde_json::{json, Value};
 
 pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
     let reply = match (m, parts) {
-        ("GET", []) => Ok(Resp::json(
-            200,
-            json!({"instance_usage_audit_logs": report(c, time::now())}),
-        )),
-        ("GET", [before]) => show(c, before),
+        ("GET", []) => c
+            .admin_only("os_compute_api:os-instance-usage-audit-log:list")
+            .map(|_| {
+                Resp::json(
+                    200,
+                    json!({"instance_usage_audit_logs": report(c, time::now())}),
+                )
+            }),
+        ("GET", [before]) => c
+            .admin_only("os_compute_api:os-instance-usage-audit-log:show")
+            .and_then(|_| show(c, before)),
         _ => return None,
     };
     Some(reply.unwrap_or_else(|r| r))

@@ -431,6 +431,8 @@ fn statistics(c: &Call) -> Resp {
                 sim: c.sim,
                 req: c.req,
                 mv: (2, 1),
+                user: c.user,
+                admin: c.admin,
             },
             &st,
             h,

@@ -69,7 +69,7 @@ fn list(c: &Call) -> Result<Resp, Resp> {
         .unwrap_or(c.sim.config.max_limit)
         .min(c.sim.config.max_limit);
     let st = c.lock();
-    let all_projects = c.req.param("all_projects").is_some();
+    let all_projects = c.req.param("all_projects").is_some() && c.admin;
     let groups: Vec<Value> = st
         .server_groups
         .iter()

@@ -432,24 +432,41 @@ fn action_show(c: &Call, id: &str, request_id: &str) -> Result<Resp, Resp> {
         return Err(not_found(&format!("Action {request_id} not found")));
     };
     let a = &s.actions[i];
-    let mut event = json!({
-        "event": format!("compute_{}_instance", a.action.to_lowercase()),
-        "start_time": iso_micro(a.start),
-        "finish_time": iso_micro(a.start + c.build_time().as_secs_f64()),
-        "result": "Success",
-        "traceback": null,
-    });
-    if c.at((2, 62)) {
-        event["host"] = json!(a.host);
-        event["hostId"] = json!(fingerprint(&format!("{}{}", s.project_id, a.host))
-            .replace(':', "")[..32]
-            .repeat(2)[..56]
-            .to_string());
-    }
-    if c.at((2, 84)) {
-        event["details"] = Value::Null;
-    }
+    // An admin sees the events (with traceback, and host from 2.62) at every version; others
+    // from 2.51, without them. hostId from 2.62 for both; details (2.84) for admins only.
     let mut o = action_json(c, s, i);
-    o.insert("events".into(), json!([event]));
+    if c.admin || c.at((2, 51)) {
+        let mut event = Map::new();
+        event.insert(
+            "event".into(),
+            json!(format!("compute_{}_instance", a.action.to_lowercase())),
+        );
+        event.insert("start_time".into(), json!(iso_micro(a.start)));
+        event.insert(
+            "finish_time".into(),
+            json!(iso_micro(a.start + c.build_time().as_secs_f64())),
+        );
+        event.insert("result".into(), json!("Success"));
+        if c.admin {
+            event.insert("traceback".into(), Value::Null);
+        }
+        if c.admin && c.at((2, 62)) {
+            event.insert("host".into(), json!(a.host));
+        }
+        if c.at((2, 62)) {
+            event.insert(
+                "hostId".into(),
+                json!(
+                    fingerprint(&format!("{}{}", s.project_id, a.host)).replace(':', "")[..32]
+                        .repeat(2)[..56]
+                        .to_string()
+                ),
+            );
+        }
+        if c.admin && c.at((2, 84)) {
+            event.insert("details".into(), Value::Null);
+        }
+        o.insert("events".into(), json!([event]));
+    }
     Ok(Resp::json(200, json!({ "instanceAction": o })))
 }

@@ -9,7 +9,13 @@ use serde_json::{json, Map, Value};
 
 pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
     let reply = match (m, parts) {
-        ("GET", []) => report(c, None),
+        ("GET", []) => c
+            .admin_only("os_compute_api:os-simple-tenant-usage:list")
+            .and_then(|_| report(c, None)),
+        // A project's own report is for its readers too.
+        ("GET", [project]) if *project != c.project() => c
+            .admin_only("os_compute_api:os-simple-tenant-usage:show")
+            .and_then(|_| report(c, Some(project))),
         ("GET", [project]) => report(c, Some(project)),
         _ => return None,
     };
