@@ -217,3 +217,67 @@ fn server_group_refusals() {
         )
     );
 }
+
+#[test]
+fn boots_into_groups() {
+    let api = Api::new();
+    let (_, b) = api.call(
+        "2.64",
+        "POST",
+        "/os-server-groups",
+        Some(json!({"server_group": {"name": "g", "policy": "affinity"}})),
+    );
+    let group = b["server_group"]["id"].as_str().expect("id").to_string();
+    let boot = |hints: Value| {
+        api.call(
+            "2.1",
+            "POST",
+            "/servers",
+            Some(json!({"server": {"name": "m", "flavorRef": "1", "imageRef": nova_sim::BASE_IMAGE_ID},
+                        "os:scheduler_hints": hints})),
+        )
+    };
+    let nope = "3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f";
+    assert_eq!(
+        boot(json!({"group": nope})),
+        (
+            400,
+            err(
+                "badRequest",
+                400,
+                &format!("Instance group {nope} could not be found.")
+            )
+        )
+    );
+    assert_eq!(
+        boot(json!({"group": "x"})),
+        (400, err("badRequest", 400, "Invalid input for field/attribute group. Value: x. 'x' is not valid under any of the given schemas"))
+    );
+    // A list's first ID counts too; server show names the group from 2.71.
+    let (s, b) = boot(json!({"group": [group]}));
+    assert_eq!(s, 202, "{b}");
+    let sid = b["server"]["id"].as_str().expect("id").to_string();
+    let (_, b) = api.call("2.71", "GET", &format!("/servers/{sid}"), None);
+    assert_eq!(b["server"]["server_groups"], json!([group]));
+    let (_, b) = api.call("2.1", "GET", &format!("/os-server-groups/{group}"), None);
+    assert_eq!(b["server_group"]["members"], json!([sid]));
+    // The server_group_members quota.
+    let (s, b) = api.call(
+        "2.1",
+        "PUT",
+        "/os-quota-sets/6f70656e737461636b20342065766572",
+        Some(json!({"quota_set": {"server_group_members": 1}})),
+    );
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(
+        boot(json!({"group": group})),
+        (
+            403,
+            err(
+                "forbidden",
+                403,
+                "Quota exceeded, too many servers in group"
+            )
+        )
+    );
+}

@@ -27,7 +27,7 @@ fn not_found_group(id: &str) -> Resp {
 fn members(st: &State, g: &ServerGroup) -> Vec<String> {
     st.servers
         .iter()
-        .filter(|s| s.scheduler_hints.get("group").and_then(Value::as_str) == Some(&g.id))
+        .filter(|s| s.group() == Some(g.id.as_str()))
         .map(|s| s.id.clone())
         .collect()
 }

@@ -464,6 +464,24 @@ fn create(c: &Call) -> Result<Resp, Resp> {
         Some(Value::Object(m)) => m.clone(),
         Some(other) => return Err(not_type("os:scheduler_hints", other, "object")),
     };
+    // The `group` hint: a server group's ID (a string, or a list whose first is used).
+    let group = match hints.get("group") {
+        None => None,
+        Some(Value::String(g)) if uuid_like(g) => Some(g.clone()),
+        Some(Value::Array(list)) if list.iter().all(|g| g.as_str().is_some_and(uuid_like)) => {
+            list.first().and_then(Value::as_str).map(str::to_string)
+        }
+        Some(other) => {
+            return Err(invalid(
+                Some("group"),
+                other,
+                &format!(
+                    "{} is not valid under any of the given schemas",
+                    repr(other)
+                ),
+            ))
+        }
+    };
     let min = count(s, "min_count")?.unwrap_or(1);
     let max = count(s, "max_count")?.unwrap_or(min);
     if min > max {
@@ -540,6 +558,27 @@ fn create(c: &Call) -> Result<Resp, Resp> {
         }
     }
     let n = check_quota(c, &st, flavor_size, min, max)?;
+    if let Some(g) = &group {
+        if !st.server_groups.iter().any(|x| &x.id == g) {
+            return Err(bad(&format!("Instance group {g} could not be found.")));
+        }
+        let members = st
+            .servers
+            .iter()
+            .filter(|s| s.group() == Some(g.as_str()))
+            .count() as i64;
+        let limit = st
+            .limits(c.project(), Some(c.user()))
+            .get("server_group_members")
+            .copied()
+            .unwrap_or(10);
+        if limit >= 0 && members + n > limit {
+            return Err(Resp::nova_error(
+                403,
+                "Quota exceeded, too many servers in group",
+            ));
+        }
+    }
     // What the boot takes is reserved at once (quota, launch indexes, addresses, hosts);
     // its servers are made outside the lock and added a chunk at a time.
     let count = usize::try_from(n).unwrap_or(0);

@@ -163,7 +163,14 @@ impl View<'_> {
             put("trusted_image_certificates", Value::Null);
         }
         if self.at((2, 71)) && shape != Shape::Detail {
-            put("server_groups", json!([]));
+            let group = s.group();
+            let groups: Vec<&str> = st
+                .server_groups
+                .iter()
+                .filter(|g| Some(g.id.as_str()) == group)
+                .map(|g| g.id.as_str())
+                .collect();
+            put("server_groups", json!(groups));
         }
         if self.at((2, 73)) {
             put("locked_reason", json!(s.locked_reason));
