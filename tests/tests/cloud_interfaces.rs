@@ -126,6 +126,13 @@ fn interfaces_list_attach_show_detach() {
         None,
     );
     assert_eq!(b["instanceActions"][0]["action"], "attach_interface");
+    // The server shows the new address beside its boot one.
+    let (_, server) = api.call("2.1", "GET", &format!("/servers/{id}"), None);
+    let addrs: Vec<&str> = server["server"]["addresses"]["private"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| x["addr"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(addrs, [addr.as_str().unwrap_or_default(), "10.0.9.9"]);
 
     // Detach: 202, recorded; the port is gone.
     assert_eq!(
