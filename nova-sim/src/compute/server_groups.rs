@@ -195,8 +195,19 @@ fn create(c: &Call) -> Result<Resp, Resp> {
             return Err(invalid(Some("policies"), ps, "[] should be non-empty"));
         };
         let Some(p) = first.as_str().filter(|p| allowed.contains(p)) else {
-            return Err(one_of("0", first, &allowed));
+            return Err(match first {
+                Value::String(_) => one_of("0", first, &allowed),
+                other => not_type("0", other, "string"),
+            });
         };
+        // jsonschema's order: prefixItems (above), uniqueItems, minItems, maxItems.
+        if list.iter().skip(1).any(|x| x == first) {
+            return Err(invalid(
+                Some("policies"),
+                ps,
+                &format!("{} has non-unique elements", repr(ps)),
+            ));
+        }
         if list.len() > 1 {
             return Err(invalid(
                 Some("policies"),
