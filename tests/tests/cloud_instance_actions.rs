@@ -134,11 +134,31 @@ fn actions_are_recorded_and_paged() {
     );
     assert_eq!(actions(&b), ["unlock", "lock", "create"]);
 
-    // Show at 2.84: the event with host, hostId and details.
+    // Show at 2.84: unlock is the API's alone (no events); create has the conductor's and
+    // the compute's, each with host, hostId and details.
     let (s, b) = api.call("2.84", "GET", &format!("{path}/{newest}"), None);
     assert_eq!(s, 200, "{b}");
+    assert_eq!(b["instanceAction"]["action"], "unlock");
+    assert_eq!(b["instanceAction"]["events"], json!([]));
+    let (_, b) = api.call("2.1", "GET", &path, None);
+    let create = b["instanceActions"][2]["request_id"]
+        .as_str()
+        .expect("request_id")
+        .to_string();
+    let (s, b) = api.call("2.84", "GET", &format!("{path}/{create}"), None);
+    assert_eq!(s, 200, "{b}");
     let a = &b["instanceAction"];
-    assert_eq!(a["action"], "unlock");
+    let events: Vec<&str> = a["events"]
+        .as_array()
+        .map(|e| e.iter().filter_map(|x| x["event"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        events,
+        [
+            "conductor_schedule_and_build_instances",
+            "compute__do_build_and_run_instance"
+        ]
+    );
     assert_eq!(
         keys(&a["events"][0]),
         [

@@ -425,6 +425,47 @@ fn actions_list(c: &Call, id: &str) -> Result<Resp, Resp> {
     Ok(Resp::json(200, Value::Object(body)))
 }
 
+/// The events nova records for an action (the conductor's and the compute's, by the names
+/// of the methods that record them); none for those done in the API alone (lock, unlock,
+/// resetState).
+fn events_of(action: &str) -> &'static [&'static str] {
+    match action {
+        "create" => &[
+            "conductor_schedule_and_build_instances",
+            "compute__do_build_and_run_instance",
+        ],
+        "delete" => &["compute_terminate_instance"],
+        "reboot" => &["compute_reboot_instance"],
+        "stop" => &["compute_stop_instance"],
+        "start" => &["compute_start_instance"],
+        "pause" => &["compute_pause_instance"],
+        "unpause" => &["compute_unpause_instance"],
+        "rebuild" => &["compute_rebuild_instance"],
+        "evacuate" => &["conductor_rebuild_server", "compute_rebuild_instance"],
+        "migrate" | "resize" => &[
+            "conductor_migrate_server",
+            "compute_prep_resize",
+            "compute_resize_instance",
+            "compute_finish_resize",
+        ],
+        "confirmResize" => &["compute_confirm_resize"],
+        "revertResize" => &["compute_revert_resize", "compute_finish_revert_resize"],
+        "createImage" => &["compute_snapshot_instance"],
+        "createBackup" => &["compute_backup_instance"],
+        "changePassword" => &["compute_set_admin_password"],
+        "live-migration" => &[
+            "conductor_live_migrate_instance",
+            "compute_check_can_live_migrate_destination",
+            "compute_pre_live_migration",
+            "compute_live_migration",
+            "compute_post_live_migration_at_destination",
+        ],
+        "attach_interface" => &["compute_attach_interface"],
+        "detach_interface" => &["compute_detach_interface"],
+        _ => &[],
+    }
+}
+
 fn action_show(c: &Call, id: &str, request_id: &str) -> Result<Resp, Resp> {
     let st = c.lock();
     let s = logged_server(c, &st, id)?;
@@ -436,37 +477,36 @@ fn action_show(c: &Call, id: &str, request_id: &str) -> Result<Resp, Resp> {
     // from 2.51, without them. hostId from 2.62 for both; details (2.84) for admins only.
     let mut o = action_json(c, s, i);
     if c.admin || c.at((2, 51)) {
-        let mut event = Map::new();
-        event.insert(
-            "event".into(),
-            json!(format!("compute_{}_instance", a.action.to_lowercase())),
-        );
-        event.insert("start_time".into(), json!(iso_micro(a.start)));
-        event.insert(
-            "finish_time".into(),
-            json!(iso_micro(a.start + c.build_time().as_secs_f64())),
-        );
-        event.insert("result".into(), json!("Success"));
-        if c.admin {
-            event.insert("traceback".into(), Value::Null);
-        }
-        if c.admin && c.at((2, 62)) {
-            event.insert("host".into(), json!(a.host));
-        }
-        if c.at((2, 62)) {
-            event.insert(
-                "hostId".into(),
-                json!(
-                    fingerprint(&format!("{}{}", s.project_id, a.host)).replace(':', "")[..32]
-                        .repeat(2)[..56]
-                        .to_string()
-                ),
-            );
-        }
-        if c.admin && c.at((2, 84)) {
-            event.insert("details".into(), Value::Null);
-        }
-        o.insert("events".into(), json!([event]));
+        let finish = a.start + c.build_time().as_secs_f64();
+        let events: Vec<Value> = events_of(&a.action)
+            .iter()
+            .map(|name| {
+                let mut event = Map::new();
+                event.insert("event".into(), json!(name));
+                event.insert("start_time".into(), json!(iso_micro(a.start)));
+                event.insert("finish_time".into(), json!(iso_micro(finish)));
+                event.insert("result".into(), json!("Success"));
+                if c.admin {
+                    event.insert("traceback".into(), Value::Null);
+                }
+                if c.admin && c.at((2, 62)) {
+                    event.insert("host".into(), json!(a.host));
+                }
+                if c.at((2, 62)) {
+                    let digest =
+                        fingerprint(&format!("{}{}", s.project_id, a.host)).replace(':', "");
+                    event.insert(
+                        "hostId".into(),
+                        json!(digest.repeat(2).get(..56).unwrap_or("")),
+                    );
+                }
+                if c.admin && c.at((2, 84)) {
+                    event.insert("details".into(), Value::Null);
+                }
+                Value::Object(event)
+            })
+            .collect();
+        o.insert("events".into(), Value::Array(events));
     }
     Ok(Resp::json(200, json!({ "instanceAction": o })))
 }
