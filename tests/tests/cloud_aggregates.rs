@@ -386,3 +386,68 @@ fn a_zone_change_does_not_move_servers() {
         (400, err("badRequest", 400, &format!("Cannot update aggregate {id}. Reason: One or more hosts contain instances in this zone.")))
     );
 }
+
+#[test]
+fn an_aggregates_zone_is_its_hosts_zone() {
+    let api = Api::new();
+    let (_, b) = api.call(
+        "2.1",
+        "POST",
+        "/os-aggregates",
+        Some(json!({"aggregate": {"name": "a", "availability_zone": "london"}})),
+    );
+    let id = b["aggregate"]["id"].as_i64().expect("id");
+    let (s, _) = api.call(
+        "2.1",
+        "POST",
+        &format!("/os-aggregates/{id}/action"),
+        Some(json!({"add_host": {"host": "compute"}})),
+    );
+    assert_eq!(s, 200);
+    // os-services: the host's zone.
+    let (_, b) = api.call("2.1", "GET", "/os-services?binary=nova-compute", None);
+    let zones: Vec<(&str, &str)> = b["services"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| Some((x["host"].as_str()?, x["zone"].as_str()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(zones, [("compute", "london"), ("compute2", "nova")]);
+    // The zone list, sorted.
+    let (_, b) = api.call("2.1", "GET", "/os-availability-zone", None);
+    let names: Vec<&str> = b["availabilityZoneInfo"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|z| z["zoneName"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(names, ["london", "nova"]);
+    // A boot into the zone lands on its host; an unknown zone is refused.
+    let boot = |zone: &str| {
+        api.call(
+            "2.1",
+            "POST",
+            "/servers",
+            Some(json!({"server": {"name": "z", "flavorRef": "1", "imageRef": nova_sim::BASE_IMAGE_ID,
+                                   "availability_zone": zone}})),
+        )
+    };
+    let (s, b) = boot("london");
+    assert_eq!(s, 202, "{b}");
+    let sid = b["server"]["id"].as_str().expect("id").to_string();
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    let (_, b) = api.call("2.1", "GET", &format!("/servers/{sid}"), None);
+    assert_eq!(b["server"]["OS-EXT-SRV-ATTR:host"], "compute");
+    assert_eq!(b["server"]["OS-EXT-AZ:availability_zone"], "london");
+    assert_eq!(
+        boot("paris"),
+        (
+            400,
+            err(
+                "badRequest",
+                400,
+                "The requested availability zone is not available"
+            )
+        )
+    );
+}

@@ -514,11 +514,11 @@ fn create(c: &Call) -> Result<Resp, Resp> {
     };
     let want_host = opt_str(s, "host", false)?;
     let az = opt_str(s, "availability_zone", false)?;
-    let (az, az_host) = match az.as_deref().map(|a| a.split_once(':').unwrap_or((a, ""))) {
-        None => ("nova".to_string(), None),
-        Some(("nova", "")) => ("nova".to_string(), None),
-        Some(("nova", h)) => ("nova".to_string(), Some(h.to_string())),
-        Some(_) => return Err(bad("The requested availability zone is not available")),
+    // `zone` or `zone:host`; the zone is checked once the state is read.
+    let (az, mut az_host) = match az.as_deref().map(|a| a.split_once(':').unwrap_or((a, ""))) {
+        None => (None, None),
+        Some((zone, "")) => (Some(zone.to_string()), None),
+        Some((zone, h)) => (Some(zone.to_string()), Some(h.to_string())),
     };
     let image_ref = s
         .get("imageRef")
@@ -550,6 +550,26 @@ fn create(c: &Call) -> Result<Resp, Resp> {
             )))
         }
         None => None,
+    };
+    // A zone asked for is one of the compute hosts' zones (nova's default, or an aggregate's);
+    // a zone other than the default places the server on its first host.
+    let az = match az {
+        None => "nova".to_string(),
+        Some(zone) => {
+            let hosts: Vec<&str> = st
+                .services
+                .iter()
+                .filter(|x| x.binary == "nova-compute" && st.zone_of(x) == zone)
+                .map(|x| x.host.as_str())
+                .collect();
+            if hosts.is_empty() {
+                return Err(bad("The requested availability zone is not available"));
+            }
+            if az_host.is_none() && zone != "nova" {
+                az_host = hosts.first().map(|h| h.to_string());
+            }
+            zone
+        }
     };
     let (host, node) = place(&st, want_host.as_deref().or(az_host.as_deref()))?;
     if let Some(n) = opt_str(s, "hypervisor_hostname", false)? {

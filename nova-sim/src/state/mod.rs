@@ -291,6 +291,20 @@ impl State {
         }
     }
 
+    /// The availability zone of a service: `internal` but for computes, whose zone is that of
+    /// the first aggregate of their host that has one, else nova's default, `nova`.
+    pub fn zone_of(&self, s: &Service) -> String {
+        if s.binary != "nova-compute" {
+            return "internal".into();
+        }
+        self.aggregates
+            .iter()
+            .filter(|a| a.hosts.contains(&s.host))
+            .find_map(Aggregate::zone)
+            .unwrap_or("nova")
+            .to_string()
+    }
+
     pub fn flavor(&self, id: &str) -> Option<&Flavor> {
         self.flavors.iter().find(|f| f.id == id)
     }
