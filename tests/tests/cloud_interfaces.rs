@@ -61,7 +61,8 @@ fn boot(api: &Api) -> String {
     b["server"]["id"].as_str().expect("id").to_string()
 }
 
-const NET: &str = "3cb9bc59-5699-4588-a4b1-b87f96708bc6";
+/// The private network: the ID the boot tests already give `--nic net-id=`.
+const NET: &str = "3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f";
 
 #[test]
 fn interfaces_list_attach_show_detach() {
@@ -190,7 +191,7 @@ fn interface_refusals() {
         .as_str()
         .expect("addr")
         .to_string();
-    let nope = "3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f";
+    let nope = "8a0c3e5b-2f4d-4b6a-9c8e-1d2f3a4b5c6d";
     let post = |v: &str, body: Value| api.call(v, "POST", &path, Some(body));
     let cases = [
         ("2.1", json!({"interfaceAttachment": {"net_id": NET, "port_id": nope}}), 400, "badRequest",
@@ -319,7 +320,7 @@ fn the_network_service_finds_private_by_name() {
         get(&format!("{base}/networks/{NET}"), true).1["network"]["name"],
         "private"
     );
-    let nope = "3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f";
+    let nope = "8a0c3e5b-2f4d-4b6a-9c8e-1d2f3a4b5c6d";
     assert_eq!(
         get(&format!("{base}/networks/{nope}"), true),
         (

@@ -23,8 +23,9 @@ pub const PROJECT_ID: &str = "6f70656e737461636b20342065766572";
 pub const USER_ID: &str = "9f0a4e8b2c1d4b6e8f7a6b5c4d3e2f10";
 pub const BASE_IMAGE_ID: &str = "70a599e0-31e7-49b7-b260-868f441e862b";
 /// The one network (`private`, whose addresses servers get) and its subnet, as the network
-/// service (`/network/v2.0/networks`) and `os-interface` show them.
-pub const PRIVATE_NET_ID: &str = "3cb9bc59-5699-4588-a4b1-b87f96708bc6";
+/// service (`/network/v2.0/networks`) and `os-interface` show them; the network ID is the
+/// one the tests boot with (`--nic net-id=3cb4a1b4-...`), so that `net-name=private` finds it.
+pub const PRIVATE_NET_ID: &str = "3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f";
 pub const PRIVATE_SUBNET_ID: &str = "f8a6e8f8-c2ec-497c-9f23-da9616de54ef";
 /// The MAC address server views show for a server's boot port.
 pub const BOOT_MAC: &str = "fa:16:3e:4c:2c:30";
