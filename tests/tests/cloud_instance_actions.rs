@@ -173,6 +173,29 @@ fn actions_are_recorded_and_paged() {
         ]
     );
 
+    // An API-only action's updated_at is its start; a running event has no finish or result.
+    let (_, b) = api.call("2.58", "GET", &path, None);
+    assert_eq!(
+        b["instanceActions"][0]["updated_at"],
+        b["instanceActions"][0]["start_time"]
+    );
+    assert_eq!(act(json!({"reboot": {"type": "SOFT"}})).0, 202);
+    let (_, b) = api.call("2.1", "GET", &path, None);
+    let reboot = b["instanceActions"][0]["request_id"]
+        .as_str()
+        .expect("request_id")
+        .to_string();
+    let (_, b) = api.call("2.1", "GET", &format!("{path}/{reboot}"), None);
+    let event = &b["instanceAction"]["events"][0];
+    assert_eq!(event["event"], "compute_reboot_instance");
+    assert_eq!(
+        (&event["finish_time"], &event["result"]),
+        (&Value::Null, &Value::Null)
+    );
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let (_, b) = api.call("2.1", "GET", &format!("{path}/{reboot}"), None);
+    assert_eq!(b["instanceAction"]["events"][0]["result"], "Success");
+
     // Deleted: its log (with `delete`) is read from 2.21, not before.
     assert_eq!(
         api.call("2.1", "DELETE", &format!("/servers/{id}"), None).0,
@@ -180,7 +203,10 @@ fn actions_are_recorded_and_paged() {
     );
     let (s, b) = api.call("2.21", "GET", &path, None);
     assert_eq!(s, 200, "{b}");
-    assert_eq!(actions(&b), ["delete", "unlock", "lock", "create"]);
+    assert_eq!(
+        actions(&b),
+        ["delete", "reboot", "unlock", "lock", "create"]
+    );
     assert_eq!(
         api.call("2.1", "GET", &path, None),
         (

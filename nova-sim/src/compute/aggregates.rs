@@ -179,6 +179,8 @@ fn update(c: &Call, id: &str) -> Result<Resp, Resp> {
             return Err(conflict(&format!("Aggregate {n} already exists.")));
         }
         st.aggregates[i].name = n.clone();
+        // The row is saved: its updated_at is set.
+        st.aggregates[i].updated = Some(time::now());
     }
     if let Some(z) = az {
         let meta = Map::from_iter([("availability_zone".to_string(), json!(z))]);

@@ -7,7 +7,7 @@ use super::servers::{tag, tags};
 use super::{bad, no_such_version, not_found, not_found_server, Call};
 use crate::http::Resp;
 use crate::state::time::{iso_micro, Secs};
-use crate::state::{fingerprint, time, Server, State};
+use crate::state::{fingerprint, time, Server, ServerAction, State};
 use serde_json::{json, Map, Value};
 
 /// The routes below `/servers/{id}/` (`rest`), each with the methods nova has for it.
@@ -282,9 +282,24 @@ pub fn set_password(c: &Call, id: &str) -> Resp {
     Resp::empty(204)
 }
 
+/// When an action's events finish (a build time after it starts), None for an action done
+/// in the API alone (no events).
+fn finish_of(c: &Call, a: &ServerAction) -> Option<Secs> {
+    (!events_of(&a.action).is_empty()).then(|| a.start + c.build_time().as_secs_f64())
+}
+
+/// nova's `updated_at` of an action: its start, then its last event's start and finish (the
+/// events start with the action here).
+fn updated_of(c: &Call, a: &ServerAction) -> Secs {
+    match finish_of(c, a) {
+        Some(f) if f <= time::now() => f,
+        _ => a.start,
+    }
+}
+
 fn action_json(c: &Call, s: &Server, i: usize) -> Map<String, Value> {
     let a = &s.actions[i];
-    let finished: Secs = a.start + c.build_time().as_secs_f64();
+    let finished = updated_of(c, a);
     let mut o = Map::new();
     o.insert("action".into(), json!(a.action));
     o.insert("instance_uuid".into(), json!(s.id));
@@ -375,13 +390,12 @@ fn actions_list(c: &Call, id: &str) -> Result<Resp, Resp> {
             }
         },
     };
-    let bt = c.build_time().as_secs_f64();
     let st = c.lock();
     let s = logged_server(c, &st, id)?;
     let newest_first: Vec<usize> = (0..s.actions.len())
         .rev()
         .filter(|&i| {
-            let updated = s.actions[i].start + bt;
+            let updated = updated_of(c, &s.actions[i]);
             since.is_none_or(|t| updated >= t) && before.is_none_or(|t| updated <= t)
         })
         .collect();
@@ -477,15 +491,16 @@ fn action_show(c: &Call, id: &str, request_id: &str) -> Result<Resp, Resp> {
     // from 2.51, without them. hostId from 2.62 for both; details (2.84) for admins only.
     let mut o = action_json(c, s, i);
     if c.admin || c.at((2, 51)) {
-        let finish = a.start + c.build_time().as_secs_f64();
+        // An event still running has no finish time and no result yet.
+        let finish = finish_of(c, a).filter(|f| *f <= time::now());
         let events: Vec<Value> = events_of(&a.action)
             .iter()
             .map(|name| {
                 let mut event = Map::new();
                 event.insert("event".into(), json!(name));
                 event.insert("start_time".into(), json!(iso_micro(a.start)));
-                event.insert("finish_time".into(), json!(iso_micro(finish)));
-                event.insert("result".into(), json!("Success"));
+                event.insert("finish_time".into(), json!(finish.map(iso_micro)));
+                event.insert("result".into(), json!(finish.map(|_| "Success")));
                 if c.admin {
                     event.insert("traceback".into(), Value::Null);
                 }
