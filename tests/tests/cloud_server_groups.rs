@@ -285,3 +285,77 @@ fn boots_into_groups() {
         )
     );
 }
+
+#[test]
+fn group_policies_place_servers() {
+    let api = Api::new();
+    let group = |policy: &str| {
+        let (_, b) = api.call(
+            "2.64",
+            "POST",
+            "/os-server-groups",
+            Some(json!({"server_group": {"name": policy, "policy": policy}})),
+        );
+        b["server_group"]["id"].as_str().expect("id").to_string()
+    };
+    let boot = |g: &str, count: u32| {
+        let (s, b) = api.call(
+            "2.1",
+            "POST",
+            "/servers",
+            Some(json!({"server": {"name": "p", "flavorRef": "1", "imageRef": nova_sim::BASE_IMAGE_ID,
+                                   "min_count": count},
+                        "os:scheduler_hints": {"group": g}})),
+        );
+        assert_eq!(s, 202, "{b}");
+    };
+    let placed = |g: &str| -> Vec<(String, String)> {
+        std::thread::sleep(std::time::Duration::from_millis(600));
+        let (_, b) = api.call("2.64", "GET", &format!("/os-server-groups/{g}"), None);
+        let members: Vec<String> = b["server_group"]["members"]
+            .as_array()
+            .map(|m| {
+                m.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        members
+            .iter()
+            .map(|id| {
+                let (_, s) = api.call("2.1", "GET", &format!("/servers/{id}"), None);
+                (
+                    s["server"]["status"].as_str().unwrap_or("").to_string(),
+                    s["server"]["OS-EXT-SRV-ATTR:host"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string(),
+                )
+            })
+            .collect()
+    };
+    // Affinity: every server on one host, booted together or apart.
+    let a = group("affinity");
+    boot(&a, 2);
+    boot(&a, 1);
+    let hosts = placed(&a);
+    assert_eq!(hosts.len(), 3);
+    assert!(
+        hosts.iter().all(|h| h == &hosts[0] && h.0 == "ACTIVE"),
+        "{hosts:?}"
+    );
+    // Anti-affinity over two computes: two hosts, the third server has none (ERROR).
+    let b = group("anti-affinity");
+    boot(&b, 3);
+    let mut states: Vec<String> = placed(&b).into_iter().map(|h| h.0).collect();
+    states.sort();
+    assert_eq!(states, ["ACTIVE", "ACTIVE", "ERROR"]);
+    let c = group("anti-affinity");
+    boot(&c, 1);
+    boot(&c, 1);
+    let hosts = placed(&c);
+    assert!(
+        hosts[0].1 != hosts[1].1 && hosts.iter().all(|h| h.0 == "ACTIVE"),
+        "{hosts:?}"
+    );
+}

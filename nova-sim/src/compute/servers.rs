@@ -571,7 +571,7 @@ fn create(c: &Call) -> Result<Resp, Resp> {
             zone
         }
     };
-    let (host, node) = place(&st, want_host.as_deref().or(az_host.as_deref()))?;
+    let (mut host, mut node) = place(&st, want_host.as_deref().or(az_host.as_deref()))?;
     if let Some(n) = opt_str(s, "hypervisor_hostname", false)? {
         if !st.hypervisors.iter().any(|h| h.hostname == n) {
             return Err(bad(&format!("Compute host {n} could not be found.")));
@@ -599,6 +599,53 @@ fn create(c: &Call) -> Result<Resp, Resp> {
             ));
         }
     }
+    // The group's policy, as nova's scheduler filters apply it (unless a host is forced):
+    // affinity puts every server on the members' host (or the first server's); anti-affinity
+    // gives each its own host without members, a server left without one ends in ERROR (no
+    // valid host); the soft policies prefer the same and fall back to the usual placement.
+    let policy = group
+        .as_ref()
+        .and_then(|g| st.server_groups.iter().find(|x| &x.id == g))
+        .map(|x| x.policy.clone())
+        .filter(|_| want_host.is_none() && az_host.is_none());
+    let member_hosts: Vec<String> = match &group {
+        Some(g) => st
+            .servers
+            .iter()
+            .filter(|s| s.group() == Some(g.as_str()))
+            .map(|s| s.host.clone())
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut affine = false;
+    let mut apart: Option<(Vec<(String, String)>, bool)> = None;
+    match policy.as_deref() {
+        Some("affinity" | "soft-affinity") => {
+            affine = true;
+            if let Some(h) = member_hosts.first() {
+                host = h.clone();
+                node = st
+                    .hypervisors
+                    .iter()
+                    .find(|x| &x.host == h)
+                    .map(|x| x.hostname.clone())
+                    .unwrap_or_default();
+            }
+        }
+        Some(p @ ("anti-affinity" | "soft-anti-affinity")) => {
+            let mut free: Vec<(String, String, usize)> = Placer::new(&st)
+                .hosts
+                .into_iter()
+                .filter(|h| !member_hosts.contains(&h.0))
+                .collect();
+            free.sort_by_key(|h| h.2);
+            apart = Some((
+                free.into_iter().map(|h| (h.0, h.1)).collect(),
+                p == "anti-affinity",
+            ));
+        }
+        _ => {}
+    }
     // What the boot takes is reserved at once (quota, launch indexes, addresses, hosts);
     // its servers are made outside the lock and added a chunk at a time.
     let count = usize::try_from(n).unwrap_or(0);
@@ -614,7 +661,7 @@ fn create(c: &Call) -> Result<Resp, Resp> {
     if address_wanted {
         st.next_address += u32::try_from(n).unwrap_or(u32::MAX);
     }
-    let forced = want_host.is_some() || az_host.is_some();
+    let forced = want_host.is_some() || az_host.is_some() || affine;
     let mut placer = (!forced).then(|| Placer::new(&st));
     // The first server's host was chosen above; others are placed counting it.
     if let Some(p) = placer.as_mut() {
@@ -640,9 +687,17 @@ fn create(c: &Call) -> Result<Resp, Resp> {
                 (display.clone(), base_hostname.clone())
             };
             let address = address_wanted.then(|| address(first_address.wrapping_add(i as u32)));
-            let (host, node) = match placer.as_mut().filter(|_| i > 0).and_then(Placer::next) {
-                Some(placed) => placed,
-                None => (host.clone(), node.clone()),
+            let mut unplaced = false;
+            let (host, node) = match &apart {
+                Some((free, _)) if i < free.len() => free[i].clone(),
+                Some((_, strict)) if *strict => {
+                    unplaced = true;
+                    (host.clone(), node.clone())
+                }
+                _ => match placer.as_mut().filter(|_| i > 0).and_then(Placer::next) {
+                    Some(placed) => placed,
+                    None => (host.clone(), node.clone()),
+                },
             };
             let mut server = Server {
                 id: new_id(),
@@ -671,7 +726,11 @@ fn create(c: &Call) -> Result<Resp, Resp> {
                 updated: now,
                 deleted_at: None,
                 started: Instant::now(),
-                vm_state: VmState::Active,
+                vm_state: if unplaced {
+                    VmState::Error
+                } else {
+                    VmState::Active
+                },
                 task: None,
                 launch_index: i as i64,
                 instance_index: first_index + i as i64,
