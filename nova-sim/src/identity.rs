@@ -17,6 +17,10 @@ pub const DOMAIN_ID: &str = "default";
 pub const REGION: &str = "RegionOne";
 pub const APP_CRED_ID: &str = "b7a6c5d4e3f2a1b0c9d8e7f6a5b4c3d2";
 pub const APP_CRED_SECRET: &str = "app-secret";
+/// A second user of the admin project with the `member` and `reader` roles only (password
+/// [`PASSWORD`]): what nova's admin-only policies refuse.
+pub const MEMBER_USERNAME: &str = "member";
+pub const MEMBER_USER_ID: &str = "5d1c2b3a49584f6e8d7c6b5a4f3e2d1c";
 
 /// A token this cloud issued.
 #[derive(Clone)]
@@ -26,6 +30,8 @@ struct Token {
     /// None: never (shown as 2099).
     expires: Option<Secs>,
     revoked: bool,
+    /// Issued to [`MEMBER_USERNAME`] (not an admin).
+    member: bool,
 }
 
 impl Token {
@@ -46,6 +52,17 @@ impl Tokens {
     /// Issued, not revoked and not expired.
     pub fn valid(&self, id: &str) -> bool {
         self.lock().get(id).is_some_and(Token::live)
+    }
+
+    /// The user a valid token was issued to: `(user ID, admin)`.
+    pub fn holder(&self, id: &str) -> Option<(&'static str, bool)> {
+        self.lock().get(id).filter(|t| t.live()).map(|t| {
+            if t.member {
+                (MEMBER_USER_ID, false)
+            } else {
+                (USER_ID, true)
+            }
+        })
     }
 
     fn get(&self, id: &str) -> Option<Token> {
@@ -122,22 +139,28 @@ fn issue(sim: &Sim, req: &Req) -> Resp {
         .config
         .token_lifetime
         .map(|l| time::now() + l.as_secs_f64());
+    let mut member = false;
     let ok = match methods.first().copied() {
         Some("password") => {
             let user = identity
                 .pointer("/password/user")
                 .cloned()
                 .unwrap_or(Value::Null);
-            let by_name = user.get("name").and_then(Value::as_str) == Some(USERNAME)
-                && domain_ok(user.get("domain"));
-            let by_id = user.get("id").and_then(Value::as_str) == Some(USER_ID);
-            (by_name || by_id) && user.get("password").and_then(Value::as_str) == Some(PASSWORD)
+            let is = |name: &str, id: &str| {
+                (user.get("name").and_then(Value::as_str) == Some(name)
+                    && domain_ok(user.get("domain")))
+                    || user.get("id").and_then(Value::as_str) == Some(id)
+            };
+            member = is(MEMBER_USERNAME, MEMBER_USER_ID);
+            (is(USERNAME, USER_ID) || member)
+                && user.get("password").and_then(Value::as_str) == Some(PASSWORD)
         }
         Some("token") => {
             let from = identity.pointer("/token/id").and_then(Value::as_str);
             match from.and_then(|t| sim.tokens.get(t)).filter(Token::live) {
                 Some(t) => {
                     expires = t.expires;
+                    member = t.member;
                     true
                 }
                 None => false,
@@ -176,6 +199,7 @@ fn issue(sim: &Sim, req: &Req) -> Resp {
         issued: time::now(),
         expires,
         revoked: false,
+        member,
     };
     let body = token_body(sim, &token);
     let id = sim.tokens.issue(token);
@@ -206,25 +230,43 @@ fn token_body(sim: &Sim, token: &Token) -> Value {
                 .collect(),
         )
     };
+    let mut catalog = vec![
+        json!({"type": "compute", "name": "nova", "id": "c0a1b2c3d4e5f60718293a4b5c6d7e8f",
+               "endpoints": endpoints("/compute/v2.1")}),
+        json!({"type": "image", "name": "glance", "id": "1a2b3c4d5e6f708192a3b4c5d6e7f809",
+               "endpoints": endpoints("/image")}),
+    ];
+    if sim.config.network_in_catalog {
+        catalog.push(json!({"type": "network", "name": "neutron",
+            "id": "3c4d5e6f708192a3b4c5d6e7f8091a2b", "endpoints": endpoints("/network")}));
+    }
+    catalog.push(json!({"type": "identity", "name": "keystone",
+        "id": "2b3c4d5e6f708192a3b4c5d6e7f8091a", "endpoints": endpoints("/identity")}));
+    let (user_id, user_name) = if token.member {
+        (MEMBER_USER_ID, MEMBER_USERNAME)
+    } else {
+        (USER_ID, USERNAME)
+    };
+    let mut roles = vec![
+        json!({"id": "9fe2ff9ee4384b1894a90878d3e92bab", "name": "member"}),
+        json!({"id": "0b9a8e7f6d5c4b3a29180f7e6d5c4b3a", "name": "reader"}),
+    ];
+    if !token.member {
+        roles.insert(
+            0,
+            json!({"id": "51cc68287d524c759f47c811e6463340", "name": "admin"}),
+        );
+    }
     json!({"token": {
         "methods": token.methods,
         "expires_at": token.expires.map_or_else(|| "2099-01-01T00:00:00.000000Z".to_string(), token_time),
         "issued_at": token_time(token.issued),
         "audit_ids": ["3T2dc1CGQxyJsHdDu1xkcw"],
         "is_domain": false,
-        "user": {"id": USER_ID, "name": USERNAME, "domain": {"id": DOMAIN_ID, "name": DOMAIN}, "password_expires_at": null},
+        "user": {"id": user_id, "name": user_name, "domain": {"id": DOMAIN_ID, "name": DOMAIN}, "password_expires_at": null},
         "project": {"id": PROJECT_ID, "name": PROJECT, "domain": {"id": DOMAIN_ID, "name": DOMAIN}},
-        "roles": [{"id": "51cc68287d524c759f47c811e6463340", "name": "admin"},
-                  {"id": "9fe2ff9ee4384b1894a90878d3e92bab", "name": "member"},
-                  {"id": "0b9a8e7f6d5c4b3a29180f7e6d5c4b3a", "name": "reader"}],
-        "catalog": [
-            {"type": "compute", "name": "nova", "id": "c0a1b2c3d4e5f60718293a4b5c6d7e8f",
-             "endpoints": endpoints("/compute/v2.1")},
-            {"type": "image", "name": "glance", "id": "1a2b3c4d5e6f708192a3b4c5d6e7f809",
-             "endpoints": endpoints("/image")},
-            {"type": "identity", "name": "keystone", "id": "2b3c4d5e6f708192a3b4c5d6e7f8091a",
-             "endpoints": endpoints("/identity")},
-        ],
+        "roles": roles,
+        "catalog": catalog,
     }})
 }
 

@@ -1,5 +1,5 @@
 //! nova-sim: a small local OpenStack cloud speaking Keystone v3 (`/identity`), Compute v2.1
-//! (`/compute`) and Glance v2 (`/image`) on one address, devstack's layout. State is in
+//! (`/compute`), Glance v2 (`/image`) and a minimal Neutron (`/network`) on one address, devstack's layout. State is in
 //! memory behind one lock; requests are answered by hyper on a tokio runtime of a few worker threads.
 //!
 //! It shares no code with novagen's client or generator: it is an independent reading of
@@ -9,6 +9,7 @@ mod compute;
 mod glance;
 mod http;
 mod identity;
+mod network;
 mod state;
 
 pub use identity::{APP_CRED_ID, APP_CRED_SECRET, DOMAIN, PASSWORD, PROJECT, REGION, USERNAME};
@@ -60,6 +61,9 @@ pub struct Config {
     /// How long a connection may wait for a request's headers (a new connection, or one kept
     /// alive after a reply) before the cloud closes it.
     pub idle_timeout: Duration,
+    /// List the network service (`/network`, type `network`) in the catalog. It is served
+    /// either way; off by default while the catalog's other readers expect three services.
+    pub network_in_catalog: bool,
 }
 
 impl Default for Config {
@@ -73,6 +77,7 @@ impl Default for Config {
             token_lifetime: None,
             public_url: None,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            network_in_catalog: false,
         }
     }
 }
@@ -116,6 +121,10 @@ impl Sim {
             identity::handle(self, req, &decoded(rest))
         } else if let Some(rest) = split("/compute") {
             compute::handle(self, req, rest)
+        } else if let Some(rest) = split("/network") {
+            network::handle(self, req, &decoded(rest))
+        } else if let Some(rest) = split("/nova-sim") {
+            compute::test_only(self, req, rest)
         } else if let Some(rest) = split("/image") {
             glance::handle(self, req, &decoded(rest))
         } else {

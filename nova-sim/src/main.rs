@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::time::Duration;
 
-const USAGE: &str = "usage: nova-sim [--listen ADDR:PORT] [--build-time SECONDS] [--max-version 2.N] [--max-limit N] [--public-url URL] [--servers N] [--idle-timeout SECONDS]
+const USAGE: &str = "usage: nova-sim [--listen ADDR:PORT] [--build-time SECONDS] [--max-version 2.N] [--max-limit N] [--public-url URL] [--servers N] [--idle-timeout SECONDS] [--network]
 
   --listen       address to serve on (default 127.0.0.1:5000; port 0 picks a free port)
   --build-time   seconds a new server stays in BUILD (default 1.5)
@@ -12,7 +12,11 @@ const USAGE: &str = "usage: nova-sim [--listen ADDR:PORT] [--build-time SECONDS]
   --public-url   URL clients reach the cloud at, for the catalog and links (default http://ADDR:PORT)
   --servers      start with N ACTIVE servers named bulk-00001, bulk-00002, ... (default 0)
   --idle-timeout seconds a connection may wait for a request before it is closed (default 60)
-  --stop-on-eof  exit when standard input closes (tests: the cloud ends with its parent)";
+  --stop-on-eof  exit when standard input closes (tests: the cloud ends with its parent)
+  --network      list the network service (/network, Neutron's GET /v2.0/networks) in the catalog
+
+Test-only route (not nova's): PUT /nova-sim/servers/ID/password {\"password\": \"...\"} sets the
+encrypted password GET /compute/v2.1/servers/ID/os-server-password shows.";
 
 fn main() {
     match run() {
@@ -44,6 +48,10 @@ fn run() -> Result<(), String> {
         }
         if flag == "--stop-on-eof" {
             stop_on_eof = true;
+            continue;
+        }
+        if flag == "--network" {
+            config.network_in_catalog = true;
             continue;
         }
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;

@@ -200,15 +200,63 @@ pub fn action(c: &Call, id: &str) -> Result<Resp, Resp> {
             }
             let kind = kind.as_str().unwrap_or_default();
             ready_for_console(c, &st.servers[idx])?;
-            Resp::json(
+            // nova records no instance action for a console.
+            return Ok(Resp::json(
                 200,
                 json!({"console": {"type": kind, "url": console_url(protocol, kind)}}),
-            )
+            ));
         }
         "os-getRDPConsole" => {
             return Err(bad("The server could not comply with the request since it is either malformed or otherwise incorrect."))
         }
         "createImage" | "createBackup" => return snapshot(c, st, idx, action, &args),
+        "changePassword" => {
+            let a = args_object(action, &args)?;
+            check_keys(Some(action), a, &["adminPass"], &["adminPass"])?;
+            // nova's admin_password schema is any string (no length rule).
+            let pass = &a["adminPass"];
+            if !pass.is_string() {
+                return Err(super::schema::not_type("adminPass", pass, "string"));
+            }
+            gate(c, &st.servers[idx], action, &[Active])?;
+            st.servers[idx].begin(bt, task("PASSWORD", "updating_password", Active), now);
+            Resp::empty(202)
+        }
+        "os-resetState" => {
+            let a = args_object(action, &args)?;
+            check_keys(Some(action), a, &["state"], &["state"])?;
+            if !matches!(a["state"].as_str(), Some("active" | "error")) {
+                return Err(invalid(
+                    Some("state"),
+                    &a["state"],
+                    &format!("{} is not one of ['active', 'error']", repr(&a["state"])),
+                ));
+            }
+            c.admin_only("os_compute_api:os-admin-actions:reset_state")?;
+            let to = match a["state"].as_str() {
+                Some("active") => Active,
+                Some("error") => Error,
+                _ => {
+                    return Err(invalid(
+                        Some("state"),
+                        &a["state"],
+                        &format!("{} is not one of ['active', 'error']", repr(&a["state"])),
+                    ))
+                }
+            };
+            // Whatever it was doing: the task is dropped and the vm_state set.
+            let s = &mut st.servers[idx];
+            if s.building(bt) {
+                if let Some(t) = Instant::now().checked_sub(bt) {
+                    s.started = t;
+                }
+            }
+            s.task = None;
+            s.vm_state = to;
+            s.updated = now;
+            Resp::empty(202)
+        }
+        "os-migrateLive" => migrate_live(c, st, idx, &args)?,
         other => return Err(bad(&format!("There is no such action: {other}"))),
     };
     let s = &mut st.servers[idx];
@@ -223,6 +271,8 @@ fn action_name(action: &str) -> &str {
         "os-start" => "start",
         "confirmResize" => "confirmResize",
         "revertResize" => "revertResize",
+        "os-resetState" => "resetState",
+        "os-migrateLive" => "live-migration",
         other => other,
     }
 }
@@ -452,6 +502,121 @@ fn evacuate(c: &Call, st: &mut State, idx: usize, args: &Value) -> Result<Resp, 
     } else {
         Resp::json(200, json!({ "adminPass": pass }))
     })
+}
+
+/// nova's `boolean` parameter type (with `auto` for a 2.25+ `block_migration`): its value.
+fn boolean(field: &str, v: &Value, auto: bool) -> Result<Option<bool>, Resp> {
+    const TRUE: [&str; 10] = [
+        "True", "TRUE", "true", "1", "ON", "On", "on", "YES", "Yes", "yes",
+    ];
+    const FALSE: [&str; 10] = [
+        "False", "FALSE", "false", "0", "OFF", "Off", "off", "NO", "No", "no",
+    ];
+    match v {
+        Value::Bool(b) => return Ok(Some(*b)),
+        Value::String(s) if TRUE.contains(&s.as_str()) => return Ok(Some(true)),
+        Value::String(s) if FALSE.contains(&s.as_str()) => return Ok(Some(false)),
+        Value::String(s) if auto && s == "auto" => return Ok(None),
+        Value::String(_) => {}
+        other => return Err(super::schema::not_type(field, other, "boolean', 'string")),
+    }
+    let mut allowed = vec![json!(true)];
+    allowed.extend(TRUE.iter().map(|t| json!(t)));
+    allowed.push(json!(false));
+    allowed.extend(FALSE.iter().map(|t| json!(t)));
+    if auto {
+        allowed.push(json!("auto"));
+    }
+    Err(invalid(
+        Some(field),
+        v,
+        &format!("{} is not one of {}", repr(v), repr(&Value::Array(allowed))),
+    ))
+}
+
+/// `os-migrateLive` (admin): `block_migration` and `disk_over_commit` before 2.25,
+/// `block_migration` (or `auto`) from it, `force` from 2.30 to 2.67; a named host must be a
+/// compute host. From 2.34 the checks that follow are the conductor's (asynchronous): a
+/// migration to the server's own host is accepted and does nothing.
+fn migrate_live(c: &Call, st: &mut State, idx: usize, args: &Value) -> Result<Resp, Resp> {
+    let action = "os-migrateLive";
+    let a = args_object(action, args)?;
+    let mut allowed = vec!["block_migration", "host"];
+    let mut required = vec!["block_migration", "host"];
+    if !c.at((2, 25)) {
+        allowed.push("disk_over_commit");
+        required.insert(1, "disk_over_commit");
+    }
+    if c.at((2, 30)) && !c.at((2, 68)) {
+        allowed.push("force");
+    }
+    check_keys(Some(action), a, &allowed, &required)?;
+    boolean("block_migration", &a["block_migration"], c.at((2, 25)))?;
+    if let Some(d) = a.get("disk_over_commit") {
+        boolean("disk_over_commit", d, false)?;
+    }
+    let host = match &a["host"] {
+        Value::Null => None,
+        Value::String(h)
+            if !h.is_empty()
+                && h.chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || "-._".contains(ch)) =>
+        {
+            Some(h.clone())
+        }
+        Value::String(h) if h.is_empty() => {
+            return Err(invalid(Some("host"), &a["host"], "'' should be non-empty"))
+        }
+        v @ Value::String(_) => {
+            return Err(invalid(
+                Some("host"),
+                v,
+                &format!("{} does not match '^[a-zA-Z0-9-._]*$'", repr(v)),
+            ))
+        }
+        other => return Err(super::schema::not_type("host", other, "string', 'null")),
+    };
+    let force = match a.get("force") {
+        Some(f) => boolean("force", f, false)?.unwrap_or(false),
+        None => false,
+    };
+    // The rule is checked before force (nova reads force after it).
+    c.admin_only(if host.is_some() {
+        "os_compute_api:os-migrate-server:migrate_live:host"
+    } else {
+        "os_compute_api:os-migrate-server:migrate_live"
+    })?;
+    if force && host.is_none() {
+        return Err(bad("Can't force to a non-provided destination"));
+    }
+    gate(c, &st.servers[idx], action, &[Active, Paused])?;
+    if let Some(h) = &host {
+        if !st.hypervisors.iter().any(|x| &x.host == h) {
+            return Err(bad(&format!("Compute host {h} could not be found.")));
+        }
+    }
+    let here = st.servers[idx].host.clone();
+    if host.as_deref() == Some(here.as_str()) && !c.at((2, 34)) {
+        return Err(bad(&format!(
+            "Unable to migrate instance ({}) to current host ({here}).",
+            st.servers[idx].id
+        )));
+    }
+    let dest = match &host {
+        Some(h) if *h == here => None,
+        _ => target(st, &st.servers[idx], host.as_deref()).ok(),
+    };
+    let v = st.servers[idx].settled(c.build_time());
+    let s = &mut st.servers[idx];
+    if let Some((h, n)) = dest {
+        (s.host, s.node) = (h, n);
+    }
+    s.begin(
+        c.build_time(),
+        task("MIGRATING", "migrating", v),
+        time::now(),
+    );
+    Ok(Resp::empty(202))
 }
 
 fn migrate(c: &Call, st: &mut State, idx: usize, action: &str, args: &Value) -> Result<Resp, Resp> {

@@ -35,7 +35,7 @@ pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
     Some(reply.unwrap_or_else(|r| r))
 }
 
-fn service_json(c: &Call, s: &Service) -> Value {
+fn service_json(c: &Call, s: &Service, zone: &str) -> Value {
     let mut o = Map::new();
     o.insert(
         "id".into(),
@@ -57,7 +57,7 @@ fn service_json(c: &Call, s: &Service) -> Value {
     if c.at((2, 11)) {
         o.insert("forced_down".into(), json!(s.forced_down));
     }
-    o.insert("zone".into(), json!(s.zone()));
+    o.insert("zone".into(), json!(zone));
     Value::Object(o)
 }
 
@@ -68,7 +68,7 @@ fn list_services(c: &Call) -> Resp {
         .iter()
         .filter(|s| c.req.param("host").is_none_or(|h| s.host == h))
         .filter(|s| c.req.param("binary").is_none_or(|b| s.binary == b))
-        .map(|s| service_json(c, s))
+        .map(|s| service_json(c, s, &st.zone_of(s)))
         .collect();
     Resp::json(200, json!({ "services": items }))
 }
@@ -202,7 +202,11 @@ fn update_service(c: &Call, id: &str) -> Result<Resp, Resp> {
     }
     s.updated_at = iso_micro(now());
     let s = s.clone();
-    Ok(Resp::json(200, json!({"service": service_json(c, &s)})))
+    let zone = st.zone_of(&s);
+    Ok(Resp::json(
+        200,
+        json!({"service": service_json(c, &s, &zone)}),
+    ))
 }
 
 fn delete_service(c: &Call, id: &str) -> Result<Resp, Resp> {
@@ -431,6 +435,8 @@ fn statistics(c: &Call) -> Resp {
                 sim: c.sim,
                 req: c.req,
                 mv: (2, 1),
+                user: c.user,
+                admin: c.admin,
             },
             &st,
             h,
@@ -449,9 +455,16 @@ fn statistics(c: &Call) -> Resp {
 fn zones(c: &Call, detail: bool) -> Resp {
     let st = c.lock();
     let mut out = Vec::new();
-    let zone_names = ["internal", "nova"];
-    for zone in zone_names {
-        let services: Vec<&Service> = st.services.iter().filter(|s| s.zone() == zone).collect();
+    // Every service's zone (a compute host's is its aggregate's), sorted as nova sorts them.
+    let zone_names: std::collections::BTreeSet<String> =
+        st.services.iter().map(|s| st.zone_of(s)).collect();
+    for zone in &zone_names {
+        let zone = zone.as_str();
+        let services: Vec<&Service> = st
+            .services
+            .iter()
+            .filter(|s| st.zone_of(s) == zone)
+            .collect();
         let enabled: Vec<&&Service> = services.iter().filter(|s| !s.disabled).collect();
         if services.is_empty() || (!detail && zone == "internal") {
             continue;

@@ -2,20 +2,24 @@
 //! routing of each resource to its module, with nova's status codes and error bodies.
 
 mod actions;
+mod aggregates;
+mod audit;
 mod flavors;
 mod hosts;
 mod images;
+mod interfaces;
 mod keypairs;
 mod quotas;
 mod regex;
 mod schema;
+mod server_groups;
 mod server_list;
 mod server_parts;
 mod servers;
 mod usage;
 
 use crate::http::{decode_path, Req, Resp};
-use crate::state::{Mv, State, View, PROJECT_ID, USER_ID};
+use crate::state::{Mv, State, View, PROJECT_ID};
 use crate::Sim;
 use serde_json::{json, Map, Value};
 use std::sync::MutexGuard;
@@ -107,19 +111,25 @@ pub fn handle(sim: &Sim, req: &Req, rest: &str) -> Resp {
         }
     };
     // keystonemiddleware runs before nova's API: a bad token is a 401 whatever else is wrong.
-    if !req
+    let Some((user, admin)) = req
         .header("x-auth-token")
-        .is_some_and(|t| sim.token_valid(t))
-    {
+        .and_then(|t| sim.tokens.holder(t))
+    else {
         return Resp::unauthorized();
-    }
+    };
     let mv = match requested_version(sim, req) {
         Ok(v) => v,
         Err(r) => return r,
     };
     let decoded: Vec<String> = resource.iter().map(|s| decode_path(s)).collect();
     let parts: Vec<&str> = decoded.iter().map(String::as_str).collect();
-    let call = Call { sim, req, mv };
+    let call = Call {
+        sim,
+        req,
+        mv,
+        user,
+        admin,
+    };
     let routed = if rest.ends_with('/') {
         None
     } else {
@@ -135,6 +145,61 @@ pub fn handle(sim: &Sim, req: &Req, rest: &str) -> Resp {
             "Vary",
             "OpenStack-API-Version, X-OpenStack-Nova-API-Version",
         )
+}
+
+/// The test-only routes under `/nova-sim` (no nova has them; a valid token is needed):
+/// `PUT /nova-sim/servers/{id}/password` sets the encrypted password `os-server-password` shows.
+pub fn test_only(sim: &Sim, req: &Req, rest: &str) -> Resp {
+    let Some((user, admin)) = req
+        .header("x-auth-token")
+        .and_then(|t| sim.tokens.holder(t))
+    else {
+        return Resp::unauthorized();
+    };
+    let parts: Vec<String> = rest
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(decode_path)
+        .collect();
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    let call = Call {
+        sim,
+        req,
+        mv: MIN_VERSION,
+        user,
+        admin,
+    };
+    match (req.method.as_str(), parts.as_slice()) {
+        ("PUT", ["servers", id, "password"]) => server_parts::set_password(&call, id),
+        _ => Resp::no_route(req.header("accept")),
+    }
+}
+
+/// `GET /v2.1/versions/{id}` (nova's `VersionsController.show`): the document of `v2.0` or
+/// `v2.1`, its self link the endpoint it was asked at (`application_url`), whichever it is.
+fn version_show(c: &Call, id: &str) -> Resp {
+    let base = c.sim.base.as_str();
+    let mut doc = match id {
+        "v2.1" => version_doc(c.sim),
+        "v2.0" => json!({
+            "id": "v2.0",
+            "links": [{"href": "http://docs.openstack.org/", "rel": "describedby", "type": "text/html"}],
+            "media-types": [{"base": "application/json", "type": "application/vnd.openstack.compute+json;version=2"}],
+            "status": "DEPRECATED",
+            "version": "",
+            "min_version": "",
+            "updated": "2025-07-04T12:00:00Z",
+        }),
+        _ => return not_found("The resource could not be found."),
+    };
+    let links = json!([
+        {"href": format!("{base}/compute/v2.1/"), "rel": "self"},
+        {"href": "http://docs.openstack.org/", "rel": "describedby", "type": "text/html"},
+    ]);
+    if let Value::Object(m) = &mut doc {
+        m.insert("links".into(), links);
+    }
+    Resp::json(200, json!({ "version": doc }))
 }
 
 /// `GET /compute/`: the versions.
@@ -172,6 +237,9 @@ pub struct Call<'a> {
     pub sim: &'a Sim,
     pub req: &'a Req,
     pub mv: Mv,
+    /// The token's user, and whether it has the admin role.
+    pub user: &'static str,
+    pub admin: bool,
 }
 
 impl Call<'_> {
@@ -197,7 +265,20 @@ impl Call<'_> {
     }
 
     pub fn user(&self) -> &str {
-        USER_ID
+        self.user
+    }
+
+    /// nova's 403 for a rule only an admin passes (`os_compute_api:...`), for a caller who is
+    /// not one. (The routes served before this check was added do not make it.)
+    pub fn admin_only(&self, rule: &str) -> Result<(), Resp> {
+        if self.admin {
+            Ok(())
+        } else {
+            Err(Resp::nova_error(
+                403,
+                &format!("Policy doesn't allow {rule} to be performed."),
+            ))
+        }
     }
 
     /// The JSON body, which must be an object.
@@ -220,6 +301,13 @@ fn route(c: &Call, parts: &[&str]) -> Option<Resp> {
         "os-keypairs" => keypairs::route(c, m, &parts[1..]),
         "os-services" | "os-hypervisors" | "os-availability-zone" => hosts::route(c, m, parts),
         "os-quota-sets" | "os-quota-class-sets" | "limits" => quotas::route(c, m, parts),
+        "os-aggregates" => aggregates::route(c, m, &parts[1..]),
+        "versions" => match (m, &parts[1..]) {
+            ("GET", [id]) => Some(version_show(c, id)),
+            _ => None,
+        },
+        "os-instance_usage_audit_log" => audit::route(c, m, &parts[1..]),
+        "os-server-groups" => server_groups::route(c, m, &parts[1..]),
         "os-simple-tenant-usage" => usage::route(c, m, &parts[1..]),
         _ => None,
     }

@@ -31,6 +31,9 @@ pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
             match st.servers.iter().position(|s| s.id == *id) {
                 Some(i) => {
                     let mut s = st.servers.remove(i);
+                    record(c, &mut s, "delete");
+                    st.passwords.remove(*id);
+                    st.ports.retain(|p| p.server_id != *id);
                     s.deleted_at = Some(time::now());
                     st.deleted.push(s);
                     Ok(Resp::empty(204))
@@ -461,6 +464,24 @@ fn create(c: &Call) -> Result<Resp, Resp> {
         Some(Value::Object(m)) => m.clone(),
         Some(other) => return Err(not_type("os:scheduler_hints", other, "object")),
     };
+    // The `group` hint: a server group's ID (a string, or a list whose first is used).
+    let group = match hints.get("group") {
+        None => None,
+        Some(Value::String(g)) if uuid_like(g) => Some(g.clone()),
+        Some(Value::Array(list)) if list.iter().all(|g| g.as_str().is_some_and(uuid_like)) => {
+            list.first().and_then(Value::as_str).map(str::to_string)
+        }
+        Some(other) => {
+            return Err(invalid(
+                Some("group"),
+                other,
+                &format!(
+                    "{} is not valid under any of the given schemas",
+                    repr(other)
+                ),
+            ))
+        }
+    };
     let min = count(s, "min_count")?.unwrap_or(1);
     let max = count(s, "max_count")?.unwrap_or(min);
     if min > max {
@@ -493,11 +514,11 @@ fn create(c: &Call) -> Result<Resp, Resp> {
     };
     let want_host = opt_str(s, "host", false)?;
     let az = opt_str(s, "availability_zone", false)?;
-    let (az, az_host) = match az.as_deref().map(|a| a.split_once(':').unwrap_or((a, ""))) {
-        None => ("nova".to_string(), None),
-        Some(("nova", "")) => ("nova".to_string(), None),
-        Some(("nova", h)) => ("nova".to_string(), Some(h.to_string())),
-        Some(_) => return Err(bad("The requested availability zone is not available")),
+    // `zone` or `zone:host`; the zone is checked once the state is read.
+    let (az, mut az_host) = match az.as_deref().map(|a| a.split_once(':').unwrap_or((a, ""))) {
+        None => (None, None),
+        Some((zone, "")) => (Some(zone.to_string()), None),
+        Some((zone, h)) => (Some(zone.to_string()), Some(h.to_string())),
     };
     let image_ref = s
         .get("imageRef")
@@ -530,13 +551,101 @@ fn create(c: &Call) -> Result<Resp, Resp> {
         }
         None => None,
     };
-    let (host, node) = place(&st, want_host.as_deref().or(az_host.as_deref()))?;
+    // A zone asked for is one of the compute hosts' zones (nova's default, or an aggregate's);
+    // a zone other than the default places the server on its first host.
+    let az = match az {
+        None => "nova".to_string(),
+        Some(zone) => {
+            let hosts: Vec<&str> = st
+                .services
+                .iter()
+                .filter(|x| x.binary == "nova-compute" && st.zone_of(x) == zone)
+                .map(|x| x.host.as_str())
+                .collect();
+            if hosts.is_empty() {
+                return Err(bad("The requested availability zone is not available"));
+            }
+            if az_host.is_none() && zone != "nova" {
+                az_host = hosts.first().map(|h| h.to_string());
+            }
+            zone
+        }
+    };
+    let (mut host, mut node) = place(&st, want_host.as_deref().or(az_host.as_deref()))?;
     if let Some(n) = opt_str(s, "hypervisor_hostname", false)? {
         if !st.hypervisors.iter().any(|h| h.hostname == n) {
             return Err(bad(&format!("Compute host {n} could not be found.")));
         }
     }
     let n = check_quota(c, &st, flavor_size, min, max)?;
+    if let Some(g) = &group {
+        if !st.server_groups.iter().any(|x| &x.id == g) {
+            return Err(bad(&format!("Instance group {g} could not be found.")));
+        }
+        let members = st
+            .servers
+            .iter()
+            .filter(|s| s.group() == Some(g.as_str()))
+            .count() as i64;
+        let limit = st
+            .limits(c.project(), Some(c.user()))
+            .get("server_group_members")
+            .copied()
+            .unwrap_or(10);
+        if limit >= 0 && members + n > limit {
+            return Err(Resp::nova_error(
+                403,
+                "Quota exceeded, too many servers in group",
+            ));
+        }
+    }
+    // The group's policy, as nova's scheduler filters apply it (unless a host is forced):
+    // affinity puts every server on the members' host (or the first server's); anti-affinity
+    // gives each its own host without members, a server left without one ends in ERROR (no
+    // valid host); the soft policies prefer the same and fall back to the usual placement.
+    let policy = group
+        .as_ref()
+        .and_then(|g| st.server_groups.iter().find(|x| &x.id == g))
+        .map(|x| x.policy.clone())
+        .filter(|_| want_host.is_none() && az_host.is_none());
+    let member_hosts: Vec<String> = match &group {
+        Some(g) => st
+            .servers
+            .iter()
+            .filter(|s| s.group() == Some(g.as_str()))
+            .map(|s| s.host.clone())
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut affine = false;
+    let mut apart: Option<(Vec<(String, String)>, bool)> = None;
+    match policy.as_deref() {
+        Some("affinity" | "soft-affinity") => {
+            affine = true;
+            if let Some(h) = member_hosts.first() {
+                host = h.clone();
+                node = st
+                    .hypervisors
+                    .iter()
+                    .find(|x| &x.host == h)
+                    .map(|x| x.hostname.clone())
+                    .unwrap_or_default();
+            }
+        }
+        Some(p @ ("anti-affinity" | "soft-anti-affinity")) => {
+            let mut free: Vec<(String, String, usize)> = Placer::new(&st)
+                .hosts
+                .into_iter()
+                .filter(|h| !member_hosts.contains(&h.0))
+                .collect();
+            free.sort_by_key(|h| h.2);
+            apart = Some((
+                free.into_iter().map(|h| (h.0, h.1)).collect(),
+                p == "anti-affinity",
+            ));
+        }
+        _ => {}
+    }
     // What the boot takes is reserved at once (quota, launch indexes, addresses, hosts);
     // its servers are made outside the lock and added a chunk at a time.
     let count = usize::try_from(n).unwrap_or(0);
@@ -552,7 +661,7 @@ fn create(c: &Call) -> Result<Resp, Resp> {
     if address_wanted {
         st.next_address += u32::try_from(n).unwrap_or(u32::MAX);
     }
-    let forced = want_host.is_some() || az_host.is_some();
+    let forced = want_host.is_some() || az_host.is_some() || affine;
     let mut placer = (!forced).then(|| Placer::new(&st));
     // The first server's host was chosen above; others are placed counting it.
     if let Some(p) = placer.as_mut() {
@@ -578,9 +687,17 @@ fn create(c: &Call) -> Result<Resp, Resp> {
                 (display.clone(), base_hostname.clone())
             };
             let address = address_wanted.then(|| address(first_address.wrapping_add(i as u32)));
-            let (host, node) = match placer.as_mut().filter(|_| i > 0).and_then(Placer::next) {
-                Some(placed) => placed,
-                None => (host.clone(), node.clone()),
+            let mut unplaced = false;
+            let (host, node) = match &apart {
+                Some((free, _)) if i < free.len() => free[i].clone(),
+                Some((_, strict)) if *strict => {
+                    unplaced = true;
+                    (host.clone(), node.clone())
+                }
+                _ => match placer.as_mut().filter(|_| i > 0).and_then(Placer::next) {
+                    Some(placed) => placed,
+                    None => (host.clone(), node.clone()),
+                },
             };
             let mut server = Server {
                 id: new_id(),
@@ -609,7 +726,11 @@ fn create(c: &Call) -> Result<Resp, Resp> {
                 updated: now,
                 deleted_at: None,
                 started: Instant::now(),
-                vm_state: VmState::Active,
+                vm_state: if unplaced {
+                    VmState::Error
+                } else {
+                    VmState::Active
+                },
                 task: None,
                 launch_index: i as i64,
                 instance_index: first_index + i as i64,

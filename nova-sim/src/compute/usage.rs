@@ -1,7 +1,7 @@
 //! `/os-simple-tenant-usage` and `/os-simple-tenant-usage/{project}`: usage of servers
 //! (living and deleted) over a period, per project, with paging from 2.40.
 
-use super::{bad, page, Call};
+use super::{bad, Call};
 use crate::http::Resp;
 use crate::state::time::{self, iso_micro, Secs};
 use crate::state::{Server, State};
@@ -9,7 +9,13 @@ use serde_json::{json, Map, Value};
 
 pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
     let reply = match (m, parts) {
-        ("GET", []) => report(c, None),
+        ("GET", []) => c
+            .admin_only("os_compute_api:os-simple-tenant-usage:list")
+            .and_then(|_| report(c, None)),
+        // A project's own report is for its readers too.
+        ("GET", [project]) if *project != c.project() => c
+            .admin_only("os_compute_api:os-simple-tenant-usage:show")
+            .and_then(|_| report(c, Some(project))),
         ("GET", [project]) => report(c, Some(project)),
         _ => return None,
     };
@@ -56,6 +62,57 @@ fn server_usage(st: &State, s: &Server, start: Secs, stop: Secs, launched: Secs)
     }))
 }
 
+/// 2.40's paging of the servers a report covers: `limit` (at most `max_limit`) and `marker`
+/// (the last server's ID; nova's `MarkerNotFound` when it is not one of them), and nova's
+/// next link when the page is full: the query sorted by name, `marker` set to the page's last
+/// server (`_get_next_link`).
+fn page(c: &Call, usages: Vec<Value>) -> Result<(Vec<Value>, Option<Value>), Resp> {
+    let max = c.sim.config.max_limit;
+    let limit = match c.req.param("limit") {
+        None => max,
+        Some(l) => match l.parse::<usize>() {
+            Ok(n) => n.min(max),
+            Err(_) => {
+                return Err(bad(&format!(
+                    "Invalid input for query parameters limit. Value: {l}. '{l}' does not match '^[0-9]*$'"
+                )))
+            }
+        },
+    };
+    let id = |u: &Value| u["instance_id"].as_str().unwrap_or("").to_string();
+    let start = match c.req.param("marker") {
+        None => 0,
+        Some(m) => match usages.iter().position(|u| id(u) == m) {
+            Some(p) => p + 1,
+            None => return Err(bad(&format!("Marker {m} could not be found."))),
+        },
+    };
+    let chosen: Vec<Value> = usages.into_iter().skip(start).take(limit).collect();
+    let link = match chosen.last() {
+        Some(last) if limit > 0 && chosen.len() == limit => {
+            let mut params: Vec<(String, String)> = c.req.query.clone();
+            params.sort();
+            match params.iter_mut().find(|(k, _)| k == "marker") {
+                Some(p) => p.1 = id(last),
+                None => params.push(("marker".into(), id(last))),
+            }
+            let mut q = form_urlencoded::Serializer::new(String::new());
+            q.extend_pairs(params);
+            let path = c
+                .req
+                .path
+                .split("/v2.1/")
+                .nth(1)
+                .unwrap_or("os-simple-tenant-usage");
+            Some(
+                json!([{"href": format!("{}/compute/v2.1/{path}?{}", c.sim.base, q.finish()), "rel": "next"}]),
+            )
+        }
+        _ => None,
+    };
+    Ok((chosen, link))
+}
+
 fn report(c: &Call, project: Option<&str>) -> Result<Resp, Resp> {
     let start = period_bound(c, "start")?;
     let stop = period_bound(c, "end")?;
@@ -81,18 +138,7 @@ fn report(c: &Call, project: Option<&str>) -> Result<Resp, Resp> {
     drop(st);
     // Paging (2.40+) is over servers; the page is then grouped by project.
     let (usages, links) = if c.at((2, 40)) {
-        let mut body = page(
-            c,
-            usages,
-            "servers",
-            |v| v["instance_id"].as_str().unwrap_or(""),
-            |v| v,
-        )?;
-        let usages = match body.remove("servers") {
-            Some(Value::Array(a)) => a,
-            _ => Vec::new(),
-        };
-        (usages, body.remove("servers_links"))
+        page(c, usages)?
     } else {
         (usages, None)
     };

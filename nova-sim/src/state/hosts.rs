@@ -17,14 +17,6 @@ pub struct Service {
 }
 
 impl Service {
-    pub fn zone(&self) -> &'static str {
-        if self.binary == "nova-compute" {
-            "nova"
-        } else {
-            "internal"
-        }
-    }
-
     /// Up unless forced down (heartbeats never stop here).
     pub fn up(&self) -> bool {
         !self.forced_down

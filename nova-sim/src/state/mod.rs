@@ -22,6 +22,13 @@ pub type Mv = (u16, u16);
 pub const PROJECT_ID: &str = "6f70656e737461636b20342065766572";
 pub const USER_ID: &str = "9f0a4e8b2c1d4b6e8f7a6b5c4d3e2f10";
 pub const BASE_IMAGE_ID: &str = "70a599e0-31e7-49b7-b260-868f441e862b";
+/// The one network (`private`, whose addresses servers get) and its subnet, as the network
+/// service (`/network/v2.0/networks`) and `os-interface` show them; the network ID is the
+/// one the tests boot with (`--nic net-id=3cb4a1b4-...`), so that `net-name=private` finds it.
+pub const PRIVATE_NET_ID: &str = "3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f";
+pub const PRIVATE_SUBNET_ID: &str = "f8a6e8f8-c2ec-497c-9f23-da9616de54ef";
+/// The MAC address server views show for a server's boot port.
+pub const BOOT_MAC: &str = "fa:16:3e:4c:2c:30";
 
 #[derive(Clone)]
 pub struct Flavor {
@@ -66,6 +73,48 @@ pub struct Keypair {
     pub created_at: String,
 }
 
+/// A host aggregate (`os-aggregates`); its availability zone is its metadata's
+/// `availability_zone`.
+#[derive(Clone)]
+pub struct Aggregate {
+    pub id: i64,
+    pub uuid: String,
+    pub name: String,
+    pub hosts: Vec<String>,
+    pub metadata: Map<String, Value>,
+    pub created: time::Secs,
+    pub updated: Option<time::Secs>,
+}
+
+impl Aggregate {
+    pub fn zone(&self) -> Option<&str> {
+        self.metadata
+            .get("availability_zone")
+            .and_then(Value::as_str)
+    }
+}
+
+/// A server group (`os-server-groups`).
+#[derive(Clone)]
+pub struct ServerGroup {
+    pub id: String,
+    pub name: String,
+    pub policy: String,
+    pub rules: Map<String, Value>,
+    pub project_id: String,
+    pub user_id: String,
+}
+
+/// A port of the one network bound to a server (`os-interface`).
+#[derive(Clone)]
+pub struct Port {
+    pub id: String,
+    pub server_id: String,
+    pub mac: String,
+    pub ip: String,
+    pub tag: Option<String>,
+}
+
 /// Quota limits by resource name (nova's resource names: `instances`, `cores`, ...).
 pub type Limits = BTreeMap<String, i64>;
 
@@ -88,6 +137,17 @@ pub struct State {
     /// Per project, the (instances, cores, ram) of boots accepted but not yet all added to
     /// `servers` (a large boot adds its servers a chunk at a time): counted against quotas.
     pub booting: BTreeMap<String, (i64, i64, i64)>,
+    pub aggregates: Vec<Aggregate>,
+    pub next_aggregate_id: i64,
+    pub server_groups: Vec<ServerGroup>,
+    /// The encrypted admin password of a server (`os-server-password`), by server ID: set
+    /// by a test through `PUT /nova-sim/servers/{id}/password` (real nova's comes from the
+    /// metadata service, which is not simulated).
+    pub passwords: BTreeMap<String, String>,
+    /// Ports bound to servers: their boot ports once `os-interface` has seen them
+    /// (`ports_seen`, so that a detached boot port stays detached) and those attached later.
+    pub ports: Vec<Port>,
+    pub ports_seen: std::collections::BTreeSet<String>,
 }
 
 impl State {
@@ -137,6 +197,12 @@ impl State {
             next_address: 1,
             next_launch_index: 0,
             booting: BTreeMap::new(),
+            aggregates: Vec::new(),
+            next_aggregate_id: 1,
+            server_groups: Vec::new(),
+            passwords: BTreeMap::new(),
+            ports: Vec::new(),
+            ports_seen: Default::default(),
         }
     }
 
@@ -224,6 +290,20 @@ impl State {
                 actions: vec![action],
             });
         }
+    }
+
+    /// The availability zone of a service: `internal` but for computes, whose zone is that of
+    /// the first aggregate of their host that has one, else nova's default, `nova`.
+    pub fn zone_of(&self, s: &Service) -> String {
+        if s.binary != "nova-compute" {
+            return "internal".into();
+        }
+        self.aggregates
+            .iter()
+            .filter(|a| a.hosts.contains(&s.host))
+            .find_map(Aggregate::zone)
+            .unwrap_or("nova")
+            .to_string()
     }
 
     pub fn flavor(&self, id: &str) -> Option<&Flavor> {

@@ -119,6 +119,15 @@ pub struct Server {
 }
 
 impl Server {
+    /// The server group it was booted into: its `group` hint (a string, or a list's first).
+    pub fn group(&self) -> Option<&str> {
+        match self.scheduler_hints.get("group")? {
+            Value::String(g) => Some(g),
+            Value::Array(list) => list.first()?.as_str(),
+            _ => None,
+        }
+    }
+
     pub fn building(&self, build_time: Duration) -> bool {
         self.started.elapsed() < build_time
     }

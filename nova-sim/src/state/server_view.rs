@@ -72,11 +72,26 @@ impl View<'_> {
             String::new()
         };
         put("hostId", json!(host_id));
-        let addresses = match (&s.address, placed) {
-            (Some(ip), true) => json!({"private": [{
-                "addr": ip, "version": 4,
-                "OS-EXT-IPS-MAC:mac_addr": "fa:16:3e:4c:2c:30", "OS-EXT-IPS:type": "fixed"}]}),
-            _ => json!({}),
+        // The boot address, then those of ports attached later (`os-interface`).
+        let mut fixed: Vec<Value> = Vec::new();
+        if placed {
+            let entry = |ip: &str, mac: &str| {
+                json!({"addr": ip, "version": 4,
+                       "OS-EXT-IPS-MAC:mac_addr": mac, "OS-EXT-IPS:type": "fixed"})
+            };
+            if let Some(ip) = &s.address {
+                fixed.push(entry(ip, super::BOOT_MAC));
+            }
+            for p in st.ports.iter().filter(|p| p.server_id == s.id) {
+                if s.address.as_deref() != Some(p.ip.as_str()) {
+                    fixed.push(entry(&p.ip, &p.mac));
+                }
+            }
+        }
+        let addresses = if fixed.is_empty() {
+            json!({})
+        } else {
+            json!({ "private": fixed })
         };
         put("addresses", addresses);
         put("accessIPv4", json!(""));
@@ -163,7 +178,14 @@ impl View<'_> {
             put("trusted_image_certificates", Value::Null);
         }
         if self.at((2, 71)) && shape != Shape::Detail {
-            put("server_groups", json!([]));
+            let group = s.group();
+            let groups: Vec<&str> = st
+                .server_groups
+                .iter()
+                .filter(|g| Some(g.id.as_str()) == group)
+                .map(|g| g.id.as_str())
+                .collect();
+            put("server_groups", json!(groups));
         }
         if self.at((2, 73)) {
             put("locked_reason", json!(s.locked_reason));
