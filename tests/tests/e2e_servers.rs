@@ -703,7 +703,7 @@ fn boot_extras_reach_the_server() {
         "--block-device",
         "source=blank,dest=local,size=1,bootindex=1",
         "--hint",
-        "group=abc",
+        "site_hint=abc",
         "--hint",
         "same_host=x",
         "--tags",
@@ -711,7 +711,7 @@ fn boot_extras_reach_the_server() {
     ]);
     run.ok();
     assert!(
-        run.stderr.contains(r#"-d '{"server":{"name":"many","flavorRef":"1","imageRef":"70a599e0-31e7-49b7-b260-868f441e862b","networks":"auto","min_count":2,"max_count":2,"user_data":"IyEvYmluL3NoCmVjaG8gaGkK","security_groups":[{"name":"default"},{"name":"web"}],"block_device_mapping_v2":[{"source_type":"blank","destination_type":"local","volume_size":"1","boot_index":"1","delete_on_termination":true}],"tags":["a","b"]},"os:scheduler_hints":{"group":"abc","same_host":"x"}}'"#),
+        run.stderr.contains(r#"-d '{"server":{"name":"many","flavorRef":"1","imageRef":"70a599e0-31e7-49b7-b260-868f441e862b","networks":"auto","min_count":2,"max_count":2,"user_data":"IyEvYmluL3NoCmVjaG8gaGkK","security_groups":[{"name":"default"},{"name":"web"}],"block_device_mapping_v2":[{"source_type":"blank","destination_type":"local","volume_size":"1","boot_index":"1","delete_on_termination":true}],"tags":["a","b"]},"os:scheduler_hints":{"site_hint":"abc","same_host":"x"}}'"#),
         "{}",
         run.stderr
     );
@@ -735,7 +735,7 @@ fn boot_extras_reach_the_server() {
     assert_eq!(s["OS-EXT-SRV-ATTR:user_data"], "IyEvYmluL3NoCmVjaG8gaGkK");
     assert_eq!(
         s["scheduler_hints"],
-        serde_json::json!({"group": "abc", "same_host": "x"})
+        serde_json::json!({"site_hint": "abc", "same_host": "x"})
     );
     // Without counts novaclient sends 1 and 1; --max-count alone keeps min_count 1.
     let one = cloud.nova(&[
