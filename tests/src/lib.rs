@@ -176,9 +176,15 @@ impl Cloud {
 
     /// A token for the default account, straight from Keystone.
     pub fn token(&self) -> String {
+        self.token_as("admin")
+    }
+
+    /// A token for `user` (`admin`, or nova-sim's `member`; password `secret`) scoped to the
+    /// admin project, straight from Keystone.
+    pub fn token_as(&self, user: &str) -> String {
         let body = serde_json::json!({"auth": {
             "identity": {"methods": ["password"], "password": {"user": {
-                "name": "admin", "domain": {"name": "Default"}, "password": "secret"}}},
+                "name": user, "domain": {"name": "Default"}, "password": "secret"}}},
             "scope": {"project": {"name": "admin", "domain": {"name": "Default"}}}}});
         let resp = reqwest::blocking::Client::new()
             .post(format!("{}/v3/auth/tokens", self.auth_url()))
@@ -190,6 +196,19 @@ impl Cloud {
             .to_str()
             .expect("token header")
             .to_string()
+    }
+
+    /// A client of the compute API as the default account.
+    pub fn compute(&self) -> Compute<'_> {
+        self.compute_as("admin")
+    }
+
+    /// A client of the compute API as `user` (see [`Cloud::token_as`]).
+    pub fn compute_as(&self, user: &str) -> Compute<'_> {
+        Compute {
+            cloud: self,
+            token: self.token_as(user),
+        }
     }
 
     /// An authenticated JSON request to the cloud, at a compute microversion.
@@ -217,6 +236,51 @@ impl Cloud {
             serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
         )
     }
+}
+
+/// The cloud tests' client of nova-sim's compute API (`/compute/v2.1`) with one user's token.
+pub struct Compute<'c> {
+    pub cloud: &'c Cloud,
+    pub token: String,
+}
+
+impl Compute<'_> {
+    /// `method path` (below `/compute/v2.1`) at microversion `version`, with `body` as JSON:
+    /// the status and the JSON reply (`Null` when there is none, or it is not JSON).
+    pub fn call(
+        &self,
+        version: &str,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut req = reqwest::blocking::Client::new()
+            .request(m, format!("{}/compute/v2.1{path}", self.cloud.url))
+            .header("X-Auth-Token", &self.token)
+            .header("OpenStack-API-Version", format!("compute {version}"));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().expect("cloud answers");
+        let status = resp.status().as_u16();
+        (status, resp.json().unwrap_or(serde_json::Value::Null))
+    }
+}
+
+/// nova's error body: `{kind: {"code": code, "message": message}}`.
+pub fn err(kind: &str, code: u16, message: &str) -> serde_json::Value {
+    serde_json::json!({ kind: { "code": code, "message": message } })
+}
+
+/// The keys of a JSON object, sorted (none for anything else).
+pub fn keys(v: &serde_json::Value) -> Vec<&str> {
+    let mut k: Vec<&str> = v
+        .as_object()
+        .map(|m| m.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    k.sort();
+    k
 }
 
 impl Drop for Cloud {

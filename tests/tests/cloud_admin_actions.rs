@@ -3,41 +3,10 @@
 //! `os-migrate-server/live-migrate-server.json` and its v2.25, v2.30 and v2.68), against nova
 //! 34: bodies by microversion, status codes, the action recorded, and nova's refusals.
 
-use novagen_tests::Cloud;
+use novagen_tests::{err, Cloud, Compute};
 use serde_json::{json, Value};
 
-struct Api {
-    cloud: Cloud,
-    token: String,
-}
-
-impl Api {
-    fn new() -> Api {
-        let cloud = Cloud::start();
-        let token = cloud.token();
-        Api { cloud, token }
-    }
-
-    fn call(&self, v: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut req = reqwest::blocking::Client::new()
-            .request(m, format!("{}/compute/v2.1{path}", self.cloud.url))
-            .header("X-Auth-Token", &self.token)
-            .header("OpenStack-API-Version", format!("compute {v}"));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().expect("cloud answers");
-        let status = resp.status().as_u16();
-        (status, resp.json().unwrap_or(Value::Null))
-    }
-}
-
-fn err(kind: &str, code: u16, message: &str) -> Value {
-    json!({ kind: { "code": code, "message": message } })
-}
-
-fn boot(api: &Api) -> String {
+fn boot(api: &Compute) -> String {
     let (s, b) = api.call(
         "2.1",
         "POST",
@@ -52,11 +21,11 @@ fn boot(api: &Api) -> String {
     b["server"]["id"].as_str().expect("id").to_string()
 }
 
-fn show(api: &Api, id: &str) -> Value {
+fn show(api: &Compute, id: &str) -> Value {
     api.call("2.1", "GET", &format!("/servers/{id}"), None).1["server"].clone()
 }
 
-fn last_action(api: &Api, id: &str) -> Value {
+fn last_action(api: &Compute, id: &str) -> Value {
     let (_, b) = api.call(
         "2.1",
         "GET",
@@ -68,7 +37,8 @@ fn last_action(api: &Api, id: &str) -> Value {
 
 #[test]
 fn reset_state() {
-    let api = Api::new();
+    let cloud = Cloud::start();
+    let api = cloud.compute();
     let id = boot(&api);
     let act = |body: Value| api.call("2.1", "POST", &format!("/servers/{id}/action"), Some(body));
     assert_eq!(
@@ -101,7 +71,8 @@ fn reset_state() {
 
 #[test]
 fn live_migration_by_microversion() {
-    let api = Api::new();
+    let cloud = Cloud::start();
+    let api = cloud.compute();
     let id = boot(&api);
     let act =
         |v: &str, body: Value| api.call(v, "POST", &format!("/servers/{id}/action"), Some(body));

@@ -2,52 +2,13 @@
 //! replies: status codes, body shapes (the api-samples of `os-aggregates` and its v2.41) and
 //! nova's messages for every refusal.
 
-use novagen_tests::Cloud;
+use novagen_tests::{err, keys, Cloud};
 use serde_json::{json, Value};
-
-struct Api {
-    cloud: Cloud,
-    token: String,
-}
-
-impl Api {
-    fn new() -> Api {
-        let cloud = Cloud::start();
-        let token = cloud.token();
-        Api { cloud, token }
-    }
-
-    fn call(&self, v: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut req = reqwest::blocking::Client::new()
-            .request(m, format!("{}/compute/v2.1{path}", self.cloud.url))
-            .header("X-Auth-Token", &self.token)
-            .header("OpenStack-API-Version", format!("compute {v}"));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().expect("cloud answers");
-        let status = resp.status().as_u16();
-        (status, resp.json().unwrap_or(Value::Null))
-    }
-}
-
-fn err(kind: &str, code: u16, message: &str) -> Value {
-    json!({ kind: { "code": code, "message": message } })
-}
-
-fn keys(v: &Value) -> Vec<&str> {
-    let mut k: Vec<&str> = v
-        .as_object()
-        .map(|m| m.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    k.sort();
-    k
-}
 
 #[test]
 fn aggregates_crud_and_refusals() {
-    let api = Api::new();
+    let cloud = Cloud::start();
+    let api = cloud.compute();
     // Create: the sample's keys (no hosts, no metadata); uuid only from 2.41.
     let (s, b) = api.call(
         "2.1",
@@ -349,7 +310,8 @@ fn aggregates_crud_and_refusals() {
 
 #[test]
 fn a_zone_change_does_not_move_servers() {
-    let api = Api::new();
+    let cloud = Cloud::start();
+    let api = cloud.compute();
     let (s, b) = api.call(
         "2.1",
         "POST",
@@ -389,7 +351,8 @@ fn a_zone_change_does_not_move_servers() {
 
 #[test]
 fn an_aggregates_zone_is_its_hosts_zone() {
-    let api = Api::new();
+    let cloud = Cloud::start();
+    let api = cloud.compute();
     let (_, b) = api.call(
         "2.1",
         "POST",

@@ -3,52 +3,13 @@
 //! last month completed before the date), compute hosts not run, and nova's refusal of a
 //! date it cannot parse.
 
-use novagen_tests::Cloud;
-use serde_json::{json, Value};
-
-struct Api {
-    cloud: Cloud,
-    token: String,
-}
-
-impl Api {
-    fn new() -> Api {
-        let cloud = Cloud::start();
-        let token = cloud.token();
-        Api { cloud, token }
-    }
-
-    fn call(&self, v: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut req = reqwest::blocking::Client::new()
-            .request(m, format!("{}/compute/v2.1{path}", self.cloud.url))
-            .header("X-Auth-Token", &self.token)
-            .header("OpenStack-API-Version", format!("compute {v}"));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().expect("cloud answers");
-        let status = resp.status().as_u16();
-        (status, resp.json().unwrap_or(Value::Null))
-    }
-}
-
-fn err(kind: &str, code: u16, message: &str) -> Value {
-    json!({ kind: { "code": code, "message": message } })
-}
-
-fn keys(v: &Value) -> Vec<&str> {
-    let mut k: Vec<&str> = v
-        .as_object()
-        .map(|m| m.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    k.sort();
-    k
-}
+use novagen_tests::{err, keys, Cloud};
+use serde_json::json;
 
 #[test]
 fn audit_log_report_and_periods() {
-    let api = Api::new();
+    let cloud = Cloud::start();
+    let api = cloud.compute();
     let (s, b) = api.call("2.1", "GET", "/os-instance_usage_audit_log", None);
     assert_eq!(s, 200, "{b}");
     let r = &b["instance_usage_audit_logs"];

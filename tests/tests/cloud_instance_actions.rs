@@ -3,50 +3,10 @@
 //! records, 2.58's `updated_at`, paging (`limit` / `marker`, a `links` next link) and
 //! `changes-since` / `changes-before`, deleted servers from 2.21, and nova's refusals.
 
-use novagen_tests::Cloud;
+use novagen_tests::{err, keys, Cloud, Compute};
 use serde_json::{json, Value};
 
-struct Api {
-    cloud: Cloud,
-    token: String,
-}
-
-impl Api {
-    fn new() -> Api {
-        let cloud = Cloud::start();
-        let token = cloud.token();
-        Api { cloud, token }
-    }
-
-    fn call(&self, v: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut req = reqwest::blocking::Client::new()
-            .request(m, format!("{}/compute/v2.1{path}", self.cloud.url))
-            .header("X-Auth-Token", &self.token)
-            .header("OpenStack-API-Version", format!("compute {v}"));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().expect("cloud answers");
-        let status = resp.status().as_u16();
-        (status, resp.json().unwrap_or(Value::Null))
-    }
-}
-
-fn err(kind: &str, code: u16, message: &str) -> Value {
-    json!({ kind: { "code": code, "message": message } })
-}
-
-fn keys(v: &Value) -> Vec<&str> {
-    let mut k: Vec<&str> = v
-        .as_object()
-        .map(|m| m.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    k.sort();
-    k
-}
-
-fn boot(api: &Api) -> String {
+fn boot(api: &Compute) -> String {
     let (s, b) = api.call(
         "2.1",
         "POST",
@@ -70,7 +30,8 @@ fn actions(b: &Value) -> Vec<&str> {
 
 #[test]
 fn actions_are_recorded_and_paged() {
-    let api = Api::new();
+    let cloud = Cloud::start();
+    let api = cloud.compute();
     let id = boot(&api);
     let path = format!("/servers/{id}/os-instance-actions");
     let act = |body: Value| api.call("2.1", "POST", &format!("/servers/{id}/action"), Some(body));
@@ -222,7 +183,8 @@ fn actions_are_recorded_and_paged() {
 
 #[test]
 fn instance_action_refusals() {
-    let api = Api::new();
+    let cloud = Cloud::start();
+    let api = cloud.compute();
     let id = boot(&api);
     let path = format!("/servers/{id}/os-instance-actions");
     let cases = [

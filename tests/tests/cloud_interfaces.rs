@@ -3,50 +3,10 @@
 //! shape, in the catalog as type `network`), against nova 34 and Neutron: shapes, status
 //! codes and messages.
 
-use novagen_tests::Cloud;
+use novagen_tests::{err, keys, Cloud, Compute};
 use serde_json::{json, Value};
 
-struct Api {
-    cloud: Cloud,
-    token: String,
-}
-
-impl Api {
-    fn new() -> Api {
-        let cloud = Cloud::start();
-        let token = cloud.token();
-        Api { cloud, token }
-    }
-
-    fn call(&self, v: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut req = reqwest::blocking::Client::new()
-            .request(m, format!("{}/compute/v2.1{path}", self.cloud.url))
-            .header("X-Auth-Token", &self.token)
-            .header("OpenStack-API-Version", format!("compute {v}"));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().expect("cloud answers");
-        let status = resp.status().as_u16();
-        (status, resp.json().unwrap_or(Value::Null))
-    }
-}
-
-fn err(kind: &str, code: u16, message: &str) -> Value {
-    json!({ kind: { "code": code, "message": message } })
-}
-
-fn keys(v: &Value) -> Vec<&str> {
-    let mut k: Vec<&str> = v
-        .as_object()
-        .map(|m| m.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    k.sort();
-    k
-}
-
-fn boot(api: &Api) -> String {
+fn boot(api: &Compute) -> String {
     let (s, b) = api.call(
         "2.1",
         "POST",
@@ -66,7 +26,8 @@ const NET: &str = "3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f";
 
 #[test]
 fn interfaces_list_attach_show_detach() {
-    let api = Api::new();
+    let cloud = Cloud::start();
+    let api = cloud.compute();
     let id = boot(&api);
     let path = format!("/servers/{id}/os-interface");
     // The boot port: the server's address on the private network.
@@ -172,7 +133,8 @@ fn interfaces_list_attach_show_detach() {
 
 #[test]
 fn interface_refusals() {
-    let api = Api::new();
+    let cloud = Cloud::start();
+    let api = cloud.compute();
     let id = boot(&api);
     let other = boot(&api);
     let path = format!("/servers/{id}/os-interface");
@@ -280,8 +242,7 @@ fn interface_refusals() {
 #[test]
 fn the_network_service_finds_private_by_name() {
     let cloud = Cloud::with_args(&["--build-time", "0.4", "--network"]);
-    let token = cloud.token();
-    let api = Api { cloud, token };
+    let api = cloud.compute();
     let base = format!("{}/network/v2.0", api.cloud.url);
     let get = |url: &str, token: bool| {
         let mut r = reqwest::blocking::Client::new().get(url);

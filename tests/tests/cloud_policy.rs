@@ -5,77 +5,8 @@
 //! details (the samples `os-instance-actions/v2.51/instance-action-get-non-admin-resp.json`
 //! and v2.62's), and lists only its project's server groups.
 
-use novagen_tests::Cloud;
+use novagen_tests::{err, keys, Cloud};
 use serde_json::{json, Value};
-
-struct Api {
-    cloud: Cloud,
-    token: String,
-    member: String,
-}
-
-fn token_of(cloud: &Cloud, user: &str) -> String {
-    let body = json!({"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": user, "domain": {"name": "Default"}, "password": "secret"}}},
-        "scope": {"project": {"name": "admin", "domain": {"name": "Default"}}}}});
-    let resp = reqwest::blocking::Client::new()
-        .post(format!("{}/identity/v3/auth/tokens", cloud.url))
-        .json(&body)
-        .send()
-        .expect("keystone answers");
-    assert_eq!(resp.status().as_u16(), 201);
-    resp.headers()["x-subject-token"]
-        .to_str()
-        .expect("token")
-        .to_string()
-}
-
-impl Api {
-    fn new() -> Api {
-        let cloud = Cloud::start();
-        let token = token_of(&cloud, "admin");
-        let member = token_of(&cloud, "member");
-        Api {
-            cloud,
-            token,
-            member,
-        }
-    }
-
-    fn call(&self, v: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        self.as_user(&self.token, v, method, path, body)
-    }
-
-    fn as_member(&self, v: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        self.as_user(&self.member, v, method, path, body)
-    }
-
-    fn as_user(
-        &self,
-        token: &str,
-        v: &str,
-        method: &str,
-        path: &str,
-        body: Option<Value>,
-    ) -> (u16, Value) {
-        let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut req = reqwest::blocking::Client::new()
-            .request(m, format!("{}/compute/v2.1{path}", self.cloud.url))
-            .header("X-Auth-Token", token)
-            .header("OpenStack-API-Version", format!("compute {v}"));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().expect("cloud answers");
-        let status = resp.status().as_u16();
-        (status, resp.json().unwrap_or(Value::Null))
-    }
-}
-
-fn err(kind: &str, code: u16, message: &str) -> Value {
-    json!({ kind: { "code": code, "message": message } })
-}
 
 fn refused(rule: &str) -> (u16, Value) {
     (
@@ -88,22 +19,15 @@ fn refused(rule: &str) -> (u16, Value) {
     )
 }
 
-fn keys(v: &Value) -> Vec<&str> {
-    let mut k: Vec<&str> = v
-        .as_object()
-        .map(|m| m.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    k.sort();
-    k
-}
-
 #[test]
 fn the_member_token_names_its_user_and_roles() {
-    let api = Api::new();
+    let cloud = Cloud::start();
+    let api = cloud.compute();
+    let member = cloud.compute_as("member");
     let resp = reqwest::blocking::Client::new()
         .get(format!("{}/identity/v3/auth/tokens", api.cloud.url))
         .header("X-Auth-Token", &api.token)
-        .header("X-Subject-Token", &api.member)
+        .header("X-Subject-Token", &member.token)
         .send()
         .expect("keystone answers");
     let t: Value = resp.json().expect("json");
@@ -117,7 +41,9 @@ fn the_member_token_names_its_user_and_roles() {
 
 #[test]
 fn admin_only_routes_refuse_a_member() {
-    let api = Api::new();
+    let cloud = Cloud::start();
+    let api = cloud.compute();
+    let member = cloud.compute_as("member");
     let (s, b) = api.call(
         "2.1",
         "POST",
@@ -126,8 +52,7 @@ fn admin_only_routes_refuse_a_member() {
     );
     assert_eq!(s, 200, "{b}");
     let agg = b["aggregate"]["id"].as_i64().expect("id");
-    let m =
-        |method: &str, path: &str, body: Option<Value>| api.as_member("2.1", method, path, body);
+    let m = |method: &str, path: &str, body: Option<Value>| member.call("2.1", method, path, body);
     assert_eq!(
         m("GET", "/os-aggregates", None),
         refused("os_compute_api:os-aggregates:index")
@@ -206,7 +131,7 @@ fn admin_only_routes_refuse_a_member() {
     );
 
     // Server actions: the server is found first, then the rule.
-    let (s, b) = api.as_member(
+    let (s, b) = member.call(
         "2.1",
         "POST",
         "/servers",
@@ -218,7 +143,7 @@ fn admin_only_routes_refuse_a_member() {
     let id = b["server"]["id"].as_str().expect("id").to_string();
     std::thread::sleep(std::time::Duration::from_millis(600));
     let act =
-        |body: Value| api.as_member("2.30", "POST", &format!("/servers/{id}/action"), Some(body));
+        |body: Value| member.call("2.30", "POST", &format!("/servers/{id}/action"), Some(body));
     assert_eq!(
         act(json!({"os-resetState": {"state": "error"}})),
         refused("os_compute_api:os-admin-actions:reset_state")
@@ -234,17 +159,19 @@ fn admin_only_routes_refuse_a_member() {
     // What a member may do: its own server's password, interfaces, changePassword.
     assert_eq!(act(json!({"changePassword": {"adminPass": "x"}})).0, 202);
     assert_eq!(
-        api.as_member(
-            "2.1",
-            "GET",
-            &format!("/servers/{id}/os-server-password"),
-            None
-        )
-        .0,
+        member
+            .call(
+                "2.1",
+                "GET",
+                &format!("/servers/{id}/os-server-password"),
+                None
+            )
+            .0,
         200
     );
     assert_eq!(
-        api.as_member("2.1", "GET", &format!("/servers/{id}/os-interface"), None)
+        member
+            .call("2.1", "GET", &format!("/servers/{id}/os-interface"), None)
             .0,
         200
     );
@@ -252,8 +179,10 @@ fn admin_only_routes_refuse_a_member() {
 
 #[test]
 fn a_member_sees_action_events_from_251_without_admin_fields() {
-    let api = Api::new();
-    let (_, b) = api.as_member(
+    let cloud = Cloud::start();
+    let api = cloud.compute();
+    let member = cloud.compute_as("member");
+    let (_, b) = member.call(
         "2.1",
         "POST",
         "/servers",
@@ -262,7 +191,7 @@ fn a_member_sees_action_events_from_251_without_admin_fields() {
         ),
     );
     let id = b["server"]["id"].as_str().expect("id").to_string();
-    let (_, b) = api.as_member(
+    let (_, b) = member.call(
         "2.1",
         "GET",
         &format!("/servers/{id}/os-instance-actions"),
@@ -277,15 +206,15 @@ fn a_member_sees_action_events_from_251_without_admin_fields() {
         "5d1c2b3a49584f6e8d7c6b5a4f3e2d1c"
     );
     let path = format!("/servers/{id}/os-instance-actions/{req}");
-    let (s, b) = api.as_member("2.50", "GET", &path, None);
+    let (s, b) = member.call("2.50", "GET", &path, None);
     assert_eq!(s, 200);
     assert!(b["instanceAction"].get("events").is_none(), "{b}");
-    let (_, b) = api.as_member("2.51", "GET", &path, None);
+    let (_, b) = member.call("2.51", "GET", &path, None);
     assert_eq!(
         keys(&b["instanceAction"]["events"][0]),
         ["event", "finish_time", "result", "start_time"]
     );
-    let (_, b) = api.as_member("2.84", "GET", &path, None);
+    let (_, b) = member.call("2.84", "GET", &path, None);
     assert_eq!(
         keys(&b["instanceAction"]["events"][0]),
         ["event", "finish_time", "hostId", "result", "start_time"]

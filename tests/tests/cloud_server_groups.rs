@@ -2,52 +2,13 @@
 //! from it, `project_id` / `user_id` from 2.13 (the api-samples of `os-server-groups`, v2.13
 //! and v2.64), members from boots with the `group` hint, the quota, and nova's refusals.
 
-use novagen_tests::Cloud;
+use novagen_tests::{err, keys, Cloud};
 use serde_json::{json, Value};
-
-struct Api {
-    cloud: Cloud,
-    token: String,
-}
-
-impl Api {
-    fn new() -> Api {
-        let cloud = Cloud::start();
-        let token = cloud.token();
-        Api { cloud, token }
-    }
-
-    fn call(&self, v: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut req = reqwest::blocking::Client::new()
-            .request(m, format!("{}/compute/v2.1{path}", self.cloud.url))
-            .header("X-Auth-Token", &self.token)
-            .header("OpenStack-API-Version", format!("compute {v}"));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().expect("cloud answers");
-        let status = resp.status().as_u16();
-        (status, resp.json().unwrap_or(Value::Null))
-    }
-}
-
-fn err(kind: &str, code: u16, message: &str) -> Value {
-    json!({ kind: { "code": code, "message": message } })
-}
-
-fn keys(v: &Value) -> Vec<&str> {
-    let mut k: Vec<&str> = v
-        .as_object()
-        .map(|m| m.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    k.sort();
-    k
-}
 
 #[test]
 fn server_groups_by_microversion() {
-    let api = Api::new();
+    let cloud = Cloud::start();
+    let api = cloud.compute();
     // 2.1: policies and an empty metadata, no project or user.
     let (s, b) = api.call(
         "2.1",
@@ -148,7 +109,8 @@ fn server_groups_by_microversion() {
 
 #[test]
 fn server_group_refusals() {
-    let api = Api::new();
+    let cloud = Cloud::start();
+    let api = cloud.compute();
     let cases = [
         ("2.1", json!({"server_group": {"name": "a", "policies": ["soft-affinity"]}}), 400,
          "Invalid input for field/attribute 0. Value: soft-affinity. 'soft-affinity' is not one of ['anti-affinity', 'affinity']"),
@@ -224,7 +186,8 @@ fn server_group_refusals() {
 
 #[test]
 fn boots_into_groups() {
-    let api = Api::new();
+    let cloud = Cloud::start();
+    let api = cloud.compute();
     let (_, b) = api.call(
         "2.64",
         "POST",
@@ -288,7 +251,8 @@ fn boots_into_groups() {
 
 #[test]
 fn group_policies_place_servers() {
-    let api = Api::new();
+    let cloud = Cloud::start();
+    let api = cloud.compute();
     let group = |policy: &str| {
         let (_, b) = api.call(
             "2.64",

@@ -3,41 +3,10 @@
 //! `os-admin-password/admin-password-change-password.json`), against nova 34's replies; the
 //! password itself is set through nova-sim's test-only `PUT /nova-sim/servers/{id}/password`.
 
-use novagen_tests::Cloud;
+use novagen_tests::{err, Cloud, Compute};
 use serde_json::{json, Value};
 
-struct Api {
-    cloud: Cloud,
-    token: String,
-}
-
-impl Api {
-    fn new() -> Api {
-        let cloud = Cloud::start();
-        let token = cloud.token();
-        Api { cloud, token }
-    }
-
-    fn call(&self, v: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut req = reqwest::blocking::Client::new()
-            .request(m, format!("{}/compute/v2.1{path}", self.cloud.url))
-            .header("X-Auth-Token", &self.token)
-            .header("OpenStack-API-Version", format!("compute {v}"));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().expect("cloud answers");
-        let status = resp.status().as_u16();
-        (status, resp.json().unwrap_or(Value::Null))
-    }
-}
-
-fn err(kind: &str, code: u16, message: &str) -> Value {
-    json!({ kind: { "code": code, "message": message } })
-}
-
-fn boot(api: &Api) -> String {
+fn boot(api: &Compute) -> String {
     let (s, b) = api.call(
         "2.1",
         "POST",
@@ -52,7 +21,7 @@ fn boot(api: &Api) -> String {
     b["server"]["id"].as_str().expect("id").to_string()
 }
 
-fn last_action(api: &Api, id: &str) -> Value {
+fn last_action(api: &Compute, id: &str) -> Value {
     let (_, b) = api.call(
         "2.1",
         "GET",
@@ -64,7 +33,8 @@ fn last_action(api: &Api, id: &str) -> Value {
 
 #[test]
 fn server_password_get_set_clear() {
-    let api = Api::new();
+    let cloud = Cloud::start();
+    let api = cloud.compute();
     let id = boot(&api);
     let path = format!("/servers/{id}/os-server-password");
     assert_eq!(
@@ -125,7 +95,8 @@ fn server_password_get_set_clear() {
 
 #[test]
 fn change_password() {
-    let api = Api::new();
+    let cloud = Cloud::start();
+    let api = cloud.compute();
     let id = boot(&api);
     let act = |body: Value| api.call("2.1", "POST", &format!("/servers/{id}/action"), Some(body));
     // Any string (nova sets no length rule): 202, no body, recorded; the server shows

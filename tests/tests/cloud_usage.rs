@@ -3,41 +3,10 @@
 //! marker the last server's ID, `tenant_usages_links` / `tenant_usage_links` built as nova's
 //! `_get_next_link` (the query sorted, a new marker last), and nova's refusals.
 
-use novagen_tests::Cloud;
+use novagen_tests::{err, Cloud, Compute};
 use serde_json::{json, Value};
 
-struct Api {
-    cloud: Cloud,
-    token: String,
-}
-
-impl Api {
-    fn new() -> Api {
-        let cloud = Cloud::start();
-        let token = cloud.token();
-        Api { cloud, token }
-    }
-
-    fn call(&self, v: &str, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let m = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut req = reqwest::blocking::Client::new()
-            .request(m, format!("{}/compute/v2.1{path}", self.cloud.url))
-            .header("X-Auth-Token", &self.token)
-            .header("OpenStack-API-Version", format!("compute {v}"));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().expect("cloud answers");
-        let status = resp.status().as_u16();
-        (status, resp.json().unwrap_or(Value::Null))
-    }
-}
-
-fn err(kind: &str, code: u16, message: &str) -> Value {
-    json!({ kind: { "code": code, "message": message } })
-}
-
-fn boot(api: &Api, name: &str) -> String {
+fn boot(api: &Compute, name: &str) -> String {
     let (s, b) = api.call(
         "2.1",
         "POST",
@@ -64,7 +33,8 @@ fn ids(usage: &Value) -> Vec<String> {
 
 #[test]
 fn usage_pages_by_server_with_novas_links() {
-    let api = Api::new();
+    let cloud = Cloud::start();
+    let api = cloud.compute();
     let servers: Vec<String> = ["a", "b", "c"].iter().map(|n| boot(&api, n)).collect();
     std::thread::sleep(std::time::Duration::from_millis(500));
     let project = "6f70656e737461636b20342065766572";
@@ -138,7 +108,8 @@ fn usage_pages_by_server_with_novas_links() {
 
 #[test]
 fn usage_paging_refusals() {
-    let api = Api::new();
+    let cloud = Cloud::start();
+    let api = cloud.compute();
     boot(&api, "a");
     let nope = "3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f";
     assert_eq!(

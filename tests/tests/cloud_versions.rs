@@ -2,24 +2,16 @@
 //! `versions/v21-version-get-resp.json` and `versions/v2-version-get-resp.json`): nova's
 //! `VersionsController.show`, whose self link is the endpoint asked at, and its 404.
 
-use novagen_tests::Cloud;
-use serde_json::{json, Value};
-
-fn get(cloud: &Cloud, token: &str, path: &str) -> (u16, Value) {
-    let resp = reqwest::blocking::Client::new()
-        .get(format!("{}/compute/v2.1{path}", cloud.url))
-        .header("X-Auth-Token", token)
-        .send()
-        .expect("cloud answers");
-    let status = resp.status().as_u16();
-    (status, resp.json().unwrap_or(Value::Null))
-}
+use novagen_tests::{Cloud, Compute};
+use serde_json::json;
 
 #[test]
 fn version_documents_by_id() {
     let cloud = Cloud::start();
-    let token = cloud.token();
-    let (s, b) = get(&cloud, &token, "/versions/v2.1");
+    let api = cloud.compute();
+    // At 2.1, the default (as without the header).
+    let get = |path: &str| api.call("2.1", "GET", path, None);
+    let (s, b) = get("/versions/v2.1");
     assert_eq!(s, 200, "{b}");
     let v = &b["version"];
     assert_eq!(
@@ -39,7 +31,7 @@ fn version_documents_by_id() {
         v["media-types"][0]["type"],
         "application/vnd.openstack.compute+json;version=2.1"
     );
-    let (s, b) = get(&cloud, &token, "/versions/v2.0");
+    let (s, b) = get("/versions/v2.0");
     assert_eq!(s, 200, "{b}");
     let v = &b["version"];
     assert_eq!(
@@ -59,11 +51,15 @@ fn version_documents_by_id() {
         "application/vnd.openstack.compute+json;version=2"
     );
     assert_eq!(
-        get(&cloud, &token, "/versions/v3"),
+        get("/versions/v3"),
         (
             404,
             json!({"itemNotFound": {"code": 404, "message": "The resource could not be found."}})
         )
     );
-    assert_eq!(get(&cloud, "nope", "/versions/v2.1").0, 401);
+    let stranger = Compute {
+        cloud: &cloud,
+        token: "nope".into(),
+    };
+    assert_eq!(stranger.call("2.1", "GET", "/versions/v2.1", None).0, 401);
 }
