@@ -116,12 +116,7 @@ fn page(c: &Call, usages: Vec<Value>) -> Result<(Vec<Value>, Option<Value>), Res
 fn report(c: &Call, project: Option<&str>) -> Result<Resp, Resp> {
     let start = period_bound(c, "start")?;
     let stop = period_bound(c, "end")?;
-    // Neither given: nova reads its clock twice, microseconds apart, so start < stop; the
-    // sim's clock may read the same value twice.
-    let both_now = [c.req.param("start"), c.req.param("end")]
-        .iter()
-        .all(|v| v.is_none_or(str::is_empty));
-    if start >= stop && !both_now {
+    if start >= stop {
         return Err(bad(
             "Invalid start time. The start time cannot occur after the end time.",
         ));

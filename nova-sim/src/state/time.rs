@@ -1,16 +1,30 @@
 //! Wall-clock times: seconds since the epoch (with microseconds), nova's two text forms, and
 //! the parser for the times clients send (`changes-since`, usage `start`/`end`).
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Seconds since 1970-01-01 UTC, with microseconds.
 pub type Secs = f64;
 
+/// The last instant [`now`] handed out, in microseconds since the epoch.
+static LAST_MICROS: AtomicI64 = AtomicI64::new(0);
+
+/// The sim's one clock: the wall clock in microseconds, but strictly increasing — a read
+/// within the same microsecond as the one before it (or with the system clock set back) gets
+/// the next microsecond. As nova's reads, which are microseconds apart, two reads are never
+/// the same instant: a usage period of two reads of now (`start` and `end` both omitted)
+/// starts before it ends.
 pub fn now() -> Secs {
-    SystemTime::now()
+    let wall = SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_micros() as f64 / 1e6)
-        .unwrap_or(0.0)
+        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX));
+    let bump = |last: i64| Some(wall.max(last.saturating_add(1)));
+    let previous = LAST_MICROS
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, bump)
+        .unwrap_or_else(|last| last);
+    // What `bump` made of `previous`: the value stored.
+    wall.max(previous.saturating_add(1)) as f64 / 1e6
 }
 
 /// `2026-11-25T14:03:27Z`, the form of server `created`/`updated`.
@@ -121,6 +135,30 @@ pub fn parse(s: &str) -> Option<Secs> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two reads are never the same instant, even within one microsecond and across threads.
+    #[test]
+    fn now_is_strictly_increasing() {
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                std::thread::spawn(|| {
+                    let reads: Vec<Secs> = (0..20_000).map(|_| now()).collect();
+                    for pair in reads.windows(2) {
+                        assert!(pair[0] < pair[1], "read twice: {pair:?}");
+                    }
+                    reads
+                })
+            })
+            .collect();
+        let mut all: Vec<Secs> = threads
+            .into_iter()
+            .flat_map(|t| t.join().expect("no failed reader"))
+            .collect();
+        let n = all.len();
+        all.sort_by(f64::total_cmp);
+        all.dedup();
+        assert_eq!(all.len(), n, "one instant handed out twice");
+    }
 
     #[test]
     fn round_trips() {
