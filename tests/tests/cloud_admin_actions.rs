@@ -6,40 +6,15 @@
 use novagen_tests::{err, Cloud, Compute};
 use serde_json::{json, Value};
 
-fn boot(api: &Compute) -> String {
-    let (s, b) = api.call(
-        "2.1",
-        "POST",
-        "/servers",
-        Some(
-            json!({"server": {"name": "a", "flavorRef": "1", "imageRef": nova_sim::BASE_IMAGE_ID}}),
-        ),
-    );
-    assert_eq!(s, 202, "{b}");
-    // Out of BUILD (0.4 s) before any action.
-    std::thread::sleep(std::time::Duration::from_millis(600));
-    b["server"]["id"].as_str().expect("id").to_string()
-}
-
 fn show(api: &Compute, id: &str) -> Value {
     api.call("2.1", "GET", &format!("/servers/{id}"), None).1["server"].clone()
-}
-
-fn last_action(api: &Compute, id: &str) -> Value {
-    let (_, b) = api.call(
-        "2.1",
-        "GET",
-        &format!("/servers/{id}/os-instance-actions"),
-        None,
-    );
-    b["instanceActions"][0]["action"].clone()
 }
 
 #[test]
 fn reset_state() {
     let cloud = Cloud::start();
     let api = cloud.compute();
-    let id = boot(&api);
+    let id = api.boot_active("a");
     let act = |body: Value| api.call("2.1", "POST", &format!("/servers/{id}/action"), Some(body));
     assert_eq!(
         act(json!({"os-resetState": {"state": "error"}})),
@@ -50,7 +25,7 @@ fn reset_state() {
         (s["status"].as_str(), s["OS-EXT-STS:vm_state"].as_str()),
         (Some("ERROR"), Some("error"))
     );
-    assert_eq!(last_action(&api, &id), "resetState");
+    assert_eq!(api.last_action(&id), "resetState");
     // From the middle of a task too: the task is dropped.
     assert_eq!(act(json!({"reboot": {"type": "HARD"}})).0, 202);
     assert_eq!(act(json!({"os-resetState": {"state": "active"}})).0, 202);
@@ -73,7 +48,7 @@ fn reset_state() {
 fn live_migration_by_microversion() {
     let cloud = Cloud::start();
     let api = cloud.compute();
-    let id = boot(&api);
+    let id = api.boot_active("a");
     let act =
         |v: &str, body: Value| api.call(v, "POST", &format!("/servers/{id}/action"), Some(body));
     let here = show(&api, &id)["OS-EXT-SRV-ATTR:host"]
@@ -163,7 +138,7 @@ fn live_migration_by_microversion() {
         (s["status"].as_str(), s["OS-EXT-STS:task_state"].as_str()),
         (Some("MIGRATING"), Some("migrating"))
     );
-    assert_eq!(last_action(&api, &id), "live-migration");
+    assert_eq!(api.last_action(&id), "live-migration");
     assert_eq!(
         act(
             "2.68",

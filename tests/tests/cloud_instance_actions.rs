@@ -3,23 +3,8 @@
 //! records, 2.58's `updated_at`, paging (`limit` / `marker`, a `links` next link) and
 //! `changes-since` / `changes-before`, deleted servers from 2.21, and nova's refusals.
 
-use novagen_tests::{err, keys, Cloud, Compute};
+use novagen_tests::{err, keys, Cloud};
 use serde_json::{json, Value};
-
-fn boot(api: &Compute) -> String {
-    let (s, b) = api.call(
-        "2.1",
-        "POST",
-        "/servers",
-        Some(
-            json!({"server": {"name": "a", "flavorRef": "1", "imageRef": nova_sim::BASE_IMAGE_ID}}),
-        ),
-    );
-    assert_eq!(s, 202, "{b}");
-    // Out of BUILD (0.4 s) before any action.
-    std::thread::sleep(std::time::Duration::from_millis(600));
-    b["server"]["id"].as_str().expect("id").to_string()
-}
 
 fn actions(b: &Value) -> Vec<&str> {
     b["instanceActions"]
@@ -32,7 +17,7 @@ fn actions(b: &Value) -> Vec<&str> {
 fn actions_are_recorded_and_paged() {
     let cloud = Cloud::start();
     let api = cloud.compute();
-    let id = boot(&api);
+    let id = api.boot_active("a");
     let path = format!("/servers/{id}/os-instance-actions");
     let act = |body: Value| api.call("2.1", "POST", &format!("/servers/{id}/action"), Some(body));
     assert_eq!(act(json!({"lock": null})).0, 202);
@@ -185,7 +170,7 @@ fn actions_are_recorded_and_paged() {
 fn instance_action_refusals() {
     let cloud = Cloud::start();
     let api = cloud.compute();
-    let id = boot(&api);
+    let id = api.boot_active("a");
     let path = format!("/servers/{id}/os-instance-actions");
     let cases = [
         ("2.58", format!("{path}?marker=req-nope"), "Marker req-nope could not be found."),

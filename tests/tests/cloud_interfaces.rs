@@ -3,23 +3,8 @@
 //! shape, in the catalog as type `network`), against nova 34 and Neutron: shapes, status
 //! codes and messages.
 
-use novagen_tests::{err, keys, Cloud, Compute};
+use novagen_tests::{err, keys, Cloud};
 use serde_json::{json, Value};
-
-fn boot(api: &Compute) -> String {
-    let (s, b) = api.call(
-        "2.1",
-        "POST",
-        "/servers",
-        Some(
-            json!({"server": {"name": "a", "flavorRef": "1", "imageRef": nova_sim::BASE_IMAGE_ID}}),
-        ),
-    );
-    assert_eq!(s, 202, "{b}");
-    // Out of BUILD (0.4 s) before any action.
-    std::thread::sleep(std::time::Duration::from_millis(600));
-    b["server"]["id"].as_str().expect("id").to_string()
-}
 
 /// The private network: the ID the boot tests already give `--nic net-id=`.
 const NET: &str = "3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f";
@@ -28,7 +13,7 @@ const NET: &str = "3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f";
 fn interfaces_list_attach_show_detach() {
     let cloud = Cloud::start();
     let api = cloud.compute();
-    let id = boot(&api);
+    let id = api.boot_active("a");
     let path = format!("/servers/{id}/os-interface");
     // The boot port: the server's address on the private network.
     let (s, b) = api.call("2.1", "GET", &path, None);
@@ -135,8 +120,8 @@ fn interfaces_list_attach_show_detach() {
 fn interface_refusals() {
     let cloud = Cloud::start();
     let api = cloud.compute();
-    let id = boot(&api);
-    let other = boot(&api);
+    let id = api.boot_active("a");
+    let other = api.boot_active("a");
     let path = format!("/servers/{id}/os-interface");
     let (_, b) = api.call(
         "2.1",

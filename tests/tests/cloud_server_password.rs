@@ -3,39 +3,14 @@
 //! `os-admin-password/admin-password-change-password.json`), against nova 34's replies; the
 //! password itself is set through nova-sim's test-only `PUT /nova-sim/servers/{id}/password`.
 
-use novagen_tests::{err, Cloud, Compute};
+use novagen_tests::{err, Cloud};
 use serde_json::{json, Value};
-
-fn boot(api: &Compute) -> String {
-    let (s, b) = api.call(
-        "2.1",
-        "POST",
-        "/servers",
-        Some(
-            json!({"server": {"name": "a", "flavorRef": "1", "imageRef": nova_sim::BASE_IMAGE_ID}}),
-        ),
-    );
-    assert_eq!(s, 202, "{b}");
-    // Out of BUILD (0.4 s) before any action.
-    std::thread::sleep(std::time::Duration::from_millis(600));
-    b["server"]["id"].as_str().expect("id").to_string()
-}
-
-fn last_action(api: &Compute, id: &str) -> Value {
-    let (_, b) = api.call(
-        "2.1",
-        "GET",
-        &format!("/servers/{id}/os-instance-actions"),
-        None,
-    );
-    b["instanceActions"][0]["action"].clone()
-}
 
 #[test]
 fn server_password_get_set_clear() {
     let cloud = Cloud::start();
     let api = cloud.compute();
-    let id = boot(&api);
+    let id = api.boot_active("a");
     let path = format!("/servers/{id}/os-server-password");
     assert_eq!(
         api.call("2.1", "GET", &path, None),
@@ -97,7 +72,7 @@ fn server_password_get_set_clear() {
 fn change_password() {
     let cloud = Cloud::start();
     let api = cloud.compute();
-    let id = boot(&api);
+    let id = api.boot_active("a");
     let act = |body: Value| api.call("2.1", "POST", &format!("/servers/{id}/action"), Some(body));
     // Any string (nova sets no length rule): 202, no body, recorded; the server shows
     // PASSWORD while the task runs.
@@ -105,7 +80,7 @@ fn change_password() {
         act(json!({"changePassword": {"adminPass": "foo"}})),
         (202, Value::Null)
     );
-    assert_eq!(last_action(&api, &id), "changePassword");
+    assert_eq!(api.last_action(&id), "changePassword");
     let (_, b) = api.call("2.1", "GET", &format!("/servers/{id}"), None);
     assert_eq!(b["server"]["status"], "PASSWORD");
     assert_eq!(b["server"]["OS-EXT-STS:task_state"], "updating_password");

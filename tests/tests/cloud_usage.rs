@@ -3,19 +3,8 @@
 //! marker the last server's ID, `tenant_usages_links` / `tenant_usage_links` built as nova's
 //! `_get_next_link` (the query sorted, a new marker last), and nova's refusals.
 
-use novagen_tests::{err, Cloud, Compute};
+use novagen_tests::{err, Cloud};
 use serde_json::{json, Value};
-
-fn boot(api: &Compute, name: &str) -> String {
-    let (s, b) = api.call(
-        "2.1",
-        "POST",
-        "/servers",
-        Some(json!({"server": {"name": name, "flavorRef": "1", "imageRef": nova_sim::BASE_IMAGE_ID}})),
-    );
-    assert_eq!(s, 202, "{b}");
-    b["server"]["id"].as_str().expect("id").to_string()
-}
 
 const PERIOD: &str = "start=2000-01-01T00:00:00&end=2999-01-01T00:00:00";
 const SORTED: &str = "end=2999-01-01T00%3A00%3A00";
@@ -35,7 +24,7 @@ fn ids(usage: &Value) -> Vec<String> {
 fn usage_pages_by_server_with_novas_links() {
     let cloud = Cloud::start();
     let api = cloud.compute();
-    let servers: Vec<String> = ["a", "b", "c"].iter().map(|n| boot(&api, n)).collect();
+    let servers: Vec<String> = ["a", "b", "c"].iter().map(|n| api.boot(n)).collect();
     std::thread::sleep(std::time::Duration::from_millis(500));
     let project = "6f70656e737461636b20342065766572";
     let base = &api.cloud.url;
@@ -110,7 +99,7 @@ fn usage_pages_by_server_with_novas_links() {
 fn usage_paging_refusals() {
     let cloud = Cloud::start();
     let api = cloud.compute();
-    boot(&api, "a");
+    api.boot("a");
     let nope = "3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f";
     assert_eq!(
         api.call(
