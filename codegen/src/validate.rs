@@ -137,6 +137,16 @@ fn parse<T: serde::de::DeserializeOwned>(src: &SpecSource) -> Result<T, SpecErro
         if let Some(i) = msg.find(" at line ") {
             msg.truncate(i);
         }
+        if let Some((key, instead)) = model::FIRST_EDITION
+            .iter()
+            .find(|(key, _)| msg.contains(&format!("unknown field `{key}`")))
+        {
+            return SpecError::new(
+                &src.path,
+                line,
+                format!("`{key}` is the first edition's: write {instead}"),
+            );
+        }
         SpecError::new(&src.path, line, format!("invalid spec: {msg}"))
     })
 }
@@ -428,22 +438,38 @@ impl<'a> Cx<'a> {
         parsed
     }
 
-    fn opt_version(&mut self, text: &Option<String>, path: &str) -> Option<Version> {
-        text.as_ref().and_then(|t| self.version(t, path))
-    }
-
-    fn range(&mut self, min: &Option<String>, max: &Option<String>, path: &str) -> Range {
-        let lo = self.opt_version(min, &format!("{path}.min_version"));
-        let hi = self.opt_version(max, &format!("{path}.max_version"));
-        if let (Some(a), Some(b)) = (lo, hi) {
+    /// `versions:` as written: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`; absent is every version.
+    fn versions(&mut self, text: &Option<String>, path: &str) -> Range {
+        let Some(text) = text else {
+            return Range::ALL;
+        };
+        let path = format!("{path}.versions");
+        let Some((lo, hi)) = text.split_once('-') else {
+            self.err(
+                &path,
+                format!("versions '{text}' is not a range: write \"{text}-\" (from {text} on), \"-{text}\" (up to {text}) or \"{text}-{text}\" (only {text})."),
+            );
+            return Range::ALL;
+        };
+        let (lo, hi) = (lo.trim(), hi.trim());
+        if lo.is_empty() && hi.is_empty() {
+            self.err(
+                &path,
+                "versions '-' names no version: leave versions out for every version.",
+            );
+            return Range::ALL;
+        }
+        let min = (!lo.is_empty()).then(|| self.version(lo, &path)).flatten();
+        let max = (!hi.is_empty()).then(|| self.version(hi, &path)).flatten();
+        if let (Some(a), Some(b)) = (min, max) {
             if a > b {
                 self.err(
-                    &format!("{path}.max_version"),
-                    format!("the microversion range is backwards: min_version {a} is newer than max_version {b}."),
+                    &path,
+                    format!("the microversion range '{text}' is backwards: write \"{b}-{a}\"."),
                 );
             }
         }
-        Range { min: lo, max: hi }
+        Range { min, max }
     }
 
     fn ident(&mut self, name: &str, what: &str, path: &str) {
@@ -1004,7 +1030,7 @@ fn resource(
                 "a show rule that drops its field cannot also format or flatten it.",
             );
         }
-        let versions = cx.range(&r.min_version, &r.max_version, &p);
+        let versions = cx.versions(&r.versions, &p);
         show.push(ShowDef {
             field: lk(&r.field),
             drop: r.drop,
@@ -1206,7 +1232,7 @@ fn columns(
                     .format
                     .as_ref()
                     .and_then(|f| parse_format(cx, f, &format!("{p}.format"))),
-                versions: cx.range(&c.min_version, &c.max_version, &p),
+                versions: cx.versions(&c.versions, &p),
                 when: scope.conds(cx, &c.when, &format!("{p}.when")),
             },
         };
@@ -1306,7 +1332,7 @@ fn operation(
     p: &str,
     statics: &HashMap<String, (String, bool)>,
 ) -> Operation {
-    let versions = cx.range(&o.min_version, &o.max_version, p);
+    let versions = cx.versions(&o.versions, p);
 
     // Arguments.
     let mut types: BTreeMap<String, ArgType> = BTreeMap::new();
@@ -1342,13 +1368,16 @@ fn operation(
                 .to_lowercase(),
             );
         }
-        if a.positional && a.default.is_some() && a.required != Some(false) {
+        if a.positional
+            && a.default.is_some()
+            && !matches!(a.required, Some(model::Required::Always(false)))
+        {
             cx.err(
                 &format!("{ap}.default"),
                 "a required positional argument cannot have a default.",
             );
         }
-        if let Some(d) = &a.default {
+        if let Some(d) = a.default.as_ref().map(|d| d.value()) {
             if !d.contains('{') {
                 let ok = match a.ty {
                     ArgType::Integer => d.trim().parse::<i64>().is_ok(),
@@ -1398,7 +1427,7 @@ fn operation(
             }
         };
         let lookup_versions = match &a.lookup {
-            Some(l) => cx.range(&l.min_version, &l.max_version, &format!("{ap}.lookup")),
+            Some(l) => cx.versions(&l.versions, &format!("{ap}.lookup")),
             None => Range::default(),
         };
         let record_pairs = a
@@ -1415,14 +1444,13 @@ fn operation(
         if a.ty != ArgType::Record
             && (a.keys.is_some()
                 || a.defaults.is_some()
-                || !a.alone.is_empty()
-                || a.alone_since.is_some()
+                || a.alone.is_some()
                 || !a.one_of.is_empty()
                 || a.invalid.is_some())
         {
             cx.err(
                 &format!("{ap}.keys"),
-                "keys, defaults, alone, alone_since, one_of and invalid only apply to record arguments.",
+                "keys, defaults, alone, one_of and invalid only apply to record arguments.",
             );
         }
         for k in &a.one_of {
@@ -1433,11 +1461,23 @@ fn operation(
                 );
             }
         }
-        let avers = cx.range(&a.min_version, &a.max_version, &ap);
-        let required = match (a.positional, a.required) {
-            (true, r) => r.unwrap_or(true),
-            (false, r) => r.unwrap_or(false),
-        } && a.ty != ArgType::Flag;
+        let avers = cx.versions(&a.versions, &ap);
+        let (required, required_versions) = match (&a.required, a.positional) {
+            (None, positional) => (positional, None),
+            (Some(model::Required::Always(r)), _) => (*r, None),
+            (Some(model::Required::Where(_)), true) => {
+                cx.err(
+                    &format!("{ap}.required"),
+                    "a positional argument is always given or optional (true or false); a range of versions where it is required applies to options.",
+                );
+                (true, None)
+            }
+            (Some(model::Required::Where(r)), false) => (
+                false,
+                Some(cx.versions(&Some(r.clone()), &format!("{ap}.required"))),
+            ),
+        };
+        let required = required && a.ty != ArgType::Flag;
         let cli = if a.positional {
             format!("<{}>", a.name.replace('_', "-"))
         } else {
@@ -1450,9 +1490,12 @@ fn operation(
             positional: a.positional,
             many: a.many,
             required,
-            required_since: cx.opt_version(&a.required_since, &format!("{ap}.required_since")),
+            required_versions,
             default: None,
-            default_since: cx.opt_version(&a.default_since, &format!("{ap}.default_since")),
+            default_versions: cx.versions(
+                &a.default.as_ref().and_then(|d| d.versions()),
+                &format!("{ap}.default"),
+            ),
             env: olk(&a.env),
             choices: strs(&a.choices),
             resource,
@@ -1466,8 +1509,16 @@ fn operation(
                     .collect(),
             ),
             record_defaults: &[],
-            alone: strs(&a.alone),
-            alone_since: cx.opt_version(&a.alone_since, &format!("{ap}.alone_since")),
+            alone: strs(
+                a.alone
+                    .as_ref()
+                    .map(|w| w.value().as_slice())
+                    .unwrap_or_default(),
+            ),
+            alone_versions: cx.versions(
+                &a.alone.as_ref().and_then(|w| w.versions()),
+                &format!("{ap}.alone"),
+            ),
             one_of: strs(&a.one_of),
             invalid: None,
             metavar: olk(&a.metavar),
@@ -1530,7 +1581,11 @@ fn operation(
     };
     for (j, a) in o.args.iter().enumerate() {
         if let Some(d) = &a.default {
-            args[j].default = Some(scope.template(cx, d, &format!("{p}.args[{j}].default")));
+            let at = match d {
+                model::Ranged::Plain(_) => format!("{p}.args[{j}].default"),
+                model::Ranged::In(_) => format!("{p}.args[{j}].default.value"),
+            };
+            args[j].default = Some(scope.template(cx, d.value(), &at));
         }
     }
     // A record's sent keys may carry filters (an expression whose root names the sent key,
@@ -1647,7 +1702,7 @@ fn operation(
                 v.steps.as_ref().or(o.steps.as_ref())
             };
             specs.push(VariantParts {
-                versions: cx.range(&v.min_version, &v.max_version, &vp),
+                versions: cx.versions(&v.versions, &vp),
                 when: scope.conds(cx, &v.when, &format!("{vp}.when")),
                 request: own.over(&base),
                 steps,
@@ -1691,7 +1746,7 @@ fn operation(
                         );
                     }
                     step.when = scope.conds(cx, &s.when, &format!("{sp}.when"));
-                    step.versions = cx.range(&s.min_version, &s.max_version, &sp);
+                    step.versions = cx.versions(&s.versions, &sp);
                     if let Some(n) = &s.name {
                         cx.ident(n, "step name", &format!("{sp}.name"));
                         if types.contains_key(n) {
@@ -1986,7 +2041,7 @@ fn prints(
             continue;
         }
         let when = scope.conds(cx, &ps.when, &format!("{p}.when"));
-        let versions = cx.range(&ps.min_version, &ps.max_version, &p);
+        let versions = cx.versions(&ps.versions, &p);
         let mut item = PrintDef {
             kind: PrintKind::Text,
             of: None,
