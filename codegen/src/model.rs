@@ -230,12 +230,12 @@ pub struct OperationSpec {
     pub body: Option<serde_yaml::Value>,
     #[serde(default)]
     pub result: Option<String>,
-    #[serde(default)]
-    pub items: Option<String>,
-    #[serde(default)]
+    /// The loop: the request is sent once per item of this list (`it` in templates).
+    #[serde(default, rename = "for")]
     pub for_each: Option<String>,
+    /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
     #[serde(default)]
-    pub rows: Option<Pairs>,
+    pub collect: bool,
     #[serde(default)]
     pub steps: Option<Vec<StepSpec>>,
     #[serde(default)]
@@ -274,12 +274,12 @@ pub struct VariantSpec {
     pub body: Option<serde_yaml::Value>,
     #[serde(default)]
     pub result: Option<String>,
-    #[serde(default)]
-    pub items: Option<String>,
-    #[serde(default)]
+    /// The loop: the request is sent once per item of this list (`it` in templates).
+    #[serde(default, rename = "for")]
     pub for_each: Option<String>,
+    /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
     #[serde(default)]
-    pub rows: Option<Pairs>,
+    pub collect: bool,
     #[serde(default)]
     pub steps: Option<Vec<StepSpec>>,
     #[serde(default)]
@@ -303,12 +303,12 @@ pub struct StepSpec {
     pub body: Option<serde_yaml::Value>,
     #[serde(default)]
     pub result: Option<String>,
-    #[serde(default)]
-    pub items: Option<String>,
-    #[serde(default)]
+    /// The loop: the request is sent once per item of this list (`it` in templates).
+    #[serde(default, rename = "for")]
     pub for_each: Option<String>,
+    /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
     #[serde(default)]
-    pub rows: Option<Pairs>,
+    pub collect: bool,
     #[serde(default)]
     pub merge: bool,
     /// Runs only when the step before failed with one of these HTTP statuses (instead of it).
@@ -551,4 +551,7 @@ pub const FIRST_EDITION: &[(&str, &str)] = &[
         "alone_since",
         "alone: {value: [auto, none], versions: \"2.37-\"}",
     ),
+    ("items", "result: \"reply.keypairs[].keypair\" (the path says which key holds the list and what wraps each item)"),
+    ("for_each", "for: <the list> (the one loop)"),
+    ("rows", "for: with collect: true, and a table whose columns read item, ok, reply and error"),
 ];

@@ -4,7 +4,7 @@ use crate::error::SpecError;
 use crate::lines::LineIndex;
 use crate::model::{self, ApiFile, ExtensionFile, ResourceFile};
 use novagen_spec::defs::*;
-use novagen_spec::{Expr, Filter, Format, Piece, Root, Template};
+use novagen_spec::{Expr, Filter, Format, Piece, Root, Step, Template};
 
 /// What validation hands the emitter: `novagen_spec`'s definitions (the one set of types the
 /// generated code holds as data and the runtime reads), each with the facts only the
@@ -1265,9 +1265,8 @@ struct RequestFields<'a> {
     query: At<'a, model::Pairs>,
     body: At<'a, serde_yaml::Value>,
     result: At<'a, String>,
-    items: At<'a, String>,
     for_each: At<'a, String>,
-    rows: At<'a, model::Pairs>,
+    collect: At<'a, bool>,
 }
 
 /// The request fields of an operation, variant or step spec written at `path`.
@@ -1280,9 +1279,8 @@ macro_rules! request_fields {
             query: $spec.query.as_ref().map(|v| (v, path.to_string())),
             body: $spec.body.as_ref().map(|v| (v, path.to_string())),
             result: $spec.result.as_ref().map(|v| (v, path.to_string())),
-            items: $spec.items.as_ref().map(|v| (v, path.to_string())),
             for_each: $spec.for_each.as_ref().map(|v| (v, path.to_string())),
-            rows: $spec.rows.as_ref().map(|v| (v, path.to_string())),
+            collect: $spec.collect.then(|| (&$spec.collect, path.to_string())),
         }
     }};
 }
@@ -1294,9 +1292,8 @@ impl<'a> RequestFields<'a> {
             || self.query.is_some()
             || self.body.is_some()
             || self.result.is_some()
-            || self.items.is_some()
             || self.for_each.is_some()
-            || self.rows.is_some()
+            || self.collect.is_some()
     }
 
     /// Each field of `self`, or else of `base`.
@@ -1307,9 +1304,8 @@ impl<'a> RequestFields<'a> {
             query: self.query.or_else(|| base.query.clone()),
             body: self.body.or_else(|| base.body.clone()),
             result: self.result.or_else(|| base.result.clone()),
-            items: self.items.or_else(|| base.items.clone()),
             for_each: self.for_each.or_else(|| base.for_each.clone()),
-            rows: self.rows.or_else(|| base.rows.clone()),
+            collect: self.collect.or_else(|| base.collect.clone()),
         }
     }
 }
@@ -1907,7 +1903,7 @@ fn step(
     let for_each = r
         .for_each
         .as_ref()
-        .map(|(f, _)| scope.expr(cx, f, &at(&r.for_each, "for_each")));
+        .map(|(f, _)| scope.expr(cx, f, &at(&r.for_each, "for")));
     if let Some(e) = &for_each {
         scope.roots.push("it".into());
         // `a[].b[]`: each item has the `a` item it came from, `it.^`.
@@ -1952,39 +1948,38 @@ fn step(
         });
     // A result is an expression over the reply's body (`reply`) and headers (`headers`,
     // lower-case names).
-    let result = r.result.as_ref().map(|(res, _)| {
+    let mut result = r.result.as_ref().map(|(res, _)| {
         let saved = std::mem::replace(&mut scope.roots, vec!["reply".into(), "headers".into()]);
         let e = scope.expr(cx, res, &at(&r.result, "result"));
         scope.roots = saved;
         e
     });
-    let rows = match &r.rows {
-        Some((m, _)) => cx.pairs(m, &at(&r.rows, "rows")),
-        None => Vec::new(),
-    };
-    if !rows.is_empty() && for_each.is_none() {
+    scope.roots = saved;
+    // `reply.keypairs[].keypair`: the list is under `keypairs`, each item wrapped in `keypair`.
+    let mut items = None;
+    if let Some(Expr::Path(novagen_spec::Path {
+        root: Root::Reply,
+        steps: [Step::Key(list), Step::Each, Step::Key(item)],
+    })) = &result
+    {
+        items = Some(*item);
+        result = Some(Expr::Path(novagen_spec::Path {
+            root: Root::Reply,
+            steps: slice(vec![Step::Key(list)]),
+        }));
+    }
+    if r.collect.is_some() && for_each.is_none() {
         cx.err(
-            &at(&r.rows, "rows"),
-            "rows are built per item: they need for_each.",
+            &at(&r.collect, "collect"),
+            "collect keeps each item's outcome of a loop: it needs for.",
         );
     }
-    // A row sees the item (`it`) and how its request went: `reply.ok`, `reply.error`.
-    scope.roots.push("reply".into());
-    let rows = keyed(
-        rows.into_iter()
-            .map(|(k, t)| {
-                let t = scope.template(cx, &t, &at(&r.rows, "rows"));
-                (k, t)
-            })
-            .collect(),
-    );
-    scope.roots = saved;
     let simple_key = result.as_ref().is_some_and(|e| reply_key(e).is_some());
     let paged = method == "GET" && returns == Returns::List && simple_key && for_each.is_none();
-    if r.items.is_some() && !paged {
+    if items.is_some() && !paged {
         cx.err(
-            &at(&r.items, "items"),
-            "items only applies to a list result (a GET returning a list under a key).",
+            &at(&r.result, "result"),
+            "a result of the form reply.KEY[].ITEM (each item wrapped) is for a GET returning a list under a key.",
         );
     }
     if returns == Returns::List && result.is_none() {
@@ -2006,11 +2001,11 @@ fn step(
         query,
         body,
         result,
-        items: r.items.as_ref().map(|(i, _)| lk(i)),
+        items,
         paged,
         merge: false,
         on_error: &[],
-        rows,
+        collect: r.collect.is_some(),
         when: None,
         versions: Range::default(),
     }

@@ -440,9 +440,9 @@ pub struct StepDef {
     pub merge: bool,
     /// Runs only instead of the step before, when that failed with one of these statuses.
     pub on_error: &'static [u16],
-    /// With `for_each`: one row per item, built from these templates (`{it}`, `{reply.ok}`,
-    /// `{reply.error}`); a failed item becomes a row instead of an error.
-    pub rows: &'static [(&'static str, Template)],
+    /// With `for_each`: the result is `[{item, ok, reply, error}]`, one object per item; a
+    /// failed item is kept (`ok: false`, `error`: its error line) instead of ending the command.
+    pub collect: bool,
     /// The step runs only when these hold (and in this microversion range).
     pub when: Cond,
     pub versions: Range,

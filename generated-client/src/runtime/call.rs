@@ -416,40 +416,35 @@ impl Client {
         let items = sc::items(each, &Env::new(scope, Some(self.version())))?;
         let mut rows = Vec::new();
         for (item, parents) in items {
+            let kept = step.collect.then(|| item.clone());
             let mut s = scope.clone();
             if let Value::Object(m) = &mut s {
                 m.insert("item".into(), item);
                 m.insert("item^".into(), Value::Array(parents));
             }
             let outcome = self.request(step, &s, None);
-            if step.rows.is_empty() {
+            let Some(item) = kept else {
                 if let Some(r) = outcome? {
                     rows.push(r);
                 }
                 continue;
-            }
-            // The row's `reply`: how the item's request went.
-            if let Value::Object(m) = &mut s {
-                let mut how = Map::new();
-                match outcome {
-                    Ok(_) => {
-                        how.insert("ok".into(), Value::Bool(true));
-                    }
-                    Err(e) => {
-                        how.insert("ok".into(), Value::Bool(false));
-                        how.insert("error".into(), Value::String(e.to_string()));
+            };
+            // How the item's request went, kept beside the item.
+            let mut how = Map::new();
+            how.insert("item".into(), item);
+            match outcome {
+                Ok(reply) => {
+                    how.insert("ok".into(), Value::Bool(true));
+                    if let Some(r) = reply {
+                        how.insert("reply".into(), r);
                     }
                 }
-                m.insert("result".into(), Value::Object(how));
-            }
-            let env = Env::new(&s, Some(self.version()));
-            let mut row = Map::new();
-            for (k, t) in step.rows {
-                if let Some(v) = sc::template(t, &env)? {
-                    row.insert(k.to_string(), v);
+                Err(e) => {
+                    how.insert("ok".into(), Value::Bool(false));
+                    how.insert("error".into(), Value::String(e.to_string()));
                 }
             }
-            rows.push(Value::Object(row));
+            rows.push(Value::Object(how));
         }
         Ok(Some(Value::Array(rows)))
     }
