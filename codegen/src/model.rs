@@ -236,6 +236,10 @@ pub struct OperationSpec {
     /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
     #[serde(default)]
     pub collect: bool,
+    /// A stand-in: when this request fails with the status, that request is sent instead
+    /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
+    #[serde(default)]
+    pub on_error: Option<BTreeMap<u16, StepSpec>>,
     #[serde(default)]
     pub steps: Option<Vec<StepSpec>>,
     #[serde(default)]
@@ -280,6 +284,10 @@ pub struct VariantSpec {
     /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
     #[serde(default)]
     pub collect: bool,
+    /// A stand-in: when this request fails with the status, that request is sent instead
+    /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
+    #[serde(default)]
+    pub on_error: Option<BTreeMap<u16, StepSpec>>,
     #[serde(default)]
     pub steps: Option<Vec<StepSpec>>,
     #[serde(default)]
@@ -309,11 +317,12 @@ pub struct StepSpec {
     /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
     #[serde(default)]
     pub collect: bool,
+    /// A stand-in: when this request fails with the status, that request is sent instead
+    /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
+    #[serde(default)]
+    pub on_error: Option<BTreeMap<u16, StepSpec>>,
     #[serde(default)]
     pub merge: bool,
-    /// Runs only when the step before failed with one of these HTTP statuses (instead of it).
-    #[serde(default)]
-    pub on_error: Vec<u16>,
     #[serde(default)]
     pub when: Option<When>,
     /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
@@ -393,9 +402,9 @@ pub struct PropertiesSpec {
     pub headers: Option<Vec<String>>,
     #[serde(default)]
     pub keys: Vec<String>,
-    /// The resource whose show rules apply (`none`: no rules); default the operation's.
+    /// The resource whose `show:` rules apply (`none`: no rules); default the operation's.
     #[serde(default)]
-    pub rules: Option<String>,
+    pub show: Option<String>,
     #[serde(default)]
     pub wrap: usize,
     /// A display format for every value (`pyrepr`), after the show rules.
@@ -554,4 +563,6 @@ pub const FIRST_EDITION: &[(&str, &str)] = &[
     ("items", "result: \"reply.keypairs[].keypair\" (the path says which key holds the list and what wraps each item)"),
     ("for_each", "for: <the list> (the one loop)"),
     ("rows", "for: with collect: true, and a table whose columns read item, ok, reply and error"),
+    ("on_error: [403]", "on_error: {403: <the request sent instead>} on the request it stands in for"),
+    ("rules", "show: <resource> (whose show: rules apply; none for none)"),
 ];

@@ -137,9 +137,16 @@ fn parse<T: serde::de::DeserializeOwned>(src: &SpecSource) -> Result<T, SpecErro
         if let Some(i) = msg.find(" at line ") {
             msg.truncate(i);
         }
+        let first_edition = |key: &str| {
+            msg.contains(&format!("unknown field `{key}`"))
+                // A key kept with another shape: `on_error: [403]`.
+                || key
+                    .split_once(": ")
+                    .is_some_and(|(k, _)| msg.contains(&format!("{k}: invalid type")))
+        };
         if let Some((key, instead)) = model::FIRST_EDITION
             .iter()
-            .find(|(key, _)| msg.contains(&format!("unknown field `{key}`")))
+            .find(|(key, _)| first_edition(key))
         {
             return SpecError::new(
                 &src.path,
@@ -1267,6 +1274,7 @@ struct RequestFields<'a> {
     result: At<'a, String>,
     for_each: At<'a, String>,
     collect: At<'a, bool>,
+    on_error: At<'a, BTreeMap<u16, model::StepSpec>>,
 }
 
 /// The request fields of an operation, variant or step spec written at `path`.
@@ -1281,6 +1289,7 @@ macro_rules! request_fields {
             result: $spec.result.as_ref().map(|v| (v, path.to_string())),
             for_each: $spec.for_each.as_ref().map(|v| (v, path.to_string())),
             collect: $spec.collect.then(|| (&$spec.collect, path.to_string())),
+            on_error: $spec.on_error.as_ref().map(|v| (v, path.to_string())),
         }
     }};
 }
@@ -1294,6 +1303,7 @@ impl<'a> RequestFields<'a> {
             || self.result.is_some()
             || self.for_each.is_some()
             || self.collect.is_some()
+            || self.on_error.is_some()
     }
 
     /// Each field of `self`, or else of `base`.
@@ -1306,6 +1316,7 @@ impl<'a> RequestFields<'a> {
             result: self.result.or_else(|| base.result.clone()),
             for_each: self.for_each.or_else(|| base.for_each.clone()),
             collect: self.collect.or_else(|| base.collect.clone()),
+            on_error: self.on_error.or_else(|| base.on_error.clone()),
         }
     }
 }
@@ -1734,15 +1745,9 @@ fn operation(
                     let mut step = step(cx, &mut scope, &fields, f.service, returns);
                     step.name = olk(&s.name);
                     step.merge = s.merge;
-                    step.on_error = slice(s.on_error.clone());
-                    if k == 0 && !s.on_error.is_empty() {
-                        cx.err(
-                            &format!("{sp}.on_error"),
-                            "on_error answers a failure of the step before it: the first step has none.",
-                        );
-                    }
                     step.when = scope.conds(cx, &s.when, &format!("{sp}.when"));
                     step.versions = cx.versions(&s.versions, &sp);
+                    let stand_in = stand_in(cx, &mut scope, &fields, f.service, returns, &step);
                     if let Some(n) = &s.name {
                         cx.ident(n, "step name", &format!("{sp}.name"));
                         if types.contains_key(n) {
@@ -1755,6 +1760,7 @@ fn operation(
                     }
                     roots.push("reply".into());
                     steps.push(step);
+                    steps.extend(stand_in);
                 }
                 // Only the last step's list is followed page by page.
                 for s in steps.iter_mut().rev().skip(1) {
@@ -1762,11 +1768,43 @@ fn operation(
                 }
             }
             None => {
+                let none = part
+                    .request
+                    .http
+                    .as_ref()
+                    .is_some_and(|(h, _)| *h == "none");
                 if part.request.http.is_none() {
                     cx.err(&vp, "an operation needs an http request (or steps).");
+                } else if none {
+                    // The documented no-op: nothing is sent (a variant for "no option given").
+                    // Only the fields written beside it: a variant inherits the operation's.
+                    let r = &part.request;
+                    let here = |p: Option<&String>| {
+                        p.is_some_and(|p| Some(p) == r.http.as_ref().map(|(_, hp)| hp))
+                    };
+                    if [
+                        r.query.as_ref().map(|x| &x.1),
+                        r.body.as_ref().map(|x| &x.1),
+                        r.result.as_ref().map(|x| &x.1),
+                        r.for_each.as_ref().map(|x| &x.1),
+                        r.on_error.as_ref().map(|x| &x.1),
+                        r.service.as_ref().map(|x| &x.1),
+                    ]
+                    .into_iter()
+                    .any(here)
+                    {
+                        cx.err(
+                            &at(&r.http, "http"),
+                            "http: none sends nothing: it takes no query, body, result, service, for or on_error.",
+                        );
+                    }
                 } else {
                     scope.roots = roots.clone();
-                    steps.push(step(cx, &mut scope, &part.request, f.service, returns));
+                    let one = step(cx, &mut scope, &part.request, f.service, returns);
+                    let stand_in =
+                        stand_in(cx, &mut scope, &part.request, f.service, returns, &one);
+                    steps.push(one);
+                    steps.extend(stand_in);
                     roots.push("reply".into());
                 }
             }
@@ -1876,6 +1914,51 @@ fn at<T>(field: &At<'_, T>, key: &str) -> String {
         .as_ref()
         .map(|(_, p)| format!("{p}.{key}"))
         .unwrap_or_default()
+}
+
+/// The stand-in of `on_error: {STATUS: <request>}`: a step after `main`, sent only when `main`
+/// failed with that status, under `main`'s name, condition and range.
+fn stand_in(
+    cx: &mut Cx,
+    scope: &mut Scope,
+    r: &RequestFields,
+    default_service: model::Service,
+    returns: Returns,
+    main: &StepDef,
+) -> Option<StepDef> {
+    let (map, p) = r.on_error.as_ref()?;
+    let at = format!("{p}.on_error");
+    let mut entries = map.iter();
+    let (status, spec) = entries.next()?;
+    if entries.next().is_some() {
+        cx.err(&at, "on_error gives one stand-in request, for one status.");
+    }
+    let sp = format!("{at}.{status}");
+    if !(400..600).contains(status) {
+        cx.err(&sp, format!("{status} is no HTTP error status (400-599)."));
+    }
+    if spec.name.is_some()
+        || spec.when.is_some()
+        || spec.versions.is_some()
+        || spec.merge
+        || spec.on_error.is_some()
+    {
+        cx.err(
+            &sp,
+            "a stand-in takes its request's name, when, versions and merge: give it only http, service, query, body, result, for and collect.",
+        );
+    }
+    let fields = request_fields!(spec, sp);
+    if fields.http.is_none() {
+        cx.err(&sp, "a stand-in needs an http request.");
+    }
+    let mut step = step(cx, scope, &fields, default_service, returns);
+    step.name = main.name;
+    step.merge = main.merge;
+    step.when = main.when;
+    step.versions = main.versions;
+    step.on_error = slice(vec![*status]);
+    Some(step)
 }
 
 /// One request, checked; each mistake is reported at the entry that wrote the field.
@@ -2179,13 +2262,13 @@ fn prints(
                 .format
                 .as_ref()
                 .and_then(|f| parse_format(cx, f, &format!("{p}.properties.format")));
-            item.rules = match pr.rules.as_deref() {
+            item.rules = match pr.show.as_deref() {
                 Some("none") => None,
                 Some(r) => match statics.get(r) {
                     Some(_) => Some(ResourceDef::reference(lk(r))),
                     None => {
                         cx.err(
-                            &format!("{p}.properties.rules"),
+                            &format!("{p}.properties.show"),
                             format!("'{r}' names no resource of the spec (or write none)."),
                         );
                         None

@@ -134,9 +134,13 @@ fn backwards_microversion_range() {
 fn every_refusal_has_its_file_line_and_sentence() {
     #[rustfmt::skip]
     let cases: &[(&str, &str, &str, &str)] = &[
-        // A stand-in step answers the step before it.
+        // A stand-in is a request on the request it stands in for.
         ("      - name: found\n        http: GET /widgets\n", "      - name: found\n        on_error: [403]\n        http: GET /widgets\n", "on_error: [403]",
-         "on_error answers a failure of the step before it: the first step has none."),
+         "`on_error: [403]` is the first edition's: write on_error: {403: <the request sent instead>} on the request it stands in for"),
+        ("          403: {http: GET /widgets/mine,", "          403: {name: mine, http: GET /widgets/mine,", "403: {name: mine",
+         "a stand-in takes its request's name, when, versions and merge: give it only http, service, query, body, result, for and collect."),
+        ("          403: {http: GET /widgets/mine,", "          200: {http: GET /widgets/mine,", "200: {http",
+         "200 is no HTTP error status (400-599)."),
         // find_first looks up the values of each.
         ("    help: List widgets.\n", "    help: List widgets.\n    find_first: true\n", "find_first: true",
          "find_first looks up the values of each: it needs each on an argument with a resource."),
