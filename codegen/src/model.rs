@@ -148,10 +148,9 @@ pub struct Column {
     /// A display format: `pyrepr`, `fixed(2)`, a name of `api.yaml`'s `formats`.
     #[serde(default)]
     pub format: Option<String>,
+    /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
     #[serde(default)]
-    pub min_version: Option<String>,
-    #[serde(default)]
-    pub max_version: Option<String>,
+    pub versions: Option<String>,
     #[serde(default)]
     pub when: Option<When>,
 }
@@ -173,10 +172,9 @@ pub struct ShowRule {
     /// A display format: `pyrepr`, `fixed(2)`, a name of `api.yaml`'s `formats`.
     #[serde(default)]
     pub format: Option<String>,
+    /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
     #[serde(default)]
-    pub min_version: Option<String>,
-    #[serde(default)]
-    pub max_version: Option<String>,
+    pub versions: Option<String>,
 }
 
 /// A condition: one expression (`reason != absent`, `not sort`, `action == 'set'`), or a list
@@ -203,10 +201,9 @@ pub struct OperationSpec {
     pub command: String,
     pub method: String,
     pub help: String,
+    /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
     #[serde(default)]
-    pub min_version: Option<String>,
-    #[serde(default)]
-    pub max_version: Option<String>,
+    pub versions: Option<String>,
     #[serde(default)]
     pub args: Vec<ArgSpec>,
     #[serde(default)]
@@ -233,12 +230,16 @@ pub struct OperationSpec {
     pub body: Option<serde_yaml::Value>,
     #[serde(default)]
     pub result: Option<String>,
-    #[serde(default)]
-    pub items: Option<String>,
-    #[serde(default)]
+    /// The loop: the request is sent once per item of this list (`it` in templates).
+    #[serde(default, rename = "for")]
     pub for_each: Option<String>,
+    /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
     #[serde(default)]
-    pub rows: Option<Pairs>,
+    pub collect: bool,
+    /// A stand-in: when this request fails with the status, that request is sent instead
+    /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
+    #[serde(default)]
+    pub on_error: Option<BTreeMap<u16, StepSpec>>,
     #[serde(default)]
     pub steps: Option<Vec<StepSpec>>,
     #[serde(default)]
@@ -262,10 +263,9 @@ pub struct RefuseSpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VariantSpec {
+    /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
     #[serde(default)]
-    pub min_version: Option<String>,
-    #[serde(default)]
-    pub max_version: Option<String>,
+    pub versions: Option<String>,
     #[serde(default)]
     pub when: Option<When>,
     #[serde(default)]
@@ -278,12 +278,16 @@ pub struct VariantSpec {
     pub body: Option<serde_yaml::Value>,
     #[serde(default)]
     pub result: Option<String>,
-    #[serde(default)]
-    pub items: Option<String>,
-    #[serde(default)]
+    /// The loop: the request is sent once per item of this list (`it` in templates).
+    #[serde(default, rename = "for")]
     pub for_each: Option<String>,
+    /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
     #[serde(default)]
-    pub rows: Option<Pairs>,
+    pub collect: bool,
+    /// A stand-in: when this request fails with the status, that request is sent instead
+    /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
+    #[serde(default)]
+    pub on_error: Option<BTreeMap<u16, StepSpec>>,
     #[serde(default)]
     pub steps: Option<Vec<StepSpec>>,
     #[serde(default)]
@@ -307,23 +311,23 @@ pub struct StepSpec {
     pub body: Option<serde_yaml::Value>,
     #[serde(default)]
     pub result: Option<String>,
-    #[serde(default)]
-    pub items: Option<String>,
-    #[serde(default)]
+    /// The loop: the request is sent once per item of this list (`it` in templates).
+    #[serde(default, rename = "for")]
     pub for_each: Option<String>,
+    /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
     #[serde(default)]
-    pub rows: Option<Pairs>,
+    pub collect: bool,
+    /// A stand-in: when this request fails with the status, that request is sent instead
+    /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
+    #[serde(default)]
+    pub on_error: Option<BTreeMap<u16, StepSpec>>,
     #[serde(default)]
     pub merge: bool,
-    /// Runs only when the step before failed with one of these HTTP statuses (instead of it).
-    #[serde(default)]
-    pub on_error: Vec<u16>,
     #[serde(default)]
     pub when: Option<When>,
+    /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
     #[serde(default)]
-    pub min_version: Option<String>,
-    #[serde(default)]
-    pub max_version: Option<String>,
+    pub versions: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -339,10 +343,9 @@ pub struct PrintSpec {
     pub text: Option<String>,
     #[serde(default)]
     pub when: Option<When>,
+    /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
     #[serde(default)]
-    pub min_version: Option<String>,
-    #[serde(default)]
-    pub max_version: Option<String>,
+    pub versions: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -399,9 +402,9 @@ pub struct PropertiesSpec {
     pub headers: Option<Vec<String>>,
     #[serde(default)]
     pub keys: Vec<String>,
-    /// The resource whose show rules apply (`none`: no rules); default the operation's.
+    /// The resource whose `show:` rules apply (`none`: no rules); default the operation's.
     #[serde(default)]
-    pub rules: Option<String>,
+    pub show: Option<String>,
     #[serde(default)]
     pub wrap: usize,
     /// A display format for every value (`pyrepr`), after the show rules.
@@ -444,18 +447,15 @@ pub struct ArgSpec {
     pub ty: ArgType,
     #[serde(default)]
     pub positional: bool,
-    /// Options: must be given. Positionals: `false` makes one optional.
+    /// Options: must be given (`true`, or where a range holds: `"2.92-"`). Positionals: `false`
+    /// makes one optional.
     #[serde(default)]
-    pub required: Option<bool>,
-    #[serde(default)]
-    pub required_since: Option<String>,
+    pub required: Option<Required>,
     #[serde(default)]
     pub many: bool,
-    /// A template: a literal, `{session.project_id}`, ...
+    /// A template: a literal, `{session.project_id}`, ...; or `{value, versions}`.
     #[serde(default)]
-    pub default: Option<String>,
-    #[serde(default)]
-    pub default_since: Option<String>,
+    pub default: Option<Ranged<String>>,
     #[serde(default)]
     pub env: Option<String>,
     #[serde(default)]
@@ -471,12 +471,9 @@ pub struct ArgSpec {
     /// `record` arguments: sent key → template over the record for a key not given.
     #[serde(default)]
     pub defaults: Option<Pairs>,
-    /// `record` arguments: words that stand alone.
+    /// `record` arguments: words that stand alone (`[auto, none]`), or `{value, versions}`.
     #[serde(default)]
-    pub alone: Vec<String>,
-    /// `record` arguments: the microversion from which the `alone` words may be given.
-    #[serde(default)]
-    pub alone_since: Option<String>,
+    pub alone: Option<Ranged<Vec<String>>>,
     /// `record` arguments: exactly one of these typed keys must be given.
     #[serde(default)]
     pub one_of: Vec<String>,
@@ -485,10 +482,32 @@ pub struct ArgSpec {
     pub invalid: Option<String>,
     #[serde(default)]
     pub metavar: Option<String>,
+    /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
     #[serde(default)]
-    pub min_version: Option<String>,
-    #[serde(default)]
-    pub max_version: Option<String>,
+    pub versions: Option<String>,
+}
+
+/// `required:` as written: `true`/`false`, or the range where it holds (`"2.92-"`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Required {
+    Always(bool),
+    Where(String),
+}
+
+/// A value that holds only in a range: `x`, or `{value: x, versions: "2.37-"}`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Ranged<T> {
+    Plain(T),
+    In(InRange<T>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InRange<T> {
+    pub value: T,
+    pub versions: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -500,8 +519,50 @@ pub struct ArgLookup {
     #[serde(default)]
     pub fallback: Option<serde_yaml::Value>,
     /// The name search happens only in this range; outside it the text is sent as given.
+    /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
     #[serde(default)]
-    pub min_version: Option<String>,
-    #[serde(default)]
-    pub max_version: Option<String>,
+    pub versions: Option<String>,
 }
+
+impl<T> Ranged<T> {
+    pub fn value(&self) -> &T {
+        match self {
+            Ranged::Plain(v) => v,
+            Ranged::In(r) => &r.value,
+        }
+    }
+
+    pub fn versions(&self) -> Option<String> {
+        match self {
+            Ranged::Plain(_) => None,
+            Ranged::In(r) => Some(r.versions.clone()),
+        }
+    }
+}
+
+/// Keys of the first edition, and what to write instead: a spec written for it fails with
+/// the sentence, not just "unknown field".
+pub const FIRST_EDITION: &[(&str, &str)] = &[
+    ("min_version", "versions: \"2.26-\" (from 2.26 on)"),
+    (
+        "max_version",
+        "versions: \"-2.52\" (up to 2.52), or both ends: \"2.26-2.52\"",
+    ),
+    (
+        "required_since",
+        "required: \"2.92-\" (required from 2.92 on)",
+    ),
+    (
+        "default_since",
+        "default: {value: auto, versions: \"2.37-\"}",
+    ),
+    (
+        "alone_since",
+        "alone: {value: [auto, none], versions: \"2.37-\"}",
+    ),
+    ("items", "result: \"reply.keypairs[].keypair\" (the path says which key holds the list and what wraps each item)"),
+    ("for_each", "for: <the list> (the one loop)"),
+    ("rows", "for: with collect: true, and a table whose columns read item, ok, reply and error"),
+    ("on_error: [403]", "on_error: {403: <the request sent instead>} on the request it stands in for"),
+    ("rules", "show: <resource> (whose show: rules apply; none for none)"),
+];

@@ -4,7 +4,7 @@ use crate::error::SpecError;
 use crate::lines::LineIndex;
 use crate::model::{self, ApiFile, ExtensionFile, ResourceFile};
 use novagen_spec::defs::*;
-use novagen_spec::{Expr, Filter, Format, Piece, Root, Template};
+use novagen_spec::{Expr, Filter, Format, Piece, Root, Step, Template};
 
 /// What validation hands the emitter: `novagen_spec`'s definitions (the one set of types the
 /// generated code holds as data and the runtime reads), each with the facts only the
@@ -136,6 +136,23 @@ fn parse<T: serde::de::DeserializeOwned>(src: &SpecSource) -> Result<T, SpecErro
         // serde_yaml appends " at line L column C"; the line is already in front.
         if let Some(i) = msg.find(" at line ") {
             msg.truncate(i);
+        }
+        let first_edition = |key: &str| {
+            msg.contains(&format!("unknown field `{key}`"))
+                // A key kept with another shape: `on_error: [403]`.
+                || key
+                    .split_once(": ")
+                    .is_some_and(|(k, _)| msg.contains(&format!("{k}: invalid type")))
+        };
+        if let Some((key, instead)) = model::FIRST_EDITION
+            .iter()
+            .find(|(key, _)| first_edition(key))
+        {
+            return SpecError::new(
+                &src.path,
+                line,
+                format!("`{key}` is the first edition's: write {instead}"),
+            );
         }
         SpecError::new(&src.path, line, format!("invalid spec: {msg}"))
     })
@@ -428,22 +445,38 @@ impl<'a> Cx<'a> {
         parsed
     }
 
-    fn opt_version(&mut self, text: &Option<String>, path: &str) -> Option<Version> {
-        text.as_ref().and_then(|t| self.version(t, path))
-    }
-
-    fn range(&mut self, min: &Option<String>, max: &Option<String>, path: &str) -> Range {
-        let lo = self.opt_version(min, &format!("{path}.min_version"));
-        let hi = self.opt_version(max, &format!("{path}.max_version"));
-        if let (Some(a), Some(b)) = (lo, hi) {
+    /// `versions:` as written: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`; absent is every version.
+    fn versions(&mut self, text: &Option<String>, path: &str) -> Range {
+        let Some(text) = text else {
+            return Range::ALL;
+        };
+        let path = format!("{path}.versions");
+        let Some((lo, hi)) = text.split_once('-') else {
+            self.err(
+                &path,
+                format!("versions '{text}' is not a range: write \"{text}-\" (from {text} on), \"-{text}\" (up to {text}) or \"{text}-{text}\" (only {text})."),
+            );
+            return Range::ALL;
+        };
+        let (lo, hi) = (lo.trim(), hi.trim());
+        if lo.is_empty() && hi.is_empty() {
+            self.err(
+                &path,
+                "versions '-' names no version: leave versions out for every version.",
+            );
+            return Range::ALL;
+        }
+        let min = (!lo.is_empty()).then(|| self.version(lo, &path)).flatten();
+        let max = (!hi.is_empty()).then(|| self.version(hi, &path)).flatten();
+        if let (Some(a), Some(b)) = (min, max) {
             if a > b {
                 self.err(
-                    &format!("{path}.max_version"),
-                    format!("the microversion range is backwards: min_version {a} is newer than max_version {b}."),
+                    &path,
+                    format!("the microversion range '{text}' is backwards: write \"{b}-{a}\"."),
                 );
             }
         }
-        Range { min: lo, max: hi }
+        Range { min, max }
     }
 
     fn ident(&mut self, name: &str, what: &str, path: &str) {
@@ -1004,7 +1037,7 @@ fn resource(
                 "a show rule that drops its field cannot also format or flatten it.",
             );
         }
-        let versions = cx.range(&r.min_version, &r.max_version, &p);
+        let versions = cx.versions(&r.versions, &p);
         show.push(ShowDef {
             field: lk(&r.field),
             drop: r.drop,
@@ -1206,7 +1239,7 @@ fn columns(
                     .format
                     .as_ref()
                     .and_then(|f| parse_format(cx, f, &format!("{p}.format"))),
-                versions: cx.range(&c.min_version, &c.max_version, &p),
+                versions: cx.versions(&c.versions, &p),
                 when: scope.conds(cx, &c.when, &format!("{p}.when")),
             },
         };
@@ -1239,9 +1272,9 @@ struct RequestFields<'a> {
     query: At<'a, model::Pairs>,
     body: At<'a, serde_yaml::Value>,
     result: At<'a, String>,
-    items: At<'a, String>,
     for_each: At<'a, String>,
-    rows: At<'a, model::Pairs>,
+    collect: At<'a, bool>,
+    on_error: At<'a, BTreeMap<u16, model::StepSpec>>,
 }
 
 /// The request fields of an operation, variant or step spec written at `path`.
@@ -1254,9 +1287,9 @@ macro_rules! request_fields {
             query: $spec.query.as_ref().map(|v| (v, path.to_string())),
             body: $spec.body.as_ref().map(|v| (v, path.to_string())),
             result: $spec.result.as_ref().map(|v| (v, path.to_string())),
-            items: $spec.items.as_ref().map(|v| (v, path.to_string())),
             for_each: $spec.for_each.as_ref().map(|v| (v, path.to_string())),
-            rows: $spec.rows.as_ref().map(|v| (v, path.to_string())),
+            collect: $spec.collect.then(|| (&$spec.collect, path.to_string())),
+            on_error: $spec.on_error.as_ref().map(|v| (v, path.to_string())),
         }
     }};
 }
@@ -1268,9 +1301,9 @@ impl<'a> RequestFields<'a> {
             || self.query.is_some()
             || self.body.is_some()
             || self.result.is_some()
-            || self.items.is_some()
             || self.for_each.is_some()
-            || self.rows.is_some()
+            || self.collect.is_some()
+            || self.on_error.is_some()
     }
 
     /// Each field of `self`, or else of `base`.
@@ -1281,9 +1314,9 @@ impl<'a> RequestFields<'a> {
             query: self.query.or_else(|| base.query.clone()),
             body: self.body.or_else(|| base.body.clone()),
             result: self.result.or_else(|| base.result.clone()),
-            items: self.items.or_else(|| base.items.clone()),
             for_each: self.for_each.or_else(|| base.for_each.clone()),
-            rows: self.rows.or_else(|| base.rows.clone()),
+            collect: self.collect.or_else(|| base.collect.clone()),
+            on_error: self.on_error.or_else(|| base.on_error.clone()),
         }
     }
 }
@@ -1306,7 +1339,7 @@ fn operation(
     p: &str,
     statics: &HashMap<String, (String, bool)>,
 ) -> Operation {
-    let versions = cx.range(&o.min_version, &o.max_version, p);
+    let versions = cx.versions(&o.versions, p);
 
     // Arguments.
     let mut types: BTreeMap<String, ArgType> = BTreeMap::new();
@@ -1342,13 +1375,16 @@ fn operation(
                 .to_lowercase(),
             );
         }
-        if a.positional && a.default.is_some() && a.required != Some(false) {
+        if a.positional
+            && a.default.is_some()
+            && !matches!(a.required, Some(model::Required::Always(false)))
+        {
             cx.err(
                 &format!("{ap}.default"),
                 "a required positional argument cannot have a default.",
             );
         }
-        if let Some(d) = &a.default {
+        if let Some(d) = a.default.as_ref().map(|d| d.value()) {
             if !d.contains('{') {
                 let ok = match a.ty {
                     ArgType::Integer => d.trim().parse::<i64>().is_ok(),
@@ -1398,7 +1434,7 @@ fn operation(
             }
         };
         let lookup_versions = match &a.lookup {
-            Some(l) => cx.range(&l.min_version, &l.max_version, &format!("{ap}.lookup")),
+            Some(l) => cx.versions(&l.versions, &format!("{ap}.lookup")),
             None => Range::default(),
         };
         let record_pairs = a
@@ -1415,14 +1451,13 @@ fn operation(
         if a.ty != ArgType::Record
             && (a.keys.is_some()
                 || a.defaults.is_some()
-                || !a.alone.is_empty()
-                || a.alone_since.is_some()
+                || a.alone.is_some()
                 || !a.one_of.is_empty()
                 || a.invalid.is_some())
         {
             cx.err(
                 &format!("{ap}.keys"),
-                "keys, defaults, alone, alone_since, one_of and invalid only apply to record arguments.",
+                "keys, defaults, alone, one_of and invalid only apply to record arguments.",
             );
         }
         for k in &a.one_of {
@@ -1433,11 +1468,23 @@ fn operation(
                 );
             }
         }
-        let avers = cx.range(&a.min_version, &a.max_version, &ap);
-        let required = match (a.positional, a.required) {
-            (true, r) => r.unwrap_or(true),
-            (false, r) => r.unwrap_or(false),
-        } && a.ty != ArgType::Flag;
+        let avers = cx.versions(&a.versions, &ap);
+        let (required, required_versions) = match (&a.required, a.positional) {
+            (None, positional) => (positional, None),
+            (Some(model::Required::Always(r)), _) => (*r, None),
+            (Some(model::Required::Where(_)), true) => {
+                cx.err(
+                    &format!("{ap}.required"),
+                    "a positional argument is always given or optional (true or false); a range of versions where it is required applies to options.",
+                );
+                (true, None)
+            }
+            (Some(model::Required::Where(r)), false) => (
+                false,
+                Some(cx.versions(&Some(r.clone()), &format!("{ap}.required"))),
+            ),
+        };
+        let required = required && a.ty != ArgType::Flag;
         let cli = if a.positional {
             format!("<{}>", a.name.replace('_', "-"))
         } else {
@@ -1450,9 +1497,12 @@ fn operation(
             positional: a.positional,
             many: a.many,
             required,
-            required_since: cx.opt_version(&a.required_since, &format!("{ap}.required_since")),
+            required_versions,
             default: None,
-            default_since: cx.opt_version(&a.default_since, &format!("{ap}.default_since")),
+            default_versions: cx.versions(
+                &a.default.as_ref().and_then(|d| d.versions()),
+                &format!("{ap}.default"),
+            ),
             env: olk(&a.env),
             choices: strs(&a.choices),
             resource,
@@ -1466,8 +1516,16 @@ fn operation(
                     .collect(),
             ),
             record_defaults: &[],
-            alone: strs(&a.alone),
-            alone_since: cx.opt_version(&a.alone_since, &format!("{ap}.alone_since")),
+            alone: strs(
+                a.alone
+                    .as_ref()
+                    .map(|w| w.value().as_slice())
+                    .unwrap_or_default(),
+            ),
+            alone_versions: cx.versions(
+                &a.alone.as_ref().and_then(|w| w.versions()),
+                &format!("{ap}.alone"),
+            ),
             one_of: strs(&a.one_of),
             invalid: None,
             metavar: olk(&a.metavar),
@@ -1530,7 +1588,11 @@ fn operation(
     };
     for (j, a) in o.args.iter().enumerate() {
         if let Some(d) = &a.default {
-            args[j].default = Some(scope.template(cx, d, &format!("{p}.args[{j}].default")));
+            let at = match d {
+                model::Ranged::Plain(_) => format!("{p}.args[{j}].default"),
+                model::Ranged::In(_) => format!("{p}.args[{j}].default.value"),
+            };
+            args[j].default = Some(scope.template(cx, d.value(), &at));
         }
     }
     // A record's sent keys may carry filters (an expression whose root names the sent key,
@@ -1647,7 +1709,7 @@ fn operation(
                 v.steps.as_ref().or(o.steps.as_ref())
             };
             specs.push(VariantParts {
-                versions: cx.range(&v.min_version, &v.max_version, &vp),
+                versions: cx.versions(&v.versions, &vp),
                 when: scope.conds(cx, &v.when, &format!("{vp}.when")),
                 request: own.over(&base),
                 steps,
@@ -1683,15 +1745,9 @@ fn operation(
                     let mut step = step(cx, &mut scope, &fields, f.service, returns);
                     step.name = olk(&s.name);
                     step.merge = s.merge;
-                    step.on_error = slice(s.on_error.clone());
-                    if k == 0 && !s.on_error.is_empty() {
-                        cx.err(
-                            &format!("{sp}.on_error"),
-                            "on_error answers a failure of the step before it: the first step has none.",
-                        );
-                    }
                     step.when = scope.conds(cx, &s.when, &format!("{sp}.when"));
-                    step.versions = cx.range(&s.min_version, &s.max_version, &sp);
+                    step.versions = cx.versions(&s.versions, &sp);
+                    let stand_in = stand_in(cx, &mut scope, &fields, f.service, returns, &step);
                     if let Some(n) = &s.name {
                         cx.ident(n, "step name", &format!("{sp}.name"));
                         if types.contains_key(n) {
@@ -1704,6 +1760,7 @@ fn operation(
                     }
                     roots.push("reply".into());
                     steps.push(step);
+                    steps.extend(stand_in);
                 }
                 // Only the last step's list is followed page by page.
                 for s in steps.iter_mut().rev().skip(1) {
@@ -1711,11 +1768,43 @@ fn operation(
                 }
             }
             None => {
+                let none = part
+                    .request
+                    .http
+                    .as_ref()
+                    .is_some_and(|(h, _)| *h == "none");
                 if part.request.http.is_none() {
                     cx.err(&vp, "an operation needs an http request (or steps).");
+                } else if none {
+                    // The documented no-op: nothing is sent (a variant for "no option given").
+                    // Only the fields written beside it: a variant inherits the operation's.
+                    let r = &part.request;
+                    let here = |p: Option<&String>| {
+                        p.is_some_and(|p| Some(p) == r.http.as_ref().map(|(_, hp)| hp))
+                    };
+                    if [
+                        r.query.as_ref().map(|x| &x.1),
+                        r.body.as_ref().map(|x| &x.1),
+                        r.result.as_ref().map(|x| &x.1),
+                        r.for_each.as_ref().map(|x| &x.1),
+                        r.on_error.as_ref().map(|x| &x.1),
+                        r.service.as_ref().map(|x| &x.1),
+                    ]
+                    .into_iter()
+                    .any(here)
+                    {
+                        cx.err(
+                            &at(&r.http, "http"),
+                            "http: none sends nothing: it takes no query, body, result, service, for or on_error.",
+                        );
+                    }
                 } else {
                     scope.roots = roots.clone();
-                    steps.push(step(cx, &mut scope, &part.request, f.service, returns));
+                    let one = step(cx, &mut scope, &part.request, f.service, returns);
+                    let stand_in =
+                        stand_in(cx, &mut scope, &part.request, f.service, returns, &one);
+                    steps.push(one);
+                    steps.extend(stand_in);
                     roots.push("reply".into());
                 }
             }
@@ -1827,6 +1916,51 @@ fn at<T>(field: &At<'_, T>, key: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The stand-in of `on_error: {STATUS: <request>}`: a step after `main`, sent only when `main`
+/// failed with that status, under `main`'s name, condition and range.
+fn stand_in(
+    cx: &mut Cx,
+    scope: &mut Scope,
+    r: &RequestFields,
+    default_service: model::Service,
+    returns: Returns,
+    main: &StepDef,
+) -> Option<StepDef> {
+    let (map, p) = r.on_error.as_ref()?;
+    let at = format!("{p}.on_error");
+    let mut entries = map.iter();
+    let (status, spec) = entries.next()?;
+    if entries.next().is_some() {
+        cx.err(&at, "on_error gives one stand-in request, for one status.");
+    }
+    let sp = format!("{at}.{status}");
+    if !(400..600).contains(status) {
+        cx.err(&sp, format!("{status} is no HTTP error status (400-599)."));
+    }
+    if spec.name.is_some()
+        || spec.when.is_some()
+        || spec.versions.is_some()
+        || spec.merge
+        || spec.on_error.is_some()
+    {
+        cx.err(
+            &sp,
+            "a stand-in takes its request's name, when, versions and merge: give it only http, service, query, body, result, for and collect.",
+        );
+    }
+    let fields = request_fields!(spec, sp);
+    if fields.http.is_none() {
+        cx.err(&sp, "a stand-in needs an http request.");
+    }
+    let mut step = step(cx, scope, &fields, default_service, returns);
+    step.name = main.name;
+    step.merge = main.merge;
+    step.when = main.when;
+    step.versions = main.versions;
+    step.on_error = slice(vec![*status]);
+    Some(step)
+}
+
 /// One request, checked; each mistake is reported at the entry that wrote the field.
 fn step(
     cx: &mut Cx,
@@ -1852,7 +1986,7 @@ fn step(
     let for_each = r
         .for_each
         .as_ref()
-        .map(|(f, _)| scope.expr(cx, f, &at(&r.for_each, "for_each")));
+        .map(|(f, _)| scope.expr(cx, f, &at(&r.for_each, "for")));
     if let Some(e) = &for_each {
         scope.roots.push("it".into());
         // `a[].b[]`: each item has the `a` item it came from, `it.^`.
@@ -1897,39 +2031,38 @@ fn step(
         });
     // A result is an expression over the reply's body (`reply`) and headers (`headers`,
     // lower-case names).
-    let result = r.result.as_ref().map(|(res, _)| {
+    let mut result = r.result.as_ref().map(|(res, _)| {
         let saved = std::mem::replace(&mut scope.roots, vec!["reply".into(), "headers".into()]);
         let e = scope.expr(cx, res, &at(&r.result, "result"));
         scope.roots = saved;
         e
     });
-    let rows = match &r.rows {
-        Some((m, _)) => cx.pairs(m, &at(&r.rows, "rows")),
-        None => Vec::new(),
-    };
-    if !rows.is_empty() && for_each.is_none() {
+    scope.roots = saved;
+    // `reply.keypairs[].keypair`: the list is under `keypairs`, each item wrapped in `keypair`.
+    let mut items = None;
+    if let Some(Expr::Path(novagen_spec::Path {
+        root: Root::Reply,
+        steps: [Step::Key(list), Step::Each, Step::Key(item)],
+    })) = &result
+    {
+        items = Some(*item);
+        result = Some(Expr::Path(novagen_spec::Path {
+            root: Root::Reply,
+            steps: slice(vec![Step::Key(list)]),
+        }));
+    }
+    if r.collect.is_some() && for_each.is_none() {
         cx.err(
-            &at(&r.rows, "rows"),
-            "rows are built per item: they need for_each.",
+            &at(&r.collect, "collect"),
+            "collect keeps each item's outcome of a loop: it needs for.",
         );
     }
-    // A row sees the item (`it`) and how its request went: `reply.ok`, `reply.error`.
-    scope.roots.push("reply".into());
-    let rows = keyed(
-        rows.into_iter()
-            .map(|(k, t)| {
-                let t = scope.template(cx, &t, &at(&r.rows, "rows"));
-                (k, t)
-            })
-            .collect(),
-    );
-    scope.roots = saved;
     let simple_key = result.as_ref().is_some_and(|e| reply_key(e).is_some());
     let paged = method == "GET" && returns == Returns::List && simple_key && for_each.is_none();
-    if r.items.is_some() && !paged {
+    if items.is_some() && !paged {
         cx.err(
-            &at(&r.items, "items"),
-            "items only applies to a list result (a GET returning a list under a key).",
+            &at(&r.result, "result"),
+            "a result of the form reply.KEY[].ITEM (each item wrapped) is for a GET returning a list under a key.",
         );
     }
     if returns == Returns::List && result.is_none() {
@@ -1951,11 +2084,11 @@ fn step(
         query,
         body,
         result,
-        items: r.items.as_ref().map(|(i, _)| lk(i)),
+        items,
         paged,
         merge: false,
         on_error: &[],
-        rows,
+        collect: r.collect.is_some(),
         when: None,
         versions: Range::default(),
     }
@@ -1986,7 +2119,7 @@ fn prints(
             continue;
         }
         let when = scope.conds(cx, &ps.when, &format!("{p}.when"));
-        let versions = cx.range(&ps.min_version, &ps.max_version, &p);
+        let versions = cx.versions(&ps.versions, &p);
         let mut item = PrintDef {
             kind: PrintKind::Text,
             of: None,
@@ -2129,13 +2262,13 @@ fn prints(
                 .format
                 .as_ref()
                 .and_then(|f| parse_format(cx, f, &format!("{p}.properties.format")));
-            item.rules = match pr.rules.as_deref() {
+            item.rules = match pr.show.as_deref() {
                 Some("none") => None,
                 Some(r) => match statics.get(r) {
                     Some(_) => Some(ResourceDef::reference(lk(r))),
                     None => {
                         cx.err(
-                            &format!("{p}.properties.rules"),
+                            &format!("{p}.properties.show"),
                             format!("'{r}' names no resource of the spec (or write none)."),
                         );
                         None

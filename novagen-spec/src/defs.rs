@@ -440,9 +440,9 @@ pub struct StepDef {
     pub merge: bool,
     /// Runs only instead of the step before, when that failed with one of these statuses.
     pub on_error: &'static [u16],
-    /// With `for_each`: one row per item, built from these templates (`{it}`, `{reply.ok}`,
-    /// `{reply.error}`); a failed item becomes a row instead of an error.
-    pub rows: &'static [(&'static str, Template)],
+    /// With `for_each`: the result is `[{item, ok, reply, error}]`, one object per item; a
+    /// failed item is kept (`ok: false`, `error`: its error line) instead of ending the command.
+    pub collect: bool,
     /// The step runs only when these hold (and in this microversion range).
     pub when: Cond,
     pub versions: Range,
@@ -562,10 +562,12 @@ pub struct ArgDef {
     pub many: bool,
     /// Must be given (positionals unless optional; options marked required).
     pub required: bool,
-    pub required_since: Option<Version>,
+    /// Must be given where this range holds (`required: "2.92-"`).
+    pub required_versions: Option<Range>,
     /// A template (`ssh`, `{session.project_id}`, `{now | days(-28)}`).
     pub default: Option<Template>,
-    pub default_since: Option<Version>,
+    /// Where the default applies (`default: {value, versions}`).
+    pub default_versions: Range,
     /// An environment variable giving the value when the option is not given.
     pub env: Option<&'static str>,
     pub choices: &'static [&'static str],
@@ -576,8 +578,8 @@ pub struct ArgDef {
     pub record_defaults: &'static [(&'static str, Template)],
     /// `record` arguments: words that stand alone instead of `k=v` pairs (`auto`, `none`).
     pub alone: &'static [&'static str],
-    /// `record` arguments: the microversion from which the `alone` words may be given.
-    pub alone_since: Option<Version>,
+    /// `record` arguments: where the `alone` words may be given.
+    pub alone_versions: Range,
     /// `record` arguments: exactly one of these typed keys in each value.
     pub one_of: &'static [&'static str],
     /// `record` arguments: the message (a template over the value, `it`) for a malformed value.

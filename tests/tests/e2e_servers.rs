@@ -328,6 +328,15 @@ fn update_name_and_description() {
         ""
     );
     assert_eq!(server(&cloud, &id, "2.96")["name"], "n2");
+    // Nothing to change (no option, or only an empty name): no PUT is sent, as novaclient.
+    for args in [&["update", "n2"][..], &["update", "n2", "--name", ""]] {
+        let run = cloud.nova(&[&["--debug"], args].concat());
+        assert_eq!(run.stdout, "");
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(run.stderr.contains("GET "), "{}", run.stderr);
+        assert!(!run.stderr.contains("PUT "), "{}", run.stderr);
+    }
+    assert_eq!(server(&cloud, &id, "2.96")["name"], "n2");
 }
 
 /// The rows of a rebuilt or evacuated server's table that vary from run to run, normalised.

@@ -134,9 +134,13 @@ fn backwards_microversion_range() {
 fn every_refusal_has_its_file_line_and_sentence() {
     #[rustfmt::skip]
     let cases: &[(&str, &str, &str, &str)] = &[
-        // A stand-in step answers the step before it.
+        // A stand-in is a request on the request it stands in for.
         ("      - name: found\n        http: GET /widgets\n", "      - name: found\n        on_error: [403]\n        http: GET /widgets\n", "on_error: [403]",
-         "on_error answers a failure of the step before it: the first step has none."),
+         "`on_error: [403]` is the first edition's: write on_error: {403: <the request sent instead>} on the request it stands in for"),
+        ("          403: {http: GET /widgets/mine,", "          403: {name: mine, http: GET /widgets/mine,", "403: {name: mine",
+         "a stand-in takes its request's name, when, versions and merge: give it only http, service, query, body, result, for and collect."),
+        ("          403: {http: GET /widgets/mine,", "          200: {http: GET /widgets/mine,", "200: {http",
+         "200 is no HTTP error status (400-599)."),
         // find_first looks up the values of each.
         ("    help: List widgets.\n", "    help: List widgets.\n    find_first: true\n", "find_first: true",
          "find_first looks up the values of each: it needs each on an argument with a resource."),
@@ -177,12 +181,20 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "choices apply to string arguments only."),
         ("{name: size, type: integer, default: \"1\",", "{name: size, type: integer, default: \"lots\",", "default: \"lots\"",
          "the default 'lots' is not a valid integer value."),
-        ("min_version: \"2.5\", choices", "min_version: \"2.11\", choices", "min_version: \"2.11\", choices",
+        ("versions: \"2.5-\", choices", "versions: \"2.11-\", choices", "versions: \"2.11-\", choices",
          "microversion 2.11 is outside the client's range 2.1 - 2.10 (api.yaml)."),
-        ("min_version: \"2.5\", choices", "min_version: \"two.five\", choices", "two.five",
+        ("versions: \"2.5-\", choices", "versions: \"two.five-\", choices", "two.five",
          "'two.five' is not a microversion: write it as MAJOR.MINOR, e.g. \"2.47\"."),
-        ("min_version: \"2.5\", choices", "min_version: \"2.5\", max_version: \"2.4\", choices", "max_version: \"2.4\"",
-         "the microversion range is backwards: min_version 2.5 is newer than max_version 2.4."),
+        ("versions: \"2.5-\", choices", "versions: \"2.5-2.4\", choices", "versions: \"2.5-2.4\"",
+         "the microversion range '2.5-2.4' is backwards: write \"2.4-2.5\"."),
+        ("versions: \"2.5-\", choices", "versions: \"2.5\", choices", "versions: \"2.5\"",
+         "versions '2.5' is not a range: write \"2.5-\" (from 2.5 on), \"-2.5\" (up to 2.5) or \"2.5-2.5\" (only 2.5)."),
+        ("versions: \"2.5-\", choices", "min_version: \"2.5\", choices", "min_version",
+         "`min_version` is the first edition's: write versions: \"2.26-\" (from 2.26 on)"),
+        ("alone: {value: [none], versions: \"2.3-\"}", "alone: [none]\n        alone_since: \"2.3\"", "alone_since",
+         "`alone_since` is the first edition's: write alone: {value: [auto, none], versions: \"2.37-\"}"),
+        ("      - {name: labels, positional: true, many: true,", "      - {name: labels, positional: true, required: \"2.3-\", many: true,", "required: \"2.3-\"",
+         "a positional argument is always given or optional (true or false); a range of versions where it is required applies to options."),
         ("  get: /widgets/{id}", "  get: widgets/{id}", "get: widgets/{id}",
          "'widgets/{id}' must be a path starting with '/'."),
         ("until: [ready]", "until: []", "until: []",

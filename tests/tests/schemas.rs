@@ -75,7 +75,7 @@ const ALLOWED: &[(&str, &str, &str)] = &[
     // OPEN: the spec language has no microversion range for a key or word of a `record`
     // argument. novaclient refuses these on the client (CommandError); the spec sends them and
     // nova answers 400 (nic/BDM `tag`: 2.32-2.36 for NICs, 2.32 for BDMs, and 2.42+;
-    // BDM `volume_type`: 2.67+; `--nic auto|none` before 2.37 is refused: alone_since).
+    // BDM `volume_type`: 2.67+; `--nic auto|none` before 2.37 is refused: alone's versions).
     (
         "/server/networks/",
         "('tag' was unexpected)",
@@ -622,7 +622,8 @@ fn combos(op: &OpDef, v: Version) -> Vec<(String, Vec<ArgValue>)> {
     // offline client has no session.
     let required = |a: &ArgDef| {
         a.required
-            || a.required_since.is_some_and(|s| v >= s && live(a))
+            || a.required_versions
+                .is_some_and(|r| r.contains(v) && live(a))
             || a.default
                 .is_some_and(|d| d.to_string().contains("session."))
     };
@@ -695,12 +696,10 @@ fn spec_boundaries(op: &OpDef) -> BTreeSet<Version> {
     }
     for a in op.args {
         add(&a.versions);
-        for since in [a.required_since, a.default_since] {
-            add(&Range {
-                min: since,
-                max: None,
-            });
+        if let Some(r) = &a.required_versions {
+            add(r);
         }
+        add(&a.default_versions);
     }
     out
 }

@@ -416,40 +416,35 @@ impl Client {
         let items = sc::items(each, &Env::new(scope, Some(self.version())))?;
         let mut rows = Vec::new();
         for (item, parents) in items {
+            let kept = step.collect.then(|| item.clone());
             let mut s = scope.clone();
             if let Value::Object(m) = &mut s {
                 m.insert("item".into(), item);
                 m.insert("item^".into(), Value::Array(parents));
             }
             let outcome = self.request(step, &s, None);
-            if step.rows.is_empty() {
+            let Some(item) = kept else {
                 if let Some(r) = outcome? {
                     rows.push(r);
                 }
                 continue;
-            }
-            // The row's `reply`: how the item's request went.
-            if let Value::Object(m) = &mut s {
-                let mut how = Map::new();
-                match outcome {
-                    Ok(_) => {
-                        how.insert("ok".into(), Value::Bool(true));
-                    }
-                    Err(e) => {
-                        how.insert("ok".into(), Value::Bool(false));
-                        how.insert("error".into(), Value::String(e.to_string()));
+            };
+            // How the item's request went, kept beside the item.
+            let mut how = Map::new();
+            how.insert("item".into(), item);
+            match outcome {
+                Ok(reply) => {
+                    how.insert("ok".into(), Value::Bool(true));
+                    if let Some(r) = reply {
+                        how.insert("reply".into(), r);
                     }
                 }
-                m.insert("result".into(), Value::Object(how));
-            }
-            let env = Env::new(&s, Some(self.version()));
-            let mut row = Map::new();
-            for (k, t) in step.rows {
-                if let Some(v) = sc::template(t, &env)? {
-                    row.insert(k.to_string(), v);
+                Err(e) => {
+                    how.insert("ok".into(), Value::Bool(false));
+                    how.insert("error".into(), Value::String(e.to_string()));
                 }
             }
-            rows.push(Value::Object(row));
+            rows.push(Value::Object(how));
         }
         Ok(Some(Value::Array(rows)))
     }
@@ -559,16 +554,20 @@ impl Client {
             (_, g) => g,
         };
         let given = if given.is_absent() {
-            if let Some(since) = def.required_since {
-                if v >= since && def.versions.contains(v) {
+            if let Some(range) = def.required_versions {
+                if range.contains(v) && def.versions.contains(v) {
+                    let at = match (range.min, range.max) {
+                        (Some(lo), None) => format!("from API version {lo}"),
+                        _ => format!("at API versions {}", range.describe()),
+                    };
                     return Err(Error::command(format!(
-                        "{} is required from API version {since} (this session uses {v}).",
+                        "{} is required {at} (this session uses {v}).",
                         def.cli
                     )));
                 }
             }
             match def.default {
-                Some(d) if def.versions.contains(v) && def.default_since.is_none_or(|s| v >= s) => {
+                Some(d) if def.versions.contains(v) && def.default_versions.contains(v) => {
                     match sc::template(&d, &Env::new(scope, Some(v)))? {
                         Some(Value::String(s)) => ArgValue::Str(s),
                         Some(other) => return Ok(Some(other)),
@@ -856,7 +855,7 @@ fn to_json(def: &ArgDef, given: ArgValue, r: &dyn Resolver) -> Result<Value, Err
 }
 
 /// A `record` argument: `k=v,k2=v2` texts as objects (keys renamed as the spec says), or one
-/// of the words that stand alone (from `alone_since`; by itself, and the only value). A key
+/// of the words that stand alone (where `alone`'s versions hold; by itself, and the only value). A key
 /// given twice, an unknown key, or not exactly one of the `one_of` keys: the `invalid` message.
 fn record(def: &ArgDef, values: &[String], r: &dyn Resolver) -> Result<Value, Error> {
     let bad = |v: &str| -> Error {
@@ -897,9 +896,9 @@ fn record(def: &ArgDef, values: &[String], r: &dyn Resolver) -> Result<Value, Er
             def.name
         ))
     };
-    let alone_here = def
-        .alone_since
-        .is_none_or(|since| r.version().is_none_or(|now| now >= since));
+    let alone_here = r
+        .version()
+        .is_none_or(|now| def.alone_versions.contains(now));
     let mut out = Vec::new();
     let mut alone_seen = false;
     for v in values {
@@ -1123,15 +1122,15 @@ mod tests {
             positional: false,
             many: true,
             required: false,
-            required_since: None,
+            required_versions: None,
             default: None,
-            default_since: None,
+            default_versions: Range::ALL,
             env: None,
             choices: &[],
             record_keys: &[("net-id", "uuid", None), ("v4-fixed-ip", "fixed_ip", None)],
             record_defaults: &[("dest", Template::Text(&[Piece::Text("local")]))],
             alone: &["auto", "none"],
-            alone_since: None,
+            alone_versions: Range::ALL,
             one_of: &[],
             invalid: None,
             resource: None,
