@@ -137,15 +137,45 @@ fn every_refusal_has_its_file_line_and_sentence() {
         // A stand-in step answers the step before it.
         ("      - name: found\n        http: GET /widgets\n", "      - name: found\n        on_error: [403]\n        http: GET /widgets\n", "on_error: [403]",
          "on_error answers a failure of the step before it: the first step has none."),
-        // find_first looks up the values of each.
-        ("    help: List widgets.\n", "    help: List widgets.\n    find_first: true\n", "find_first: true",
-         "find_first looks up the values of each: it needs each on an argument with a resource."),
+        // each: the loop over a many-valued positional, its words closed.
+        ("many: true, resource: widget, help: Name or ID of widget(s).}", "many: true, help: Name or ID of widget(s).}", "each: {over: widget",
+         "resolve: first looks the values of each.over up before the first run: it needs an argument with a resource."),
+        ("each: {over: widget,", "each: {over: reason,", "each: {over: reason",
+         "each.over 'reason' names no positional argument of this operation that takes several values."),
+        ("resolve: first, error: Unable", "resolve: later, error: Unable", "resolve: later",
+         "invalid spec: operations[6].each.resolve: unknown variant `later`, expected `each` or `first`"),
+        ("resolve: first, error: Unable", "resolve: first, fail: most, error: Unable", "fail: most",
+         "invalid spec: operations[6].each.fail: unknown variant `most`, expected `any` or `all`"),
         // Record checks name the record's own keys.
         ("        one_of: [part-id]\n", "        one_of: [part-number]\n", "one_of: [part-number]",
          "one_of names 'part-number', which is not one of the record's keys."),
-        // The lookup's message sees the text given, as `value`.
-        ("  missing: \"There is no widget called {it}.\"\n", "  missing: \"There is no widget called {name}.\"\n", "There is no widget called {name}",
+        // The lookup's message sees the text given, as `it`.
+        ("  otherwise: \"There is no widget called {it}.\"\n", "  otherwise: \"There is no widget called {name}.\"\n", "There is no widget called {name}",
          "\"There is no widget called {name}.\" names 'name', which is no argument or value known here (known: it, version, now)."),
+        ("  otherwise: \"There is no widget called {it}.\"\n", "  otherwise: as_typed\n", "otherwise: as_typed",
+         "otherwise: as_typed is an argument's choice (resource: {name: ..., otherwise: as_typed}); a resource's otherwise is the message when nothing matches."),
+        // The lookup's reads are request objects: a GET, the ID in get's path, the list's path in the reply.
+        ("  get: {http: \"GET /widgets/{id}\"", "  get: {http: \"POST /widgets/{id}\"", "get: {http: \"POST",
+         "lookup.get reads: its http is GET and a path."),
+        ("  get: {http: \"GET /widgets/{id}\"", "  get: {http: \"GET /widgets/{uuid}\"", "get: {http: \"GET /widgets/{uuid}",
+         "\"/widgets/{uuid}\" names 'uuid', which is no argument or value known here (known: id, version, now)."),
+        ("  get: {http: \"GET /widgets/{id}\"", "  get: {http: \"GET /widgets\"", "get: {http: \"GET /widgets\"",
+         "lookup.get must have exactly one placeholder in its path, {id}."),
+        (", result: reply.widgets}", "}", "list: {http: GET /widgets/detail",
+         "lookup.list needs its result: the path of the list in the reply, e.g. reply.servers."),
+        (", result: reply.widgets}", ", result: \"reply.widgets[0]\"}", "result: \"reply.widgets[0]\"",
+         "lookup.list's result is reply.KEY, or reply.KEY[].ITEM when each item is wrapped: the name search reads the list page by page."),
+        ("query: {is_public: None}", "query: {is_public: \"{version}\"}", "is_public: \"{version}\"",
+         "lookup.list's query 'is_public' is fixed text: an argument adds computed ones (resource: {name: ..., query: ...})."),
+        // An argument's resource: what it adds to the lookup.
+        ("otherwise: {value: as_typed, versions: \"2.9-\"}", "otherwise: always", "otherwise: always",
+         "otherwise is as_typed, or {value: as_typed, versions: \"2.21-\"} (a text no resource matches is used as it is, in that range)."),
+        ("versions: \"2.9-\"}}", "versions: \"2.9\"}}", "versions: \"2.9\"}}",
+         "'2.9' is not a microversion range: write \"2.26-\", \"-2.52\" or \"2.1-2.96\"."),
+        ("versions: \"2.9-\"}}", "versions: \"2.9-2.5\"}}", "versions: \"2.9-2.5\"}}",
+         "the microversion range '2.9-2.5' is backwards."),
+        ("resource: {name: widget, query:", "resource: {name: widget, fallback: true, query:", "fallback: true",
+         "invalid spec: operations[2].args[0]: unknown field `fallback`, expected one of `name`, `query`, `otherwise`, `versions`"),
         // A lookup sends a field of the resource as its ID.
         ("  ids: any\n", "  ids: any\n  id: serial\n", "id: serial",
          "lookup.id names no field 'serial' of resource 'widget'."),
@@ -183,8 +213,8 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "'two.five' is not a microversion: write it as MAJOR.MINOR, e.g. \"2.47\"."),
         ("min_version: \"2.5\", choices", "min_version: \"2.5\", max_version: \"2.4\", choices", "max_version: \"2.4\"",
          "the microversion range is backwards: min_version 2.5 is newer than max_version 2.4."),
-        ("  get: /widgets/{id}", "  get: widgets/{id}", "get: widgets/{id}",
-         "'widgets/{id}' must be a path starting with '/'."),
+        ("  get: {http: \"GET /widgets/{id}\"", "  get: {http: \"GET widgets/{id}\"", "get: {http: \"GET widgets/{id}\"",
+         "http 'GET widgets/{id}' must be a method and a path, e.g. \"POST /servers/{server}/action\"."),
         ("until: [ready]", "until: []", "until: []",
          "poll.until needs at least one status to wait for."),
         // Templates, conditions and references.
