@@ -142,6 +142,8 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "resolve: first looks the values of each.over up before the first run: it needs an argument with a resource."),
         ("each: {over: widget,", "each: {over: reason,", "each: {over: reason",
          "each.over 'reason' names no positional argument of this operation that takes several values."),
+        ("error: Unable to delete the specified widget(s).}", "error: \"Unable to delete {widgets}.\"}", "Unable to delete {widgets}",
+         "\"Unable to delete {widgets}.\" names 'widgets', which is no argument or value known here (known: reason, widget, version, now)."),
         ("resolve: first, error: Unable", "resolve: later, error: Unable", "resolve: later",
          "invalid spec: operations[6].each.resolve: unknown variant `later`, expected `each` or `first`"),
         ("resolve: first, error: Unable", "resolve: first, fail: most, error: Unable", "fail: most",
