@@ -294,3 +294,52 @@ fn each_with_fail_all_fails_only_when_every_value_failed() {
         )
     );
 }
+
+/// An argument's `otherwise: {value: as_typed, versions: ...}`: in that range a text no
+/// resource matches is sent as typed (nova's own answer speaks), outside it the lookup's error
+/// stands, on both sides of a closed range. Shown on keypair-delete in a copy of the spec.
+#[test]
+fn as_typed_holds_only_in_its_range() {
+    let _guard = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = copy_spec("as-typed");
+    let keypairs = dir.join("keypairs.yaml");
+    let yaml = std::fs::read_to_string(&keypairs).expect("keypairs.yaml");
+    let from = "resource: {name: keypair, versions: \"-2.9\"}";
+    assert!(
+        yaml.contains(from),
+        "keypair-delete's resource in keypairs.yaml"
+    );
+    let to = "resource: {name: keypair, otherwise: {value: as_typed, versions: \"2.3-2.5\"}}";
+    std::fs::write(&keypairs, yaml.replace(from, to)).expect("write");
+    let out = build(&dir);
+    assert!(out.status.success(), "build failed:\n{}", text(&out.stderr));
+
+    let cloud = Cloud::start();
+    let env = cloud.env();
+    let at = |v: &str| {
+        built_nova(
+            &["--os-compute-api-version", v, "keypair-delete", "gen"],
+            &env,
+        )
+    };
+    for v in ["2.2", "2.6"] {
+        let run = at(v);
+        assert_eq!(
+            (run.status.code(), text(&run.stderr)),
+            (
+                Some(1),
+                "ERROR (CommandError): No keypair with a name or ID of 'gen' exists.\n".to_string()
+            ),
+            "at {v}"
+        );
+    }
+    for v in ["2.3", "2.5"] {
+        let run = at(v);
+        let err = text(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "at {v}");
+        assert!(
+            err.starts_with("ERROR (NotFound): Keypair gen not found"),
+            "at {v}: {err}"
+        );
+    }
+}
