@@ -164,7 +164,7 @@ fn manager(r: &Resource) -> TokenStream {
                 .iter()
                 .enumerate()
                 .filter(|(_, a)| a.required)
-                .map(|(i, a)| example(a, first.each == Some(i)))
+                .map(|(i, a)| example(a, first.each.as_ref().is_some_and(|e| e.over == i)))
                 .collect();
             format!("{}({}).send()", first.method, args.join(", "))
         }
@@ -198,13 +198,13 @@ fn manager(r: &Resource) -> TokenStream {
             .collect();
         let params = required.iter().map(|(i, a)| {
             let n = ident(a.name);
-            let (t, _) = param(a, o.each == Some(*i));
+            let (t, _) = param(a, o.each.as_ref().is_some_and(|e| e.over == *i));
             quote!(#n: #t)
         });
         let mutable = (!required.is_empty()).then(|| quote!(mut));
         let sets = required.iter().map(|(i, a)| {
             let n = ident(a.name);
-            let (_, conv) = param(a, o.each == Some(*i));
+            let (_, conv) = param(a, o.each.as_ref().is_some_and(|e| e.over == *i));
             let i = Literal::usize_unsuffixed(*i);
             quote!({ let value = #n; req.set(#i, #conv); })
         });
@@ -215,7 +215,7 @@ fn manager(r: &Resource) -> TokenStream {
             .filter(|(_, a)| !a.required)
             .map(|(i, a)| {
                 let n = ident(a.name);
-                let (t, conv) = param(a, o.each == Some(i));
+                let (t, conv) = param(a, o.each.as_ref().is_some_and(|e| e.over == i));
                 let i = Literal::usize_unsuffixed(i);
                 let doc = format!(" `{}`: {}{}", a.cli, a.help, a.versions.note());
                 quote! {

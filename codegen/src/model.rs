@@ -8,7 +8,7 @@
 //! the runtime reads; the closed sets (`type: string`, `service: image`, ...) are those
 //! types' own enums, read by their `Deserialize` (novagen-spec's feature `parse`).
 
-pub use novagen_spec::{ArgType, Ids, Returns, Service, Shape};
+pub use novagen_spec::{ArgType, Fail, Ids, Resolve, Returns, Service, Shape};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -88,13 +88,11 @@ pub struct ExtensionFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lookup {
-    pub get: String,
-    #[serde(default)]
-    pub get_key: Option<String>,
-    pub list: String,
-    pub list_key: String,
-    #[serde(default)]
-    pub list_query: Pairs,
+    /// Fetch one by ID: `{http: GET /servers/{id}, result: reply.server}`.
+    pub get: LookupRequest,
+    /// The list with all fields, for the name search: `{http: GET /servers/detail, result:
+    /// reply.servers}` (`reply.keypairs[].keypair`: each item wrapped).
+    pub list: LookupRequest,
     #[serde(default)]
     pub name_query: Option<String>,
     /// The field a name is compared with (default `name`).
@@ -105,12 +103,20 @@ pub struct Lookup {
     /// The field whose value is sent as the ID (default `id`; keypairs: `name`).
     #[serde(default)]
     pub id: Option<String>,
-    /// Each item of the list is wrapped under this key (keypairs: `keypair`).
+    /// The message when nothing matches: a template over `it`, the text given.
     #[serde(default)]
-    pub items: Option<String>,
-    /// The message when nothing matches: a template over `value`, the text given.
+    pub otherwise: Option<String>,
+}
+
+/// A lookup's request: the request object's keys that a read uses.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LookupRequest {
+    pub http: String,
     #[serde(default)]
-    pub missing: Option<String>,
+    pub query: Option<Pairs>,
+    #[serde(default)]
+    pub result: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -213,12 +219,7 @@ pub struct OperationSpec {
     pub refuse: Vec<RefuseSpec>,
     /// A positional taking several values: run the whole operation once per value.
     #[serde(default)]
-    pub each: Option<String>,
-    #[serde(default)]
-    pub failure: Option<String>,
-    /// With `each`: look every value up before the first run (a bad name stops the command).
-    #[serde(default)]
-    pub find_first: bool,
+    pub each: Option<EachSpec>,
     // The request, when the operation is one step.
     #[serde(default)]
     pub http: Option<String>,
@@ -248,6 +249,21 @@ pub struct OperationSpec {
     pub poll: Option<PollSpec>,
     #[serde(default)]
     pub variants: Vec<VariantSpec>,
+}
+
+/// `each: {over: server, resolve: first, error: ..., fail: any}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EachSpec {
+    /// The many-valued positional whose values the operation runs once each for.
+    pub over: String,
+    #[serde(default)]
+    pub resolve: Resolve,
+    /// The error that ends the command when it failed (a template over the arguments).
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub fail: Fail,
 }
 
 #[derive(Debug, Deserialize)]
@@ -461,10 +477,9 @@ pub struct ArgSpec {
     #[serde(default)]
     pub choices: Vec<String>,
     pub help: String,
+    /// `server`, or `{name: server, query, otherwise, versions}`.
     #[serde(default)]
-    pub resource: Option<String>,
-    #[serde(default)]
-    pub lookup: Option<ArgLookup>,
+    pub resource: Option<ArgResource>,
     /// `record` arguments: typed key → sent key.
     #[serde(default)]
     pub keys: Option<Pairs>,
@@ -510,14 +525,46 @@ pub struct InRange<T> {
     pub versions: String,
 }
 
+/// An argument's resource: its name, or the name with what the argument adds to its lookup.
+#[derive(Debug)]
+pub enum ArgResource {
+    Name(String),
+    Full(ArgResourceSpec),
+}
+
+/// Not `untagged`: a mistake in the long form is reported as that form's (an unknown key
+/// named), not as "no variant matched".
+impl<'de> Deserialize<'de> for ArgResource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match serde_yaml::Value::deserialize(d)? {
+            serde_yaml::Value::String(name) => Ok(ArgResource::Name(name)),
+            v => ArgResourceSpec::deserialize(v)
+                .map(ArgResource::Full)
+                .map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+impl ArgResource {
+    pub fn name(&self) -> &str {
+        match self {
+            ArgResource::Name(n) => n,
+            ArgResource::Full(r) => &r.name,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ArgLookup {
+pub struct ArgResourceSpec {
+    pub name: String,
+    /// Extra query of the name search (templates).
     #[serde(default)]
     pub query: Pairs,
-    /// `true`, or a microversion from which a text no resource matches is used as it is.
+    /// `as_typed`, or `{value: as_typed, versions: "2.21-"}`: a text no resource matches is
+    /// used as it is (in that range).
     #[serde(default)]
-    pub fallback: Option<serde_yaml::Value>,
+    pub otherwise: Option<serde_yaml::Value>,
     /// The name search happens only in this range; outside it the text is sent as given.
     /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
     #[serde(default)]

@@ -1050,18 +1050,37 @@ fn resource(
     }
 
     let lookup = f.lookup.as_ref().map(|l| {
-        for (key, path) in [("lookup.get", &l.get), ("lookup.list", &l.list)] {
-            if !path.starts_with('/') {
-                cx.err(key, format!("'{path}' must be a path starting with '/'."));
-            }
-        }
-        if exprs(&l.get).unwrap_or_default() != ["id"] {
+        // The two reads are request objects, checked as an operation's: `get` sees the ID,
+        // `{id}`, and nothing else.
+        let get = lookup_request(cx, &l.get, "lookup.get", true, f.service);
+        let list = lookup_request(cx, &l.list, "lookup.list", false, f.service);
+        if exprs(&get.path).unwrap_or_default() != ["id"] {
             cx.err(
-                "lookup.get",
-                "lookup.get must have exactly one placeholder, {id}.",
+                "lookup.get.http",
+                "lookup.get must have exactly one placeholder in its path, {id}.",
             );
         }
-        let list_query = pairs(cx.pairs(&l.list_query, "lookup.list_query"));
+        let get_key = match get.result {
+            None => None,
+            Some([]) => None,
+            Some([novagen_spec::Step::Key(k)]) => Some(*k),
+            Some(_) => {
+                cx.err("lookup.get.result", "lookup.get's result is reply or reply.KEY (the key wrapping the resource).");
+                None
+            }
+        };
+        let (list_key, items) = match list.result {
+            Some([novagen_spec::Step::Key(k)]) => (*k, None),
+            Some([novagen_spec::Step::Key(k), novagen_spec::Step::Each, novagen_spec::Step::Key(i)]) => (*k, Some(*i)),
+            None => {
+                cx.err("lookup.list", "lookup.list needs its result: the path of the list in the reply, e.g. reply.servers.");
+                ("", None)
+            }
+            Some(_) => {
+                cx.err("lookup.list.result", "lookup.list's result is reply.KEY, or reply.KEY[].ITEM when each item is wrapped: the name search reads the list page by page.");
+                ("", None)
+            }
+        };
         let match_field = l.match_field.clone().unwrap_or_else(|| "name".into());
         if !json_names.contains(&match_field) {
             cx.err(
@@ -1073,10 +1092,13 @@ fn resource(
             );
         }
         // The message when nothing matches is over the text given, `it`.
-        let missing = l.missing.as_ref().map(|t| {
+        if l.otherwise.as_deref() == Some("as_typed") {
+            cx.err("lookup.otherwise", "otherwise: as_typed is an argument's choice (resource: {name: ..., otherwise: as_typed}); a resource's otherwise is the message when nothing matches.");
+        }
+        let missing = l.otherwise.as_ref().map(|t| {
             fscope.any_arg = false;
             fscope.roots = vec!["it".into()];
-            let t = fscope.template(cx, t, "lookup.missing");
+            let t = fscope.template(cx, t, "lookup.otherwise");
             fscope.roots.clear();
             fscope.any_arg = true;
             t
@@ -1091,17 +1113,23 @@ fn resource(
                 ),
             );
         }
+        if !get.query.is_empty() {
+            cx.err(
+                "lookup.get.query",
+                "lookup.get sends no query: the ID is in its path.",
+            );
+        }
         LookupDef {
-            get: lk(&l.get),
-            get_key: olk(&l.get_key),
-            list: lk(&l.list),
-            list_key: lk(&l.list_key),
-            list_query,
+            get: lk(&get.path),
+            get_key,
+            list: lk(&list.path),
+            list_key: lk(list_key),
+            list_query: slice(list.query),
             name_query: olk(&l.name_query),
             match_field: lk(&match_field),
             ids: l.ids,
             id_field: lk(&id_field),
-            items: olk(&l.items),
+            items,
             missing,
         }
     });
@@ -1140,6 +1168,114 @@ fn resource(
         manager_type: format!("{}Manager", camel(&f.manager)),
         rust_fields,
         ops,
+    }
+}
+
+/// An argument's `otherwise:`: `as_typed` (always), or `{value: as_typed, versions: "2.21-"}`:
+/// the range in which a text no resource matches is used as it is.
+fn as_typed(cx: &mut Cx, o: &serde_yaml::Value, at: &str) -> Option<Range> {
+    let words = "otherwise is as_typed, or {value: as_typed, versions: \"2.21-\"} (a text no resource matches is used as it is, in that range).";
+    match o {
+        serde_yaml::Value::String(w) if w == "as_typed" => Some(Range::ALL),
+        serde_yaml::Value::Mapping(m)
+            if m.len() == 2 && m.get("value").and_then(|v| v.as_str()) == Some("as_typed") =>
+        {
+            match m.get("versions").and_then(|v| v.as_str()) {
+                Some(v) => Some(cx.versions(&Some(v.to_string()), &format!("{at}.otherwise"))),
+                None => {
+                    cx.err(&format!("{at}.otherwise"), words);
+                    None
+                }
+            }
+        }
+        _ => {
+            cx.err(&format!("{at}.otherwise"), words);
+            None
+        }
+    }
+}
+
+/// A lookup's request, checked as an operation's request is (`step`); what the lookup keeps
+/// of it.
+struct LookupRead {
+    path: String,
+    /// Fixed query parameters.
+    query: Vec<(&'static str, &'static str)>,
+    /// The result's path under `reply`, when it is one.
+    result: Option<&'static [novagen_spec::Step]>,
+}
+
+fn lookup_request(
+    cx: &mut Cx,
+    r: &model::LookupRequest,
+    at: &str,
+    with_id: bool,
+    service: model::Service,
+) -> LookupRead {
+    let mut args = BTreeMap::new();
+    if with_id {
+        args.insert("id".to_string(), ArgType::String);
+    }
+    let mut used = BTreeSet::new();
+    let mut scope = Scope {
+        args: &args,
+        roots: Vec::new(),
+        used: &mut used,
+        any_arg: false,
+        looked_up: Vec::new(),
+    };
+    let fields = RequestFields {
+        http: Some((&r.http, at.to_string())),
+        query: r.query.as_ref().map(|q| (q, at.to_string())),
+        result: r.result.as_ref().map(|e| (e, at.to_string())),
+        ..RequestFields::default()
+    };
+    // A list read as the list operations are (`reply.KEY[].ITEM` unwrapped into `items`).
+    let returns = match (with_id, &r.result) {
+        (false, Some(_)) => Returns::List,
+        _ => Returns::Value,
+    };
+    let step = step(cx, &mut scope, &fields, service, returns);
+    if step.method != "GET" {
+        cx.err(
+            &format!("{at}.http"),
+            format!("{at} reads: its http is GET and a path."),
+        );
+    }
+    let mut query = Vec::new();
+    for (k, t) in step.query {
+        match t {
+            Template::Text([]) => query.push((*k, "")),
+            Template::Text([Piece::Text(v)]) => query.push((*k, *v)),
+            _ => cx.err(&format!("{at}.query"), format!("{at}'s query '{k}' is fixed text: an argument adds computed ones (resource: {{name: ..., query: ...}}).")),
+        }
+    }
+    let result = match step.result {
+        None => None,
+        Some(Expr::Path(novagen_spec::Path {
+            root: Root::Reply,
+            steps,
+        })) => match step.items {
+            Some(item) => Some(slice([steps, &[Step::Each, Step::Key(item)]].concat())),
+            None => Some(steps),
+        },
+        Some(_) => {
+            cx.err(
+                &format!("{at}.result"),
+                format!("{at}'s result is a path under reply (reply.servers)."),
+            );
+            Some(&[][..])
+        }
+    };
+    let path = r
+        .http
+        .split_once(' ')
+        .map(|(_, p)| p.trim().to_string())
+        .unwrap_or_default();
+    LookupRead {
+        path,
+        query,
+        result,
     }
 }
 
@@ -1408,34 +1544,22 @@ fn operation(
                 );
             }
         }
-        let resource = a
-            .resource
-            .as_ref()
-            .and_then(|r| cx.resource_ref(r, statics, &format!("{ap}.resource")));
-        if a.lookup.is_some() && a.resource.is_none() {
-            cx.err(
-                &format!("{ap}.lookup"),
-                "lookup options need a resource to look the value up in.",
-            );
-        }
+        let resource = a.resource.as_ref().and_then(|r| {
+            let at = match r {
+                model::ArgResource::Name(_) => format!("{ap}.resource"),
+                model::ArgResource::Full(_) => format!("{ap}.resource.name"),
+            };
+            cx.resource_ref(r.name(), statics, &at)
+        });
         // Templates of the argument are parsed with the operation's scope, below.
-        let lookup_fallback = match a.lookup.as_ref().and_then(|l| l.fallback.as_ref()) {
-            None | Some(serde_yaml::Value::Bool(false)) => None,
-            Some(serde_yaml::Value::Bool(true)) => Some(None),
-            Some(serde_yaml::Value::String(v)) => {
-                Some(cx.version(v, &format!("{ap}.lookup.fallback")))
+        let (lookup_fallback, lookup_versions) = match &a.resource {
+            Some(model::ArgResource::Full(r)) => {
+                let at = format!("{ap}.resource");
+                let otherwise = r.otherwise.as_ref().and_then(|o| as_typed(cx, o, &at));
+                let versions = cx.versions(&r.versions, &at);
+                (otherwise, versions)
             }
-            Some(_) => {
-                cx.err(
-                    &format!("{ap}.lookup.fallback"),
-                    "fallback is true or a microversion such as \"2.21\".",
-                );
-                None
-            }
-        };
-        let lookup_versions = match &a.lookup {
-            Some(l) => cx.versions(&l.versions, &format!("{ap}.lookup")),
-            None => Range::default(),
+            _ => (None, Range::default()),
         };
         let record_pairs = a
             .keys
@@ -1551,29 +1675,28 @@ fn operation(
             "only one positional argument can take several values.",
         );
     }
-    let each = o.each.as_ref().and_then(|name| {
+    let each = o.each.as_ref().and_then(|e| {
+        let name = &e.over;
         let i = args.iter().position(|a| a.name == name && a.positional && a.many);
         if i.is_none() {
             cx.err(
-                &format!("{p}.each"),
-                format!("each '{name}' names no positional argument of this operation that takes several values."),
+                &format!("{p}.each.over"),
+                format!("each.over '{name}' names no positional argument of this operation that takes several values."),
             );
         }
-        i
+        if e.resolve == model::Resolve::First && i.is_some_and(|i| args[i].resource.is_none()) {
+            cx.err(
+                &format!("{p}.each.resolve"),
+                "resolve: first looks the values of each.over up before the first run: it needs an argument with a resource.",
+            );
+        }
+        Some(EachDef {
+            over: i?,
+            resolve: e.resolve,
+            error: None,
+            fail: e.fail,
+        })
     });
-    if o.failure.is_some() && each.is_none() {
-        cx.err(
-            &format!("{p}.failure"),
-            "failure is printed after a run once per value: it needs each.",
-        );
-    }
-    if o.find_first && each.is_none_or(|i| args[i].resource.is_none()) {
-        cx.err(
-            &format!("{p}.find_first"),
-            "find_first looks up the values of each: it needs each on an argument with a resource.",
-        );
-    }
-
     let mut used = BTreeSet::new();
     let mut scope = Scope {
         args: &types,
@@ -1657,19 +1780,29 @@ fn operation(
     // A default naming another argument does not make that one "used"; a lookup does.
     scope.used.clear();
     for (j, a) in o.args.iter().enumerate() {
-        if let Some(l) = &a.lookup {
-            let pairs = cx.pairs(&l.query, &format!("{p}.args[{j}].lookup.query"));
+        if let Some(model::ArgResource::Full(l)) = &a.resource {
+            let pairs = cx.pairs(&l.query, &format!("{p}.args[{j}].resource.query"));
             args[j].lookup_query = keyed(
                 pairs
                     .into_iter()
                     .map(|(k, t)| {
-                        let t = scope.template(cx, &t, &format!("{p}.args[{j}].lookup"));
+                        let t = scope.template(cx, &t, &format!("{p}.args[{j}].resource.query"));
                         (k, t)
                     })
                     .collect(),
             );
         }
     }
+
+    // The error of `each` is over the arguments.
+    let saved = std::mem::take(&mut scope.roots);
+    let each_error = o.each.as_ref().and_then(|e| e.error.as_ref());
+    let each_error = each_error.map(|t| scope.template(cx, t, &format!("{p}.each.error")));
+    scope.roots = saved;
+    let each = each.map(|e| EachDef {
+        error: each_error,
+        ..e
+    });
 
     // Refusals see the arguments, the session and what the CLI looked up.
     scope.roots = vec!["session".into(), "found".into(), "typed".into()];
@@ -1898,8 +2031,6 @@ fn operation(
             versions,
             refuse: slice(refuse),
             each,
-            failure: olk(&o.failure),
-            find_first: o.find_first,
             variants: slice(variants),
         },
         builder: format!("{}{}", camel(&f.manager), camel(&o.method)),

@@ -374,14 +374,60 @@ pub struct OpDef {
     pub versions: Range,
     /// Checks before any request: (condition, error template); refused when it holds.
     pub refuse: &'static [(Expr, Template)],
-    /// The argument (index) the operation runs once per value of, each reported.
-    pub each: Option<usize>,
-    /// After a run once per value: the error when any of them failed.
-    pub failure: Option<&'static str>,
-    /// Every value of `each` is looked up before the first run.
-    pub find_first: bool,
+    /// The operation runs once per value of one argument, each reported (`each:`).
+    pub each: Option<EachDef>,
     /// The ways the operation is carried out; the first that applies is used.
     pub variants: &'static [VariantDef],
+}
+
+/// `each:`: the loop over the values of a many-valued positional (novaclient's
+/// `do_action_on_many`).
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct EachDef {
+    /// The argument (index) whose values the operation runs once each for.
+    pub over: usize,
+    /// When the values are looked up.
+    pub resolve: Resolve,
+    /// The error that ends the command when it failed (a template over the arguments).
+    pub error: Option<Template>,
+    /// Which failures fail the command.
+    pub fail: Fail,
+}
+
+/// When the values of `each` are looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+#[cfg_attr(
+    feature = "parse",
+    derive(serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum Resolve {
+    /// Each in its own run, just before it (delete).
+    #[default]
+    Each,
+    /// All before the first run: a name that matches nothing stops the command (reboot).
+    First,
+}
+
+/// Which failures of the runs of `each` fail the command (each is printed in any case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+#[cfg_attr(
+    feature = "parse",
+    derive(serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum Fail {
+    /// Any failed run (delete, reboot).
+    #[default]
+    Any,
+    /// Only when every run failed (server-group-delete).
+    All,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -588,9 +634,9 @@ pub struct ArgDef {
     pub resource: Option<&'static ResourceDef>,
     /// Extra query parameters of that lookup (templates).
     pub lookup_query: &'static [(&'static str, Template)],
-    /// From this microversion (or always, with `Some(None)`), a text no resource matches is
-    /// used as it is.
-    pub lookup_fallback: Option<Option<Version>>,
+    /// In this range (`otherwise: as_typed`: always), a text no resource matches is used as
+    /// it is; elsewhere it is the lookup's error.
+    pub lookup_fallback: Option<Range>,
     /// The name search happens in this range; elsewhere the text is sent as given.
     pub lookup_versions: Range,
     pub metavar: Option<&'static str>,

@@ -543,7 +543,7 @@ fn record_value(typed: &str) -> String {
 
 /// The values worth trying for one argument, as the CLI would hand them over.
 fn samples(op: &OpDef, i: usize, a: &ArgDef) -> Vec<(String, ArgValue)> {
-    let per_value = op.each == Some(i);
+    let per_value = op.each.as_ref().is_some_and(|e| e.over == i);
     let texts: Vec<String> = if !a.choices.is_empty() {
         a.choices.iter().map(|s| s.to_string()).collect()
     } else if let Some((_, s)) = SAMPLES.iter().find(|(n, _)| *n == a.name) {

@@ -244,3 +244,102 @@ fn the_runtime_has_no_template_parser() {
     assert!(!tree.contains("feature \"parse\""), "{tree}");
     assert!(!tree.contains("feature \"bake\""), "{tree}");
 }
+
+/// `each: {fail: all}` (server-group-delete's policy): a run once per value fails only when
+/// every value failed; each failure is printed either way. Shown on `delete`, whose spec entry
+/// says `fail: any` (the default), switched in a copy of the spec.
+#[test]
+fn each_with_fail_all_fails_only_when_every_value_failed() {
+    let _guard = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
+    let (dir, servers, yaml) = copy_servers_spec("fail-all");
+    let any = "    each: {over: server, error: Unable to delete the specified server(s).}\n";
+    assert!(yaml.contains(any), "delete's each in servers.yaml");
+    let all = any.replace("(s).}", "(s)., fail: all}");
+    std::fs::write(&servers, yaml.replace(any, &all)).expect("write");
+    let out = build(&dir);
+    assert!(out.status.success(), "build failed:\n{}", text(&out.stderr));
+
+    let cloud = Cloud::start();
+    let env = cloud.env();
+    let boot = built_nova(
+        &[
+            "boot",
+            "vm",
+            "--flavor",
+            "m1.tiny",
+            "--image",
+            "cirros-0.6.2-x86_64-disk",
+        ],
+        &env,
+    );
+    assert!(boot.status.success(), "{}", text(&boot.stderr));
+    // One of two failed: printed, and the command succeeds.
+    let some = built_nova(&["delete", "nosuch", "vm"], &env);
+    assert_eq!(
+        (some.status.code(), text(&some.stdout), text(&some.stderr)),
+        (
+            Some(0),
+            "No server with a name or ID of 'nosuch' exists.\nRequest to delete server vm has been accepted.\n".to_string(),
+            String::new()
+        )
+    );
+    // Every one failed: the error ends the command.
+    let every = built_nova(&["delete", "nosuch", "vm"], &env);
+    assert_eq!(
+        (every.status.code(), text(&every.stdout), text(&every.stderr)),
+        (
+            Some(1),
+            "No server with a name or ID of 'nosuch' exists.\nNo server with a name or ID of 'vm' exists.\n".to_string(),
+            "ERROR (CommandError): Unable to delete the specified server(s).\n".to_string()
+        )
+    );
+}
+
+/// An argument's `otherwise: {value: as_typed, versions: ...}`: in that range a text no
+/// resource matches is sent as typed (nova's own answer speaks), outside it the lookup's error
+/// stands, on both sides of a closed range. Shown on keypair-delete in a copy of the spec.
+#[test]
+fn as_typed_holds_only_in_its_range() {
+    let _guard = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = copy_spec("as-typed");
+    let keypairs = dir.join("keypairs.yaml");
+    let yaml = std::fs::read_to_string(&keypairs).expect("keypairs.yaml");
+    let from = "resource: {name: keypair, versions: \"-2.9\"}";
+    assert!(
+        yaml.contains(from),
+        "keypair-delete's resource in keypairs.yaml"
+    );
+    let to = "resource: {name: keypair, otherwise: {value: as_typed, versions: \"2.3-2.5\"}}";
+    std::fs::write(&keypairs, yaml.replace(from, to)).expect("write");
+    let out = build(&dir);
+    assert!(out.status.success(), "build failed:\n{}", text(&out.stderr));
+
+    let cloud = Cloud::start();
+    let env = cloud.env();
+    let at = |v: &str| {
+        built_nova(
+            &["--os-compute-api-version", v, "keypair-delete", "gen"],
+            &env,
+        )
+    };
+    for v in ["2.2", "2.6"] {
+        let run = at(v);
+        assert_eq!(
+            (run.status.code(), text(&run.stderr)),
+            (
+                Some(1),
+                "ERROR (CommandError): No keypair with a name or ID of 'gen' exists.\n".to_string()
+            ),
+            "at {v}"
+        );
+    }
+    for v in ["2.3", "2.5"] {
+        let run = at(v);
+        let err = text(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "at {v}");
+        assert!(
+            err.starts_with("ERROR (NotFound): Keypair gen not found"),
+            "at {v}: {err}"
+        );
+    }
+}

@@ -4,8 +4,8 @@
 
 use super::call::{found_id, outside, Outcome, Reads};
 use super::defs::{
-    ArgDef, ArgType, ColumnDef, Expr, OpDef, PrintDef, PrintKind, Returns, Template, VariantDef,
-    Version,
+    ArgDef, ArgType, ColumnDef, Expr, Fail, OpDef, PrintDef, PrintKind, Resolve, Returns, Template,
+    VariantDef, Version,
 };
 use super::error::Error;
 use super::files;
@@ -297,15 +297,23 @@ fn run_all(
         .map(|d| value_of(d, m))
         .collect::<Result<Vec<_>, _>>()?;
     let poll = m.try_get_one::<bool>("poll").ok().flatten().copied() == Some(true);
-    let Some(each) = op.each else {
+    let Some(each) = &op.each else {
         return once(client, out, op, values, poll);
     };
-    let mut items = match std::mem::replace(&mut values[each], ArgValue::Absent) {
+    // The error is a template over the arguments as given (the values of `each` a list).
+    let given: Map<String, Value> = op
+        .args
+        .iter()
+        .zip(&values)
+        .filter(|(_, v)| !v.is_absent())
+        .map(|(d, v)| (d.name.to_string(), v.to_json()))
+        .collect();
+    let mut items = match std::mem::replace(&mut values[each.over], ArgValue::Absent) {
         ArgValue::List(items) => items,
         _ => Vec::new(),
     };
     // novaclient's reboot finds every server before rebooting any: a bad name stops it all.
-    if let (true, Some(res)) = (op.find_first, op.args[each].resource) {
+    if let (Resolve::First, Some(res)) = (each.resolve, op.args[each.over].resource) {
         for item in items.iter_mut() {
             let found = client.find_with(res, item, &[])?;
             if let Some(id) = found_id(res, &found) {
@@ -313,26 +321,31 @@ fn run_all(
             }
         }
     }
-    let mut failed = false;
+    let (mut failed, count) = (0, items.len());
     for item in items {
         let mut v = values.clone();
-        v[each] = ArgValue::Str(item);
+        v[each.over] = ArgValue::Str(item);
         match once(client, out, op, v, poll) {
             Err(e @ Error::Output(_)) => return Err(e),
             // Run again at the version negotiated anew (`shell::run`), from the first value.
             Err(e) if client.renegotiated() => return Err(e),
             Err(e) => {
-                failed = true;
+                failed += 1;
                 out.note(&e.to_string())?;
             }
             Ok(()) => {}
         }
     }
-    if failed {
-        return Err(Error::command(
-            op.failure
-                .unwrap_or("The command failed for some of its arguments."),
-        ));
+    let fails = match each.fail {
+        Fail::Any => failed > 0,
+        Fail::All => failed > 0 && failed == count,
+    };
+    if fails {
+        let message = match &each.error {
+            Some(t) => sc::text_of(t, &Env::new(&Value::Object(given), Some(client.version())))?,
+            None => "The command failed for some of its arguments.".to_string(),
+        };
+        return Err(Error::command(message));
     }
     Ok(())
 }
@@ -390,9 +403,7 @@ fn once(
                     Some(obj),
                 )),
                 Err(Error::NoMatch(_))
-                    if def
-                        .lookup_fallback
-                        .is_some_and(|since| since.is_none_or(|s| version >= s)) =>
+                    if def.lookup_fallback.is_some_and(|r| r.contains(version)) =>
                 {
                     Ok((text.to_string(), None))
                 }
