@@ -71,13 +71,17 @@ fn bodies(debug: &str) -> Vec<String> {
 #[test]
 fn aggregate_commands_print_novaclients_details() {
     let cloud = Cloud::start();
-    // Created without a zone: null sent, '-' shown; create's reply has no hosts nor metadata.
+    // Created without a zone: null sent, '-' shown. Create's reply has no hosts nor metadata:
+    // the aggregate is fetched, as novaclient's printing does (a zone is in its metadata).
     let one = cloud.nova(&["aggregate-create", "rack-1"]);
     let u1 = uuid_of(&cloud, 1);
     assert_eq!(one.ok(), details(&["1", "rack-1", "-", "", "", &u1]));
     // Before 2.41 no UUID column.
     let two = cloud.nova(&[V, "2.40", "aggregate-create", "rack-2", "zone-b"]);
-    assert_eq!(two.ok(), details(&["2", "rack-2", "zone-b", "", ""]));
+    assert_eq!(
+        two.ok(),
+        details(&["2", "rack-2", "zone-b", "", "'availability_zone=zone-b'"])
+    );
     let u2 = uuid_of(&cloud, 2);
 
     // The list: nova's order, no Hosts nor Metadata.
@@ -261,6 +265,18 @@ fn aggregate_requests_are_novaclients() {
     assert_eq!(
         bodies(&run.stderr),
         [r#"{"aggregate":{"name":"b","availability_zone":"zone"}}"#]
+    );
+    // Then the aggregate is read, for its hosts and metadata.
+    let calls: Vec<String> = requested(&run.stderr)
+        .into_iter()
+        .filter(|r| r.contains("os-aggregates"))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "POST /compute/v2.1/os-aggregates",
+            "GET /compute/v2.1/os-aggregates/2"
+        ]
     );
     // Update sends only what is given and not empty.
     let run = cloud.nova(&[
