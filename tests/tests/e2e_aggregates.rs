@@ -425,7 +425,14 @@ fn aggregate_errors_are_novaclients() {
     );
     cloud
         .nova(&["aggregate-remove-host", "a", "compute2"])
-        .fails(1, "(HTTP 404)");
+        .fails(
+            1,
+            "ERROR (NotFound): Cannot remove host compute2 in aggregate 1 (HTTP 404)",
+        );
+    cloud.nova(&["aggregate-add-host", "a", "nosuch"]).fails(
+        1,
+        "ERROR (NotFound): Compute host nosuch could not be found. (HTTP 404)",
+    );
     cloud.nova(&["aggregate-create", "a"]).fails(
         1,
         "ERROR (Conflict): Aggregate a already exists. (HTTP 409)",
@@ -433,4 +440,35 @@ fn aggregate_errors_are_novaclients() {
     // argparse's: set-metadata needs at least one pair.
     let run = cloud.nova(&["aggregate-set-metadata", "a"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+/// The library's builders take IDs and look nothing up: novaclient's checks are its shell's,
+/// against the aggregate it looked up, so a key is deleted without them (its manager makes none).
+#[test]
+fn the_library_sets_metadata_without_the_shells_checks() {
+    let cloud = Cloud::start();
+    let options = novaclient::ConnectOptions {
+        auth_url: Some(cloud.auth_url()),
+        username: Some("admin".into()),
+        password: Some("secret".into()),
+        project_name: Some("admin".into()),
+        user_domain_name: Some("Default".into()),
+        project_domain_name: Some("Default".into()),
+        ..Default::default()
+    };
+    let client = novaclient::Client::connect(&options).unwrap_or_else(|e| panic!("connect: {e}"));
+    let created = client
+        .aggregates()
+        .create("lib")
+        .send()
+        .unwrap_or_else(|e| panic!("create: {e}"));
+    let id = created.id.to_string();
+    let set = client
+        .aggregates()
+        .set_metadata(&id, ["k=v", "gone"])
+        .send()
+        .unwrap_or_else(|e| panic!("set_metadata: {e}"));
+    assert_eq!(set.raw["metadata"], serde_json::json!({"k": "v"}));
+    let found = client.aggregates().find("lib").expect("find by name");
+    assert_eq!(found.id, created.id);
 }
