@@ -690,6 +690,7 @@ fn parse_format(cx: &mut Cx, text: &str, path: &str) -> Option<Format> {
     };
     let f = match t {
         "pyrepr" => Some(Format::Pyrepr),
+        "quoted" => Some(Format::Quoted),
         "json" => Some(Format::Json),
         _ if t.starts_with("fixed") => number(t, "fixed")
             .and_then(|n| u8::try_from(n).ok())
@@ -702,7 +703,7 @@ fn parse_format(cx: &mut Cx, text: &str, path: &str) -> Option<Format> {
         let named = FORMAT_NAMES.with(|n| n.borrow().join(", "));
         cx.err(
             path,
-            format!("'{t}' is no display format (formats: pyrepr, json, fixed(n), and api.yaml's: {named}); a value filter goes in value: (value: \"it | join(', ')\")."),
+            format!("'{t}' is no display format (formats: pyrepr, quoted, json, fixed(n), and api.yaml's: {named}); a value filter goes in value: (value: \"it | join(', ')\")."),
         );
     }
     f

@@ -112,6 +112,7 @@ const REALNOVA: &[&str] = &[
     "server_commands_match_novaclient",
     "changing_commands_match_novaclient",
     "admin_commands_match_novaclient",
+    "aggregate_commands_match_novaclient",
     "novaclient_runs_the_same_through_the_zygote",
 ];
 

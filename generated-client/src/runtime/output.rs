@@ -293,6 +293,7 @@ pub fn shown(show: Show, v: Option<Cow<Value>>) -> Result<Option<Cow<Value>>, Er
 pub fn format(f: Fmt, v: &Value) -> Result<Value, Error> {
     Ok(match f {
         Fmt::Pyrepr => Value::String(pyrepr(v)),
+        Fmt::Quoted => Value::String(quoted(v)),
         Fmt::Json => Value::String(v.to_string()),
         Fmt::Fixed(places) => {
             let places = usize::from(places);
@@ -343,7 +344,7 @@ pub fn format(f: Fmt, v: &Value) -> Result<Value, Error> {
             }
         }
         // Not in the spec yet (the generator refuses them): the value as it is.
-        Fmt::Pformat | Fmt::Quoted | Fmt::Flatten | Fmt::Wrap(_) => v.clone(),
+        Fmt::Pformat | Fmt::Flatten | Fmt::Wrap(_) => v.clone(),
     })
 }
 
@@ -799,6 +800,36 @@ pub fn pyrepr(v: &Value) -> String {
     inner(v, true)
 }
 
+/// novaclient's `pretty_choice_list` and `pretty_choice_dict`: a list's items as `'a', 'b'`,
+/// an object's entries as `'k=v', ...` in sorted key order, each item or value as Python's
+/// `str()` ([`pyrepr`]), nothing escaped (`'it's'`). `null` is empty (novaclient's `or {}`); any
+/// other single value is one item.
+pub fn quoted(v: &Value) -> String {
+    let items: Vec<String> = match v {
+        Value::Null => Vec::new(),
+        Value::Array(a) => a.iter().map(pyrepr).collect(),
+        Value::Object(m) => {
+            let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            entries
+                .into_iter()
+                .map(|(k, x)| format!("{k}={}", pyrepr(x)))
+                .collect()
+        }
+        other => vec![pyrepr(other)],
+    };
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('\'');
+        out.push_str(item);
+        out.push('\'');
+    }
+    out
+}
+
 /// Python's repr of a string: single quotes unless the text holds one and no double quote.
 fn pystr(s: &str) -> String {
     let q = if s.contains('\'') && !s.contains('"') {
@@ -968,6 +999,42 @@ mod tests {
                 "| |- nova-compute"
             ]
         );
+    }
+
+    /// `quoted` is novaclient's `pretty_choice_list` / `pretty_choice_dict`: each expected text
+    /// below is what python-novaclient 18.13.1's own functions return for the same value.
+    #[test]
+    fn quoted_is_novaclients_pretty_choice_list_and_dict() {
+        use serde_json::json;
+        let q = |v: Value| format(Fmt::Quoted, &v).ok();
+        let cases = [
+            (json!([]), ""),
+            (json!(["compute"]), "'compute'"),
+            (json!(["compute", "compute2"]), "'compute', 'compute2'"),
+            (json!(["it's", "a\"b"]), "'it's', 'a\"b'"),
+            (json!([1, 2.5, true, null]), "'1', '2.5', 'True', 'None'"),
+            (json!([["x"], {"k": "v"}]), "'['x']', '{'k': 'v'}'"),
+            (json!(["é", "a b"]), "'é', 'a b'"),
+            (json!({}), ""),
+            (json!({"a": "1"}), "'a=1'"),
+            (json!({"b": "2", "a": "1", "B": "0"}), "'B=0', 'a=1', 'b=2'"),
+            (
+                json!({"q": "it's", "n": null, "i": 3, "t": true, "l": ["x"], "d": {"k": "v"}}),
+                "'d={'k': 'v'}', 'i=3', 'l=['x']', 'n=None', 'q=it's', 't=True'",
+            ),
+            (json!({"é": "1", "z": "2"}), "'z=2', 'é=1'"),
+            // novaclient's `or {}`: null shows nothing.
+            (json!(null), ""),
+        ];
+        for (v, want) in cases {
+            assert_eq!(q(v.clone()), Some(json!(want)), "{v}");
+        }
+        // Absent stays absent (an empty cell), as for every format.
+        let show = Show {
+            value: None,
+            format: Some(Fmt::Quoted),
+        };
+        assert!(matches!(shown(show, None), Ok(None)));
     }
 
     /// The spec's named formats (`api.yaml`) show what novaclient shows.
