@@ -193,12 +193,6 @@ impl Client {
     ) -> Result<Outcome, Error> {
         let v = self.version();
         let (mut scope, variant) = self.begin(op, values, extra)?;
-        for (condition, error) in op.refuse {
-            if refused(condition, &scope, v)? {
-                let env = Env::new(&scope, Some(v));
-                return Err(Error::command(sc::text_of(error, &env)?));
-            }
-        }
         // Each step's result is `result` in the scope (and, if the step is named, its name).
         // A failure that a later `on_error` step answers waits for it; if that fails too, the
         // first failure is reported (novaclient's availability-zone-list).
@@ -322,6 +316,13 @@ impl Client {
                     op.command
                 ))
             })?;
+        // The client's own checks, before any request (and before any plan of one).
+        for (condition, error) in op.refuse {
+            if refused(condition, &scope, v)? {
+                let env = Env::new(&scope, Some(v));
+                return Err(Error::command(sc::text_of(error, &env)?));
+            }
+        }
         Ok((scope, variant))
     }
 
