@@ -5,7 +5,7 @@
 
 use crate::validate::{Api, Operation, Resource};
 use databake::Bake;
-use novagen_spec::defs::{ArgDef, ArgType, Returns, Shape};
+use novagen_spec::defs::{ArgDef, ArgType, Returns, Shape, Version};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
@@ -20,14 +20,15 @@ pub fn baked<T: Bake>(t: &T) -> TokenStream {
 }
 
 pub fn emit(api: &Api) -> TokenStream {
-    let (min, max) = (baked(&api.min_version), baked(&api.max_version));
+    let settings = baked(&api.def);
+    let (min, max) = (baked(&api.def.min), baked(&api.def.max));
     let defs = api.resources.iter().map(resource_defs);
     let types = api.resources.iter().map(resource_type);
     let managers = api
         .resources
         .iter()
         .filter(|r| !r.ops.is_empty() || r.def.lookup.is_some())
-        .map(manager);
+        .map(|r| manager(r, api.def.min));
     let all_ops = api
         .resources
         .iter()
@@ -40,9 +41,12 @@ pub fn emit(api: &Api) -> TokenStream {
         /// `nova`, which builds its subcommands from them).
         pub mod spec {
             use crate::runtime::defs::*;
-            /// Oldest compute microversion the spec speaks.
+            /// `api.yaml`'s settings: the microversion range, the ceiling of `auto`, paging,
+            /// `--fields`'s key column and what `--poll` reads.
+            pub static API: ApiDef = #settings;
+            /// Oldest compute microversion the spec speaks (`API.min`).
             pub const MIN_VERSION: Version = #min;
-            /// Newest compute microversion the spec speaks.
+            /// Newest compute microversion the spec may name (`API.max`).
             pub const MAX_VERSION: Version = #max;
             #(#defs)*
             /// Every operation of the spec, in spec order.
@@ -152,7 +156,7 @@ fn example(a: &ArgDef, per_value: bool) -> String {
     }
 }
 
-fn manager(r: &Resource) -> TokenStream {
+fn manager(r: &Resource, floor: Version) -> TokenStream {
     let mgr = ident(&r.manager_type);
     let accessor = ident(&r.manager);
     let ty = ident(&r.type_name);
@@ -217,7 +221,7 @@ fn manager(r: &Resource) -> TokenStream {
                 let n = ident(a.name);
                 let (t, conv) = param(a, o.each.as_ref().is_some_and(|e| e.over == i));
                 let i = Literal::usize_unsuffixed(i);
-                let doc = format!(" `{}`: {}{}", a.cli, a.help, a.versions.note());
+                let doc = format!(" `{}`: {}{}", a.cli, a.help, a.versions.note(floor));
                 quote! {
                     #[doc = #doc]
                     pub fn #n(mut self, value: #t) -> Self {
@@ -239,7 +243,7 @@ fn manager(r: &Resource) -> TokenStream {
         let doc = format!(
             " {}{}\n\n {route} (`nova {}`)",
             o.help,
-            o.versions.note(),
+            o.versions.note(floor),
             o.command
         );
         let bdoc = format!(

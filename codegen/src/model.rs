@@ -40,13 +40,39 @@ pub struct FormatTable {
     pub otherwise: Option<String>,
 }
 
+/// `api:`: the client-wide settings (spec/README.md, "api.yaml").
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApiSettings {
-    /// Oldest compute microversion the client speaks, e.g. "2.1".
-    pub min_version: String,
-    /// Newest compute microversion the client speaks; `auto` negotiates up to this.
-    pub max_version: String,
+    /// The microversions the spec may name, both ends given: `"2.1-2.96"`.
+    pub versions: String,
+    /// The ceiling of `auto` (default: the high end of `versions`).
+    #[serde(default)]
+    pub negotiate: Option<String>,
+    pub page: ApiPage,
+    /// The column `--fields` always keeps.
+    pub key_column: String,
+    /// The keys whose values `--debug` never shows.
+    pub secrets: Vec<String>,
+    pub poll: ApiPoll,
+}
+
+/// `api.page`: `{size_query: limit, cap: 10000}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiPage {
+    pub size_query: String,
+    pub cap: u32,
+}
+
+/// `api.poll`: expressions over the polled resource (`reply`), and the failed states.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiPoll {
+    pub progress: String,
+    pub fault: String,
+    /// A status (lower case) → the word reported: `{error: Error, deleted: Deleted}`.
+    pub failed: Pairs,
 }
 
 /// Key/value pairs in the order written (query parameters, row templates).
@@ -439,8 +465,10 @@ pub struct PollSpec {
     pub field: Option<String>,
     pub until: Vec<String>,
     pub action: String,
-    #[serde(default = "yes")]
-    pub progress: bool,
+    /// `false`: no percentage; an expression over the resource (`reply`); default
+    /// `api.poll.progress`.
+    #[serde(default)]
+    pub progress: Option<Progress>,
     #[serde(default)]
     pub done: Option<String>,
     /// The word before the action (default: the resource's name, capitalised).
@@ -451,8 +479,12 @@ pub struct PollSpec {
     pub first: bool,
 }
 
-fn yes() -> bool {
-    true
+/// A poll's `progress:`: `false`, `true` (the default), or an expression over `reply`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Progress {
+    Shown(bool),
+    Expr(String),
 }
 
 #[derive(Debug, Deserialize)]

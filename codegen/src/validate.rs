@@ -11,8 +11,8 @@ use novagen_spec::{Expr, Filter, Format, Piece, Root, Step, Template};
 /// generator needs, the Rust names of what it emits, beside it (not in it).
 #[derive(Debug)]
 pub struct Api {
-    pub min_version: Version,
-    pub max_version: Version,
+    /// `api.yaml`'s `api:` settings (`spec::API`).
+    pub def: ApiDef,
     /// `api.yaml`'s named display formats.
     pub formats: Vec<NamedFormat>,
     pub resources: Vec<Resource>,
@@ -162,6 +162,7 @@ fn parse<T: serde::de::DeserializeOwned>(src: &SpecSource) -> Result<T, SpecErro
 pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
     let mut errors = Vec::new();
     let mut api: Option<(Version, Version)> = None;
+    let mut settings: Option<ApiDef> = None;
     let mut formats: Vec<NamedFormat> = Vec::new();
     let mut files: Vec<(&SpecSource, ResourceFile, LineIndex)> = Vec::new();
     let mut extensions: Vec<(&SpecSource, ExtensionFile, LineIndex)> = Vec::new();
@@ -172,15 +173,8 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
                 Ok(f) => {
                     let idx = LineIndex::new(&src.text);
                     let mut cx = Cx::new(src, &idx, &mut errors, None);
-                    let min = cx.version(&f.api.min_version, "api.min_version");
-                    let max = cx.version(&f.api.max_version, "api.max_version");
-                    if let (Some(a), Some(b)) = (min, max) {
-                        if a > b {
-                            cx.err("api.max_version", format!("the microversion range is backwards: min_version {a} is newer than max_version {b}."));
-                        } else {
-                            api = Some((a, b));
-                        }
-                    }
+                    settings = api_settings(&mut cx, &f.api);
+                    api = settings.as_ref().map(|d| (d.min, d.max));
                     formats = named_formats(&mut cx, &f.formats);
                 }
                 Err(e) => errors.push(e),
@@ -205,7 +199,7 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
         errors.push(SpecError::new(
             dir.join("api.yaml"),
             0,
-            "the spec has no api.yaml giving the client's min_version and max_version.",
+            "the spec has no api.yaml giving the client's settings (api: {versions: ...}).",
         ));
     }
 
@@ -256,12 +250,15 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
     }
 
     let mut resources = Vec::new();
+    let progress = settings.as_ref().map(|d| d.poll.progress);
     for (src, f, idx) in &files {
         let mut cx = Cx::new(src, idx, &mut errors, api);
+        cx.progress = progress;
         resources.push(resource(&mut cx, f, &statics, &mut taken));
     }
     for (src, ext, idx) in &extensions {
         let mut cx = Cx::new(src, idx, &mut errors, api);
+        cx.progress = progress;
         let Some(i) = files.iter().position(|(_, f, _)| f.resource == ext.extends) else {
             cx.err(
                 "extends",
@@ -275,10 +272,11 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let (min_version, max_version) = api.unwrap_or((Version(2, 1), Version(2, 1)));
+    let Some(def) = settings else {
+        return Err(errors);
+    };
     Ok(Api {
-        min_version,
-        max_version,
+        def,
         formats,
         resources,
     })
@@ -307,7 +305,14 @@ impl Taken {
 }
 
 /// Statics of the generated `spec` module besides the resources'.
-const RESERVED_STATICS: &[&str] = &["OPERATIONS", "RESOURCES", "MIN_VERSION", "MAX_VERSION"];
+const RESERVED_STATICS: &[&str] = &[
+    "OPERATIONS",
+    "RESOURCES",
+    "MIN_VERSION",
+    "MAX_VERSION",
+    "API",
+    "FORMATS",
+];
 
 /// Type names a resource may not take: the runtime's and the prelude's.
 const RESERVED_TYPES: &[&str] = &[
@@ -399,6 +404,8 @@ struct Cx<'a> {
     idx: &'a LineIndex,
     errors: &'a mut Vec<SpecError>,
     api: Option<(Version, Version)>,
+    /// `api.poll.progress`: a poll's percentage unless it says otherwise.
+    progress: Option<Expr>,
 }
 
 impl<'a> Cx<'a> {
@@ -413,6 +420,7 @@ impl<'a> Cx<'a> {
             idx,
             errors,
             api,
+            progress: None,
         }
     }
 
@@ -434,49 +442,44 @@ impl<'a> Cx<'a> {
                 path,
                 format!("'{text}' is not a microversion: write it as MAJOR.MINOR, e.g. \"2.47\"."),
             ),
-            Some(v) => {
-                if let Some((lo, hi)) = self.api {
-                    if v < lo || v > hi {
-                        self.err(path, format!("microversion {v} is outside the client's range {lo} - {hi} (api.yaml)."));
-                    }
-                }
-            }
+            Some(v) => self.in_api(v, path),
         }
         parsed
     }
 
-    /// `versions:` as written: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`; absent is every version.
+    /// `versions:` as written: `"2.26-"`, `"-2.52"`, `"2.32-2.36"` (novagen-spec's
+    /// `parse_range`, the one reading of a range); absent is every version. Each end must lie
+    /// in `api.versions`.
     fn versions(&mut self, text: &Option<String>, path: &str) -> Range {
         let Some(text) = text else {
             return Range::ALL;
         };
         let path = format!("{path}.versions");
-        let Some((lo, hi)) = text.split_once('-') else {
-            self.err(
-                &path,
-                format!("versions '{text}' is not a range: write \"{text}-\" (from {text} on), \"-{text}\" (up to {text}) or \"{text}-{text}\" (only {text})."),
-            );
-            return Range::ALL;
-        };
-        let (lo, hi) = (lo.trim(), hi.trim());
-        if lo.is_empty() && hi.is_empty() {
-            self.err(
-                &path,
-                "versions '-' names no version: leave versions out for every version.",
-            );
-            return Range::ALL;
+        match novagen_spec::parse_range(text) {
+            Ok(range) => {
+                for v in [range.min, range.max].into_iter().flatten() {
+                    self.in_api(v, &path);
+                }
+                range
+            }
+            Err(e) => {
+                self.err(&path, e);
+                Range::ALL
+            }
         }
-        let min = (!lo.is_empty()).then(|| self.version(lo, &path)).flatten();
-        let max = (!hi.is_empty()).then(|| self.version(hi, &path)).flatten();
-        if let (Some(a), Some(b)) = (min, max) {
-            if a > b {
+    }
+
+    fn in_api(&mut self, v: Version, path: &str) {
+        if let Some((lo, hi)) = self.api {
+            if v < lo || v > hi {
                 self.err(
-                    &path,
-                    format!("the microversion range '{text}' is backwards: write \"{b}-{a}\"."),
+                    path,
+                    format!(
+                        "microversion {v} is outside the client's range {lo} - {hi} (api.yaml)."
+                    ),
                 );
             }
         }
-        Range { min, max }
     }
 
     fn ident(&mut self, name: &str, what: &str, path: &str) {
@@ -670,6 +673,109 @@ fn named_formats(cx: &mut Cx, specs: &BTreeMap<String, model::FormatSpec>) -> Ve
     }
     FORMAT_NAMES.with(|n| *n.borrow_mut() = out.iter().map(|f| f.name.to_string()).collect());
     out
+}
+
+/// `api:`: the microversion range and the settings the runtime reads instead of knowing nova
+/// (`docs/edition-2.md`, section 8). None when a mistake was reported.
+fn api_settings(cx: &mut Cx, a: &model::ApiSettings) -> Option<ApiDef> {
+    let range = match novagen_spec::parse_range(&a.versions) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            cx.err("api.versions", e);
+            None
+        }
+    };
+    let (min, max) = match range {
+        Some(Range {
+            min: Some(lo),
+            max: Some(hi),
+        }) => (lo, hi),
+        Some(_) => {
+            cx.err(
+                "api.versions",
+                format!("api.versions '{}' must give both ends: the oldest and the newest microversion the spec may name (\"2.1-2.96\").", a.versions),
+            );
+            return None;
+        }
+        None => return None,
+    };
+    let negotiate = match &a.negotiate {
+        None => max,
+        Some(t) => {
+            let v = cx.version(t, "api.negotiate")?;
+            if v < min || v > max {
+                cx.err(
+                    "api.negotiate",
+                    format!("api.negotiate {v} lies outside api.versions {min} - {max}: `auto` negotiates up to it, so it must be one of those versions."),
+                );
+                return None;
+            }
+            v
+        }
+    };
+    if !is_query_name(&a.page.size_query) {
+        cx.err(
+            "api.page.size_query",
+            format!(
+                "'{}' is not a query parameter name: letters, digits, '_' and '-'.",
+                a.page.size_query
+            ),
+        );
+    }
+    if a.page.cap == 0 {
+        cx.err(
+            "api.page.cap",
+            "api.page.cap is the most pages one list may have: at least 1.",
+        );
+    }
+    if a.key_column.trim().is_empty() {
+        cx.err(
+            "api.key_column",
+            "api.key_column names the column --fields always keeps: it cannot be empty.",
+        );
+    }
+    let failed = cx.pairs(&a.poll.failed, "api.poll.failed");
+    if failed.is_empty() {
+        cx.err("api.poll.failed", "api.poll.failed needs at least one status that ends a poll as a failure (error: Error).");
+    }
+    if let Some((k, _)) = failed.iter().find(|(k, _)| k.to_lowercase() != *k) {
+        cx.err("api.poll.failed", format!("api.poll.failed's status '{k}' is compared with the lower-cased status: write it in lower case."));
+    }
+    Some(ApiDef {
+        min,
+        max,
+        negotiate,
+        page: PageRules {
+            size_query: lk(&a.page.size_query),
+            cap: a.page.cap,
+        },
+        key_column: lk(&a.key_column),
+        secrets: strs(&a.secrets),
+        poll: PollRules {
+            progress: over_reply(cx, &a.poll.progress, "api.poll.progress"),
+            fault: over_reply(cx, &a.poll.fault, "api.poll.fault"),
+            failed: pairs(failed),
+        },
+    })
+}
+
+fn is_query_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+}
+
+/// An expression over a polled resource, `reply` (its only root besides `version`, `now`).
+fn over_reply(cx: &mut Cx, e: &str, path: &str) -> Expr {
+    let (no_args, mut used) = (BTreeMap::new(), BTreeSet::new());
+    let mut scope = Scope {
+        args: &no_args,
+        roots: vec!["reply".into()],
+        used: &mut used,
+        any_arg: false,
+        looked_up: Vec::new(),
+    };
+    scope.expr(cx, e, path)
 }
 
 /// The display formats every spec has (`fixed(n)`, `wrap(n)` take a number).
@@ -1985,7 +2091,13 @@ fn operation(
                 field: olk(&pl.field).unwrap_or("status"),
                 until: strs(&pl.until),
                 action: lk(&pl.action),
-                progress: pl.progress,
+                progress: match &pl.progress {
+                    None | Some(model::Progress::Shown(true)) => cx.progress,
+                    Some(model::Progress::Shown(false)) => None,
+                    Some(model::Progress::Expr(e)) => {
+                        Some(over_reply(cx, e, &format!("{pp}.progress")))
+                    }
+                },
                 label: lk(&label),
                 done,
                 first: pl.first,

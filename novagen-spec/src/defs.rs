@@ -79,27 +79,82 @@ impl Range {
         self.min.is_none_or(|m| v >= m) && self.max.is_none_or(|m| v <= m)
     }
 
-    /// `2.2 - 2.latest`
-    pub fn describe(&self) -> String {
-        let lo = self.min.unwrap_or(Version(2, 1));
+    /// `2.2 - 2.latest`; an open low end is `floor` (`api.yaml`'s oldest version).
+    pub fn describe(&self, floor: Version) -> String {
+        let lo = self.min.unwrap_or(floor);
         match self.max {
             Some(hi) => format!("{lo} - {hi}"),
             None => format!("{lo} - 2.latest"),
         }
     }
 
-    /// novaclient's help note: ` (Supported by API versions '2.2' - '2.latest')`, or nothing.
-    pub fn note(&self) -> String {
+    /// novaclient's help note: ` (Supported by API versions '2.2' - '2.latest')`, or nothing;
+    /// an open low end is `floor` (`api.yaml`'s oldest version).
+    pub fn note(&self, floor: Version) -> String {
         if self.min.is_none() && self.max.is_none() {
             return String::new();
         }
-        let lo = self.min.unwrap_or(Version(2, 1));
+        let lo = self.min.unwrap_or(floor);
         let hi = self
             .max
             .map(|v| v.to_string())
             .unwrap_or_else(|| "2.latest".into());
         format!(" (Supported by API versions '{lo}' - '{hi}')")
     }
+}
+
+/// `api.yaml`'s `api:` settings: what the runtime would otherwise know of nova as constants
+/// (`docs/edition-2.md`, section 8). The generated code holds one, `spec::API`.
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct ApiDef {
+    /// `versions:`'s low end: the oldest microversion the client speaks (the floor of `auto`,
+    /// and the session's version before it is negotiated).
+    pub min: Version,
+    /// `versions:`'s high end: the newest microversion the spec may name, and the newest
+    /// `--os-compute-api-version` may ask for.
+    pub max: Version,
+    /// `negotiate:`: the ceiling of `auto` (default: `max`). An operation whose own range lies
+    /// wholly above it raises it, for that run, to the operation's lowest version when the
+    /// server has that version.
+    pub negotiate: Version,
+    pub page: PageRules,
+    /// `key_column:`: the column `--fields` always keeps (`ID`).
+    pub key_column: &'static str,
+    /// `secrets:`: the keys of a request or reply whose values `--debug` never shows
+    /// (`adminPass`), besides Keystone's own (`password`, `secret`, `token`).
+    pub secrets: &'static [&'static str],
+    pub poll: PollRules,
+}
+
+/// `api.page`: how a list is read page by page.
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct PageRules {
+    /// `size_query:`: the query parameter of a page's size, which the server reads as the
+    /// length of the whole list (nova's `limit`); a negative value asks for all, and is not
+    /// sent.
+    pub size_query: &'static str,
+    /// `cap:`: pages followed at most for one list; a list that would go on is an error.
+    pub cap: u32,
+}
+
+/// `api.poll`: what `--poll` reads of the polled resource, whatever the operation.
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct PollRules {
+    /// `progress:`: the percentage, an expression over the resource (`reply`); the default of
+    /// an operation's `poll.progress`. Not a number: 0.
+    pub progress: Expr,
+    /// `fault:`: why the resource failed, an expression over it (`reply`); absent: "no fault
+    /// recorded".
+    pub fault: Expr,
+    /// `failed:`: a status (lower case) that ends the poll as a failure → the word reported
+    /// (`error: Error`, `deleted: Deleted`).
+    pub failed: &'static [(&'static str, &'static str)],
 }
 
 /// A catalog service an operation's requests go to.
@@ -584,8 +639,10 @@ pub struct PollDef {
     pub field: &'static str,
     pub until: &'static [&'static str],
     pub action: &'static str,
-    /// Print the percentage (`Server building... 40% complete`).
-    pub progress: bool,
+    /// The percentage printed (`Server building... 40% complete`), an expression over the
+    /// polled resource `reply` (`api.poll.progress` unless the operation says); None: none
+    /// printed (`progress: false`).
+    pub progress: Option<Expr>,
     /// The word before the action in the progress line (`Server`).
     pub label: &'static str,
     /// Printed after the poll finished (`Wait for server {typed.server} reboot.`).

@@ -14,6 +14,8 @@
 //! - Feature **`parse`** (the generator only): [`parse_expr`] and [`parse_template`], text to
 //!   trees, with [`ParseError`]s that say what to write instead. It leaks what it builds. Also
 //!   `serde::Deserialize` for the definitions' closed sets ([`Service`], [`ArgType`], ...).
+//!   [`parse_range`]: the one spelling of a microversion range (`"2.1-2.96"`, `"2.26-"`,
+//!   `"-2.52"`) to a [`Range`].
 //! - Feature **`bake`** (the generator only): `databake::Bake` on every type, so the emitter can
 //!   write a parsed tree as a `static` item.
 //!
@@ -68,6 +70,8 @@ mod filters;
 #[cfg(feature = "parse")]
 mod parse;
 mod print;
+#[cfg(feature = "parse")]
+mod range;
 mod types;
 
 pub use defs::*;
@@ -75,4 +79,6 @@ pub use eval::{eval, eval_template, items, text, truthy, EvalError, Item, ItemSc
 pub use filters::dates;
 #[cfg(feature = "parse")]
 pub use parse::{parse_expr, parse_template, ParseError, RESERVED, ROOTS, SESSION_FIELDS};
+#[cfg(feature = "parse")]
+pub use range::parse_range;
 pub use types::{Call, Cmp, Expr, Filter, Format, Lit, Path, Piece, Root, Step, Template};

@@ -611,3 +611,91 @@ fn a_url_too_long_to_send_is_said_so_and_not_echoed_whole() {
     assert!(err.len() < 1000, "{} bytes of error", err.len());
     assert_eq!(err.trim_end().lines().count(), 1);
 }
+
+/// `--poll` reads the polled resource as `api.yaml`'s `poll:` rules say (the runtime knows no
+/// status, fault or progress key): a status of `api.poll.failed` ends the poll with its word and
+/// `api.poll.fault`'s reason, trimmed (or "no fault recorded"); the percentage is
+/// `api.poll.progress` (not a number: 0).
+#[test]
+fn poll_fails_and_reports_progress_as_api_yaml_says() {
+    const ID: &str = "6f1e3a57-5b5e-4c1c-9b1e-2f1a5e0c9d11";
+    const IMAGE: &str = "0e1c7a52-3f4b-4d6a-8c55-1e2d3c4b5a69";
+    let server = format!("/compute/v2.1/servers/{ID}");
+    // The server as the n-th poll finds it (the GETs after the action; before it, ACTIVE).
+    let cloud_for = |polls: Vec<serde_json::Value>| {
+        let server = server.clone();
+        FaultCloud::start(move |req, seen| {
+            let action = format!("{server}/action");
+            let after = seen.iter().position(|s| is(s, "POST", &action));
+            let n = after.map(|a| seen[a..].iter().filter(|s| is(s, "GET", &server)).count());
+            if is(req, "GET", &server) {
+                let mut s = json!({"id": ID, "name": "vm", "status": "ACTIVE"});
+                if let Some(n) = n {
+                    let extra = polls.get(n).or(polls.last()).cloned().unwrap_or_default();
+                    if let (Some(s), Some(e)) = (s.as_object_mut(), extra.as_object()) {
+                        s.extend(e.clone());
+                    }
+                }
+                Answer::json(200, json!({ "server": s }))
+            } else if is(req, "GET", &format!("/image/v2/images/{IMAGE}")) {
+                Answer::json(200, json!({"id": IMAGE, "name": "img", "status": "active"}))
+            } else if is(req, "POST", &action) {
+                Answer::json(
+                    202,
+                    json!({"server": {"id": ID, "name": "vm", "status": "REBUILD"}}),
+                )
+            } else {
+                Answer::Default
+            }
+        })
+    };
+    let reboot = ["--poll-interval", "0.05", "reboot", "--poll", ID];
+    let last = |t: &str| t.lines().last().unwrap_or_default().to_string();
+
+    let cloud = cloud_for(vec![
+        json!({"status": "REBOOT"}),
+        json!({"status": "ERROR", "fault": {"message": "  No valid host.  "}}),
+    ]);
+    let run = cloud.nova(&reboot);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.ends_with(&format!(
+            "\rServer rebooting...\nError rebooting server\n\
+             server {ID} is in error state: No valid host.\n"
+        )),
+        "{:?}",
+        run.stdout
+    );
+
+    let cloud = cloud_for(vec![json!({"status": "DELETED"})]);
+    let run = cloud.nova(&reboot);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.ends_with(&format!(
+            "\nDeleted rebooting server\nserver {ID} is in deleted state: no fault recorded\n"
+        )),
+        "{:?}",
+        run.stdout
+    );
+    assert_eq!(
+        last(&run.stderr),
+        "ERROR (CommandError): Unable to reboot the specified server(s)."
+    );
+
+    // The percentage: rebuild polls with `api.poll.progress` (reboot leaves it out).
+    let cloud = cloud_for(vec![
+        json!({"status": "REBUILD", "progress": 40}),
+        json!({"status": "REBUILD", "progress": "most"}),
+        json!({"status": "ACTIVE", "progress": 100}),
+    ]);
+    let run = cloud.nova(&["--poll-interval", "0.05", "rebuild", "--poll", ID, IMAGE]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.ends_with(
+            "\rServer rebuilding... 40% complete\rServer rebuilding... 0% complete\
+             \rServer rebuilding... 100% complete\nFinished\n"
+        ),
+        "{:?}",
+        run.stdout
+    );
+}

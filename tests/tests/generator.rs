@@ -119,13 +119,64 @@ fn two_commands_with_one_name() {
 #[test]
 fn backwards_microversion_range() {
     let (file, line, msg) = error_for("api.yaml", |t| {
-        t.replace("max_version: \"2.10\"", "max_version: \"2.0\"")
+        t.replace("versions: \"2.1-2.10\"", "versions: \"2.10-2.1\"")
     });
-    assert_eq!((file, line), (PathBuf::from("spec/api.yaml"), 3));
+    assert_eq!((file, line), (PathBuf::from("spec/api.yaml"), 2));
     assert_eq!(
         msg,
-        "the microversion range is backwards: min_version 2.1 is newer than max_version 2.0."
+        "the range '2.10-2.1' is backwards: 2.10 is newer than 2.1; write the older version first (\"2.1-2.10\")."
     );
+}
+
+/// Every refusal of `api.yaml`'s settings: the edit, the line it lands on, the sentence.
+#[test]
+fn every_api_refusal_has_its_file_line_and_sentence() {
+    #[rustfmt::skip]
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // One range spelling; both ends for the client's own.
+        ("versions: \"2.1-2.10\"", "versions: \"2.1\"", "versions:",
+         "'2.1' is not a range: write \"2.1-\" (from 2.1 on), \"-2.1\" (up to 2.1) or \"LO-HI\"."),
+        ("versions: \"2.1-2.10\"", "versions: \"2.1-\"", "versions:",
+         "api.versions '2.1-' must give both ends: the oldest and the newest microversion the spec may name (\"2.1-2.96\")."),
+        ("versions: \"2.1-2.10\"", "versions: \"2.1-2.x\"", "versions:",
+         "in the range '2.1-2.x', '2.x' is not a microversion: write MAJOR.MINOR, e.g. \"2.47\"."),
+        // `auto`'s ceiling lies in the range.
+        ("negotiate: \"2.8\"", "negotiate: \"2.11\"", "negotiate:",
+         "api.negotiate 2.11 lies outside api.versions 2.1 - 2.10: `auto` negotiates up to it, so it must be one of those versions."),
+        ("negotiate: \"2.8\"", "negotiate: latest", "negotiate:",
+         "'latest' is not a microversion: write it as MAJOR.MINOR, e.g. \"2.47\"."),
+        // Poll's rules read the polled resource, `reply`, only.
+        ("fault: reply.fault.message", "fault: server.fault.message", "fault:",
+         "\"server.fault.message\" names 'server', which is no argument or value known here (known: reply, version, now)."),
+        ("fault: reply.fault.message", "fault: it.fault", "fault:",
+         "\"it.fault\" uses 'it', which is known only inside a loop (map, where, group_by, for)."),
+        ("failed: {error: Error, broken: Broken}", "failed: {ERROR: Error}", "failed:",
+         "api.poll.failed's status 'ERROR' is compared with the lower-cased status: write it in lower case."),
+        ("failed: {error: Error, broken: Broken}", "failed: {}", "failed:",
+         "api.poll.failed needs at least one status that ends a poll as a failure (error: Error)."),
+        ("cap: 500", "cap: 0", "cap:",
+         "api.page.cap is the most pages one list may have: at least 1."),
+        ("size_query: limit", "size_query: \"page size\"", "size_query:",
+         "'page size' is not a query parameter name: letters, digits, '_' and '-'."),
+    ];
+    let api = std::fs::read_to_string(fixture_dir().join("api.yaml")).expect("fixture api.yaml");
+    for (from, to, at, want) in cases {
+        assert!(api.contains(from), "not in the fixture: {from}");
+        let edited = api.replacen(from, to, 1);
+        let (file, line, msg) = error_for("api.yaml", |_| edited.clone());
+        assert_eq!(file, Path::new("spec/api.yaml"), "{want}");
+        assert_eq!(msg, *want);
+        assert_eq!(line, line_of(&edited, at), "{want}");
+    }
+    // A poll's own progress reads the polled resource too.
+    let widgets = fixture();
+    let edited = widgets.replacen("progress: reply.percent", "progress: percent", 1);
+    let (_, line, msg) = error_for("widgets.yaml", |_| edited.clone());
+    assert_eq!(
+        msg,
+        "\"percent\" names 'percent', which is no argument or value known here (known: reply, version, now)."
+    );
+    assert_eq!(line, line_of(&edited, "progress: percent"));
 }
 
 /// Every refusal of the generator: the edit to the fixture, the line it lands on (the text
@@ -177,9 +228,9 @@ fn every_refusal_has_its_file_line_and_sentence() {
         ("otherwise: {value: as_typed, versions: \"2.9-\"}", "otherwise: always", "otherwise: always",
          "otherwise is as_typed, or {value: as_typed, versions: \"2.21-\"} (a text no resource matches is used as it is, in that range)."),
         ("versions: \"2.9-\"}}", "versions: \"2.9\"}}", "versions: \"2.9\"}}",
-         "versions '2.9' is not a range: write \"2.9-\" (from 2.9 on), \"-2.9\" (up to 2.9) or \"2.9-2.9\" (only 2.9)."),
+         "'2.9' is not a range: write \"2.9-\" (from 2.9 on), \"-2.9\" (up to 2.9) or \"LO-HI\"."),
         ("versions: \"2.9-\"}}", "versions: \"2.9-2.5\"}}", "versions: \"2.9-2.5\"}}",
-         "the microversion range '2.9-2.5' is backwards: write \"2.5-2.9\"."),
+         "the range '2.9-2.5' is backwards: 2.9 is newer than 2.5; write the older version first (\"2.5-2.9\")."),
         ("resource: {name: widget, query:", "resource: {name: widget, fallback: true, query:", "fallback: true",
          "invalid spec: operations[2].args[0]: unknown field `fallback`, expected one of `name`, `query`, `otherwise`, `versions`"),
         // A lookup sends a field of the resource as its ID.
@@ -216,11 +267,11 @@ fn every_refusal_has_its_file_line_and_sentence() {
         ("versions: \"2.5-\", choices", "versions: \"2.11-\", choices", "versions: \"2.11-\", choices",
          "microversion 2.11 is outside the client's range 2.1 - 2.10 (api.yaml)."),
         ("versions: \"2.5-\", choices", "versions: \"two.five-\", choices", "two.five",
-         "'two.five' is not a microversion: write it as MAJOR.MINOR, e.g. \"2.47\"."),
+         "in the range 'two.five-', 'two.five' is not a microversion: write MAJOR.MINOR, e.g. \"2.47\"."),
         ("versions: \"2.5-\", choices", "versions: \"2.5-2.4\", choices", "versions: \"2.5-2.4\"",
-         "the microversion range '2.5-2.4' is backwards: write \"2.4-2.5\"."),
+         "the range '2.5-2.4' is backwards: 2.5 is newer than 2.4; write the older version first (\"2.4-2.5\")."),
         ("versions: \"2.5-\", choices", "versions: \"2.5\", choices", "versions: \"2.5\"",
-         "versions '2.5' is not a range: write \"2.5-\" (from 2.5 on), \"-2.5\" (up to 2.5) or \"2.5-2.5\" (only 2.5)."),
+         "'2.5' is not a range: write \"2.5-\" (from 2.5 on), \"-2.5\" (up to 2.5) or \"LO-HI\"."),
         ("versions: \"2.5-\", choices", "min_version: \"2.5\", choices", "min_version",
          "`min_version` is the first edition's: write versions: \"2.26-\" (from 2.26 on)"),
         ("alone: {value: [none], versions: \"2.3-\"}", "alone: [none]\n        alone_since: \"2.3\"", "alone_since",
@@ -358,7 +409,7 @@ fn missing_api_file() {
     let err = generate_sources(&sources).expect_err("refused");
     assert_eq!(
         err.to_string(),
-        "spec/api.yaml: the spec has no api.yaml giving the client's min_version and max_version."
+        "spec/api.yaml: the spec has no api.yaml giving the client's settings (api: {versions: ...})."
     );
 }
 
@@ -392,4 +443,293 @@ fn backup_instance_exists_only_in_the_spec() {
     let spec = std::fs::read_to_string(novagen_tests::root().join("spec/backup-instance.yaml"))
         .expect("spec");
     assert!(spec.contains("command: backup-instance"));
+}
+
+/// The string literals of Rust source, each with its byte offset, leaving out comments and
+/// the `#[cfg(test)] mod ... { }` blocks (a unit test may name what it sets up).
+fn string_literals(src: &str) -> Vec<(usize, String)> {
+    let b = src.as_bytes();
+    let mut lits = Vec::new();
+    // The code with comments, strings and char literals blanked: for finding test modules.
+    let mut code = b.to_vec();
+    let blank = |code: &mut Vec<u8>, from: usize, to: usize| {
+        for c in &mut code[from..to.min(b.len())] {
+            if *c != b'\n' {
+                *c = b' ';
+            }
+        }
+    };
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = 0;
+    while i < b.len() {
+        // `r"..."`, `br#"..."#`: a raw string's `r` starts a token (after a `b` at most).
+        let prev_ident = match i {
+            0 => false,
+            1 => b[0] != b'b' && ident(b[0]),
+            _ if b[i - 1] == b'b' => ident(b[i - 2]),
+            _ => ident(b[i - 1]),
+        };
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                let end = src[i..].find('\n').map_or(b.len(), |n| i + n);
+                blank(&mut code, i, end);
+                i = end;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let (mut depth, mut j) = (1, i + 2);
+                while j < b.len() && depth > 0 {
+                    if b[j..].starts_with(b"/*") {
+                        depth += 1;
+                        j += 2;
+                    } else if b[j..].starts_with(b"*/") {
+                        depth -= 1;
+                        j += 2;
+                    } else {
+                        j += 1;
+                    }
+                }
+                blank(&mut code, i, j);
+                i = j;
+            }
+            b'r' if !prev_ident && {
+                let j = i + 1 + b[i + 1..].iter().take_while(|c| **c == b'#').count();
+                b.get(j) == Some(&b'"')
+            } =>
+            {
+                let hashes = b[i + 1..].iter().take_while(|c| **c == b'#').count();
+                let start = i + 2 + hashes;
+                let close = format!("\"{}", "#".repeat(hashes));
+                let end = src[start..].find(&close).map_or(b.len(), |n| start + n);
+                lits.push((i, src[start..end].to_string()));
+                blank(&mut code, start, end);
+                i = end + close.len();
+            }
+            b'"' => {
+                let mut j = i + 1;
+                while j < b.len() && b[j] != b'"' {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                lits.push((i, src[i + 1..j.min(b.len())].to_string()));
+                blank(&mut code, i + 1, j);
+                i = j + 1;
+            }
+            b'\'' => {
+                // A char literal ('x', '\n', '\''), else a lifetime or label.
+                let rest = &src[i + 1..];
+                let len = if rest.starts_with('\\') {
+                    rest[2..].find('\'').map(|n| n + 3)
+                } else {
+                    let c = rest.chars().next().map_or(0, char::len_utf8);
+                    (rest[c..].starts_with('\'')).then_some(c + 1)
+                };
+                match len {
+                    Some(n) => {
+                        blank(&mut code, i + 1, i + n);
+                        i += n + 1;
+                    }
+                    None => i += 1,
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    // `#[cfg(test)]` then `mod NAME {`: that block's literals are left out.
+    let code = String::from_utf8_lossy(&code).into_owned();
+    let mut tests: Vec<(usize, usize)> = Vec::new();
+    let mut from = 0;
+    while let Some(n) = code[from..].find("#[cfg(test)]") {
+        let at = from + n;
+        from = at + 1;
+        let after = code[at + 12..].trim_start();
+        if !after.starts_with("mod ") {
+            continue;
+        }
+        let Some(open) = code[at..].find('{').map(|k| at + k) else {
+            continue;
+        };
+        let mut depth = 0;
+        let mut end = code.len();
+        for (k, c) in code[open..].char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = open + k;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        tests.push((at, end));
+    }
+    lits.retain(|(at, _)| !tests.iter().any(|(a, e)| a <= at && at <= e));
+    lits
+}
+
+#[test]
+fn string_literals_are_read_as_rust_writes_them() {
+    let src = r###"
+        // "comment"
+        /* "block /* nested */ comment" */
+        fn f<'a>(x: &'a str) -> char { let _ = "one"; let _ = r#"two "quoted""#; '"' }
+        const C: char = '\''; const D: &str = "esc\"aped"; const E: &[u8] = br#"{"b"}"#;
+        #[cfg(test)]
+        mod tests { const T: &str = "in a test {"; }
+        const AFTER: &str = "three";
+    "###;
+    let got: Vec<String> = string_literals(src).into_iter().map(|(_, s)| s).collect();
+    assert_eq!(
+        got,
+        ["one", "two \"quoted\"", "esc\\\"aped", "{\"b\"}", "three"]
+    );
+}
+
+/// Every name of the spec's YAML: resource, command, field and argument names, and what
+/// `api.yaml`'s settings name (the page size query, the key column, the polled keys, the
+/// failed states). The runtime may know none of them: it reads them from the definitions.
+fn spec_names() -> std::collections::BTreeMap<String, String> {
+    use yaml_rust2::{Yaml, YamlLoader};
+    let mut names = std::collections::BTreeMap::new();
+    let dir = novagen_tests::root().join("spec");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("spec dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    let text = |y: &Yaml| y.as_str().map(str::to_string);
+    for path in files {
+        let src = std::fs::read_to_string(&path).expect("spec file");
+        let docs = YamlLoader::load_from_str(&src).expect("spec YAML");
+        let file = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let mut add = |name: Option<String>, what: &str| {
+            if let Some(n) = name.filter(|n| !n.is_empty()) {
+                names
+                    .entry(n)
+                    .or_insert_with(|| format!("{what} in spec/{file}"));
+            }
+        };
+        for doc in &docs {
+            add(text(&doc["resource"]), "resource");
+            for f in doc["fields"].as_vec().into_iter().flatten() {
+                add(text(&f["name"]), "field");
+            }
+            for op in doc["operations"].as_vec().into_iter().flatten() {
+                add(text(&op["command"]), "command");
+                for a in op["args"].as_vec().into_iter().flatten() {
+                    add(text(&a["name"]), "argument");
+                }
+            }
+            let api = &doc["api"];
+            add(text(&api["page"]["size_query"]), "api.page.size_query");
+            add(text(&api["key_column"]), "api.key_column");
+            for key in ["progress", "fault"] {
+                // The keys an expression over `reply` reads: `reply.fault.message`.
+                for word in text(&api["poll"][key])
+                    .unwrap_or_default()
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                {
+                    if word != "reply" {
+                        add(Some(word.to_string()), &format!("api.poll.{key}"));
+                    }
+                }
+            }
+            for (k, v) in api["poll"]["failed"].as_hash().into_iter().flatten() {
+                add(text(k), "api.poll.failed");
+                add(text(v), "api.poll.failed");
+            }
+        }
+    }
+    names
+}
+
+/// Generic words that are also names of the spec, each with why the runtime may write it.
+const ALLOWED: &[(&str, &str)] = &[
+    (
+        "id",
+        "an OpenStack resource's identity in every service: Keystone's user, project and \
+      token IDs, clouds.yaml's `*_id`, and the language's own: `expand:` shows an object's `id` \
+      (spec/README.md, show rules)",
+    ),
+    (
+        "name",
+        "Keystone's user, project and domain names, clouds.yaml's keys, and the language's \
+      own: `expand:` shows `name (id)`, a pivot's row is in field `name` (spec/README.md)",
+    ),
+    (
+        "password",
+        "Keystone's password method and clouds.yaml's `auth.password`; redacted by \
+      `--debug` as Keystone's secret",
+    ),
+    ("user", "Keystone's auth request (`identity.password.user`)"),
+    (
+        "user_id",
+        "Keystone's user ID (clouds.yaml, the token's user) and the language's root \
+      `session.user_id`",
+    ),
+    ("tenant_id", "clouds.yaml's old name of `auth.project_id`"),
+    ("type", "the Keystone catalog's service `type`"),
+    (
+        "message",
+        "the error reply of every OpenStack service: nova's `{\"itemNotFound\": \
+      {\"message\": ..}}`, Keystone's `{\"error\": {\"message\": ..}}`",
+    ),
+    (
+        "error",
+        "the language's outcome of a `for_each` item, `reply.error` (spec/README.md, \
+      for_each `rows:`), and Keystone's error reply",
+    ),
+];
+
+#[test]
+fn the_runtime_knows_no_name_of_the_spec() {
+    let names = spec_names();
+    assert!(
+        names.len() > 100,
+        "read only {} names of spec/",
+        names.len()
+    );
+    for key in [
+        "server", "boot", "limit", "progress", "fault", "ID", "deleted",
+    ] {
+        assert!(names.contains_key(key), "spec/ names no '{key}'");
+    }
+    for (word, why) in ALLOWED {
+        assert!(
+            names.contains_key(*word),
+            "'{word}' is allowed but names nothing of spec/ ({why})"
+        );
+    }
+    let dir = novagen_tests::root().join("generated-client/src/runtime");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("runtime dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10, "found {} files", files.len());
+    let mut found = Vec::new();
+    for f in files {
+        let src = std::fs::read_to_string(&f).expect("source");
+        for (at, lit) in string_literals(&src) {
+            if let Some(what) = names.get(&lit) {
+                if !ALLOWED.iter().any(|(w, _)| *w == lit) {
+                    let line = src[..at].matches('\n').count() + 1;
+                    let file = f.file_name().expect("name").to_string_lossy().into_owned();
+                    found.push(format!("runtime/{file}:{line}: \"{lit}\" ({what})"));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the runtime names what the spec names (read it from the definitions instead):\n{}",
+        found.join("\n")
+    );
 }

@@ -113,6 +113,7 @@ fn requests_are_built_without_a_cloud() {
     let boot = client
         .servers()
         .create("vm", "1")
+        .image("70a599e0-31e7-49b7-b260-868f441e862b")
         .nic(["net-id=n1,v4-fixed-ip=10.0.0.9"])
         .description("")
         .request()
@@ -121,9 +122,23 @@ fn requests_are_built_without_a_cloud() {
     assert_eq!(boot.method, "POST");
     assert_eq!(
         boot.body,
-        Some(json!({"server": {"name": "vm", "flavorRef": "1",
-            "networks": [{"uuid": "n1", "fixed_ip": "10.0.0.9"}], "description": "",
-            "min_count": 1, "max_count": 1}}))
+        Some(
+            json!({"server": {"name": "vm", "imageRef": "70a599e0-31e7-49b7-b260-868f441e862b",
+            "flavorRef": "1", "networks": [{"uuid": "n1", "fixed_ip": "10.0.0.9"}],
+            "description": "", "min_count": 1, "max_count": 1}})
+        )
+    );
+    // The client's own checks hold for a preview as for a run: no image, no volume, nothing.
+    let err = client
+        .servers()
+        .create("vm", "1")
+        .request()
+        .preview()
+        .expect_err("a boot from nothing is refused");
+    assert!(
+        err.to_string()
+            .starts_with("you need to specify at least one source ID"),
+        "{err}"
     );
     // An argument outside the session's microversion is refused while building.
     let old = Client::offline(Version(2, 1)).expect("offline client");

@@ -804,7 +804,7 @@ fn route_for<'n>(nova: &'n Nova, b: &Built) -> Result<&'n Route, String> {
         return Err(format!(
             "{here}: nova serves {} only at {}",
             r.name(),
-            r.versions.describe()
+            r.versions.describe(novaclient::spec::MIN_VERSION)
         ));
     }
     Ok(r)

@@ -190,6 +190,100 @@ fn the_fixture_spec_compiles_into_a_working_cli() {
     );
 }
 
+/// `api.yaml`'s `negotiate:` is `auto`'s ceiling; a command whose own range lies wholly above
+/// it raises it, for that run, to the command's lowest version when the server has it, and
+/// `--os-compute-api-version` still wins. The spec has no such command yet: this one is added
+/// to a copy whose `versions` reach 2.104 (nova-sim serves up to 2.104 by default).
+#[test]
+fn a_command_above_the_ceiling_raises_it_for_its_run() {
+    let _guard = BUILDS.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = copy_spec("ceiling");
+    let api = std::fs::read_to_string(dir.join("api.yaml")).expect("api.yaml");
+    assert!(api.contains("versions: \"2.1-2.96\"") && api.contains("negotiate: \"2.96\""));
+    // And `--fields` keeps the key column api.yaml names, not a column the runtime knows.
+    assert!(api.contains("key_column: ID\n"));
+    let api = api
+        .replace("versions: \"2.1-2.96\"", "versions: \"2.1-2.104\"")
+        .replace("key_column: ID\n", "key_column: Name\n");
+    std::fs::write(dir.join("api.yaml"), api).expect("write");
+    let ext = "extends: flavor\n\
+               operations:\n\
+               \x20 - command: flavor-list-newest\n\
+               \x20   method: list_newest\n\
+               \x20   help: List flavors at 2.100 or newer.\n\
+               \x20   versions: \"2.100-\"\n\
+               \x20   http: GET /flavors/detail\n\
+               \x20   result: reply.flavors\n\
+               \x20   returns: list\n\
+               \x20   print: [{table: {}}]\n";
+    std::fs::write(dir.join("newest.yaml"), ext).expect("write");
+    let out = build(&dir);
+    assert!(out.status.success(), "build failed:\n{}", text(&out.stderr));
+
+    let cloud = Cloud::start();
+    let env = cloud.env();
+    let version = |o: &Output| {
+        let err = text(&o.stderr);
+        let at = err
+            .rfind("x-openstack-nova-api-version: ")
+            .unwrap_or_else(|| panic!("no version header in:\n{err}"));
+        err[at + 30..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect::<String>()
+    };
+    let run = |args: &[&str], env: &[(String, String)]| {
+        let mut all = vec!["--no-cache", "--debug"];
+        all.extend(args);
+        built_nova(&all, env)
+    };
+    // Any other command: `auto` stops at the ceiling.
+    let plain = run(&["flavor-list"], &env);
+    assert!(plain.status.success(), "{}", text(&plain.stderr));
+    assert_eq!(version(&plain), "2.96");
+    // The command above it: the lowest version it needs, not the server's newest.
+    let newest = run(&["flavor-list-newest"], &env);
+    assert!(newest.status.success(), "{}", text(&newest.stderr));
+    assert_eq!(version(&newest), "2.100");
+    assert!(
+        text(&newest.stderr)
+            .contains("Negotiated 2.100, above the default ceiling 2.96: the command needs it."),
+        "{}",
+        text(&newest.stderr)
+    );
+    assert!(
+        text(&newest.stdout).contains("m1.tiny"),
+        "{}",
+        text(&newest.stdout)
+    );
+    // A version asked for wins, within `versions`.
+    let asked = run(
+        &["--os-compute-api-version", "2.104", "flavor-list-newest"],
+        &env,
+    );
+    assert!(asked.status.success(), "{}", text(&asked.stderr));
+    assert_eq!(version(&asked), "2.104");
+    let asked = run(&["--os-compute-api-version", "2.97", "flavor-list"], &env);
+    assert_eq!(version(&asked), "2.97");
+    let servers = Cloud::with_args(&["--servers", "2"]);
+    let fields = run(&["list", "--fields", "status"], &servers.env());
+    let table = text(&fields.stdout);
+    let header = table.lines().nth(1).unwrap_or_default();
+    assert!(
+        header.starts_with("| Name ") && header.contains(" | Status |") && !table.contains("| ID"),
+        "{table}{}",
+        text(&fields.stderr)
+    );
+    // A server without that version: the ceiling stays, and the command is refused.
+    let older = Cloud::with_args(&["--max-version", "2.98"]);
+    let refused = run(&["flavor-list-newest"], &older.env());
+    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(
+        text(&refused.stderr).lines().last().unwrap_or_default(),
+        "ERROR (CommandError): 'flavor-list-newest' is only supported by API versions 2.100 - 2.latest (this session uses 2.96)."
+    );
+}
+
 #[test]
 fn a_malformed_spec_fails_the_build_with_file_and_line() {
     let _guard = BUILDS.lock().unwrap_or_else(|e| e.into_inner());

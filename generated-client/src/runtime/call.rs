@@ -15,10 +15,6 @@ use super::session::Client;
 use super::{ArgValue, Reply};
 use serde_json::{Map, Value};
 
-/// Pages followed at most for one list (or a name lookup's list), against a server whose next
-/// links never end: a list that would go on is an error, not cut off.
-const MAX_PAGES: usize = 10_000;
-
 /// A step's result merged over the previous one: objects key by key, lists item by item (a
 /// `for_each` over the previous list); anything else is replaced.
 fn merge(previous: Value, this: Value) -> Value {
@@ -492,13 +488,15 @@ impl Client {
                 .as_ref()
                 .and_then(sc::reply_key)
                 .unwrap_or_default();
-            // nova's `limit` caps the whole list, not just one page; -1 means all.
+            // The page size query (`api.page.size_query`) caps the whole list, not just one
+            // page; a negative value means all.
+            let size = crate::spec::API.page.size_query;
             let limit = query
                 .iter()
-                .find(|(k, _)| k == "limit")
+                .find(|(k, _)| k == size)
                 .and_then(|(_, v)| v.parse::<i64>().ok());
             if limit.is_some_and(|l| l < 0) {
-                query.retain(|(k, _)| k != "limit");
+                query.retain(|(k, _)| k != size);
             }
             let limit = limit.and_then(|l| usize::try_from(l).ok());
             let list = Listing {
@@ -559,7 +557,7 @@ impl Client {
                 if range.contains(v) && def.versions.contains(v) {
                     let at = match (range.min, range.max) {
                         (Some(lo), None) => format!("from API version {lo}"),
-                        _ => format!("at API versions {}", range.describe()),
+                        _ => format!("at API versions {}", range.describe(crate::spec::API.min)),
                     };
                     return Err(Error::command(format!(
                         "{} is required {at} (this session uses {v}).",
@@ -650,11 +648,14 @@ impl Client {
                 break;
             }
             let Some(link) = link else { break };
-            if seen.len() >= MAX_PAGES {
+            // Against a server whose next links never end (`api.page.cap`): a list that
+            // would go on is an error, not cut off.
+            let cap = crate::spec::API.page.cap;
+            if seen.len() >= cap as usize {
                 return Err(Error::Decode {
                     url: url.clone(),
                     detail: format!(
-                        "the list has more than {MAX_PAGES} pages (a safety cap): stopped \
+                        "the list has more than {cap} pages (a safety cap): stopped \
                          there rather than give part of it"
                     ),
                 });
@@ -774,19 +775,19 @@ impl Client {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_lowercase();
-            let pct = obj.get("progress").and_then(Value::as_i64).unwrap_or(0);
             if p.until.contains(&status.as_str()) {
                 return report.finished(p).map_err(Error::Output);
             }
-            if status == "error" || status == "deleted" {
-                let word = if status == "error" {
-                    "Error"
-                } else {
-                    "Deleted"
-                };
+            // What the polled resource says, read as `api.yaml`'s `poll:` rules say.
+            let rules = &crate::spec::API.poll;
+            let scope = serde_json::json!({ "result": obj });
+            let env = Env::new(&scope, Some(self.version()));
+            let read = |e: &Expr| sc::eval(e, &env).ok().flatten();
+            if let Some((_, word)) = rules.failed.iter().find(|(s, _)| *s == status) {
                 report.failed(p, word).map_err(Error::Output)?;
-                let fault = obj
-                    .pointer("/fault/message")
+                let fault = read(&rules.fault);
+                let fault = fault
+                    .as_ref()
                     .and_then(Value::as_str)
                     .map(str::trim)
                     .unwrap_or("no fault recorded");
@@ -795,6 +796,8 @@ impl Client {
                     p.resource.name
                 )));
             }
+            let pct = p.progress.as_ref().and_then(read);
+            let pct = pct.as_ref().and_then(Value::as_i64).unwrap_or(0);
             report.progress(p, pct).map_err(Error::Output)?;
             std::thread::sleep(self.poll_interval());
         }
@@ -1012,7 +1015,7 @@ fn fill_path(path: &Template, env: &Env) -> Result<String, Error> {
 pub fn outside(what: &str, range: Range, v: Version) -> Error {
     Error::command(format!(
         "'{what}' is only supported by API versions {} (this session uses {v}).",
-        range.describe()
+        range.describe(crate::spec::API.min)
     ))
 }
 

@@ -30,7 +30,11 @@ pub fn subcommands(ops: &'static [&'static OpDef], usage: bool) -> Vec<Command> 
 
 /// One spec operation's subcommand; `usage`: with its usage line written out.
 pub fn subcommand(op: &'static OpDef, usage: bool) -> Command {
-    let mut cmd = Command::new(op.command).about(format!("{}{}", op.help, op.versions.note()));
+    let mut cmd = Command::new(op.command).about(format!(
+        "{}{}",
+        op.help,
+        op.versions.note(crate::spec::API.min)
+    ));
     // A long metavar (`--nic <auto,none,...>`) would squeeze every help text into one word
     // per line: then help texts go on the line below, as argparse does.
     if op
@@ -62,7 +66,7 @@ pub fn subcommand(op: &'static OpDef, usage: bool) -> Command {
 }
 
 fn arg(def: &'static ArgDef) -> Arg {
-    let help = format!("{}{}", def.help, def.versions.note());
+    let help = format!("{}{}", def.help, def.versions.note(crate::spec::API.min));
     let value_name = def
         .metavar
         .map(|m| m.trim_start_matches('<').trim_end_matches('>').to_string())
@@ -578,7 +582,7 @@ fn table_cols(op: &OpDef, p: &PrintDef, scope: &Value, version: Version) -> Vec<
     let (base, chosen) = table_columns(op, p, scope);
     let mut cols = output::columns_for(base, version, scope);
     if let Some(fields) = chosen {
-        cols.retain(|c| c.title == "ID");
+        cols.retain(|c| c.title == crate::spec::API.key_column);
         cols.extend(fields.map(output::Col::of_field));
     }
     cols

@@ -30,7 +30,7 @@ pub struct Text<W: Write>(pub W);
 impl<W: Write> Text<W> {
     fn line(&mut self, p: &PollDef, pct: i64) -> io::Result<()> {
         let (who, action) = (p.label, p.action);
-        if p.progress {
+        if p.progress.is_some() {
             write!(self.0, "\r{who} {action}... {pct}% complete")?;
         } else {
             write!(self.0, "\r{who} {action}...")?;
@@ -128,7 +128,7 @@ impl Bar {
 
 impl Report for Bar {
     fn start(&mut self, p: &PollDef) -> io::Result<()> {
-        let template = match p.progress {
+        let template = match p.progress.is_some() {
             true => "{msg}... [{bar:30}] {pos:>3}% {elapsed_precise}",
             false => "{msg}... {spinner} {elapsed_precise}",
         };
@@ -206,19 +206,15 @@ mod tests {
     use crate::runtime::defs::ResourceDef;
 
     fn poll(progress: bool) -> PollDef {
-        // Any resource: the text names it.
-        let resource: &'static ResourceDef = crate::spec::RESOURCES
-            .iter()
-            .copied()
-            .find(|r| r.name == "server")
-            .expect("the spec has servers");
+        // Any resource: the text names the label, not the resource.
+        let resource: &'static ResourceDef = crate::spec::RESOURCES[0];
         PollDef {
             resource,
             id: novagen_spec::Template::Text(&[]),
             field: "status",
             until: &["active"],
             action: "building",
-            progress,
+            progress: progress.then_some(crate::spec::API.poll.progress),
             label: "Server",
             done: None,
             first: false,
@@ -245,7 +241,10 @@ mod tests {
         t.failed(&p, "Error").expect("vec");
         assert_eq!(
             String::from_utf8_lossy(&t.0),
-            "\n\rServer building...\nError building server\n"
+            format!(
+                "\n\rServer building...\nError building {}\n",
+                p.resource.name
+            )
         );
     }
 }

@@ -49,6 +49,10 @@ pub struct ConnectOptions {
     pub cache_dir: Option<PathBuf>,
     /// The largest reply read; None: [`DEFAULT_MAX_REPLY`].
     pub max_reply_bytes: Option<u64>,
+    /// The lowest microversion the command to run needs (the low end of its range): when it
+    /// lies above `api.yaml`'s `negotiate`, `auto` negotiates up to it instead, if the server
+    /// has it. None: the ceiling is `negotiate`.
+    pub needs: Option<Version>,
 }
 
 impl std::fmt::Debug for ConnectOptions {
@@ -81,6 +85,7 @@ impl std::fmt::Debug for ConnectOptions {
             .field("debug", &self.debug)
             .field("cache_dir", &self.cache_dir)
             .field("max_reply_bytes", &self.max_reply_bytes)
+            .field("needs", &self.needs)
             .finish_non_exhaustive()
     }
 }
@@ -167,7 +172,7 @@ impl Client {
     /// Authenticate (or take a cached token) and pick the compute microversion.
     pub fn connect(opts: &ConnectOptions) -> Result<Client, Error> {
         let http = http_client(opts)?;
-        let mut client = Client::new(http, spec::MIN_VERSION, opts.clone());
+        let mut client = Client::new(http, spec::API.min, opts.clone());
         match (&opts.token, &opts.endpoint_override) {
             // A token already held, and the endpoint to use it on: no Keystone round trip.
             (Some(token), Some(_)) if opts.auth_url.is_none() => client.set_token(token.clone()),
@@ -469,9 +474,10 @@ impl Client {
         }
     }
 
-    /// `auto`: the newest version in both the spec's and the server's range.
+    /// `auto`: the newest version in both the spec's and the server's range, up to the
+    /// ceiling (`api.yaml`'s `negotiate`, or the version the command needs above it).
     fn negotiate(&self, wanted: Option<&str>) -> Result<Version, Error> {
-        let (lo, hi) = (spec::MIN_VERSION, spec::MAX_VERSION);
+        let (lo, hi) = (spec::API.min, spec::API.max);
         match wanted.map(str::trim) {
             None | Some("auto") | Some("") | Some("2.latest") => {}
             Some(text) => {
@@ -501,7 +507,13 @@ impl Client {
                 (doc, false)
             }
         };
-        let (v, range) = Self::version_of(&url, &doc)?;
+        let (v, range) = Self::version_of(&url, &doc, self.opts.needs)?;
+        if v > spec::API.negotiate {
+            self.note(&format!(
+                "Negotiated {v}, above the default ceiling {}: the command needs it.",
+                spec::API.negotiate
+            ));
+        }
         if let Ok(mut n) = self.negotiated.lock() {
             *n = Some(Negotiated {
                 url,
@@ -513,10 +525,15 @@ impl Client {
         Ok(v)
     }
 
-    /// The newest version both the spec and the version document `doc` of `url` allow, and
-    /// the document's range.
-    fn version_of(url: &str, doc: &Value) -> Result<(Version, (Version, Version)), Error> {
-        let (lo, hi) = (spec::MIN_VERSION, spec::MAX_VERSION);
+    /// The newest version both the spec and the version document `doc` of `url` allow, up to
+    /// the ceiling (`negotiate`; raised to `needs` when that lies above it, within the spec's
+    /// range, and the server has it), and the document's range.
+    fn version_of(
+        url: &str,
+        doc: &Value,
+        needs: Option<Version>,
+    ) -> Result<(Version, (Version, Version)), Error> {
+        let (lo, hi) = (spec::API.min, spec::API.max);
         let server_max = doc
             .get("version")
             .and_then(Value::as_str)
@@ -531,7 +548,11 @@ impl Client {
                 "The server at {url} does not support compute microversions; this client needs at least {lo}."
             )));
         };
-        let v = hi.min(smax);
+        let ceiling = match needs {
+            Some(n) if n > spec::API.negotiate && n <= hi && n <= smax => n,
+            _ => spec::API.negotiate,
+        };
+        let v = ceiling.min(smax);
         if v < lo.max(smin) {
             return Err(Error::command(format!(
                 "The server supports versions {smin} to {smax}, and this client {lo} to {hi}: there is no version both support."
@@ -586,7 +607,7 @@ impl Client {
             .send_raw(None, Some(&token), "GET", &url, &[], None)
             .and_then(RawReply::decode)
             .and_then(|r| version_document(&url, r.body))
-            .and_then(|doc| Ok((Self::version_of(&url, &doc)?, doc)));
+            .and_then(|doc| Ok((Self::version_of(&url, &doc, self.opts.needs)?, doc)));
         let ((v, range), doc) = match fresh {
             Ok(found) => found,
             Err(e) => {
@@ -1240,7 +1261,8 @@ fn transport_error(url: &str, e: &reqwest::Error) -> Error {
 }
 
 const SECRET_HEADERS: &[&str] = &["x-auth-token", "x-subject-token", "authorization"];
-const SECRET_KEYS: &[&str] = &["password", "secret", "adminPass", "token", "private_key"];
+/// Keystone's secrets; the compute API's are `api.yaml`'s `secrets:`.
+const SECRET_KEYS: &[&str] = &["password", "secret", "token"];
 
 /// A copy of `v` with every secret value replaced.
 pub fn redact(v: &Value) -> Value {
@@ -1248,7 +1270,8 @@ pub fn redact(v: &Value) -> Value {
         Value::Object(m) => Value::Object(
             m.iter()
                 .map(|(k, x)| {
-                    let hidden = SECRET_KEYS.contains(&k.as_str())
+                    let hidden = (SECRET_KEYS.contains(&k.as_str())
+                        || spec::API.secrets.contains(&k.as_str()))
                         && !matches!(x, Value::Object(_) | Value::Array(_));
                     if hidden {
                         (k.clone(), Value::String("***".into()))

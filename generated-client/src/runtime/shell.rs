@@ -181,6 +181,7 @@ impl GlobalArgs {
             poll_interval: duration(self.poll_interval, "--poll-interval")?,
             cache_dir: None,
             max_reply_bytes: Some(self.max_reply_mb << 20),
+            needs: None,
         };
         let mut cache = !self.no_cache;
         if let Some(name) = &self.os_cloud {
@@ -370,7 +371,9 @@ fn run(matches: &clap::ArgMatches) -> Result<Done, Error> {
     }
     let op = cli::find_op(crate::spec::OPERATIONS, name)
         .ok_or_else(|| Error::command(format!("'{name}' is not a nova command.")))?;
-    let opts = global.connect_options()?;
+    let mut opts = global.connect_options()?;
+    // A command whose range lies above `auto`'s ceiling raises it for this run.
+    opts.needs = op.versions.min;
     let client = Client::connect(&opts)?;
     let printer = || {
         cli::Printer::new(
