@@ -36,6 +36,7 @@ pub fn emit(api: &Api) -> TokenStream {
         .map(|o| ident(&o.static_name));
     let all_resources = api.resources.iter().map(|r| ident(&r.def.static_name()));
     let formats = baked(&api.formats.as_slice());
+    let type_names: Vec<Ident> = api.resources.iter().map(|r| ident(&r.type_name)).collect();
     quote! {
         /// Static definitions of every resource and operation, read by the runtime (and by
         /// `nova`, which builds its subcommands from them).
@@ -60,6 +61,14 @@ pub fn emit(api: &Api) -> TokenStream {
         /// Typed resources, as the API returns them.
         pub mod types {
             #(#types)*
+        }
+
+        /// Calls the macro named with every typed resource's name, `m! { Flavor, Server, ... }`:
+        /// code that must touch each type (the property tests) follows the spec by itself.
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! for_every_type {
+            ($m:ident) => { $m! { #(#type_names),* } };
         }
 
         /// One manager per resource, one request builder per operation.

@@ -518,28 +518,16 @@ fn decode_as<T: serde::de::DeserializeOwned>(v: &Value) {
 }
 
 macro_rules! decode_all {
-    ($v:expr, $($t:ident),* $(,)?) => {{
-        $( decode_as::<types::$t>($v); )*
-        [$(stringify!($t)),*].len()
-    }};
+    ($($t:ident),* $(,)?) => {
+        /// Every typed resource of the spec (the generator lists them); the count is checked
+        /// against `spec::RESOURCES`.
+        fn decode_every_type(v: &Value) -> usize {
+            $( decode_as::<types::$t>(v); )*
+            [$(stringify!($t)),*].len()
+        }
+    };
 }
-
-/// Every typed resource of the spec; the count is checked against `spec::RESOURCES`.
-fn decode_every_type(v: &Value) -> usize {
-    decode_all!(
-        v,
-        AvailabilityZone,
-        Flavor,
-        Hypervisor,
-        Image,
-        Keypair,
-        Limit,
-        QuotaSet,
-        Server,
-        Service,
-        Usage
-    )
-}
+novaclient::for_every_type!(decode_all);
 
 fn versions() -> [Version; 3] {
     [spec::MIN_VERSION, Version(2, 47), spec::MAX_VERSION]
