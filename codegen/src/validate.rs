@@ -1038,11 +1038,18 @@ fn resource(
                 "a show rule that drops its field cannot also format or flatten it.",
             );
         }
+        if r.title.is_some() && (r.drop || r.flatten.is_some()) {
+            cx.err(
+                &format!("{p}.title"),
+                "a show rule's title names its field's one row: it cannot go with drop (no row) nor flatten (a row per key).",
+            );
+        }
         let versions = cx.versions(&r.versions, &p);
         show.push(ShowDef {
             field: lk(&r.field),
             drop: r.drop,
             flatten,
+            title: r.title.as_deref().map(lk),
             expand,
             value,
             format,
@@ -1695,6 +1702,7 @@ fn operation(
             over: i?,
             resolve: e.resolve,
             error: None,
+            failed: None,
             fail: e.fail,
         })
     });
@@ -1799,9 +1807,14 @@ fn operation(
     let saved = std::mem::take(&mut scope.roots);
     let each_error = o.each.as_ref().and_then(|e| e.error.as_ref());
     let each_error = each_error.map(|t| scope.template(cx, t, &format!("{p}.each.error")));
+    // A failed value's line: the arguments (this value its own), as typed, and the error, `it`.
+    scope.roots = vec!["typed".into(), "it".into()];
+    let each_failed = o.each.as_ref().and_then(|e| e.failed.as_ref());
+    let each_failed = each_failed.map(|t| scope.template(cx, t, &format!("{p}.each.failed")));
     scope.roots = saved;
     let each = each.map(|e| EachDef {
         error: each_error,
+        failed: each_failed,
         ..e
     });
 

@@ -620,7 +620,8 @@ pub fn reshape(
                 }
             }
             (_, value) => {
-                info.insert(rule.field.to_string(), fmt(value)?);
+                let row = rule.title.unwrap_or(rule.field);
+                info.insert(row.to_string(), fmt(value)?);
             }
         }
     }
