@@ -690,6 +690,7 @@ fn parse_format(cx: &mut Cx, text: &str, path: &str) -> Option<Format> {
     };
     let f = match t {
         "pyrepr" => Some(Format::Pyrepr),
+        "pformat" => Some(Format::Pformat),
         "quoted" => Some(Format::Quoted),
         "json" => Some(Format::Json),
         _ if t.starts_with("fixed") => number(t, "fixed")
@@ -703,7 +704,7 @@ fn parse_format(cx: &mut Cx, text: &str, path: &str) -> Option<Format> {
         let named = FORMAT_NAMES.with(|n| n.borrow().join(", "));
         cx.err(
             path,
-            format!("'{t}' is no display format (formats: pyrepr, quoted, json, fixed(n), and api.yaml's: {named}); a value filter goes in value: (value: \"it | join(', ')\")."),
+            format!("'{t}' is no display format (formats: pyrepr, pformat, quoted, json, fixed(n), and api.yaml's: {named}); a value filter goes in value: (value: \"it | join(', ')\")."),
         );
     }
     f

@@ -358,3 +358,117 @@ fn interface_attach_shows_the_fixed_ips_as_ip_address() {
     assert_eq!(bodies(&run.stderr), [json!({"interfaceAttachment": {}})]);
     run.ok();
 }
+
+/// Python's repr of a JSON scalar (a text in single quotes, null as None).
+fn py(v: &Value) -> String {
+    match v {
+        Value::Null => "None".into(),
+        Value::String(s) => format!("'{s}'"),
+        other => other.to_string(),
+    }
+}
+
+/// The cells of a `Property | Value` table, one (property, value) per line.
+fn cells(out: &str) -> Vec<(String, String)> {
+    out.lines()
+        .filter(|l| l.starts_with("| "))
+        .skip(1)
+        .filter_map(|l| {
+            let mut it = l.split(" | ");
+            let k = it.next()?.trim_start_matches("| ").trim_end().to_string();
+            let v = it.next()?.trim_end_matches('|').trim_end().to_string();
+            Some((k, v))
+        })
+        .collect()
+}
+
+#[test]
+fn instance_action_shows_the_events_as_pythons_pprint() {
+    let cloud = Cloud::start();
+    let api = cloud.compute();
+    let id = api.boot_active("vm");
+    let (_, b) = api.call(
+        "2.1",
+        "GET",
+        &format!("/servers/{id}/os-instance-actions"),
+        None,
+    );
+    let req = b["instanceActions"][0]["request_id"]
+        .as_str()
+        .expect("the create action")
+        .to_string();
+    // 2.51: an event's keys (event, finish_time, result, start_time, traceback) one a line,
+    // sorted, as pprint.pformat lays out a list of dicts longer than 80 characters.
+    let (_, b) = api.call(
+        "2.51",
+        "GET",
+        &format!("/servers/{id}/os-instance-actions/{req}"),
+        None,
+    );
+    let action = &b["instanceAction"];
+    let events = action["events"].as_array().cloned().unwrap_or_default();
+    assert!(!events.is_empty(), "{b}");
+    let keys = ["event", "finish_time", "result", "start_time", "traceback"];
+    let mut want = Vec::new();
+    for (j, event) in events.iter().enumerate() {
+        for (i, k) in keys.iter().enumerate() {
+            let open = match (j, i) {
+                (0, 0) => "[{",
+                (_, 0) => " {",
+                _ => "  ",
+            };
+            let close = match (j + 1 == events.len(), i + 1 == keys.len()) {
+                (true, true) => "}]",
+                (false, true) => "},",
+                _ => ",",
+            };
+            want.push(format!("{open}'{k}': {}{close}", py(&event[*k])));
+        }
+    }
+    let run = cloud.nova(&[V, "2.51", "instance-action", "vm", &req]);
+    let got = cells(run.ok());
+    let events: Vec<String> = got
+        .iter()
+        .skip_while(|(k, _)| k != "events")
+        .take_while(|(k, _)| k == "events" || k.is_empty())
+        .map(|(_, v)| v.clone())
+        .collect();
+    assert_eq!(events, want, "{}", run.stdout);
+    assert!(got.contains(&("action".into(), "create".into())), "{got:?}");
+    assert!(got.contains(&("request_id".into(), req.clone())), "{got:?}");
+    // From 2.62 the host and hostId too, sorted among the others (details from 2.84).
+    let run = cloud.nova(&[V, "2.62", "instance-action", &id, &req]);
+    let events: Vec<String> = cells(run.ok())
+        .into_iter()
+        .skip_while(|(k, _)| k != "events")
+        .take_while(|(k, _)| k == "events" || k.is_empty())
+        .map(|(_, v)| v)
+        .collect();
+    assert!(
+        events.first().is_some_and(|l| l.starts_with("[{'event': ")),
+        "{events:?}"
+    );
+    assert!(
+        events.iter().any(|l| l.starts_with("  'host': ")),
+        "{events:?}"
+    );
+    assert!(
+        events.iter().any(|l| l.starts_with("  'hostId': ")),
+        "{events:?}"
+    );
+    // A UUID of no server: from 2.21 used as the ID (nova's 404 for the instance), before the
+    // lookup's error.
+    let gone = "01234567-89ab-cdef-0123-456789abcdef";
+    cloud
+        .nova(&[V, "2.21", "instance-action", gone, &req])
+        .fails(
+            1,
+            &format!("ERROR (NotFound): Instance {gone} could not be found. (HTTP 404)"),
+        );
+    cloud
+        .nova(&[V, "2.20", "instance-action", gone, &req])
+        .fails(
+            1,
+            &format!("ERROR (CommandError): No server with a name or ID of '{gone}' exists."),
+        );
+}
