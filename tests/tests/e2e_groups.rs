@@ -472,3 +472,99 @@ fn instance_action_shows_the_events_as_pythons_pprint() {
             &format!("ERROR (CommandError): No server with a name or ID of '{gone}' exists."),
         );
 }
+
+#[test]
+fn instance_action_list_is_sorted_by_start_time() {
+    let cloud = Cloud::start();
+    let api = cloud.compute();
+    let id = api.boot_active("vm");
+    let (s, _) = api.call(
+        "2.1",
+        "POST",
+        &format!("/servers/{id}/action"),
+        Some(json!({"reboot": {"type": "SOFT"}})),
+    );
+    assert_eq!(s, 202);
+    let (_, b) = api.call(
+        "2.58",
+        "GET",
+        &format!("/servers/{id}/os-instance-actions"),
+        None,
+    );
+    let mut actions = b["instanceActions"].as_array().cloned().unwrap_or_default();
+    assert_eq!(actions.len(), 2, "{b}");
+    // nova lists the newest first; novaclient sorts by Start_Time.
+    actions.sort_by_key(|a| a["start_time"].as_str().unwrap_or_default().to_string());
+    let cell = |a: &Value, k: &str| a[k].as_str().unwrap_or("-").to_string();
+    let rows = |updated: bool| -> Vec<Vec<String>> {
+        actions
+            .iter()
+            .map(|a| {
+                let mut r = vec![
+                    cell(a, "action"),
+                    cell(a, "request_id"),
+                    cell(a, "message"),
+                    cell(a, "start_time"),
+                ];
+                if updated {
+                    r.push(cell(a, "updated_at"));
+                }
+                r
+            })
+            .collect()
+    };
+    let titles = [
+        "Action",
+        "Request_ID",
+        "Message",
+        "Start_Time",
+        "Updated_At",
+    ];
+    assert_eq!(
+        cloud.nova(&["instance-action-list", "vm"]).ok(),
+        table(&titles, &rows(true))
+    );
+    assert_eq!(
+        cloud.nova(&[V, "2.57", "instance-action-list", &id]).ok(),
+        table(&titles[..4], &rows(false))
+    );
+    // The query: only what is given, as novaclient sends it.
+    let run = cloud.nova(&[
+        "--debug",
+        "instance-action-list",
+        "vm",
+        "--limit",
+        "1",
+        "--changes-since",
+        "2020-01-01T00:00:00Z",
+    ]);
+    run.ok();
+    assert!(
+        urls(&run.stderr)
+            .iter()
+            .any(|u| u
+                .ends_with("/os-instance-actions?limit=1&changes-since=2020-01-01T00%3A00%3A00Z")),
+        "{}",
+        run.stderr
+    );
+    // --limit from 2.58, --changes-before from 2.66.
+    assert_ne!(
+        cloud
+            .nova(&[V, "2.57", "instance-action-list", "vm", "--limit", "1"])
+            .code,
+        0
+    );
+    assert_ne!(
+        cloud
+            .nova(&[
+                V,
+                "2.65",
+                "instance-action-list",
+                "vm",
+                "--changes-before",
+                "2020-01-01"
+            ])
+            .code,
+        0
+    );
+}

@@ -1780,6 +1780,15 @@ fn group_commands_match_novaclient(real: RealNova) {
         (r, vec![v21, "instance-action", gone, create], Same),
         (r, vec![V96, "instance-action", "nosuch", create], Same),
         (dm, vec![V96, "instance-action", vm_id, create], Same),
+        (r, vec![V1, "instance-action-list", vm], Same),
+        (r, vec!["--os-compute-api-version=2.57", "instance-action-list", vm_id], Same),
+        (r, vec!["--os-compute-api-version=2.58", "instance-action-list", vm], Same),
+        (r, vec![V96, "instance-action-list", vm, "--limit", "1", "--changes-since", "2020-01-01T00:00:00Z"], Same),
+        (r, vec![V96, "instance-action-list", vm, "--marker", create], Same),
+        (r, vec![V96, "instance-action-list", vm, "--changes-before", "2020-01-01T00:00:00Z"], Same),
+        (r, vec![v20, "instance-action-list", gone], Same),
+        (r, vec![v21, "instance-action-list", gone], Same),
+        (dm, vec![V96, "instance-action-list", vm_id], Same),
     ];
     let reads: Vec<(&RealNova, &[&str], Expect)> = reads
         .iter()

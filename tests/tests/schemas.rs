@@ -514,6 +514,8 @@ const SAMPLES: &[(&str, &[&str])] = &[
     ("fixed_ip", &["10.0.0.9"]),
     ("policy", &["anti-affinity", "affinity"]),
     ("rule", &["max_server_per_host=2"]),
+    ("changes_since", &["2026-01-01T00:00:00Z"]),
+    ("changes_before", &["2026-02-01T00:00:00Z"]),
 ];
 
 /// Sample values for the typed keys of `record` arguments.
