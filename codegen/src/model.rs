@@ -195,6 +195,9 @@ pub struct ShowRule {
     pub drop: bool,
     #[serde(default)]
     pub flatten: Option<String>,
+    /// The row's name instead of the field's (interface-attach's `ip_address` for `fixed_ips`).
+    #[serde(default)]
+    pub title: Option<String>,
     /// The value (an ID, or an object's `id`) shown as `name (id)` of this resource, fetched.
     #[serde(default)]
     pub expand: Option<String>,
@@ -288,6 +291,10 @@ pub struct EachSpec {
     /// The error that ends the command when it failed (a template over the arguments).
     #[serde(default)]
     pub error: Option<String>,
+    /// The line printed for a value whose run failed, instead of the bare error (a template
+    /// over the arguments, the value its own, `typed` and `it`: the error's text).
+    #[serde(default)]
+    pub failed: Option<String>,
     #[serde(default)]
     pub fail: Fail,
 }

@@ -796,6 +796,7 @@ fn parse_format(cx: &mut Cx, text: &str, path: &str) -> Option<Format> {
     };
     let f = match t {
         "pyrepr" => Some(Format::Pyrepr),
+        "pformat" => Some(Format::Pformat),
         "quoted" => Some(Format::Quoted),
         "json" => Some(Format::Json),
         _ if t.starts_with("fixed") => number(t, "fixed")
@@ -809,7 +810,7 @@ fn parse_format(cx: &mut Cx, text: &str, path: &str) -> Option<Format> {
         let named = FORMAT_NAMES.with(|n| n.borrow().join(", "));
         cx.err(
             path,
-            format!("'{t}' is no display format (formats: pyrepr, quoted, json, fixed(n), and api.yaml's: {named}); a value filter goes in value: (value: \"it | join(', ')\")."),
+            format!("'{t}' is no display format (formats: pyrepr, pformat, quoted, json, fixed(n), and api.yaml's: {named}); a value filter goes in value: (value: \"it | join(', ')\")."),
         );
     }
     f
@@ -1144,11 +1145,18 @@ fn resource(
                 "a show rule that drops its field cannot also format or flatten it.",
             );
         }
+        if r.title.is_some() && (r.drop || r.flatten.is_some()) {
+            cx.err(
+                &format!("{p}.title"),
+                "a show rule's title names its field's one row: it cannot go with drop (no row) nor flatten (a row per key).",
+            );
+        }
         let versions = cx.versions(&r.versions, &p);
         show.push(ShowDef {
             field: lk(&r.field),
             drop: r.drop,
             flatten,
+            title: r.title.as_deref().map(lk),
             expand,
             value,
             format,
@@ -1801,6 +1809,7 @@ fn operation(
             over: i?,
             resolve: e.resolve,
             error: None,
+            failed: None,
             fail: e.fail,
         })
     });
@@ -1905,9 +1914,14 @@ fn operation(
     let saved = std::mem::take(&mut scope.roots);
     let each_error = o.each.as_ref().and_then(|e| e.error.as_ref());
     let each_error = each_error.map(|t| scope.template(cx, t, &format!("{p}.each.error")));
+    // A failed value's line: the arguments (this value its own), as typed, and the error, `it`.
+    scope.roots = vec!["typed".into(), "it".into()];
+    let each_failed = o.each.as_ref().and_then(|e| e.failed.as_ref());
+    let each_failed = each_failed.map(|t| scope.template(cx, t, &format!("{p}.each.failed")));
     scope.roots = saved;
     let each = each.map(|e| EachDef {
         error: each_error,
+        failed: each_failed,
         ..e
     });
 

@@ -401,6 +401,8 @@ pub struct ShowDef {
     /// An object becomes one row per key, named by this template over the entry `it`
     /// (`{key, value}`) and the field's entry `it.^` (`{it.^.key}:{it.key}`).
     pub flatten: Option<Template>,
+    /// The row's name, when not the field's.
+    pub title: Option<&'static str>,
     /// The value (an ID, or an object's `id`) shown as `name (id)` of this resource, fetched.
     pub expand: Option<&'static ResourceDef>,
     /// An expression over the value (of each flattened row), `it`.
@@ -447,6 +449,9 @@ pub struct EachDef {
     pub resolve: Resolve,
     /// The error that ends the command when it failed (a template over the arguments).
     pub error: Option<Template>,
+    /// The line printed for a value whose run failed (a template over the arguments, this
+    /// value its own, `typed` and `it`, the error's text); default: the error alone.
+    pub failed: Option<Template>,
     /// Which failures fail the command.
     pub fail: Fail,
 }

@@ -203,6 +203,15 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "invalid spec: operations[6].each.resolve: unknown variant `later`, expected `each` or `first`"),
         ("resolve: first, error: Unable", "resolve: first, fail: most, error: Unable", "fail: most",
          "invalid spec: operations[6].each.fail: unknown variant `most`, expected `any` or `all`"),
+        // each.failed: a failed value's line sees the arguments, typed and the error, `it`.
+        ("resolve: first, error: Unable", "resolve: first, failed: \"{widget} failed: {reply}\", error: Unable", "failed: \"{widget} failed: {reply}\"",
+         "\"{widget} failed: {reply}\" uses 'reply', which is known only after a request."),
+        // A show rule's title names its one row.
+        ("  - {field: parts, flatten: \"{it.^.key}:{it.key}\", format: pyrepr}", "  - {field: parts, flatten: \"{it.^.key}:{it.key}\", title: parts_all, format: pyrepr}", "title: parts_all",
+         "a show rule's title names its field's one row: it cannot go with drop (no row) nor flatten (a row per key)."),
+        // pformat is a display format: where something is printed, never a value filter.
+        ("  - {field: parts, flatten: \"{it.^.key}:{it.key}\", format: pyrepr}", "  - {field: parts, flatten: \"{it.^.key}:{it.key}\", value: \"it | pformat\"}", "value: \"it | pformat\"",
+         "the expression \"it | pformat\" cannot be read: at character 5: that is a display format now, not a filter: write `format: ...` on the column, property row or value."),
         // Record checks name the record's own keys.
         ("        one_of: [part-id]\n", "        one_of: [part-number]\n", "one_of: [part-number]",
          "one_of names 'part-number', which is not one of the record's keys."),
@@ -322,7 +331,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "\"/widgets/{it.id}\" uses 'it', which is known only inside a loop (map, where, group_by, for)."),
         // A value filter is no display format.
         ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {title: Tags, field: tags, format: \"join:, \"}", "format: \"join:, \"",
-         "'join:,' is no display format (formats: pyrepr, quoted, json, fixed(n), and api.yaml's: ); a value filter goes in value: (value: \"it | join(', ')\")."),
+         "'join:,' is no display format (formats: pyrepr, pformat, quoted, json, fixed(n), and api.yaml's: ); a value filter goes in value: (value: \"it | join(', ')\")."),
         ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {title: Tags, field: tagz}", "field: tagz",
          "column 'Tags' names no field 'tagz' of the resource."),
     ];

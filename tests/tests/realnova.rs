@@ -50,6 +50,11 @@ fn main() {
             aggregate_commands_match_novaclient,
         ),
         trial(
+            "group_commands_match_novaclient",
+            realnova,
+            group_commands_match_novaclient,
+        ),
+        trial(
             "novaclient_runs_the_same_through_the_zygote",
             realnova_and_a_zygote,
             novaclient_runs_the_same_through_the_zygote,
@@ -1604,4 +1609,261 @@ fn novaclient_runs_the_same_through_the_zygote((real, zygotes): (RealNova, Zygot
             t_zygote.as_secs_f64()
         );
     }
+}
+
+/// Deletes this test's server groups and server, also when the test fails.
+struct Groups<'a> {
+    api: &'a Api,
+    prefix: String,
+    server: std::cell::RefCell<Option<String>>,
+}
+
+impl Groups<'_> {
+    /// A new group of this test: its ID.
+    fn create(&self, name: &str, policy: &str) -> String {
+        let reply = self.api.call(
+            "POST",
+            "/os-server-groups",
+            Some(json!({"server_group": {"name": name, "policy": policy, "rules": {}}})),
+        );
+        reply["server_group"]["id"]
+            .as_str()
+            .expect("a group ID")
+            .to_string()
+    }
+
+    /// Delete this test's groups of that name (all of them: none given).
+    fn delete(&self, name: Option<&str>) {
+        let all = self
+            .api
+            .send("GET", "/os-server-groups", None)
+            .unwrap_or_default();
+        for g in all["server_groups"].as_array().into_iter().flatten() {
+            let n = g["name"].as_str().unwrap_or_default();
+            if n.starts_with(&self.prefix) && name.is_none_or(|m| m == n) {
+                if let Some(id) = g["id"].as_str() {
+                    let _ = self
+                        .api
+                        .send("DELETE", &format!("/os-server-groups/{id}"), None);
+                }
+            }
+        }
+    }
+
+    /// This test's server, booted and active (no network).
+    fn boot(&self, name: &str) -> String {
+        let reply = self.api.call(
+            "POST",
+            "/servers",
+            Some(json!({"server": {"name": name, "flavorRef": "1",
+                "imageRef": "a440c04b-79fa-479c-bed1-0b816eaec379", "networks": "none"}})),
+        );
+        let id = reply["server"]["id"]
+            .as_str()
+            .expect("a server ID")
+            .to_string();
+        *self.server.borrow_mut() = Some(id.clone());
+        let start = Instant::now();
+        loop {
+            let s = self.api.call("GET", &format!("/servers/{id}"), None);
+            if s["server"]["status"] == "ACTIVE" {
+                return id;
+            }
+            assert!(start.elapsed() < Duration::from_secs(60), "{s}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Groups<'_> {
+    fn drop(&mut self) {
+        self.delete(None);
+        if let Some(id) = self.server.borrow().as_deref() {
+            let _ = self.api.send("DELETE", &format!("/servers/{id}"), None);
+            self.api.gone(id);
+        }
+    }
+}
+
+/// Server groups (list, get, create, delete: a line per ID, failing only when all failed),
+/// reset-state (a line per server, failing when any failed) and interface-attach: reads at
+/// 2.1, 2.13 and 2.96, the demo user's view, nova's refusals, each change put back between the
+/// clients' runs (a new group's or port's IDs are UUIDs, masked).
+fn group_commands_match_novaclient(real: RealNova) {
+    let _state = writing();
+    let demo = real.as_user("demo");
+    let api = real.login();
+    let prefix = format!("grp-{}-", std::process::id());
+    let groups = Groups {
+        api: &api,
+        prefix: prefix.clone(),
+        server: std::cell::RefCell::new(None),
+    };
+    let (a, b, c) = (
+        format!("{prefix}a"),
+        format!("{prefix}b"),
+        format!("{prefix}c"),
+    );
+    let a_id = groups.create(&a, "anti-affinity");
+    let b_id = groups.create(&b, "affinity");
+    let vm = format!("{prefix}vm");
+    let vm_id = groups.boot(&vm);
+    let (a_id, b_id, c, vm, vm_id) = (
+        a_id.as_str(),
+        b_id.as_str(),
+        c.as_str(),
+        vm.as_str(),
+        vm_id.as_str(),
+    );
+    let (r, dm) = (&real, &demo);
+    let v13 = "--os-compute-api-version=2.13";
+    let v63 = "--os-compute-api-version=2.63";
+    let v48 = "--os-compute-api-version=2.48";
+    let mut failures = Vec::new();
+    let mut total = 0;
+
+    #[rustfmt::skip]
+    let reads: Vec<(&RealNova, Vec<&str>, Expect)> = vec![
+        (r, vec![V1, "server-group-list"], Same),
+        (r, vec![v13, "server-group-list"], Same),
+        (r, vec![v63, "server-group-list"], Same),
+        (r, vec![V96, "server-group-list"], Same),
+        (r, vec![V96, "server-group-list", "--limit", "1", "--offset", "1"], Same),
+        (r, vec![V96, "server-group-list", "--limit", "0"], Same),
+        (r, vec![V96, "server-group-list", "--all-projects"], Same),
+        (dm, vec![V96, "server-group-list"], Same),
+        (r, vec![V1, "server-group-get", a_id], Same),
+        (r, vec![V96, "server-group-get", b_id], Same),
+        (r, vec![V96, "server-group-get", "nosuch"], Same),
+        (dm, vec![V96, "server-group-get", a_id], Same),
+        (r, vec![V96, "server-group-create", c, "nosuch"], Same),
+        (r, vec![V96, "server-group-create", c, "affinity", "--rule", "max_server_per_host=2"], Same),
+        (r, vec![V96, "server-group-delete", "nosuch"], Same),
+        (r, vec![V96, "server-group-delete", "nosuch", "other"], Same),
+        (r, vec![V96, "reset-state", "nosuch"], Same),
+        (dm, vec![V96, "reset-state", vm_id], Same),
+        (r, vec![V96, "interface-attach", "nosuch"], Same),
+        (r, vec![v48, "interface-attach", vm, "--tag", "t1"], Deliberate("D8")),
+        (r, vec![V96, "interface-attach", vm, "--net-id", "nosuch"], Same),
+        (r, vec![V96, "interface-attach", vm, "--port-id", "01234567-89ab-cdef-0123-456789abcdef"], Same),
+    ];
+    // The server's create action, by name, by ID and, from 2.21, by a UUID of no server.
+    let create = api.call(
+        "GET",
+        &format!("/servers/{vm_id}/os-instance-actions"),
+        None,
+    );
+    let create = create["instanceActions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["action"] == "create")
+        .and_then(|a| a["request_id"].as_str())
+        .expect("the create action")
+        .to_string();
+    let create = create.as_str();
+    let v20 = "--os-compute-api-version=2.20";
+    let v21 = "--os-compute-api-version=2.21";
+    let v50 = "--os-compute-api-version=2.50";
+    let v51 = "--os-compute-api-version=2.51";
+    let v62 = "--os-compute-api-version=2.62";
+    let gone = "01234567-89ab-cdef-0123-456789abcdef";
+    #[rustfmt::skip]
+    let more: Vec<(&RealNova, Vec<&str>, Expect)> = vec![
+        (r, vec![V1, "instance-action", vm, create], Same),
+        (r, vec![v50, "instance-action", vm_id, create], Same),
+        (r, vec![v51, "instance-action", vm, create], Same),
+        (r, vec![v62, "instance-action", vm, create], Same),
+        (r, vec![V96, "instance-action", vm, create], Same),
+        (r, vec![V96, "instance-action", vm, "req-nosuch"], Same),
+        (r, vec![v20, "instance-action", gone, create], Same),
+        (r, vec![v21, "instance-action", gone, create], Same),
+        (r, vec![V96, "instance-action", "nosuch", create], Same),
+        (dm, vec![V96, "instance-action", vm_id, create], Same),
+        (r, vec![V1, "instance-action-list", vm], Same),
+        (r, vec!["--os-compute-api-version=2.57", "instance-action-list", vm_id], Same),
+        (r, vec!["--os-compute-api-version=2.58", "instance-action-list", vm], Same),
+        (r, vec![V96, "instance-action-list", vm, "--limit", "1", "--changes-since", "2020-01-01T00:00:00Z"], Same),
+        (r, vec![V96, "instance-action-list", vm, "--marker", create], Same),
+        (r, vec![V96, "instance-action-list", vm, "--changes-before", "2020-01-01T00:00:00Z"], Same),
+        (r, vec![v20, "instance-action-list", gone], Same),
+        (r, vec![v21, "instance-action-list", gone], Same),
+        (dm, vec![V96, "instance-action-list", vm_id], Same),
+    ];
+    let reads: Vec<(&RealNova, &[&str], Expect)> = reads
+        .iter()
+        .chain(&more)
+        .map(|(r, args, e)| (*r, args.as_slice(), *e))
+        .collect();
+    let started = Instant::now();
+    failures.extend(differences_parallel(&reads));
+    total += reads.len();
+    eprintln!("{} reading scenarios: {:?}", reads.len(), started.elapsed());
+
+    let listed = listed_differences();
+    let remove_c = || groups.delete(Some(c));
+    let active = || api.action(vm_id, json!({"os-resetState": {"state": "active"}}));
+    // A port's MAC address is new with each attachment.
+    let mac = Masked(r"([0-9a-f]{2}:){5}[0-9a-f]{2}");
+    let detach = || {
+        let ports = api.call("GET", &format!("/servers/{vm_id}/os-interface"), None);
+        for p in ports["interfaceAttachments"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            if let Some(port) = p["port_id"].as_str() {
+                let _ = api.send(
+                    "DELETE",
+                    &format!("/servers/{vm_id}/os-interface/{port}"),
+                    None,
+                );
+            }
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    #[rustfmt::skip]
+    let changes: Vec<Redo> = vec![
+        (vec![V96, "server-group-create", c, "anti-affinity", "--rule", "max_server_per_host=2"], Same, &remove_c),
+        (vec![V96, "server-group-create", c, "affinity"], Same, &remove_c),
+        (vec![V1, "server-group-create", c, "anti-affinity"], Same, &remove_c),
+        (vec![v13, "server-group-create", c, "soft-affinity"], Same, &remove_c),
+        (vec![V96, "reset-state", vm], Same, &active),
+        (vec![V96, "reset-state", "--all-tenants", vm_id, "nosuch"], Same, &active),
+        (vec![V1, "reset-state", "--active", vm], Same, &active),
+        (vec![V96, "interface-attach", vm, "--net-id", "3cb9bc59-5699-4588-a4b1-b87f96708bc6"], mac, &detach),
+        (vec![V96, "interface-attach", vm, "--net-id", "3cb9bc59-5699-4588-a4b1-b87f96708bc6", "--tag", "t1"], mac, &detach),
+    ];
+    let started = Instant::now();
+    for (args, expect, back) in &changes {
+        failures.extend(compare(&real, args, *expect, &listed, *back));
+    }
+    total += changes.len();
+
+    // A delete of a group and a missing one: each client deletes a group of its own (their
+    // IDs are masked alike), a line each, and succeeds.
+    let d = format!("{prefix}d");
+    let theirs_id = groups.create(&d, "affinity");
+    let args = [V96, "server-group-delete", theirs_id.as_str(), "nosuch"];
+    let theirs = real.theirs(&args);
+    let ours_id = groups.create(&d, "affinity");
+    let ours = real.ours(&[V96, "server-group-delete", ours_id.as_str(), "nosuch"]);
+    failures.extend(verdict(&real, &args, Same, &listed, theirs, ours));
+    // Both again: every one failed.
+    let args = [
+        V96,
+        "server-group-delete",
+        theirs_id.as_str(),
+        ours_id.as_str(),
+    ];
+    failures.extend(compare(&real, &args, Same, &listed, &|| {}));
+    total += 2;
+    eprintln!(
+        "{} changing scenarios: {:?}",
+        changes.len() + 2,
+        started.elapsed()
+    );
+
+    drop(groups);
+    assert_none(&failures, total);
 }

@@ -509,6 +509,13 @@ const SAMPLES: &[(&str, &[&str])] = &[
     ("status", &["ACTIVE"]),
     ("binary", &["nova-compute"]),
     ("id", &["auto", "f-1"]),
+    ("port_id", &[SPEC_UUID]),
+    ("net_id", &[SPEC_UUID]),
+    ("fixed_ip", &["10.0.0.9"]),
+    ("policy", &["anti-affinity", "affinity"]),
+    ("rule", &["max_server_per_host=2"]),
+    ("changes_since", &["2026-01-01T00:00:00Z"]),
+    ("changes_before", &["2026-02-01T00:00:00Z"]),
 ];
 
 /// Sample values for the typed keys of `record` arguments.
@@ -562,10 +569,20 @@ fn samples(op: &OpDef, i: usize, a: &ArgDef) -> Vec<(String, ArgValue)> {
     let label = |t: &str| format!("{}={t}", a.cli);
     match a.ty {
         ArgType::Flag => vec![(a.cli.to_string(), ArgValue::Bool(true))],
-        ArgType::KeyValue => vec![(
-            format!("{} k1=v1", a.cli),
-            ArgValue::Pairs(vec![("k1".into(), "v1".into())]),
-        )],
+        // `k=v` samples by name (a rule nova knows), else any pair.
+        ArgType::KeyValue => texts
+            .iter()
+            .map(|t| match t.split_once('=') {
+                Some((k, v)) => (
+                    format!("{} {t}", a.cli),
+                    ArgValue::Pairs(vec![(k.into(), v.into())]),
+                ),
+                None => (
+                    format!("{} k1=v1", a.cli),
+                    ArgValue::Pairs(vec![("k1".into(), "v1".into())]),
+                ),
+            })
+            .collect(),
         ArgType::Record => {
             let mut out: Vec<(String, ArgValue)> = a
                 .alone

@@ -328,14 +328,28 @@ fn run_all(
     let (mut failed, count) = (0, items.len());
     for item in items {
         let mut v = values.clone();
-        v[each.over] = ArgValue::Str(item);
+        v[each.over] = ArgValue::Str(item.clone());
         match once(client, out, op, v, poll) {
             Err(e @ Error::Output(_)) => return Err(e),
             // Run again at the version negotiated anew (`shell::run`), from the first value.
             Err(e) if client.renegotiated() => return Err(e),
             Err(e) => {
                 failed += 1;
-                out.note(&e.to_string())?;
+                let line = match &each.failed {
+                    Some(t) => {
+                        // This value's own scope: the arguments and `typed` with it, `it` the error.
+                        let mut scope = given.clone();
+                        scope.insert(op.args[each.over].name.into(), Value::String(item));
+                        let typed = Value::Object(scope.clone());
+                        scope.insert("typed".into(), typed);
+                        let scope = Value::Object(scope);
+                        let error = Value::String(e.to_string());
+                        let env = Env::new(&scope, Some(client.version())).with(&[&error]);
+                        sc::text_of(t, &env)?
+                    }
+                    None => e.to_string(),
+                };
+                out.note(&line)?;
             }
             Ok(()) => {}
         }

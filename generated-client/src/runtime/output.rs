@@ -293,6 +293,7 @@ pub fn shown(show: Show, v: Option<Cow<Value>>) -> Result<Option<Cow<Value>>, Er
 pub fn format(f: Fmt, v: &Value) -> Result<Value, Error> {
     Ok(match f {
         Fmt::Pyrepr => Value::String(pyrepr(v)),
+        Fmt::Pformat => Value::String(pformat(v)),
         Fmt::Quoted => Value::String(quoted(v)),
         Fmt::Json => Value::String(v.to_string()),
         Fmt::Fixed(places) => {
@@ -344,7 +345,7 @@ pub fn format(f: Fmt, v: &Value) -> Result<Value, Error> {
             }
         }
         // Not in the spec yet (the generator refuses them): the value as it is.
-        Fmt::Pformat | Fmt::Flatten | Fmt::Wrap(_) => v.clone(),
+        Fmt::Flatten | Fmt::Wrap(_) => v.clone(),
     })
 }
 
@@ -620,7 +621,8 @@ pub fn reshape(
                 }
             }
             (_, value) => {
-                info.insert(rule.field.to_string(), fmt(value)?);
+                let row = rule.title.unwrap_or(rule.field);
+                info.insert(row.to_string(), fmt(value)?);
             }
         }
     }
@@ -831,6 +833,210 @@ pub fn quoted(v: &Value) -> String {
 }
 
 /// Python's repr of a string: single quotes unless the text holds one and no double quote.
+/// Python's `pprint.pformat` of a JSON value (width 80, indent 1, keys sorted), as
+/// `pprint.PrettyPrinter` lays out lists, dicts and strings: a value that fits on what is left
+/// of its line is its `repr`; else a list's or dict's items one a line, and a long string cut
+/// after whitespace into several quoted pieces (in parentheses at the top).
+pub fn pformat(v: &Value) -> String {
+    let mut out = String::new();
+    pf(v, &mut out, 0, 0, 0);
+    out
+}
+
+const PF_WIDTH: isize = 80;
+
+fn chars(s: &str) -> isize {
+    isize::try_from(s.chars().count()).unwrap_or(isize::MAX)
+}
+
+/// `PrettyPrinter._format`.
+fn pf(v: &Value, out: &mut String, indent: isize, allowance: isize, level: usize) {
+    let rep = py_repr(v);
+    if chars(&rep) <= PF_WIDTH - indent - allowance {
+        out.push_str(&rep);
+        return;
+    }
+    let level = level + 1;
+    match v {
+        Value::Array(items) => {
+            out.push('[');
+            let (indent, n) = (indent + 1, items.len());
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    pf_newline(out, indent);
+                }
+                let last = i + 1 == n;
+                pf(
+                    item,
+                    out,
+                    indent,
+                    if last { allowance + 1 } else { 1 },
+                    level,
+                );
+            }
+            out.push(']');
+        }
+        Value::Object(m) => {
+            out.push('{');
+            let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            let (indent, n) = (indent + 1, entries.len());
+            for (i, (k, x)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    pf_newline(out, indent);
+                }
+                let key = py_str(k);
+                out.push_str(&key);
+                out.push_str(": ");
+                let last = i + 1 == n;
+                let allowance = if last { allowance + 1 } else { 1 };
+                pf(x, out, indent + chars(&key) + 2, allowance, level);
+            }
+            out.push('}');
+        }
+        Value::String(s) if !s.is_empty() => pf_str(s, out, indent, allowance, level),
+        _ => out.push_str(&rep),
+    }
+}
+
+fn pf_newline(out: &mut String, indent: isize) {
+    out.push_str(",\n");
+    out.push_str(&" ".repeat(usize::try_from(indent).unwrap_or(0)));
+}
+
+/// `PrettyPrinter._pprint_str`.
+fn pf_str(s: &str, out: &mut String, mut indent: isize, mut allowance: isize, level: usize) {
+    if level == 1 {
+        indent += 1;
+        allowance += 1;
+    }
+    let lines = split_lines(s);
+    let max_width = PF_WIDTH - indent;
+    let mut max_width1 = max_width;
+    let mut chunks = Vec::new();
+    let mut rep = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        let last_line = i + 1 == lines.len();
+        rep = py_str(line);
+        if last_line {
+            max_width1 -= allowance;
+        }
+        if chars(&rep) <= max_width1 {
+            chunks.push(rep.clone());
+            continue;
+        }
+        // Words, each with the whitespace after it (`re.findall(r'\S*\s*', line)`).
+        let mut parts = Vec::new();
+        let mut rest = *line;
+        while !rest.is_empty() {
+            let word = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let space = rest[word..]
+                .find(|c: char| !c.is_whitespace())
+                .map_or(rest.len(), |k| word + k);
+            parts.push(&rest[..space]);
+            rest = &rest[space..];
+        }
+        let mut max_width2 = max_width;
+        let mut current = String::new();
+        for (j, part) in parts.iter().enumerate() {
+            let candidate = format!("{current}{part}");
+            if j + 1 == parts.len() && last_line {
+                max_width2 -= allowance;
+            }
+            if chars(&py_str(&candidate)) > max_width2 {
+                if !current.is_empty() {
+                    chunks.push(py_str(&current));
+                }
+                current = part.to_string();
+            } else {
+                current = candidate;
+            }
+        }
+        if !current.is_empty() {
+            chunks.push(py_str(&current));
+        }
+    }
+    if chunks.len() == 1 {
+        out.push_str(&rep);
+        return;
+    }
+    if level == 1 {
+        out.push('(');
+    }
+    for (i, chunk) in chunks.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+            out.push_str(&" ".repeat(usize::try_from(indent).unwrap_or(0)));
+        }
+        out.push_str(chunk);
+    }
+    if level == 1 {
+        out.push(')');
+    }
+}
+
+/// Python's `str.splitlines(keepends=True)`.
+fn split_lines(s: &str) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut it = s.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        let end = match c {
+            '\r' => match it.peek() {
+                Some((_, '\n')) => {
+                    it.next();
+                    i + 2
+                }
+                _ => i + 1,
+            },
+            '\n' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}'
+            | '\u{2029}' => i + c.len_utf8(),
+            _ => continue,
+        };
+        lines.push(&s[start..end]);
+        start = end;
+    }
+    if start < s.len() {
+        lines.push(&s[start..]);
+    }
+    lines
+}
+
+/// Python's `repr()` of a JSON value, dict keys sorted (`pprint`'s `safe_repr`).
+fn py_repr(v: &Value) -> String {
+    match v {
+        Value::Null => "None".into(),
+        Value::Bool(b) => if *b { "True" } else { "False" }.into(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => py_str(s),
+        Value::Array(a) => format!("[{}]", a.iter().map(py_repr).collect::<Vec<_>>().join(", ")),
+        Value::Object(m) => {
+            let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            let items: Vec<String> = entries
+                .into_iter()
+                .map(|(k, x)| format!("{}: {}", py_str(k), py_repr(x)))
+                .collect();
+            format!("{{{}}}", items.join(", "))
+        }
+    }
+}
+
+/// Python's `repr()` of a text: [`pystr`], other control characters as `\xNN`.
+fn py_str(s: &str) -> String {
+    let quoted = pystr(s);
+    if !quoted.chars().any(|c| c.is_control()) {
+        return quoted;
+    }
+    quoted
+        .chars()
+        .map(|c| match c {
+            c if c.is_control() && u32::from(c) < 0x100 => format!("\\x{:02x}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 fn pystr(s: &str) -> String {
     let q = if s.contains('\'') && !s.contains('"') {
         '"'
@@ -859,6 +1065,65 @@ fn pystr(s: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// `pformat` against Python 3's own `pprint.pformat` of the same values (generated with
+    /// `python3 -c "import pprint; print(pprint.pformat(v))"`): nova's events, a traceback
+    /// cut after whitespace, a long text at the top (in parentheses), nested dicts sorted,
+    /// quotes and control characters, a word longer than the line.
+    #[test]
+    fn pformat_is_pythons_pprint() {
+        #[rustfmt::skip]
+        let cases: &[(&str, &str)] = &[
+            (r#"[{"details": null, "event": "compute_reboot_instance", "finish_time": null, "host": "compute", "hostId": "15facf49be5db835202bcfaa13a5047515facf49be5db835202bcfaa", "result": null, "start_time": "2026-12-03T22:43:48.470584", "traceback": null}]"#,
+             r#"[{'details': None,
+  'event': 'compute_reboot_instance',
+  'finish_time': None,
+  'host': 'compute',
+  'hostId': '15facf49be5db835202bcfaa13a5047515facf49be5db835202bcfaa',
+  'result': None,
+  'start_time': '2026-12-03T22:43:48.470584',
+  'traceback': None}]"#),
+            (r#"[{"event": "x", "result": "Success"}]"#,
+             r#"[{'event': 'x', 'result': 'Success'}]"#),
+            (r#"[{"event": "compute__do_build_and_run_instance", "finish_time": "2026-12-03T22:43:48.470584", "result": "Error", "start_time": "2026-12-03T22:43:48.470584", "traceback": "Traceback (most recent call last):\n  File \"/opt/stack/nova/nova/compute/manager.py\", line 2573, in _build_and_run_instance\n    self.driver.spawn(context, instance, image_meta, injected_files, admin_password, allocations)\nnova.exception.BuildAbortException: Build of instance aborted: it's gone\n"}, {"event": "conductor_schedule_and_build_instances", "result": "Success", "traceback": null}]"#,
+             r#"[{'event': 'compute__do_build_and_run_instance',
+  'finish_time': '2026-12-03T22:43:48.470584',
+  'result': 'Error',
+  'start_time': '2026-12-03T22:43:48.470584',
+  'traceback': 'Traceback (most recent call last):\n'
+               '  File "/opt/stack/nova/nova/compute/manager.py", line 2573, '
+               'in _build_and_run_instance\n'
+               '    self.driver.spawn(context, instance, image_meta, '
+               'injected_files, admin_password, allocations)\n'
+               'nova.exception.BuildAbortException: Build of instance aborted: '
+               "it's gone\n"},
+ {'event': 'conductor_schedule_and_build_instances',
+  'result': 'Success',
+  'traceback': None}]"#),
+            (r#""word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word ""#,
+             r#"('word word word word word word word word word word word word word word word '
+ 'word word word word word word word word word word word word word word word ')"#),
+            (r#"{"b": {"nested": [1, 2.5, true, false, null, [], {}], "long": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}, "a": "it's \"quoted\"", "c": "\u001bescape"}"#,
+             r#"{'a': 'it\'s "quoted"',
+ 'b': {'long': 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+       'nested': [1, 2.5, True, False, None, [], {}]},
+ 'c': '\x1bescape'}"#),
+            (r#"["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "b"]"#,
+             r#"['aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+ 'b']"#),
+            (r#"[]"#,
+             r#"[]"#),
+            (r#"{"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk": "vvvvvvvvvvvvvvvvvvvv"}"#,
+             r#"{'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk': 'vvvvvvvvvvvvvvvvvvvv'}"#),
+            (r#"["spaces   between    words spaces   between    words spaces   between    words spaces   between    words spaces   between    words "]"#,
+             r#"['spaces   between    words spaces   between    words spaces   between    '
+ 'words spaces   between    words spaces   between    words ']"#),
+        ];
+        for (json, python) in cases {
+            let v: Value = serde_json::from_str(json).expect("a case");
+            assert_eq!(pformat(&v), *python, "{json}");
+        }
+    }
 
     /// The table as it was drawn before its widths were measured once (the reference).
     fn table_as_before<S: AsRef<str>>(headers: &[&str], rows: &[Vec<S>]) -> String {
