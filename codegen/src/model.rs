@@ -421,11 +421,21 @@ pub struct PropertiesSpec {
     /// The resource whose `show:` rules apply (`none`: no rules); default the operation's.
     #[serde(default)]
     pub show: Option<String>,
+    /// The width values are wrapped at: a number (`wrap: 40`) or an expression (`wrap: wrap`,
+    /// an integer argument).
     #[serde(default)]
-    pub wrap: usize,
+    pub wrap: Option<Width>,
     /// A display format for every value (`pyrepr`), after the show rules.
     #[serde(default)]
     pub format: Option<String>,
+}
+
+/// A width: a number, or an expression giving one.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Width {
+    Number(u64),
+    Expr(String),
 }
 
 #[derive(Debug, Deserialize)]

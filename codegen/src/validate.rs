@@ -677,6 +677,37 @@ const BUILTIN_FORMATS: &[&str] = &[
     "pyrepr", "pformat", "quoted", "flatten", "json", "fixed", "wrap",
 ];
 
+/// A width (`wrap:`): a whole number, or an expression that is one: a number or an argument
+/// of `type: integer` (`wrap: wrap`), possibly with `??` / `if` around them.
+fn width(cx: &mut Cx, scope: &mut Scope, w: &model::Width, path: &str) -> Expr {
+    let text = match w {
+        model::Width::Number(n) => n.to_string(),
+        model::Width::Expr(e) => e.clone(),
+    };
+    let e = scope.expr(cx, &text, path);
+    fn whole(e: &Expr, args: &BTreeMap<String, ArgType>) -> bool {
+        match e {
+            Expr::Lit(novagen_spec::Lit::Int(_) | novagen_spec::Lit::Absent) => true,
+            Expr::Path(p) => matches!(
+                (p.root, p.steps),
+                (novagen_spec::Root::Arg(a), []) if args.get(a) == Some(&ArgType::Integer)
+            ),
+            Expr::Coalesce(xs) => xs.iter().all(|x| whole(x, args)),
+            Expr::If {
+                then, otherwise, ..
+            } => whole(then, args) && otherwise.is_none_or(|o| whole(o, args)),
+            _ => false,
+        }
+    }
+    if !whole(&e, scope.args) {
+        cx.err(
+            path,
+            format!("wrap is a width: a whole number (wrap: 40) or an argument of type: integer (wrap: wrap), not \"{text}\"."),
+        );
+    }
+    e
+}
+
 /// A `format:`: a built-in display format or a name of `api.yaml`'s `formats`.
 fn parse_format(cx: &mut Cx, text: &str, path: &str) -> Option<Format> {
     let t = text.trim();
@@ -692,6 +723,8 @@ fn parse_format(cx: &mut Cx, text: &str, path: &str) -> Option<Format> {
         "pyrepr" => Some(Format::Pyrepr),
         "quoted" => Some(Format::Quoted),
         "json" => Some(Format::Json),
+        "pformat" => Some(Format::Pformat),
+        "flatten" => Some(Format::Flatten),
         _ if t.starts_with("fixed") => number(t, "fixed")
             .and_then(|n| u8::try_from(n).ok())
             .map(Format::Fixed),
@@ -703,7 +736,7 @@ fn parse_format(cx: &mut Cx, text: &str, path: &str) -> Option<Format> {
         let named = FORMAT_NAMES.with(|n| n.borrow().join(", "));
         cx.err(
             path,
-            format!("'{t}' is no display format (formats: pyrepr, quoted, json, fixed(n), and api.yaml's: {named}); a value filter goes in value: (value: \"it | join(', ')\")."),
+            format!("'{t}' is no display format (formats: pyrepr, quoted, json, pformat, flatten, fixed(n), and api.yaml's: {named}); a value filter goes in value: (value: \"it | join(', ')\")."),
         );
     }
     f
@@ -2264,7 +2297,7 @@ fn prints(
             headers: ("Property", "Value"),
             keys: &[],
             rules: None,
-            wrap: 0,
+            wrap: None,
             format: None,
             text: None,
             when,
@@ -2389,7 +2422,10 @@ fn prints(
                 }
             }
             item.keys = strs(&pr.keys);
-            item.wrap = pr.wrap;
+            item.wrap = pr
+                .wrap
+                .as_ref()
+                .map(|w| width(cx, scope, w, &format!("{p}.properties.wrap")));
             item.format = pr
                 .format
                 .as_ref()

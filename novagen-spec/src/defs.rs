@@ -541,8 +541,9 @@ pub struct PrintDef {
     pub keys: &'static [&'static str],
     /// Properties: the resource whose show rules apply.
     pub rules: Option<&'static ResourceDef>,
-    /// Properties: wrap values at this width (0: no wrapping).
-    pub wrap: usize,
+    /// Properties: wrap values at this width, an expression (a number or an integer
+    /// argument); absent, 0 or less: no wrapping.
+    pub wrap: Option<Expr>,
     /// Properties: a display format for every value (table output only).
     pub format: Option<Format>,
     /// Text and value: the template printed.
