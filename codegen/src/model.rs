@@ -233,7 +233,7 @@ pub struct OperationSpec {
     pub result: Option<String>,
     /// The loop: the request is sent once per item of this list (`it` in templates).
     #[serde(default, rename = "for")]
-    pub for_each: Option<String>,
+    pub for_each: Option<Loop>,
     /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
     #[serde(default)]
     pub collect: bool,
@@ -296,7 +296,7 @@ pub struct VariantSpec {
     pub result: Option<String>,
     /// The loop: the request is sent once per item of this list (`it` in templates).
     #[serde(default, rename = "for")]
-    pub for_each: Option<String>,
+    pub for_each: Option<Loop>,
     /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
     #[serde(default)]
     pub collect: bool,
@@ -329,7 +329,7 @@ pub struct StepSpec {
     pub result: Option<String>,
     /// The loop: the request is sent once per item of this list (`it` in templates).
     #[serde(default, rename = "for")]
-    pub for_each: Option<String>,
+    pub for_each: Option<Loop>,
     /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
     #[serde(default)]
     pub collect: bool,
@@ -428,6 +428,15 @@ pub struct PropertiesSpec {
     /// A display format for every value (`pyrepr`), after the show rules.
     #[serde(default)]
     pub format: Option<String>,
+}
+
+/// A loop (`for:`): one list, or nested loops, outer first (`["reply[].servers[]", "keys"]`:
+/// each later list is an expression over the item of the one before, `it`).
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged)]
+pub enum Loop {
+    One(String),
+    Nested(Vec<String>),
 }
 
 /// A width: a number, or an expression giving one.

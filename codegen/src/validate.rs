@@ -1442,7 +1442,7 @@ struct RequestFields<'a> {
     query: At<'a, model::Pairs>,
     body: At<'a, serde_yaml::Value>,
     result: At<'a, String>,
-    for_each: At<'a, String>,
+    for_each: At<'a, model::Loop>,
     collect: At<'a, bool>,
     on_error: At<'a, BTreeMap<u16, model::StepSpec>>,
 }
@@ -2148,18 +2148,35 @@ fn step(
         }
     };
     let saved = scope.roots.clone();
-    let for_each = r
-        .for_each
-        .as_ref()
-        .map(|(f, _)| scope.expr(cx, f, &at(&r.for_each, "for")));
-    if let Some(e) = &for_each {
-        scope.roots.push("it".into());
-        // `a[].b[]`: each item has the `a` item it came from, `it.^`.
-        if let Expr::Path(p) = e {
-            let each = p.steps.iter().filter(|s| **s == novagen_spec::Step::Each);
-            if each.count() > 1 {
-                scope.roots.push("it.^".into());
+    let loops: Vec<&String> = match r.for_each.as_ref().map(|(f, _)| *f) {
+        None => Vec::new(),
+        Some(model::Loop::One(e)) => vec![e],
+        Some(model::Loop::Nested(es)) => es.iter().collect(),
+    };
+    if r.for_each.is_some() && loops.is_empty() {
+        cx.err(
+            &at(&r.for_each, "for"),
+            "for: is a list expression, or nested loops outer first: for: [\"reply[].servers[]\", \"metadata | pairs | keys\"].",
+        );
+    }
+    let mut for_nested = Vec::new();
+    let mut for_each = None;
+    for (i, f) in loops.iter().enumerate() {
+        let e = scope.expr(cx, f, &at(&r.for_each, "for"));
+        if i == 0 {
+            for_each = Some(e);
+            scope.roots.push("it".into());
+            // `a[].b[]`: each item has the `a` item it came from, `it.^`.
+            if let Expr::Path(p) = e {
+                let each = p.steps.iter().filter(|s| **s == novagen_spec::Step::Each);
+                if each.count() > 1 {
+                    scope.roots.push("it.^".into());
+                }
             }
+        } else {
+            for_nested.push(e);
+            // The item of the loop around it.
+            scope.roots.push("it.^".into());
         }
     }
     let path = scope.template(cx, &path, &at(&r.http, "http"));
@@ -2239,6 +2256,7 @@ fn step(
     StepDef {
         name: None,
         for_each,
+        for_nested: slice(for_nested),
         service: r
             .service
             .as_ref()

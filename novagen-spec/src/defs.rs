@@ -468,6 +468,10 @@ pub struct StepDef {
     pub name: Option<&'static str>,
     /// An expression giving a list: the request is sent once per item (`{it}`).
     pub for_each: Option<Expr>,
+    /// Nested loops inside `for_each`, outer first: each an expression over the item of the
+    /// loop around it (`it`); the request is sent once per innermost item, whose `it.^` is
+    /// the item of the loop around it.
+    pub for_nested: &'static [Expr],
     pub service: Service,
     pub method: &'static str,
     pub path: Template,

@@ -272,6 +272,9 @@ fn every_refusal_has_its_file_line_and_sentence() {
         // A value filter is no display format.
         ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {title: Tags, field: tags, format: \"join:, \"}", "format: \"join:, \"",
          "'join:,' is no display format (formats: pyrepr, quoted, json, pformat, flatten, fixed(n), and api.yaml's: ); a value filter goes in value: (value: \"it | join(', ')\")."),
+        // A loop is a list expression, or nested loops outer first.
+        ("- for: \"steps.found[].parts_list[]\"", "- for: []", "- for: []",
+         "for: is a list expression, or nested loops outer first: for: [\"reply[].servers[]\", \"metadata | pairs | keys\"]."),
         // A properties table's width: a number or an integer argument.
         ("wrap: 20, format: pyrepr}", "wrap: \"'wide'\", format: pyrepr}", "wrap: \"'wide'\"",
          "wrap is a width: a whole number (wrap: 40) or an argument of type: integer (wrap: wrap), not \"'wide'\"."),
