@@ -113,6 +113,7 @@ const REALNOVA: &[&str] = &[
     "changing_commands_match_novaclient",
     "admin_commands_match_novaclient",
     "aggregate_commands_match_novaclient",
+    "wrap_commands_match_novaclient",
     "novaclient_runs_the_same_through_the_zygote",
 ];
 
