@@ -262,7 +262,7 @@ pub struct OperationSpec {
     pub result: Option<String>,
     /// The loop: the request is sent once per item of this list (`it` in templates).
     #[serde(default, rename = "for")]
-    pub for_each: Option<String>,
+    pub for_each: Option<Loop>,
     /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
     #[serde(default)]
     pub collect: bool,
@@ -329,7 +329,7 @@ pub struct VariantSpec {
     pub result: Option<String>,
     /// The loop: the request is sent once per item of this list (`it` in templates).
     #[serde(default, rename = "for")]
-    pub for_each: Option<String>,
+    pub for_each: Option<Loop>,
     /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
     #[serde(default)]
     pub collect: bool,
@@ -362,7 +362,7 @@ pub struct StepSpec {
     pub result: Option<String>,
     /// The loop: the request is sent once per item of this list (`it` in templates).
     #[serde(default, rename = "for")]
-    pub for_each: Option<String>,
+    pub for_each: Option<Loop>,
     /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
     #[serde(default)]
     pub collect: bool,
@@ -454,11 +454,30 @@ pub struct PropertiesSpec {
     /// The resource whose `show:` rules apply (`none`: no rules); default the operation's.
     #[serde(default)]
     pub show: Option<String>,
+    /// The width values are wrapped at: a number (`wrap: 40`) or an expression (`wrap: wrap`,
+    /// an integer argument).
     #[serde(default)]
-    pub wrap: usize,
+    pub wrap: Option<Width>,
     /// A display format for every value (`pyrepr`), after the show rules.
     #[serde(default)]
     pub format: Option<String>,
+}
+
+/// A loop (`for:`): one list, or nested loops, outer first (`["reply[].servers[]", "keys"]`:
+/// each later list is an expression over the item of the one before, `it`).
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged)]
+pub enum Loop {
+    One(String),
+    Nested(Vec<String>),
+}
+
+/// A width: a number, or an expression giving one.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Width {
+    Number(u64),
+    Expr(String),
 }
 
 #[derive(Debug, Deserialize)]

@@ -783,6 +783,37 @@ const BUILTIN_FORMATS: &[&str] = &[
     "pyrepr", "pformat", "quoted", "flatten", "json", "fixed", "wrap",
 ];
 
+/// A width (`wrap:`): a whole number, or an expression that is one: a number or an argument
+/// of `type: integer` (`wrap: wrap`), possibly with `??` / `if` around them.
+fn width(cx: &mut Cx, scope: &mut Scope, w: &model::Width, path: &str) -> Expr {
+    let text = match w {
+        model::Width::Number(n) => n.to_string(),
+        model::Width::Expr(e) => e.clone(),
+    };
+    let e = scope.expr(cx, &text, path);
+    fn whole(e: &Expr, args: &BTreeMap<String, ArgType>) -> bool {
+        match e {
+            Expr::Lit(novagen_spec::Lit::Int(_) | novagen_spec::Lit::Absent) => true,
+            Expr::Path(p) => matches!(
+                (p.root, p.steps),
+                (novagen_spec::Root::Arg(a), []) if args.get(a) == Some(&ArgType::Integer)
+            ),
+            Expr::Coalesce(xs) => xs.iter().all(|x| whole(x, args)),
+            Expr::If {
+                then, otherwise, ..
+            } => whole(then, args) && otherwise.is_none_or(|o| whole(o, args)),
+            _ => false,
+        }
+    }
+    if !whole(&e, scope.args) {
+        cx.err(
+            path,
+            format!("wrap is a width: a whole number (wrap: 40) or an argument of type: integer (wrap: wrap), not \"{text}\"."),
+        );
+    }
+    e
+}
+
 /// A `format:`: a built-in display format or a name of `api.yaml`'s `formats`.
 fn parse_format(cx: &mut Cx, text: &str, path: &str) -> Option<Format> {
     let t = text.trim();
@@ -799,6 +830,7 @@ fn parse_format(cx: &mut Cx, text: &str, path: &str) -> Option<Format> {
         "pformat" => Some(Format::Pformat),
         "quoted" => Some(Format::Quoted),
         "json" => Some(Format::Json),
+        "flatten" => Some(Format::Flatten),
         _ if t.starts_with("fixed") => number(t, "fixed")
             .and_then(|n| u8::try_from(n).ok())
             .map(Format::Fixed),
@@ -810,7 +842,7 @@ fn parse_format(cx: &mut Cx, text: &str, path: &str) -> Option<Format> {
         let named = FORMAT_NAMES.with(|n| n.borrow().join(", "));
         cx.err(
             path,
-            format!("'{t}' is no display format (formats: pyrepr, pformat, quoted, json, fixed(n), and api.yaml's: {named}); a value filter goes in value: (value: \"it | join(', ')\")."),
+            format!("'{t}' is no display format (formats: pyrepr, quoted, json, pformat, flatten, fixed(n), and api.yaml's: {named}); a value filter goes in value: (value: \"it | join(', ')\")."),
         );
     }
     f
@@ -1523,7 +1555,7 @@ struct RequestFields<'a> {
     query: At<'a, model::Pairs>,
     body: At<'a, serde_yaml::Value>,
     result: At<'a, String>,
-    for_each: At<'a, String>,
+    for_each: At<'a, model::Loop>,
     collect: At<'a, bool>,
     on_error: At<'a, BTreeMap<u16, model::StepSpec>>,
 }
@@ -2241,18 +2273,35 @@ fn step(
         }
     };
     let saved = scope.roots.clone();
-    let for_each = r
-        .for_each
-        .as_ref()
-        .map(|(f, _)| scope.expr(cx, f, &at(&r.for_each, "for")));
-    if let Some(e) = &for_each {
-        scope.roots.push("it".into());
-        // `a[].b[]`: each item has the `a` item it came from, `it.^`.
-        if let Expr::Path(p) = e {
-            let each = p.steps.iter().filter(|s| **s == novagen_spec::Step::Each);
-            if each.count() > 1 {
-                scope.roots.push("it.^".into());
+    let loops: Vec<&String> = match r.for_each.as_ref().map(|(f, _)| *f) {
+        None => Vec::new(),
+        Some(model::Loop::One(e)) => vec![e],
+        Some(model::Loop::Nested(es)) => es.iter().collect(),
+    };
+    if r.for_each.is_some() && loops.is_empty() {
+        cx.err(
+            &at(&r.for_each, "for"),
+            "for: is a list expression, or nested loops outer first: for: [\"reply[].servers[]\", \"metadata | pairs | keys\"].",
+        );
+    }
+    let mut for_nested = Vec::new();
+    let mut for_each = None;
+    for (i, f) in loops.iter().enumerate() {
+        let e = scope.expr(cx, f, &at(&r.for_each, "for"));
+        if i == 0 {
+            for_each = Some(e);
+            scope.roots.push("it".into());
+            // `a[].b[]`: each item has the `a` item it came from, `it.^`.
+            if let Expr::Path(p) = e {
+                let each = p.steps.iter().filter(|s| **s == novagen_spec::Step::Each);
+                if each.count() > 1 {
+                    scope.roots.push("it.^".into());
+                }
             }
+        } else {
+            for_nested.push(e);
+            // The item of the loop around it.
+            scope.roots.push("it.^".into());
         }
     }
     let path = scope.template(cx, &path, &at(&r.http, "http"));
@@ -2332,6 +2381,7 @@ fn step(
     StepDef {
         name: None,
         for_each,
+        for_nested: slice(for_nested),
         service: r
             .service
             .as_ref()
@@ -2390,7 +2440,7 @@ fn prints(
             headers: ("Property", "Value"),
             keys: &[],
             rules: None,
-            wrap: 0,
+            wrap: None,
             format: None,
             text: None,
             when,
@@ -2515,7 +2565,10 @@ fn prints(
                 }
             }
             item.keys = strs(&pr.keys);
-            item.wrap = pr.wrap;
+            item.wrap = pr
+                .wrap
+                .as_ref()
+                .map(|w| width(cx, scope, w, &format!("{p}.properties.wrap")));
             item.format = pr
                 .format
                 .as_ref()

@@ -528,6 +528,10 @@ pub struct StepDef {
     pub name: Option<&'static str>,
     /// An expression giving a list: the request is sent once per item (`{it}`).
     pub for_each: Option<Expr>,
+    /// Nested loops inside `for_each`, outer first: each an expression over the item of the
+    /// loop around it (`it`); the request is sent once per innermost item, whose `it.^` is
+    /// the item of the loop around it.
+    pub for_nested: &'static [Expr],
     pub service: Service,
     pub method: &'static str,
     pub path: Template,
@@ -601,8 +605,9 @@ pub struct PrintDef {
     pub keys: &'static [&'static str],
     /// Properties: the resource whose show rules apply.
     pub rules: Option<&'static ResourceDef>,
-    /// Properties: wrap values at this width (0: no wrapping).
-    pub wrap: usize,
+    /// Properties: wrap values at this width, an expression (a number or an integer
+    /// argument); absent, 0 or less: no wrapping.
+    pub wrap: Option<Expr>,
     /// Properties: a display format for every value (table output only).
     pub format: Option<Format>,
     /// Text and value: the template printed.

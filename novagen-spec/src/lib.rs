@@ -67,6 +67,7 @@
 pub mod defs;
 mod eval;
 mod filters;
+pub mod format;
 #[cfg(feature = "parse")]
 mod parse;
 mod print;

@@ -114,6 +114,7 @@ const REALNOVA: &[&str] = &[
     "admin_commands_match_novaclient",
     "aggregate_commands_match_novaclient",
     "group_commands_match_novaclient",
+    "wrap_commands_match_novaclient",
     "novaclient_runs_the_same_through_the_zygote",
 ];
 

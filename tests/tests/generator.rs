@@ -331,7 +331,15 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "\"/widgets/{it.id}\" uses 'it', which is known only inside a loop (map, where, group_by, for)."),
         // A value filter is no display format.
         ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {title: Tags, field: tags, format: \"join:, \"}", "format: \"join:, \"",
-         "'join:,' is no display format (formats: pyrepr, pformat, quoted, json, fixed(n), and api.yaml's: ); a value filter goes in value: (value: \"it | join(', ')\")."),
+         "'join:,' is no display format (formats: pyrepr, quoted, json, pformat, flatten, fixed(n), and api.yaml's: ); a value filter goes in value: (value: \"it | join(', ')\")."),
+        // A loop is a list expression, or nested loops outer first.
+        ("- for: \"steps.found[].parts_list[]\"", "- for: []", "- for: []",
+         "for: is a list expression, or nested loops outer first: for: [\"reply[].servers[]\", \"metadata | pairs | keys\"]."),
+        // A properties table's width: a number or an integer argument.
+        ("wrap: 20, format: pyrepr}", "wrap: \"'wide'\", format: pyrepr}", "wrap: \"'wide'\"",
+         "wrap is a width: a whole number (wrap: 40) or an argument of type: integer (wrap: wrap), not \"'wide'\"."),
+        ("wrap: 20, format: pyrepr}", "wrap: pattern, format: pyrepr}", "wrap: pattern",
+         "wrap is a width: a whole number (wrap: 40) or an argument of type: integer (wrap: wrap), not \"pattern\"."),
         ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {title: Tags, field: tagz}", "field: tagz",
          "column 'Tags' names no field 'tagz' of the resource."),
     ];
@@ -683,6 +691,11 @@ const ALLOWED: &[(&str, &str)] = &[
       `session.user_id`",
     ),
     ("tenant_id", "clouds.yaml's old name of `auth.project_id`"),
+    (
+        "project_id",
+        "Keystone's project ID (clouds.yaml's `auth.project_id`, the token's project) and the \
+      language's root `session.project_id`",
+    ),
     ("type", "the Keystone catalog's service `type`"),
     (
         "message",

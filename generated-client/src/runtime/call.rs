@@ -331,9 +331,8 @@ impl Client {
             .find(|s| applies(s, self.version(), &scope))
             .ok_or_else(|| Error::command(format!("'{}' sends no request here.", op.command)))?;
         let mut s = scope.clone();
-        if let (Some(each), Value::Object(m)) = (&step.for_each, &mut s) {
-            let env = Env::new(&scope, Some(self.version()));
-            if let Some((item, parents)) = sc::items(each, &env)?.into_iter().next() {
+        if let (Some(_), Value::Object(m)) = (&step.for_each, &mut s) {
+            if let Some((item, parents)) = self.loop_items(step, &scope)?.into_iter().next() {
                 m.insert("item".into(), item);
                 m.insert("item^".into(), Value::Array(parents));
             }
@@ -357,9 +356,9 @@ impl Client {
                 continue;
             }
             let mut s = scope.clone();
-            if let (Some(each), Value::Object(m)) = (&step.for_each, &mut s) {
-                let env = Env::new(&scope, Some(self.version()));
-                let Some((item, parents)) = sc::items(each, &env)?.into_iter().next() else {
+            if let (Some(_), Value::Object(m)) = (&step.for_each, &mut s) {
+                let Some((item, parents)) = self.loop_items(step, &scope)?.into_iter().next()
+                else {
                     continue;
                 };
                 m.insert("item".into(), item);
@@ -400,6 +399,33 @@ impl Client {
         Value::Object(m)
     }
 
+    /// The items a step's loop runs over, each with its parents (innermost first): those of
+    /// `for_each`, or with nested loops the innermost items, each nested list evaluated with
+    /// the item of the loop around it as `it` (that item is then its first parent).
+    fn loop_items(&self, step: &StepDef, scope: &Value) -> Result<Vec<(Value, Vec<Value>)>, Error> {
+        let Some(each) = &step.for_each else {
+            return Ok(Vec::new());
+        };
+        let mut items = sc::items(each, &Env::new(scope, Some(self.version())))?;
+        for inner in step.for_nested {
+            let mut next = Vec::new();
+            for (item, parents) in items {
+                let mut s = scope.clone();
+                if let Value::Object(m) = &mut s {
+                    m.insert("item".into(), item.clone());
+                    m.insert("item^".into(), Value::Array(parents.clone()));
+                }
+                for (x, mut px) in sc::items(inner, &Env::new(&s, Some(self.version())))? {
+                    px.push(item.clone());
+                    px.extend(parents.iter().cloned());
+                    next.push((x, px));
+                }
+            }
+            items = next;
+        }
+        Ok(items)
+    }
+
     /// One step: send it (once per item of `for_each`) and take its result.
     fn step(
         &self,
@@ -407,10 +433,10 @@ impl Client {
         scope: &Value,
         printing: Option<&mut Printing>,
     ) -> Result<Option<Value>, Error> {
-        let Some(each) = &step.for_each else {
+        if step.for_each.is_none() {
             return self.request(step, scope, printing);
-        };
-        let items = sc::items(each, &Env::new(scope, Some(self.version())))?;
+        }
+        let items = self.loop_items(step, scope)?;
         let mut rows = Vec::new();
         for (item, parents) in items {
             let kept = step.collect.then(|| item.clone());

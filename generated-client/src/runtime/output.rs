@@ -344,8 +344,8 @@ pub fn format(f: Fmt, v: &Value) -> Result<Value, Error> {
                 None => v.clone(),
             }
         }
-        // Not in the spec yet (the generator refuses them): the value as it is.
-        Fmt::Flatten | Fmt::Wrap(_) => v.clone(),
+        Fmt::Flatten => novagen_spec::format::flatten(v),
+        Fmt::Wrap(n) => Value::String(novagen_spec::format::fill(&cell(Some(v)), n.into())),
     })
 }
 
@@ -641,16 +641,24 @@ pub fn properties(
         Format::Table => {
             // As novaclient's print_dict: a text holding the two characters `\n` (escaped
             // newlines, as in a fault's details) is one row per line, the key on the first.
+            // Wrapped first (`textwrap.fill(str(v), wrap)`: null is `None` then, not `-`).
             let mut rows: Vec<Vec<String>> = Vec::new();
             for (k, v) in info {
-                match v {
-                    Value::String(s) if s.contains("\\n") => {
+                let text = match (wrap, v) {
+                    (0, Value::String(s)) if s.contains("\\n") => Some(s.replace('\r', "")),
+                    (0, _) => None,
+                    (_, Value::Null) => Some(novagen_spec::format::fill("None", wrap)),
+                    (_, v) => Some(novagen_spec::format::fill(&cell(Some(v)), wrap)),
+                };
+                match text {
+                    Some(s) if s.contains("\\n") => {
                         for (i, line) in s.trim().split("\\n").enumerate() {
                             let key = if i == 0 { k.clone() } else { String::new() };
-                            rows.push(vec![key, wrapped(line, wrap)]);
+                            rows.push(vec![key, line.to_string()]);
                         }
                     }
-                    _ => rows.push(vec![k.clone(), wrapped(&cell(Some(v)), wrap)]),
+                    Some(s) => rows.push(vec![k.clone(), s]),
+                    None => rows.push(vec![k.clone(), cell(Some(v))]),
                 }
             }
             Shown::Text(table(&[headers.0, headers.1], &rows))
@@ -671,26 +679,6 @@ pub fn value(v: &Value) -> String {
         Value::String(s) => s.clone(),
         other => cell(Some(other)),
     }
-}
-
-/// Text cut into lines of at most `width` characters (0: as it is).
-fn wrapped(text: &str, width: usize) -> String {
-    if width == 0 {
-        return text.to_string();
-    }
-    text.split('\n')
-        .flat_map(|line| {
-            let chars: Vec<char> = line.chars().collect();
-            if chars.is_empty() {
-                return vec![String::new()];
-            }
-            chars
-                .chunks(width)
-                .map(|c| c.iter().collect::<String>())
-                .collect::<Vec<_>>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 pub fn structured(v: &Value, format: Format) -> String {
