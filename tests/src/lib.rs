@@ -110,6 +110,27 @@ pub struct Cloud {
 }
 
 impl Cloud {
+    /// `nova boot NAME` of the seeded flavor and image with `--poll` (the server is ACTIVE
+    /// when it returns); the new server's ID, read from the printed table.
+    pub fn boot_polled(&self, name: &str) -> String {
+        let run = self.nova(&[
+            "boot",
+            name,
+            "--flavor",
+            "m1.tiny",
+            "--image",
+            "cirros-0.6.2-x86_64-disk",
+            "--poll",
+        ]);
+        run.ok()
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("| id ")
+                    .map(|r| r.trim_matches(|c| c == ' ' || c == '|').to_string())
+            })
+            .expect("boot prints the server id")
+    }
+
     /// Start with a short build time so `--poll` tests are quick.
     pub fn start() -> Cloud {
         Cloud::with_args(&["--build-time", "0.4"])

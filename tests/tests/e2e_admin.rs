@@ -26,26 +26,6 @@ fn mask_request_ids(text: &str) -> String {
     out + rest
 }
 
-/// Boot a server and wait until it is ACTIVE; returns its ID.
-fn boot(cloud: &Cloud, name: &str) -> String {
-    let run = cloud.nova(&[
-        "boot",
-        name,
-        "--flavor",
-        "m1.tiny",
-        "--image",
-        "cirros-0.6.2-x86_64-disk",
-        "--poll",
-    ]);
-    run.ok()
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("| id ")
-                .map(|r| r.trim_matches(|c| c == ' ' || c == '|').to_string())
-        })
-        .expect("boot prints the server id")
-}
-
 /// One field of every item of a list the cloud returns, at a microversion.
 fn listed(cloud: &Cloud, path: &str, key: &str, field: &str, version: &str) -> Vec<String> {
     let (status, body) = cloud.api("GET", &format!("/compute/v2.1{path}"), version, None);
@@ -449,7 +429,7 @@ fn project_id(cloud: &Cloud) -> String {
 #[test]
 fn quotas_in_novaclient_order() {
     let cloud = Cloud::start();
-    boot(&cloud, "counted");
+    cloud.boot_polled("counted");
     assert_eq!(cloud.nova(&["quota-show"]).ok(), QUOTAS_2_96);
     assert_eq!(cloud.nova(&["quota-defaults"]).ok(), QUOTAS_2_96);
     // The session's project unless --tenant; --user narrows.
@@ -508,9 +488,9 @@ fn quotas_in_novaclient_order() {
 fn hypervisors_their_servers_and_migrating_them_off() {
     let cloud = Cloud::start();
     // nova-sim places each server on the least loaded compute: a and c on fake-mini.
-    let a = boot(&cloud, "a");
-    let b = boot(&cloud, "b");
-    let c = boot(&cloud, "c");
+    let a = cloud.boot_polled("a");
+    let b = cloud.boot_polled("b");
+    let c = cloud.boot_polled("c");
     let (status, _) = cloud.api(
         "POST",
         &format!("/compute/v2.1/servers/{c}/action"),

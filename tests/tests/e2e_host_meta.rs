@@ -6,25 +6,6 @@ use novagen_tests::{requested, Cloud};
 
 const V: &str = "--os-compute-api-version";
 
-fn boot(cloud: &Cloud, name: &str) -> String {
-    let run = cloud.nova(&[
-        "boot",
-        name,
-        "--flavor",
-        "m1.tiny",
-        "--image",
-        "cirros-0.6.2-x86_64-disk",
-        "--poll",
-    ]);
-    run.ok()
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("| id ")
-                .map(|r| r.trim_matches(|c| c == ' ' || c == '|').to_string())
-        })
-        .expect("the new server's id")
-}
-
 fn metadata(cloud: &Cloud, id: &str) -> serde_json::Value {
     let (status, body) = cloud.api(
         "GET",
@@ -40,9 +21,9 @@ fn metadata(cloud: &Cloud, id: &str) -> serde_json::Value {
 fn host_meta_sets_and_deletes_on_every_server_of_the_host() {
     let cloud = Cloud::start();
     // nova-sim places each server on the least loaded compute: a and c on fake-mini, b on compute2.
-    let a = boot(&cloud, "a");
-    let b = boot(&cloud, "b");
-    let c = boot(&cloud, "c");
+    let a = cloud.boot_polled("a");
+    let b = cloud.boot_polled("b");
+    let c = cloud.boot_polled("c");
 
     let set = cloud.nova(&[
         "--debug",
