@@ -680,30 +680,24 @@ const BUILTIN_FORMATS: &[&str] = &[
 /// A `format:`: a built-in display format or a name of `api.yaml`'s `formats`.
 fn parse_format(cx: &mut Cx, text: &str, path: &str) -> Option<Format> {
     let t = text.trim();
-    let number = |t: &str, name: &str| -> Option<u16> {
-        t.strip_prefix(name)?
-            .strip_prefix('(')?
-            .strip_suffix(')')?
-            .trim()
-            .parse()
-            .ok()
-    };
-    let f = match t {
-        "pyrepr" => Some(Format::Pyrepr),
-        "quoted" => Some(Format::Quoted),
-        "json" => Some(Format::Json),
-        _ if t.starts_with("fixed") => number(t, "fixed")
-            .and_then(|n| u8::try_from(n).ok())
-            .map(Format::Fixed),
-        _ => FORMAT_NAMES
+    let f = Format::builtin(t).or_else(|| {
+        FORMAT_NAMES
             .with(|n| n.borrow().iter().any(|k| k == t))
-            .then(|| Format::Named(Box::leak(t.to_string().into_boxed_str()))),
-    };
+            .then(|| Format::Named(Box::leak(t.to_string().into_boxed_str())))
+    });
     if f.is_none() {
         let named = FORMAT_NAMES.with(|n| n.borrow().join(", "));
+        let builtin = Format::BUILTIN
+            .iter()
+            .map(|f| match *f {
+                "fixed" => "fixed(n)",
+                f => f,
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
         cx.err(
             path,
-            format!("'{t}' is no display format (formats: pyrepr, quoted, json, fixed(n), and api.yaml's: {named}); a value filter goes in value: (value: \"it | join(', ')\")."),
+            format!("'{t}' is no display format (formats: {builtin}, and api.yaml's: {named}); a value filter goes in value: (value: \"it | join(', ')\")."),
         );
     }
     f
@@ -1411,7 +1405,7 @@ struct RequestFields<'a> {
     result: At<'a, String>,
     for_each: At<'a, String>,
     collect: At<'a, bool>,
-    on_error: At<'a, BTreeMap<u16, model::StepSpec>>,
+    on_error: At<'a, BTreeMap<u16, model::RequestSpec>>,
 }
 
 /// The request fields of an operation, variant or step spec written at `path`.

@@ -355,3 +355,50 @@ pub enum Format {
     /// A site format of `api.yaml` (`power_state`, `networks`), by name.
     Named(&'static str),
 }
+
+impl Format {
+    /// The built-in formats a spec may name (`fixed` with its decimals: `fixed(2)`), in the
+    /// order the documentation lists them; any other `format:` is a name of `api.yaml`'s.
+    pub const BUILTIN: &'static [&'static str] = &["pyrepr", "quoted", "json", "fixed"];
+
+    /// The built-in format written `text` (`pyrepr`, `fixed(2)`), if it is one of
+    /// [`Format::BUILTIN`].
+    pub fn builtin(text: &str) -> Option<Format> {
+        let t = text.trim();
+        let (name, arg) = match t.split_once('(') {
+            Some((name, rest)) => (name, Some(rest.strip_suffix(')')?.trim())),
+            None => (t, None),
+        };
+        if !Format::BUILTIN.contains(&name) {
+            return None;
+        }
+        match (name, arg) {
+            ("pyrepr", None) => Some(Format::Pyrepr),
+            ("quoted", None) => Some(Format::Quoted),
+            ("json", None) => Some(Format::Json),
+            ("fixed", Some(n)) => n.parse().ok().map(Format::Fixed),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Format;
+
+    #[test]
+    fn every_builtin_format_is_read_by_its_name() {
+        for name in Format::BUILTIN {
+            let text = if *name == "fixed" {
+                "fixed(2)".to_string()
+            } else {
+                name.to_string()
+            };
+            assert!(Format::builtin(&text).is_some(), "{text}");
+        }
+        assert_eq!(Format::builtin("fixed(300)"), None);
+        assert_eq!(Format::builtin("fixed"), None);
+        assert_eq!(Format::builtin("pformat"), None);
+        assert_eq!(Format::builtin("power_state"), None);
+    }
+}
