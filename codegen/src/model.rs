@@ -240,7 +240,7 @@ pub struct OperationSpec {
     /// A stand-in: when this request fails with the status, that request is sent instead
     /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
     #[serde(default)]
-    pub on_error: Option<BTreeMap<u16, StepSpec>>,
+    pub on_error: Option<BTreeMap<u16, RequestSpec>>,
     #[serde(default)]
     pub steps: Option<Vec<StepSpec>>,
     #[serde(default)]
@@ -303,7 +303,7 @@ pub struct VariantSpec {
     /// A stand-in: when this request fails with the status, that request is sent instead
     /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
     #[serde(default)]
-    pub on_error: Option<BTreeMap<u16, StepSpec>>,
+    pub on_error: Option<BTreeMap<u16, RequestSpec>>,
     #[serde(default)]
     pub steps: Option<Vec<StepSpec>>,
     #[serde(default)]
@@ -336,7 +336,7 @@ pub struct StepSpec {
     /// A stand-in: when this request fails with the status, that request is sent instead
     /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
     #[serde(default)]
-    pub on_error: Option<BTreeMap<u16, StepSpec>>,
+    pub on_error: Option<BTreeMap<u16, RequestSpec>>,
     #[serde(default)]
     pub merge: bool,
     #[serde(default)]
@@ -344,6 +344,29 @@ pub struct StepSpec {
     /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
     #[serde(default)]
     pub versions: Option<String>,
+}
+
+/// A request by itself: the request object's keys and nothing else (a stand-in of
+/// `on_error:` takes its request's name, condition, range and merge).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestSpec {
+    #[serde(default)]
+    pub http: Option<String>,
+    #[serde(default)]
+    pub service: Option<Service>,
+    #[serde(default)]
+    pub query: Option<Pairs>,
+    #[serde(default)]
+    pub body: Option<serde_yaml::Value>,
+    #[serde(default)]
+    pub result: Option<String>,
+    /// The loop: the request is sent once per item of this list (`it` in templates).
+    #[serde(default, rename = "for")]
+    pub for_each: Option<String>,
+    /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
+    #[serde(default)]
+    pub collect: bool,
 }
 
 #[derive(Debug, Deserialize)]

@@ -2063,18 +2063,16 @@ fn stand_in(
     if !(400..600).contains(status) {
         cx.err(&sp, format!("{status} is no HTTP error status (400-599)."));
     }
-    if spec.name.is_some()
-        || spec.when.is_some()
-        || spec.versions.is_some()
-        || spec.merge
-        || spec.on_error.is_some()
-    {
-        cx.err(
-            &sp,
-            "a stand-in takes its request's name, when, versions and merge: give it only http, service, query, body, result, for and collect.",
-        );
-    }
-    let fields = request_fields!(spec, sp);
+    let fields = RequestFields {
+        http: spec.http.as_ref().map(|v| (v, sp.clone())),
+        service: spec.service.as_ref().map(|v| (v, sp.clone())),
+        query: spec.query.as_ref().map(|v| (v, sp.clone())),
+        body: spec.body.as_ref().map(|v| (v, sp.clone())),
+        result: spec.result.as_ref().map(|v| (v, sp.clone())),
+        for_each: spec.for_each.as_ref().map(|v| (v, sp.clone())),
+        collect: spec.collect.then(|| (&spec.collect, sp.clone())),
+        on_error: None,
+    };
     if fields.http.is_none() {
         cx.err(&sp, "a stand-in needs an http request.");
     }
