@@ -197,10 +197,6 @@ pub enum Filter {
     Base64,
     /// `int`: a text read as a whole number (a number passes as it is, as in the first edition).
     Int,
-    /// `float`: a number or a text read as a float.
-    Float,
-    /// `str`: the value as text (see [`crate::text`]).
-    Str,
     /// `slug`: oslo's `to_slug`.
     Slug,
     /// `date`: a date (`%Y-%m-%d`, Python's strptime) or `now`-style date-time as `YYYY-MM-DD`.
@@ -240,8 +236,6 @@ impl Filter {
         Filter::GroupBy,
         Filter::Base64,
         Filter::Int,
-        Filter::Float,
-        Filter::Str,
         Filter::Slug,
         Filter::Date,
         Filter::Isoformat,
@@ -295,8 +289,6 @@ impl Filter {
             Filter::GroupBy => ("group_by", 1, 1, "group_by(expression over it)"),
             Filter::Base64 => ("base64", 0, 0, "base64"),
             Filter::Int => ("int", 0, 0, "int"),
-            Filter::Float => ("float", 0, 0, "float"),
-            Filter::Str => ("str", 0, 0, "str"),
             Filter::Slug => ("slug", 0, 0, "slug"),
             Filter::Date => ("date", 0, 0, "date"),
             Filter::Isoformat => ("isoformat", 0, 0, "isoformat"),
