@@ -342,8 +342,6 @@ pub enum Format {
     Fixed(u8),
     /// Wrapped at that width.
     Wrap(u16),
-    /// JSON text.
-    Json,
     /// A site format of `api.yaml` (`power_state`, `networks`), by name.
     Named(&'static str),
 }
@@ -351,7 +349,7 @@ pub enum Format {
 impl Format {
     /// The built-in formats a spec may name (`fixed` with its decimals: `fixed(2)`), in the
     /// order the documentation lists them; any other `format:` is a name of `api.yaml`'s.
-    pub const BUILTIN: &'static [&'static str] = &["pyrepr", "quoted", "json", "fixed"];
+    pub const BUILTIN: &'static [&'static str] = &["pyrepr", "quoted", "fixed"];
 
     /// The built-in format written `text` (`pyrepr`, `fixed(2)`), if it is one of
     /// [`Format::BUILTIN`].
@@ -367,7 +365,6 @@ impl Format {
         match (name, arg) {
             ("pyrepr", None) => Some(Format::Pyrepr),
             ("quoted", None) => Some(Format::Quoted),
-            ("json", None) => Some(Format::Json),
             ("fixed", Some(n)) => n.parse().ok().map(Format::Fixed),
             _ => None,
         }
@@ -391,6 +388,8 @@ mod tests {
         assert_eq!(Format::builtin("fixed(300)"), None);
         assert_eq!(Format::builtin("fixed"), None);
         assert_eq!(Format::builtin("pformat"), None);
+        // No command of the 125 needs it (spec_keys counts format use): not a format any more.
+        assert_eq!(Format::builtin("json"), None);
         assert_eq!(Format::builtin("power_state"), None);
     }
 }
