@@ -237,7 +237,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
         ("query: {limit: \"{limit | case(-1, null)}\"", "query: {limit: \"{limt}\"", "{limt}",
          "\"{limt}\" names 'limt', which is no argument or value known here (known: all, fields, limit, sort, session, version, now)."),
         ("\"{1 if all}\", sort_key", "\"{all | blank}\", sort_key", "{all | blank}",
-         "the template \"{all | blank}\" cannot be read: at character 7: there is no filter `blank` (filters: default, absent_if_empty, split, join, map, where, first, at, get, take, keys, entries, pairs, objects, concat, sort, unique, count, sum, group_by, base64, int, float, str, slug, date, isoformat, days, basename, case)."),
+         "the template \"{all | blank}\" cannot be read: at character 7: there is no filter `blank` (filters: default, absent_if_empty, split, join, map, where, first, at, get, take, keys, entries, pairs, objects, concat, sort, unique, count, sum, group_by, base64, int, slug, date, isoformat, days, basename, case)."),
         ("\"{limit | case(-1, null)}\"", "\"{limit | case(-1)}\"", "{limit | case(-1)}",
          "the template \"{limit | case(-1)}\" cannot be read: at character 9: the filter `case` takes 2 arguments, not 1: write `case(from, to)`."),
         ("    body: {polish: {type:", "    body: {<<: {}, polish: {type:", "body: {<<",
@@ -271,7 +271,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "\"/widgets/{it.id}\" uses 'it', which is known only inside a loop (map, where, group_by, for)."),
         // A value filter is no display format.
         ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {title: Tags, field: tags, format: \"join:, \"}", "format: \"join:, \"",
-         "'join:,' is no display format (formats: pyrepr, quoted, json, fixed(n), and api.yaml's: ); a value filter goes in value: (value: \"it | join(', ')\")."),
+         "'join:,' is no display format (formats: pyrepr, quoted, fixed(n), and api.yaml's: ); a value filter goes in value: (value: \"it | join(', ')\")."),
         ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {title: Tags, field: tagz}", "field: tagz",
          "column 'Tags' names no field 'tagz' of the resource."),
     ];
