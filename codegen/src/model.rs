@@ -224,8 +224,6 @@ pub struct OperationSpec {
     #[serde(default)]
     pub http: Option<String>,
     #[serde(default)]
-    pub service: Option<Service>,
-    #[serde(default)]
     pub query: Option<Pairs>,
     #[serde(default)]
     pub body: Option<serde_yaml::Value>,
@@ -287,8 +285,6 @@ pub struct VariantSpec {
     #[serde(default)]
     pub http: Option<String>,
     #[serde(default)]
-    pub service: Option<Service>,
-    #[serde(default)]
     pub query: Option<Pairs>,
     #[serde(default)]
     pub body: Option<serde_yaml::Value>,
@@ -319,8 +315,6 @@ pub struct StepSpec {
     pub name: Option<String>,
     #[serde(default)]
     pub http: Option<String>,
-    #[serde(default)]
-    pub service: Option<Service>,
     #[serde(default)]
     pub query: Option<Pairs>,
     #[serde(default)]
@@ -353,8 +347,6 @@ pub struct StepSpec {
 pub struct RequestSpec {
     #[serde(default)]
     pub http: Option<String>,
-    #[serde(default)]
-    pub service: Option<Service>,
     #[serde(default)]
     pub query: Option<Pairs>,
     #[serde(default)]

@@ -1399,7 +1399,6 @@ type At<'a, T> = Option<(&'a T, String)>;
 #[derive(Clone, Default)]
 struct RequestFields<'a> {
     http: At<'a, String>,
-    service: At<'a, model::Service>,
     query: At<'a, model::Pairs>,
     body: At<'a, serde_yaml::Value>,
     result: At<'a, String>,
@@ -1414,7 +1413,6 @@ macro_rules! request_fields {
         let path: &str = &$path;
         RequestFields {
             http: $spec.http.as_ref().map(|v| (v, path.to_string())),
-            service: $spec.service.as_ref().map(|v| (v, path.to_string())),
             query: $spec.query.as_ref().map(|v| (v, path.to_string())),
             body: $spec.body.as_ref().map(|v| (v, path.to_string())),
             result: $spec.result.as_ref().map(|v| (v, path.to_string())),
@@ -1428,7 +1426,6 @@ macro_rules! request_fields {
 impl<'a> RequestFields<'a> {
     fn any(&self) -> bool {
         self.http.is_some()
-            || self.service.is_some()
             || self.query.is_some()
             || self.body.is_some()
             || self.result.is_some()
@@ -1441,7 +1438,6 @@ impl<'a> RequestFields<'a> {
     fn over(self, base: &RequestFields<'a>) -> RequestFields<'a> {
         RequestFields {
             http: self.http.or_else(|| base.http.clone()),
-            service: self.service.or_else(|| base.service.clone()),
             query: self.query.or_else(|| base.query.clone()),
             body: self.body.or_else(|| base.body.clone()),
             result: self.result.or_else(|| base.result.clone()),
@@ -1916,14 +1912,13 @@ fn operation(
                         r.result.as_ref().map(|x| &x.1),
                         r.for_each.as_ref().map(|x| &x.1),
                         r.on_error.as_ref().map(|x| &x.1),
-                        r.service.as_ref().map(|x| &x.1),
                     ]
                     .into_iter()
                     .any(here)
                     {
                         cx.err(
                             &at(&r.http, "http"),
-                            "http: none sends nothing: it takes no query, body, result, service, for or on_error.",
+                            "http: none sends nothing: it takes no query, body, result, for or on_error.",
                         );
                     }
                 } else {
@@ -2065,7 +2060,6 @@ fn stand_in(
     }
     let fields = RequestFields {
         http: spec.http.as_ref().map(|v| (v, sp.clone())),
-        service: spec.service.as_ref().map(|v| (v, sp.clone())),
         query: spec.query.as_ref().map(|v| (v, sp.clone())),
         body: spec.body.as_ref().map(|v| (v, sp.clone())),
         result: spec.result.as_ref().map(|v| (v, sp.clone())),
@@ -2198,11 +2192,8 @@ fn step(
     StepDef {
         name: None,
         for_each,
-        service: r
-            .service
-            .as_ref()
-            .map(|(s, _)| **s)
-            .unwrap_or(default_service),
+        // Every request of a resource goes to its service (`service:` of the resource file).
+        service: default_service,
         method,
         path,
         query,

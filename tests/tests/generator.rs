@@ -138,7 +138,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
         ("      - name: found\n        http: GET /widgets\n", "      - name: found\n        on_error: [403]\n        http: GET /widgets\n", "on_error: [403]",
          "`on_error: [403]` is the first edition's: write on_error: {403: <the request sent instead>} on the request it stands in for"),
         ("          403: {http: GET /widgets/mine,", "          403: {name: mine, http: GET /widgets/mine,", "403: {name: mine",
-         "invalid spec: operations[4].steps[0].on_error.403: unknown field `name`, expected one of `http`, `service`, `query`, `body`, `result`, `for`, `collect`"),
+         "invalid spec: operations[4].steps[0].on_error.403: unknown field `name`, expected one of `http`, `query`, `body`, `result`, `for`, `collect`"),
         ("          403: {http: GET /widgets/mine,", "          200: {http: GET /widgets/mine,", "200: {http",
          "200 is no HTTP error status (400-599)."),
         // each: the loop over a many-valued positional, its words closed.
