@@ -89,7 +89,7 @@ pub struct ExtensionFile {
 #[serde(deny_unknown_fields)]
 pub struct Lookup {
     /// Fetch one by ID: `{http: GET /servers/{id}, result: reply.server}`.
-    pub get: LookupRequest,
+    pub get: LookupGet,
     /// The list with all fields, for the name search: `{http: GET /servers/detail, result:
     /// reply.servers}` (`reply.keypairs[].keypair`: each item wrapped).
     pub list: LookupRequest,
@@ -108,7 +108,16 @@ pub struct Lookup {
     pub otherwise: Option<String>,
 }
 
-/// A lookup's request: the request object's keys that a read uses.
+/// A lookup's read of one by ID: its path (with `{id}`) and where the resource is in the reply.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LookupGet {
+    pub http: String,
+    #[serde(default)]
+    pub result: Option<String>,
+}
+
+/// A lookup's list: the request object's keys that a read uses.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LookupRequest {

@@ -1047,7 +1047,12 @@ fn resource(
     let lookup = f.lookup.as_ref().map(|l| {
         // The two reads are request objects, checked as an operation's: `get` sees the ID,
         // `{id}`, and nothing else.
-        let get = lookup_request(cx, &l.get, "lookup.get", true, f.service);
+        let get = model::LookupRequest {
+            http: l.get.http.clone(),
+            query: None,
+            result: l.get.result.clone(),
+        };
+        let get = lookup_request(cx, &get, "lookup.get", true, f.service);
         let list = lookup_request(cx, &l.list, "lookup.list", false, f.service);
         if exprs(&get.path).unwrap_or_default() != ["id"] {
             cx.err(
