@@ -497,8 +497,6 @@ pub struct ArgSpec {
     #[serde(default)]
     pub default: Option<Ranged<String>>,
     #[serde(default)]
-    pub env: Option<String>,
-    #[serde(default)]
     pub choices: Vec<String>,
     pub help: String,
     /// `server`, or `{name: server, query, otherwise, versions}`.

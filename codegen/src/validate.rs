@@ -1623,7 +1623,6 @@ fn operation(
                 &a.default.as_ref().and_then(|d| d.versions()),
                 &format!("{ap}.default"),
             ),
-            env: olk(&a.env),
             choices: strs(&a.choices),
             resource,
             lookup_query: &[],

@@ -614,8 +614,6 @@ pub struct ArgDef {
     pub default: Option<Template>,
     /// Where the default applies (`default: {value, versions}`).
     pub default_versions: Range,
-    /// An environment variable giving the value when the option is not given.
-    pub env: Option<&'static str>,
     pub choices: &'static [&'static str],
     /// `record` arguments: the keys a value may have, as typed and as sent (`net-id` → `uuid`),
     /// and the expression the value goes through (its root, the sent key, is the typed text).

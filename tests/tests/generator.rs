@@ -139,6 +139,9 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "`on_error: [403]` is the first edition's: write on_error: {403: <the request sent instead>} on the request it stands in for"),
         ("          403: {http: GET /widgets/mine,", "          403: {name: mine, http: GET /widgets/mine,", "403: {name: mine",
          "invalid spec: operations[4].steps[0].on_error.403: unknown field `name`, expected one of `http`, `query`, `body`, `result`, `for`, `collect`"),
+        // `env:` left the language (no entry used it: spec_keys).
+        ("default: \"{session.project_id}\",", "default: \"{session.project_id}\", env: WIDGET_PROJECT,", "env: WIDGET_PROJECT",
+         "invalid spec: operations[1].args[6]: unknown field `env`, expected one of `name`, `type`, `positional`, `required`, `many`, `default`, `choices`, `help`, `resource`, `keys`, `defaults`, `alone`, `one_of`, `invalid`, `metavar`, `versions`"),
         ("          403: {http: GET /widgets/mine,", "          200: {http: GET /widgets/mine,", "200: {http",
          "200 is no HTTP error status (400-599)."),
         // each: the loop over a many-valued positional, its words closed.

@@ -1126,7 +1126,6 @@ mod tests {
             required_versions: None,
             default: None,
             default_versions: Range::ALL,
-            env: None,
             choices: &[],
             record_keys: &[("net-id", "uuid", None), ("v4-fixed-ip", "fixed_ip", None)],
             record_defaults: &[("dest", Template::Text(&[Piece::Text("local")]))],
