@@ -313,8 +313,6 @@ pub struct VariantSpec {
     pub steps: Option<Vec<StepSpec>>,
     #[serde(default)]
     pub print: Option<Vec<PrintSpec>>,
-    #[serde(default)]
-    pub poll: Option<PollSpec>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1842,7 +1842,7 @@ fn operation(
                 request: own.over(&base),
                 steps,
                 print: v.print.as_ref().or(o.print.as_ref()),
-                poll: v.poll.as_ref().or(o.poll.as_ref()),
+                poll: o.poll.as_ref(),
                 path: vp,
             });
         }
