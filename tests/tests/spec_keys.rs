@@ -57,11 +57,7 @@ const CONTEXTS: &[(&str, &str, fn() -> Vec<String>)] = &[
     ("api", "ApiSettings", keys_of::<model::ApiSettings>),
     ("formats.*", "FormatTable", keys_of::<model::FormatTable>),
     ("lookup", "Lookup", keys_of::<model::Lookup>),
-    (
-        "lookup.get",
-        "LookupRequest",
-        keys_of::<model::LookupRequest>,
-    ),
+    ("lookup.get", "LookupGet", keys_of::<model::LookupGet>),
     (
         "lookup.list",
         "LookupRequest",
