@@ -69,6 +69,7 @@ pub struct ApiPage {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApiPoll {
+    pub status: String,
     pub progress: String,
     pub fault: String,
     /// A status (lower case) → the word reported: `{error: Error, deleted: Deleted}`.
@@ -115,7 +116,7 @@ pub struct ExtensionFile {
 #[serde(deny_unknown_fields)]
 pub struct Lookup {
     /// Fetch one by ID: `{http: GET /servers/{id}, result: reply.server}`.
-    pub get: LookupRequest,
+    pub get: LookupGet,
     /// The list with all fields, for the name search: `{http: GET /servers/detail, result:
     /// reply.servers}` (`reply.keypairs[].keypair`: each item wrapped).
     pub list: LookupRequest,
@@ -134,7 +135,16 @@ pub struct Lookup {
     pub otherwise: Option<String>,
 }
 
-/// A lookup's request: the request object's keys that a read uses.
+/// A lookup's read of one by ID: its path (with `{id}`) and where the resource is in the reply.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LookupGet {
+    pub http: String,
+    #[serde(default)]
+    pub result: Option<String>,
+}
+
+/// A lookup's list: the request object's keys that a read uses.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LookupRequest {
@@ -253,8 +263,6 @@ pub struct OperationSpec {
     #[serde(default)]
     pub http: Option<String>,
     #[serde(default)]
-    pub service: Option<Service>,
-    #[serde(default)]
     pub query: Option<Pairs>,
     #[serde(default)]
     pub body: Option<serde_yaml::Value>,
@@ -269,7 +277,7 @@ pub struct OperationSpec {
     /// A stand-in: when this request fails with the status, that request is sent instead
     /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
     #[serde(default)]
-    pub on_error: Option<BTreeMap<u16, StepSpec>>,
+    pub on_error: Option<BTreeMap<u16, RequestSpec>>,
     #[serde(default)]
     pub steps: Option<Vec<StepSpec>>,
     #[serde(default)]
@@ -320,8 +328,6 @@ pub struct VariantSpec {
     #[serde(default)]
     pub http: Option<String>,
     #[serde(default)]
-    pub service: Option<Service>,
-    #[serde(default)]
     pub query: Option<Pairs>,
     #[serde(default)]
     pub body: Option<serde_yaml::Value>,
@@ -336,13 +342,11 @@ pub struct VariantSpec {
     /// A stand-in: when this request fails with the status, that request is sent instead
     /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
     #[serde(default)]
-    pub on_error: Option<BTreeMap<u16, StepSpec>>,
+    pub on_error: Option<BTreeMap<u16, RequestSpec>>,
     #[serde(default)]
     pub steps: Option<Vec<StepSpec>>,
     #[serde(default)]
     pub print: Option<Vec<PrintSpec>>,
-    #[serde(default)]
-    pub poll: Option<PollSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -353,8 +357,6 @@ pub struct StepSpec {
     #[serde(default)]
     pub http: Option<String>,
     #[serde(default)]
-    pub service: Option<Service>,
-    #[serde(default)]
     pub query: Option<Pairs>,
     #[serde(default)]
     pub body: Option<serde_yaml::Value>,
@@ -369,7 +371,7 @@ pub struct StepSpec {
     /// A stand-in: when this request fails with the status, that request is sent instead
     /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
     #[serde(default)]
-    pub on_error: Option<BTreeMap<u16, StepSpec>>,
+    pub on_error: Option<BTreeMap<u16, RequestSpec>>,
     #[serde(default)]
     pub merge: bool,
     #[serde(default)]
@@ -377,6 +379,27 @@ pub struct StepSpec {
     /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
     #[serde(default)]
     pub versions: Option<String>,
+}
+
+/// A request by itself: the request object's keys and nothing else (a stand-in of
+/// `on_error:` takes its request's name, condition, range and merge).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestSpec {
+    #[serde(default)]
+    pub http: Option<String>,
+    #[serde(default)]
+    pub query: Option<Pairs>,
+    #[serde(default)]
+    pub body: Option<serde_yaml::Value>,
+    #[serde(default)]
+    pub result: Option<String>,
+    /// The loop: the request is sent once per item of this list (`it` in templates).
+    #[serde(default, rename = "for")]
+    pub for_each: Option<Loop>,
+    /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
+    #[serde(default)]
+    pub collect: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -487,8 +510,6 @@ pub struct PollSpec {
     pub resource: Option<String>,
     #[serde(default)]
     pub id: Option<String>,
-    #[serde(default)]
-    pub field: Option<String>,
     pub until: Vec<String>,
     pub action: String,
     /// `false`: no percentage; an expression over the resource (`reply`); default
@@ -530,8 +551,6 @@ pub struct ArgSpec {
     /// A template: a literal, `{session.project_id}`, ...; or `{value, versions}`.
     #[serde(default)]
     pub default: Option<Ranged<String>>,
-    #[serde(default)]
-    pub env: Option<String>,
     #[serde(default)]
     pub choices: Vec<String>,
     pub help: String,

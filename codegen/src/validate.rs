@@ -752,6 +752,7 @@ fn api_settings(cx: &mut Cx, a: &model::ApiSettings) -> Option<ApiDef> {
         key_column: lk(&a.key_column),
         secrets: strs(&a.secrets),
         poll: PollRules {
+            status: over_reply(cx, &a.poll.status, "api.poll.status"),
             progress: over_reply(cx, &a.poll.progress, "api.poll.progress"),
             fault: over_reply(cx, &a.poll.fault, "api.poll.fault"),
             failed: pairs(failed),
@@ -817,32 +818,24 @@ fn width(cx: &mut Cx, scope: &mut Scope, w: &model::Width, path: &str) -> Expr {
 /// A `format:`: a built-in display format or a name of `api.yaml`'s `formats`.
 fn parse_format(cx: &mut Cx, text: &str, path: &str) -> Option<Format> {
     let t = text.trim();
-    let number = |t: &str, name: &str| -> Option<u16> {
-        t.strip_prefix(name)?
-            .strip_prefix('(')?
-            .strip_suffix(')')?
-            .trim()
-            .parse()
-            .ok()
-    };
-    let f = match t {
-        "pyrepr" => Some(Format::Pyrepr),
-        "pformat" => Some(Format::Pformat),
-        "quoted" => Some(Format::Quoted),
-        "json" => Some(Format::Json),
-        "flatten" => Some(Format::Flatten),
-        _ if t.starts_with("fixed") => number(t, "fixed")
-            .and_then(|n| u8::try_from(n).ok())
-            .map(Format::Fixed),
-        _ => FORMAT_NAMES
+    let f = Format::builtin(t).or_else(|| {
+        FORMAT_NAMES
             .with(|n| n.borrow().iter().any(|k| k == t))
-            .then(|| Format::Named(Box::leak(t.to_string().into_boxed_str()))),
-    };
+            .then(|| Format::Named(Box::leak(t.to_string().into_boxed_str())))
+    });
     if f.is_none() {
         let named = FORMAT_NAMES.with(|n| n.borrow().join(", "));
+        let builtin = Format::BUILTIN
+            .iter()
+            .map(|f| match *f {
+                "fixed" => "fixed(n)",
+                f => f,
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
         cx.err(
             path,
-            format!("'{t}' is no display format (formats: pyrepr, quoted, json, pformat, flatten, fixed(n), and api.yaml's: {named}); a value filter goes in value: (value: \"it | join(', ')\")."),
+            format!("'{t}' is no display format (formats: {builtin}, and api.yaml's: {named}); a value filter goes in value: (value: \"it | join(', ')\")."),
         );
     }
     f
@@ -1199,7 +1192,12 @@ fn resource(
     let lookup = f.lookup.as_ref().map(|l| {
         // The two reads are request objects, checked as an operation's: `get` sees the ID,
         // `{id}`, and nothing else.
-        let get = lookup_request(cx, &l.get, "lookup.get", true, f.service);
+        let get = model::LookupRequest {
+            http: l.get.http.clone(),
+            query: None,
+            result: l.get.result.clone(),
+        };
+        let get = lookup_request(cx, &get, "lookup.get", true, f.service);
         let list = lookup_request(cx, &l.list, "lookup.list", false, f.service);
         if exprs(&get.path).unwrap_or_default() != ["id"] {
             cx.err(
@@ -1551,13 +1549,12 @@ type At<'a, T> = Option<(&'a T, String)>;
 #[derive(Clone, Default)]
 struct RequestFields<'a> {
     http: At<'a, String>,
-    service: At<'a, model::Service>,
     query: At<'a, model::Pairs>,
     body: At<'a, serde_yaml::Value>,
     result: At<'a, String>,
     for_each: At<'a, model::Loop>,
     collect: At<'a, bool>,
-    on_error: At<'a, BTreeMap<u16, model::StepSpec>>,
+    on_error: At<'a, BTreeMap<u16, model::RequestSpec>>,
 }
 
 /// The request fields of an operation, variant or step spec written at `path`.
@@ -1566,7 +1563,6 @@ macro_rules! request_fields {
         let path: &str = &$path;
         RequestFields {
             http: $spec.http.as_ref().map(|v| (v, path.to_string())),
-            service: $spec.service.as_ref().map(|v| (v, path.to_string())),
             query: $spec.query.as_ref().map(|v| (v, path.to_string())),
             body: $spec.body.as_ref().map(|v| (v, path.to_string())),
             result: $spec.result.as_ref().map(|v| (v, path.to_string())),
@@ -1580,7 +1576,6 @@ macro_rules! request_fields {
 impl<'a> RequestFields<'a> {
     fn any(&self) -> bool {
         self.http.is_some()
-            || self.service.is_some()
             || self.query.is_some()
             || self.body.is_some()
             || self.result.is_some()
@@ -1593,7 +1588,6 @@ impl<'a> RequestFields<'a> {
     fn over(self, base: &RequestFields<'a>) -> RequestFields<'a> {
         RequestFields {
             http: self.http.or_else(|| base.http.clone()),
-            service: self.service.or_else(|| base.service.clone()),
             query: self.query.or_else(|| base.query.clone()),
             body: self.body.or_else(|| base.body.clone()),
             result: self.result.or_else(|| base.result.clone()),
@@ -1774,7 +1768,6 @@ fn operation(
                 &a.default.as_ref().and_then(|d| d.versions()),
                 &format!("{ap}.default"),
             ),
-            env: olk(&a.env),
             choices: strs(&a.choices),
             resource,
             lookup_query: &[],
@@ -2000,7 +1993,7 @@ fn operation(
                 request: own.over(&base),
                 steps,
                 print: v.print.as_ref().or(o.print.as_ref()),
-                poll: v.poll.as_ref().or(o.poll.as_ref()),
+                poll: o.poll.as_ref(),
                 path: vp,
             });
         }
@@ -2074,14 +2067,13 @@ fn operation(
                         r.result.as_ref().map(|x| &x.1),
                         r.for_each.as_ref().map(|x| &x.1),
                         r.on_error.as_ref().map(|x| &x.1),
-                        r.service.as_ref().map(|x| &x.1),
                     ]
                     .into_iter()
                     .any(here)
                     {
                         cx.err(
                             &at(&r.http, "http"),
-                            "http: none sends nothing: it takes no query, body, result, service, for or on_error.",
+                            "http: none sends nothing: it takes no query, body, result, for or on_error.",
                         );
                     }
                 } else {
@@ -2134,7 +2126,6 @@ fn operation(
             PollDef {
                 resource,
                 id,
-                field: olk(&pl.field).unwrap_or("status"),
                 until: strs(&pl.until),
                 action: lk(&pl.action),
                 progress: match &pl.progress {
@@ -2227,18 +2218,15 @@ fn stand_in(
     if !(400..600).contains(status) {
         cx.err(&sp, format!("{status} is no HTTP error status (400-599)."));
     }
-    if spec.name.is_some()
-        || spec.when.is_some()
-        || spec.versions.is_some()
-        || spec.merge
-        || spec.on_error.is_some()
-    {
-        cx.err(
-            &sp,
-            "a stand-in takes its request's name, when, versions and merge: give it only http, service, query, body, result, for and collect.",
-        );
-    }
-    let fields = request_fields!(spec, sp);
+    let fields = RequestFields {
+        http: spec.http.as_ref().map(|v| (v, sp.clone())),
+        query: spec.query.as_ref().map(|v| (v, sp.clone())),
+        body: spec.body.as_ref().map(|v| (v, sp.clone())),
+        result: spec.result.as_ref().map(|v| (v, sp.clone())),
+        for_each: spec.for_each.as_ref().map(|v| (v, sp.clone())),
+        collect: spec.collect.then(|| (&spec.collect, sp.clone())),
+        on_error: None,
+    };
     if fields.http.is_none() {
         cx.err(&sp, "a stand-in needs an http request.");
     }
@@ -2382,11 +2370,8 @@ fn step(
         name: None,
         for_each,
         for_nested: slice(for_nested),
-        service: r
-            .service
-            .as_ref()
-            .map(|(s, _)| **s)
-            .unwrap_or(default_service),
+        // Every request of a resource goes to its service (`service:` of the resource file).
+        service: default_service,
         method,
         path,
         query,

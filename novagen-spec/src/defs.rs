@@ -146,6 +146,9 @@ pub struct PageRules {
 #[cfg_attr(feature = "bake", derive(databake::Bake))]
 #[cfg_attr(feature = "bake", databake(path = novagen_spec))]
 pub struct PollRules {
+    /// `status:`: the resource's state, an expression over it (`reply`), compared lower-cased
+    /// with an operation's `poll.until`.
+    pub status: Expr,
     /// `progress:`: the percentage, an expression over the resource (`reply`); the default of
     /// an operation's `poll.progress`. Not a number: 0.
     pub progress: Expr,
@@ -646,7 +649,6 @@ pub struct PollDef {
     pub resource: &'static ResourceDef,
     /// Template of the polled ID (`{reply.id}`, `{server}`).
     pub id: Template,
-    pub field: &'static str,
     pub until: &'static [&'static str],
     pub action: &'static str,
     /// The percentage printed (`Server building... 40% complete`), an expression over the
@@ -681,8 +683,6 @@ pub struct ArgDef {
     pub default: Option<Template>,
     /// Where the default applies (`default: {value, versions}`).
     pub default_versions: Range,
-    /// An environment variable giving the value when the option is not given.
-    pub env: Option<&'static str>,
     pub choices: &'static [&'static str],
     /// `record` arguments: the keys a value may have, as typed and as sent (`net-id` → `uuid`),
     /// and the expression the value goes through (its root, the sent key, is the typed text).

@@ -572,14 +572,6 @@ pub(crate) fn apply<'a>(c: &Call, v: Out<'a>, s: &'a dyn Scope) -> Result<Out<'a
                 owned(Value::from(t.trim().parse::<i64>().map_err(|_| bad(&t))?))
             }
         },
-        Filter::Float => match v.as_ref() {
-            Value::Number(n) => owned(Value::from(n.as_f64().unwrap_or_default())),
-            other => {
-                let t = text(Some(other));
-                owned(Value::from(t.trim().parse::<f64>().map_err(|_| bad(&t))?))
-            }
-        },
-        Filter::Str => owned(Value::String(text(Some(&v)))),
         Filter::Slug => owned(Value::String(slug(&text(Some(&v))))),
         Filter::Basename => owned(Value::String(
             text(Some(&v))

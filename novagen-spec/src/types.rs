@@ -197,10 +197,6 @@ pub enum Filter {
     Base64,
     /// `int`: a text read as a whole number (a number passes as it is, as in the first edition).
     Int,
-    /// `float`: a number or a text read as a float.
-    Float,
-    /// `str`: the value as text (see [`crate::text`]).
-    Str,
     /// `slug`: oslo's `to_slug`.
     Slug,
     /// `date`: a date (`%Y-%m-%d`, Python's strptime) or `now`-style date-time as `YYYY-MM-DD`.
@@ -240,8 +236,6 @@ impl Filter {
         Filter::GroupBy,
         Filter::Base64,
         Filter::Int,
-        Filter::Float,
-        Filter::Str,
         Filter::Slug,
         Filter::Date,
         Filter::Isoformat,
@@ -295,8 +289,6 @@ impl Filter {
             Filter::GroupBy => ("group_by", 1, 1, "group_by(expression over it)"),
             Filter::Base64 => ("base64", 0, 0, "base64"),
             Filter::Int => ("int", 0, 0, "int"),
-            Filter::Float => ("float", 0, 0, "float"),
-            Filter::Str => ("str", 0, 0, "str"),
             Filter::Slug => ("slug", 0, 0, "slug"),
             Filter::Date => ("date", 0, 0, "date"),
             Filter::Isoformat => ("isoformat", 0, 0, "isoformat"),
@@ -350,8 +342,57 @@ pub enum Format {
     Fixed(u8),
     /// Wrapped at that width.
     Wrap(u16),
-    /// JSON text.
-    Json,
     /// A site format of `api.yaml` (`power_state`, `networks`), by name.
     Named(&'static str),
+}
+
+impl Format {
+    /// The built-in formats a spec may name (`fixed` with its decimals: `fixed(2)`), in the
+    /// order the documentation lists them; any other `format:` is a name of `api.yaml`'s.
+    pub const BUILTIN: &'static [&'static str] =
+        &["pyrepr", "pformat", "quoted", "flatten", "fixed"];
+
+    /// The built-in format written `text` (`pyrepr`, `fixed(2)`), if it is one of
+    /// [`Format::BUILTIN`].
+    pub fn builtin(text: &str) -> Option<Format> {
+        let t = text.trim();
+        let (name, arg) = match t.split_once('(') {
+            Some((name, rest)) => (name, Some(rest.strip_suffix(')')?.trim())),
+            None => (t, None),
+        };
+        if !Format::BUILTIN.contains(&name) {
+            return None;
+        }
+        match (name, arg) {
+            ("pyrepr", None) => Some(Format::Pyrepr),
+            ("pformat", None) => Some(Format::Pformat),
+            ("quoted", None) => Some(Format::Quoted),
+            ("flatten", None) => Some(Format::Flatten),
+            ("fixed", Some(n)) => n.parse().ok().map(Format::Fixed),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Format;
+
+    #[test]
+    fn every_builtin_format_is_read_by_its_name() {
+        for name in Format::BUILTIN {
+            let text = if *name == "fixed" {
+                "fixed(2)".to_string()
+            } else {
+                name.to_string()
+            };
+            assert!(Format::builtin(&text).is_some(), "{text}");
+        }
+        assert_eq!(Format::builtin("fixed(300)"), None);
+        assert_eq!(Format::builtin("fixed"), None);
+        assert_eq!(Format::builtin("pformat(2)"), None);
+        // No command of the 125 needs it (spec_keys counts format use): not a format any more.
+        assert_eq!(Format::builtin("json"), None);
+        assert_eq!(Format::builtin("power_state"), None);
+    }
 }

@@ -286,6 +286,9 @@ fn the_first_editions_spellings_say_what_to_write() {
         4,
         "there is no filter `nope` (filters: default, absent_if_empty",
     );
+    // No command of the 125 needs them (spec_keys counts filter use): not filters any more.
+    fails("x | float", 4, "there is no filter `float`");
+    fails("x | str", 4, "there is no filter `str`");
     fails("x | ", 4, "a filter name is missing");
     fails("a && b", 2, "write `and`");
     fails("!a", 0, "write `not x`");

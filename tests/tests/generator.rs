@@ -189,7 +189,10 @@ fn every_refusal_has_its_file_line_and_sentence() {
         ("      - name: found\n        http: GET /widgets\n", "      - name: found\n        on_error: [403]\n        http: GET /widgets\n", "on_error: [403]",
          "`on_error: [403]` is the first edition's: write on_error: {403: <the request sent instead>} on the request it stands in for"),
         ("          403: {http: GET /widgets/mine,", "          403: {name: mine, http: GET /widgets/mine,", "403: {name: mine",
-         "a stand-in takes its request's name, when, versions and merge: give it only http, service, query, body, result, for and collect."),
+         "invalid spec: operations[4].steps[0].on_error.403: unknown field `name`, expected one of `http`, `query`, `body`, `result`, `for`, `collect`"),
+        // `env:` left the language (no entry used it: spec_keys).
+        ("default: \"{session.project_id}\",", "default: \"{session.project_id}\", env: WIDGET_PROJECT,", "env: WIDGET_PROJECT",
+         "invalid spec: operations[1].args[6]: unknown field `env`, expected one of `name`, `type`, `positional`, `required`, `many`, `default`, `choices`, `help`, `resource`, `keys`, `defaults`, `alone`, `one_of`, `invalid`, `metavar`, `versions`"),
         ("          403: {http: GET /widgets/mine,", "          200: {http: GET /widgets/mine,", "200: {http",
          "200 is no HTTP error status (400-599)."),
         // each: the loop over a many-valued positional, its words closed.
@@ -297,7 +300,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
         ("query: {limit: \"{limit | case(-1, null)}\"", "query: {limit: \"{limt}\"", "{limt}",
          "\"{limt}\" names 'limt', which is no argument or value known here (known: all, fields, limit, sort, session, version, now)."),
         ("\"{1 if all}\", sort_key", "\"{all | blank}\", sort_key", "{all | blank}",
-         "the template \"{all | blank}\" cannot be read: at character 7: there is no filter `blank` (filters: default, absent_if_empty, split, join, map, where, first, at, get, take, keys, entries, pairs, objects, concat, sort, unique, count, sum, group_by, base64, int, float, str, slug, date, isoformat, days, basename, case)."),
+         "the template \"{all | blank}\" cannot be read: at character 7: there is no filter `blank` (filters: default, absent_if_empty, split, join, map, where, first, at, get, take, keys, entries, pairs, objects, concat, sort, unique, count, sum, group_by, base64, int, slug, date, isoformat, days, basename, case)."),
         ("\"{limit | case(-1, null)}\"", "\"{limit | case(-1)}\"", "{limit | case(-1)}",
          "the template \"{limit | case(-1)}\" cannot be read: at character 9: the filter `case` takes 2 arguments, not 1: write `case(from, to)`."),
         ("    body: {polish: {type:", "    body: {<<: {}, polish: {type:", "body: {<<",
@@ -331,7 +334,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "\"/widgets/{it.id}\" uses 'it', which is known only inside a loop (map, where, group_by, for)."),
         // A value filter is no display format.
         ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {title: Tags, field: tags, format: \"join:, \"}", "format: \"join:, \"",
-         "'join:,' is no display format (formats: pyrepr, quoted, json, pformat, flatten, fixed(n), and api.yaml's: ); a value filter goes in value: (value: \"it | join(', ')\")."),
+         "'join:,' is no display format (formats: pyrepr, pformat, quoted, flatten, fixed(n), and api.yaml's: ); a value filter goes in value: (value: \"it | join(', ')\")."),
         // A loop is a list expression, or nested loops outer first.
         ("- for: \"steps.found[].parts_list[]\"", "- for: []", "- for: []",
          "for: is a list expression, or nested loops outer first: for: [\"reply[].servers[]\", \"metadata | pairs | keys\"]."),

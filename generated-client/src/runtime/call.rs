@@ -794,21 +794,22 @@ impl Client {
         report: &mut dyn super::progress::Report,
     ) -> Result<(), Error> {
         report.start(p).map_err(Error::Output)?;
+        // What the polled resource says, read as `api.yaml`'s `poll:` rules say.
+        let rules = &crate::spec::API.poll;
         loop {
             let obj = self.get_resource(p.resource, id)?;
-            let status = obj
-                .get(p.field)
+            let scope = serde_json::json!({ "result": obj });
+            let env = Env::new(&scope, Some(self.version()));
+            let read = |e: &Expr| sc::eval(e, &env).ok().flatten();
+            let status = read(&rules.status);
+            let status = status
+                .as_ref()
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_lowercase();
             if p.until.contains(&status.as_str()) {
                 return report.finished(p).map_err(Error::Output);
             }
-            // What the polled resource says, read as `api.yaml`'s `poll:` rules say.
-            let rules = &crate::spec::API.poll;
-            let scope = serde_json::json!({ "result": obj });
-            let env = Env::new(&scope, Some(self.version()));
-            let read = |e: &Expr| sc::eval(e, &env).ok().flatten();
             if let Some((_, word)) = rules.failed.iter().find(|(s, _)| *s == status) {
                 report.failed(p, word).map_err(Error::Output)?;
                 let fault = read(&rules.fault);
@@ -1155,7 +1156,6 @@ mod tests {
             required_versions: None,
             default: None,
             default_versions: Range::ALL,
-            env: None,
             choices: &[],
             record_keys: &[("net-id", "uuid", None), ("v4-fixed-ip", "fixed_ip", None)],
             record_defaults: &[("dest", Template::Text(&[Piece::Text("local")]))],

@@ -86,9 +86,6 @@ fn arg(def: &'static ArgDef) -> Arg {
             }
             _ => a.value_name(value_name).required(def.required),
         };
-        if let Some(env) = def.env {
-            a = a.env(env);
-        }
     }
     if def.ty != ArgType::Flag {
         // argparse takes `-1` as a value (nova then judges it), not as an unknown option.

@@ -295,7 +295,6 @@ pub fn format(f: Fmt, v: &Value) -> Result<Value, Error> {
         Fmt::Pyrepr => Value::String(pyrepr(v)),
         Fmt::Pformat => Value::String(pformat(v)),
         Fmt::Quoted => Value::String(quoted(v)),
-        Fmt::Json => Value::String(v.to_string()),
         Fmt::Fixed(places) => {
             let places = usize::from(places);
             let n = match v {
