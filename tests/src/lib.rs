@@ -113,17 +113,31 @@ impl Cloud {
     /// `nova boot NAME` of the seeded flavor and image with `--poll` (the server is ACTIVE
     /// when it returns); the new server's ID, read from the printed table.
     pub fn boot_polled(&self, name: &str) -> String {
-        let run = self.nova(&[
+        self.boot_polled_with(name, &[])
+    }
+
+    /// `nova boot NAME --image <seeded> --poll` with `extra` arguments after (`--flavor
+    /// m1.tiny` unless `extra` names a flavor); asserts that the poll finished and returns the
+    /// server's ID, read from the printed table.
+    pub fn boot_polled_with(&self, name: &str, extra: &[&str]) -> String {
+        let mut args = vec![
             "boot",
             name,
-            "--flavor",
-            "m1.tiny",
             "--image",
             "cirros-0.6.2-x86_64-disk",
             "--poll",
-        ]);
-        run.ok()
-            .lines()
+        ];
+        if !extra.contains(&"--flavor") {
+            args.extend_from_slice(&["--flavor", "m1.tiny"]);
+        }
+        args.extend_from_slice(extra);
+        let run = self.nova(&args);
+        let out = run.ok();
+        assert!(
+            out.ends_with("Server building... 100% complete\nFinished\n"),
+            "{out}"
+        );
+        out.lines()
             .find_map(|l| {
                 l.strip_prefix("| id ")
                     .map(|r| r.trim_matches(|c| c == ' ' || c == '|').to_string())

@@ -122,33 +122,6 @@ fn extra_specs_before_2_61_are_fetched() {
     assert!(!plain.ok().contains("extra_specs"), "{}", plain.stdout);
 }
 
-/// Boot `name` and wait for ACTIVE; returns the server's ID.
-fn boot(cloud: &Cloud, name: &str, extra: &[&str]) -> String {
-    let mut args = vec![
-        "boot",
-        name,
-        "--image",
-        "cirros-0.6.2-x86_64-disk",
-        "--poll",
-    ];
-    if !extra.contains(&"--flavor") {
-        args.extend_from_slice(&["--flavor", "m1.tiny"]);
-    }
-    args.extend_from_slice(extra);
-    let run = cloud.nova(&args);
-    let out = run.ok();
-    assert!(
-        out.contains("Server building... 100% complete\nFinished\n"),
-        "{out}"
-    );
-    out.lines()
-        .find_map(|l| {
-            l.strip_prefix("| id ")
-                .map(|r| r.trim_matches(|c| c == ' ' || c == '|').to_string())
-        })
-        .expect("boot prints the server id")
-}
-
 #[test]
 fn boot_poll_list_show_delete() {
     let cloud = Cloud::start();
@@ -184,7 +157,7 @@ fn boot_poll_list_show_delete() {
                 .map(|r| r.trim_matches(|c| c == ' ' || c == '|').to_string())
         })
         .expect("id row");
-    let b = boot(&cloud, "avm", &[]);
+    let b = cloud.boot_polled("avm");
 
     // Sorted by name, as novaclient does.
     let expected = format!(
@@ -234,10 +207,10 @@ fn boot_poll_list_show_delete() {
 #[test]
 fn name_lookup_ambiguity_and_uuid_lookup() {
     let cloud = Cloud::start();
-    let a = boot(&cloud, "twin", &[]);
-    boot(&cloud, "twin", &[]);
+    let a = cloud.boot_polled("twin");
+    cloud.boot_polled("twin");
     // A name that is a substring of another must still match exactly.
-    boot(&cloud, "twin-2", &[]);
+    cloud.boot_polled("twin-2");
     let run = cloud.nova(&["show", "twin"]);
     assert_eq!(run.code, 1);
     assert_eq!(
@@ -259,7 +232,7 @@ fn name_lookup_ambiguity_and_uuid_lookup() {
 #[test]
 fn backup_instance_prints_the_new_backup_id() {
     let cloud = Cloud::start();
-    let id = boot(&cloud, "db1", &[]);
+    let id = cloud.boot_polled("db1");
     let out = cloud.nova(&[
         "backup-instance",
         "db1",
@@ -293,7 +266,7 @@ fn backup_instance_prints_the_new_backup_id() {
 #[test]
 fn image_create_and_backup_by_microversion() {
     let cloud = Cloud::start();
-    boot(&cloud, "web", &[]);
+    cloud.boot_polled("web");
     // From 2.45 the image ID comes in the body; before, in the Location header.
     for version in ["2.96", "2.44"] {
         let name = format!("snap-{version}");
@@ -451,8 +424,8 @@ fn keypairs() {
 fn nics_and_microversion_rules() {
     let cloud = Cloud::start();
     // From 2.37 `networks` is required: the default is auto, so the server gets an address.
-    boot(&cloud, "auto-net", &[]);
-    boot(&cloud, "no-net", &["--nic", "none"]);
+    cloud.boot_polled("auto-net");
+    cloud.boot_polled_with("no-net", &["--nic", "none"]);
     // At 2.1 no networks key is sent at all, and nova attaches the default network.
     let old = cloud.nova(&[
         "--os-compute-api-version",
@@ -494,8 +467,7 @@ fn nics_and_microversion_rules() {
         ]
     );
     // Explicit networks: a list of {"uuid": ...} goes out, and the server gets an address.
-    boot(
-        &cloud,
+    cloud.boot_polled_with(
         "net-id",
         &["--nic", "net-id=3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f"],
     );
@@ -710,7 +682,7 @@ fn http_errors_in_novaclient_form() {
         line.starts_with("ERROR (Unauthorized): The request you have made requires authentication. (HTTP 401) (Request-ID: req-"),
         "{line}"
     );
-    boot(&cloud, "busy", &[]);
+    cloud.boot_polled("busy");
     let missing = cloud.nova(&["flavor-create", "x", "auto", "0", "1", "1"]);
     assert!(
         missing.stderr.starts_with(
@@ -939,7 +911,7 @@ fn os_interface_picks_the_catalog_endpoint() {
 #[test]
 fn show_before_2_47_and_structured_formats() {
     let cloud = Cloud::start();
-    boot(&cloud, "vmx", &["--flavor", "2"]);
+    cloud.boot_polled_with("vmx", &["--flavor", "2"]);
     let old = cloud.nova(&["--os-compute-api-version", "2.46", "show", "vmx"]);
     let old = old.ok();
     assert!(

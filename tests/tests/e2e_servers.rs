@@ -10,18 +10,6 @@ const IMAGE_ID: &str = "70a599e0-31e7-49b7-b260-868f441e862b";
 /// Every UUID becomes this (same width, so tables keep their shape).
 const UUID: &str = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
 
-/// Boot `name` (extra arguments after the defaults) and wait for ACTIVE; returns its ID.
-fn boot(cloud: &Cloud, name: &str, extra: &[&str]) -> String {
-    let mut args = vec![
-        "boot", name, "--flavor", "m1.tiny", "--image", IMAGE, "--poll",
-    ];
-    args.extend_from_slice(extra);
-    let run = cloud.nova(&args);
-    let out = run.ok();
-    assert!(out.ends_with("100% complete\nFinished\n"), "{out}");
-    prop(out, "id").expect("boot prints the server id")
-}
-
 /// The value of one row of a `Property | Value` table.
 fn prop(out: &str, key: &str) -> Option<String> {
     props(out)
@@ -94,8 +82,8 @@ fn settle(cloud: &Cloud, id: &str) {
 #[test]
 fn reboot_many_hard_and_poll() {
     let cloud = Cloud::start();
-    let a = boot(&cloud, "web 1", &[]);
-    let b = boot(&cloud, "db", &[]);
+    let a = cloud.boot_polled("web 1");
+    let b = cloud.boot_polled("db");
     // novaclient names each server by its slug and ID.
     let run = cloud.nova(&["reboot", "web 1", &b]);
     assert_eq!(
@@ -154,7 +142,7 @@ fn reboot_many_hard_and_poll() {
 #[test]
 fn vnc_console_by_microversion() {
     let cloud = Cloud::start();
-    boot(&cloud, "vm", &[]);
+    cloud.boot_polled("vm");
     let table = |kind: &str, pad: &str| {
         let head = " ".repeat(pad.len());
         let rule = format!("+-------{pad}+------------------------------------------------------------------------------------------+");
@@ -199,7 +187,7 @@ fn vnc_console_by_microversion() {
 #[test]
 fn meta_set_and_delete() {
     let cloud = Cloud::start();
-    let id = boot(&cloud, "vm", &["--meta", "keep=1"]);
+    let id = cloud.boot_polled_with("vm", &["--meta", "keep=1"]);
     let meta = |cloud: &Cloud| {
         let (_, body) = cloud.api(
             "GET",
@@ -234,7 +222,7 @@ fn meta_set_and_delete() {
 #[test]
 fn server_tags() {
     let cloud = Cloud::start();
-    let id = boot(&cloud, "vm", &[]);
+    let id = cloud.boot_polled("vm");
     assert_eq!(cloud.nova(&["server-tag-set", "vm", "t2", "t1"]).ok(), "");
     let list = |cloud: &Cloud| cloud.nova(&["server-tag-list", "vm"]).ok().to_string();
     // Sorted by tag, as novaclient's print_list does.
@@ -287,7 +275,7 @@ fn server_tags() {
 #[test]
 fn update_name_and_description() {
     let cloud = Cloud::start();
-    let id = boot(&cloud, "old", &["--description", "first"]);
+    let id = cloud.boot_polled_with("old", &["--description", "first"]);
     assert_eq!(
         cloud
             .nova(&["update", "old", "--name", "new", "--description", "second"])
@@ -370,7 +358,7 @@ fn stable(rows: Vec<(String, String)>) -> Vec<(String, String)> {
 #[test]
 fn rebuild_prints_the_server_and_polls() {
     let cloud = Cloud::start();
-    boot(&cloud, "vm", &[]);
+    cloud.boot_polled("vm");
     let run = cloud.nova(&[
         "rebuild",
         "vm",
@@ -488,7 +476,7 @@ fn rebuild_keys_and_user_data() {
     .expect("write key");
     let p = pubkey.to_string_lossy().to_string();
     cloud.nova(&["keypair-add", "k1", "--pub-key", &p]).ok();
-    let id = boot(&cloud, "vm", &["--key-name", "k1", "--description", "d"]);
+    let id = cloud.boot_polled_with("vm", &["--key-name", "k1", "--description", "d"]);
     let data = dir.join("user-data");
     std::fs::write(&data, "#cloud-config\n").expect("write user data");
     let d = data.to_string_lossy().to_string();
@@ -531,7 +519,7 @@ fn host_down(cloud: &Cloud, id: &str) -> String {
 #[test]
 fn evacuate_by_microversion() {
     let cloud = Cloud::start();
-    let id = boot(&cloud, "vm", &[]);
+    let id = cloud.boot_polled("vm");
     let from = host_down(&cloud, &id);
     // Before 2.14 onSharedStorage is always sent and the reply's admin password is printed.
     let run = cloud.nova(&[
@@ -599,9 +587,9 @@ fn evacuate_by_microversion() {
 #[test]
 fn list_options() {
     let cloud = Cloud::start();
-    let a = boot(&cloud, "alpha", &["--tags", "red,big"]);
-    let b = boot(&cloud, "beta", &["--tags", "red"]);
-    let c = boot(&cloud, "gamma", &[]);
+    let a = cloud.boot_polled_with("alpha", &["--tags", "red,big"]);
+    let b = cloud.boot_polled_with("beta", &["--tags", "red"]);
+    let c = cloud.boot_polled("gamma");
     let (_, me) = cloud.api("GET", &format!("/compute/v2.1/servers/{a}"), "2.96", None);
     let tenant = me["server"]["tenant_id"]
         .as_str()
