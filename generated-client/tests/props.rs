@@ -104,8 +104,8 @@ fn spec_keys() -> &'static [String] {
                         .flat_map(|pv| pv.keys)
                         .for_each(|k| path(k.0));
                 }
-                if let Some(p) = &v.poll {
-                    path(p.field);
+                if v.poll.is_some() {
+                    path(&spec::API.poll.status.to_string());
                 }
             }
         }

@@ -211,7 +211,6 @@ mod tests {
         PollDef {
             resource,
             id: novagen_spec::Template::Text(&[]),
-            field: "status",
             until: &["active"],
             action: "building",
             progress: progress.then_some(crate::spec::API.poll.progress),
