@@ -674,31 +674,6 @@ pub mod dates {
     use chrono::{NaiveDate, NaiveDateTime, TimeDelta, Timelike};
     use serde_json::Value;
 
-    /// Python's `str` of a text, for its messages.
-    fn pystr(s: &str) -> String {
-        let q = if s.contains('\'') && !s.contains('"') {
-            '"'
-        } else {
-            '\''
-        };
-        let mut out = String::from(q);
-        for c in s.chars() {
-            match c {
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                c if c == q => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                c => out.push(c),
-            }
-        }
-        out.push(q);
-        out
-    }
-
     /// A date as novaclient reads one (`2012-01-20`, Python's `strptime(t, "%Y-%m-%d")`, with
     /// its errors), or a date and time as `now` and `days` write them.
     pub fn datetime(v: &Value) -> Result<NaiveDateTime, EvalError> {
@@ -711,7 +686,7 @@ pub mod dates {
         let (year, month, day, rest) = strptime_date(&t).ok_or_else(|| {
             EvalError::Value(format!(
                 "time data {} does not match format '%Y-%m-%d'",
-                pystr(&t)
+                crate::format::pystr(&t)
             ))
         })?;
         if !rest.is_empty() {

@@ -4,6 +4,33 @@
 
 use serde_json::{Map, Value};
 
+/// Python's `repr()` of a `str` without control characters beyond `\n`, `\r`, `\t`: single
+/// quotes unless the text has one and no double quote, backslashes and the quote escaped
+/// (the runtime's `pyrepr` adds `\xNN` for the other control characters).
+pub fn pystr(s: &str) -> String {
+    let q = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::from(q);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == q => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(q);
+    out
+}
+
 /// Python's `textwrap.fill(text, width)` with its defaults: tabs expanded (8), every
 /// whitespace character a space, words broken after a hyphen between letters, words longer
 /// than a line broken, spaces at line ends dropped. `width` 0 is taken as 1, as Python's

@@ -769,7 +769,7 @@ pub fn pyrepr(v: &Value) -> String {
             Value::Bool(b) => if *b { "True" } else { "False" }.into(),
             Value::Number(n) => n.to_string(),
             Value::String(s) if top => s.clone(),
-            Value::String(s) => pystr(s),
+            Value::String(s) => novagen_spec::format::pystr(s),
             Value::Array(a) => format!(
                 "[{}]",
                 a.iter()
@@ -780,7 +780,11 @@ pub fn pyrepr(v: &Value) -> String {
             Value::Object(m) => format!(
                 "{{{}}}",
                 m.iter()
-                    .map(|(k, x)| format!("{}: {}", pystr(k), inner(x, false)))
+                    .map(|(k, x)| format!(
+                        "{}: {}",
+                        novagen_spec::format::pystr(k),
+                        inner(x, false)
+                    ))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -1009,9 +1013,9 @@ fn py_repr(v: &Value) -> String {
     }
 }
 
-/// Python's `repr()` of a text: [`pystr`], other control characters as `\xNN`.
+/// Python's `repr()` of a text: [`novagen_spec::format::pystr`], other control characters as `\xNN`.
 fn py_str(s: &str) -> String {
-    let quoted = pystr(s);
+    let quoted = novagen_spec::format::pystr(s);
     if !quoted.chars().any(|c| c.is_control()) {
         return quoted;
     }
@@ -1022,30 +1026,6 @@ fn py_str(s: &str) -> String {
             c => c.to_string(),
         })
         .collect()
-}
-
-fn pystr(s: &str) -> String {
-    let q = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::from(q);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == q => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(q);
-    out
 }
 
 #[cfg(test)]
