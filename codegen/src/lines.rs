@@ -13,6 +13,8 @@ pub struct LineIndex {
     lines: HashMap<String, usize>,
     /// One past the file's last line (a reader may point at the end of the text).
     last: usize,
+    /// The line of the first YAML alias (`*name`), if any.
+    pub alias: Option<usize>,
 }
 
 enum Frame {
@@ -31,6 +33,7 @@ enum Frame {
 struct Recorder {
     stack: Vec<Frame>,
     lines: HashMap<String, usize>,
+    alias: Option<usize>,
 }
 
 impl Recorder {
@@ -76,6 +79,7 @@ impl MarkedEventReceiver for Recorder {
                 }
             },
             Event::Alias(_) => {
+                self.alias.get_or_insert(line);
                 let _ = self.next_path();
             }
             Event::MappingStart(..) => {
@@ -108,6 +112,7 @@ impl LineIndex {
         LineIndex {
             lines: rec.lines,
             last: text.lines().count() + 1,
+            alias: rec.alias,
         }
     }
 

@@ -101,6 +101,10 @@ pub struct ResourceFile {
     pub show: Vec<ShowRule>,
     #[serde(default)]
     pub operations: Vec<OperationSpec>,
+    /// Named print blocks any operation of any file (an extension's too) prints as `print:
+    /// [{view: NAME}]`.
+    #[serde(default)]
+    pub views: BTreeMap<String, Vec<PrintSpec>>,
 }
 
 /// A file adding operations to a resource declared in another file (a site's own extensions).
@@ -405,6 +409,13 @@ pub struct RequestSpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PrintSpec {
+    /// A named print block of `views:` (any file), in place of this item.
+    #[serde(default)]
+    pub view: Option<String>,
+    /// What a table or properties item prints (default: the operation's result); on a view,
+    /// what its items print unless they say.
+    #[serde(default)]
+    pub of: Option<String>,
     #[serde(default)]
     pub table: Option<TableSpec>,
     #[serde(default)]
@@ -423,8 +434,6 @@ pub struct PrintSpec {
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct TableSpec {
-    #[serde(default)]
-    pub of: Option<String>,
     #[serde(default)]
     pub columns: Option<Vec<ColumnSpec>>,
     #[serde(default)]
@@ -465,8 +474,6 @@ pub struct TreeLevelSpec {
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct PropertiesSpec {
-    #[serde(default)]
-    pub of: Option<String>,
     /// The value (an ID, or an object with an `id`) is replaced by that resource, fetched.
     #[serde(default)]
     pub expand: Option<String>,

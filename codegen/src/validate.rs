@@ -167,6 +167,15 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
     let mut files: Vec<(&SpecSource, ResourceFile, LineIndex)> = Vec::new();
     let mut extensions: Vec<(&SpecSource, ExtensionFile, LineIndex)> = Vec::new();
     for src in sources {
+        // One way to reuse: a view. A YAML alias would be a second, and one that cannot
+        // cross files.
+        if let Some(line) = LineIndex::new(&src.text).alias {
+            errors.push(SpecError::new(
+                &src.path,
+                line,
+                "a YAML alias (*name) repeats a value: a print block several operations share is a view (views: {NAME: [...]} and print: [{view: NAME}]); anything else is written out.",
+            ));
+        }
         let is_api = src.path.file_stem().is_some_and(|s| s == "api");
         if is_api {
             match parse::<ApiFile>(src) {
@@ -249,6 +258,59 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
         );
     }
 
+    // Views first: any operation of any file may print one.
+    VIEWS.with(|v| v.borrow_mut().clear());
+    let views = files
+        .iter_mut()
+        .map(|(src, f, _)| (*src, std::mem::take(&mut f.views)))
+        .collect::<Vec<_>>();
+    for (src, views) in views {
+        if views.is_empty() {
+            continue;
+        }
+        // Kept for the generator's run, as the definitions are.
+        let src: &'static SpecSource = Box::leak(Box::new(SpecSource {
+            path: src.path.clone(),
+            text: src.text.clone(),
+        }));
+        let idx: &'static LineIndex = Box::leak(Box::new(LineIndex::new(&src.text)));
+        for (name, items) in views {
+            let mut cx = Cx::new(src, idx, &mut errors, api);
+            let at = format!("views.{name}");
+            let before = VIEWS.with(|v| v.borrow().get(&name).map(|o| o.src.path.clone()));
+            if let Some(other) = before {
+                cx.err(
+                    &at,
+                    format!(
+                        "view '{name}' is also declared in {}: view names are global, rename one.",
+                        other.display()
+                    ),
+                );
+                continue;
+            }
+            for (i, item) in items.iter().enumerate() {
+                if item.view.is_some() {
+                    cx.err(
+                        &format!("{at}[{i}]"),
+                        "a view holds print items, not views: write the other view's items here or use both views side by side.",
+                    );
+                }
+            }
+            let items: &'static [model::PrintSpec] = Vec::leak(items);
+            VIEWS.with(|v| {
+                v.borrow_mut().insert(
+                    name,
+                    View {
+                        src,
+                        idx,
+                        items,
+                        used: false,
+                    },
+                )
+            });
+        }
+    }
+
     let mut resources = Vec::new();
     let progress = settings.as_ref().map(|d| d.poll.progress);
     for (src, f, idx) in &files {
@@ -269,6 +331,22 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
         let ops = operations(&mut cx, &files[i].1, &ext.operations, &statics, &mut taken);
         resources[i].ops.extend(ops);
     }
+    let unused = VIEWS.with(|v| {
+        v.borrow()
+            .iter()
+            .filter(|(_, view)| !view.used)
+            .map(|(name, view)| (name.clone(), view.src, view.idx))
+            .collect::<Vec<_>>()
+    });
+    for (name, src, idx) in unused {
+        Cx::new(src, idx, &mut errors, api).err(
+            &format!("views.{name}"),
+            format!("view '{name}' is printed by no operation: use it (print: [{{view: {name}}}]) or remove it."),
+        );
+    }
+    // A view used by several operations reports a problem of its own once.
+    let mut seen = BTreeSet::new();
+    errors.retain(|e| seen.insert((e.file.clone(), e.line, e.message.clone())));
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -619,8 +697,7 @@ fn exprs(t: &str) -> Result<Vec<String>, String> {
 }
 
 /// YAML merge keys are not applied by the spec reader; taken literally they would be sent.
-const MERGE_KEY: &str =
-    "YAML merge keys (<<: *anchor) are not supported here: write the keys out, or use a plain alias (*anchor) for a whole value.";
+const MERGE_KEY: &str = "YAML merge keys (<<: *anchor) are not supported here: write the keys out.";
 
 /// Whether a JSON body has a `<<` key anywhere.
 fn has_merge_key(v: &serde_json::Value) -> bool {
@@ -631,7 +708,17 @@ fn has_merge_key(v: &serde_json::Value) -> bool {
     }
 }
 
+/// A named print block of `views:`: its file (errors in it are reported there) and items.
+struct View {
+    src: &'static SpecSource,
+    idx: &'static LineIndex,
+    items: &'static [model::PrintSpec],
+    used: bool,
+}
+
 thread_local! {
+    /// Every file's `views:` by name, while validating one spec.
+    static VIEWS: std::cell::RefCell<HashMap<String, View>> = std::cell::RefCell::new(HashMap::new());
     /// The names of `api.yaml`'s formats, for `format:` checks while validating one spec.
     static FORMAT_NAMES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
 }
@@ -2092,7 +2179,7 @@ fn operation(
         scope.roots = roots;
         let print = part
             .print
-            .map(|ps| prints(cx, &mut scope, ps, &format!("{vp}.print"), f, statics))
+            .map(|ps| prints(cx, &mut scope, ps, &format!("{vp}.print"), None, f, statics))
             .unwrap_or_default();
         let poll = part.poll.map(|pl| {
             let pp = format!("{vp}.poll");
@@ -2387,17 +2474,88 @@ fn step(
     }
 }
 
+/// The items of the view `name`, checked in the using operation's scope; a problem in them is
+/// reported at the view's own `file:line`.
+fn view(
+    cx: &mut Cx,
+    scope: &mut Scope,
+    ps: &model::PrintSpec,
+    name: &str,
+    p: &str,
+    f: &ResourceFile,
+    statics: &HashMap<String, (String, bool)>,
+) -> Vec<PrintDef> {
+    let alone = [
+        ps.table.is_none(),
+        ps.properties.is_none(),
+        ps.value.is_none(),
+        ps.text.is_none(),
+        ps.when.is_none(),
+        ps.versions.is_none(),
+    ];
+    if alone.contains(&false) {
+        cx.err(
+            p,
+            format!("{{view: {name}}} stands alone: give a condition or range to the view's items, or write the items here."),
+        );
+    }
+    let found = VIEWS.with(|v| {
+        let mut v = v.borrow_mut();
+        v.get_mut(name).map(|view| {
+            view.used = true;
+            (view.src, view.idx, view.items)
+        })
+    });
+    let Some((src, idx, items)) = found else {
+        let mut known = VIEWS.with(|v| v.borrow().keys().cloned().collect::<Vec<_>>());
+        known.sort();
+        let known = if known.is_empty() {
+            "no file declares views:".to_string()
+        } else {
+            format!("views: {}", known.join(", "))
+        };
+        cx.err(p, format!("'{name}' names no view ({known})."));
+        return Vec::new();
+    };
+    let mut vcx = Cx {
+        src,
+        idx,
+        errors: &mut *cx.errors,
+        api: cx.api,
+        progress: cx.progress,
+    };
+    // A view inside a view is refused where the views are read.
+    if items.iter().any(|i| i.view.is_some()) {
+        return Vec::new();
+    }
+    let of = ps.of.as_ref();
+    prints(
+        &mut vcx,
+        scope,
+        items,
+        &format!("views.{name}"),
+        of,
+        f,
+        statics,
+    )
+}
+
 fn prints(
     cx: &mut Cx,
     scope: &mut Scope,
     specs: &[model::PrintSpec],
     path: &str,
+    of: Option<&String>,
     f: &ResourceFile,
     statics: &HashMap<String, (String, bool)>,
 ) -> Vec<PrintDef> {
     let mut out = Vec::new();
     for (i, ps) in specs.iter().enumerate() {
         let p = format!("{path}[{i}]");
+        if let Some(name) = &ps.view {
+            out.extend(view(cx, scope, ps, name, &p, f, statics));
+            continue;
+        }
         let kinds = [
             ps.table.is_some(),
             ps.properties.is_some(),
@@ -2407,9 +2565,15 @@ fn prints(
         if kinds.iter().filter(|k| **k).count() != 1 {
             cx.err(
                 &p,
-                "each print item is exactly one of table, properties, value or text.",
+                "each print item is exactly one of table, properties, value or text (or a view).",
             );
             continue;
+        }
+        if ps.of.is_some() && ps.table.is_none() && ps.properties.is_none() {
+            cx.err(
+                &format!("{p}.of"),
+                "of: says what a table or properties item prints; a text or value item is a template of its own.",
+            );
         }
         let when = scope.conds(cx, &ps.when, &format!("{p}.when"));
         let versions = cx.versions(&ps.versions, &p);
@@ -2431,12 +2595,12 @@ fn prints(
             when,
             versions,
         };
-        let check_of = |cx: &mut Cx, scope: &mut Scope, of: &Option<String>, at: &str| {
-            of.as_ref().map(|e| scope.expr(cx, e, at))
+        let check_of = |cx: &mut Cx, scope: &mut Scope, of: Option<&String>, at: &str| {
+            of.map(|e| scope.expr(cx, e, at))
         };
         if let Some(t) = &ps.table {
             item.kind = PrintKind::Table;
-            item.of = check_of(cx, scope, &t.of, &format!("{p}.table.of"));
+            item.of = check_of(cx, scope, ps.of.as_ref().or(of), &format!("{p}.of"));
             if t.columns.is_none() && f.columns.is_empty() {
                 cx.err(
                     &format!("{p}.table"),
@@ -2535,7 +2699,7 @@ fn prints(
             item.tree = slice(tree);
         } else if let Some(pr) = &ps.properties {
             item.kind = PrintKind::Properties;
-            item.of = check_of(cx, scope, &pr.of, &format!("{p}.properties.of"));
+            item.of = check_of(cx, scope, ps.of.as_ref().or(of), &format!("{p}.of"));
             item.expand = pr
                 .expand
                 .as_ref()

@@ -304,7 +304,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
         ("\"{limit | case(-1, null)}\"", "\"{limit | case(-1)}\"", "{limit | case(-1)}",
          "the template \"{limit | case(-1)}\" cannot be read: at character 9: the filter `case` takes 2 arguments, not 1: write `case(from, to)`."),
         ("    body: {polish: {type:", "    body: {<<: {}, polish: {type:", "body: {<<",
-         "YAML merge keys (<<: *anchor) are not supported here: write the keys out, or use a plain alias (*anchor) for a whole value."),
+         "YAML merge keys (<<: *anchor) are not supported here: write the keys out."),
         // A variant inheriting the operation's body: the mistake is at the operation's line.
         ("\"{'HARD' if hard else 'SOFT'}\"", "\"{hard|then:HARD|or:SOFT}\"", "{hard|then:HARD|or:SOFT}",
          "the template \"{hard|then:HARD|or:SOFT}\" cannot be read: at character 6: `then` is the first edition's: write `X if <cond>` instead (`'HARD' if hard else 'SOFT'`)."),
@@ -326,12 +326,25 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "\"reply.name\" uses 'reply', which is known only after a request."),
         ("      - {name: show, type: flag, help: Print the job ID.}\n", "      - {name: show, type: flag, help: Print the job ID.}\n      - {name: spare, help: Unused.}\n", "{name: spare,",
          "argument 'spare' is used nowhere: name it in a template ({spare}) of the URL, query, body, a condition, or what is printed."),
-        ("              maxWidgets: [Widgets, Max]", "              maxWidgets: [Widgets]", "maxWidgets: [Widgets]",
+        ("            maxWidgets: [Widgets, Max]", "            maxWidgets: [Widgets]", "maxWidgets: [Widgets]",
          "each pivot key names its row and column: key: [Row, Column]."),
         ("              row: {name: \"|- {it.key}\", state: \"{it.value}\"}", "              row: {name: \"|- {it.key}\", state: \"{it.^.key}\"}", "state: \"{it.^.key}\"",
          "\"{it.^.key}\" uses 'it.^', but there are not that many loops around it."),
         ("http: DELETE /widgets/{widget}\n", "http: DELETE /widgets/{it.id}\n", "http: DELETE /widgets/{it.id}",
          "\"/widgets/{it.id}\" uses 'it', which is known only inside a loop (map, where, group_by, for)."),
+        // Views: named print blocks, one way to reuse.
+        ("{view: counters, of: reply.counters}", "{view: countrs, of: reply.counters}", "view: countrs",
+         "'countrs' names no view (views: counters)."),
+        ("{view: counters, of: reply.counters}", "{view: counters, of: reply.counters, when: since}", "{view: counters, of: reply.counters, when",
+         "{view: counters} stands alone: give a condition or range to the view's items, or write the items here."),
+        ("      - {view: counters, of: reply.counters}\n", "", "  counters:",
+         "view 'counters' is printed by no operation: use it (print: [{view: counters}]) or remove it."),
+        ("  counters:\n", "  counters:\n    - view: counters\n", "    - view: counters",
+         "a view holds print items, not views: write the other view's items here or use both views side by side."),
+        ("      - {text: \"Since {since|date}:\"}", "      - {text: \"Since {since|date}:\", of: reply}", "of: reply}",
+         "of: says what a table or properties item prints; a text or value item is a template of its own."),
+        ("      - {text: \"Since {since|date}:\"}", "      - &since {text: \"Since {since|date}:\"}\n      - *since", "- *since",
+         "a YAML alias (*name) repeats a value: a print block several operations share is a view (views: {NAME: [...]} and print: [{view: NAME}]); anything else is written out."),
         // A value filter is no display format.
         ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {title: Tags, field: tags, format: \"join:, \"}", "format: \"join:, \"",
          "'join:,' is no display format (formats: pyrepr, pformat, quoted, flatten, fixed(n), and api.yaml's: ); a value filter goes in value: (value: \"it | join(', ')\")."),
@@ -756,5 +769,19 @@ fn the_runtime_knows_no_name_of_the_spec() {
         found.is_empty(),
         "the runtime names what the spec names (read it from the definitions instead):\n{}",
         found.join("\n")
+    );
+}
+
+/// View names are global: a second declaration, in another file, is refused at its own line.
+#[test]
+fn a_view_name_is_declared_once_across_files() {
+    let (file, line, msg) = error_for("gizmos.yaml", |text| {
+        format!("{text}\nviews:\n  counters:\n    - {{text: counted}}\n")
+    });
+    assert_eq!(file, Path::new("spec/widgets.yaml"));
+    assert_eq!(line, line_of(&fixture(), "  counters:"));
+    assert_eq!(
+        msg,
+        "view 'counters' is also declared in spec/gizmos.yaml: view names are global, rename one."
     );
 }
