@@ -328,6 +328,15 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
             );
             continue;
         };
+        // The extended resource's type is the one file's: an extension's reply is a value.
+        for (j, o) in ext.operations.iter().enumerate() {
+            if matches!(o.returns, Some(Returns::List | Returns::One)) {
+                cx.err(
+                    &format!("operations[{j}].returns"),
+                    format!("an extension's operation returns value or nothing: its reply is not known to be a {} (returns: value hands the library the JSON as nova sent it).", ext.extends),
+                );
+            }
+        }
         let ops = operations(&mut cx, &files[i].1, &ext.operations, &statics, &mut taken);
         resources[i].ops.extend(ops);
     }
@@ -733,6 +742,7 @@ fn named_formats(cx: &mut Cx, specs: &BTreeMap<String, model::FormatSpec>) -> Ve
         used: &mut used,
         any_arg: false,
         looked_up: Vec::new(),
+        several: BTreeSet::new(),
     };
     let mut out = Vec::new();
     for (name, f) in specs {
@@ -862,6 +872,7 @@ fn over_reply(cx: &mut Cx, e: &str, path: &str) -> Expr {
         used: &mut used,
         any_arg: false,
         looked_up: Vec::new(),
+        several: BTreeSet::new(),
     };
     scope.expr(cx, e, path)
 }
@@ -939,7 +950,15 @@ fn body_tree(cx: &mut Cx, scope: &mut Scope, v: &serde_json::Value, path: &str) 
         )),
         serde_json::Value::Object(m) => Body::Object(slice(
             m.iter()
-                .map(|(k, x)| (lk(k), body_tree(cx, scope, x, path)))
+                .map(|(k, x)| {
+                    if k.contains('{') {
+                        cx.err(
+                            path,
+                            format!("the body key '{k}' would be sent as written, braces and all: a body's keys are fixed names (an object built from the arguments is a value: {{labels | pairs}})."),
+                        );
+                    }
+                    (lk(k), body_tree(cx, scope, x, path))
+                })
                 .collect(),
         )),
         serde_json::Value::Null => Body::Lit(Lit::Null),
@@ -972,6 +991,9 @@ struct Scope<'s> {
     any_arg: bool,
     /// The arguments looked up as a resource (`found.NAME`).
     looked_up: Vec<String>,
+    /// The arguments whose value is several values (`many:` not run once per value by
+    /// `each:`), or an object (`key_value`, `record`): never one URL path segment.
+    several: BTreeSet<String>,
 }
 
 impl Scope<'_> {
@@ -1203,6 +1225,7 @@ fn resource(
         used: &mut unused,
         any_arg: true,
         looked_up: Vec::new(),
+        several: BTreeSet::new(),
     };
     let columns = columns(cx, &mut fscope, &f.columns, "columns", Some(&json_names));
     if let Some(s) = &f.sort_by {
@@ -1455,6 +1478,7 @@ fn lookup_request(
         used: &mut used,
         any_arg: false,
         looked_up: Vec::new(),
+        several: BTreeSet::new(),
     };
     let fields = RequestFields {
         http: Some((&r.http, at.to_string())),
@@ -1936,6 +1960,15 @@ fn operation(
             .filter(|a| a.resource.is_some())
             .map(|a| a.name.to_string())
             .collect(),
+        several: args
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| {
+                (a.many && each.as_ref().is_none_or(|e| e.over != *i))
+                    || matches!(a.ty, ArgType::KeyValue | ArgType::Record)
+            })
+            .map(|(_, a)| a.name.to_string())
+            .collect(),
     };
     for (j, a) in o.args.iter().enumerate() {
         if let Some(d) = &a.default {
@@ -2101,6 +2134,12 @@ fn operation(
         let mut roots: Vec<String> = vec!["session".into()];
         match part.steps {
             Some(list) => {
+                if list.is_empty() {
+                    cx.err(
+                        &format!("{vp}.steps"),
+                        "steps: [] lists no request: a variant that sends nothing says http: none.",
+                    );
+                }
                 for (k, s) in list.iter().enumerate() {
                     let sp = format!("{vp}.steps[{k}]");
                     let fields = request_fields!(s, sp);
@@ -2380,6 +2419,24 @@ fn step(
         }
     }
     let path = scope.template(cx, &path, &at(&r.http, "http"));
+    // A path segment is one value: an argument of several values or an object would be sent
+    // as its JSON text.
+    if let Template::Text(pieces) = path {
+        for piece in pieces {
+            if let novagen_spec::Piece::Expr(Expr::Path(novagen_spec::Path {
+                root: Root::Arg(name),
+                steps: [],
+            })) = piece
+            {
+                if scope.several.contains(*name) {
+                    cx.err(
+                        &at(&r.http, "http"),
+                        format!("'{{{name}}}' holds several values (or an object), and a URL path segment one: loop over them (for: {name}, with {{it}} in the path) or make one text of them ({{{name} | join(',')}})."),
+                    );
+                }
+            }
+        }
+    }
     let query = match &r.query {
         Some((q, _)) => cx.pairs(q, &at(&r.query, "query")),
         None => Vec::new(),

@@ -332,6 +332,13 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "\"{it.^.key}\" uses 'it.^', but there are not that many loops around it."),
         ("http: DELETE /widgets/{widget}\n", "http: DELETE /widgets/{it.id}\n", "http: DELETE /widgets/{it.id}",
          "\"/widgets/{it.id}\" uses 'it', which is known only inside a loop (map, where, group_by, for)."),
+        // The traps of issue 18: each was built and sent before.
+        ("        http: DELETE /widgets/{widget}/labels/{it}", "        http: DELETE /widgets/{widget}/labels/{labels}", "labels/{labels}",
+         "'{labels}' holds several values (or an object), and a URL path segment one: loop over them (for: labels, with {it} in the path) or make one text of them ({labels | join(',')})."),
+        ("body: {labels: \"{labels|pairs}\"}", "body: {\"{widget}\": \"{labels|pairs}\"}", "body: {\"{widget}\"",
+         "the body key '{widget}' would be sent as written, braces and all: a body's keys are fixed names (an object built from the arguments is a value: {labels | pairs})."),
+        ("        for: \"labels | keys\"\n        http: DELETE /widgets/{widget}/labels/{it}", "        steps: []", "steps: []",
+         "steps: [] lists no request: a variant that sends nothing says http: none."),
         // Views: named print blocks, one way to reuse.
         ("{view: counters, of: reply.counters}", "{view: countrs, of: reply.counters}", "view: countrs",
          "'countrs' names no view (views: counters)."),
@@ -783,5 +790,21 @@ fn a_view_name_is_declared_once_across_files() {
     assert_eq!(
         msg,
         "view 'counters' is also declared in spec/gizmos.yaml: view names are global, rename one."
+    );
+}
+
+/// An extension's reply is not known to be the extended resource: `returns: list` would type it
+/// so and fail only when a reply is read.
+#[test]
+fn an_extension_returns_a_value() {
+    let (file, line, msg) = error_for("widget-extras.yaml", |text| {
+        text.replacen("    returns: value\n", "    returns: list\n", 1)
+    });
+    assert_eq!(file, Path::new("spec/widget-extras.yaml"));
+    let text = std::fs::read_to_string(fixture_dir().join("widget-extras.yaml")).expect("fixture");
+    assert_eq!(line, line_of(&text, "    returns: value"));
+    assert_eq!(
+        msg,
+        "an extension's operation returns value or nothing: its reply is not known to be a widget (returns: value hands the library the JSON as nova sent it)."
     );
 }

@@ -1023,6 +1023,13 @@ fn fill_path(path: &Template, env: &Env) -> Result<String, Error> {
         match p {
             Piece::Text(t) => out.push_str(t),
             Piece::Expr(e) => match sc::eval(e, env)? {
+                // One segment is one value: a list or an object would go as its JSON text.
+                Some(v @ (Value::Array(_) | Value::Object(_))) => {
+                    return Err(Error::command(format!(
+                        "{{{e}}} is {}, and a URL path segment holds one value.",
+                        if v.is_array() { "a list" } else { "an object" }
+                    )));
+                }
                 Some(v) if !v.is_null() => out.push_str(&encode_segment(&sc::text(Some(&v)))?),
                 _ => {
                     let name = e.to_string();
@@ -1144,6 +1151,34 @@ mod tests {
     use super::*;
     use novagen_spec::{Piece, Template};
     use serde_json::json;
+
+    /// A list or an object in a URL path is refused, not sent as its JSON text.
+    #[test]
+    fn a_path_segment_holds_one_value() {
+        let path = |e| {
+            Template::Text(Box::leak(Box::new([
+                Piece::Text("/widgets/"),
+                Piece::Expr(e),
+            ])))
+        };
+        let key = novagen_spec::Expr::Path(novagen_spec::Path {
+            root: novagen_spec::Root::Reply,
+            steps: &[novagen_spec::Step::Key("ids")],
+        });
+        let scope = json!({"result": {"ids": ["1", "2"]}});
+        let env = Env::new(&scope, None);
+        let err = fill_path(&path(key), &env).map(|_| ()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "{reply.ids} is a list, and a URL path segment holds one value."
+        );
+        let scope = json!({"result": {"ids": "7"}});
+        let env = Env::new(&scope, None);
+        assert_eq!(
+            fill_path(&path(key), &env).ok().as_deref(),
+            Some("/widgets/7")
+        );
+    }
 
     fn arg(ty: ArgType) -> ArgDef {
         ArgDef {
