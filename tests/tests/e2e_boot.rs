@@ -6,6 +6,7 @@
 //! sent), `--nic net-name=` looked up in the network service (by name only) and its messages,
 //! and show --minimal (IDs, no flavor or image lookup).
 
+use novagen_tests::fault::{Answer, FaultCloud};
 use novagen_tests::{requested, Cloud};
 use serde_json::{json, Value};
 
@@ -278,4 +279,37 @@ fn show_minimal_shows_ids_without_lookups() {
             "minimal: {minimal}"
         );
     }
+}
+
+#[test]
+fn a_network_name_that_several_networks_have_is_refused() {
+    // nova-sim has one network: a scripted cloud has two of the same name.
+    let cloud = FaultCloud::start(|req, _| match (req.method.as_str(), req.path()) {
+        ("GET", "/compute/v2.1/flavors/1") => {
+            Answer::json(200, json!({"flavor": {"id": "1", "name": "m1.tiny"}}))
+        }
+        ("GET", "/network/v2.0/networks") if req.target.ends_with("?name=twin") => Answer::json(
+            200,
+            json!({"networks": [{"id": "n1", "name": "twin"}, {"id": "n2", "name": "twin"}]}),
+        ),
+        _ => Answer::Default,
+    });
+    let run = cloud.nova(&[
+        "boot",
+        "vm",
+        "--flavor",
+        "1",
+        "--boot-volume",
+        VOL,
+        "--nic",
+        "net-name=twin",
+    ]);
+    assert_eq!(
+        run.stderr,
+        "ERROR (CommandError): Multiple network matches found for 'twin', use an ID to be more specific.\n"
+    );
+    assert!(!cloud
+        .seen()
+        .iter()
+        .any(|r| r.method == "POST" && r.path() == "/compute/v2.1/servers"));
 }
