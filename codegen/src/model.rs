@@ -224,6 +224,9 @@ pub struct ShowRule {
     /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
     #[serde(default)]
     pub versions: Option<String>,
+    /// Applies only when this holds (over the arguments of the operation printing: `minimal`).
+    #[serde(default)]
+    pub when: Option<When>,
 }
 
 /// A condition: one expression (`reason != absent`, `not sort`, `action == 'set'`), or a list

@@ -313,6 +313,8 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
 
     let mut resources = Vec::new();
     let progress = settings.as_ref().map(|d| d.poll.progress);
+    let named = show_args(&files.iter().map(|(_, f, _)| f).collect::<Vec<_>>());
+    SHOW_ARGS.with(|m| *m.borrow_mut() = named);
     for (src, f, idx) in &files {
         let mut cx = Cx::new(src, idx, &mut errors, api);
         cx.progress = progress;
@@ -730,6 +732,30 @@ thread_local! {
     static VIEWS: std::cell::RefCell<HashMap<String, View>> = std::cell::RefCell::new(HashMap::new());
     /// The names of `api.yaml`'s formats, for `format:` checks while validating one spec.
     static FORMAT_NAMES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Per resource, the argument names its show rules' conditions read (`minimal`): an
+    /// operation whose properties use those rules uses such an argument of its own.
+    static SHOW_ARGS: std::cell::RefCell<HashMap<String, BTreeSet<String>>> = std::cell::RefCell::new(HashMap::new());
+}
+
+/// The argument names each resource's show rules' `when:` read (unreadable ones are reported
+/// where the rule is checked).
+fn show_args(files: &[&model::ResourceFile]) -> HashMap<String, BTreeSet<String>> {
+    let mut out: HashMap<String, BTreeSet<String>> = HashMap::new();
+    for f in files {
+        let names = out.entry(f.resource.clone()).or_default();
+        for r in &f.show {
+            for c in r.when.iter().flat_map(|w| w.items()) {
+                if let Ok(e) = novagen_spec::parse_expr(&c) {
+                    visit(&e, 0, &mut |root, _| {
+                        if let Root::Arg(a) = root {
+                            names.insert(a.to_string());
+                        }
+                    });
+                }
+            }
+        }
+    }
+    out
 }
 
 /// `api.yaml`'s `formats:`: each a table (value text → shown) or an expression over `it`.
@@ -946,8 +972,12 @@ fn body_tree(cx: &mut Cx, scope: &mut Scope, v: &serde_json::Value, path: &str) 
     match v {
         serde_json::Value::String(s) => Body::Template(scope.template(cx, s, path)),
         serde_json::Value::Array(a) => Body::List(slice(
-            a.iter().map(|x| body_tree(cx, scope, x, path)).collect(),
+            a.iter()
+                .enumerate()
+                .map(|(i, x)| body_tree(cx, scope, x, &format!("{path}[{i}]")))
+                .collect(),
         )),
+        serde_json::Value::Object(m) if m.contains_key("concat") => concat(cx, scope, m, path),
         serde_json::Value::Object(m) => Body::Object(slice(
             m.iter()
                 .map(|(k, x)| {
@@ -957,7 +987,7 @@ fn body_tree(cx: &mut Cx, scope: &mut Scope, v: &serde_json::Value, path: &str) 
                             format!("the body key '{k}' would be sent as written, braces and all: a body's keys are fixed names (an object built from the arguments is a value: {{labels | pairs}})."),
                         );
                     }
-                    (lk(k), body_tree(cx, scope, x, path))
+                    (lk(k), body_tree(cx, scope, x, &format!("{path}.{k}")))
                 })
                 .collect(),
         )),
@@ -968,6 +998,63 @@ fn body_tree(cx: &mut Cx, scope: &mut Scope, v: &serde_json::Value, path: &str) 
             None => Body::Lit(Lit::Float(n.as_f64().unwrap_or_default())),
         },
     }
+}
+
+/// `{concat: [part, ...]}`: one list from its parts, each a body (a list gives its items) or
+/// `{when: <condition>, item: <body>}` (one item, when the condition holds).
+fn concat(
+    cx: &mut Cx,
+    scope: &mut Scope,
+    m: &serde_json::Map<String, serde_json::Value>,
+    path: &str,
+) -> Body {
+    const FORM: &str = "concat is a body key's only key, a list of parts: each a body (a list gives its items) or {when: <condition>, item: <body>} (concat: [{when: swap, item: {volume_size: \"{swap}\"}}, \"{block_device}\"]).";
+    let parts = match (m.len(), m.get("concat")) {
+        (1, Some(serde_json::Value::Array(a))) => a,
+        _ => {
+            cx.err(path, FORM);
+            return Body::Lit(novagen_spec::Lit::Absent);
+        }
+    };
+    let mut out = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        let path = &format!("{path}.concat[{i}]");
+        match p {
+            serde_json::Value::Object(o) if o.contains_key("when") || o.contains_key("item") => {
+                let (Some(item), true) =
+                    (o.get("item"), o.keys().all(|k| k == "when" || k == "item"))
+                else {
+                    cx.err(path, FORM);
+                    continue;
+                };
+                let when = match o.get("when") {
+                    None => None,
+                    Some(serde_json::Value::String(c)) => Some(model::When::One(c.clone())),
+                    Some(serde_json::Value::Array(a)) => Some(model::When::All(
+                        a.iter()
+                            .map(|c| c.as_str().unwrap_or_default().to_string())
+                            .collect(),
+                    )),
+                    Some(_) => {
+                        cx.err(path, FORM);
+                        None
+                    }
+                };
+                let when = scope.conds(cx, &when, path);
+                out.push(Part {
+                    when,
+                    body: body_tree(cx, scope, item, &format!("{path}.item")),
+                    item: true,
+                });
+            }
+            other => out.push(Part {
+                when: None,
+                body: body_tree(cx, scope, other, path),
+                item: false,
+            }),
+        }
+    }
+    Body::Concat(slice(out))
 }
 
 /// `reply.KEY`: the key a list result is read from, page by page.
@@ -1287,6 +1374,7 @@ fn resource(
             );
         }
         let versions = cx.versions(&r.versions, &p);
+        let when = fscope.conds(cx, &r.when, &format!("{p}.when"));
         show.push(ShowDef {
             field: lk(&r.field),
             drop: r.drop,
@@ -1296,6 +1384,7 @@ fn resource(
             value,
             format,
             versions,
+            when,
         });
     }
 
@@ -1813,8 +1902,30 @@ fn operation(
             }
             _ => (None, Range::default()),
         };
-        let record_pairs = a
-            .keys
+        // `net-name: {send: uuid, resource: network}`: the typed name looked up, its ID sent.
+        let mut record_resources = Vec::new();
+        let keys = a.keys.as_ref().map(|k| {
+            let mut plain = k.clone();
+            for (typed, v) in k {
+                let serde_yaml::Value::Mapping(m) = v else {
+                    continue;
+                };
+                let at = format!("{ap}.keys");
+                let get = |key: &str| m.get(key).and_then(scalar);
+                let (Some(send), Some(res), 2) = (get("send"), get("resource"), m.len()) else {
+                    cx.err(&at, "a record key is its sent key, or {send: <sent key>, resource: <resource>} (net-name: {send: uuid, resource: network}: the typed name looked up, its ID sent).");
+                    continue;
+                };
+                if let (Some(typed), Some(found)) =
+                    (scalar(typed), cx.resource_ref(&res, statics, &at))
+                {
+                    record_resources.push((lk(&typed), found));
+                }
+                plain.insert(typed.clone(), serde_yaml::Value::String(send));
+            }
+            plain
+        });
+        let record_pairs = keys
             .as_ref()
             .map(|k| cx.pairs(k, &format!("{ap}.keys")))
             .unwrap_or_default();
@@ -1890,6 +2001,7 @@ fn operation(
                     .map(|(typed, sent)| (lk(typed), lk(sent), None))
                     .collect(),
             ),
+            record_resources: slice(record_resources),
             record_defaults: &[],
             alone: strs(
                 a.alone
@@ -2793,6 +2905,16 @@ fn prints(
                 },
                 None => Some(ResourceDef::reference(lk(&f.resource))),
             };
+            // The rules' conditions read arguments of the operation printing (`minimal`).
+            if let Some(r) = item.rules {
+                SHOW_ARGS.with(|m| {
+                    for a in m.borrow().get(r.name).into_iter().flatten() {
+                        if scope.args.contains_key(a) {
+                            scope.used.insert(a.clone());
+                        }
+                    }
+                });
+            }
         } else if let Some(v) = &ps.value {
             item.kind = PrintKind::Value;
             item.text = Some(scope.template(cx, v, &format!("{p}.value")));

@@ -554,7 +554,7 @@ fn decode_and_print(v: &Value, args: &Value, version: Version, wrap: usize) {
             res.name
         );
         let cols = output::columns_for(res.columns, version, args);
-        let info = output::reshape(res.show, version, v, &NoResolver);
+        let info = output::reshape(res.show, version, v, &Value::Null, &NoResolver);
         for format in FORMATS {
             if let Ok(texts) = output::texts(&cols, &items) {
                 let _ = output::rows(&cols, &texts, &items, res.sort_by, format, &|_| true);

@@ -378,6 +378,8 @@ pub enum Ids {
     Uuid,
     /// Any text (flavors "1", "m1.tiny"; keypairs by name; hypervisors).
     Any,
+    /// No text: names only (networks, as novaclient's `--nic net-name=` finds them).
+    None,
 }
 
 #[derive(Debug)]
@@ -413,6 +415,9 @@ pub struct ShowDef {
     /// How the value is shown.
     pub format: Option<Format>,
     pub versions: Range,
+    /// The rule applies only when this holds (over the printing operation's arguments: show's
+    /// `minimal`); the rules of a field apply in order, each to what the one before left.
+    pub when: Cond,
 }
 
 /// A condition (`when:`), parsed by the generator: it holds when the expression is true
@@ -571,6 +576,21 @@ pub enum Body {
     List(&'static [Body]),
     Template(Template),
     Lit(Lit),
+    /// `concat: [part, ...]`: one list of the parts' items, in order (a list part gives its
+    /// items, any other value itself, an absent one nothing); no item at all: absent.
+    Concat(&'static [Part]),
+}
+
+/// One part of a `concat:` body.
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct Part {
+    /// `{when: <condition>, item: <body>}`: the part is there only when this holds.
+    pub when: Cond,
+    pub body: Body,
+    /// `item:`: the body's value is one item, even a list.
+    pub item: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -687,6 +707,9 @@ pub struct ArgDef {
     /// `record` arguments: the keys a value may have, as typed and as sent (`net-id` → `uuid`),
     /// and the expression the value goes through (its root, the sent key, is the typed text).
     pub record_keys: &'static [(&'static str, &'static str, Option<Expr>)],
+    /// `record` arguments: typed keys whose value is a name of this resource, looked up (its
+    /// lookup) and sent as the ID (`net-name` → `network`).
+    pub record_resources: &'static [(&'static str, &'static ResourceDef)],
     /// `record` arguments: sent key → template over the record so far (`it`), for keys not given.
     pub record_defaults: &'static [(&'static str, Template)],
     /// `record` arguments: words that stand alone instead of `k=v` pairs (`auto`, `none`).

@@ -523,19 +523,6 @@ pub(crate) fn apply<'a>(c: &Call, v: Out<'a>, s: &'a dyn Scope) -> Result<Out<'a
                     .collect(),
             ))
         }
-        Filter::Concat => {
-            let more = eval(arg(c, 0)?, s)?;
-            let mut out = match v.into_owned() {
-                Value::Array(a) => a,
-                other => vec![other],
-            };
-            match more.map(Cow::into_owned) {
-                Some(Value::Array(a)) => out.extend(a),
-                Some(other) => out.push(other),
-                None => {}
-            }
-            owned(Value::Array(out))
-        }
         Filter::Sort => {
             let mut items = match v {
                 Cow::Owned(Value::Array(a)) => a,

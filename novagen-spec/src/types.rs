@@ -181,8 +181,6 @@ pub enum Filter {
     Pairs,
     /// `objects(k)`: each text as `{k: text}`.
     Objects,
-    /// `concat(list)`: the input list (a lone value as one item) with `list`'s items after it.
-    Concat,
     /// `sort`: a list sorted by its items' texts (stable); not a list: `[]`.
     Sort,
     /// `unique`: a list without repeated items, first seen kept.
@@ -228,7 +226,6 @@ impl Filter {
         Filter::Entries,
         Filter::Pairs,
         Filter::Objects,
-        Filter::Concat,
         Filter::Sort,
         Filter::Unique,
         Filter::Count,
@@ -281,7 +278,6 @@ impl Filter {
             Filter::Entries => ("entries", 0, 0, "entries"),
             Filter::Pairs => ("pairs", 0, 0, "pairs"),
             Filter::Objects => ("objects", 1, 1, "objects(key)"),
-            Filter::Concat => ("concat", 1, 1, "concat(list)"),
             Filter::Sort => ("sort", 0, 0, "sort"),
             Filter::Unique => ("unique", 0, 0, "unique"),
             Filter::Count => ("count", 0, 0, "count"),

@@ -268,7 +268,8 @@ fn default_answer(base: &str, req: &Seen) -> Answer {
                 "expires_at": "2999-01-01T00:00:00.000000Z",
                 "user": {"id": "u1", "name": "admin"},
                 "project": {"id": "p1", "name": "admin"},
-                "catalog": [endpoint("compute", "/compute/v2.1"), endpoint("image", "/image")]}});
+                "catalog": [endpoint("compute", "/compute/v2.1"), endpoint("image", "/image"),
+                            endpoint("network", "/network")]}});
             Answer::Reply(
                 201,
                 vec![("X-Subject-Token".into(), format!("fault-token-{n}"))],

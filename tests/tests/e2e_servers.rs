@@ -708,7 +708,7 @@ fn boot_extras_reach_the_server() {
     ]);
     run.ok();
     assert!(
-        run.stderr.contains(r#"-d '{"server":{"name":"many","flavorRef":"1","imageRef":"70a599e0-31e7-49b7-b260-868f441e862b","networks":"auto","min_count":2,"max_count":2,"user_data":"IyEvYmluL3NoCmVjaG8gaGkK","security_groups":[{"name":"default"},{"name":"web"}],"block_device_mapping_v2":[{"source_type":"blank","destination_type":"local","volume_size":"1","boot_index":"1","delete_on_termination":true}],"tags":["a","b"]},"os:scheduler_hints":{"site_hint":"abc","same_host":"x"}}'"#),
+        run.stderr.contains(r#"-d '{"server":{"name":"many","flavorRef":"1","imageRef":"70a599e0-31e7-49b7-b260-868f441e862b","networks":"auto","min_count":2,"max_count":2,"user_data":"IyEvYmluL3NoCmVjaG8gaGkK","security_groups":[{"name":"default"},{"name":"web"}],"block_device_mapping_v2":[{"uuid":"70a599e0-31e7-49b7-b260-868f441e862b","source_type":"image","destination_type":"local","boot_index":0,"delete_on_termination":true},{"source_type":"blank","destination_type":"local","volume_size":"1","boot_index":"1","delete_on_termination":true}],"tags":["a","b"]},"os:scheduler_hints":{"site_hint":"abc","same_host":"x"}}'"#),
         "{}",
         run.stderr
     );

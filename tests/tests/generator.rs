@@ -215,6 +215,21 @@ fn every_refusal_has_its_file_line_and_sentence() {
         // pformat is a display format: where something is printed, never a value filter.
         ("  - {field: parts, flatten: \"{it.^.key}:{it.key}\", format: pyrepr}", "  - {field: parts, flatten: \"{it.^.key}:{it.key}\", value: \"it | pformat\"}", "value: \"it | pformat\"",
          "the expression \"it | pformat\" cannot be read: at character 5: that is a display format now, not a filter: write `format: ...` on the column, property row or value."),
+        // concat: a body key's only key, a list of parts; a part with when: has its item.
+        ("parts: {concat: [{when: \"size == 0\", item: {id: spare}}, \"{part}\"]}", "parts: {concat: [\"{part}\"], extra: \"{part}\"}", "parts: {concat",
+         "concat is a body key's only key, a list of parts: each a body (a list gives its items) or {when: <condition>, item: <body>} (concat: [{when: swap, item: {volume_size: \"{swap}\"}}, \"{block_device}\"])."),
+        ("{when: \"size == 0\", item: {id: spare}}", "{when: \"size == 0\", items: {id: spare}}", "parts: {concat",
+         "concat is a body key's only key, a list of parts: each a body (a list gives its items) or {when: <condition>, item: <body>} (concat: [{when: swap, item: {volume_size: \"{swap}\"}}, \"{block_device}\"])."),
+        ("{when: \"size == 0\", item: {id: spare}}", "{when: \"reply.size == 0\", item: {id: spare}}", "parts: {concat",
+         "\"reply.size == 0\" uses 'reply', which is known only after a request."),
+        // A record key that looks a resource up: its sent key and the resource, which has a lookup.
+        ("twin: {send: twin_id, resource: widget}", "twin: {send: twin_id}", "twin: {send: twin_id}",
+         "a record key is its sent key, or {send: <sent key>, resource: <resource>} (net-name: {send: uuid, resource: network}: the typed name looked up, its ID sent)."),
+        ("twin: {send: twin_id, resource: widget}", "twin: {send: twin_id, resource: gadget}", "resource: gadget",
+         "'gadget' names no resource of the spec."),
+        // A show rule's condition reads the printing operation's arguments, not a reply.
+        ("drop: true, when: \"public == false\"}", "drop: true, when: \"reply.public\"}", "when: \"reply.public\"",
+         "\"reply.public\" uses 'reply', which is known only after a request."),
         // Record checks name the record's own keys.
         ("        one_of: [part-id]\n", "        one_of: [part-number]\n", "one_of: [part-number]",
          "one_of names 'part-number', which is not one of the record's keys."),
@@ -268,7 +283,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
         ("    method: delete\n", "    method: fn\n", "method: fn",
          "method name 'fn' is not a valid identifier: use lower-case letters, digits and '_', starting with a letter, and no Rust keyword."),
         ("    method: delete\n", "    method: list  # again\n", "# again",
-         "a method named 'widgets.list' is already declared at spec/widgets.yaml:37."),
+         "a method named 'widgets.list' is already declared at spec/widgets.yaml:38."),
         // Types and values.
         ("      - {name: labels, positional: true, many: true,", "      - {name: labels, positional: true, type: key_value,", "{name: labels, positional: true, type: key_value,",
          "a positional argument of type keyvalue must take several values (many: true)."),
@@ -300,7 +315,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
         ("query: {limit: \"{limit | case(-1, null)}\"", "query: {limit: \"{limt}\"", "{limt}",
          "\"{limt}\" names 'limt', which is no argument or value known here (known: all, fields, limit, sort, session, version, now)."),
         ("\"{1 if all}\", sort_key", "\"{all | blank}\", sort_key", "{all | blank}",
-         "the template \"{all | blank}\" cannot be read: at character 7: there is no filter `blank` (filters: default, absent_if_empty, split, join, map, where, first, at, get, take, keys, entries, pairs, objects, concat, sort, unique, count, sum, group_by, base64, int, slug, date, isoformat, days, basename, case)."),
+         "the template \"{all | blank}\" cannot be read: at character 7: there is no filter `blank` (filters: default, absent_if_empty, split, join, map, where, first, at, get, take, keys, entries, pairs, objects, sort, unique, count, sum, group_by, base64, int, slug, date, isoformat, days, basename, case)."),
         ("\"{limit | case(-1, null)}\"", "\"{limit | case(-1)}\"", "{limit | case(-1)}",
          "the template \"{limit | case(-1)}\" cannot be read: at character 9: the filter `case` takes 2 arguments, not 1: write `case(from, to)`."),
         ("    body: {polish: {type:", "    body: {<<: {}, polish: {type:", "body: {<<",

@@ -60,6 +60,11 @@ fn main() {
             wrap_commands_match_novaclient,
         ),
         trial(
+            "boot_commands_match_novaclient",
+            realnova,
+            boot_commands_match_novaclient,
+        ),
+        trial(
             "novaclient_runs_the_same_through_the_zygote",
             realnova_and_a_zygote,
             novaclient_runs_the_same_through_the_zygote,
@@ -1939,5 +1944,172 @@ fn group_commands_match_novaclient(real: RealNova) {
     );
 
     drop(groups);
+    assert_none(&failures, total);
+}
+
+/// A bootable volume of nova's CinderFixture (which fakes any other volume ID too).
+const BOOT_VOL: &str = "6ca404f3-d844-4169-bb96-bc792f37de98";
+/// A snapshot ID (the fixture knows no snapshot).
+const SNAP: &str = "9b5f2c4e-1d3a-4f6b-8c7d-0e1f2a3b4c5d";
+
+/// The `server` of the POST /servers a `--debug` run logged (keystoneauth's `REQ: curl ... -d
+/// '<body>'` line, after novaclient's `DEBUG (session:NNN) `; ours writes it the same way).
+fn posted_server(stderr: &str) -> Option<Value> {
+    stderr
+        .lines()
+        .filter_map(|l| l.find("REQ: curl").map(|at| &l[at..]))
+        .filter(|l| l.contains("-X POST") && l.contains("/servers "))
+        .find_map(|l| l.split_once(" -d '"))
+        .and_then(|(_, b)| serde_json::from_str::<Value>(b.trim_end().trim_end_matches('\'')).ok())
+        .map(|b| b["server"].clone())
+}
+
+/// One boot run by each client with `--debug`, the server (if any) deleted after each: the
+/// same exit code, standard output (masked), error lines and POST /servers body.
+fn boot_matches(real: &RealNova, name: &str, args: &[&str]) -> Option<String> {
+    let mut time = Timing::start();
+    let mut all = vec!["--debug"];
+    all.extend(args);
+    let mut seen = Vec::new();
+    for theirs in [true, false] {
+        let out = if theirs {
+            real.direct(&all)
+        } else {
+            real.raw_with(bin("nova"), &all, &[])
+        };
+        if theirs {
+            time.theirs();
+        } else {
+            time.ours();
+        }
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        novagen_tests::assert_no_panic(&all, out.status.code().unwrap_or(-1), &stderr);
+        let errors: String = stderr
+            .lines()
+            .filter(|l| l.starts_with("ERROR"))
+            .map(|l| format!("{}\n", mask(l)))
+            .collect();
+        seen.push((
+            out.status.code(),
+            mask(&String::from_utf8_lossy(&out.stdout)),
+            errors,
+            posted_server(&stderr),
+        ));
+        let _ = real.ours_setting_up(&[V96, "delete", name]);
+        real.wait(name, true);
+        time.steps();
+    }
+    time.report(args);
+    let ours = seen.pop()?;
+    let theirs = seen.pop()?;
+    if theirs.3.is_none() || ours.3.is_none() {
+        return Some(format!(
+            "nova --debug {}: no POST /servers body logged",
+            args.join(" ")
+        ));
+    }
+    (theirs != ours).then(|| {
+        format!(
+            "nova --debug {}\n--- python-novaclient (exit {:?})\n{}{}body: {}\n--- ours (exit {:?})\n{}{}body: {}",
+            args.join(" "),
+            theirs.0,
+            theirs.1,
+            theirs.2,
+            theirs.3.unwrap_or_default(),
+            ours.0,
+            ours.1,
+            ours.2,
+            ours.3.unwrap_or_default()
+        )
+    })
+}
+
+/// boot's block devices (--boot-volume, --snapshot, --swap, --ephemeral, the image's mapping
+/// prepended to --block-device's) and --nic net-name=, each boot compared by its output and
+/// the body sent; novaclient's client-side refusals; show --minimal.
+fn boot_commands_match_novaclient(real: RealNova) {
+    // Its servers show in the lists the read-only scenarios compare.
+    let _state = writing();
+    let pid = std::process::id();
+    let (vm, bfv, b, flv) = (
+        format!("bootvm-{pid}"),
+        format!("bootbfv-{pid}"),
+        format!("bootnew-{pid}"),
+        format!("bootflv-{pid}"),
+    );
+    let (vm, bfv, b, flv) = (vm.as_str(), bfv.as_str(), b.as_str(), flv.as_str());
+    for (name, source) in [
+        (vm, ["--image", "fakeimage6"]),
+        (bfv, ["--boot-volume", BOOT_VOL]),
+    ] {
+        let boot = real.ours_setting_up(&[
+            V96, "boot", name, "--flavor", "m1.tiny", source[0], source[1], "--nic", "none",
+            "--poll",
+        ]);
+        assert_eq!(boot.code, Some(0), "{}", boot.stderr);
+    }
+    let made = real.ours_setting_up(&[
+        V96,
+        "flavor-create",
+        flv,
+        "auto",
+        "128",
+        "1",
+        "1",
+        "--swap",
+        "64",
+        "--ephemeral",
+        "1",
+    ]);
+    assert_eq!(made.code, Some(0), "{}", made.stderr);
+    let net_id = "3cb9bc59-5699-4588-a4b1-b87f96708bc6";
+    let two = format!("net-name=private,net-id={net_id}");
+    let port = format!("net-name=private,port-id={net_id}");
+    let v46 = "--os-compute-api-version=2.46";
+    #[rustfmt::skip]
+    let reads: &[(&[&str], Expect)] = &[
+        (&[V96, "show", vm, "--minimal"], Same),
+        (&[V1, "show", vm, "--minimal"], Same),
+        (&[v46, "show", vm, "--minimal"], Same),
+        (&[V96, "show", vm, "--minimal", "--wrap", "30"], Same),
+        (&[V96, "show", bfv, "--minimal"], Same),
+        (&[V96, "show", bfv], Same),
+        (&[V1, "show", bfv], Same),
+        // novaclient's refusals: nothing to boot from, or more than one source.
+        (&[V96, "boot", b, "--flavor", "m1.tiny", "--nic", "none"], Same),
+        (&[V96, "boot", b, "--flavor", "m1.tiny", "--image", "fakeimage6", "--boot-volume", BOOT_VOL], Same),
+        (&[V96, "boot", b, "--flavor", "m1.tiny", "--image", "fakeimage6", "--snapshot", SNAP], Same),
+        (&[V96, "boot", b, "--flavor", "m1.tiny", "--boot-volume", BOOT_VOL, "--snapshot", SNAP, "--swap", "64"], Same),
+        // A network name Neutron does not know; one of net-id, net-name and port-id.
+        (&[V96, "boot", b, "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", "net-name=nosuch"], Same),
+        (&[V96, "boot", b, "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", &two], Same),
+        (&[V1, "boot", b, "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", &port], Same),
+    ];
+    let mut failures = Vec::new();
+    let reads: Vec<(&RealNova, &[&str], Expect)> =
+        reads.iter().map(|(a, e)| (&real, *a, *e)).collect();
+    failures.extend(differences_parallel(&reads));
+    // The fixture's volume is attached once at a time: the boots below use it again.
+    for name in [vm, bfv] {
+        real.step(&[V96, "delete", name]);
+        real.step(&["gone", name]);
+    }
+    #[rustfmt::skip]
+    let boots: &[&[&str]] = &[
+        &[V96, "boot", b, "--flavor", "m1.tiny", "--boot-volume", BOOT_VOL, "--nic", "none", "--poll"],
+        &[V96, "boot", b, "--flavor", "m1.tiny", "--snapshot", SNAP, "--nic", "none"],
+        &[V96, "boot", b, "--flavor", "m1.tiny", "--image", "fakeimage6", "--block-device", &format!("id={BOOT_VOL},source=volume,dest=volume,bootindex=1"), "--nic", "none", "--poll"],
+        &[V96, "boot", b, "--flavor", "m1.tiny", "--image", "fakeimage6", "--swap", "64", "--nic", "none"],
+        &[V96, "boot", b, "--flavor", flv, "--image", "fakeimage6", "--swap", "64", "--ephemeral", "size=1,format=ext4", "--nic", "none", "--poll"],
+        &[V1, "boot", b, "--flavor", flv, "--boot-volume", BOOT_VOL, "--ephemeral", "size=1", "--ephemeral", "size=1", "--poll"],
+        &[V96, "boot", b, "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", "net-name=private", "--poll"],
+        &[V1, "boot", b, "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", "net-name=private,v4-fixed-ip=10.0.0.9"],
+    ];
+    for args in boots {
+        failures.extend(boot_matches(&real, b, args));
+    }
+    let total = reads.len() + boots.len();
+    let gone = real.ours(&[V96, "flavor-delete", flv]);
+    assert_eq!(gone.code, Some(0), "{}", gone.stderr);
     assert_none(&failures, total);
 }

@@ -516,6 +516,9 @@ const SAMPLES: &[(&str, &[&str])] = &[
     ("rule", &["max_server_per_host=2"]),
     ("changes_since", &["2026-01-01T00:00:00Z"]),
     ("changes_before", &["2026-02-01T00:00:00Z"]),
+    ("swap", &["512"]),
+    ("boot_volume", &[SPEC_UUID]),
+    ("snapshot", &[SPEC_UUID]),
 ];
 
 /// Sample values for the typed keys of `record` arguments.

@@ -154,6 +154,10 @@ impl Resolver for Client {
         self.get_resource(res, id)
     }
 
+    fn find(&self, res: &ResourceDef, text: &str) -> Result<Value, Error> {
+        Client::find(self, res, text)
+    }
+
     fn version(&self) -> Option<Version> {
         Some(Client::version(self))
     }
@@ -728,7 +732,13 @@ impl Client {
         };
         // A text no URL can carry (`..`) can still be a name.
         let sendable = encode_segment(name_or_id).is_ok();
-        if sendable && (lookup.ids == Ids::Any || is_uuid(name_or_id)) {
+        if sendable
+            && match lookup.ids {
+                Ids::Any => true,
+                Ids::Uuid => is_uuid(name_or_id),
+                Ids::None => false,
+            }
+        {
             if let Some(v) = try_get(name_or_id)? {
                 return Ok(v);
             }
@@ -961,6 +971,17 @@ fn record(def: &ArgDef, values: &[String], r: &dyn Resolver) -> Result<Value, Er
                 return Err(bad(v));
             }
             typed_keys.push(k);
+            // `net-name=private`: the name looked up, its ID sent.
+            let looked_up;
+            let val = match def.record_resources.iter().find(|(typed, _)| *typed == k) {
+                Some((_, res)) => {
+                    let found = r.find(res, val)?;
+                    let id = res.lookup.as_ref().map_or("id", |l| l.id_field);
+                    looked_up = sc::text(found.get(id));
+                    looked_up.as_str()
+                }
+                None => val,
+            };
             // `delete_on_termination | case('remove', true)`: the sent key is the typed value.
             let value = match through {
                 Some(e) => {
@@ -1193,6 +1214,7 @@ mod tests {
             default_versions: Range::ALL,
             choices: &[],
             record_keys: &[("net-id", "uuid", None), ("v4-fixed-ip", "fixed_ip", None)],
+            record_resources: &[],
             record_defaults: &[("dest", Template::Text(&[Piece::Text("local")]))],
             alone: &["auto", "none"],
             alone_versions: Range::ALL,

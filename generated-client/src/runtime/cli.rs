@@ -743,7 +743,7 @@ fn render(
             };
             let obj = obj.into_owned();
             let rules = p.rules.map(|r| r.show).unwrap_or(&[]);
-            let info = output::reshape(rules, version, &obj, client)?;
+            let info = output::reshape(rules, version, &obj, &o.scope, client)?;
             let rows: Vec<(String, Value)> = if p.keys.is_empty() {
                 info.into_iter().collect()
             } else {

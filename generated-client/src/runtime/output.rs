@@ -576,6 +576,7 @@ pub fn reshape(
     rules: &[ShowDef],
     version: Version,
     obj: &Value,
+    args: &Value,
     r: &dyn Resolver,
 ) -> Result<BTreeMap<String, Value>, Error> {
     let mut info: BTreeMap<String, Value> = match obj {
@@ -583,7 +584,7 @@ pub fn reshape(
         other => BTreeMap::from([("value".to_string(), other.clone())]),
     };
     for rule in rules {
-        if !rule.versions.contains(version) {
+        if !rule.versions.contains(version) || !holds(&rule.when, args, version) {
             continue;
         }
         let Some(value) = info.remove(rule.field) else {

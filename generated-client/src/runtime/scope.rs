@@ -6,7 +6,7 @@
 //! (the latest result: `reply`), and in a step's loop `item` (`it`) with `item^` (its
 //! parents, `it.^`). [`Env`] gives the trees' roots from it, with more loop items on top.
 
-use super::defs::{Body, Version};
+use super::defs::{Body, ResourceDef, Version};
 use super::error::Error;
 use novagen_spec::{EvalError, Expr, Item, Root, Scope, Template};
 use serde_json::{Map, Value};
@@ -141,6 +141,22 @@ pub fn fill(b: &Body, env: &Env) -> Result<Option<Value>, Error> {
             Some(Value::Array(out))
         }
         Body::Lit(l) => novagen_spec::eval(&Expr::Lit(*l), env)?.map(Cow::into_owned),
+        Body::Concat(parts) => {
+            let mut out = Vec::new();
+            for p in *parts {
+                if let Some(w) = &p.when {
+                    if !novagen_spec::truthy(novagen_spec::eval(w, env)?.as_deref()) {
+                        continue;
+                    }
+                }
+                match fill(&p.body, env)? {
+                    Some(Value::Array(items)) if !p.item => out.extend(items),
+                    Some(v) => out.push(v),
+                    None => {}
+                }
+            }
+            (!out.is_empty()).then_some(Value::Array(out))
+        }
     })
 }
 
@@ -187,6 +203,14 @@ pub fn reply_key(e: &Expr) -> Option<&'static str> {
 pub trait Resolver {
     /// One resource of the spec by its ID.
     fn fetch(&self, resource: &str, id: &str) -> Result<Value, Error>;
+
+    /// One resource of the spec by its name or ID (its lookup), as a record key's value.
+    fn find(&self, res: &ResourceDef, text: &str) -> Result<Value, Error> {
+        Err(Error::command(format!(
+            "no cloud to look the {} '{text}' up in",
+            res.name
+        )))
+    }
 
     /// The session's compute microversion.
     fn version(&self) -> Option<Version> {
