@@ -1756,10 +1756,30 @@ fn operation(
             ),
         };
         let required = required && a.ty != ArgType::Flag;
-        let cli = if a.positional {
-            format!("<{}>", a.name.replace('_', "-"))
-        } else {
-            format!("--{}", a.name.replace('_', "-"))
+        let cli = match (&a.option, a.positional) {
+            (Some(o), false) => {
+                let typed = o.strip_prefix("--").unwrap_or_default();
+                let fine = typed.starts_with(|c: char| c.is_ascii_lowercase())
+                    && typed
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-".contains(c));
+                if !fine {
+                    cx.err(
+                        &format!("{ap}.option"),
+                        format!("option '{o}' is not an option as typed: `--` and lower-case letters, digits, `-` or `_` (option: --target_host)."),
+                    );
+                }
+                o.clone()
+            }
+            (Some(_), true) => {
+                cx.err(
+                    &format!("{ap}.option"),
+                    "option: spells an option as typed; a positional is typed as its value alone.",
+                );
+                format!("<{}>", a.name.replace('_', "-"))
+            }
+            (None, true) => format!("<{}>", a.name.replace('_', "-")),
+            (None, false) => format!("--{}", a.name.replace('_', "-")),
         };
         args.push(ArgDef {
             name: lk(&a.name),
@@ -1959,17 +1979,7 @@ fn operation(
 
     // Refusals see the arguments, the session and what the CLI looked up.
     scope.roots = vec!["session".into(), "found".into(), "typed".into()];
-    let refuse: Vec<(Expr, Template)> = o
-        .refuse
-        .iter()
-        .enumerate()
-        .filter_map(|(k, r)| {
-            let at = format!("{p}.refuse[{k}]");
-            let when = scope.conds(cx, &Some(r.when.clone()), &format!("{at}.when"));
-            let error = scope.template(cx, &r.error, &format!("{at}.error"));
-            Some((when?, error))
-        })
-        .collect();
+    let refuse = refusals(cx, &mut scope, &o.refuse, p);
 
     // Variants: the operation's own fields are the base each variant overrides.
     let base = request_fields!(o, p);
@@ -2033,6 +2043,13 @@ fn operation(
                     step.merge = s.merge;
                     step.when = scope.conds(cx, &s.when, &format!("{sp}.when"));
                     step.versions = cx.versions(&s.versions, &sp);
+                    // Its checks read its result as `reply` (and by its name).
+                    scope.roots = roots.clone();
+                    scope.roots.push("reply".into());
+                    if let Some(n) = &s.name {
+                        scope.roots.push(format!("steps.{n}"));
+                    }
+                    step.refuse = slice(refusals(cx, &mut scope, &s.refuse, &sp));
                     let stand_in = stand_in(cx, &mut scope, &fields, f.service, returns, &step);
                     if let Some(n) = &s.name {
                         cx.ident(n, "step name", &format!("{sp}.name"));
@@ -2206,6 +2223,40 @@ fn at<T>(field: &At<'_, T>, key: &str) -> String {
         .unwrap_or_default()
 }
 
+/// `refuse:` entries at `{p}.refuse[k]`, each checked in the scope's roots as they are.
+fn refusals(cx: &mut Cx, scope: &mut Scope, list: &[model::RefuseSpec], p: &str) -> Vec<RefuseDef> {
+    list.iter()
+        .enumerate()
+        .filter_map(|(k, r)| {
+            let at = format!("{p}.refuse[{k}]");
+            let when = scope.conds(cx, &Some(r.when.clone()), &format!("{at}.when"));
+            let error = scope.template(cx, &r.error, &format!("{at}.error"));
+            let status = match r.kind.as_deref() {
+                None | Some("CommandError") => None,
+                Some(kind) => match ERROR_KINDS.iter().find(|(_, k)| *k == kind) {
+                    Some((status, _)) => Some(*status),
+                    None => {
+                        let known: Vec<&str> = ERROR_KINDS.iter().map(|(_, k)| *k).collect();
+                        cx.err(
+                            &format!("{at}.kind"),
+                            format!(
+                                "kind '{kind}' is no exception of novaclient's: CommandError (the default) or one of {}.",
+                                known.join(", ")
+                            ),
+                        );
+                        None
+                    }
+                },
+            };
+            Some(RefuseDef {
+                when: when?,
+                error,
+                status,
+            })
+        })
+        .collect()
+}
+
 /// The stand-in of `on_error: {STATUS: <request>}`: a step after `main`, sent only when `main`
 /// failed with that status, under `main`'s name, condition and range.
 fn stand_in(
@@ -2232,10 +2283,11 @@ fn stand_in(
         || spec.versions.is_some()
         || spec.merge
         || spec.on_error.is_some()
+        || !spec.refuse.is_empty()
     {
         cx.err(
             &sp,
-            "a stand-in takes its request's name, when, versions and merge: give it only http, service, query, body, result, for and collect.",
+            "a stand-in takes its request's name, when, versions, merge and refuse: give it only http, service, query, body, result, for and collect.",
         );
     }
     let fields = request_fields!(spec, sp);
@@ -2245,6 +2297,7 @@ fn stand_in(
     let mut step = step(cx, scope, &fields, default_service, returns);
     step.name = main.name;
     step.merge = main.merge;
+    step.refuse = main.refuse;
     step.when = main.when;
     step.versions = main.versions;
     step.on_error = slice(vec![*status]);
@@ -2397,6 +2450,7 @@ fn step(
         merge: false,
         on_error: &[],
         collect: r.collect.is_some(),
+        refuse: &[],
         when: None,
         versions: Range::default(),
     }

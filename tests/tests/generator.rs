@@ -189,7 +189,19 @@ fn every_refusal_has_its_file_line_and_sentence() {
         ("      - name: found\n        http: GET /widgets\n", "      - name: found\n        on_error: [403]\n        http: GET /widgets\n", "on_error: [403]",
          "`on_error: [403]` is the first edition's: write on_error: {403: <the request sent instead>} on the request it stands in for"),
         ("          403: {http: GET /widgets/mine,", "          403: {name: mine, http: GET /widgets/mine,", "403: {name: mine",
-         "a stand-in takes its request's name, when, versions and merge: give it only http, service, query, body, result, for and collect."),
+         "a stand-in takes its request's name, when, versions, merge and refuse: give it only http, service, query, body, result, for and collect."),
+        ("          403: {http: GET /widgets/mine,", "          403: {refuse: [{when: exact, error: No.}], http: GET /widgets/mine,", "403: {refuse",
+         "a stand-in takes its request's name, when, versions, merge and refuse: give it only http, service, query, body, result, for and collect."),
+        // A step's checks after its request: novaclient's exceptions only, over its result.
+        ("error: \"No widget named '{pattern}'.\", kind: NotFound}", "error: \"No widget named '{pattern}'.\", kind: Missing}", "kind: Missing",
+         "kind 'Missing' is no exception of novaclient's: CommandError (the default) or one of BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, Conflict, OverLimit, RateLimit, HTTPNotImplemented."),
+        ("{when: \"exact and not (reply | where(it.name == pattern))\"", "{when: \"exact and not (parts | where(it.name == pattern))\"", "exact and not (parts",
+         "\"exact and not (parts | where(it.name == pattern))\" names 'parts', which is no argument or value known here (known: detail, exact, pattern, session, reply, steps.found, version, now)."),
+        // An option typed otherwise than its name says.
+        ("option: --exact_name,", "option: exact_name,", "option: exact_name",
+         "option 'exact_name' is not an option as typed: `--` and lower-case letters, digits, `-` or `_` (option: --target_host)."),
+        ("      - {name: pattern, positional: true, help: Widget name pattern.}", "      - {name: pattern, positional: true, option: --pattern, help: Widget name pattern.}", "option: --pattern",
+         "option: spells an option as typed; a positional is typed as its value alone."),
         ("          403: {http: GET /widgets/mine,", "          200: {http: GET /widgets/mine,", "200: {http",
          "200 is no HTTP error status (400-599)."),
         // each: the loop over a many-valued positional, its words closed.
