@@ -347,6 +347,18 @@ fn strict_takes_only_the_hypervisor_named_exactly() {
         "{}",
         run.stdout
     );
+    // novaclient's migrate body: null until 2.55, an object from 2.56 (one per server of
+    // fake-mini, whatever nova-sim answers each).
+    for (version, body) in [
+        ("2.55", json!({"migrate": null})),
+        ("2.56", json!({"migrate": {}})),
+    ] {
+        let run = cloud.nova(&["--debug", V, version, "host-servers-migrate", "fake-mini"]);
+        run.ok();
+        let sent = action_bodies(&run.stderr);
+        assert!(!sent.is_empty(), "{version}: {}", run.stderr);
+        assert!(sent.iter().all(|b| *b == body), "{version}: {sent:?}");
+    }
     // A pattern nothing matches: nova's own 404, with or without --strict.
     let run = cloud.nova(&["host-servers-migrate", "nosuch", "--strict"]);
     run.fails(
