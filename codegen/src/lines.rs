@@ -13,8 +13,8 @@ pub struct LineIndex {
     lines: HashMap<String, usize>,
     /// One past the file's last line (a reader may point at the end of the text).
     last: usize,
-    /// The line of the first YAML alias (`*name`), if any.
-    pub alias: Option<usize>,
+    /// Each YAML alias (`*name`): the path it stands at, and its line.
+    pub aliases: Vec<(String, usize)>,
 }
 
 enum Frame {
@@ -33,7 +33,7 @@ enum Frame {
 struct Recorder {
     stack: Vec<Frame>,
     lines: HashMap<String, usize>,
-    alias: Option<usize>,
+    aliases: Vec<(String, usize)>,
 }
 
 impl Recorder {
@@ -79,8 +79,8 @@ impl MarkedEventReceiver for Recorder {
                 }
             },
             Event::Alias(_) => {
-                self.alias.get_or_insert(line);
-                let _ = self.next_path();
+                let path = self.next_path().unwrap_or_default();
+                self.aliases.push((path, line));
             }
             Event::MappingStart(..) => {
                 let path = self.next_path().unwrap_or_default();
@@ -112,7 +112,7 @@ impl LineIndex {
         LineIndex {
             lines: rec.lines,
             last: text.lines().count() + 1,
-            alias: rec.alias,
+            aliases: rec.aliases,
         }
     }
 

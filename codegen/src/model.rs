@@ -317,10 +317,15 @@ pub struct EachSpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RefuseSpec {
-    /// An expression over the arguments, `found`, `typed` and `session`.
+    /// An expression over the arguments, `found`, `typed` and `session` (on a step also the
+    /// results so far and its own, `reply`).
     pub when: When,
     /// A template: the error line.
     pub error: String,
+    /// novaclient's exception: `CommandError` (default) or the class of an HTTP status
+    /// (`NotFound`: printed `<error> (HTTP 404)`).
+    #[serde(default)]
+    pub kind: Option<String>,
 }
 
 /// Another way of carrying out an operation: what it gives replaces the operation's own.
@@ -381,6 +386,9 @@ pub struct StepSpec {
     pub on_error: Option<BTreeMap<u16, RequestSpec>>,
     #[serde(default)]
     pub merge: bool,
+    /// Checks after the request, over its result `reply`: the command fails when one holds.
+    #[serde(default)]
+    pub refuse: Vec<RefuseSpec>,
     #[serde(default)]
     pub when: Option<When>,
     /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
@@ -584,6 +592,10 @@ pub struct ArgSpec {
     pub invalid: Option<String>,
     #[serde(default)]
     pub metavar: Option<String>,
+    /// An option typed otherwise than `--` and its name with `-` for `_`
+    /// (`option: --target_host`: novaclient's host-evacuate).
+    #[serde(default)]
+    pub option: Option<String>,
     /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
     #[serde(default)]
     pub versions: Option<String>,

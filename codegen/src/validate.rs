@@ -167,13 +167,22 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
     let mut files: Vec<(&SpecSource, ResourceFile, LineIndex)> = Vec::new();
     let mut extensions: Vec<(&SpecSource, ExtensionFile, LineIndex)> = Vec::new();
     for src in sources {
-        // One way to reuse: a view. A YAML alias would be a second, and one that cannot
-        // cross files.
-        if let Some(line) = LineIndex::new(&src.text).alias {
+        // What is printed is reused one way: a view (which crosses files). A YAML alias
+        // there would be a second way.
+        let printed = |p: &str| {
+            let last = p.rsplit('.').next().unwrap_or(p);
+            let last = last.split('[').next().unwrap_or(last);
+            ["print", "table", "properties", "columns"].contains(&last)
+        };
+        if let Some((_, line)) = LineIndex::new(&src.text)
+            .aliases
+            .into_iter()
+            .find(|(p, _)| printed(p))
+        {
             errors.push(SpecError::new(
                 &src.path,
                 line,
-                "a YAML alias (*name) repeats a value: a print block several operations share is a view (views: {NAME: [...]} and print: [{view: NAME}]); anything else is written out.",
+                "a YAML alias (*name) of what is printed: a print block several operations share is a view (views: {NAME: [...]} and print: [{view: NAME}]).",
             ));
         }
         let is_api = src.path.file_stem().is_some_and(|s| s == "api");
@@ -1972,10 +1981,30 @@ fn operation(
             ),
         };
         let required = required && a.ty != ArgType::Flag;
-        let cli = if a.positional {
-            format!("<{}>", a.name.replace('_', "-"))
-        } else {
-            format!("--{}", a.name.replace('_', "-"))
+        let cli = match (&a.option, a.positional) {
+            (Some(o), false) => {
+                let typed = o.strip_prefix("--").unwrap_or_default();
+                let fine = typed.starts_with(|c: char| c.is_ascii_lowercase())
+                    && typed
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-".contains(c));
+                if !fine {
+                    cx.err(
+                        &format!("{ap}.option"),
+                        format!("option '{o}' is not an option as typed: `--` and lower-case letters, digits, `-` or `_` (option: --target_host)."),
+                    );
+                }
+                o.clone()
+            }
+            (Some(_), true) => {
+                cx.err(
+                    &format!("{ap}.option"),
+                    "option: spells an option as typed; a positional is typed as its value alone.",
+                );
+                format!("<{}>", a.name.replace('_', "-"))
+            }
+            (None, true) => format!("<{}>", a.name.replace('_', "-")),
+            (None, false) => format!("--{}", a.name.replace('_', "-")),
         };
         args.push(ArgDef {
             name: lk(&a.name),
@@ -2184,17 +2213,7 @@ fn operation(
 
     // Refusals see the arguments, the session and what the CLI looked up.
     scope.roots = vec!["session".into(), "found".into(), "typed".into()];
-    let refuse: Vec<(Expr, Template)> = o
-        .refuse
-        .iter()
-        .enumerate()
-        .filter_map(|(k, r)| {
-            let at = format!("{p}.refuse[{k}]");
-            let when = scope.conds(cx, &Some(r.when.clone()), &format!("{at}.when"));
-            let error = scope.template(cx, &r.error, &format!("{at}.error"));
-            Some((when?, error))
-        })
-        .collect();
+    let refuse = refusals(cx, &mut scope, &o.refuse, p);
 
     // Variants: the operation's own fields are the base each variant overrides.
     let base = request_fields!(o, p);
@@ -2264,6 +2283,13 @@ fn operation(
                     step.merge = s.merge;
                     step.when = scope.conds(cx, &s.when, &format!("{sp}.when"));
                     step.versions = cx.versions(&s.versions, &sp);
+                    // Its checks read its result as `reply` (and by its name).
+                    scope.roots = roots.clone();
+                    scope.roots.push("reply".into());
+                    if let Some(n) = &s.name {
+                        scope.roots.push(format!("steps.{n}"));
+                    }
+                    step.refuse = slice(refusals(cx, &mut scope, &s.refuse, &sp));
                     let stand_in = stand_in(cx, &mut scope, &fields, f.service, returns, &step);
                     if let Some(n) = &s.name {
                         cx.ident(n, "step name", &format!("{sp}.name"));
@@ -2435,6 +2461,40 @@ fn at<T>(field: &At<'_, T>, key: &str) -> String {
         .unwrap_or_default()
 }
 
+/// `refuse:` entries at `{p}.refuse[k]`, each checked in the scope's roots as they are.
+fn refusals(cx: &mut Cx, scope: &mut Scope, list: &[model::RefuseSpec], p: &str) -> Vec<RefuseDef> {
+    list.iter()
+        .enumerate()
+        .filter_map(|(k, r)| {
+            let at = format!("{p}.refuse[{k}]");
+            let when = scope.conds(cx, &Some(r.when.clone()), &format!("{at}.when"));
+            let error = scope.template(cx, &r.error, &format!("{at}.error"));
+            let status = match r.kind.as_deref() {
+                None | Some("CommandError") => None,
+                Some(kind) => match ERROR_KINDS.iter().find(|(_, k)| *k == kind) {
+                    Some((status, _)) => Some(*status),
+                    None => {
+                        let known: Vec<&str> = ERROR_KINDS.iter().map(|(_, k)| *k).collect();
+                        cx.err(
+                            &format!("{at}.kind"),
+                            format!(
+                                "kind '{kind}' is no exception of novaclient's: CommandError (the default) or one of {}.",
+                                known.join(", ")
+                            ),
+                        );
+                        None
+                    }
+                },
+            };
+            Some(RefuseDef {
+                when: when?,
+                error,
+                status,
+            })
+        })
+        .collect()
+}
+
 /// The stand-in of `on_error: {STATUS: <request>}`: a step after `main`, sent only when `main`
 /// failed with that status, under `main`'s name, condition and range.
 fn stand_in(
@@ -2471,6 +2531,7 @@ fn stand_in(
     let mut step = step(cx, scope, &fields, default_service, returns);
     step.name = main.name;
     step.merge = main.merge;
+    step.refuse = main.refuse;
     step.when = main.when;
     step.versions = main.versions;
     step.on_error = slice(vec![*status]);
@@ -2638,6 +2699,7 @@ fn step(
         merge: false,
         on_error: &[],
         collect: r.collect.is_some(),
+        refuse: &[],
         when: None,
         versions: Range::default(),
     }

@@ -437,13 +437,42 @@ pub struct OpDef {
     pub args: &'static [ArgDef],
     pub returns: Returns,
     pub versions: Range,
-    /// Checks before any request: (condition, error template); refused when it holds.
-    pub refuse: &'static [(Expr, Template)],
+    /// Checks before any request: refused when one holds.
+    pub refuse: &'static [RefuseDef],
     /// The operation runs once per value of one argument, each reported (`each:`).
     pub each: Option<EachDef>,
     /// The ways the operation is carried out; the first that applies is used.
     pub variants: &'static [VariantDef],
 }
+
+/// `refuse:`: a check that fails the command with `error` when `when` holds: on an
+/// operation before any request, on a step after its request (over its result, `reply`).
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct RefuseDef {
+    pub when: Expr,
+    /// The error line, a template.
+    pub error: Template,
+    /// `kind:`: none for novaclient's CommandError; an HTTP status for its exception of that
+    /// status (`NotFound`: 404, printed `<error> (HTTP 404)`), as [`ERROR_KINDS`] names them.
+    pub status: Option<u16>,
+}
+
+/// novaclient's exception class of each HTTP error status it has one for; any other status is
+/// a `ClientException`.
+pub const ERROR_KINDS: &[(u16, &str)] = &[
+    (400, "BadRequest"),
+    (401, "Unauthorized"),
+    (403, "Forbidden"),
+    (404, "NotFound"),
+    (405, "MethodNotAllowed"),
+    (406, "NotAcceptable"),
+    (409, "Conflict"),
+    (413, "OverLimit"),
+    (429, "RateLimit"),
+    (501, "HTTPNotImplemented"),
+];
 
 /// `each:`: the loop over the values of a many-valued positional (novaclient's
 /// `do_action_on_many`).
@@ -561,6 +590,9 @@ pub struct StepDef {
     /// With `for_each`: the result is `[{item, ok, reply, error}]`, one object per item; a
     /// failed item is kept (`ok: false`, `error`: its error line) instead of ending the command.
     pub collect: bool,
+    /// Checks after the request, over its result (`reply`): the command fails with the first
+    /// that holds (novaclient's `--strict` host commands: no hypervisor of that exact name).
+    pub refuse: &'static [RefuseDef],
     /// The step runs only when these hold (and in this microversion range).
     pub when: Cond,
     pub versions: Range,

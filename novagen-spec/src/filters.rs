@@ -413,6 +413,10 @@ pub(crate) fn apply<'a>(c: &Call, v: Out<'a>, s: &'a dyn Scope) -> Result<Out<'a
             }
         }
         Filter::Take => {
+            // No count (an option not given): the whole list.
+            if eval(arg(c, 0)?, s)?.is_none() {
+                return Ok(Some(v));
+            }
             let n = usize::try_from(int_arg(c, 0, s)?).unwrap_or(0);
             match v.as_ref() {
                 Value::Array(a) => owned(Value::Array(a.iter().take(n).cloned().collect())),

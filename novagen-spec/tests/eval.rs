@@ -213,6 +213,12 @@ fn value_filters() {
     assert_eq!(f("o | get('x')"), Some(json!(1)));
     assert_eq!(f("nums | take(2)"), Some(json!([1, 2])));
     assert_eq!(f("nums | take(-2)"), Some(json!([])));
+    // No count (an option not given): the whole list; a count that is no number is an error.
+    assert_eq!(f("nums | take(nothing)"), Some(json!([1, 2, 3])));
+    assert_eq!(
+        f("nums | take(1 if nothing < 1 else nothing)"),
+        Some(json!([1, 2, 3]))
+    );
     assert_eq!(f("l | pairs"), Some(json!({"a": "1", "b": null})));
     assert_eq!(f("o | pairs"), Some(json!({"x": 1, "y": [2]})));
     assert_eq!(f("l | keys"), Some(json!(["a", "b"])));

@@ -116,6 +116,7 @@ const REALNOVA: &[&str] = &[
     "group_commands_match_novaclient",
     "wrap_commands_match_novaclient",
     "boot_commands_match_novaclient",
+    "host_commands_match_novaclient",
     "novaclient_runs_the_same_through_the_zygote",
 ];
 

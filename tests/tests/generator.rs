@@ -192,7 +192,17 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "invalid spec: operations[4].steps[0].on_error.403: unknown field `name`, expected one of `http`, `query`, `body`, `result`, `for`, `collect`"),
         // `env:` left the language (no entry used it: spec_keys).
         ("default: \"{session.project_id}\",", "default: \"{session.project_id}\", env: WIDGET_PROJECT,", "env: WIDGET_PROJECT",
-         "invalid spec: operations[1].args[6]: unknown field `env`, expected one of `name`, `type`, `positional`, `required`, `many`, `default`, `choices`, `help`, `resource`, `keys`, `defaults`, `alone`, `one_of`, `invalid`, `metavar`, `versions`"),
+         "invalid spec: operations[1].args[6]: unknown field `env`, expected one of `name`, `type`, `positional`, `required`, `many`, `default`, `choices`, `help`, `resource`, `keys`, `defaults`, `alone`, `one_of`, `invalid`, `metavar`, `option`, `versions`"),
+        // A step's checks after its request: novaclient's exceptions only, over its result.
+        ("error: \"No widget named '{pattern}'.\", kind: NotFound}", "error: \"No widget named '{pattern}'.\", kind: Missing}", "kind: Missing",
+         "kind 'Missing' is no exception of novaclient's: CommandError (the default) or one of BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, Conflict, OverLimit, RateLimit, HTTPNotImplemented."),
+        ("{when: \"exact and not (reply | where(it.name == pattern))\"", "{when: \"exact and not (parts | where(it.name == pattern))\"", "exact and not (parts",
+         "\"exact and not (parts | where(it.name == pattern))\" names 'parts', which is no argument or value known here (known: detail, exact, pattern, session, reply, steps.found, version, now)."),
+        // An option typed otherwise than its name says.
+        ("option: --exact_name,", "option: exact_name,", "option: exact_name",
+         "option 'exact_name' is not an option as typed: `--` and lower-case letters, digits, `-` or `_` (option: --target_host)."),
+        ("      - {name: pattern, positional: true, help: Widget name pattern.}", "      - {name: pattern, positional: true, option: --pattern, help: Widget name pattern.}", "option: --pattern",
+         "option: spells an option as typed; a positional is typed as its value alone."),
         ("          403: {http: GET /widgets/mine,", "          200: {http: GET /widgets/mine,", "200: {http",
          "200 is no HTTP error status (400-599)."),
         // each: the loop over a many-valued positional, its words closed.
@@ -366,7 +376,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
         ("      - {text: \"Since {since|date}:\"}", "      - {text: \"Since {since|date}:\", of: reply}", "of: reply}",
          "of: says what a table or properties item prints; a text or value item is a template of its own."),
         ("      - {text: \"Since {since|date}:\"}", "      - &since {text: \"Since {since|date}:\"}\n      - *since", "- *since",
-         "a YAML alias (*name) repeats a value: a print block several operations share is a view (views: {NAME: [...]} and print: [{view: NAME}]); anything else is written out."),
+         "a YAML alias (*name) of what is printed: a print block several operations share is a view (views: {NAME: [...]} and print: [{view: NAME}])."),
         // A value filter is no display format.
         ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {title: Tags, field: tags, format: \"join:, \"}", "format: \"join:, \"",
          "'join:,' is no display format (formats: pyrepr, pformat, quoted, flatten, fixed(n), and api.yaml's: ); a value filter goes in value: (value: \"it | join(', ')\")."),

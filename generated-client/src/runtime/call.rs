@@ -4,8 +4,8 @@
 //! the CLI (not the library call) asks for.
 
 use super::defs::{
-    ArgDef, ArgType, Expr, Ids, OpDef, Range, ResourceDef, Returns, Service, StepDef, Template,
-    VariantDef, Version,
+    ArgDef, ArgType, Expr, Ids, OpDef, Range, RefuseDef, ResourceDef, Returns, Service, StepDef,
+    Template, VariantDef, Version,
 };
 use super::error::Error;
 use super::page::{Lean, Page, SlotPlan};
@@ -253,6 +253,8 @@ impl Client {
                 },
             };
             keep(step, &mut scope, r);
+            // The step's own checks, over its result (`reply`).
+            refuse(step.refuse, &scope, v)?;
         }
         if let Some(first) = failed {
             return Err(first);
@@ -317,12 +319,7 @@ impl Client {
                 ))
             })?;
         // The client's own checks, before any request (and before any plan of one).
-        for (condition, error) in op.refuse {
-            if refused(condition, &scope, v)? {
-                let env = Env::new(&scope, Some(v));
-                return Err(Error::command(sc::text_of(error, &env)?));
-            }
-        }
+        refuse(op.refuse, &scope, v)?;
         Ok((scope, variant))
     }
 
@@ -856,6 +853,25 @@ fn keep(step: &StepDef, scope: &mut Value, r: Option<Value>) {
         }
         m.insert("result".into(), r);
     }
+}
+
+/// The first of `checks` that holds, as its error: novaclient's CommandError, or the
+/// exception of the HTTP status its `kind:` names (`NotFound`: `<error> (HTTP 404)`).
+fn refuse(checks: &[RefuseDef], scope: &Value, v: Version) -> Result<(), Error> {
+    for check in checks {
+        if refused(&check.when, scope, v)? {
+            let message = sc::text_of(&check.error, &Env::new(scope, Some(v)))?;
+            return Err(match check.status {
+                None => Error::command(message),
+                Some(status) => Error::Http {
+                    status,
+                    message,
+                    request_id: None,
+                },
+            });
+        }
+    }
+    Ok(())
 }
 
 fn applies(step: &StepDef, v: Version, scope: &Value) -> bool {

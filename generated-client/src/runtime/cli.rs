@@ -78,7 +78,8 @@ fn arg(def: &'static ArgDef) -> Arg {
             a = a.num_args(1..).action(ArgAction::Append);
         }
     } else {
-        a = a.long(def.name.replace('_', "-"));
+        // `--` and the name with `-` for `_`, unless the spec says otherwise (`option:`).
+        a = a.long(def.cli.strip_prefix("--").unwrap_or(def.cli));
         a = match def.ty {
             ArgType::Flag => a.action(ArgAction::SetTrue),
             _ if def.many || matches!(def.ty, ArgType::KeyValue | ArgType::Record) => {

@@ -47,19 +47,10 @@ impl Error {
     /// novaclient's exception class name for this error.
     pub fn kind(&self) -> &'static str {
         match self {
-            Error::Http { status, .. } => match status {
-                400 => "BadRequest",
-                401 => "Unauthorized",
-                403 => "Forbidden",
-                404 => "NotFound",
-                405 => "MethodNotAllowed",
-                406 => "NotAcceptable",
-                409 => "Conflict",
-                413 => "OverLimit",
-                429 => "RateLimit",
-                501 => "HTTPNotImplemented",
-                _ => "ClientException",
-            },
+            Error::Http { status, .. } => novagen_spec::defs::ERROR_KINDS
+                .iter()
+                .find(|(s, _)| s == status)
+                .map_or("ClientException", |(_, kind)| kind),
             Error::Command(_) | Error::NoMatch(_) => "CommandError",
             Error::Connect { .. } => "ConnectFailure",
             Error::Timeout { .. } => "ConnectTimeout",
