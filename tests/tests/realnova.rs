@@ -63,6 +63,8 @@ fn main() {
             "boot_commands_match_novaclient",
             realnova,
             boot_commands_match_novaclient,
+        ),
+        trial(
             "host_commands_match_novaclient",
             realnova,
             host_commands_match_novaclient,
