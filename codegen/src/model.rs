@@ -270,6 +270,12 @@ pub struct OperationSpec {
     /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
     #[serde(default)]
     pub on_error: Option<BTreeMap<u16, StepSpec>>,
+    /// An object reply paged by marker, the pages merged (usage at 2.40+).
+    #[serde(default)]
+    pub page: Option<PageSpec>,
+    /// The path is below the service endpoint's unversioned root (version-list).
+    #[serde(default)]
+    pub root: bool,
     #[serde(default)]
     pub steps: Option<Vec<StepSpec>>,
     #[serde(default)]
@@ -278,6 +284,27 @@ pub struct OperationSpec {
     pub poll: Option<PollSpec>,
     #[serde(default)]
     pub variants: Vec<VariantSpec>,
+}
+
+/// `page: {query: {marker: "{...}"}, merge: {by: tenant_id, concat: [...], sum: [...]}}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageSpec {
+    /// The query added for the next page: templates over the last page's result, `reply`.
+    pub query: Pairs,
+    #[serde(default)]
+    pub merge: Option<PageMergeSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageMergeSpec {
+    #[serde(default)]
+    pub by: Option<String>,
+    #[serde(default)]
+    pub concat: Vec<String>,
+    #[serde(default)]
+    pub sum: Vec<String>,
 }
 
 /// `each: {over: server, resolve: first, error: ..., fail: any}`.
@@ -337,6 +364,12 @@ pub struct VariantSpec {
     /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
     #[serde(default)]
     pub on_error: Option<BTreeMap<u16, StepSpec>>,
+    /// An object reply paged by marker, the pages merged (usage at 2.40+).
+    #[serde(default)]
+    pub page: Option<PageSpec>,
+    /// The path is below the service endpoint's unversioned root (version-list).
+    #[serde(default)]
+    pub root: bool,
     #[serde(default)]
     pub steps: Option<Vec<StepSpec>>,
     #[serde(default)]
@@ -370,6 +403,12 @@ pub struct StepSpec {
     /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
     #[serde(default)]
     pub on_error: Option<BTreeMap<u16, StepSpec>>,
+    /// An object reply paged by marker, the pages merged (usage at 2.40+).
+    #[serde(default)]
+    pub page: Option<PageSpec>,
+    /// The path is below the service endpoint's unversioned root (version-list).
+    #[serde(default)]
+    pub root: bool,
     #[serde(default)]
     pub merge: bool,
     #[serde(default)]

@@ -1558,6 +1558,8 @@ struct RequestFields<'a> {
     for_each: At<'a, model::Loop>,
     collect: At<'a, bool>,
     on_error: At<'a, BTreeMap<u16, model::StepSpec>>,
+    page: At<'a, model::PageSpec>,
+    root: At<'a, bool>,
 }
 
 /// The request fields of an operation, variant or step spec written at `path`.
@@ -1573,6 +1575,8 @@ macro_rules! request_fields {
             for_each: $spec.for_each.as_ref().map(|v| (v, path.to_string())),
             collect: $spec.collect.then(|| (&$spec.collect, path.to_string())),
             on_error: $spec.on_error.as_ref().map(|v| (v, path.to_string())),
+            page: $spec.page.as_ref().map(|v| (v, path.to_string())),
+            root: $spec.root.then(|| (&$spec.root, path.to_string())),
         }
     }};
 }
@@ -1587,6 +1591,8 @@ impl<'a> RequestFields<'a> {
             || self.for_each.is_some()
             || self.collect.is_some()
             || self.on_error.is_some()
+            || self.page.is_some()
+            || self.root.is_some()
     }
 
     /// Each field of `self`, or else of `base`.
@@ -1600,6 +1606,8 @@ impl<'a> RequestFields<'a> {
             for_each: self.for_each.or_else(|| base.for_each.clone()),
             collect: self.collect.or_else(|| base.collect.clone()),
             on_error: self.on_error.or_else(|| base.on_error.clone()),
+            page: self.page.or_else(|| base.page.clone()),
+            root: self.root.or_else(|| base.root.clone()),
         }
     }
 }
@@ -2075,13 +2083,15 @@ fn operation(
                         r.for_each.as_ref().map(|x| &x.1),
                         r.on_error.as_ref().map(|x| &x.1),
                         r.service.as_ref().map(|x| &x.1),
+                        r.page.as_ref().map(|x| &x.1),
+                        r.root.as_ref().map(|x| &x.1),
                     ]
                     .into_iter()
                     .any(here)
                     {
                         cx.err(
                             &at(&r.http, "http"),
-                            "http: none sends nothing: it takes no query, body, result, service, for or on_error.",
+                            "http: none sends nothing: it takes no query, body, result, service, for, on_error, page or root.",
                         );
                     }
                 } else {
@@ -2364,8 +2374,58 @@ fn step(
             "collect keeps each item's outcome of a loop: it needs for.",
         );
     }
+    let page = r.page.as_ref().map(|(pg, _)| {
+        let pp = at(&r.page, "page");
+        if method != "GET" {
+            cx.err(&pp, "page: asks a GET again for its next pages: the request must be a GET.");
+        }
+        if for_each.is_some() {
+            cx.err(&pp, "page: and for: do not go together: page a request sent once.");
+        }
+        let qp = format!("{pp}.query");
+        let pairs = cx.pairs(&pg.query, &qp);
+        if pairs.is_empty() {
+            cx.err(&qp, "page.query gives the query that asks for the next page (a marker over the last page's result, reply).");
+        }
+        // The next page's query reads the last page's result as `reply`.
+        let saved = scope.roots.clone();
+        scope.roots.push("reply".into());
+        let query = keyed(
+            pairs
+                .into_iter()
+                .map(|(k, t)| {
+                    let t = scope.template(cx, &t, &qp);
+                    (k, t)
+                })
+                .collect(),
+        );
+        scope.roots = saved;
+        let (by, concat, sum) = match &pg.merge {
+            Some(m) => {
+                let mp = format!("{pp}.merge");
+                if m.concat.is_empty() && m.sum.is_empty() {
+                    cx.err(&mp, "page.merge names the fields merged: concat (lists joined) and sum (numbers added).");
+                }
+                for k in m.concat.iter().filter(|k| m.sum.contains(k)) {
+                    cx.err(&mp, format!("'{k}' is both in concat and in sum."));
+                }
+                (olk(&m.by), strs(&m.concat), strs(&m.sum))
+            }
+            None => (None, &[][..], &[][..]),
+        };
+        PageDef {
+            query,
+            by,
+            concat,
+            sum,
+        }
+    });
     let simple_key = result.as_ref().is_some_and(|e| reply_key(e).is_some());
-    let paged = method == "GET" && returns == Returns::List && simple_key && for_each.is_none();
+    let paged = method == "GET"
+        && returns == Returns::List
+        && simple_key
+        && for_each.is_none()
+        && page.is_none();
     if items.is_some() && !paged {
         cx.err(
             &at(&r.result, "result"),
@@ -2399,6 +2459,8 @@ fn step(
         collect: r.collect.is_some(),
         when: None,
         versions: Range::default(),
+        page,
+        root: r.root.is_some(),
     }
 }
 

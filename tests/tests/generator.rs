@@ -342,6 +342,24 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "wrap is a width: a whole number (wrap: 40) or an argument of type: integer (wrap: wrap), not \"pattern\"."),
         ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {title: Tags, field: tagz}", "field: tagz",
          "column 'Tags' names no field 'tagz' of the resource."),
+        // page: a GET sent once, asked again with a query; its merge names what it merges.
+        ("    http: GET /widget-usage\n", "    http: POST /widget-usage\n", "    page:",
+         "page: asks a GET again for its next pages: the request must be a GET."),
+        ("    http: GET /widget-usage\n", "    for: \"[1, 2]\"\n    http: GET /widget-usage\n", "    page:",
+         "page: and for: do not go together: page a request sent once."),
+        ("query: {marker: \"{reply[-1].parts[-1].id}\"}", "query: {}", "query: {}",
+         "page.query gives the query that asks for the next page (a marker over the last page's result, reply)."),
+        ("merge: {by: owner, concat: [parts], sum: [hours]}", "merge: {by: owner}", "merge: {by: owner}",
+         "page.merge names the fields merged: concat (lists joined) and sum (numbers added)."),
+        ("merge: {by: owner, concat: [parts], sum: [hours]}", "merge: {concat: [hours], sum: [hours]}", "merge: {concat",
+         "'hours' is both in concat and in sum."),
+        ("query: {marker: \"{reply[-1].parts[-1].id}\"}", "query: {marker: \"{it.id}\"}", "query: {marker: \"{it.id}\"}",
+         "\"{it.id}\" uses 'it', which is known only inside a loop (map, where, group_by, for)."),
+        // http: none sends nothing: not paged, not at the root.
+        ("    http: GET /widget-usage\n", "    http: none\n", "    http: none",
+         "http: none sends nothing: it takes no query, body, result, service, for, on_error, page or root."),
+        ("    http: GET /\n    root: true\n    result: reply.versions\n", "    http: none\n    root: true\n", "    http: none",
+         "http: none sends nothing: it takes no query, body, result, service, for, on_error, page or root."),
     ];
     for (from, to, at, want) in cases {
         let fixture = fixture();
@@ -697,6 +715,16 @@ const ALLOWED: &[(&str, &str)] = &[
       language's root `session.project_id`",
     ),
     ("type", "the Keystone catalog's service `type`"),
+    (
+        "min_version",
+        "the compute version document's `min_version` (the negotiation reads it; version-list \
+      shows the same documents)",
+    ),
+    (
+        "version",
+        "the compute version document's `version` (the negotiation reads it; version-list \
+      shows the same documents) and `Client`'s Debug field",
+    ),
     (
         "message",
         "the error reply of every OpenStack service: nova's `{\"itemNotFound\": \

@@ -4,8 +4,8 @@
 //! the CLI (not the library call) asks for.
 
 use super::defs::{
-    ArgDef, ArgType, Expr, Ids, OpDef, Range, ResourceDef, Returns, Service, StepDef, Template,
-    VariantDef, Version,
+    ArgDef, ArgType, Expr, Ids, OpDef, PageDef, Range, ResourceDef, Returns, Service, StepDef,
+    Template, VariantDef, Version,
 };
 use super::error::Error;
 use super::page::{Lean, Page, SlotPlan};
@@ -37,6 +37,8 @@ struct Listing<'a, 'r> {
     item_key: Option<&'a str>,
     limit: Option<usize>,
     printing: Option<&'a mut Printing<'r>>,
+    /// The path is below the endpoint's unversioned root (`root: true`).
+    root: bool,
 }
 
 /// Turns one item of a list that is only printed (the values of the fields printing reads, by
@@ -530,11 +532,29 @@ impl Client {
                 item_key: step.items,
                 limit,
                 printing,
+                root: step.root,
             };
             let items = self.list_pages(step.service, &path, query, list)?;
             return Ok(Some(Value::Array(items)));
         }
-        let reply = self.send(step.service, step.method, &path, &query, body.as_ref())?;
+        let first = self.one_request(step, &path, &query, body.as_ref())?;
+        let Some(page) = &step.page else {
+            return Ok(first);
+        };
+        self.more_pages(step, page, scope, &path, query, first)
+    }
+
+    /// One request of a step, sent once, and its result.
+    fn one_request(
+        &self,
+        step: &StepDef,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&Value>,
+    ) -> Result<Option<Value>, Error> {
+        let reply = self
+            .send_bytes_at(step.service, step.root, step.method, path, query, body)?
+            .decode()?;
         let Some(result) = &step.result else {
             return Ok(None);
         };
@@ -548,6 +568,72 @@ impl Client {
             }
         }
         self.result(result, reply.body, headers)
+    }
+
+    /// `page:`: the request sent again with the next page's query (templates over the last
+    /// page's result, `reply`) until a page for which it is all absent, which is not merged;
+    /// each other page merged into the first (novaclient's marker loop of usage at 2.40+). A
+    /// query already asked, or more than `api.page.cap` pages, is an error.
+    fn more_pages(
+        &self,
+        step: &StepDef,
+        page: &PageDef,
+        scope: &Value,
+        path: &str,
+        query: Vec<(String, String)>,
+        first: Option<Value>,
+    ) -> Result<Option<Value>, Error> {
+        let Some(mut merged) = first else {
+            return Ok(None);
+        };
+        let next_query = |last: &Value| -> Result<Option<Vec<(String, String)>>, Error> {
+            let mut s = scope.clone();
+            if let Value::Object(m) = &mut s {
+                m.insert("result".into(), last.clone());
+            }
+            let env = Env::new(&s, Some(self.version()));
+            let mut added = Vec::new();
+            for (k, t) in page.query {
+                match sc::template(t, &env)? {
+                    None | Some(Value::Null) => {}
+                    Some(Value::String(t)) if t.is_empty() => {}
+                    Some(v) => added.push((k.to_string(), sc::text(Some(&v)))),
+                }
+            }
+            if added.is_empty() {
+                return Ok(None);
+            }
+            let mut q: Vec<(String, String)> = query
+                .iter()
+                .filter(|(k, _)| !added.iter().any(|(a, _)| a == k))
+                .cloned()
+                .collect();
+            q.extend(added);
+            Ok(Some(q))
+        };
+        let mut seen = std::collections::HashSet::new();
+        let mut next = next_query(&merged)?;
+        while let Some(q) = next.take() {
+            if !seen.insert(q.clone()) || seen.len() > crate::spec::API.page.cap as usize {
+                return Err(Error::Decode {
+                    url: format!("{}{path}", self.endpoint(step.service)?),
+                    detail: format!(
+                        "the pages do not end: the next page's query repeats one already asked \
+                         ({}), or there are more than {} pages",
+                        show_query(&q),
+                        crate::spec::API.page.cap
+                    ),
+                });
+            }
+            let Some(this) = self.one_request(step, path, &q, None)? else {
+                break;
+            };
+            next = next_query(&this)?;
+            if next.is_some() {
+                merged = merge_page(page, merged, this);
+            }
+        }
+        Ok(Some(merged))
     }
 
     /// A step's result: its expression over the reply's body and headers.
@@ -626,6 +712,7 @@ impl Client {
             item_key,
             limit,
             mut printing,
+            root,
         } = list;
         let mut items = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -640,7 +727,7 @@ impl Client {
                     ),
                 });
             }
-            let reply = self.send_bytes(service, "GET", path, &q, None)?;
+            let reply = self.send_bytes_at(service, root, "GET", path, &q, None)?;
             let (url, bytes) = (&reply.url, &reply.bytes);
             // Rows made as pages arrive (the items not kept), else the items.
             let (before, link, count) = match &mut printing {
@@ -747,6 +834,7 @@ impl Client {
             item_key: lookup.items,
             limit: None,
             printing: None,
+            root: false,
         };
         let all = self.list_pages(res.service, lookup.list, q, list)?;
         let mut matches = all
@@ -827,6 +915,66 @@ impl Client {
             report.progress(p, pct).map_err(Error::Output)?;
             std::thread::sleep(self.poll_interval());
         }
+    }
+}
+
+/// A page's result merged into the pages before it (`page.merge`): lists item by item, an item
+/// whose `by` field equals an earlier item's merged into that one, any other appended; objects
+/// by joining their `concat` lists and adding their `sum` numbers (the first page's other keys
+/// kept).
+fn merge_page(page: &PageDef, into: Value, this: Value) -> Value {
+    match (into, this) {
+        (Value::Array(mut items), Value::Array(more)) => {
+            for item in more {
+                let key = page.by.and_then(|k| item.get(k)).cloned();
+                let same = key.and_then(|key| {
+                    items
+                        .iter()
+                        .position(|x| page.by.and_then(|k| x.get(k)) == Some(&key))
+                });
+                match same {
+                    Some(i) => {
+                        let old = std::mem::take(&mut items[i]);
+                        items[i] = merge_page(page, old, item);
+                    }
+                    None => items.push(item),
+                }
+            }
+            Value::Array(items)
+        }
+        (Value::Object(mut a), Value::Object(b)) => {
+            for k in page.concat {
+                let mut list = match a.remove(*k) {
+                    Some(Value::Array(l)) => l,
+                    Some(other) => vec![other],
+                    None => Vec::new(),
+                };
+                match b.get(*k) {
+                    Some(Value::Array(l)) => list.extend(l.iter().cloned()),
+                    Some(other) => list.push(other.clone()),
+                    None => {}
+                }
+                a.insert(k.to_string(), Value::Array(list));
+            }
+            for k in page.sum {
+                let x = a.get(*k).cloned();
+                let y = b.get(*k);
+                let total = match (x.as_ref(), y) {
+                    (Some(Value::Number(x)), Some(Value::Number(y))) => {
+                        match (x.as_i64(), y.as_i64()) {
+                            (Some(x), Some(y)) if x.checked_add(y).is_some() => Value::from(x + y),
+                            _ => Value::from(x.as_f64().unwrap_or(0.0) + y.as_f64().unwrap_or(0.0)),
+                        }
+                    }
+                    (None, Some(y)) => y.clone(),
+                    (Some(x), _) => x.clone(),
+                    (None, None) => continue,
+                };
+                a.insert(k.to_string(), total);
+            }
+            Value::Object(a)
+        }
+        (a, _) => a,
     }
 }
 
@@ -1143,6 +1291,50 @@ mod tests {
     use super::*;
     use novagen_spec::{Piece, Template};
     use serde_json::json;
+
+    /// `page.merge`: items of equal `by` merged (lists joined, numbers added, the first page's
+    /// other keys kept), others appended in the order met; objects merged the same way.
+    #[test]
+    fn pages_merge_by_key() {
+        let page = PageDef {
+            query: &[],
+            by: Some("tenant_id"),
+            concat: &["server_usages"],
+            sum: &["total_hours", "count"],
+        };
+        let first = json!([
+            {"tenant_id": "a", "server_usages": [1], "total_hours": 1.5, "count": 1, "start": "x"},
+            {"tenant_id": "b", "server_usages": [2], "total_hours": 2.0, "count": 2},
+        ]);
+        let next = json!([
+            {"tenant_id": "b", "server_usages": [3], "total_hours": 0.25, "count": 3, "start": "y"},
+            {"tenant_id": "c", "server_usages": [4], "total_hours": 4.0},
+        ]);
+        assert_eq!(
+            merge_page(&page, first, next),
+            json!([
+                {"tenant_id": "a", "server_usages": [1], "total_hours": 1.5, "count": 1, "start": "x"},
+                {"tenant_id": "b", "server_usages": [2, 3], "total_hours": 2.25, "count": 5},
+                {"tenant_id": "c", "server_usages": [4], "total_hours": 4.0},
+            ])
+        );
+        let one = json!({"server_usages": [1], "total_hours": 1, "stop": "s"});
+        let two = json!({"server_usages": [2], "total_hours": 2.5});
+        assert_eq!(
+            merge_page(&page, one, two),
+            json!({"server_usages": [1, 2], "total_hours": 3.5, "stop": "s"})
+        );
+        // Without `by`, a list's pages are joined.
+        let joined = PageDef { by: None, ..page };
+        assert_eq!(
+            merge_page(
+                &joined,
+                json!([{"tenant_id": "a"}]),
+                json!([{"tenant_id": "a"}])
+            ),
+            json!([{"tenant_id": "a"}, {"tenant_id": "a"}])
+        );
+    }
 
     fn arg(ty: ArgType) -> ArgDef {
         ArgDef {
