@@ -1731,12 +1731,17 @@ fn operation(
             && (a.keys.is_some()
                 || a.defaults.is_some()
                 || a.alone.is_some()
-                || !a.one_of.is_empty()
-                || a.invalid.is_some())
+                || !a.one_of.is_empty())
         {
             cx.err(
                 &format!("{ap}.keys"),
-                "keys, defaults, alone, one_of and invalid only apply to record arguments.",
+                "keys, defaults, alone and one_of only apply to record arguments.",
+            );
+        }
+        if a.invalid.is_some() && !matches!(a.ty, ArgType::Record | ArgType::Datetime) {
+            cx.err(
+                &format!("{ap}.invalid"),
+                "invalid is the message for a malformed record or datetime argument: give it type: record or type: datetime.",
             );
         }
         for k in &a.one_of {

@@ -715,7 +715,8 @@ pub struct ArgDef {
     pub alone_versions: Range,
     /// `record` arguments: exactly one of these typed keys in each value.
     pub one_of: &'static [&'static str],
-    /// `record` arguments: the message (a template over the value, `it`) for a malformed value.
+    /// `record` and `datetime` arguments: the message (a template over the value, `it`) for a
+    /// malformed value.
     pub invalid: Option<Template>,
     /// The value is a name or ID of this resource.
     pub resource: Option<&'static ResourceDef>,
@@ -750,6 +751,9 @@ pub enum ArgType {
     KeyValue,
     /// Comma-separated `key=value` pairs sent as an object (`--nic net-id=..,v4-fixed-ip=..`).
     Record,
+    /// An ISO 8601 date and time as novaclient checks one (`2016-03-04T06:27:59Z`), sent as
+    /// typed; anything else is the argument's `invalid` message.
+    Datetime,
 }
 
 /// A reference to a resource bakes as the path of its `static`: `&ResourceDef` as

@@ -1,5 +1,6 @@
 //! usage and usage-list (`spec/usage.yaml`), and version-list (`spec/versions.yaml`: the
-//! compute endpoint's unversioned root, `root: true`), as the built `nova` runs them against `nova-sim`:
+//! compute endpoint's unversioned root, `root: true`), and the `type: datetime` arguments
+//! (instance-action-list's `--changes-since`/`--changes-before`), as the built `nova` runs them against `nova-sim`:
 //! from 2.40 nova pages the servers of a report (`--max-limit 1`: one server a page) and
 //! novaclient asks again after the last server until a page without one, merging the pages per
 //! tenant (servers joined, hours added); usage's tenant defaults to the session's project and
@@ -185,4 +186,71 @@ Server supported API versions:
 +------+------------+----------------------+-------------+---------+
 "
     );
+}
+
+/// `type: datetime`: novaclient's check (oslo's `parse_isotime`) before any request of the
+/// listing, with its message; what it accepts is sent as typed; an empty value is not checked.
+#[test]
+fn instance_action_list_checks_its_times_as_novaclient() {
+    let cloud = Cloud::start();
+    let id = cloud.compute().boot("acted");
+    for (option, value) in [
+        ("--changes-since", "not a time"),
+        ("--changes-since", "2016-13-01"),
+        ("--changes-before", "2016-03-04T24:00:00"),
+        ("--changes-before", "201603"),
+    ] {
+        let run = cloud.nova(&[
+            V,
+            "2.66",
+            "--debug",
+            "instance-action-list",
+            &id,
+            option,
+            value,
+        ]);
+        assert_eq!(
+            (run.code, run.stderr.lines().last().unwrap_or_default()),
+            (
+                1,
+                format!(
+                    "ERROR (CommandError): Invalid {} value: {value}",
+                    &option[2..]
+                )
+                .as_str()
+            ),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            !run.stderr.contains("os-instance-actions"),
+            "{}",
+            run.stderr
+        );
+    }
+    for value in ["2016-03-04T06:27:59Z", "2016-03-04T06:27:59+05:30", ""] {
+        let run = cloud.nova(&[
+            V,
+            "2.66",
+            "--debug",
+            "instance-action-list",
+            &id,
+            "--changes-since",
+            value,
+        ]);
+        run.ok();
+        let sent = if value.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "?changes-since={}",
+                value.replace(':', "%3A").replace('+', "%2B")
+            )
+        };
+        assert!(
+            run.stderr.contains(&format!("/os-instance-actions{sent} ")),
+            "{}",
+            run.stderr
+        );
+    }
 }

@@ -355,6 +355,9 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "'hours' is both in concat and in sum."),
         ("query: {marker: \"{reply[-1].parts[-1].id}\"}", "query: {marker: \"{it.id}\"}", "query: {marker: \"{it.id}\"}",
          "\"{it.id}\" uses 'it', which is known only inside a loop (map, where, group_by, for)."),
+        // invalid: the message for a malformed record or datetime argument.
+        ("{name: since, type: datetime, invalid:", "{name: since, invalid:", "{name: since, invalid:",
+         "invalid is the message for a malformed record or datetime argument: give it type: record or type: datetime."),
         // http: none sends nothing: not paged, not at the root.
         ("    http: GET /widget-usage\n", "    http: none\n", "    http: none",
          "http: none sends nothing: it takes no query, body, result, service, for, on_error, page or root."),

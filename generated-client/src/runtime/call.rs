@@ -1016,6 +1016,24 @@ fn to_json(def: &ArgDef, given: ArgValue, r: &dyn Resolver) -> Result<Value, Err
         (ArgType::Boolean, ArgValue::Str(s)) => {
             Value::Bool(parse_bool(&s).ok_or_else(|| bad("must be true or false.".to_string()))?)
         }
+        // Checked as novaclient checks one (an empty text it does not check), sent as typed.
+        (ArgType::Datetime, ArgValue::Str(s)) => {
+            if !s.is_empty() {
+                if let Err(why) = novagen_spec::dates::iso8601(&s) {
+                    let given = Value::String(s.clone());
+                    let env = Env::new(&Value::Null, r.version()).with(&[&given]);
+                    return Err(
+                        match def.invalid.map(|t| sc::text_of(&t, &env)).transpose()? {
+                            Some(message) => Error::command(message),
+                            None => bad(format!(
+                                "must be an ISO 8601 date and time, not '{s}': {why}."
+                            )),
+                        },
+                    );
+                }
+            }
+            Value::String(s)
+        }
         (ArgType::Record, ArgValue::List(l)) => record(def, &l, r)?,
         (ArgType::Record, ArgValue::Str(s)) => record(def, &[s], r)?,
         (_, other) => other.to_json(),
