@@ -106,8 +106,10 @@ impl Rows<'_> {
 pub struct Planned {
     pub service: Service,
     pub method: &'static str,
-    /// Relative to the service endpoint.
+    /// Relative to the service endpoint, or with `root` to its unversioned root.
     pub path: String,
+    /// The path is below the endpoint's unversioned root (`root: true`).
+    pub root: bool,
     pub query: Vec<(String, String)>,
     pub body: Option<Value>,
 }
@@ -384,6 +386,7 @@ impl Client {
             service: step.service,
             method: step.method,
             path,
+            root: step.root,
             query,
             body,
         })
