@@ -285,6 +285,12 @@ pub struct OperationSpec {
     /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
     #[serde(default)]
     pub on_error: Option<BTreeMap<u16, RequestSpec>>,
+    /// An object reply paged by marker, the pages merged (usage at 2.40+).
+    #[serde(default)]
+    pub page: Option<PageSpec>,
+    /// The path is below the service endpoint's unversioned root (version-list).
+    #[serde(default)]
+    pub root: bool,
     #[serde(default)]
     pub steps: Option<Vec<StepSpec>>,
     #[serde(default)]
@@ -293,6 +299,27 @@ pub struct OperationSpec {
     pub poll: Option<PollSpec>,
     #[serde(default)]
     pub variants: Vec<VariantSpec>,
+}
+
+/// `page: {query: {marker: "{...}"}, merge: {by: tenant_id, concat: [...], sum: [...]}}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageSpec {
+    /// The query added for the next page: templates over the last page's result, `reply`.
+    pub query: Pairs,
+    #[serde(default)]
+    pub merge: Option<PageMergeSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageMergeSpec {
+    #[serde(default)]
+    pub by: Option<String>,
+    #[serde(default)]
+    pub concat: Vec<String>,
+    #[serde(default)]
+    pub sum: Vec<String>,
 }
 
 /// `each: {over: server, resolve: first, error: ..., fail: any}`.
@@ -355,6 +382,12 @@ pub struct VariantSpec {
     /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
     #[serde(default)]
     pub on_error: Option<BTreeMap<u16, RequestSpec>>,
+    /// An object reply paged by marker, the pages merged (usage at 2.40+).
+    #[serde(default)]
+    pub page: Option<PageSpec>,
+    /// The path is below the service endpoint's unversioned root (version-list).
+    #[serde(default)]
+    pub root: bool,
     #[serde(default)]
     pub steps: Option<Vec<StepSpec>>,
     #[serde(default)]
@@ -384,6 +417,12 @@ pub struct StepSpec {
     /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
     #[serde(default)]
     pub on_error: Option<BTreeMap<u16, RequestSpec>>,
+    /// An object reply paged by marker, the pages merged (usage at 2.40+).
+    #[serde(default)]
+    pub page: Option<PageSpec>,
+    /// The path is below the service endpoint's unversioned root (version-list).
+    #[serde(default)]
+    pub root: bool,
     #[serde(default)]
     pub merge: bool,
     /// Checks after the request, over its result `reply`: the command fails when one holds.
@@ -415,6 +454,12 @@ pub struct RequestSpec {
     /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
     #[serde(default)]
     pub collect: bool,
+    /// An object reply paged by marker, the pages merged.
+    #[serde(default)]
+    pub page: Option<PageSpec>,
+    /// The path is below the service endpoint's unversioned root.
+    #[serde(default)]
+    pub root: bool,
 }
 
 #[derive(Debug, Deserialize)]

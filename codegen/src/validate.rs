@@ -1764,6 +1764,8 @@ struct RequestFields<'a> {
     for_each: At<'a, model::Loop>,
     collect: At<'a, bool>,
     on_error: At<'a, BTreeMap<u16, model::RequestSpec>>,
+    page: At<'a, model::PageSpec>,
+    root: At<'a, bool>,
 }
 
 /// The request fields of an operation, variant or step spec written at `path`.
@@ -1778,6 +1780,8 @@ macro_rules! request_fields {
             for_each: $spec.for_each.as_ref().map(|v| (v, path.to_string())),
             collect: $spec.collect.then(|| (&$spec.collect, path.to_string())),
             on_error: $spec.on_error.as_ref().map(|v| (v, path.to_string())),
+            page: $spec.page.as_ref().map(|v| (v, path.to_string())),
+            root: $spec.root.then(|| (&$spec.root, path.to_string())),
         }
     }};
 }
@@ -1791,6 +1795,8 @@ impl<'a> RequestFields<'a> {
             || self.for_each.is_some()
             || self.collect.is_some()
             || self.on_error.is_some()
+            || self.page.is_some()
+            || self.root.is_some()
     }
 
     /// Each field of `self`, or else of `base`.
@@ -1803,6 +1809,8 @@ impl<'a> RequestFields<'a> {
             for_each: self.for_each.or_else(|| base.for_each.clone()),
             collect: self.collect.or_else(|| base.collect.clone()),
             on_error: self.on_error.or_else(|| base.on_error.clone()),
+            page: self.page.or_else(|| base.page.clone()),
+            root: self.root.or_else(|| base.root.clone()),
         }
     }
 }
@@ -1948,12 +1956,17 @@ fn operation(
             && (a.keys.is_some()
                 || a.defaults.is_some()
                 || a.alone.is_some()
-                || !a.one_of.is_empty()
-                || a.invalid.is_some())
+                || !a.one_of.is_empty())
         {
             cx.err(
                 &format!("{ap}.keys"),
-                "keys, defaults, alone, one_of and invalid only apply to record arguments.",
+                "keys, defaults, alone and one_of only apply to record arguments.",
+            );
+        }
+        if a.invalid.is_some() && !matches!(a.ty, ArgType::Record | ArgType::Datetime) {
+            cx.err(
+                &format!("{ap}.invalid"),
+                "invalid is the message for a malformed record or datetime argument: give it type: record or type: datetime.",
             );
         }
         for k in &a.one_of {
@@ -2331,13 +2344,15 @@ fn operation(
                         r.result.as_ref().map(|x| &x.1),
                         r.for_each.as_ref().map(|x| &x.1),
                         r.on_error.as_ref().map(|x| &x.1),
+                        r.page.as_ref().map(|x| &x.1),
+                        r.root.as_ref().map(|x| &x.1),
                     ]
                     .into_iter()
                     .any(here)
                     {
                         cx.err(
                             &at(&r.http, "http"),
-                            "http: none sends nothing: it takes no query, body, result, for or on_error.",
+                            "http: none sends nothing: it takes no query, body, result, for, on_error, page or root.",
                         );
                     }
                 } else {
@@ -2524,6 +2539,8 @@ fn stand_in(
         for_each: spec.for_each.as_ref().map(|v| (v, sp.clone())),
         collect: spec.collect.then(|| (&spec.collect, sp.clone())),
         on_error: None,
+        page: spec.page.as_ref().map(|v| (v, sp.clone())),
+        root: spec.root.then(|| (&spec.root, sp.clone())),
     };
     if fields.http.is_none() {
         cx.err(&sp, "a stand-in needs an http request.");
@@ -2669,8 +2686,58 @@ fn step(
             "collect keeps each item's outcome of a loop: it needs for.",
         );
     }
+    let page = r.page.as_ref().map(|(pg, _)| {
+        let pp = at(&r.page, "page");
+        if method != "GET" {
+            cx.err(&pp, "page: asks a GET again for its next pages: the request must be a GET.");
+        }
+        if for_each.is_some() {
+            cx.err(&pp, "page: and for: do not go together: page a request sent once.");
+        }
+        let qp = format!("{pp}.query");
+        let pairs = cx.pairs(&pg.query, &qp);
+        if pairs.is_empty() {
+            cx.err(&qp, "page.query gives the query that asks for the next page (a marker over the last page's result, reply).");
+        }
+        // The next page's query reads the last page's result as `reply`.
+        let saved = scope.roots.clone();
+        scope.roots.push("reply".into());
+        let query = keyed(
+            pairs
+                .into_iter()
+                .map(|(k, t)| {
+                    let t = scope.template(cx, &t, &qp);
+                    (k, t)
+                })
+                .collect(),
+        );
+        scope.roots = saved;
+        let (by, concat, sum) = match &pg.merge {
+            Some(m) => {
+                let mp = format!("{pp}.merge");
+                if m.concat.is_empty() && m.sum.is_empty() {
+                    cx.err(&mp, "page.merge names the fields merged: concat (lists joined) and sum (numbers added).");
+                }
+                for k in m.concat.iter().filter(|k| m.sum.contains(k)) {
+                    cx.err(&mp, format!("'{k}' is both in concat and in sum."));
+                }
+                (olk(&m.by), strs(&m.concat), strs(&m.sum))
+            }
+            None => (None, &[][..], &[][..]),
+        };
+        PageDef {
+            query,
+            by,
+            concat,
+            sum,
+        }
+    });
     let simple_key = result.as_ref().is_some_and(|e| reply_key(e).is_some());
-    let paged = method == "GET" && returns == Returns::List && simple_key && for_each.is_none();
+    let paged = method == "GET"
+        && returns == Returns::List
+        && simple_key
+        && for_each.is_none()
+        && page.is_none();
     if items.is_some() && !paged {
         cx.err(
             &at(&r.result, "result"),
@@ -2702,6 +2769,8 @@ fn step(
         refuse: &[],
         when: None,
         versions: Range::default(),
+        page,
+        root: r.root.is_some(),
     }
 }
 

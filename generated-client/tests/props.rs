@@ -891,6 +891,7 @@ fn command_line(op: &OpDef, seeds: &[u8]) -> Vec<String> {
                 (_, Some((k, _, _))) => format!("{k}=3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f"),
                 _ => "x".into(),
             }),
+            ArgType::Datetime => Some(pick(&["2016-03-04T06:27:59Z", "not a time", ""])),
             ArgType::String => Some(pick(NAMES)),
         };
         if !def.positional {

@@ -596,6 +596,26 @@ pub struct StepDef {
     /// The step runs only when these hold (and in this microversion range).
     pub when: Cond,
     pub versions: Range,
+    /// An object reply paged by marker, the pages merged (`page:`; usage at 2.40+).
+    pub page: Option<PageDef>,
+    /// The path is below the service endpoint's unversioned root (`root: true`; version-list).
+    pub root: bool,
+}
+
+/// `page: {query: {marker: "{reply.server_usages[-1].instance_id}"}, merge: {...}}`: after the
+/// first reply, the request is sent again with `query` (templates over the last page's result,
+/// `reply`) added to its own, until a page for which they are all absent; that last page is
+/// not merged (novaclient's marker loop). Each page's result is merged into the first: an
+/// object by `concat` (lists joined) and `sum` (numbers added); a list item by item, an item
+/// whose `by` field equals an earlier one's merged into it, any other appended.
+#[derive(Debug)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct PageDef {
+    pub query: &'static [(&'static str, Template)],
+    pub by: Option<&'static str>,
+    pub concat: &'static [&'static str],
+    pub sum: &'static [&'static str],
 }
 
 /// A JSON body template: objects and lists as written, each string a template, other
@@ -750,7 +770,8 @@ pub struct ArgDef {
     pub alone_versions: Range,
     /// `record` arguments: exactly one of these typed keys in each value.
     pub one_of: &'static [&'static str],
-    /// `record` arguments: the message (a template over the value, `it`) for a malformed value.
+    /// `record` and `datetime` arguments: the message (a template over the value, `it`) for a
+    /// malformed value.
     pub invalid: Option<Template>,
     /// The value is a name or ID of this resource.
     pub resource: Option<&'static ResourceDef>,
@@ -785,6 +806,9 @@ pub enum ArgType {
     KeyValue,
     /// Comma-separated `key=value` pairs sent as an object (`--nic net-id=..,v4-fixed-ip=..`).
     Record,
+    /// An ISO 8601 date and time as novaclient checks one (`2016-03-04T06:27:59Z`), sent as
+    /// typed; anything else is the argument's `invalid` message.
+    Datetime,
 }
 
 /// A reference to a resource bakes as the path of its `static`: `&ResourceDef` as

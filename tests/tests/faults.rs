@@ -699,3 +699,47 @@ fn poll_fails_and_reports_progress_as_api_yaml_says() {
         run.stdout
     );
 }
+
+/// `page:` (usage from 2.40): a cloud whose every usage page names the same last server would
+/// be asked for ever; the second time a query is asked, the command ends with an error.
+#[test]
+fn a_marker_page_asked_twice_ends_the_paging() {
+    const USAGE: &str = "/compute/v2.1/os-simple-tenant-usage/p1";
+    let cloud = FaultCloud::start(|req, _| {
+        if is(req, "GET", USAGE) {
+            Answer::json(
+                200,
+                json!({"tenant_usage": {"tenant_id": "p1", "total_hours": 1.0,
+                    "total_memory_mb_usage": 1.0, "total_vcpus_usage": 1.0,
+                    "total_local_gb_usage": 1.0,
+                    "server_usages": [{"instance_id": "s1"}]}}),
+            )
+        } else {
+            Answer::Default
+        }
+    });
+    let run = cloud.nova(&[
+        "--os-compute-api-version",
+        "2.40",
+        "usage",
+        "--tenant",
+        "p1",
+        "--start",
+        "2020-01-01",
+    ]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("the pages do not end: the next page's query repeats one already asked"),
+        "{}",
+        run.stderr
+    );
+    let asked: Vec<String> = cloud
+        .seen()
+        .iter()
+        .filter(|s| s.path() == USAGE)
+        .map(|s| s.target.clone())
+        .collect();
+    assert_eq!(asked.len(), 2, "{asked:?}");
+    assert!(asked[1].ends_with("&marker=s1"), "{asked:?}");
+}

@@ -117,6 +117,7 @@ const REALNOVA: &[&str] = &[
     "wrap_commands_match_novaclient",
     "boot_commands_match_novaclient",
     "host_commands_match_novaclient",
+    "usage_commands_match_novaclient",
     "novaclient_runs_the_same_through_the_zygote",
 ];
 

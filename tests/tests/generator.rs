@@ -189,7 +189,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
         ("      - name: found\n        http: GET /widgets\n", "      - name: found\n        on_error: [403]\n        http: GET /widgets\n", "on_error: [403]",
          "`on_error: [403]` is the first edition's: write on_error: {403: <the request sent instead>} on the request it stands in for"),
         ("          403: {http: GET /widgets/mine,", "          403: {name: mine, http: GET /widgets/mine,", "403: {name: mine",
-         "invalid spec: operations[4].steps[0].on_error.403: unknown field `name`, expected one of `http`, `query`, `body`, `result`, `for`, `collect`"),
+         "invalid spec: operations[4].steps[0].on_error.403: unknown field `name`, expected one of `http`, `query`, `body`, `result`, `for`, `collect`, `page`, `root`"),
         // `env:` left the language (no entry used it: spec_keys).
         ("default: \"{session.project_id}\",", "default: \"{session.project_id}\", env: WIDGET_PROJECT,", "env: WIDGET_PROJECT",
          "invalid spec: operations[1].args[6]: unknown field `env`, expected one of `name`, `type`, `positional`, `required`, `many`, `default`, `choices`, `help`, `resource`, `keys`, `defaults`, `alone`, `one_of`, `invalid`, `metavar`, `option`, `versions`"),
@@ -390,6 +390,27 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "wrap is a width: a whole number (wrap: 40) or an argument of type: integer (wrap: wrap), not \"pattern\"."),
         ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {title: Tags, field: tagz}", "field: tagz",
          "column 'Tags' names no field 'tagz' of the resource."),
+        // page: a GET sent once, asked again with a query; its merge names what it merges.
+        ("    http: GET /widget-usage\n", "    http: POST /widget-usage\n", "    page:",
+         "page: asks a GET again for its next pages: the request must be a GET."),
+        ("    http: GET /widget-usage\n", "    for: \"[1, 2]\"\n    http: GET /widget-usage\n", "    page:",
+         "page: and for: do not go together: page a request sent once."),
+        ("query: {marker: \"{reply[-1].parts[-1].id}\"}", "query: {}", "query: {}",
+         "page.query gives the query that asks for the next page (a marker over the last page's result, reply)."),
+        ("merge: {by: owner, concat: [parts], sum: [hours]}", "merge: {by: owner}", "merge: {by: owner}",
+         "page.merge names the fields merged: concat (lists joined) and sum (numbers added)."),
+        ("merge: {by: owner, concat: [parts], sum: [hours]}", "merge: {concat: [hours], sum: [hours]}", "merge: {concat",
+         "'hours' is both in concat and in sum."),
+        ("query: {marker: \"{reply[-1].parts[-1].id}\"}", "query: {marker: \"{it.id}\"}", "query: {marker: \"{it.id}\"}",
+         "\"{it.id}\" uses 'it', which is known only inside a loop (map, where, group_by, for)."),
+        // invalid: the message for a malformed record or datetime argument.
+        ("{name: since, type: datetime, invalid:", "{name: since, invalid:", "{name: since, invalid:",
+         "invalid is the message for a malformed record or datetime argument: give it type: record or type: datetime."),
+        // http: none sends nothing: not paged, not at the root.
+        ("    http: GET /widget-usage\n", "    http: none\n", "    http: none",
+         "http: none sends nothing: it takes no query, body, result, for, on_error, page or root."),
+        ("    http: GET /\n    root: true\n    result: reply.versions\n", "    http: none\n    root: true\n", "    http: none",
+         "http: none sends nothing: it takes no query, body, result, for, on_error, page or root."),
     ];
     for (from, to, at, want) in cases {
         let fixture = fixture();
@@ -745,6 +766,16 @@ const ALLOWED: &[(&str, &str)] = &[
       language's root `session.project_id`",
     ),
     ("type", "the Keystone catalog's service `type`"),
+    (
+        "min_version",
+        "the compute version document's `min_version` (the negotiation reads it; version-list \
+      shows the same documents)",
+    ),
+    (
+        "version",
+        "the compute version document's `version` (the negotiation reads it; version-list \
+      shows the same documents) and `Client`'s Debug field",
+    ),
     (
         "message",
         "the error reply of every OpenStack service: nova's `{\"itemNotFound\": \

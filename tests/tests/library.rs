@@ -103,12 +103,19 @@ fn requests_are_built_without_a_cloud() {
             service: Service::Compute,
             method: "GET",
             path: "/flavors/detail".into(),
+            root: false,
             query: vec![
                 ("minRam".into(), "512".into()),
                 ("limit".into(), "5".into())
             ],
             body: None,
         }
+    );
+    // version-list's GET is below the endpoint's unversioned root (`root: true`).
+    let versions = client.versions().list().request().preview().expect("plan");
+    assert_eq!(
+        (versions.method, versions.path.as_str(), versions.root),
+        ("GET", "/", true)
     );
     let boot = client
         .servers()

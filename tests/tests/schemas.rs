@@ -1134,8 +1134,12 @@ fn resource_fields(nova: &'static Nova) {
                 let steps = var
                     .steps
                     .iter()
+                    // Not below the endpoint's root (`root: true`): nova's versions app, which
+                    // has no JSON schema.
                     .filter(|s| {
-                        s.for_each.is_none() && s.service == codegen::defs::Service::Compute
+                        s.for_each.is_none()
+                            && !s.root
+                            && s.service == codegen::defs::Service::Compute
                     })
                     .map(|s| Reach {
                         method: s.method,

@@ -89,6 +89,12 @@ const CONTEXTS: &[(&str, &str, fn() -> Vec<String>)] = &[
         keys_of::<model::PropertiesSpec>,
     ),
     ("poll", "PollSpec", keys_of::<model::PollSpec>),
+    ("page", "PageSpec", keys_of::<model::PageSpec>),
+    (
+        "page.merge",
+        "PageMergeSpec",
+        keys_of::<model::PageMergeSpec>,
+    ),
     ("args[]", "ArgSpec", keys_of::<model::ArgSpec>),
     (
         "args[].default",

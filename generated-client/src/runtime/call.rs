@@ -4,8 +4,8 @@
 //! the CLI (not the library call) asks for.
 
 use super::defs::{
-    ArgDef, ArgType, Expr, Ids, OpDef, Range, RefuseDef, ResourceDef, Returns, Service, StepDef,
-    Template, VariantDef, Version,
+    ArgDef, ArgType, Expr, Ids, OpDef, PageDef, Range, RefuseDef, ResourceDef, Returns, Service,
+    StepDef, Template, VariantDef, Version,
 };
 use super::error::Error;
 use super::page::{Lean, Page, SlotPlan};
@@ -37,6 +37,8 @@ struct Listing<'a, 'r> {
     item_key: Option<&'a str>,
     limit: Option<usize>,
     printing: Option<&'a mut Printing<'r>>,
+    /// The path is below the endpoint's unversioned root (`root: true`).
+    root: bool,
 }
 
 /// Turns one item of a list that is only printed (the values of the fields printing reads, by
@@ -104,8 +106,10 @@ impl Rows<'_> {
 pub struct Planned {
     pub service: Service,
     pub method: &'static str,
-    /// Relative to the service endpoint.
+    /// Relative to the service endpoint, or with `root` to its unversioned root.
     pub path: String,
+    /// The path is below the endpoint's unversioned root (`root: true`).
+    pub root: bool,
     pub query: Vec<(String, String)>,
     pub body: Option<Value>,
 }
@@ -383,6 +387,7 @@ impl Client {
             service: step.service,
             method: step.method,
             path,
+            root: step.root,
             query,
             body,
         })
@@ -531,11 +536,29 @@ impl Client {
                 item_key: step.items,
                 limit,
                 printing,
+                root: step.root,
             };
             let items = self.list_pages(step.service, &path, query, list)?;
             return Ok(Some(Value::Array(items)));
         }
-        let reply = self.send(step.service, step.method, &path, &query, body.as_ref())?;
+        let first = self.one_request(step, &path, &query, body.as_ref())?;
+        let Some(page) = &step.page else {
+            return Ok(first);
+        };
+        self.more_pages(step, page, scope, &path, query, first)
+    }
+
+    /// One request of a step, sent once, and its result.
+    fn one_request(
+        &self,
+        step: &StepDef,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&Value>,
+    ) -> Result<Option<Value>, Error> {
+        let reply = self
+            .send_bytes_at(step.service, step.root, step.method, path, query, body)?
+            .decode()?;
         let Some(result) = &step.result else {
             return Ok(None);
         };
@@ -549,6 +572,72 @@ impl Client {
             }
         }
         self.result(result, reply.body, headers)
+    }
+
+    /// `page:`: the request sent again with the next page's query (templates over the last
+    /// page's result, `reply`) until a page for which it is all absent, which is not merged;
+    /// each other page merged into the first (novaclient's marker loop of usage at 2.40+). A
+    /// query already asked, or more than `api.page.cap` pages, is an error.
+    fn more_pages(
+        &self,
+        step: &StepDef,
+        page: &PageDef,
+        scope: &Value,
+        path: &str,
+        query: Vec<(String, String)>,
+        first: Option<Value>,
+    ) -> Result<Option<Value>, Error> {
+        let Some(mut merged) = first else {
+            return Ok(None);
+        };
+        let next_query = |last: &Value| -> Result<Option<Vec<(String, String)>>, Error> {
+            let mut s = scope.clone();
+            if let Value::Object(m) = &mut s {
+                m.insert("result".into(), last.clone());
+            }
+            let env = Env::new(&s, Some(self.version()));
+            let mut added = Vec::new();
+            for (k, t) in page.query {
+                match sc::template(t, &env)? {
+                    None | Some(Value::Null) => {}
+                    Some(Value::String(t)) if t.is_empty() => {}
+                    Some(v) => added.push((k.to_string(), sc::text(Some(&v)))),
+                }
+            }
+            if added.is_empty() {
+                return Ok(None);
+            }
+            let mut q: Vec<(String, String)> = query
+                .iter()
+                .filter(|(k, _)| !added.iter().any(|(a, _)| a == k))
+                .cloned()
+                .collect();
+            q.extend(added);
+            Ok(Some(q))
+        };
+        let mut seen = std::collections::HashSet::new();
+        let mut next = next_query(&merged)?;
+        while let Some(q) = next.take() {
+            if !seen.insert(q.clone()) || seen.len() > crate::spec::API.page.cap as usize {
+                return Err(Error::Decode {
+                    url: format!("{}{path}", self.endpoint(step.service)?),
+                    detail: format!(
+                        "the pages do not end: the next page's query repeats one already asked \
+                         ({}), or there are more than {} pages",
+                        show_query(&q),
+                        crate::spec::API.page.cap
+                    ),
+                });
+            }
+            let Some(this) = self.one_request(step, path, &q, None)? else {
+                break;
+            };
+            next = next_query(&this)?;
+            if next.is_some() {
+                merged = merge_page(page, merged, this);
+            }
+        }
+        Ok(Some(merged))
     }
 
     /// A step's result: its expression over the reply's body and headers.
@@ -627,6 +716,7 @@ impl Client {
             item_key,
             limit,
             mut printing,
+            root,
         } = list;
         let mut items = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -641,7 +731,7 @@ impl Client {
                     ),
                 });
             }
-            let reply = self.send_bytes(service, "GET", path, &q, None)?;
+            let reply = self.send_bytes_at(service, root, "GET", path, &q, None)?;
             let (url, bytes) = (&reply.url, &reply.bytes);
             // Rows made as pages arrive (the items not kept), else the items.
             let (before, link, count) = match &mut printing {
@@ -754,6 +844,7 @@ impl Client {
             item_key: lookup.items,
             limit: None,
             printing: None,
+            root: false,
         };
         let all = self.list_pages(res.service, lookup.list, q, list)?;
         let mut matches = all
@@ -838,6 +929,66 @@ impl Client {
     }
 }
 
+/// A page's result merged into the pages before it (`page.merge`): lists item by item, an item
+/// whose `by` field equals an earlier item's merged into that one, any other appended; objects
+/// by joining their `concat` lists and adding their `sum` numbers (the first page's other keys
+/// kept).
+fn merge_page(page: &PageDef, into: Value, this: Value) -> Value {
+    match (into, this) {
+        (Value::Array(mut items), Value::Array(more)) => {
+            for item in more {
+                let key = page.by.and_then(|k| item.get(k)).cloned();
+                let same = key.and_then(|key| {
+                    items
+                        .iter()
+                        .position(|x| page.by.and_then(|k| x.get(k)) == Some(&key))
+                });
+                match same {
+                    Some(i) => {
+                        let old = std::mem::take(&mut items[i]);
+                        items[i] = merge_page(page, old, item);
+                    }
+                    None => items.push(item),
+                }
+            }
+            Value::Array(items)
+        }
+        (Value::Object(mut a), Value::Object(b)) => {
+            for k in page.concat {
+                let mut list = match a.remove(*k) {
+                    Some(Value::Array(l)) => l,
+                    Some(other) => vec![other],
+                    None => Vec::new(),
+                };
+                match b.get(*k) {
+                    Some(Value::Array(l)) => list.extend(l.iter().cloned()),
+                    Some(other) => list.push(other.clone()),
+                    None => {}
+                }
+                a.insert(k.to_string(), Value::Array(list));
+            }
+            for k in page.sum {
+                let x = a.get(*k).cloned();
+                let y = b.get(*k);
+                let total = match (x.as_ref(), y) {
+                    (Some(Value::Number(x)), Some(Value::Number(y))) => {
+                        match (x.as_i64(), y.as_i64()) {
+                            (Some(x), Some(y)) if x.checked_add(y).is_some() => Value::from(x + y),
+                            _ => Value::from(x.as_f64().unwrap_or(0.0) + y.as_f64().unwrap_or(0.0)),
+                        }
+                    }
+                    (None, Some(y)) => y.clone(),
+                    (Some(x), _) => x.clone(),
+                    (None, None) => continue,
+                };
+                a.insert(k.to_string(), total);
+            }
+            Value::Object(a)
+        }
+        (a, _) => a,
+    }
+}
+
 /// Whether a step runs at this version with these arguments.
 /// A step's result becomes `result` in the scope (and its name's), merged over the previous
 /// one with `merge: true`.
@@ -894,6 +1045,24 @@ fn to_json(def: &ArgDef, given: ArgValue, r: &dyn Resolver) -> Result<Value, Err
         ),
         (ArgType::Boolean, ArgValue::Str(s)) => {
             Value::Bool(parse_bool(&s).ok_or_else(|| bad("must be true or false.".to_string()))?)
+        }
+        // Checked as novaclient checks one (an empty text it does not check), sent as typed.
+        (ArgType::Datetime, ArgValue::Str(s)) => {
+            if !s.is_empty() {
+                if let Err(why) = novagen_spec::dates::iso8601(&s) {
+                    let given = Value::String(s.clone());
+                    let env = Env::new(&Value::Null, r.version()).with(&[&given]);
+                    return Err(
+                        match def.invalid.map(|t| sc::text_of(&t, &env)).transpose()? {
+                            Some(message) => Error::command(message),
+                            None => bad(format!(
+                                "must be an ISO 8601 date and time, not '{s}': {why}."
+                            )),
+                        },
+                    );
+                }
+            }
+            Value::String(s)
         }
         (ArgType::Record, ArgValue::List(l)) => record(def, &l, r)?,
         (ArgType::Record, ArgValue::Str(s)) => record(def, &[s], r)?,
@@ -1214,6 +1383,50 @@ mod tests {
         assert_eq!(
             fill_path(&path(key), &env).ok().as_deref(),
             Some("/widgets/7")
+        );
+    }
+
+    /// `page.merge`: items of equal `by` merged (lists joined, numbers added, the first page's
+    /// other keys kept), others appended in the order met; objects merged the same way.
+    #[test]
+    fn pages_merge_by_key() {
+        let page = PageDef {
+            query: &[],
+            by: Some("tenant_id"),
+            concat: &["server_usages"],
+            sum: &["total_hours", "count"],
+        };
+        let first = json!([
+            {"tenant_id": "a", "server_usages": [1], "total_hours": 1.5, "count": 1, "start": "x"},
+            {"tenant_id": "b", "server_usages": [2], "total_hours": 2.0, "count": 2},
+        ]);
+        let next = json!([
+            {"tenant_id": "b", "server_usages": [3], "total_hours": 0.25, "count": 3, "start": "y"},
+            {"tenant_id": "c", "server_usages": [4], "total_hours": 4.0},
+        ]);
+        assert_eq!(
+            merge_page(&page, first, next),
+            json!([
+                {"tenant_id": "a", "server_usages": [1], "total_hours": 1.5, "count": 1, "start": "x"},
+                {"tenant_id": "b", "server_usages": [2, 3], "total_hours": 2.25, "count": 5},
+                {"tenant_id": "c", "server_usages": [4], "total_hours": 4.0},
+            ])
+        );
+        let one = json!({"server_usages": [1], "total_hours": 1, "stop": "s"});
+        let two = json!({"server_usages": [2], "total_hours": 2.5});
+        assert_eq!(
+            merge_page(&page, one, two),
+            json!({"server_usages": [1, 2], "total_hours": 3.5, "stop": "s"})
+        );
+        // Without `by`, a list's pages are joined.
+        let joined = PageDef { by: None, ..page };
+        assert_eq!(
+            merge_page(
+                &joined,
+                json!([{"tenant_id": "a"}]),
+                json!([{"tenant_id": "a"}])
+            ),
+            json!([{"tenant_id": "a"}, {"tenant_id": "a"}])
         );
     }
 

@@ -700,7 +700,36 @@ impl Client {
         query: &[(String, String)],
         body: Option<&Value>,
     ) -> Result<RawReply, Error> {
-        let url = format!("{}{}", self.endpoint(service)?, path);
+        self.send_bytes_at(service, false, method, path, query, body)
+    }
+
+    /// The unversioned root of a service's endpoint: its URL cut before the last path segment
+    /// that names a version (`v2`, `v2.1`: `http://h:8774/v2.1/<project>` → `http://h:8774`,
+    /// `http://h/compute/v2.1` → `http://h/compute`), as novaclient's version-list cuts it; an
+    /// endpoint naming no version is its own root. `path` is below it; `/` is the root itself.
+    pub fn root_url(&self, service: Service, path: &str) -> Result<String, Error> {
+        Ok(unversioned_root(&self.endpoint(service)?, path))
+    }
+
+    /// [`Client::send_bytes`] below the endpoint, or with `root` below its unversioned root
+    /// ([`Client::root_url`]).
+    pub fn send_bytes_at(
+        &self,
+        service: Service,
+        root: bool,
+        method: &str,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&Value>,
+    ) -> Result<RawReply, Error> {
+        let url_of = |c: &Self| -> Result<String, Error> {
+            if root {
+                c.root_url(service, path)
+            } else {
+                Ok(format!("{}{}", c.endpoint(service)?, path))
+            }
+        };
+        let url = url_of(self)?;
         let token = self.token();
         let reply = match self.send_raw(Some(service), Some(&token), method, &url, query, body) {
             Err(Error::Http { status: 401, .. }) if self.auth.is_some() => {
@@ -708,7 +737,7 @@ impl Client {
                 self.renew()?;
                 let token = self.token();
                 // At the endpoint of the new token's catalog, not of the refused one's.
-                let url = format!("{}{}", self.endpoint(service)?, path);
+                let url = url_of(self)?;
                 self.send_raw(Some(service), Some(&token), method, &url, query, body)
             }
             other => other,
@@ -1339,4 +1368,62 @@ fn log_response(status: u16, headers: &HeaderMap, text: &str) {
         }
     };
     let _ = writeln!(err, "RESP BODY: {shown}");
+}
+
+/// [`Client::root_url`] of an endpoint URL.
+pub fn unversioned_root(endpoint: &str, path: &str) -> String {
+    let start = endpoint.find("://").map(|i| i + 3).unwrap_or(0);
+    let path_at = endpoint[start..]
+        .find('/')
+        .map(|i| i + start)
+        .unwrap_or(endpoint.len());
+    let is_version = |seg: &str| {
+        seg.strip_prefix('v').is_some_and(|v| {
+            let mut parts = v.splitn(2, '.');
+            let digits = |p: Option<&str>| {
+                p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            };
+            digits(parts.next()) && parts.next().is_none_or(|minor| digits(Some(minor)))
+        })
+    };
+    let mut cut = endpoint.len();
+    let mut at = path_at;
+    while at < endpoint.len() {
+        let end = endpoint[at + 1..]
+            .find('/')
+            .map(|i| i + at + 1)
+            .unwrap_or(endpoint.len());
+        if is_version(&endpoint[at + 1..end]) {
+            cut = at;
+        }
+        at = end;
+    }
+    let root = endpoint[..cut].trim_end_matches('/');
+    if path == "/" && root.len() > path_at {
+        return root.to_string();
+    }
+    format!("{root}{path}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unversioned_root;
+
+    /// The endpoint forms novaclient's version-list knows, and one naming no version.
+    #[test]
+    fn the_unversioned_root_of_an_endpoint() {
+        let root = |e: &str| unversioned_root(e, "/");
+        assert_eq!(root("http://h:8774/v2.1"), "http://h:8774/");
+        assert_eq!(root("http://h:8774/v2.1/"), "http://h:8774/");
+        assert_eq!(root("http://h:8774/v2/6f70656e"), "http://h:8774/");
+        assert_eq!(root("https://h/compute/v2.1"), "https://h/compute");
+        assert_eq!(root("https://h/compute/v2.1/6f70656e"), "https://h/compute");
+        assert_eq!(root("https://h/compute"), "https://h/compute");
+        assert_eq!(root("https://h/"), "https://h/");
+        assert_eq!(root("https://h/v2x/v3.a"), "https://h/v2x/v3.a");
+        assert_eq!(
+            unversioned_root("http://h/compute/v2.1", "/versions"),
+            "http://h/compute/versions"
+        );
+    }
 }
