@@ -398,8 +398,6 @@ pub struct VariantSpec {
 #[serde(deny_unknown_fields)]
 pub struct StepSpec {
     #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
     pub http: Option<String>,
     #[serde(default)]
     pub query: Option<Pairs>,

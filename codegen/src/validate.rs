@@ -339,12 +339,24 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
             );
             continue;
         };
-        // The extended resource's type is the one file's: an extension's reply is a value.
+        // The extended resource's type is the one file's: an extension returns it (typed)
+        // only where that resource's lookup reads it, its list or one by ID; else a value.
+        let lookup = files[i].1.lookup.as_ref();
         for (j, o) in ext.operations.iter().enumerate() {
-            if matches!(o.returns, Some(Returns::List | Returns::One)) {
+            let (reads, how) = match o.returns {
+                Some(Returns::List) => (lookup.and_then(|l| l.list.result.as_ref()), "list"),
+                Some(Returns::One) => (lookup.and_then(|l| l.get.result.as_ref()), "one"),
+                _ => continue,
+            };
+            let result = o.result.as_ref().map(|r| r.trim());
+            if reads.is_none() || result != reads.map(|r| r.trim()) {
+                let expected = reads.map_or_else(
+                    || format!("{} has no lookup saying where one is read", ext.extends),
+                    |r| format!("result: {r}"),
+                );
                 cx.err(
                     &format!("operations[{j}].returns"),
-                    format!("an extension's operation returns value or nothing: its reply is not known to be a {} (returns: value hands the library the JSON as nova sent it).", ext.extends),
+                    format!("returns: {how} types the reply as {}s, read where its lookup reads them ({expected}); any other reply is returns: value (the JSON as nova sent it).", ext.extends),
                 );
             }
         }
@@ -1198,8 +1210,6 @@ impl Scope<'_> {
                         None
                     }
                 }
-                Root::Step(n) => (!has(&format!("steps.{n}")))
-                    .then(|| format!("names the step '{n}', which no step before it is named.")),
                 Root::Reply => (!has("reply"))
                     .then(|| "uses 'reply', which is known only after a request.".to_string()),
                 Root::It => (depth == 0 && !has("it")).then(|| {
@@ -2292,28 +2302,14 @@ fn operation(
                     }
                     scope.roots = roots.clone();
                     let mut step = step(cx, &mut scope, &fields, f.service, returns);
-                    step.name = olk(&s.name);
                     step.merge = s.merge;
                     step.when = scope.conds(cx, &s.when, &format!("{sp}.when"));
                     step.versions = cx.versions(&s.versions, &sp);
-                    // Its checks read its result as `reply` (and by its name).
+                    // Its checks read its result as `reply`.
                     scope.roots = roots.clone();
                     scope.roots.push("reply".into());
-                    if let Some(n) = &s.name {
-                        scope.roots.push(format!("steps.{n}"));
-                    }
                     step.refuse = slice(refusals(cx, &mut scope, &s.refuse, &sp));
                     let stand_in = stand_in(cx, &mut scope, &fields, f.service, returns, &step);
-                    if let Some(n) = &s.name {
-                        cx.ident(n, "step name", &format!("{sp}.name"));
-                        if types.contains_key(n) {
-                            cx.err(
-                                &format!("{sp}.name"),
-                                format!("step name '{n}' is also an argument's name."),
-                            );
-                        }
-                        roots.push(format!("steps.{n}"));
-                    }
                     roots.push("reply".into());
                     steps.push(step);
                     steps.extend(stand_in);
@@ -2546,7 +2542,6 @@ fn stand_in(
         cx.err(&sp, "a stand-in needs an http request.");
     }
     let mut step = step(cx, scope, &fields, default_service, returns);
-    step.name = main.name;
     step.merge = main.merge;
     step.refuse = main.refuse;
     step.when = main.when;
@@ -2751,7 +2746,6 @@ fn step(
         );
     }
     StepDef {
-        name: None,
         for_each,
         for_nested: slice(for_nested),
         // Every request of a resource goes to its service (`service:` of the resource file).

@@ -561,8 +561,6 @@ pub struct VariantDef {
 #[cfg_attr(feature = "bake", derive(databake::Bake))]
 #[cfg_attr(feature = "bake", databake(path = novagen_spec))]
 pub struct StepDef {
-    /// The name later templates use for this step's result.
-    pub name: Option<&'static str>,
     /// An expression giving a list: the request is sent once per item (`{it}`).
     pub for_each: Option<Expr>,
     /// Nested loops inside `for_each`, outer first: each an expression over the item of the

@@ -12,7 +12,7 @@ use std::fmt;
 
 /// What the runtime provides to an evaluation.
 pub trait Scope {
-    /// The value of [`Root::Arg`], [`Root::Typed`], [`Root::Found`], [`Root::Step`],
+    /// The value of [`Root::Arg`], [`Root::Typed`], [`Root::Found`],
     /// [`Root::Reply`] or [`Root::Session`], when there is one (else the path is absent).
     fn value(&self, root: &Root) -> Option<&Value>;
 

@@ -31,7 +31,7 @@
 //! pipe     := primary ("|" NAME ("(" expr ("," expr)* ")")?)*
 //! primary  := path | literal | "(" expr ")" | "[" (expr ("," expr)*)? "]"
 //! path     := ROOT ("." KEY | "." "'" any "'" | "[]" | "[" INT "]")*
-//! ROOT     := NAME | typed.NAME | found.NAME | steps.NAME | reply | it | it.^… | version
+//! ROOT     := NAME | typed.NAME | found.NAME | reply | it | it.^… | version
 //!           | session.(project_id|user_id) | now
 //! literal  := 'plain text' | "template {expr}" | INT | FLOAT | true | false | null | absent
 //! ```

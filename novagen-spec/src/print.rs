@@ -38,7 +38,6 @@ impl Display for Path {
             Root::Arg(n) => f.write_str(n)?,
             Root::Typed(n) => write!(f, "typed.{n}")?,
             Root::Found(n) => write!(f, "found.{n}")?,
-            Root::Step(n) => write!(f, "steps.{n}")?,
             Root::Reply => f.write_str("reply")?,
             Root::It => f.write_str("it")?,
             Root::Parent(up) => {

@@ -79,8 +79,6 @@ pub enum Root {
     Typed(&'static str),
     /// `found.NAME`: the resource an argument was looked up as.
     Found(&'static str),
-    /// `steps.NAME`: a named step's result.
-    Step(&'static str),
     /// `reply`: the current request's result.
     Reply,
     /// `it`: the item of the innermost loop (`map`, `where`, `group_by`, a step's `for`).

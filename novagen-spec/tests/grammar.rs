@@ -82,7 +82,6 @@ fn paths_and_roots() {
     let roots = [
         ("typed.server", Root::Typed("server")),
         ("found.flavor", Root::Found("flavor")),
-        ("steps.create", Root::Step("create")),
         ("session.project_id", Root::Session("project_id")),
         ("now", Root::Now),
         ("it", Root::It),

@@ -52,7 +52,6 @@ fn root() -> impl Strategy<Value = Root> {
         6 => name().prop_map(Root::Arg),
         1 => name().prop_map(Root::Typed),
         1 => name().prop_map(Root::Found),
-        1 => name().prop_map(Root::Step),
         2 => Just(Root::Reply),
         3 => Just(Root::It),
         1 => (1u8..4).prop_map(Root::Parent),

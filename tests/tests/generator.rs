@@ -186,8 +186,11 @@ fn every_refusal_has_its_file_line_and_sentence() {
     #[rustfmt::skip]
     let cases: &[(&str, &str, &str, &str)] = &[
         // A stand-in is a request on the request it stands in for.
-        ("      - name: found\n        http: GET /widgets\n", "      - name: found\n        on_error: [403]\n        http: GET /widgets\n", "on_error: [403]",
+        ("      - http: GET /widgets\n", "      - on_error: [403]\n        http: GET /widgets\n", "on_error: [403]",
          "`on_error: [403]` is the first edition's: write on_error: {403: <the request sent instead>} on the request it stands in for"),
+        // Steps have no names: a step reads the one before as `reply`.
+        ("      - http: GET /widgets\n", "      - name: found\n        http: GET /widgets\n", "name: found",
+         "invalid spec: operations[4].steps[0]: unknown field `name`, expected one of `http`, `query`, `body`, `result`, `for`, `collect`, `on_error`, `page`, `root`, `merge`, `refuse`, `when`, `versions`"),
         ("          403: {http: GET /widgets/mine,", "          403: {name: mine, http: GET /widgets/mine,", "403: {name: mine",
          "invalid spec: operations[4].steps[0].on_error.403: unknown field `name`, expected one of `http`, `query`, `body`, `result`, `for`, `collect`, `page`, `root`"),
         // `env:` left the language (no entry used it: spec_keys).
@@ -197,7 +200,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
         ("error: \"No widget named '{pattern}'.\", kind: NotFound}", "error: \"No widget named '{pattern}'.\", kind: Missing}", "kind: Missing",
          "kind 'Missing' is no exception of novaclient's: CommandError (the default) or one of BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, Conflict, OverLimit, RateLimit, HTTPNotImplemented."),
         ("{when: \"exact and not (reply | where(it.name == pattern))\"", "{when: \"exact and not (parts | where(it.name == pattern))\"", "exact and not (parts",
-         "\"exact and not (parts | where(it.name == pattern))\" names 'parts', which is no argument or value known here (known: detail, exact, pattern, session, reply, steps.found, version, now)."),
+         "\"exact and not (parts | where(it.name == pattern))\" names 'parts', which is no argument or value known here (known: detail, exact, pattern, session, reply, version, now)."),
         // An option typed otherwise than its name says.
         ("option: --exact_name,", "option: exact_name,", "option: exact_name",
          "option 'exact_name' is not an option as typed: `--` and lower-case letters, digits, `-` or `_` (option: --target_host)."),
@@ -381,7 +384,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
         ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {title: Tags, field: tags, format: \"join:, \"}", "format: \"join:, \"",
          "'join:,' is no display format (formats: pyrepr, pformat, quoted, flatten, fixed(n), and api.yaml's: ); a value filter goes in value: (value: \"it | join(', ')\")."),
         // A loop is a list expression, or nested loops outer first.
-        ("- for: \"steps.found[].parts_list[]\"", "- for: []", "- for: []",
+        ("- for: \"reply[].parts_list[]\"", "- for: []", "- for: []",
          "for: is a list expression, or nested loops outer first: for: [\"reply[].servers[]\", \"metadata | pairs | keys\"]."),
         // A properties table's width: a number or an integer argument.
         ("wrap: 20, format: pyrepr}", "wrap: \"'wide'\", format: pyrepr}", "wrap: \"'wide'\"",
@@ -861,6 +864,6 @@ fn an_extension_returns_a_value() {
     assert_eq!(line, line_of(&text, "    returns: value"));
     assert_eq!(
         msg,
-        "an extension's operation returns value or nothing: its reply is not known to be a widget (returns: value hands the library the JSON as nova sent it)."
+        "returns: list types the reply as widgets, read where its lookup reads them (result: reply.widgets); any other reply is returns: value (the JSON as nova sent it)."
     );
 }

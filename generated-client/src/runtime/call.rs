@@ -999,9 +999,6 @@ fn keep(step: &StepDef, scope: &mut Value, r: Option<Value>) {
         (_, _, r) => r,
     };
     if let Some(r) = r {
-        if let Some(name) = step.name {
-            m.insert(name.to_string(), r.clone());
-        }
         m.insert("result".into(), r);
     }
 }

@@ -43,7 +43,7 @@ impl Scope for Env<'_> {
     fn value(&self, root: &Root) -> Option<&Value> {
         let s = self.scope;
         match root {
-            Root::Arg(n) | Root::Step(n) => s.get(*n),
+            Root::Arg(n) => s.get(*n),
             Root::Typed(n) => s.get("typed")?.get(*n),
             Root::Found(n) => s.get("found")?.get(*n),
             Root::Session(f) => s.get("session")?.get(*f),

@@ -121,18 +121,14 @@ impl Parser {
             );
         }
         let root = match word.as_str() {
-            "typed" | "found" | "steps" => {
-                let what = match word.as_str() {
-                    "steps" => "a step's name",
-                    _ => "an argument's name",
-                };
+            "typed" | "found" => {
+                let what = "an argument's name";
                 let name = self.dotted_name(&format!(
                     "`{word}` is followed by {what}: write `{word}.NAME`"
                 ))?;
                 match word.as_str() {
                     "typed" => Root::Typed(name),
-                    "found" => Root::Found(name),
-                    _ => Root::Step(name),
+                    _ => Root::Found(name),
                 }
             }
             "session" => {

@@ -29,7 +29,6 @@ impl Scope for Json {
             Root::Arg(n) => v.get(*n),
             Root::Typed(n) => v.get("typed")?.get(*n),
             Root::Found(n) => v.get("found")?.get(*n),
-            Root::Step(n) => v.get("steps")?.get(*n),
             Root::Session(n) => v.get("session")?.get(*n),
             Root::Reply => v.get("reply"),
             _ => None,
