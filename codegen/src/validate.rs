@@ -903,6 +903,7 @@ impl Scope<'_> {
                 let mut roots = Vec::new();
                 visit_template(&tp, 0, &mut |r, depth| roots.push((*r, depth)));
                 self.roots_in(cx, roots, t, path);
+                self.keys_of(cx, &Expr::Template(Box::leak(Box::new(tp))), t, path);
                 tp
             }
             Err(e) => {
@@ -956,6 +957,36 @@ impl Scope<'_> {
         let mut roots = Vec::new();
         visit(e, 0, &mut |r, depth| roots.push((*r, depth)));
         self.roots_in(cx, roots, text, path);
+        self.keys_of(cx, e, text, path);
+    }
+
+    fn keys_of(&mut self, cx: &mut Cx, e: &Expr, text: &str, path: &str) {
+        // `rsa_decrypt(key)` takes the key's PEM text: an argument of type file holds it (a
+        // path typed by the user, read by nova); any other value would be a file name or a
+        // key written into the spec.
+        let mut keys = Vec::new();
+        pipes(e, &mut |c| {
+            if c.filter == Filter::RsaDecrypt {
+                keys.extend(c.args.first().copied());
+            }
+        });
+        for k in keys {
+            let file = match k {
+                Expr::Path(novagen_spec::Path {
+                    root: Root::Arg(n),
+                    steps: [],
+                }) => self.args.get(n) == Some(&ArgType::File),
+                _ => false,
+            };
+            if !file && !self.any_arg {
+                cx.err(
+                    path,
+                    format!(
+                        "\"{text}\": rsa_decrypt(key) takes the private key's text: name an argument of type file (the user's key file), e.g. rsa_decrypt(private_key)."
+                    ),
+                );
+            }
+        }
     }
 
     fn roots_in(&mut self, cx: &mut Cx, roots: Vec<(Root, usize)>, text: &str, path: &str) {
@@ -1020,6 +1051,48 @@ impl Scope<'_> {
             };
             if let Some(p) = problem {
                 cx.err(path, format!("\"{text}\" {p}"));
+            }
+        }
+    }
+}
+
+/// Every filter call of `e`, inner ones too.
+fn pipes(e: &Expr, f: &mut dyn FnMut(&novagen_spec::Call)) {
+    let t = |t: &Template, f: &mut dyn FnMut(&novagen_spec::Call)| match t {
+        Template::Value(e) => pipes(e, f),
+        Template::Text(pieces) => pieces.iter().for_each(|p| {
+            if let Piece::Expr(e) = p {
+                pipes(e, f)
+            }
+        }),
+    };
+    match e {
+        Expr::Lit(_) | Expr::Path(_) => {}
+        Expr::Template(x) => t(x, f),
+        Expr::List(xs) | Expr::And(xs) | Expr::Or(xs) | Expr::Coalesce(xs) => {
+            xs.iter().for_each(|x| pipes(x, f))
+        }
+        Expr::Pipe(input, calls) => {
+            pipes(input, f);
+            for c in *calls {
+                f(c);
+                c.args.iter().for_each(|a| pipes(a, f));
+            }
+        }
+        Expr::Compare(a, _, b) => {
+            pipes(a, f);
+            pipes(b, f);
+        }
+        Expr::Not(a) => pipes(a, f),
+        Expr::If {
+            then,
+            cond,
+            otherwise,
+        } => {
+            pipes(then, f);
+            pipes(cond, f);
+            if let Some(o) = otherwise {
+                pipes(o, f);
             }
         }
     }

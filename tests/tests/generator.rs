@@ -206,6 +206,11 @@ fn every_refusal_has_its_file_line_and_sentence() {
         // each.failed: a failed value's line sees the arguments, typed and the error, `it`.
         ("resolve: first, error: Unable", "resolve: first, failed: \"{widget} failed: {reply}\", error: Unable", "failed: \"{widget} failed: {reply}\"",
          "\"{widget} failed: {reply}\" uses 'reply', which is known only after a request."),
+        // rsa_decrypt takes the key's text: an argument of type file, not a path or a literal.
+        ("error: \"Widget {typed.widget} is broken.\"", "error: \"Widget {typed.widget | rsa_decrypt(hard)} is broken.\"", "rsa_decrypt(hard)",
+         "\"Widget {typed.widget | rsa_decrypt(hard)} is broken.\": rsa_decrypt(key) takes the private key's text: name an argument of type file (the user's key file), e.g. rsa_decrypt(private_key)."),
+        ("error: \"Widget {typed.widget} is broken.\"", "error: \"Widget {typed.widget | rsa_decrypt('key.pem')} is broken.\"", "rsa_decrypt('key.pem')",
+         "\"Widget {typed.widget | rsa_decrypt('key.pem')} is broken.\": rsa_decrypt(key) takes the private key's text: name an argument of type file (the user's key file), e.g. rsa_decrypt(private_key)."),
         // A show rule's title names its one row.
         ("  - {field: parts, flatten: \"{it.^.key}:{it.key}\", format: pyrepr}", "  - {field: parts, flatten: \"{it.^.key}:{it.key}\", title: parts_all, format: pyrepr}", "title: parts_all",
          "a show rule's title names its field's one row: it cannot go with drop (no row) nor flatten (a row per key)."),
@@ -297,7 +302,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
         ("query: {limit: \"{limit | case(-1, null)}\"", "query: {limit: \"{limt}\"", "{limt}",
          "\"{limt}\" names 'limt', which is no argument or value known here (known: all, fields, limit, sort, session, version, now)."),
         ("\"{1 if all}\", sort_key", "\"{all | blank}\", sort_key", "{all | blank}",
-         "the template \"{all | blank}\" cannot be read: at character 7: there is no filter `blank` (filters: default, absent_if_empty, split, join, map, where, first, at, get, take, keys, entries, pairs, objects, concat, sort, unique, count, sum, group_by, base64, int, float, str, slug, date, isoformat, days, basename, case)."),
+         "the template \"{all | blank}\" cannot be read: at character 7: there is no filter `blank` (filters: default, absent_if_empty, split, join, map, where, first, at, get, take, keys, entries, pairs, objects, concat, sort, unique, count, sum, group_by, base64, int, float, str, slug, date, isoformat, days, basename, case, rsa_decrypt)."),
         ("\"{limit | case(-1, null)}\"", "\"{limit | case(-1)}\"", "{limit | case(-1)}",
          "the template \"{limit | case(-1)}\" cannot be read: at character 9: the filter `case` takes 2 arguments, not 1: write `case(from, to)`."),
         ("    body: {polish: {type:", "    body: {<<: {}, polish: {type:", "body: {<<",

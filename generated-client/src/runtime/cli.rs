@@ -183,6 +183,11 @@ impl Printer {
         if text.is_empty() {
             return Ok(());
         }
+        self.line(text)
+    }
+
+    /// One line on standard output, an empty one too.
+    fn line(&self, text: &str) -> Result<(), Error> {
         let text = match self.terminal {
             true => output::for_terminal(text),
             false => text.into(),
@@ -237,6 +242,7 @@ impl Printer {
     fn show(&self, shown: output::Shown) -> Result<(), Error> {
         match shown {
             output::Shown::Text(t) => self.print(&t),
+            output::Shown::Line(t) => self.line(&t),
             output::Shown::Doc(d) => {
                 self.docs.borrow_mut().push(d);
                 Ok(())
@@ -707,7 +713,7 @@ fn render(
                 Format::Json | Format::Yaml => {
                     Shown::Doc(Value::Object(Map::from_iter([(key, v)])))
                 }
-                _ => Shown::Text(output::value(&v)),
+                _ => Shown::Line(output::value(&v)),
             }
         }
         PrintKind::Table => {
