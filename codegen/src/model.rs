@@ -278,6 +278,10 @@ pub struct OperationSpec {
     pub poll: Option<PollSpec>,
     #[serde(default)]
     pub variants: Vec<VariantSpec>,
+    /// A local program run after the request(s), instead of printing: its argument vector,
+    /// one template per word (`[ssh, "-p{port}", "{login}@{address}"]`).
+    #[serde(default)]
+    pub exec: Option<Vec<String>>,
 }
 
 /// `each: {over: server, resolve: first, error: ..., fail: any}`.
@@ -306,6 +310,10 @@ pub struct RefuseSpec {
     pub when: When,
     /// A template: the error line.
     pub error: String,
+    /// novaclient's exception class shown before it (`ERROR (<kind>): ...`): CommandError
+    /// (default), ResourceNotFound or NotFound.
+    #[serde(default)]
+    pub kind: Option<String>,
 }
 
 /// Another way of carrying out an operation: what it gives replaces the operation's own.
@@ -555,6 +563,9 @@ pub struct ArgSpec {
     pub invalid: Option<String>,
     #[serde(default)]
     pub metavar: Option<String>,
+    /// An option's one-letter spelling besides its long one (`short: i` for `-i`).
+    #[serde(default)]
+    pub short: Option<char>,
     /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
     #[serde(default)]
     pub versions: Option<String>,

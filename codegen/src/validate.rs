@@ -1056,6 +1056,9 @@ impl Scope<'_> {
     }
 }
 
+/// The exception classes a refusal may show (`refuse: [{kind: ...}]`).
+const REFUSE_KINDS: &[&str] = &["CommandError", "ResourceNotFound", "NotFound"];
+
 /// Every filter call of `e`, inner ones too.
 fn pipes(e: &Expr, f: &mut dyn FnMut(&novagen_spec::Call)) {
     let t = |t: &Template, f: &mut dyn FnMut(&novagen_spec::Call)| match t {
@@ -1700,9 +1703,20 @@ fn operation(
     // Arguments.
     let mut types: BTreeMap<String, ArgType> = BTreeMap::new();
     let mut args = Vec::new();
+    let mut shorts = BTreeSet::new();
     for (j, a) in o.args.iter().enumerate() {
         let ap = format!("{p}.args[{j}]");
         cx.ident(&a.name, "argument name", &format!("{ap}.name"));
+        if let Some(c) = a.short {
+            // `-h` is help, `-c` nova's --column (global options ride on every subcommand).
+            if a.positional || !c.is_ascii_alphabetic() || c == 'h' || c == 'c' || !shorts.insert(c)
+            {
+                cx.err(
+                    &format!("{ap}.short"),
+                    format!("short: {c} is no free one-letter option: an option (not a positional) may take a letter other than h (help), c (--column) and another option's."),
+                );
+            }
+        }
         if RESERVED_ARGS.contains(&a.name.as_str()) || a.name.starts_with("os_") {
             cx.err(&format!("{ap}.name"), format!("argument name '{}' is reserved: nova's global options, the template roots and the request builders use it; choose another name.", a.name));
         }
@@ -1873,6 +1887,7 @@ fn operation(
             one_of: strs(&a.one_of),
             invalid: None,
             metavar: olk(&a.metavar),
+            short: a.short,
             help: lk(a.help.trim()),
             versions: avers,
         });
@@ -2032,7 +2047,7 @@ fn operation(
 
     // Refusals see the arguments, the session and what the CLI looked up.
     scope.roots = vec!["session".into(), "found".into(), "typed".into()];
-    let refuse: Vec<(Expr, Template)> = o
+    let refuse: Vec<(Expr, Template, &'static str)> = o
         .refuse
         .iter()
         .enumerate()
@@ -2040,7 +2055,23 @@ fn operation(
             let at = format!("{p}.refuse[{k}]");
             let when = scope.conds(cx, &Some(r.when.clone()), &format!("{at}.when"));
             let error = scope.template(cx, &r.error, &format!("{at}.error"));
-            Some((when?, error))
+            let kind = match r.kind.as_deref() {
+                None => "CommandError",
+                Some(k) => match REFUSE_KINDS.iter().find(|x| **x == k) {
+                    Some(x) => x,
+                    None => {
+                        cx.err(
+                            &format!("{at}.kind"),
+                            format!(
+                                "'{k}' is no refusal kind: write one of {} (novaclient's exception classes for a client-side check).",
+                                REFUSE_KINDS.join(", ")
+                            ),
+                        );
+                        "CommandError"
+                    }
+                },
+            };
+            Some((when?, error, kind))
         })
         .collect();
 
@@ -2081,13 +2112,15 @@ fn operation(
     let returns = o.returns.unwrap_or({
         let has_result = o.result.is_some()
             || o.variants.iter().any(|v| v.result.is_some())
-            || o.steps.iter().flatten().any(|s| s.result.is_some());
+            || o.steps.iter().flatten().any(|s| s.result.is_some())
+            || o.exec.is_some();
         if has_result {
             Returns::Value
         } else {
             Returns::Nothing
         }
     });
+    let mut exec: Vec<Template> = Vec::new();
     for part in specs {
         let vp = part.path;
         let mut steps = Vec::new();
@@ -2171,6 +2204,25 @@ fn operation(
         // Printing sees the arguments, the results, and the CLI's own roots.
         roots.extend(["typed".into(), "found".into()]);
         scope.roots = roots;
+        if exec.is_empty() {
+            if let Some(words) = &o.exec {
+                let ep = format!("{p}.exec");
+                if words.is_empty() {
+                    cx.err(
+                        &ep,
+                        "exec needs at least the program's name: exec: [ssh, ...].",
+                    );
+                }
+                if part.print.is_some_and(|ps| !ps.is_empty()) || part.poll.is_some() {
+                    cx.err(&ep, "exec runs a program instead of printing: an operation with exec has no print and no poll.");
+                }
+                exec = words
+                    .iter()
+                    .enumerate()
+                    .map(|(k, w)| scope.template(cx, w, &format!("{ep}[{k}]")))
+                    .collect();
+            }
+        }
         let print = part
             .print
             .map(|ps| prints(cx, &mut scope, ps, &format!("{vp}.print"), f, statics))
@@ -2264,6 +2316,7 @@ fn operation(
             refuse: slice(refuse),
             each,
             variants: slice(variants),
+            exec: slice(exec),
         },
         builder: format!("{}{}", camel(&f.manager), camel(&o.method)),
         static_name: format!("{}_{}", f.manager.to_uppercase(), o.method.to_uppercase()),

@@ -429,12 +429,16 @@ pub struct OpDef {
     pub args: &'static [ArgDef],
     pub returns: Returns,
     pub versions: Range,
-    /// Checks before any request: (condition, error template); refused when it holds.
-    pub refuse: &'static [(Expr, Template)],
+    /// Checks before any request: (condition, error template, novaclient's exception class
+    /// shown); refused when it holds.
+    pub refuse: &'static [(Expr, Template, &'static str)],
     /// The operation runs once per value of one argument, each reported (`each:`).
     pub each: Option<EachDef>,
     /// The ways the operation is carried out; the first that applies is used.
     pub variants: &'static [VariantDef],
+    /// A local program's argument vector, one template per word (an absent word left out, a
+    /// list's items each a word): the result, which `nova` runs instead of printing.
+    pub exec: &'static [Template],
 }
 
 /// `each:`: the loop over the values of a many-valued positional (novaclient's
@@ -707,6 +711,8 @@ pub struct ArgDef {
     /// The name search happens in this range; elsewhere the text is sent as given.
     pub lookup_versions: Range,
     pub metavar: Option<&'static str>,
+    /// An option's one-letter spelling (`-i`).
+    pub short: Option<char>,
     pub help: &'static str,
     pub versions: Range,
 }

@@ -1,8 +1,11 @@
 //! The commands whose last part is local (issue 18, step 5): `get-password` (the password
-//! nova keeps, decrypted here with the user's RSA key: `rsa_decrypt`), as the built `nova`
-//! runs them against `nova-sim`, whole outputs in novaclient's format.
+//! nova keeps, decrypted here with the user's RSA key: `rsa_decrypt`) and `ssh` (an address
+//! chosen from the server's, then a local program run: `exec:`, a fake `ssh` on `PATH` that
+//! prints its words), as the built `nova` runs them against `nova-sim`, whole outputs in
+//! novaclient's format.
 
-use novagen_tests::{root, Cloud};
+use novagen_tests::{nova, root, temp_dir, Cloud, Run};
+use serde_json::{json, Value};
 use std::path::PathBuf;
 
 fn fixture(name: &str) -> PathBuf {
@@ -64,4 +67,183 @@ fn get_password_shows_decrypts_or_says_it_cannot() {
         1,
         "ERROR (CommandError): No server with a name or ID of 'nope' exists.",
     );
+}
+
+/// Give server `id` these addresses, as Neutron would (nova-sim's test-only route).
+fn addresses(cloud: &Cloud, id: &str, addresses: Value) -> u16 {
+    reqwest::blocking::Client::new()
+        .put(format!("{}/nova-sim/servers/{id}/addresses", cloud.url))
+        .header("X-Auth-Token", cloud.token())
+        .json(&json!({ "addresses": addresses }))
+        .send()
+        .expect("cloud answers")
+        .status()
+        .as_u16()
+}
+
+/// A directory holding a fake `ssh` that prints each of its words on a line of its own.
+fn fake_ssh() -> PathBuf {
+    let dir = temp_dir("fake-ssh");
+    let ssh = dir.join("ssh");
+    std::fs::write(&ssh, "#!/bin/sh\nfor w in \"$@\"; do echo \"[$w]\"; done\n").expect("write");
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&ssh, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    dir
+}
+
+/// `nova ssh args` with the fake `ssh` first on `PATH`.
+fn ssh(cloud: &Cloud, bin: &std::path::Path, args: &[&str]) -> Run {
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut env = cloud.env();
+    env.push(("PATH".into(), path));
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut all = vec!["ssh"];
+    all.extend_from_slice(args);
+    nova(&all, &pairs)
+}
+
+/// The words the fake ssh printed.
+fn words(w: &[&str]) -> String {
+    w.iter().map(|w| format!("[{w}]\n")).collect()
+}
+
+#[test]
+fn nova_sim_serves_planted_addresses() {
+    let cloud = Cloud::start();
+    let id = cloud.boot_polled("vm");
+    let planted =
+        json!({"net1": [{"addr": "172.24.4.10", "version": 4, "OS-EXT-IPS:type": "floating"}]});
+    assert_eq!(addresses(&cloud, &id, planted.clone()), 204);
+    let (status, body) = cloud.api("GET", &format!("/compute/v2.1/servers/{id}"), "2.1", None);
+    assert_eq!(status, 200);
+    assert_eq!(body["server"]["addresses"], planted);
+    // Malformed, or no such server.
+    assert_eq!(addresses(&cloud, &id, json!({"net1": "10.0.0.1"})), 400);
+    assert_eq!(addresses(&cloud, &id, json!([])), 400);
+    assert_eq!(
+        addresses(&cloud, "3cb4a1b4-3a4e-4a6c-a9b9-1a2b3c4d5e6f", json!({})),
+        404
+    );
+}
+
+#[test]
+fn ssh_picks_the_address_and_runs_ssh_without_a_shell() {
+    let cloud = Cloud::start();
+    let bin = fake_ssh();
+    // nova-sim's own server: one network, `private`, one fixed IPv4 address.
+    let one = cloud.boot_polled("one");
+    let (_, body) = cloud.api("GET", &format!("/compute/v2.1/servers/{one}"), "2.1", None);
+    let ip = body["server"]["addresses"]["private"][0]["addr"]
+        .as_str()
+        .expect("an address")
+        .to_string();
+    assert_eq!(
+        ssh(&cloud, &bin, &["one", "--address-type", "fixed"]).ok(),
+        words(&["-4", "-p22", &format!("root@{ip}")])
+    );
+    ssh(&cloud, &bin, &["one"]).fails(
+        1,
+        "ERROR (ResourceNotFound): No address that would match network 'None' and type 'floating' of version IPv4 has been found for server 'one'.\n",
+    );
+    // Several networks, floating and IPv6 addresses, one without a type (floating).
+    let multi = cloud.boot_polled("multi");
+    let planted = json!({
+        "net1": [
+            {"addr": "10.0.0.5", "version": 4, "OS-EXT-IPS:type": "fixed"},
+            {"addr": "172.24.4.10", "version": 4, "OS-EXT-IPS:type": "floating"},
+            {"addr": "fd00::5", "version": 6, "OS-EXT-IPS:type": "fixed"}
+        ],
+        "net2": [
+            {"addr": "10.1.0.7", "version": 4, "OS-EXT-IPS:type": "fixed"},
+            {"addr": "10.1.0.8", "version": 4, "OS-EXT-IPS:type": "fixed"}
+        ],
+        "bare": [{"addr": "192.0.2.9", "version": 4}]
+    });
+    assert_eq!(addresses(&cloud, &multi, planted), 204);
+    ssh(&cloud, &bin, &["multi"]).fails(
+        1,
+        "ERROR (CommandError): Server 'multi' is attached to more than one network. Please pick the network to use.\n",
+    );
+    ssh(&cloud, &bin, &["multi", "--network", "nope"]).fails(
+        1,
+        "ERROR (ResourceNotFound): Server 'multi' is not attached to network 'nope'\n",
+    );
+    assert_eq!(
+        ssh(&cloud, &bin, &["multi", "--network", "net1"]).ok(),
+        words(&["-4", "-p22", "root@172.24.4.10"])
+    );
+    // Every option; the extra options are words of their own, nothing expanded.
+    assert_eq!(
+        ssh(
+            &cloud,
+            &bin,
+            &[
+                "multi",
+                "--network",
+                "net1",
+                "--address-type",
+                "fixed",
+                "--ipv6",
+                "--port",
+                "2222",
+                "--login",
+                "cirros",
+                "-i",
+                "/tmp/my key",
+                "--extra-opts",
+                "-o StrictHostKeyChecking=no  $HOME;true",
+            ]
+        )
+        .ok(),
+        words(&[
+            "-6",
+            "-p2222",
+            "-i",
+            "/tmp/my key",
+            "cirros@fd00::5",
+            "-o",
+            "StrictHostKeyChecking=no",
+            "$HOME;true"
+        ])
+    );
+    assert_eq!(
+        ssh(
+            &cloud,
+            &bin,
+            &[&multi, "--network", "bare", "--identity", "k"]
+        )
+        .ok(),
+        words(&["-4", "-p22", "-i", "k", "root@192.0.2.9"])
+    );
+    ssh(
+        &cloud,
+        &bin,
+        &["multi", "--network", "net2", "--address-type", "fixed"],
+    )
+    .fails(
+        1,
+        "ERROR (CommandError): More than one IPv4 fixed address found.\n",
+    );
+    ssh(&cloud, &bin, &["multi", "--network", "net1", "--ipv6"]).fails(
+        1,
+        "ERROR (ResourceNotFound): No address that would match network 'net1' and type 'floating' of version IPv6 has been found for server 'multi'.\n",
+    );
+    // No network at all.
+    let none = cloud.boot_polled("none");
+    assert_eq!(addresses(&cloud, &none, json!({})), 204);
+    ssh(&cloud, &bin, &["none"]).fails(
+        1,
+        "ERROR (CommandError): Server 'none' is not attached to any network.\n",
+    );
+    // No ssh to run: said, not a panic.
+    let empty = temp_dir("no-ssh");
+    let mut env = cloud.env();
+    env.push(("PATH".into(), empty.display().to_string()));
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    nova(&["ssh", "multi", "--network", "net1"], &pairs)
+        .fails(1, "ERROR (CommandError): Cannot run 'ssh': ");
 }

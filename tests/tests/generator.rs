@@ -211,6 +211,17 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "\"Widget {typed.widget | rsa_decrypt(hard)} is broken.\": rsa_decrypt(key) takes the private key's text: name an argument of type file (the user's key file), e.g. rsa_decrypt(private_key)."),
         ("error: \"Widget {typed.widget} is broken.\"", "error: \"Widget {typed.widget | rsa_decrypt('key.pem')} is broken.\"", "rsa_decrypt('key.pem')",
          "\"Widget {typed.widget | rsa_decrypt('key.pem')} is broken.\": rsa_decrypt(key) takes the private key's text: name an argument of type file (the user's key file), e.g. rsa_decrypt(private_key)."),
+        // A refusal's kind is one of novaclient's exception classes for client checks.
+        ("error: \"Widget {typed.widget} is broken.\"}", "error: \"Widget {typed.widget} is broken.\", kind: Broken}", "kind: Broken",
+         "'Broken' is no refusal kind: write one of CommandError, ResourceNotFound, NotFound (novaclient's exception classes for a client-side check)."),
+        // exec: a program run instead of printing.
+        ("    print: [{value: \"{reply}\", when: show}]\n", "    print: [{value: \"{reply}\", when: show}]\n    exec: [polish, \"{widget}\"]\n", "exec: [polish",
+         "exec runs a program instead of printing: an operation with exec has no print and no poll."),
+        ("    print: [{value: \"{reply}\", when: show}]\n", "    exec: [polish, \"{widgets}\"]\n", "exec: [polish",
+         "\"{widgets}\" names 'widgets', which is no argument or value known here (known: all, hard, show, widget, session, reply, typed, found, version, now)."),
+        // short: one free letter of an option.
+        ("      - {name: hard, type: flag, help: Polish hard.}", "      - {name: hard, type: flag, short: h, help: Polish hard.}", "short: h",
+         "short: h is no free one-letter option: an option (not a positional) may take a letter other than h (help), c (--column) and another option's."),
         // A show rule's title names its one row.
         ("  - {field: parts, flatten: \"{it.^.key}:{it.key}\", format: pyrepr}", "  - {field: parts, flatten: \"{it.^.key}:{it.key}\", title: parts_all, format: pyrepr}", "title: parts_all",
          "a show rule's title names its field's one row: it cannot go with drop (no row) nor flatten (a row per key)."),
@@ -690,6 +701,10 @@ const ALLOWED: &[(&str, &str)] = &[
       `--debug` as Keystone's secret",
     ),
     ("user", "Keystone's auth request (`identity.password.user`)"),
+    (
+        "identity",
+        "Keystone's auth request (`auth.identity`); ssh's `-i/--identity` is another",
+    ),
     (
         "user_id",
         "Keystone's user ID (clouds.yaml, the token's user) and the language's root \

@@ -159,6 +159,21 @@ impl Resolver for Client {
     }
 }
 
+/// An `exec:` argument vector: each template's value a word (absent or null: none; a list:
+/// each item a word).
+fn argv(words: &[Template], scope: &Value, v: Version) -> Result<Vec<String>, Error> {
+    let env = Env::new(scope, Some(v));
+    let mut out = Vec::new();
+    for w in words {
+        match sc::template(w, &env)? {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(items)) => out.extend(items.iter().map(|x| sc::text(Some(x)))),
+            Some(x) => out.push(sc::text(Some(&x))),
+        }
+    }
+    Ok(out)
+}
+
 impl Client {
     /// Run one operation with `values` in the order of `op.args`; IDs are sent as given.
     pub fn call(&self, op: &'static OpDef, values: &[ArgValue]) -> Result<Reply, Error> {
@@ -253,6 +268,11 @@ impl Client {
         if let Some(first) = failed {
             return Err(first);
         }
+        // A local program's argument vector is the result (the caller runs it).
+        if !op.exec.is_empty() {
+            let argv = argv(op.exec, &scope, v)?;
+            scope["result"] = Value::from(argv);
+        }
         // The result stays in the scope (printing reads it there); only its shape is checked.
         match (op.returns, scope.get("result")) {
             (Returns::Nothing, _)
@@ -313,10 +333,13 @@ impl Client {
                 ))
             })?;
         // The client's own checks, before any request (and before any plan of one).
-        for (condition, error) in op.refuse {
+        for (condition, error, kind) in op.refuse {
             if refused(condition, &scope, v)? {
                 let env = Env::new(&scope, Some(v));
-                return Err(Error::command(sc::text_of(error, &env)?));
+                return Err(Error::Refused {
+                    kind,
+                    message: sc::text_of(error, &env)?,
+                });
             }
         }
         Ok((scope, variant))
@@ -1168,6 +1191,7 @@ mod tests {
             lookup_fallback: None,
             lookup_versions: Range::ALL,
             metavar: None,
+            short: None,
             help: "",
             versions: Range::ALL,
         }

@@ -79,6 +79,9 @@ fn arg(def: &'static ArgDef) -> Arg {
         }
     } else {
         a = a.long(def.name.replace('_', "-"));
+        if let Some(c) = def.short {
+            a = a.short(c);
+        }
         a = match def.ty {
             ArgType::Flag => a.action(ArgAction::SetTrue),
             _ if def.many || matches!(def.ty, ArgType::KeyValue | ArgType::Record) => {
@@ -460,6 +463,20 @@ fn once(
     let outcome = client.run_printed(op, &values, extra, &|variant, scope| {
         reads(client, out, op, variant, scope)
     })?;
+    // `exec:`: the result is a local program's argument vector, run instead of printing.
+    if !op.exec.is_empty() {
+        let argv: Vec<String> = match outcome.result() {
+            Some(Value::Array(words)) => words.iter().map(|w| sc::text(Some(w))).collect(),
+            _ => Vec::new(),
+        };
+        if argv.first().is_none_or(String::is_empty) {
+            return Err(Error::command(format!(
+                "'{}' built no program to run.",
+                op.command
+            )));
+        }
+        return super::local::get()?.run(&argv);
+    }
     match (op.returns, outcome.result()) {
         _ if outcome.checked => {}
         (Returns::One, Some(v)) => op.resource.conform(v)?,

@@ -41,6 +41,9 @@ pub enum Error {
     Value(String),
     /// Standard output cannot be written (a closed pipe, a full disk).
     Output(std::io::Error),
+    /// A client-side check of the spec (`refuse:`) refused the command, as novaclient's
+    /// exception class `kind`.
+    Refused { kind: &'static str, message: String },
 }
 
 impl Error {
@@ -69,6 +72,7 @@ impl Error {
             Error::ArgumentType(_) => "ArgumentTypeError",
             Error::Value(_) => "ValueError",
             Error::Output(_) => "OSError",
+            Error::Refused { kind, .. } => kind,
         }
     }
 
@@ -114,7 +118,8 @@ impl fmt::Display for Error {
             | Error::Config(m)
             | Error::State(m)
             | Error::ArgumentType(m)
-            | Error::Value(m) => f.write_str(m),
+            | Error::Value(m)
+            | Error::Refused { message: m, .. } => f.write_str(m),
             Error::Connect { url, detail } => {
                 let url = shorten(url);
                 write!(f, "Unable to establish connection to {url}: {detail}")
