@@ -305,6 +305,19 @@ pub struct EachSpec {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct PromptSpec {
+    /// What is shown before reading.
+    pub text: String,
+    /// Asked a second time with this text; the answers must be the same.
+    #[serde(default)]
+    pub confirm: Option<String>,
+    /// The error when they are not.
+    #[serde(default)]
+    pub mismatch: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RefuseSpec {
     /// An expression over the arguments, `found`, `typed` and `session`.
     pub when: When,
@@ -566,6 +579,10 @@ pub struct ArgSpec {
     /// An option's one-letter spelling besides its long one (`short: i` for `-i`).
     #[serde(default)]
     pub short: Option<char>,
+    /// A value read from the user instead of the command line:
+    /// `{text: "New password: ", confirm: "Again: ", mismatch: Passwords do not match.}`.
+    #[serde(default)]
+    pub prompt: Option<PromptSpec>,
     /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
     #[serde(default)]
     pub versions: Option<String>,

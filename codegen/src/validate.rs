@@ -1843,6 +1843,31 @@ fn operation(
             ),
         };
         let required = required && a.ty != ArgType::Flag;
+        // A prompted value is no command-line argument; the library's builder takes it.
+        let prompt = a.prompt.as_ref().map(|pr| {
+            let pp = format!("{ap}.prompt");
+            let plain = a.ty == ArgType::String
+                && !a.positional
+                && !a.many
+                && a.default.is_none()
+                && a.env.is_none()
+                && a.choices.is_empty()
+                && a.resource.is_none()
+                && a.short.is_none()
+                && a.required.is_none();
+            if !plain {
+                cx.err(&pp, "a prompted argument is a plain text option read from the user: no type but string, positional, many, default, env, choices, resource, short or required.");
+            }
+            if pr.confirm.is_some() != pr.mismatch.is_some() {
+                cx.err(&pp, "prompt's confirm (the second question) and mismatch (the error when the answers differ) go together.");
+            }
+            PromptDef {
+                text: lk(&pr.text),
+                confirm: olk(&pr.confirm),
+                mismatch: pr.mismatch.as_deref().map(lk).unwrap_or_default(),
+            }
+        });
+        let required = required || prompt.is_some();
         let cli = if a.positional {
             format!("<{}>", a.name.replace('_', "-"))
         } else {
@@ -1888,6 +1913,7 @@ fn operation(
             invalid: None,
             metavar: olk(&a.metavar),
             short: a.short,
+            prompt,
             help: lk(a.help.trim()),
             versions: avers,
         });

@@ -27,8 +27,52 @@ impl local::Local for Terminal {
             .map_err(|e| Error::command(format!("Cannot run '{program}': {e}")))
     }
 
+    /// As Python's `getpass` (novaclient's): on the terminal (`/dev/tty`), echo turned off,
+    /// `text`, a line read, echo restored, a new line; with no terminal, a warning and `text`
+    /// on standard error and a line of standard input (none: EOFError), then a new line.
     fn prompt(&self, text: &str) -> Result<String, Error> {
-        Err(Error::command(format!("cannot read '{text}' here.")))
+        use std::io::{BufRead as _, Write as _};
+        let unreadable = |e: std::io::Error| Error::command(format!("Cannot read the answer: {e}"));
+        #[cfg(unix)]
+        if let Ok(tty) = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty")
+        {
+            use rustix::termios::{tcgetattr, tcsetattr, LocalModes, OptionalActions};
+            let old = tcgetattr(&tty).map_err(|e| unreadable(e.into()))?;
+            let mut quiet = old.clone();
+            quiet.local_modes.remove(LocalModes::ECHO);
+            tcsetattr(&tty, OptionalActions::Flush, &quiet).map_err(|e| unreadable(e.into()))?;
+            let mut line = String::new();
+            let read = (&tty)
+                .write_all(text.as_bytes())
+                .and_then(|()| std::io::BufReader::new(&tty).read_line(&mut line));
+            let _ = tcsetattr(&tty, OptionalActions::Flush, &old);
+            let _ = (&tty).write_all(b"\n");
+            return match read.map_err(unreadable)? {
+                0 => Err(eof()),
+                _ => Ok(line.strip_suffix('\n').unwrap_or(&line).to_string()),
+            };
+        }
+        let mut stderr = std::io::stderr();
+        let _ = write!(stderr, "Warning: Password input may be echoed.\n{text}");
+        let _ = stderr.flush();
+        let mut line = String::new();
+        let read = std::io::stdin().lock().read_line(&mut line);
+        let _ = writeln!(stderr);
+        match read.map_err(unreadable)? {
+            0 => Err(eof()),
+            _ => Ok(line.strip_suffix('\n').unwrap_or(&line).to_string()),
+        }
+    }
+}
+
+/// Python's EOFError (no answer at all), as novaclient reports it: `ERROR (EOFError): `.
+fn eof() -> Error {
+    Error::Refused {
+        kind: "EOFError",
+        message: String::new(),
     }
 }
 

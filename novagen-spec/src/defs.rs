@@ -441,6 +441,18 @@ pub struct OpDef {
     pub exec: &'static [Template],
 }
 
+/// `prompt: {text, confirm, mismatch}`: an argument whose value the program reads from the
+/// user (on a terminal without echo), asked again with `confirm` when given; two different
+/// answers are the error `mismatch`.
+#[derive(Debug, Clone, Copy)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct PromptDef {
+    pub text: &'static str,
+    pub confirm: Option<&'static str>,
+    pub mismatch: &'static str,
+}
+
 /// `each:`: the loop over the values of a many-valued positional (novaclient's
 /// `do_action_on_many`).
 #[derive(Debug)]
@@ -713,6 +725,8 @@ pub struct ArgDef {
     pub metavar: Option<&'static str>,
     /// An option's one-letter spelling (`-i`).
     pub short: Option<char>,
+    /// A value read from the user (`prompt:`), not from the command line: what `nova` asks.
+    pub prompt: Option<PromptDef>,
     pub help: &'static str,
     pub versions: Range,
 }

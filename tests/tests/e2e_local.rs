@@ -1,10 +1,11 @@
 //! The commands whose last part is local (issue 18, step 5): `get-password` (the password
 //! nova keeps, decrypted here with the user's RSA key: `rsa_decrypt`) and `ssh` (an address
 //! chosen from the server's, then a local program run: `exec:`, a fake `ssh` on `PATH` that
-//! prints its words), as the built `nova` runs them against `nova-sim`, whole outputs in
-//! novaclient's format.
+//! prints its words) and `set-password` (the new password asked twice: `prompt:`, on the
+//! terminal without echo, or from standard input without one, as Python's getpass), as the
+//! built `nova` runs them against `nova-sim`, whole outputs in novaclient's format.
 
-use novagen_tests::{nova, root, temp_dir, Cloud, Run};
+use novagen_tests::{nova, nova_command, root, temp_dir, Cloud, Pty, Run};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
@@ -246,4 +247,121 @@ fn ssh_picks_the_address_and_runs_ssh_without_a_shell() {
     let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     nova(&["ssh", "multi", "--network", "net1"], &pairs)
         .fails(1, "ERROR (CommandError): Cannot run 'ssh': ");
+}
+
+/// `nova args` in a session of its own with no terminal (no `/dev/tty`), `input` on its
+/// standard input.
+fn without_terminal(cloud: &Cloud, args: &[&str], input: &str) -> Run {
+    use std::io::Write as _;
+    use std::os::unix::process::CommandExt as _;
+    let env = cloud.env();
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut cmd = nova_command(args, &pairs);
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    // SAFETY: one system call between fork and exec: a new session, without a terminal.
+    unsafe {
+        cmd.pre_exec(|| {
+            rustix::process::setsid()?;
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().expect("start nova");
+    let mut stdin = child.stdin.take().expect("piped");
+    let _ = stdin.write_all(input.as_bytes());
+    drop(stdin);
+    Run::of(args, child.wait_with_output().expect("wait for nova"))
+}
+
+#[test]
+fn set_password_asks_twice_without_a_terminal_from_standard_input() {
+    let cloud = Cloud::start();
+    let id = cloud.boot_polled("vm");
+    let api = cloud.compute();
+    let asked = "Warning: Password input may be echoed.\nNew password: \nWarning: Password input may be echoed.\nAgain: \n";
+    // Different answers: novaclient's error, nothing sent.
+    let run = without_terminal(&cloud, &["set-password", "vm"], "one\ntwo\n");
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        format!("{asked}ERROR (CommandError): Passwords do not match.\n")
+    );
+    assert_eq!(api.last_action(&id), "create");
+    // No answer at all: Python's EOFError, after the first question.
+    let run = without_terminal(&cloud, &["set-password", "vm"], "");
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "Warning: Password input may be echoed.\nNew password: \nERROR (EOFError): \n"
+    );
+    // No such server: the lookup fails before anything is asked.
+    let run = without_terminal(&cloud, &["set-password", "nope"], "a\na\n");
+    assert_eq!(
+        run.stderr,
+        "ERROR (CommandError): No server with a name or ID of 'nope' exists.\n"
+    );
+    // The same twice: changePassword with it, nothing printed on standard output; the
+    // password never shown (--debug hides adminPass).
+    let run = without_terminal(
+        &cloud,
+        &["--debug", "set-password", "vm"],
+        "n3w pass\nn3w pass\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    assert!(run.stderr.contains("changePassword"), "{}", run.stderr);
+    assert!(!run.stderr.contains("n3w pass"), "{}", run.stderr);
+    assert_eq!(api.last_action(&id), "changePassword");
+}
+
+#[test]
+fn set_password_reads_the_terminal_without_echo() {
+    use std::io::{Read as _, Write as _};
+    let cloud = Cloud::start();
+    let id = cloud.boot_polled("vm");
+    let env = cloud.env();
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (child, mut master) =
+        Pty::open().controlling(nova_command(&["set-password", "vm"], &pairs));
+    let mut reader = master.try_clone().expect("dup pty");
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 1024];
+        while let Ok(n @ 1..) = reader.read(&mut buf) {
+            if tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = String::new();
+    let wait_for = |what: &str, seen: &mut String| {
+        while !seen.contains(what) {
+            let chunk = rx
+                .recv_timeout(std::time::Duration::from_secs(20))
+                .unwrap_or_else(|_| panic!("the terminal shows no {what:?}: {seen:?}"));
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    };
+    wait_for("New password: ", &mut seen);
+    master.write_all(b"s3cret\n").expect("type");
+    wait_for("Again: ", &mut seen);
+    master.write_all(b"s3cret\n").expect("type");
+    let out = child.wait_with_output().expect("wait for nova");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    // Never echoed.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    while let Ok(chunk) = rx.try_recv() {
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert_eq!(seen.replace("\r\n", "\n"), "New password: \nAgain: \n");
+    assert_eq!(cloud.compute().last_action(&id), "changePassword");
 }

@@ -222,6 +222,11 @@ fn every_refusal_has_its_file_line_and_sentence() {
         // short: one free letter of an option.
         ("      - {name: hard, type: flag, help: Polish hard.}", "      - {name: hard, type: flag, short: h, help: Polish hard.}", "short: h",
          "short: h is no free one-letter option: an option (not a positional) may take a letter other than h (help), c (--column) and another option's."),
+        // prompt: a plain text option read from the user; confirm and mismatch together.
+        ("      - {name: reason, help: Why.}", "      - {name: reason, positional: true, prompt: {text: \"Why? \"}, help: Why.}", "prompt: {text",
+         "a prompted argument is a plain text option read from the user: no type but string, positional, many, default, env, choices, resource, short or required."),
+        ("      - {name: reason, help: Why.}", "      - {name: reason, prompt: {text: \"Why? \", confirm: \"Sure? \"}, help: Why.}", "prompt: {text",
+         "prompt's confirm (the second question) and mismatch (the error when the answers differ) go together."),
         // A show rule's title names its one row.
         ("  - {field: parts, flatten: \"{it.^.key}:{it.key}\", format: pyrepr}", "  - {field: parts, flatten: \"{it.^.key}:{it.key}\", title: parts_all, format: pyrepr}", "title: parts_all",
          "a show rule's title names its field's one row: it cannot go with drop (no row) nor flatten (a row per key)."),

@@ -1192,6 +1192,7 @@ mod tests {
             lookup_versions: Range::ALL,
             metavar: None,
             short: None,
+            prompt: None,
             help: "",
             versions: Range::ALL,
         }

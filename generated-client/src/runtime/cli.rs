@@ -44,7 +44,8 @@ pub fn subcommand(op: &'static OpDef, usage: bool) -> Command {
     {
         cmd = cmd.next_line_help(true);
     }
-    for def in op.args {
+    // A prompted value is read from the user, not the command line.
+    for def in op.args.iter().filter(|d| d.prompt.is_none()) {
         cmd = cmd.arg(arg(def));
     }
     if op.variants.iter().any(|v| v.poll.is_some()) {
@@ -117,6 +118,7 @@ pub fn find_op(ops: &'static [&'static OpDef], name: &str) -> Option<&'static Op
 fn value_of(def: &ArgDef, m: &ArgMatches) -> Result<ArgValue, Error> {
     let name = def.name;
     Ok(match def.ty {
+        _ if def.prompt.is_some() => ArgValue::Absent,
         ArgType::Flag => match m.get_flag(name) {
             true => ArgValue::Bool(true),
             false => ArgValue::Absent,
@@ -456,6 +458,20 @@ fn once(
             }
             _ => {}
         }
+    }
+    // Values read from the user, after the lookups (as novaclient finds the server first).
+    for (def, value) in op.args.iter().zip(values.iter_mut()) {
+        let (Some(p), true) = (def.prompt, value.is_absent()) else {
+            continue;
+        };
+        let local = super::local::get()?;
+        let first = local.prompt(p.text)?;
+        if let Some(again) = p.confirm {
+            if local.prompt(again)? != first {
+                return Err(Error::command(p.mismatch));
+            }
+        }
+        *value = ArgValue::Str(first);
     }
     let mut extra = Map::new();
     extra.insert("typed".into(), Value::Object(typed));
