@@ -28,8 +28,8 @@ impl local::Local for Terminal {
     }
 
     /// As Python's `getpass` (novaclient's): on the terminal (`/dev/tty`), echo turned off,
-    /// `text`, a line read, echo restored, a new line; with no terminal, a warning and `text`
-    /// on standard error and a line of standard input (none: EOFError), then a new line.
+    /// `text`, a line read, echo restored; with no terminal, a warning and `text` on standard
+    /// error and a line of standard input. Then a new line; no line at all is EOFError.
     fn prompt(&self, text: &str) -> Result<String, Error> {
         use std::io::{BufRead as _, Write as _};
         let unreadable = |e: std::io::Error| Error::command(format!("Cannot read the answer: {e}"));
@@ -49,21 +49,28 @@ impl local::Local for Terminal {
                 .write_all(text.as_bytes())
                 .and_then(|()| std::io::BufReader::new(&tty).read_line(&mut line));
             let _ = tcsetattr(&tty, OptionalActions::Flush, &old);
-            let _ = (&tty).write_all(b"\n");
             return match read.map_err(unreadable)? {
                 0 => Err(eof()),
-                _ => Ok(line.strip_suffix('\n').unwrap_or(&line).to_string()),
+                _ => {
+                    let _ = (&tty).write_all(b"\n");
+                    Ok(line.strip_suffix('\n').unwrap_or(&line).to_string())
+                }
             };
         }
         let mut stderr = std::io::stderr();
         let _ = write!(stderr, "Warning: Password input may be echoed.\n{text}");
         let _ = stderr.flush();
         let mut line = String::new();
-        let read = std::io::stdin().lock().read_line(&mut line);
-        let _ = writeln!(stderr);
-        match read.map_err(unreadable)? {
+        match std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(unreadable)?
+        {
             0 => Err(eof()),
-            _ => Ok(line.strip_suffix('\n').unwrap_or(&line).to_string()),
+            _ => {
+                let _ = writeln!(stderr);
+                Ok(line.strip_suffix('\n').unwrap_or(&line).to_string())
+            }
         }
     }
 }

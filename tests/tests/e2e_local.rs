@@ -294,7 +294,7 @@ fn set_password_asks_twice_without_a_terminal_from_standard_input() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stderr,
-        "Warning: Password input may be echoed.\nNew password: \nERROR (EOFError): \n"
+        "Warning: Password input may be echoed.\nNew password: ERROR (EOFError): \n"
     );
     // No such server: the lookup fails before anything is asked.
     let run = without_terminal(&cloud, &["set-password", "nope"], "a\na\n");

@@ -115,6 +115,7 @@ const REALNOVA: &[&str] = &[
     "aggregate_commands_match_novaclient",
     "group_commands_match_novaclient",
     "wrap_commands_match_novaclient",
+    "local_commands_match_novaclient",
     "novaclient_runs_the_same_through_the_zygote",
 ];
 
