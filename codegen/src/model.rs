@@ -305,6 +305,15 @@ pub struct EachSpec {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct SplitSpec {
+    /// The separator; a value without it stays as it is.
+    pub at: String,
+    /// The argument given the text before the first separator.
+    pub first: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PromptSpec {
     /// What is shown before reading.
     pub text: String,
@@ -579,6 +588,9 @@ pub struct ArgSpec {
     /// An option's one-letter spelling besides its long one (`short: i` for `-i`).
     #[serde(default)]
     pub short: Option<char>,
+    /// `{at: "@", first: login}`: a value `a@b` is `b`, and `a` the value of argument `login`.
+    #[serde(default)]
+    pub split: Option<SplitSpec>,
     /// A value read from the user instead of the command line:
     /// `{text: "New password: ", confirm: "Again: ", mismatch: Passwords do not match.}`.
     #[serde(default)]

@@ -1914,9 +1914,27 @@ fn operation(
             metavar: olk(&a.metavar),
             short: a.short,
             prompt,
+            split: None,
             help: lk(a.help.trim()),
             versions: avers,
         });
+    }
+    // `split: {at, first}`: the other argument, a plain text option of this operation.
+    for (j, a) in o.args.iter().enumerate() {
+        let Some(sp) = &a.split else { continue };
+        let at = format!("{p}.args[{j}].split");
+        let other = o.args.iter().position(|b| {
+            b.name == sp.first && !b.positional && b.ty == ArgType::String && !b.many
+        });
+        let plain = a.ty == ArgType::String && !a.many && a.prompt.is_none();
+        match other {
+            Some(k) if k != j && plain && !sp.at.is_empty() => {
+                if let Some(def) = args.get_mut(j) {
+                    def.split = Some((lk(&sp.at), k));
+                }
+            }
+            _ => cx.err(&at, format!("split gives the text before '{}' to another argument: first names a single-valued text option of this operation, the argument split is a single-valued text, and at is not empty.", sp.at)),
+        }
     }
     let mut seen_optional = false;
     for (j, a) in args.iter().enumerate() {

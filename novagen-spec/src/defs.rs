@@ -727,6 +727,10 @@ pub struct ArgDef {
     pub short: Option<char>,
     /// A value read from the user (`prompt:`), not from the command line: what `nova` asks.
     pub prompt: Option<PromptDef>,
+    /// `split: {at, first}`: a value holding the separator is the text after its first
+    /// occurrence, and the text before it the value of the argument of that index (ssh's
+    /// `user@server`).
+    pub split: Option<(&'static str, usize)>,
     pub help: &'static str,
     pub versions: Range,
 }

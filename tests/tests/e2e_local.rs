@@ -220,6 +220,25 @@ fn ssh_picks_the_address_and_runs_ssh_without_a_shell() {
         .ok(),
         words(&["-4", "-p22", "-i", "k", "root@192.0.2.9"])
     );
+    // `<login>@<server>`: the login before the first @ (over --login), the server after it,
+    // in the messages too.
+    assert_eq!(
+        ssh(
+            &cloud,
+            &bin,
+            &["ubuntu@multi", "--network", "net1", "--login", "x"]
+        )
+        .ok(),
+        words(&["-4", "-p22", "ubuntu@172.24.4.10"])
+    );
+    ssh(&cloud, &bin, &["a@b@multi"]).fails(
+        1,
+        "ERROR (CommandError): No server with a name or ID of 'b@multi' exists.\n",
+    );
+    ssh(&cloud, &bin, &["ubuntu@multi", "--network", "nope"]).fails(
+        1,
+        "ERROR (ResourceNotFound): Server 'multi' is not attached to network 'nope'\n",
+    );
     ssh(
         &cloud,
         &bin,

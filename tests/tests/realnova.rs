@@ -2008,6 +2008,7 @@ fn local_commands_match_novaclient(real: RealNova) {
     let key = root().join("tests/fixtures/local/password-key.pem");
     let key = key.to_str().expect("a UTF-8 path");
     let f = &faked;
+    let at_name = format!("cirros@{name}");
     #[rustfmt::skip]
     let reads: Vec<(&RealNova, Vec<&str>, Expect)> = vec![
         (f, vec![V96, "get-password", name], Same),
@@ -2018,6 +2019,7 @@ fn local_commands_match_novaclient(real: RealNova) {
         (f, vec![V96, "ssh", name, "--network", "private"], Same),
         (f, vec![V96, "ssh", name, "--network", "private", "--ipv6", "--address-type", "fixed"], Same),
         (f, vec![V96, "ssh", "no-such-server", "--login", "cirros", "-i", key], Same),
+        (f, vec![V96, "ssh", &at_name, "--network", "private", "--port", "2222"], Same),
     ];
     let reads: Vec<(&RealNova, &[&str], Expect)> = reads
         .iter()

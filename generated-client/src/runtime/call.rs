@@ -1193,6 +1193,7 @@ mod tests {
             metavar: None,
             short: None,
             prompt: None,
+            split: None,
             help: "",
             versions: Range::ALL,
         }

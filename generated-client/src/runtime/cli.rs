@@ -311,6 +311,22 @@ fn run_all(
         .iter()
         .map(|d| value_of(d, m))
         .collect::<Result<Vec<_>, _>>()?;
+    // `split`: `a@b` is `b`, and `a` the other argument's value.
+    for (i, def) in op.args.iter().enumerate() {
+        let Some((sep, other)) = def.split else {
+            continue;
+        };
+        let parts = match &values[i] {
+            ArgValue::Str(t) => t
+                .split_once(sep)
+                .map(|(a, b)| (a.to_string(), b.to_string())),
+            _ => None,
+        };
+        if let (Some((first, rest)), true) = (parts, other < values.len()) {
+            values[i] = ArgValue::Str(rest);
+            values[other] = ArgValue::Str(first);
+        }
+    }
     let poll = m.try_get_one::<bool>("poll").ok().flatten().copied() == Some(true);
     let Some(each) = &op.each else {
         return once(client, out, op, values, poll);
