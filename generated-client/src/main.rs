@@ -43,12 +43,27 @@ impl local::Local for Terminal {
             let old = tcgetattr(&tty).map_err(|e| unreadable(e.into()))?;
             let mut quiet = old.clone();
             quiet.local_modes.remove(LocalModes::ECHO);
+            // Ctrl-C while reading: the echo back on, then novaclient's KeyboardInterrupt end.
+            let signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGINT])
+                .map_err(unreadable)?;
+            let handle = signals.handle();
+            let restore = (tty.try_clone().map_err(unreadable)?, old.clone());
+            let watcher = std::thread::spawn(move || {
+                let mut signals = signals;
+                if signals.forever().next().is_some() {
+                    let _ = tcsetattr(&restore.0, OptionalActions::Flush, &restore.1);
+                    eprintln!("... terminating nova client");
+                    std::process::exit(130);
+                }
+            });
             tcsetattr(&tty, OptionalActions::Flush, &quiet).map_err(|e| unreadable(e.into()))?;
             let mut line = String::new();
             let read = (&tty)
                 .write_all(text.as_bytes())
                 .and_then(|()| std::io::BufReader::new(&tty).read_line(&mut line));
             let _ = tcsetattr(&tty, OptionalActions::Flush, &old);
+            handle.close();
+            let _ = watcher.join();
             return match read.map_err(unreadable)? {
                 0 => Err(eof()),
                 _ => {

@@ -384,3 +384,41 @@ fn set_password_reads_the_terminal_without_echo() {
     assert_eq!(seen.replace("\r\n", "\n"), "New password: \nAgain: \n");
     assert_eq!(cloud.compute().last_action(&id), "changePassword");
 }
+
+#[test]
+fn set_password_interrupted_puts_the_echo_back() {
+    use std::io::{Read as _, Write as _};
+    let cloud = Cloud::start();
+    cloud.boot_polled("vm");
+    let env = cloud.env();
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (child, mut master) =
+        Pty::open().controlling(nova_command(&["set-password", "vm"], &pairs));
+    let echo = |fd: &std::fs::File| {
+        rustix::termios::tcgetattr(fd)
+            .expect("the terminal's modes")
+            .local_modes
+            .contains(rustix::termios::LocalModes::ECHO)
+    };
+    let mut reader = master.try_clone().expect("dup pty");
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 256];
+    while !String::from_utf8_lossy(&seen).contains("New password: ") {
+        let n = reader.read(&mut buf).expect("the terminal");
+        assert!(
+            n > 0,
+            "the terminal closed: {:?}",
+            String::from_utf8_lossy(&seen)
+        );
+        seen.extend_from_slice(&buf[..n]);
+    }
+    assert!(!echo(&master), "no echo while the password is read");
+    master.write_all(b"\x03").expect("Ctrl-C");
+    let out = child.wait_with_output().expect("wait for nova");
+    assert_eq!(out.status.code(), Some(130));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "... terminating nova client\n"
+    );
+    assert!(echo(&master), "the echo is back on");
+}
