@@ -93,6 +93,12 @@ impl Error {
         matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 
+    /// True when the client refused the command itself, before any request (a check of the
+    /// spec's `refuse:`, whatever its kind, or another client-side check).
+    pub fn is_refusal(&self) -> bool {
+        matches!(self, Error::Command(_) | Error::Refused { .. })
+    }
+
     /// True for a 404 from the API.
     pub fn is_not_found(&self) -> bool {
         matches!(self, Error::Http { status: 404, .. })
