@@ -588,6 +588,9 @@ pub struct ArgSpec {
     /// An option's one-letter spelling besides its long one (`short: i` for `-i`).
     #[serde(default)]
     pub short: Option<char>,
+    /// An option left out of help, usage and the man page (argparse's `SUPPRESS`).
+    #[serde(default)]
+    pub hidden: bool,
     /// `{at: "@", first: login}`: a value `a@b` is `b`, and `a` the value of argument `login`.
     #[serde(default)]
     pub split: Option<SplitSpec>,

@@ -1717,6 +1717,12 @@ fn operation(
                 );
             }
         }
+        if a.hidden && (a.positional || a.required.is_some()) {
+            cx.err(
+                &format!("{ap}.hidden"),
+                "only an option that may be left out can be hidden: not a positional, not required.",
+            );
+        }
         if RESERVED_ARGS.contains(&a.name.as_str()) || a.name.starts_with("os_") {
             cx.err(&format!("{ap}.name"), format!("argument name '{}' is reserved: nova's global options, the template roots and the request builders use it; choose another name.", a.name));
         }
@@ -1913,6 +1919,7 @@ fn operation(
             invalid: None,
             metavar: olk(&a.metavar),
             short: a.short,
+            hidden: a.hidden,
             prompt,
             split: None,
             help: lk(a.help.trim()),

@@ -725,6 +725,8 @@ pub struct ArgDef {
     pub metavar: Option<&'static str>,
     /// An option's one-letter spelling (`-i`).
     pub short: Option<char>,
+    /// Left out of help, usage and the man page (argparse's `SUPPRESS`).
+    pub hidden: bool,
     /// A value read from the user (`prompt:`), not from the command line: what `nova` asks.
     pub prompt: Option<PromptDef>,
     /// `split: {at, first}`: a value holding the separator is the text after its first

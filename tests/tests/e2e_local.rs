@@ -146,6 +146,19 @@ fn ssh_picks_the_address_and_runs_ssh_without_a_shell() {
         ssh(&cloud, &bin, &["one", "--address-type", "fixed"]).ok(),
         words(&["-4", "-p22", &format!("root@{ip}")])
     );
+    // The hidden --private: the fixed address, over --address-type; not in the help.
+    assert_eq!(
+        ssh(
+            &cloud,
+            &bin,
+            &["one", "--private", "--address-type", "floating"]
+        )
+        .ok(),
+        words(&["-4", "-p22", &format!("root@{ip}")])
+    );
+    let help = cloud.nova(&["help", "ssh"]);
+    assert!(help.ok().contains("--address-type"), "{}", help.stdout);
+    assert!(!help.stdout.contains("--private"), "{}", help.stdout);
     ssh(&cloud, &bin, &["one"]).fails(
         1,
         "ERROR (ResourceNotFound): No address that would match network 'None' and type 'floating' of version IPv4 has been found for server 'one'.\n",

@@ -230,6 +230,9 @@ fn every_refusal_has_its_file_line_and_sentence() {
         // split: the text before the separator goes to another text option.
         ("      - {name: reason, help: Why.}", "      - {name: reason, split: {at: \"@\", first: nosuch}, help: Why.}", "split: {at",
          "split gives the text before '@' to another argument: first names a single-valued text option of this operation, the argument split is a single-valued text, and at is not empty."),
+        // hidden: an option that may be left out.
+        ("      - {name: reason, help: Why.}", "      - {name: reason, required: true, hidden: true, help: Why.}", "hidden: true",
+         "only an option that may be left out can be hidden: not a positional, not required."),
         // A show rule's title names its one row.
         ("  - {field: parts, flatten: \"{it.^.key}:{it.key}\", format: pyrepr}", "  - {field: parts, flatten: \"{it.^.key}:{it.key}\", title: parts_all, format: pyrepr}", "title: parts_all",
          "a show rule's title names its field's one row: it cannot go with drop (no row) nor flatten (a row per key)."),

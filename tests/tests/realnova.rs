@@ -2020,6 +2020,7 @@ fn local_commands_match_novaclient(real: RealNova) {
         (f, vec![V96, "ssh", name, "--network", "private", "--ipv6", "--address-type", "fixed"], Same),
         (f, vec![V96, "ssh", "no-such-server", "--login", "cirros", "-i", key], Same),
         (f, vec![V96, "ssh", &at_name, "--network", "private", "--port", "2222"], Same),
+        (f, vec![V96, "ssh", name, "--private", "--address-type", "floating"], Same),
     ];
     let reads: Vec<(&RealNova, &[&str], Expect)> = reads
         .iter()

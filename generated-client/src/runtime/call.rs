@@ -1192,6 +1192,7 @@ mod tests {
             lookup_versions: Range::ALL,
             metavar: None,
             short: None,
+            hidden: false,
             prompt: None,
             split: None,
             help: "",

@@ -83,6 +83,7 @@ fn arg(def: &'static ArgDef) -> Arg {
         if let Some(c) = def.short {
             a = a.short(c);
         }
+        a = a.hide(def.hidden);
         a = match def.ty {
             ArgType::Flag => a.action(ArgAction::SetTrue),
             _ if def.many || matches!(def.ty, ArgType::KeyValue | ArgType::Record) => {
