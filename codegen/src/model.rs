@@ -336,6 +336,9 @@ pub struct RefuseSpec {
     /// (default), ResourceNotFound or NotFound.
     #[serde(default)]
     pub kind: Option<String>,
+    /// Checked after the request(s), over their result `reply`, instead of before any.
+    #[serde(default)]
+    pub after: bool,
 }
 
 /// Another way of carrying out an operation: what it gives replaces the operation's own.

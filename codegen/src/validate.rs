@@ -2098,14 +2098,20 @@ fn operation(
 
     // Refusals see the arguments, the session and what the CLI looked up.
     scope.roots = vec!["session".into(), "found".into(), "typed".into()];
-    let refuse: Vec<(Expr, Template, &'static str)> = o
+    let refuse: Vec<(Expr, Template, &'static str, bool)> = o
         .refuse
         .iter()
         .enumerate()
         .filter_map(|(k, r)| {
             let at = format!("{p}.refuse[{k}]");
+            // `after: true`: over the result too.
+            let saved = scope.roots.clone();
+            if r.after {
+                scope.roots.push("reply".into());
+            }
             let when = scope.conds(cx, &Some(r.when.clone()), &format!("{at}.when"));
             let error = scope.template(cx, &r.error, &format!("{at}.error"));
+            scope.roots = saved;
             let kind = match r.kind.as_deref() {
                 None => "CommandError",
                 Some(k) => match REFUSE_KINDS.iter().find(|x| **x == k) {
@@ -2122,7 +2128,7 @@ fn operation(
                     }
                 },
             };
-            Some((when?, error, kind))
+            Some((when?, error, kind, r.after))
         })
         .collect();
 

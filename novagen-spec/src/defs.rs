@@ -429,9 +429,9 @@ pub struct OpDef {
     pub args: &'static [ArgDef],
     pub returns: Returns,
     pub versions: Range,
-    /// Checks before any request: (condition, error template, novaclient's exception class
-    /// shown); refused when it holds.
-    pub refuse: &'static [(Expr, Template, &'static str)],
+    /// Checks: (condition, error template, novaclient's exception class shown, made after
+    /// the request(s) over their result rather than before any); refused when it holds.
+    pub refuse: &'static [(Expr, Template, &'static str, bool)],
     /// The operation runs once per value of one argument, each reported (`each:`).
     pub each: Option<EachDef>,
     /// The ways the operation is carried out; the first that applies is used.

@@ -435,3 +435,49 @@ fn set_password_interrupted_puts_the_echo_back() {
     );
     assert!(echo(&master), "the echo is back on");
 }
+
+/// The library's ssh: an ID in, the argument vector out (nothing run), the refusals its
+/// errors; the library alone never touches a terminal.
+#[test]
+fn the_library_builds_the_argument_vector() {
+    let cloud = Cloud::start();
+    let id = cloud.boot_polled("multi");
+    let planted = json!({
+        "net1": [{"addr": "172.24.4.10", "version": 4, "OS-EXT-IPS:type": "floating"}],
+        "net2": [{"addr": "10.1.0.7", "version": 4, "OS-EXT-IPS:type": "fixed"}]
+    });
+    assert_eq!(addresses(&cloud, &id, planted), 204);
+    let options = novaclient::ConnectOptions {
+        auth_url: Some(cloud.auth_url()),
+        username: Some("admin".into()),
+        password: Some("secret".into()),
+        project_name: Some("admin".into()),
+        user_domain_name: Some("Default".into()),
+        project_domain_name: Some("Default".into()),
+        ..Default::default()
+    };
+    let client = novaclient::Client::connect(&options).unwrap_or_else(|e| panic!("connect: {e}"));
+    let argv = client
+        .servers()
+        .ssh(&id)
+        .network("net2")
+        .address_type("fixed")
+        .send()
+        .unwrap_or_else(|e| panic!("ssh: {e}"));
+    assert_eq!(argv, json!(["ssh", "-4", "-p22", "root@10.1.0.7"]));
+    let e = client.servers().ssh(&id).send().expect_err("two networks");
+    assert_eq!(e.kind(), "CommandError");
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "Server '{id}' is attached to more than one network. Please pick the network to use."
+        )
+    );
+    // set-password's value is the builder's: no prompt.
+    client
+        .servers()
+        .set_password(&id, "from the library")
+        .send()
+        .unwrap_or_else(|e| panic!("set-password: {e}"));
+    assert_eq!(cloud.compute().last_action(&id), "changePassword");
+}

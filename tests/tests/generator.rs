@@ -211,6 +211,9 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "\"Widget {typed.widget | rsa_decrypt(hard)} is broken.\": rsa_decrypt(key) takes the private key's text: name an argument of type file (the user's key file), e.g. rsa_decrypt(private_key)."),
         ("error: \"Widget {typed.widget} is broken.\"", "error: \"Widget {typed.widget | rsa_decrypt('key.pem')} is broken.\"", "rsa_decrypt('key.pem')",
          "\"Widget {typed.widget | rsa_decrypt('key.pem')} is broken.\": rsa_decrypt(key) takes the private key's text: name an argument of type file (the user's key file), e.g. rsa_decrypt(private_key)."),
+        // A refusal reads the reply only when made after the request (after: true).
+        ("{when: found.widget.broken, error:", "{when: reply.broken, error:", "when: reply.broken",
+         "\"reply.broken\" uses 'reply', which is known only after a request."),
         // A refusal's kind is one of novaclient's exception classes for client checks.
         ("error: \"Widget {typed.widget} is broken.\"}", "error: \"Widget {typed.widget} is broken.\", kind: Broken}", "kind: Broken",
          "'Broken' is no refusal kind: write one of CommandError, ResourceNotFound, NotFound (novaclient's exception classes for a client-side check)."),

@@ -159,6 +159,21 @@ impl Resolver for Client {
     }
 }
 
+/// The operation's refusals made before any request (`after`: false) or after them: the first
+/// whose condition holds, as its error.
+fn refusals(op: &OpDef, scope: &Value, v: Version, after: bool) -> Result<(), Error> {
+    for (condition, error, kind, _) in op.refuse.iter().filter(|r| r.3 == after) {
+        if refused(condition, scope, v)? {
+            let env = Env::new(scope, Some(v));
+            return Err(Error::Refused {
+                kind,
+                message: sc::text_of(error, &env)?,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// An `exec:` argument vector: each template's value a word (absent or null: none; a list:
 /// each item a word).
 fn argv(words: &[Template], scope: &Value, v: Version) -> Result<Vec<String>, Error> {
@@ -268,6 +283,8 @@ impl Client {
         if let Some(first) = failed {
             return Err(first);
         }
+        // The checks made over the result.
+        refusals(op, &scope, v, true)?;
         // A local program's argument vector is the result (the caller runs it).
         if !op.exec.is_empty() {
             let argv = argv(op.exec, &scope, v)?;
@@ -333,15 +350,7 @@ impl Client {
                 ))
             })?;
         // The client's own checks, before any request (and before any plan of one).
-        for (condition, error, kind) in op.refuse {
-            if refused(condition, &scope, v)? {
-                let env = Env::new(&scope, Some(v));
-                return Err(Error::Refused {
-                    kind,
-                    message: sc::text_of(error, &env)?,
-                });
-            }
-        }
+        refusals(op, &scope, v, false)?;
         Ok((scope, variant))
     }
 
