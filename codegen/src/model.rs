@@ -299,6 +299,10 @@ pub struct OperationSpec {
     pub poll: Option<PollSpec>,
     #[serde(default)]
     pub variants: Vec<VariantSpec>,
+    /// A local program run after the request(s), instead of printing: its argument vector,
+    /// one template per word (`[ssh, "-p{port}", "{login}@{address}"]`).
+    #[serde(default)]
+    pub exec: Option<Vec<String>>,
 }
 
 /// `page: {query: {marker: "{...}"}, merge: {by: tenant_id, concat: [...], sum: [...]}}`.
@@ -322,6 +326,23 @@ pub struct PageMergeSpec {
     pub sum: Vec<String>,
 }
 
+/// An option's spellings: one, or a list.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Spellings {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Spellings {
+    pub fn all(&self) -> Vec<&String> {
+        match self {
+            Spellings::One(s) => vec![s],
+            Spellings::Many(v) => v.iter().collect(),
+        }
+    }
+}
+
 /// `each: {over: server, resolve: first, error: ..., fail: any}`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -339,6 +360,28 @@ pub struct EachSpec {
     pub failed: Option<String>,
     #[serde(default)]
     pub fail: Fail,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SplitSpec {
+    /// The separator; a value without it stays as it is.
+    pub at: String,
+    /// The argument given the text before the first separator.
+    pub first: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PromptSpec {
+    /// What is shown before reading.
+    pub text: String,
+    /// Asked a second time with this text; the answers must be the same.
+    #[serde(default)]
+    pub confirm: Option<String>,
+    /// The error when they are not.
+    #[serde(default)]
+    pub mismatch: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -635,10 +678,21 @@ pub struct ArgSpec {
     pub invalid: Option<String>,
     #[serde(default)]
     pub metavar: Option<String>,
-    /// An option typed otherwise than `--` and its name with `-` for `_`
-    /// (`option: --target_host`: novaclient's host-evacuate).
+    /// How the option is typed, when not `--` and its name with `-` for `_`: one spelling
+    /// (`option: --target_host`) or several (`option: [-i, --identity]`: a letter besides the
+    /// long form).
     #[serde(default)]
-    pub option: Option<String>,
+    pub option: Option<Spellings>,
+    /// An option left out of help, usage and the man page (argparse's `SUPPRESS`).
+    #[serde(default)]
+    pub hidden: bool,
+    /// `{at: "@", first: login}`: a value `a@b` is `b`, and `a` the value of argument `login`.
+    #[serde(default)]
+    pub split: Option<SplitSpec>,
+    /// A value read from the user instead of the command line:
+    /// `{text: "New password: ", confirm: "Again: ", mismatch: Passwords do not match.}`.
+    #[serde(default)]
+    pub prompt: Option<PromptSpec>,
     /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
     #[serde(default)]
     pub versions: Option<String>,

@@ -1113,6 +1113,7 @@ impl Scope<'_> {
                 let mut roots = Vec::new();
                 visit_template(&tp, 0, &mut |r, depth| roots.push((*r, depth)));
                 self.roots_in(cx, roots, t, path);
+                self.keys_of(cx, &Expr::Template(Box::leak(Box::new(tp))), t, path);
                 tp
             }
             Err(e) => {
@@ -1166,6 +1167,36 @@ impl Scope<'_> {
         let mut roots = Vec::new();
         visit(e, 0, &mut |r, depth| roots.push((*r, depth)));
         self.roots_in(cx, roots, text, path);
+        self.keys_of(cx, e, text, path);
+    }
+
+    fn keys_of(&mut self, cx: &mut Cx, e: &Expr, text: &str, path: &str) {
+        // `rsa_decrypt(key)` takes the key's PEM text: an argument of type file holds it (a
+        // path typed by the user, read by nova); any other value would be a file name or a
+        // key written into the spec.
+        let mut keys = Vec::new();
+        pipes(e, &mut |c| {
+            if c.filter == Filter::RsaDecrypt {
+                keys.extend(c.args.first().copied());
+            }
+        });
+        for k in keys {
+            let file = match k {
+                Expr::Path(novagen_spec::Path {
+                    root: Root::Arg(n),
+                    steps: [],
+                }) => self.args.get(n) == Some(&ArgType::File),
+                _ => false,
+            };
+            if !file && !self.any_arg {
+                cx.err(
+                    path,
+                    format!(
+                        "\"{text}\": rsa_decrypt(key) takes the private key's text: name an argument of type file (the user's key file), e.g. rsa_decrypt(private_key)."
+                    ),
+                );
+            }
+        }
     }
 
     fn roots_in(&mut self, cx: &mut Cx, roots: Vec<(Root, usize)>, text: &str, path: &str) {
@@ -1228,6 +1259,48 @@ impl Scope<'_> {
             };
             if let Some(p) = problem {
                 cx.err(path, format!("\"{text}\" {p}"));
+            }
+        }
+    }
+}
+
+/// Every filter call of `e`, inner ones too.
+fn pipes(e: &Expr, f: &mut dyn FnMut(&novagen_spec::Call)) {
+    let t = |t: &Template, f: &mut dyn FnMut(&novagen_spec::Call)| match t {
+        Template::Value(e) => pipes(e, f),
+        Template::Text(pieces) => pieces.iter().for_each(|p| {
+            if let Piece::Expr(e) = p {
+                pipes(e, f)
+            }
+        }),
+    };
+    match e {
+        Expr::Lit(_) | Expr::Path(_) => {}
+        Expr::Template(x) => t(x, f),
+        Expr::List(xs) | Expr::And(xs) | Expr::Or(xs) | Expr::Coalesce(xs) => {
+            xs.iter().for_each(|x| pipes(x, f))
+        }
+        Expr::Pipe(input, calls) => {
+            pipes(input, f);
+            for c in *calls {
+                f(c);
+                c.args.iter().for_each(|a| pipes(a, f));
+            }
+        }
+        Expr::Compare(a, _, b) => {
+            pipes(a, f);
+            pipes(b, f);
+        }
+        Expr::Not(a) => pipes(a, f),
+        Expr::If {
+            then,
+            cond,
+            otherwise,
+        } => {
+            pipes(then, f);
+            pipes(cond, f);
+            if let Some(o) = otherwise {
+                pipes(o, f);
             }
         }
     }
@@ -1848,9 +1921,16 @@ fn operation(
     // Arguments.
     let mut types: BTreeMap<String, ArgType> = BTreeMap::new();
     let mut args = Vec::new();
+    let mut shorts = BTreeSet::new();
     for (j, a) in o.args.iter().enumerate() {
         let ap = format!("{p}.args[{j}]");
         cx.ident(&a.name, "argument name", &format!("{ap}.name"));
+        if a.hidden && (a.positional || a.required.is_some()) {
+            cx.err(
+                &format!("{ap}.hidden"),
+                "only an option that may be left out can be hidden: not a positional, not required.",
+            );
+        }
         if RESERVED_ARGS.contains(&a.name.as_str()) || a.name.starts_with("os_") {
             cx.err(&format!("{ap}.name"), format!("argument name '{}' is reserved: nova's global options, the template roots and the request builders use it; choose another name.", a.name));
         }
@@ -2004,31 +2084,31 @@ fn operation(
             ),
         };
         let required = required && a.ty != ArgType::Flag;
-        let cli = match (&a.option, a.positional) {
-            (Some(o), false) => {
-                let typed = o.strip_prefix("--").unwrap_or_default();
-                let fine = typed.starts_with(|c: char| c.is_ascii_lowercase())
-                    && typed
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-".contains(c));
-                if !fine {
-                    cx.err(
-                        &format!("{ap}.option"),
-                        format!("option '{o}' is not an option as typed: `--` and lower-case letters, digits, `-` or `_` (option: --target_host)."),
-                    );
-                }
-                o.clone()
+        // A prompted value is no command-line argument; the library's builder takes it.
+        let prompt = a.prompt.as_ref().map(|pr| {
+            let pp = format!("{ap}.prompt");
+            let plain = a.ty == ArgType::String
+                && !a.positional
+                && !a.many
+                && a.default.is_none()
+                && a.choices.is_empty()
+                && a.resource.is_none()
+                && a.option.is_none()
+                && a.required.is_none();
+            if !plain {
+                cx.err(&pp, "a prompted argument is a plain text option read from the user: no type but string, positional, many, default, choices, resource, option or required.");
             }
-            (Some(_), true) => {
-                cx.err(
-                    &format!("{ap}.option"),
-                    "option: spells an option as typed; a positional is typed as its value alone.",
-                );
-                format!("<{}>", a.name.replace('_', "-"))
+            if pr.confirm.is_some() != pr.mismatch.is_some() {
+                cx.err(&pp, "prompt's confirm (the second question) and mismatch (the error when the answers differ) go together.");
             }
-            (None, true) => format!("<{}>", a.name.replace('_', "-")),
-            (None, false) => format!("--{}", a.name.replace('_', "-")),
-        };
+            PromptDef {
+                text: lk(&pr.text),
+                confirm: olk(&pr.confirm),
+                mismatch: pr.mismatch.as_deref().map(lk).unwrap_or_default(),
+            }
+        });
+        let required = required || prompt.is_some();
+        let (cli, short) = spellings(cx, a, &ap, &mut shorts);
         args.push(ArgDef {
             name: lk(&a.name),
             cli: lk(&cli),
@@ -2068,9 +2148,30 @@ fn operation(
             one_of: strs(&a.one_of),
             invalid: None,
             metavar: olk(&a.metavar),
+            short,
+            hidden: a.hidden,
+            prompt,
+            split: None,
             help: lk(a.help.trim()),
             versions: avers,
         });
+    }
+    // `split: {at, first}`: the other argument, a plain text option of this operation.
+    for (j, a) in o.args.iter().enumerate() {
+        let Some(sp) = &a.split else { continue };
+        let at = format!("{p}.args[{j}].split");
+        let other = o.args.iter().position(|b| {
+            b.name == sp.first && !b.positional && b.ty == ArgType::String && !b.many
+        });
+        let plain = a.ty == ArgType::String && !a.many && a.prompt.is_none();
+        match other {
+            Some(k) if k != j && plain && !sp.at.is_empty() => {
+                if let Some(def) = args.get_mut(j) {
+                    def.split = Some((lk(&sp.at), k));
+                }
+            }
+            _ => cx.err(&at, format!("split gives the text before '{}' to another argument: first names a single-valued text option of this operation, the argument split is a single-valued text, and at is not empty.", sp.at)),
+        }
     }
     let mut seen_optional = false;
     for (j, a) in args.iter().enumerate() {
@@ -2275,13 +2376,15 @@ fn operation(
     let returns = o.returns.unwrap_or({
         let has_result = o.result.is_some()
             || o.variants.iter().any(|v| v.result.is_some())
-            || o.steps.iter().flatten().any(|s| s.result.is_some());
+            || o.steps.iter().flatten().any(|s| s.result.is_some())
+            || o.exec.is_some();
         if has_result {
             Returns::Value
         } else {
             Returns::Nothing
         }
     });
+    let mut exec: Vec<Template> = Vec::new();
     for part in specs {
         let vp = part.path;
         let mut steps = Vec::new();
@@ -2305,9 +2408,12 @@ fn operation(
                     step.merge = s.merge;
                     step.when = scope.conds(cx, &s.when, &format!("{sp}.when"));
                     step.versions = cx.versions(&s.versions, &sp);
-                    // Its checks read its result as `reply`.
+                    // Its checks read its result as `reply`, and the arguments as typed and
+                    // found, as the operation's do (the library has neither: `typed.x ?? x`).
                     scope.roots = roots.clone();
-                    scope.roots.push("reply".into());
+                    scope
+                        .roots
+                        .extend(["reply".into(), "typed".into(), "found".into()]);
                     step.refuse = slice(refusals(cx, &mut scope, &s.refuse, &sp));
                     let stand_in = stand_in(cx, &mut scope, &fields, f.service, returns, &step);
                     roots.push("reply".into());
@@ -2365,6 +2471,25 @@ fn operation(
         // Printing sees the arguments, the results, and the CLI's own roots.
         roots.extend(["typed".into(), "found".into()]);
         scope.roots = roots;
+        if exec.is_empty() {
+            if let Some(words) = &o.exec {
+                let ep = format!("{p}.exec");
+                if words.is_empty() {
+                    cx.err(
+                        &ep,
+                        "exec needs at least the program's name: exec: [ssh, ...].",
+                    );
+                }
+                if part.print.is_some_and(|ps| !ps.is_empty()) || part.poll.is_some() {
+                    cx.err(&ep, "exec runs a program instead of printing: an operation with exec has no print and no poll.");
+                }
+                exec = words
+                    .iter()
+                    .enumerate()
+                    .map(|(k, w)| scope.template(cx, w, &format!("{ep}[{k}]")))
+                    .collect();
+            }
+        }
         let print = part
             .print
             .map(|ps| prints(cx, &mut scope, ps, &format!("{vp}.print"), None, f, statics))
@@ -2457,6 +2582,7 @@ fn operation(
             refuse: slice(refuse),
             each,
             variants: slice(variants),
+            exec: slice(exec),
         },
         builder: format!("{}{}", camel(&f.manager), camel(&o.method)),
         static_name: format!("{}_{}", f.manager.to_uppercase(), o.method.to_uppercase()),
@@ -2473,6 +2599,55 @@ fn at<T>(field: &At<'_, T>, key: &str) -> String {
 }
 
 /// `refuse:` entries at `{p}.refuse[k]`, each checked in the scope's roots as they are.
+/// How an argument is typed: a positional as `<name>`; an option `--` and its name with `-` for
+/// `_`, unless `option:` spells it (`--target_host`, or `[-i, --identity]`: a letter besides the
+/// long form); the long form and the letter.
+fn spellings(
+    cx: &mut Cx,
+    a: &model::ArgSpec,
+    ap: &str,
+    shorts: &mut BTreeSet<char>,
+) -> (String, Option<char>) {
+    let dashed = a.name.replace('_', "-");
+    if a.positional {
+        if a.option.is_some() {
+            cx.err(
+                &format!("{ap}.option"),
+                "option: spells an option as typed; a positional is typed as its value alone.",
+            );
+        }
+        return (format!("<{dashed}>"), None);
+    }
+    let (mut long, mut short) = (None, None);
+    for o in a.option.iter().flat_map(|o| o.all()) {
+        let letter = o
+            .strip_prefix('-')
+            .filter(|l| l.len() == 1)
+            .and_then(|l| l.chars().next());
+        let typed = o.strip_prefix("--").unwrap_or_default();
+        let fine = typed.starts_with(|c: char| c.is_ascii_lowercase())
+            && typed
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-".contains(c));
+        match letter {
+            // `-h` is help, `-c` nova's --column (global options ride on every subcommand).
+            Some(c) if short.is_none() && c.is_ascii_alphabetic() && c != 'h' && c != 'c' && shorts.insert(c) => {
+                short = Some(c)
+            }
+            Some(c) => cx.err(
+                &format!("{ap}.option"),
+                format!("-{c} is no free one-letter option: one letter per option, not h (help), c (--column) nor another option's."),
+            ),
+            None if fine && long.is_none() => long = Some(o.clone()),
+            None => cx.err(
+                &format!("{ap}.option"),
+                format!("option '{o}' is not an option as typed: `--` and lower-case letters, digits, `-` or `_` (option: --target_host), or one letter (option: [-i, --identity])."),
+            ),
+        }
+    }
+    (long.unwrap_or_else(|| format!("--{dashed}")), short)
+}
+
 fn refusals(cx: &mut Cx, scope: &mut Scope, list: &[model::RefuseSpec], p: &str) -> Vec<RefuseDef> {
     list.iter()
         .enumerate()
@@ -2480,27 +2655,28 @@ fn refusals(cx: &mut Cx, scope: &mut Scope, list: &[model::RefuseSpec], p: &str)
             let at = format!("{p}.refuse[{k}]");
             let when = scope.conds(cx, &Some(r.when.clone()), &format!("{at}.when"));
             let error = scope.template(cx, &r.error, &format!("{at}.error"));
-            let status = match r.kind.as_deref() {
-                None | Some("CommandError") => None,
-                Some(kind) => match ERROR_KINDS.iter().find(|(_, k)| *k == kind) {
-                    Some((status, _)) => Some(*status),
-                    None => {
-                        let known: Vec<&str> = ERROR_KINDS.iter().map(|(_, k)| *k).collect();
-                        cx.err(
-                            &format!("{at}.kind"),
-                            format!(
-                                "kind '{kind}' is no exception of novaclient's: CommandError (the default) or one of {}.",
-                                known.join(", ")
-                            ),
-                        );
-                        None
-                    }
-                },
-            };
+            let kind = r.kind.as_deref().unwrap_or("CommandError");
+            let plain = REFUSAL_KINDS.iter().find(|k| **k == kind);
+            let status = ERROR_KINDS.iter().find(|(_, k)| *k == kind).map(|(s, _)| *s);
+            if plain.is_none() && status.is_none() {
+                let known: Vec<&str> = REFUSAL_KINDS[1..]
+                    .iter()
+                    .copied()
+                    .chain(ERROR_KINDS.iter().map(|(_, k)| *k))
+                    .collect();
+                cx.err(
+                    &format!("{at}.kind"),
+                    format!(
+                        "kind '{kind}' is no exception of novaclient's: CommandError (the default) or one of {}.",
+                        known.join(", ")
+                    ),
+                );
+            }
             Some(RefuseDef {
                 when: when?,
                 error,
                 status,
+                kind: plain.copied().unwrap_or("CommandError"),
             })
         })
         .collect()

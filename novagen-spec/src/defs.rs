@@ -443,6 +443,21 @@ pub struct OpDef {
     pub each: Option<EachDef>,
     /// The ways the operation is carried out; the first that applies is used.
     pub variants: &'static [VariantDef],
+    /// A local program's argument vector, one template per word (an absent word left out, a
+    /// list's items each a word): the result, which `nova` runs instead of printing.
+    pub exec: &'static [Template],
+}
+
+/// `prompt: {text, confirm, mismatch}`: an argument whose value the program reads from the
+/// user (on a terminal without echo), asked again with `confirm` when given; two different
+/// answers are the error `mismatch`.
+#[derive(Debug, Clone, Copy)]
+#[cfg_attr(feature = "bake", derive(databake::Bake))]
+#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
+pub struct PromptDef {
+    pub text: &'static str,
+    pub confirm: Option<&'static str>,
+    pub mismatch: &'static str,
 }
 
 /// `refuse:`: a check that fails the command with `error` when `when` holds: on an
@@ -457,7 +472,13 @@ pub struct RefuseDef {
     /// `kind:`: none for novaclient's CommandError; an HTTP status for its exception of that
     /// status (`NotFound`: 404, printed `<error> (HTTP 404)`), as [`ERROR_KINDS`] names them.
     pub status: Option<u16>,
+    /// Without a status, the exception class shown: `CommandError` or one of
+    /// [`REFUSAL_KINDS`] (`ResourceNotFound`: ssh's).
+    pub kind: &'static str,
 }
+
+/// novaclient's exceptions of a client-side check that carry no HTTP status.
+pub const REFUSAL_KINDS: &[&str] = &["CommandError", "ResourceNotFound"];
 
 /// novaclient's exception class of each HTTP error status it has one for; any other status is
 /// a `ClientException`.
@@ -781,6 +802,16 @@ pub struct ArgDef {
     /// The name search happens in this range; elsewhere the text is sent as given.
     pub lookup_versions: Range,
     pub metavar: Option<&'static str>,
+    /// An option's one-letter spelling (`-i`).
+    pub short: Option<char>,
+    /// Left out of help, usage and the man page (argparse's `SUPPRESS`).
+    pub hidden: bool,
+    /// A value read from the user (`prompt:`), not from the command line: what `nova` asks.
+    pub prompt: Option<PromptDef>,
+    /// `split: {at, first}`: a value holding the separator is the text after its first
+    /// occurrence, and the text before it the value of the argument of that index (ssh's
+    /// `user@server`).
+    pub split: Option<(&'static str, usize)>,
     pub help: &'static str,
     pub versions: Range,
 }

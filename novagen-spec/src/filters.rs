@@ -563,6 +563,12 @@ pub(crate) fn apply<'a>(c: &Call, v: Out<'a>, s: &'a dyn Scope) -> Result<Out<'a
                 owned(Value::from(t.trim().parse::<i64>().map_err(|_| bad(&t))?))
             }
         },
+        Filter::RsaDecrypt => {
+            let key = text_arg(c, 0, s)?;
+            let Some(key) = key else { return Ok(None) };
+            let clear = crate::crypto::rsa_decrypt(&text(Some(&v)), &key)?;
+            Ok(clear.map(|t| Cow::Owned(Value::String(t))))
+        }
         Filter::Slug => owned(Value::String(slug(&text(Some(&v))))),
         Filter::Basename => owned(Value::String(
             text(Some(&v))

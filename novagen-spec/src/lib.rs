@@ -64,6 +64,7 @@
 //! # }
 //! ```
 
+mod crypto;
 pub mod defs;
 mod eval;
 mod filters;

@@ -205,6 +205,10 @@ pub enum Filter {
     Basename,
     /// `case(from, to)`: `to` when the input's text is `from`'s; else the input.
     Case,
+    /// `rsa_decrypt(key)`: base64 text decrypted with `key`, an RSA private key in PEM text
+    /// (PKCS#1 or PKCS#8), RSA PKCS#1 v1.5, as UTF-8 text; absent when it cannot be (what
+    /// nova encrypts an instance's password with: get-password).
+    RsaDecrypt,
 }
 
 impl Filter {
@@ -237,6 +241,7 @@ impl Filter {
         Filter::Days,
         Filter::Basename,
         Filter::Case,
+        Filter::RsaDecrypt,
     ];
 
     /// The filter's name in the language.
@@ -289,6 +294,7 @@ impl Filter {
             Filter::Days => ("days", 1, 1, "days(count)"),
             Filter::Basename => ("basename", 0, 0, "basename"),
             Filter::Case => ("case", 2, 2, "case(from, to)"),
+            Filter::RsaDecrypt => ("rsa_decrypt", 1, 1, "rsa_decrypt(key)"),
         }
     }
 }

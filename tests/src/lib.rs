@@ -539,6 +539,29 @@ impl Pty {
         (child, self.master)
     }
 
+    /// Start `cmd` in a session of its own whose controlling terminal (its `/dev/tty`) is this
+    /// one, standard input on it too, standard output and error piped; the child and the side
+    /// to read what it writes on the terminal and to type on it.
+    pub fn controlling(self, mut cmd: Command) -> (Child, std::fs::File) {
+        use std::os::unix::process::CommandExt as _;
+        cmd.stdin(self.slave.try_clone().expect("dup pty"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        // SAFETY: between fork and exec only two system calls are made (no allocation, no
+        // lock): a new session, and standard input, the terminal, made its controlling one.
+        unsafe {
+            cmd.pre_exec(|| {
+                rustix::process::setsid()?;
+                rustix::process::ioctl_tiocsctty(std::io::stdin())?;
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().expect("start nova");
+        drop(cmd);
+        drop(self.slave);
+        (child, self.master)
+    }
+
     /// Run `nova args` against the cloud with stdout (and stderr too, with `both`) on the
     /// terminal; what it wrote there (the terminal's `\r\n` line ends read as `\n`), and the
     /// run.

@@ -118,6 +118,7 @@ const REALNOVA: &[&str] = &[
     "boot_commands_match_novaclient",
     "host_commands_match_novaclient",
     "usage_commands_match_novaclient",
+    "local_commands_match_novaclient",
     "novaclient_runs_the_same_through_the_zygote",
 ];
 

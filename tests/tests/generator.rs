@@ -195,15 +195,15 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "invalid spec: operations[4].steps[0].on_error.403: unknown field `name`, expected one of `http`, `query`, `body`, `result`, `for`, `collect`, `page`, `root`"),
         // `env:` left the language (no entry used it: spec_keys).
         ("default: \"{session.project_id}\",", "default: \"{session.project_id}\", env: WIDGET_PROJECT,", "env: WIDGET_PROJECT",
-         "invalid spec: operations[1].args[6]: unknown field `env`, expected one of `name`, `type`, `positional`, `required`, `many`, `default`, `choices`, `help`, `resource`, `keys`, `defaults`, `alone`, `one_of`, `invalid`, `metavar`, `option`, `versions`"),
+         "invalid spec: operations[1].args[6]: unknown field `env`, expected one of `name`, `type`, `positional`, `required`, `many`, `default`, `choices`, `help`, `resource`, `keys`, `defaults`, `alone`, `one_of`, `invalid`, `metavar`, `option`, `hidden`, `split`, `prompt`, `versions`"),
         // A step's checks after its request: novaclient's exceptions only, over its result.
         ("error: \"No widget named '{pattern}'.\", kind: NotFound}", "error: \"No widget named '{pattern}'.\", kind: Missing}", "kind: Missing",
-         "kind 'Missing' is no exception of novaclient's: CommandError (the default) or one of BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, Conflict, OverLimit, RateLimit, HTTPNotImplemented."),
+         "kind 'Missing' is no exception of novaclient's: CommandError (the default) or one of ResourceNotFound, BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, Conflict, OverLimit, RateLimit, HTTPNotImplemented."),
         ("{when: \"exact and not (reply | where(it.name == pattern))\"", "{when: \"exact and not (parts | where(it.name == pattern))\"", "exact and not (parts",
-         "\"exact and not (parts | where(it.name == pattern))\" names 'parts', which is no argument or value known here (known: detail, exact, pattern, session, reply, version, now)."),
+         "\"exact and not (parts | where(it.name == pattern))\" names 'parts', which is no argument or value known here (known: detail, exact, pattern, session, reply, typed, found, version, now)."),
         // An option typed otherwise than its name says.
         ("option: --exact_name,", "option: exact_name,", "option: exact_name",
-         "option 'exact_name' is not an option as typed: `--` and lower-case letters, digits, `-` or `_` (option: --target_host)."),
+         "option 'exact_name' is not an option as typed: `--` and lower-case letters, digits, `-` or `_` (option: --target_host), or one letter (option: [-i, --identity])."),
         ("      - {name: pattern, positional: true, help: Widget name pattern.}", "      - {name: pattern, positional: true, option: --pattern, help: Widget name pattern.}", "option: --pattern",
          "option: spells an option as typed; a positional is typed as its value alone."),
         ("          403: {http: GET /widgets/mine,", "          200: {http: GET /widgets/mine,", "200: {http",
@@ -222,6 +222,36 @@ fn every_refusal_has_its_file_line_and_sentence() {
         // each.failed: a failed value's line sees the arguments, typed and the error, `it`.
         ("resolve: first, error: Unable", "resolve: first, failed: \"{widget} failed: {reply}\", error: Unable", "failed: \"{widget} failed: {reply}\"",
          "\"{widget} failed: {reply}\" uses 'reply', which is known only after a request."),
+        // rsa_decrypt takes the key's text: an argument of type file, not a path or a literal.
+        ("error: \"Widget {typed.widget} is broken.\"", "error: \"Widget {typed.widget | rsa_decrypt(hard)} is broken.\"", "rsa_decrypt(hard)",
+         "\"Widget {typed.widget | rsa_decrypt(hard)} is broken.\": rsa_decrypt(key) takes the private key's text: name an argument of type file (the user's key file), e.g. rsa_decrypt(private_key)."),
+        ("error: \"Widget {typed.widget} is broken.\"", "error: \"Widget {typed.widget | rsa_decrypt('key.pem')} is broken.\"", "rsa_decrypt('key.pem')",
+         "\"Widget {typed.widget | rsa_decrypt('key.pem')} is broken.\": rsa_decrypt(key) takes the private key's text: name an argument of type file (the user's key file), e.g. rsa_decrypt(private_key)."),
+        // An operation's refusal is made before any request: it reads no reply (a step's does).
+        ("{when: found.widget.broken, error:", "{when: reply.broken, error:", "when: reply.broken",
+         "\"reply.broken\" uses 'reply', which is known only after a request."),
+        // A refusal's kind is one of novaclient's exception classes for client checks.
+        ("error: \"Widget {typed.widget} is broken.\"}", "error: \"Widget {typed.widget} is broken.\", kind: Broken}", "kind: Broken",
+         "kind 'Broken' is no exception of novaclient's: CommandError (the default) or one of ResourceNotFound, BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, Conflict, OverLimit, RateLimit, HTTPNotImplemented."),
+        // exec: a program run instead of printing.
+        ("    print: [{value: \"{reply}\", when: show}]\n", "    print: [{value: \"{reply}\", when: show}]\n    exec: [polish, \"{widget}\"]\n", "exec: [polish",
+         "exec runs a program instead of printing: an operation with exec has no print and no poll."),
+        ("    print: [{value: \"{reply}\", when: show}]\n", "    exec: [polish, \"{widgets}\"]\n", "exec: [polish",
+         "\"{widgets}\" names 'widgets', which is no argument or value known here (known: all, hard, show, widget, session, reply, typed, found, version, now)."),
+        // option: one free letter of an option besides its long form.
+        ("      - {name: hard, type: flag, help: Polish hard.}", "      - {name: hard, type: flag, option: [-h, --hard], help: Polish hard.}", "option: [-h",
+         "-h is no free one-letter option: one letter per option, not h (help), c (--column) nor another option's."),
+        // prompt: a plain text option read from the user; confirm and mismatch together.
+        ("      - {name: reason, help: Why.}", "      - {name: reason, positional: true, prompt: {text: \"Why? \"}, help: Why.}", "prompt: {text",
+         "a prompted argument is a plain text option read from the user: no type but string, positional, many, default, choices, resource, option or required."),
+        ("      - {name: reason, help: Why.}", "      - {name: reason, prompt: {text: \"Why? \", confirm: \"Sure? \"}, help: Why.}", "prompt: {text",
+         "prompt's confirm (the second question) and mismatch (the error when the answers differ) go together."),
+        // split: the text before the separator goes to another text option.
+        ("      - {name: reason, help: Why.}", "      - {name: reason, split: {at: \"@\", first: nosuch}, help: Why.}", "split: {at",
+         "split gives the text before '@' to another argument: first names a single-valued text option of this operation, the argument split is a single-valued text, and at is not empty."),
+        // hidden: an option that may be left out.
+        ("      - {name: reason, help: Why.}", "      - {name: reason, required: true, hidden: true, help: Why.}", "hidden: true",
+         "only an option that may be left out can be hidden: not a positional, not required."),
         // A show rule's title names its one row.
         ("  - {field: parts, flatten: \"{it.^.key}:{it.key}\", format: pyrepr}", "  - {field: parts, flatten: \"{it.^.key}:{it.key}\", title: parts_all, format: pyrepr}", "title: parts_all",
          "a show rule's title names its field's one row: it cannot go with drop (no row) nor flatten (a row per key)."),
@@ -328,7 +358,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
         ("query: {limit: \"{limit | case(-1, null)}\"", "query: {limit: \"{limt}\"", "{limt}",
          "\"{limt}\" names 'limt', which is no argument or value known here (known: all, fields, limit, sort, session, version, now)."),
         ("\"{1 if all}\", sort_key", "\"{all | blank}\", sort_key", "{all | blank}",
-         "the template \"{all | blank}\" cannot be read: at character 7: there is no filter `blank` (filters: default, absent_if_empty, split, join, map, where, first, at, get, take, keys, entries, pairs, objects, sort, unique, count, sum, group_by, base64, int, slug, date, isoformat, days, basename, case)."),
+         "the template \"{all | blank}\" cannot be read: at character 7: there is no filter `blank` (filters: default, absent_if_empty, split, join, map, where, first, at, get, take, keys, entries, pairs, objects, sort, unique, count, sum, group_by, base64, int, slug, date, isoformat, days, basename, case, rsa_decrypt)."),
         ("\"{limit | case(-1, null)}\"", "\"{limit | case(-1)}\"", "{limit | case(-1)}",
          "the template \"{limit | case(-1)}\" cannot be read: at character 9: the filter `case` takes 2 arguments, not 1: write `case(from, to)`."),
         ("    body: {polish: {type:", "    body: {<<: {}, polish: {type:", "body: {<<",
@@ -757,6 +787,10 @@ const ALLOWED: &[(&str, &str)] = &[
       `--debug` as Keystone's secret",
     ),
     ("user", "Keystone's auth request (`identity.password.user`)"),
+    (
+        "identity",
+        "Keystone's auth request (`auth.identity`); ssh's `-i/--identity` is another",
+    ),
     (
         "user_id",
         "Keystone's user ID (clouds.yaml, the token's user) and the language's root \

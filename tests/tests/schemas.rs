@@ -795,7 +795,7 @@ fn build_all(nova: &Nova) -> BuiltAll {
                         }
                     }
                     // What the client refuses itself (as novaclient does) reaches no schema.
-                    Err(e) if e.kind() == "CommandError" => {}
+                    Err(e) if e.kind() == "CommandError" || e.is_refusal() => {}
                     Err(e) => failures.push(format!(
                         "{} [{label}] @{v}: the library builds no request: {e}",
                         op.command

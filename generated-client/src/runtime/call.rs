@@ -167,6 +167,21 @@ impl Resolver for Client {
     }
 }
 
+/// An `exec:` argument vector: each template's value a word (absent or null: none; a list:
+/// each item a word).
+fn argv(words: &[Template], scope: &Value, v: Version) -> Result<Vec<String>, Error> {
+    let env = Env::new(scope, Some(v));
+    let mut out = Vec::new();
+    for w in words {
+        match sc::template(w, &env)? {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(items)) => out.extend(items.iter().map(|x| sc::text(Some(x)))),
+            Some(x) => out.push(sc::text(Some(&x))),
+        }
+    }
+    Ok(out)
+}
+
 impl Client {
     /// Run one operation with `values` in the order of `op.args`; IDs are sent as given.
     pub fn call(&self, op: &'static OpDef, values: &[ArgValue]) -> Result<Reply, Error> {
@@ -262,6 +277,11 @@ impl Client {
         }
         if let Some(first) = failed {
             return Err(first);
+        }
+        // A local program's argument vector is the result (the caller runs it).
+        if !op.exec.is_empty() {
+            let argv = argv(op.exec, &scope, v)?;
+            scope["result"] = Value::from(argv);
         }
         // The result stays in the scope (printing reads it there); only its shape is checked.
         match (op.returns, scope.get("result")) {
@@ -1010,7 +1030,11 @@ fn refuse(checks: &[RefuseDef], scope: &Value, v: Version) -> Result<(), Error> 
         if refused(&check.when, scope, v)? {
             let message = sc::text_of(&check.error, &Env::new(scope, Some(v)))?;
             return Err(match check.status {
-                None => Error::command(message),
+                None if check.kind == "CommandError" => Error::command(message),
+                None => Error::Refused {
+                    kind: check.kind,
+                    message,
+                },
                 Some(status) => Error::Http {
                     status,
                     message,
@@ -1451,6 +1475,10 @@ mod tests {
             lookup_fallback: None,
             lookup_versions: Range::ALL,
             metavar: None,
+            short: None,
+            hidden: false,
+            prompt: None,
+            split: None,
             help: "",
             versions: Range::ALL,
         }

@@ -44,7 +44,8 @@ pub fn subcommand(op: &'static OpDef, usage: bool) -> Command {
     {
         cmd = cmd.next_line_help(true);
     }
-    for def in op.args {
+    // A prompted value is read from the user, not the command line.
+    for def in op.args.iter().filter(|d| d.prompt.is_none()) {
         cmd = cmd.arg(arg(def));
     }
     if op.variants.iter().any(|v| v.poll.is_some()) {
@@ -80,6 +81,10 @@ fn arg(def: &'static ArgDef) -> Arg {
     } else {
         // `--` and the name with `-` for `_`, unless the spec says otherwise (`option:`).
         a = a.long(def.cli.strip_prefix("--").unwrap_or(def.cli));
+        if let Some(c) = def.short {
+            a = a.short(c);
+        }
+        a = a.hide(def.hidden);
         a = match def.ty {
             ArgType::Flag => a.action(ArgAction::SetTrue),
             _ if def.many || matches!(def.ty, ArgType::KeyValue | ArgType::Record) => {
@@ -112,6 +117,7 @@ pub fn find_op(ops: &'static [&'static OpDef], name: &str) -> Option<&'static Op
 fn value_of(def: &ArgDef, m: &ArgMatches) -> Result<ArgValue, Error> {
     let name = def.name;
     Ok(match def.ty {
+        _ if def.prompt.is_some() => ArgValue::Absent,
         ArgType::Flag => match m.get_flag(name) {
             true => ArgValue::Bool(true),
             false => ArgValue::Absent,
@@ -181,6 +187,11 @@ impl Printer {
         if text.is_empty() {
             return Ok(());
         }
+        self.line(text)
+    }
+
+    /// One line on standard output, an empty one too.
+    fn line(&self, text: &str) -> Result<(), Error> {
         let text = match self.terminal {
             true => output::for_terminal(text),
             false => text.into(),
@@ -235,6 +246,7 @@ impl Printer {
     fn show(&self, shown: output::Shown) -> Result<(), Error> {
         match shown {
             output::Shown::Text(t) => self.print(&t),
+            output::Shown::Line(t) => self.line(&t),
             output::Shown::Doc(d) => {
                 self.docs.borrow_mut().push(d);
                 Ok(())
@@ -298,6 +310,22 @@ fn run_all(
         .iter()
         .map(|d| value_of(d, m))
         .collect::<Result<Vec<_>, _>>()?;
+    // `split`: `a@b` is `b`, and `a` the other argument's value.
+    for (i, def) in op.args.iter().enumerate() {
+        let Some((sep, other)) = def.split else {
+            continue;
+        };
+        let parts = match &values[i] {
+            ArgValue::Str(t) => t
+                .split_once(sep)
+                .map(|(a, b)| (a.to_string(), b.to_string())),
+            _ => None,
+        };
+        if let (Some((first, rest)), true) = (parts, other < values.len()) {
+            values[i] = ArgValue::Str(rest);
+            values[other] = ArgValue::Str(first);
+        }
+    }
     let poll = m.try_get_one::<bool>("poll").ok().flatten().copied() == Some(true);
     let Some(each) = &op.each else {
         return once(client, out, op, values, poll);
@@ -446,12 +474,40 @@ fn once(
             _ => {}
         }
     }
+    // Values read from the user, after the lookups (as novaclient finds the server first).
+    for (def, value) in op.args.iter().zip(values.iter_mut()) {
+        let (Some(p), true) = (def.prompt, value.is_absent()) else {
+            continue;
+        };
+        let local = super::local::get()?;
+        let first = local.prompt(p.text)?;
+        if let Some(again) = p.confirm {
+            if local.prompt(again)? != first {
+                return Err(Error::command(p.mismatch));
+            }
+        }
+        *value = ArgValue::Str(first);
+    }
     let mut extra = Map::new();
     extra.insert("typed".into(), Value::Object(typed));
     extra.insert("found".into(), Value::Object(found));
     let outcome = client.run_printed(op, &values, extra, &|variant, scope| {
         reads(client, out, op, variant, scope)
     })?;
+    // `exec:`: the result is a local program's argument vector, run instead of printing.
+    if !op.exec.is_empty() {
+        let argv: Vec<String> = match outcome.result() {
+            Some(Value::Array(words)) => words.iter().map(|w| sc::text(Some(w))).collect(),
+            _ => Vec::new(),
+        };
+        if argv.first().is_none_or(String::is_empty) {
+            return Err(Error::command(format!(
+                "'{}' built no program to run.",
+                op.command
+            )));
+        }
+        return super::local::get()?.run(&argv);
+    }
     match (op.returns, outcome.result()) {
         _ if outcome.checked => {}
         (Returns::One, Some(v)) => op.resource.conform(v)?,
@@ -705,7 +761,7 @@ fn render(
                 Format::Json | Format::Yaml => {
                     Shown::Doc(Value::Object(Map::from_iter([(key, v)])))
                 }
-                _ => Shown::Text(output::value(&v)),
+                _ => Shown::Line(output::value(&v)),
             }
         }
         PrintKind::Table => {

@@ -41,6 +41,9 @@ pub enum Error {
     Value(String),
     /// Standard output cannot be written (a closed pipe, a full disk).
     Output(std::io::Error),
+    /// A client-side check of the spec (`refuse:`) refused the command, as novaclient's
+    /// exception class `kind`.
+    Refused { kind: &'static str, message: String },
 }
 
 impl Error {
@@ -60,6 +63,7 @@ impl Error {
             Error::ArgumentType(_) => "ArgumentTypeError",
             Error::Value(_) => "ValueError",
             Error::Output(_) => "OSError",
+            Error::Refused { kind, .. } => kind,
         }
     }
 
@@ -78,6 +82,12 @@ impl Error {
     /// True when standard output is a pipe whose reader has gone (`nova list | head -1`).
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
+    /// True when the client refused the command itself, before any request (a check of the
+    /// spec's `refuse:`, whatever its kind, or another client-side check).
+    pub fn is_refusal(&self) -> bool {
+        matches!(self, Error::Command(_) | Error::Refused { .. })
     }
 
     /// True for a 404 from the API.
@@ -105,7 +115,8 @@ impl fmt::Display for Error {
             | Error::Config(m)
             | Error::State(m)
             | Error::ArgumentType(m)
-            | Error::Value(m) => f.write_str(m),
+            | Error::Value(m)
+            | Error::Refused { message: m, .. } => f.write_str(m),
             Error::Connect { url, detail } => {
                 let url = shorten(url);
                 write!(f, "Unable to establish connection to {url}: {detail}")

@@ -15,6 +15,7 @@ pub mod clouds;
 pub mod defs;
 pub mod error;
 pub mod files;
+pub mod local;
 pub mod output;
 pub mod page;
 pub mod progress;

@@ -186,6 +186,8 @@ pub fn py_json(v: &Value) -> String {
 #[derive(Debug)]
 pub enum Shown {
     Text(String),
+    /// One value's text as a line, an empty one too (novaclient's `print(value)`).
+    Line(String),
     Doc(Value),
     Nothing,
 }

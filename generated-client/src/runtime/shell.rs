@@ -255,7 +255,7 @@ fn nova_with(mut subs: Vec<clap::Command>, for_help: bool) -> clap::Command {
 
 /// The whole `nova` program; returns the exit code.
 pub fn main() -> i32 {
-    let args: Vec<OsString> = std::env::args_os().collect();
+    let args = spaced_values(std::env::args_os().collect());
     // Parsed first with only the subcommand the line names, if it names a spec operation
     // (building all of them is most of the start-up time), and without the usage lines; help
     // or an error parses again with everything. A line that parses with one subcommand
@@ -280,6 +280,24 @@ pub fn main() -> i32 {
         },
         Err(e) => fail(&e),
     }
+}
+
+/// argparse reads a word that starts with `-` and holds a space as a value, never as an
+/// option (`--extra-opts "-o Foo=bar"`); clap would refuse it as an unknown option. Such a
+/// word after a long option written without `=` is joined to it (`--extra-opts=-o Foo=bar`).
+fn spaced_values(mut args: Vec<OsString>) -> Vec<OsString> {
+    let mut i = 1;
+    while i + 1 < args.len() {
+        let opt = args[i].to_str().unwrap_or_default();
+        let next = args[i + 1].to_str().unwrap_or_default();
+        let long = opt.len() > 2 && opt.starts_with("--") && !opt.contains('=');
+        if long && next.starts_with('-') && next.contains(' ') {
+            let joined = OsString::from(format!("{opt}={next}"));
+            args.splice(i..i + 2, [joined]);
+        }
+        i += 1;
+    }
+    args
 }
 
 /// The spec operation a command line names: its first word that is not a global option or
@@ -395,6 +413,34 @@ fn run(matches: &clap::ArgMatches) -> Result<Done, Error> {
 mod tests {
     /// The subcommand a line names is found past the global options and their values; when
     /// that is unclear, every subcommand is built (None).
+    /// A word that starts with `-` and holds a space is the value of the long option before
+    /// it, as argparse reads it; other words stay as they are.
+    #[test]
+    fn a_spaced_word_is_an_options_value() {
+        let line = |l: &[&str]| -> Vec<String> {
+            super::spaced_values(l.iter().map(std::ffi::OsString::from).collect())
+                .into_iter()
+                .map(|w| w.to_string_lossy().into_owned())
+                .collect()
+        };
+        assert_eq!(
+            line(&[
+                "nova",
+                "ssh",
+                "vm",
+                "--extra-opts",
+                "-o A=b -v",
+                "--port",
+                "2"
+            ]),
+            ["nova", "ssh", "vm", "--extra-opts=-o A=b -v", "--port", "2"]
+        );
+        assert_eq!(
+            line(&["nova", "x", "--a=1", "-o b", "--", "-v w", "-v"]),
+            ["nova", "x", "--a=1", "-o b", "--", "-v w", "-v"]
+        );
+    }
+
     #[test]
     fn the_named_operation_is_found_past_the_global_options() {
         let named = |line: &str| {

@@ -148,7 +148,9 @@ pub fn handle(sim: &Sim, req: &Req, rest: &str) -> Resp {
 }
 
 /// The test-only routes under `/nova-sim` (no nova has them; a valid token is needed):
-/// `PUT /nova-sim/servers/{id}/password` sets the encrypted password `os-server-password` shows.
+/// `PUT /nova-sim/servers/{id}/password` sets the encrypted password `os-server-password` shows;
+/// `PUT /nova-sim/servers/{id}/addresses` the addresses a server shows (several networks,
+/// floating and IPv6 ones).
 pub fn test_only(sim: &Sim, req: &Req, rest: &str) -> Resp {
     let Some((user, admin)) = req
         .header("x-auth-token")
@@ -171,6 +173,7 @@ pub fn test_only(sim: &Sim, req: &Req, rest: &str) -> Resp {
     };
     match (req.method.as_str(), parts.as_slice()) {
         ("PUT", ["servers", id, "password"]) => server_parts::set_password(&call, id),
+        ("PUT", ["servers", id, "addresses"]) => server_parts::set_addresses(&call, id),
         _ => Resp::no_route(req.header("accept")),
     }
 }

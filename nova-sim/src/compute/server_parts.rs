@@ -282,6 +282,35 @@ pub fn set_password(c: &Call, id: &str) -> Resp {
     Resp::empty(204)
 }
 
+/// `PUT /nova-sim/servers/{id}/addresses` with `{"addresses": {<network>: [{addr, version,
+/// OS-EXT-IPS:type, ...}]}}` (a valid token; not a nova route): the addresses Neutron would
+/// give the server beyond nova-sim's one private network, shown from then on in place of
+/// nova-sim's own once it is built. 204; 404 for no server; 400 when `addresses` is no
+/// object of lists of objects.
+pub fn set_addresses(c: &Call, id: &str) -> Resp {
+    let body = match c.body() {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let Some(a) = body.get("addresses").and_then(Value::as_object) else {
+        return bad("'addresses' is a required property");
+    };
+    let shaped = a.values().all(|l| {
+        l.as_array()
+            .is_some_and(|items| items.iter().all(Value::is_object))
+    });
+    if !shaped {
+        return bad("'addresses' maps each network to a list of address objects");
+    }
+    let mut st = c.lock();
+    if st.server(id).is_none() {
+        return not_found_server(id);
+    }
+    st.addresses
+        .insert(id.to_string(), Value::Object(a.clone()));
+    Resp::empty(204)
+}
+
 /// When an action's events finish (a build time after it starts), None for an action done
 /// in the API alone (no events).
 fn finish_of(c: &Call, a: &ServerAction) -> Option<Secs> {

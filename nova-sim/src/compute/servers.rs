@@ -33,6 +33,7 @@ pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
                     let mut s = st.servers.remove(i);
                     record(c, &mut s, "delete");
                     st.passwords.remove(*id);
+                    st.addresses.remove(*id);
                     st.ports.retain(|p| p.server_id != *id);
                     s.deleted_at = Some(time::now());
                     st.deleted.push(s);

@@ -144,6 +144,10 @@ pub struct State {
     /// by a test through `PUT /nova-sim/servers/{id}/password` (real nova's comes from the
     /// metadata service, which is not simulated).
     pub passwords: BTreeMap<String, String>,
+    /// Addresses of servers as Neutron would have them beyond nova-sim's one private network
+    /// (more networks, floating and IPv6 addresses), set by a test through `PUT
+    /// /nova-sim/servers/{id}/addresses`: shown instead of the ones nova-sim makes.
+    pub addresses: BTreeMap<String, serde_json::Value>,
     /// Ports bound to servers: their boot ports once `os-interface` has seen them
     /// (`ports_seen`, so that a detached boot port stays detached) and those attached later.
     pub ports: Vec<Port>,
@@ -201,6 +205,7 @@ impl State {
             next_aggregate_id: 1,
             server_groups: Vec::new(),
             passwords: BTreeMap::new(),
+            addresses: BTreeMap::new(),
             ports: Vec::new(),
             ports_seen: Default::default(),
         }

@@ -88,10 +88,10 @@ impl View<'_> {
                 }
             }
         }
-        let addresses = if fixed.is_empty() {
-            json!({})
-        } else {
-            json!({ "private": fixed })
+        let addresses = match st.addresses.get(&s.id) {
+            Some(planted) if placed => planted.clone(),
+            _ if fixed.is_empty() => json!({}),
+            _ => json!({ "private": fixed }),
         };
         put("addresses", addresses);
         put("accessIPv4", json!(""));
