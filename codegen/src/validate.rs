@@ -1244,8 +1244,7 @@ impl Scope<'_> {
                 Root::Reply => (!has("reply"))
                     .then(|| "uses 'reply', which is known only after a request.".to_string()),
                 Root::It => (depth == 0 && !has("it")).then(|| {
-                    "uses 'it', which is known only inside a loop (map, where, group_by, for)."
-                        .to_string()
+                    "uses 'it', which is known only inside a loop (map, where, for).".to_string()
                 }),
                 Root::Parent(n) => (depth + usize::from(has("it")) + usize::from(has("it.^"))
                     <= usize::from(n))
@@ -1306,7 +1305,7 @@ fn pipes(e: &Expr, f: &mut dyn FnMut(&novagen_spec::Call)) {
     }
 }
 
-/// Every path root of `e`, with how many loops (`map`, `where`, `group_by`) are around it.
+/// Every path root of `e`, with how many loops (`map`, `where`) are around it.
 fn visit(e: &Expr, depth: usize, f: &mut dyn FnMut(&Root, usize)) {
     match e {
         Expr::Lit(_) => {}
@@ -1319,7 +1318,7 @@ fn visit(e: &Expr, depth: usize, f: &mut dyn FnMut(&Root, usize)) {
             visit(input, depth, f);
             for c in *calls {
                 let inner = match c.filter {
-                    Filter::Map | Filter::Where | Filter::GroupBy => depth + 1,
+                    Filter::Map | Filter::Where => depth + 1,
                     _ => depth,
                 };
                 c.args.iter().for_each(|a| visit(a, inner, f));

@@ -35,9 +35,7 @@ pub(crate) fn pipe<'a>(
     }
     // A loop filter straight after a path with `[]`: its items keep their parents (`it.^`).
     let mut v = match (input, first.filter) {
-        (Expr::Path(p), Filter::Map | Filter::Where | Filter::GroupBy)
-            if p.steps.contains(&Step::Each) =>
-        {
+        (Expr::Path(p), Filter::Map | Filter::Where) if p.steps.contains(&Step::Each) => {
             match eval(
                 &Expr::Path(crate::Path {
                     root: p.root,
@@ -315,7 +313,7 @@ fn is_empty(v: &Value) -> bool {
     }
 }
 
-/// `map`, `where`, `group_by` over items (with their parents).
+/// `map` and `where` over items (with their parents).
 fn over(c: &Call, items: &[(&Value, Vec<&Value>)], s: &dyn Scope) -> Result<Value, EvalError> {
     let e = arg(c, 0)?;
     let each = |item: &Value, parents: &[&Value]| -> Result<Option<Value>, EvalError> {
@@ -333,19 +331,6 @@ fn over(c: &Call, items: &[(&Value, Vec<&Value>)], s: &dyn Scope) -> Result<Valu
                 }
             }
             Value::Array(out)
-        }
-        Filter::GroupBy => {
-            let mut groups: Map<String, Value> = Map::new();
-            for (x, parents) in items {
-                let key = text(each(x, parents)?.as_ref());
-                if let Value::Array(a) = groups
-                    .entry(key)
-                    .or_insert_with(|| Value::Array(Vec::new()))
-                {
-                    a.push((*x).clone());
-                }
-            }
-            Value::Object(groups)
         }
         // map: absent results are left out
         _ => {
@@ -437,7 +422,7 @@ pub(crate) fn apply<'a>(c: &Call, v: Out<'a>, s: &'a dyn Scope) -> Result<Out<'a
             }
             owned(Value::Array(out))
         }
-        Filter::Map | Filter::Where | Filter::GroupBy => {
+        Filter::Map | Filter::Where => {
             let items: Vec<(&Value, Vec<&Value>)> = v
                 .as_array()
                 .map(|a| a.iter().map(|x| (x, Vec::new())).collect())
@@ -554,7 +539,6 @@ pub(crate) fn apply<'a>(c: &Call, v: Out<'a>, s: &'a dyn Scope) -> Result<Out<'a
             Value::Object(m) => m.len(),
             _ => 1,
         })),
-        Filter::Sum => sum(&v).map(Some).map(|x| x.map(Cow::Owned)),
         Filter::Base64 => owned(Value::String(base64(text(Some(&v)).as_bytes()))),
         Filter::Int => match v.as_ref() {
             Value::Number(_) => Ok(Some(v)),
@@ -591,40 +575,6 @@ pub(crate) fn apply<'a>(c: &Call, v: Out<'a>, s: &'a dyn Scope) -> Result<Out<'a
             owned(Value::String(dates::shift(dates::datetime(&v)?, n)?))
         }
     }
-}
-
-/// The numbers of a list added (whole numbers stay whole unless they overflow); a number is
-/// itself.
-fn sum(v: &Value) -> Result<Value, EvalError> {
-    let items: &[Value] = match v {
-        Value::Array(a) => a,
-        Value::Number(_) => return Ok(v.clone()),
-        other => {
-            return Err(EvalError::Command(format!(
-                "'{}' cannot be read as sum.",
-                text(Some(other))
-            )))
-        }
-    };
-    let mut whole: Option<i64> = Some(0);
-    let mut float = 0.0f64;
-    for x in items {
-        let Value::Number(n) = x else {
-            return Err(EvalError::Command(format!(
-                "'{}' cannot be read as sum.",
-                text(Some(x))
-            )));
-        };
-        whole = match (whole, n.as_i64()) {
-            (Some(w), Some(i)) => w.checked_add(i),
-            _ => None,
-        };
-        float += n.as_f64().unwrap_or_default();
-    }
-    Ok(match whole {
-        Some(w) => Value::from(w),
-        None => Value::from(float),
-    })
 }
 
 /// Standard base64 with padding, of bytes.

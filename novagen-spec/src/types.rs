@@ -81,7 +81,7 @@ pub enum Root {
     Found(&'static str),
     /// `reply`: the current request's result.
     Reply,
-    /// `it`: the item of the innermost loop (`map`, `where`, `group_by`, a step's `for`).
+    /// `it`: the item of the innermost loop (`map`, `where`, a step's `for`).
     It,
     /// `it.^` (1), `it.^.^` (2), ...: the item's parent, that many levels up.
     Parent(u8),
@@ -185,10 +185,6 @@ pub enum Filter {
     Unique,
     /// `count`: a list's or an object's length; any other value: 1.
     Count,
-    /// `sum`: a list of numbers added (whole while they stay whole); a non-number is an error.
-    Sum,
-    /// `group_by(e)`: an object from the text of `e` (over `it`) to the items having it, in first-seen order.
-    GroupBy,
     /// `base64`: the text's UTF-8 bytes in standard base64.
     Base64,
     /// `int`: a text read as a whole number (a number passes as it is, as in the first edition).
@@ -231,8 +227,6 @@ impl Filter {
         Filter::Sort,
         Filter::Unique,
         Filter::Count,
-        Filter::Sum,
-        Filter::GroupBy,
         Filter::Base64,
         Filter::Int,
         Filter::Slug,
@@ -284,8 +278,6 @@ impl Filter {
             Filter::Sort => ("sort", 0, 0, "sort"),
             Filter::Unique => ("unique", 0, 0, "unique"),
             Filter::Count => ("count", 0, 0, "count"),
-            Filter::Sum => ("sum", 0, 0, "sum"),
-            Filter::GroupBy => ("group_by", 1, 1, "group_by(expression over it)"),
             Filter::Base64 => ("base64", 0, 0, "base64"),
             Filter::Int => ("int", 0, 0, "int"),
             Filter::Slug => ("slug", 0, 0, "slug"),
