@@ -3,7 +3,7 @@
 //! fields, so a typo fails the build with its line instead of being ignored.
 
 //!
-//! This is the YAML syntax only: shorthands and strings as written. `validate.rs` checks it
+//! This is the YAML syntax only: shorthands and strings as written. `validate/` checks it
 //! and builds `novagen_spec`'s definitions, the one set of types the generated code holds and
 //! the runtime reads; the closed sets (`type: string`, `service: image`, ...) are those
 //! types' own enums, read by their `Deserialize` (novagen-spec's feature `parse`).

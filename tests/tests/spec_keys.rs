@@ -166,7 +166,7 @@ enum Kind {
     Format,
 }
 
-/// What the strings of a slot are, by the slot's suffix (`.`-separated), as validate.rs reads
+/// What the strings of a slot are, by the slot's suffix (`.`-separated), as validate/ reads
 /// them. Inside a free-form map, every string is the map's kind.
 const KINDS: &[(&str, Kind)] = &[
     ("result", Kind::Expr),
@@ -405,7 +405,7 @@ impl Walk<'_> {
                 }),
                 None => Ok(Vec::new()),
             },
-            // As validate.rs: a sent key with a space, `|` or `(` is an expression.
+            // As validate/: a sent key with a space, `|` or `(` is an expression.
             Kind::SentKey if s.contains(['|', ' ', '(']) => {
                 novagen_spec::parse_expr(s).map(|e| filters_of_expr(&e, &mut Vec::new()))
             }
@@ -824,7 +824,7 @@ fn the_probe_reads_a_structs_keys() {
 }
 
 /// A mapping the table has no context for, a key its struct lacks, and an expression that does
-/// not parse are each a failure (the table cannot drift from the model or from validate.rs).
+/// not parse are each a failure (the table cannot drift from the model or from validate/).
 #[test]
 fn the_walk_refuses_what_it_cannot_place() {
     let dir = std::env::temp_dir().join(format!("spec-keys-{}", std::process::id()));

@@ -1,0 +1,344 @@
+//! What is printed: print items, views, display formats, widths.
+
+use super::*;
+
+/// A width (`wrap:`): a whole number, or an expression that is one: a number or an argument
+/// of `type: integer` (`wrap: wrap`), possibly with `??` / `if` around them.
+pub(super) fn width(cx: &mut Cx, scope: &mut Scope, w: &model::Width, path: &str) -> Expr {
+    let text = match w {
+        model::Width::Number(n) => n.to_string(),
+        model::Width::Expr(e) => e.clone(),
+    };
+    let e = scope.expr(cx, &text, path);
+    fn whole(e: &Expr, args: &BTreeMap<String, ArgType>) -> bool {
+        match e {
+            Expr::Lit(novagen_spec::Lit::Int(_) | novagen_spec::Lit::Absent) => true,
+            Expr::Path(p) => matches!(
+                (p.root, p.steps),
+                (novagen_spec::Root::Arg(a), []) if args.get(a) == Some(&ArgType::Integer)
+            ),
+            Expr::Coalesce(xs) => xs.iter().all(|x| whole(x, args)),
+            Expr::If {
+                then, otherwise, ..
+            } => whole(then, args) && otherwise.is_none_or(|o| whole(o, args)),
+            _ => false,
+        }
+    }
+    if !whole(&e, scope.args) {
+        cx.err(
+            path,
+            format!("wrap is a width: a whole number (wrap: 40) or an argument of type: integer (wrap: wrap), not \"{text}\"."),
+        );
+    }
+    e
+}
+
+/// A `format:`: a built-in display format or a name of `api.yaml`'s `formats`.
+pub(super) fn parse_format(cx: &mut Cx, text: &str, path: &str) -> Option<Format> {
+    let t = text.trim();
+    let f = Format::builtin(t).or_else(|| {
+        FORMAT_NAMES
+            .with(|n| n.borrow().iter().any(|k| k == t))
+            .then(|| Format::Named(Box::leak(t.to_string().into_boxed_str())))
+    });
+    if f.is_none() {
+        let named = FORMAT_NAMES.with(|n| n.borrow().join(", "));
+        let builtin = Format::BUILTIN
+            .iter()
+            .map(|f| match *f {
+                "fixed" => "fixed(n)",
+                f => f,
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        cx.err(
+            path,
+            format!("'{t}' is no display format (formats: {builtin}, and api.yaml's: {named}); a value filter goes in value: (value: \"it | join(', ')\")."),
+        );
+    }
+    f
+}
+
+/// The items of the view `name`, checked in the using operation's scope; a problem in them is
+/// reported at the view's own `file:line`.
+pub(super) fn view(
+    cx: &mut Cx,
+    scope: &mut Scope,
+    ps: &model::PrintSpec,
+    name: &str,
+    p: &str,
+    f: &ResourceFile,
+    statics: &HashMap<String, (String, bool)>,
+) -> Vec<PrintDef> {
+    let alone = [
+        ps.table.is_none(),
+        ps.properties.is_none(),
+        ps.value.is_none(),
+        ps.text.is_none(),
+        ps.when.is_none(),
+        ps.versions.is_none(),
+    ];
+    if alone.contains(&false) {
+        cx.err(
+            p,
+            format!("{{view: {name}}} stands alone: give a condition or range to the view's items, or write the items here."),
+        );
+    }
+    let found = VIEWS.with(|v| {
+        let mut v = v.borrow_mut();
+        v.get_mut(name).map(|view| {
+            view.used = true;
+            (view.src, view.idx, view.items)
+        })
+    });
+    let Some((src, idx, items)) = found else {
+        let mut known = VIEWS.with(|v| v.borrow().keys().cloned().collect::<Vec<_>>());
+        known.sort();
+        let known = if known.is_empty() {
+            "no file declares views:".to_string()
+        } else {
+            format!("views: {}", known.join(", "))
+        };
+        cx.err(p, format!("'{name}' names no view ({known})."));
+        return Vec::new();
+    };
+    let mut vcx = Cx {
+        src,
+        idx,
+        errors: &mut *cx.errors,
+        api: cx.api,
+        progress: cx.progress,
+    };
+    // A view inside a view is refused where the views are read.
+    if items.iter().any(|i| i.view.is_some()) {
+        return Vec::new();
+    }
+    let of = ps.of.as_ref();
+    prints(
+        &mut vcx,
+        scope,
+        items,
+        &format!("views.{name}"),
+        of,
+        f,
+        statics,
+    )
+}
+
+pub(super) fn prints(
+    cx: &mut Cx,
+    scope: &mut Scope,
+    specs: &[model::PrintSpec],
+    path: &str,
+    of: Option<&String>,
+    f: &ResourceFile,
+    statics: &HashMap<String, (String, bool)>,
+) -> Vec<PrintDef> {
+    let mut out = Vec::new();
+    for (i, ps) in specs.iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        if let Some(name) = &ps.view {
+            out.extend(view(cx, scope, ps, name, &p, f, statics));
+            continue;
+        }
+        let kinds = [
+            ps.table.is_some(),
+            ps.properties.is_some(),
+            ps.value.is_some(),
+            ps.text.is_some(),
+        ];
+        if kinds.iter().filter(|k| **k).count() != 1 {
+            cx.err(
+                &p,
+                "each print item is exactly one of table, properties, value or text (or a view).",
+            );
+            continue;
+        }
+        if ps.of.is_some() && ps.table.is_none() && ps.properties.is_none() {
+            cx.err(
+                &format!("{p}.of"),
+                "of: says what a table or properties item prints; a text or value item is a template of its own.",
+            );
+        }
+        let when = scope.conds(cx, &ps.when, &format!("{p}.when"));
+        let versions = cx.versions(&ps.versions, &p);
+        let mut item = PrintDef {
+            kind: PrintKind::Text,
+            of: None,
+            expand: None,
+            columns: None,
+            columns_from: None,
+            sort_by: None,
+            pivot: None,
+            tree: &[],
+            headers: ("Property", "Value"),
+            keys: &[],
+            rules: None,
+            wrap: None,
+            format: None,
+            text: None,
+            when,
+            versions,
+        };
+        let check_of = |cx: &mut Cx, scope: &mut Scope, of: Option<&String>, at: &str| {
+            of.map(|e| scope.expr(cx, e, at))
+        };
+        if let Some(t) = &ps.table {
+            item.kind = PrintKind::Table;
+            item.of = check_of(cx, scope, ps.of.as_ref().or(of), &format!("{p}.of"));
+            if t.columns.is_none() && f.columns.is_empty() {
+                cx.err(
+                    &format!("{p}.table"),
+                    format!(
+                        "a table needs columns: give them here or on resource '{}'.",
+                        f.resource
+                    ),
+                );
+            }
+            let saved = scope.roots.clone();
+            item.columns = t
+                .columns
+                .as_ref()
+                .map(|c| slice(columns(cx, scope, c, &format!("{p}.table.columns"), None)));
+            scope.roots = saved;
+            if let Some(cf) = &t.columns_from {
+                if scope.args.contains_key(cf) {
+                    scope.used.insert(cf.clone());
+                } else {
+                    cx.err(
+                        &format!("{p}.table.columns_from"),
+                        format!("columns_from '{cf}' names no argument of this operation."),
+                    );
+                }
+            }
+            item.columns_from = olk(&t.columns_from);
+            if let Some(s) = &t.sort_by {
+                let titles: Vec<String> = match &item.columns {
+                    Some(c) => c.iter().map(|c| c.title.to_string()).collect(),
+                    None => f
+                        .columns
+                        .iter()
+                        .map(|c| match c {
+                            model::ColumnSpec::Title(t) => t.clone(),
+                            model::ColumnSpec::Full(c) => c.title.clone(),
+                        })
+                        .collect(),
+                };
+                if s != "none" && !titles.contains(s) {
+                    cx.err(
+                        &format!("{p}.table.sort_by"),
+                        format!("sort_by '{s}' is not the title of a column."),
+                    );
+                }
+            }
+            item.sort_by = olk(&t.sort_by);
+            if let Some(pv) = &t.pivot {
+                let at = format!("{p}.table.pivot");
+                let mut keys = Vec::new();
+                for (k, v) in &pv.keys {
+                    let pair: Option<Vec<String>> = v
+                        .as_sequence()
+                        .map(|s| s.iter().filter_map(scalar).collect());
+                    match (scalar(k), pair.as_deref()) {
+                        (Some(k), Some([row, col])) => {
+                            keys.push((lk(&k), lk(row), lk(&field_of(col))))
+                        }
+                        (k, _) => cx.err(
+                            &format!("{at}.keys.{}", k.unwrap_or_default()),
+                            "each pivot key names its row and column: key: [Row, Column].",
+                        ),
+                    }
+                }
+                item.pivot = Some(PivotDef {
+                    keys: slice(keys),
+                    other: pv.other.as_deref().map(|o| lk(&field_of(o))),
+                });
+            }
+            let mut tree = Vec::new();
+            for (k, level) in t.tree.iter().flatten().enumerate() {
+                let at = format!("{p}.table.tree[{k}]");
+                // Level 1 reads the scope; the others, and the rows, the entry `it`
+                // ({key, value}) of the level above.
+                let saved = scope.roots.clone();
+                if k > 0 {
+                    scope.roots = vec!["it".into()];
+                }
+                let each = scope.expr(cx, &level.each, &format!("{at}.each"));
+                scope.roots = vec!["it".into()];
+                let row = cx.pairs(&level.row, &format!("{at}.row"));
+                let row = keyed(
+                    row.into_iter()
+                        .map(|(k, tpl)| {
+                            let t = scope.template(cx, &tpl, &format!("{at}.row"));
+                            (k, t)
+                        })
+                        .collect(),
+                );
+                scope.roots = saved;
+                tree.push(TreeLevelDef {
+                    each,
+                    sort: level.sort,
+                    row,
+                });
+            }
+            item.tree = slice(tree);
+        } else if let Some(pr) = &ps.properties {
+            item.kind = PrintKind::Properties;
+            item.of = check_of(cx, scope, ps.of.as_ref().or(of), &format!("{p}.of"));
+            item.expand = pr
+                .expand
+                .as_ref()
+                .and_then(|r| cx.resource_ref(r, statics, &format!("{p}.properties.expand")));
+            if let Some(h) = &pr.headers {
+                match h.as_slice() {
+                    [a, b] => item.headers = (lk(a), lk(b)),
+                    _ => cx.err(
+                        &format!("{p}.properties.headers"),
+                        "headers are two titles, e.g. [Quota, Limit].",
+                    ),
+                }
+            }
+            item.keys = strs(&pr.keys);
+            item.wrap = pr
+                .wrap
+                .as_ref()
+                .map(|w| width(cx, scope, w, &format!("{p}.properties.wrap")));
+            item.format = pr
+                .format
+                .as_ref()
+                .and_then(|f| parse_format(cx, f, &format!("{p}.properties.format")));
+            item.rules = match pr.show.as_deref() {
+                Some("none") => None,
+                Some(r) => match statics.get(r) {
+                    Some(_) => Some(ResourceDef::reference(lk(r))),
+                    None => {
+                        cx.err(
+                            &format!("{p}.properties.show"),
+                            format!("'{r}' names no resource of the spec (or write none)."),
+                        );
+                        None
+                    }
+                },
+                None => Some(ResourceDef::reference(lk(&f.resource))),
+            };
+            // The rules' conditions read arguments of the operation printing (`minimal`).
+            if let Some(r) = item.rules {
+                SHOW_ARGS.with(|m| {
+                    for a in m.borrow().get(r.name).into_iter().flatten() {
+                        if scope.args.contains_key(a) {
+                            scope.used.insert(a.clone());
+                        }
+                    }
+                });
+            }
+        } else if let Some(v) = &ps.value {
+            item.kind = PrintKind::Value;
+            item.text = Some(scope.template(cx, v, &format!("{p}.value")));
+        } else if let Some(t) = &ps.text {
+            item.kind = PrintKind::Text;
+            item.text = Some(scope.template(cx, t, &format!("{p}.text")));
+        }
+        out.push(item);
+    }
+    out
+}
