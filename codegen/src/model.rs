@@ -247,62 +247,74 @@ impl When {
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OperationSpec {
-    pub command: String,
-    pub method: String,
-    pub help: String,
-    /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
-    #[serde(default)]
-    pub versions: Option<String>,
-    #[serde(default)]
-    pub args: Vec<ArgSpec>,
-    #[serde(default)]
-    pub returns: Option<Returns>,
-    /// Checks before any request: the operation is refused with `error` when `when` holds.
-    #[serde(default)]
-    pub refuse: Vec<RefuseSpec>,
-    /// A positional taking several values: run the whole operation once per value.
-    #[serde(default)]
-    pub each: Option<EachSpec>,
-    // The request, when the operation is one step.
-    #[serde(default)]
-    pub http: Option<String>,
-    #[serde(default)]
-    pub query: Option<Pairs>,
-    #[serde(default)]
-    pub body: Option<serde_yaml::Value>,
-    #[serde(default)]
-    pub result: Option<String>,
-    /// The loop: the request is sent once per item of this list (`it` in templates).
-    #[serde(default, rename = "for")]
-    pub for_each: Option<Loop>,
-    /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
-    #[serde(default)]
-    pub collect: bool,
-    /// A stand-in: when this request fails with the status, that request is sent instead
-    /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
-    #[serde(default)]
-    pub on_error: Option<BTreeMap<u16, RequestSpec>>,
-    /// An object reply paged by marker, the pages merged (usage at 2.40+).
-    #[serde(default)]
-    pub page: Option<PageSpec>,
-    /// The path is below the service endpoint's unversioned root (version-list).
-    #[serde(default)]
-    pub root: bool,
-    #[serde(default)]
-    pub steps: Option<Vec<StepSpec>>,
-    #[serde(default)]
-    pub print: Option<Vec<PrintSpec>>,
-    #[serde(default)]
-    pub poll: Option<PollSpec>,
-    #[serde(default)]
-    pub variants: Vec<VariantSpec>,
-    /// A local program run after the request(s), instead of printing: its argument vector,
-    /// one template per word (`[ssh, "-p{port}", "{login}@{address}"]`).
-    #[serde(default)]
-    pub exec: Option<Vec<String>>,
+/// The request object's keys, written once: an operation, a variant, a step and a stand-in
+/// (`on_error:`) each take them after their own (spec/README.md, "requests").
+macro_rules! request_object {
+    ($(#[$meta:meta])* pub struct $name:ident { $($own:tt)* }) => {
+        $(#[$meta])*
+        pub struct $name {
+            $($own)*
+            #[serde(default)]
+            pub http: Option<String>,
+            #[serde(default)]
+            pub query: Option<Pairs>,
+            #[serde(default)]
+            pub body: Option<serde_yaml::Value>,
+            #[serde(default)]
+            pub result: Option<String>,
+            /// The loop: the request is sent once per item of this list (`it` in templates).
+            #[serde(default, rename = "for")]
+            pub for_each: Option<Loop>,
+            /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept.
+            #[serde(default)]
+            pub collect: bool,
+            /// An object reply paged by marker, the pages merged (usage at 2.40+).
+            #[serde(default)]
+            pub page: Option<PageSpec>,
+            /// The path is below the service endpoint's unversioned root (version-list).
+            #[serde(default)]
+            pub root: bool,
+        }
+    };
+}
+
+request_object! {
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct OperationSpec {
+        pub command: String,
+        pub method: String,
+        pub help: String,
+        /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
+        #[serde(default)]
+        pub versions: Option<String>,
+        #[serde(default)]
+        pub args: Vec<ArgSpec>,
+        #[serde(default)]
+        pub returns: Option<Returns>,
+        /// Checks before any request: the operation is refused with `error` when `when` holds.
+        #[serde(default)]
+        pub refuse: Vec<RefuseSpec>,
+        /// A positional taking several values: run the whole operation once per value.
+        #[serde(default)]
+        pub each: Option<EachSpec>,
+        /// A stand-in: when this request fails with the status, that request is sent instead
+        /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
+        #[serde(default)]
+        pub on_error: Option<BTreeMap<u16, RequestSpec>>,
+        #[serde(default)]
+        pub steps: Option<Vec<StepSpec>>,
+        #[serde(default)]
+        pub print: Option<Vec<PrintSpec>>,
+        #[serde(default)]
+        pub poll: Option<PollSpec>,
+        #[serde(default)]
+        pub variants: Vec<VariantSpec>,
+        /// A local program run after the request(s), instead of printing: its argument vector,
+        /// one template per word (`[ssh, "-p{port}", "{login}@{address}"]`).
+        #[serde(default)]
+        pub exec: Option<Vec<String>>,
+    }
 }
 
 /// `page: {query: {marker: "{...}"}, merge: {by: tenant_id, concat: [...], sum: [...]}}`.
@@ -398,109 +410,55 @@ pub struct RefuseSpec {
     pub kind: Option<String>,
 }
 
-/// Another way of carrying out an operation: what it gives replaces the operation's own.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VariantSpec {
-    /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
-    #[serde(default)]
-    pub versions: Option<String>,
-    #[serde(default)]
-    pub when: Option<When>,
-    #[serde(default)]
-    pub http: Option<String>,
-    #[serde(default)]
-    pub query: Option<Pairs>,
-    #[serde(default)]
-    pub body: Option<serde_yaml::Value>,
-    #[serde(default)]
-    pub result: Option<String>,
-    /// The loop: the request is sent once per item of this list (`it` in templates).
-    #[serde(default, rename = "for")]
-    pub for_each: Option<Loop>,
-    /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
-    #[serde(default)]
-    pub collect: bool,
-    /// A stand-in: when this request fails with the status, that request is sent instead
-    /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
-    #[serde(default)]
-    pub on_error: Option<BTreeMap<u16, RequestSpec>>,
-    /// An object reply paged by marker, the pages merged (usage at 2.40+).
-    #[serde(default)]
-    pub page: Option<PageSpec>,
-    /// The path is below the service endpoint's unversioned root (version-list).
-    #[serde(default)]
-    pub root: bool,
-    #[serde(default)]
-    pub steps: Option<Vec<StepSpec>>,
-    #[serde(default)]
-    pub print: Option<Vec<PrintSpec>>,
+request_object! {
+    /// Another way of carrying out an operation: what it gives replaces the operation's own.
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct VariantSpec {
+        /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
+        #[serde(default)]
+        pub versions: Option<String>,
+        #[serde(default)]
+        pub when: Option<When>,
+        /// A stand-in: when this request fails with the status, that request is sent instead
+        /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
+        #[serde(default)]
+        pub on_error: Option<BTreeMap<u16, RequestSpec>>,
+        #[serde(default)]
+        pub steps: Option<Vec<StepSpec>>,
+        #[serde(default)]
+        pub print: Option<Vec<PrintSpec>>,
+    }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StepSpec {
-    #[serde(default)]
-    pub http: Option<String>,
-    #[serde(default)]
-    pub query: Option<Pairs>,
-    #[serde(default)]
-    pub body: Option<serde_yaml::Value>,
-    #[serde(default)]
-    pub result: Option<String>,
-    /// The loop: the request is sent once per item of this list (`it` in templates).
-    #[serde(default, rename = "for")]
-    pub for_each: Option<Loop>,
-    /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
-    #[serde(default)]
-    pub collect: bool,
-    /// A stand-in: when this request fails with the status, that request is sent instead
-    /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
-    #[serde(default)]
-    pub on_error: Option<BTreeMap<u16, RequestSpec>>,
-    /// An object reply paged by marker, the pages merged (usage at 2.40+).
-    #[serde(default)]
-    pub page: Option<PageSpec>,
-    /// The path is below the service endpoint's unversioned root (version-list).
-    #[serde(default)]
-    pub root: bool,
-    #[serde(default)]
-    pub merge: bool,
-    /// Checks after the request, over its result `reply`: the command fails when one holds.
-    #[serde(default)]
-    pub refuse: Vec<RefuseSpec>,
-    #[serde(default)]
-    pub when: Option<When>,
-    /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
-    #[serde(default)]
-    pub versions: Option<String>,
+request_object! {
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct StepSpec {
+        /// A stand-in: when this request fails with the status, that request is sent instead
+        /// (`on_error: {403: {http: GET /os-availability-zone, result: ...}}`).
+        #[serde(default)]
+        pub on_error: Option<BTreeMap<u16, RequestSpec>>,
+        #[serde(default)]
+        pub merge: bool,
+        /// Checks after the request, over its result `reply`: the command fails when one holds.
+        #[serde(default)]
+        pub refuse: Vec<RefuseSpec>,
+        #[serde(default)]
+        pub when: Option<When>,
+        /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
+        #[serde(default)]
+        pub versions: Option<String>,
+    }
 }
 
-/// A request by itself: the request object's keys and nothing else (a stand-in of
-/// `on_error:` takes its request's name, condition, range and merge).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RequestSpec {
-    #[serde(default)]
-    pub http: Option<String>,
-    #[serde(default)]
-    pub query: Option<Pairs>,
-    #[serde(default)]
-    pub body: Option<serde_yaml::Value>,
-    #[serde(default)]
-    pub result: Option<String>,
-    /// The loop: the request is sent once per item of this list (`it` in templates).
-    #[serde(default, rename = "for")]
-    pub for_each: Option<Loop>,
-    /// With `for`: the result is `[{item, ok, reply, error}]`, a failed item kept, not fatal.
-    #[serde(default)]
-    pub collect: bool,
-    /// An object reply paged by marker, the pages merged.
-    #[serde(default)]
-    pub page: Option<PageSpec>,
-    /// The path is below the service endpoint's unversioned root.
-    #[serde(default)]
-    pub root: bool,
+request_object! {
+    /// A request by itself: the request object's keys and nothing else (a stand-in of
+    /// `on_error:` takes its request's condition, range, merge and checks).
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct RequestSpec {
+    }
 }
 
 #[derive(Debug, Deserialize)]

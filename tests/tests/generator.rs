@@ -190,7 +190,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "`on_error: [403]` is the first edition's: write on_error: {403: <the request sent instead>} on the request it stands in for"),
         // Steps have no names: a step reads the one before as `reply`.
         ("      - http: GET /widgets\n", "      - name: found\n        http: GET /widgets\n", "name: found",
-         "invalid spec: operations[4].steps[0]: unknown field `name`, expected one of `http`, `query`, `body`, `result`, `for`, `collect`, `on_error`, `page`, `root`, `merge`, `refuse`, `when`, `versions`"),
+         "invalid spec: operations[4].steps[0]: unknown field `name`, expected one of `on_error`, `merge`, `refuse`, `when`, `versions`, `http`, `query`, `body`, `result`, `for`, `collect`, `page`, `root`"),
         ("          403: {http: GET /widgets/mine,", "          403: {name: mine, http: GET /widgets/mine,", "403: {name: mine",
          "invalid spec: operations[4].steps[0].on_error.403: unknown field `name`, expected one of `http`, `query`, `body`, `result`, `for`, `collect`, `page`, `root`"),
         // `env:` left the language (no entry used it: spec_keys).
