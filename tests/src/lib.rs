@@ -590,3 +590,20 @@ impl Pty {
         (text, run)
     }
 }
+
+/// `req-<uuid>` as `req-` and 36 `x`, so that tables keep their widths.
+pub fn mask_request_ids(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("req-") {
+        out.push_str(&rest[..i + 4]);
+        let tail = &rest[i + 4..];
+        let id_len = tail
+            .chars()
+            .take_while(|c| c.is_ascii_hexdigit() || *c == '-')
+            .count();
+        out.push_str(&"x".repeat(id_len));
+        rest = &tail[id_len..];
+    }
+    out + rest
+}

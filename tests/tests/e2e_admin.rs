@@ -9,23 +9,6 @@ use serde_json::Value;
 
 const V: &str = "--os-compute-api-version";
 
-/// `req-<uuid>` as `req-` and 36 `x`, so that tables keep their widths.
-fn mask_request_ids(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find("req-") {
-        out.push_str(&rest[..i + 4]);
-        let tail = &rest[i + 4..];
-        let id_len = tail
-            .chars()
-            .take_while(|c| c.is_ascii_hexdigit() || *c == '-')
-            .count();
-        out.push_str(&"x".repeat(id_len));
-        rest = &tail[id_len..];
-    }
-    out + rest
-}
-
 /// One field of every item of a list the cloud returns, at a microversion.
 fn listed(cloud: &Cloud, path: &str, key: &str, field: &str, version: &str) -> Vec<String> {
     let (status, body) = cloud.api("GET", &format!("/compute/v2.1{path}"), version, None);
@@ -129,7 +112,7 @@ fn flavor_create_key_access_delete() {
     );
     let dup = cloud.nova(&["flavor-create", "private", "13", "64", "1", "1"]);
     assert_eq!(
-        mask_request_ids(&dup.stderr),
+        novagen_tests::mask_request_ids(&dup.stderr),
         "ERROR (Conflict): Flavor with name private already exists. (HTTP 409) (Request-ID: req-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx)\n"
     );
 
@@ -374,7 +357,7 @@ fn services_list_enable_disable_force_down() {
     // A host name is no ID from 2.53: nova says so.
     let by_host = cloud.nova(&["service-enable", "compute"]);
     assert_eq!(
-        mask_request_ids(&by_host.stderr),
+        novagen_tests::mask_request_ids(&by_host.stderr),
         "ERROR (BadRequest): Invalid uuid compute (HTTP 400) (Request-ID: req-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx)\n"
     );
     let by_binary = cloud.nova(&["service-list", "--binary", "nova-scheduler"]);
@@ -552,7 +535,7 @@ fn hypervisors_their_servers_and_migrating_them_off() {
     // A negative number is a value (as argparse reads it), here a pattern nova finds nothing for.
     let negative = cloud.nova(&["hypervisor-servers", "-1"]);
     assert_eq!(
-        mask_request_ids(&negative.stderr),
+        novagen_tests::mask_request_ids(&negative.stderr),
         "ERROR (NotFound): No hypervisor matching '-1' could be found. (HTTP 404) (Request-ID: req-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx)\n"
     );
     let limit_early = cloud.nova(&[V, "2.32", "hypervisor-list", "--limit", "1"]);
@@ -593,7 +576,7 @@ fn hypervisors_their_servers_and_migrating_them_off() {
     let none = cloud.nova(&["hypervisor-servers", "nosuch"]);
     assert_eq!(none.code, 1);
     assert_eq!(
-        mask_request_ids(&none.stderr),
+        novagen_tests::mask_request_ids(&none.stderr),
         "ERROR (NotFound): No hypervisor matching 'nosuch' could be found. (HTTP 404) (Request-ID: req-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx)\n"
     );
 
@@ -602,7 +585,7 @@ fn hypervisors_their_servers_and_migrating_them_off() {
     let error = format!("Error while migrating instance: Cannot 'migrate' instance {c} while it is in vm_state paused (HTTP 409) (Request-ID: req-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx)");
     let (w, rule) = (error.len(), "-".repeat(error.len() + 2));
     assert_eq!(
-        mask_request_ids(run.ok()),
+        novagen_tests::mask_request_ids(run.ok()),
         format!(
             "\
 +--------------------------------------+--------------------+{rule}+
@@ -620,7 +603,7 @@ fn hypervisors_their_servers_and_migrating_them_off() {
     // Until 2.52 through /os-hypervisors/{pattern}/servers; nothing left to move on compute2
     // but b (a is still resizing there).
     let old = cloud.nova(&[V, "2.52", "host-servers-migrate", "compute2"]);
-    let out = mask_request_ids(old.ok());
+    let out = novagen_tests::mask_request_ids(old.ok());
     assert!(
         out.contains(&format!("| {b} | True               |")),
         "{out}"

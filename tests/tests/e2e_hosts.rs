@@ -8,24 +8,6 @@ use serde_json::{json, Value};
 
 const V: &str = "--os-compute-api-version";
 
-/// `req-<uuid>` as `req-xxxx…`, the same length.
-fn mask_request_ids(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find("req-") {
-        out.push_str(&rest[..i + 4]);
-        let tail = &rest[i + 4..];
-        let n = tail
-            .chars()
-            .take_while(|c| c.is_ascii_hexdigit() || *c == '-')
-            .count();
-        out.push_str(&"x".repeat(n));
-        rest = &tail[n..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// The bodies of the server actions a `--debug` run sent, in order.
 fn action_bodies(debug: &str) -> Vec<Value> {
     debug
@@ -90,7 +72,7 @@ fn host_evacuate_reports_each_server_in_its_row() {
     let run = cloud.nova(&["host-evacuate", "fake-mini"]);
     let error = "Error while evacuating instance: Compute service of compute is still in use. (HTTP 400) (Request-ID: req-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx)";
     assert_eq!(
-        mask_request_ids(run.ok()),
+        novagen_tests::mask_request_ids(run.ok()),
         table(
             "Evacuate Accepted",
             &[(&a, "False", error), (&c, "False", error)]
@@ -184,7 +166,7 @@ fn host_evacuate_live_migrates_the_first_n_servers() {
     let no_host = "Error while live migrating instance: Compute host nosuch could not be found. (HTTP 400) (Request-ID: req-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx)";
     let run = cloud.nova(&["host-evacuate-live", "fake-mini", "--target-host", "nosuch"]);
     assert_eq!(
-        mask_request_ids(run.ok()),
+        novagen_tests::mask_request_ids(run.ok()),
         table(
             "Live Migration Accepted",
             &[(&a, "False", no_host), (&c, "False", no_host)]
@@ -235,7 +217,7 @@ fn host_evacuate_live_migrates_the_first_n_servers() {
             n,
         ]);
         assert_eq!(
-            mask_request_ids(run.ok()),
+            novagen_tests::mask_request_ids(run.ok()),
             table("Live Migration Accepted", &[(&a, "False", no_host)]),
             "--max-servers {n}"
         );
