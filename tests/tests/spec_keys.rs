@@ -126,14 +126,29 @@ const CONTEXTS: &[(&str, &str, fn() -> Vec<String>)] = &[
 /// They are a stand-in's keys (`RequestSpec`), and `on_error`, which a stand-in cannot have.
 const REQUEST_HOSTS: &[&str] = &["operations[]", "variants[]", "steps[]", "on_error.*"];
 
-/// A view's items are print items: the same slots as `print[]`'s, read by the same code.
-const VIEW_ITEMS: (&str, &str) = ("views.*[]", "print[]");
+/// Contexts whose keys are another's slots, read by the same code: a view's items are print
+/// items; `{value, versions}` is one shape (a value held in a range) wherever an argument
+/// takes it.
+const ALIASES: &[(&str, &str)] = &[
+    ("views.*[]", "print[]"),
+    ("args[].default", "in_range"),
+    ("args[].alone", "in_range"),
+    ("args[].resource.otherwise", "in_range"),
+];
+
+fn slot_context(ctx: &str) -> &str {
+    ALIASES
+        .iter()
+        .find(|(c, _)| *c == ctx)
+        .map_or(ctx, |(_, to)| to)
+}
 
 /// The most single-use slots allowed, in percent of all slots: today's ceiling, lowered as the
 /// commands that share these slots land, and the goal it goes down to (issue 18). It was 24 and
 /// rose to 26 with the local side (prompt:, split:, hidden:, exec:, each serving one command of
-/// the 125 so far); a rise says why in its commit.
-const SINGLE_USE_CEILING_PERCENT: usize = 26;
+/// the 125 so far); a rise says why in its commit. 24 again once `{value, versions}` counted as
+/// one shape.
+const SINGLE_USE_CEILING_PERCENT: usize = 24;
 const SINGLE_USE_GOAL_PERCENT: usize = 10;
 
 /// Free-form maps: their keys are values (sent keys, query names, record keys, pivot keys, row
@@ -270,11 +285,7 @@ impl Walk<'_> {
                 ));
                 continue;
             }
-            let slot_ctx = if ctx == VIEW_ITEMS.0 {
-                VIEW_ITEMS.1
-            } else {
-                ctx.as_str()
-            };
+            let slot_ctx = slot_context(&ctx);
             let slot =
                 if REQUEST_HOSTS.contains(&ctx.as_str()) && self.request.iter().any(|x| x == k) {
                     format!("request.{k}")
@@ -608,18 +619,18 @@ fn count(dir: &std::path::Path, readme: &str) -> Counted {
     let mut failures = std::mem::take(&mut usage.problems);
     let mut all: Vec<String> = universe
         .iter()
-        // A view's items count as print items.
-        .filter(|(ctx, _)| ctx.as_str() != VIEW_ITEMS.0)
         .flat_map(|(ctx, (_, keys))| {
             let host = REQUEST_HOSTS.contains(&ctx.as_str());
             let request = &request;
+            let at = slot_context(ctx);
             keys.iter()
                 .filter(move |k| !(host && request.contains(k)))
-                .map(move |k| format!("{ctx}.{k}"))
+                .map(move |k| format!("{at}.{k}"))
         })
         .collect();
     all.extend(request.iter().map(|k| format!("request.{k}")));
     all.sort();
+    all.dedup();
     let names: BTreeSet<&str> = universe
         .values()
         .flat_map(|(_, keys)| keys.iter().map(String::as_str))
