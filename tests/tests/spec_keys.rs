@@ -209,6 +209,7 @@ const KINDS: &[(&str, Kind)] = &[
     ("show[].flatten", Kind::Template),
     ("poll.id", Kind::Template),
     ("poll.done", Kind::Template),
+    ("exec", Kind::Template),
     ("tree[].row", Kind::Template),
     ("columns[].format", Kind::Format),
     ("show[].format", Kind::Format),
