@@ -204,6 +204,48 @@ fn boot_poll_list_show_delete() {
     );
 }
 
+/// `delete --all-tenants`: the name search asks for every project's servers (novaclient's
+/// `find_args`), and the server found is deleted by ID.
+#[test]
+fn delete_all_tenants_searches_every_project() {
+    let cloud = Cloud::start();
+    let id = cloud.boot_polled("vm-a");
+    let run = cloud.nova(&["--debug", "delete", "--all-tenants", "vm-a"]);
+    assert_eq!(
+        run.ok(),
+        "Request to delete server vm-a has been accepted.\n"
+    );
+    let sent: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("REQ: curl -g -i -X "))
+        .filter(|l| !l.contains("/auth/tokens"))
+        .collect();
+    assert!(
+        sent.iter().any(|l| l.starts_with("GET ")
+            && l.contains("/servers/detail?")
+            && l.contains("all_tenants=1")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        sent.iter()
+            .any(|l| l.starts_with("DELETE ") && l.contains(&format!("/servers/{id} "))),
+        "{}",
+        run.stderr
+    );
+    // Without the flag the search is the project's own (no all_tenants in any request).
+    let id = cloud.boot_polled("vm-b");
+    let run = cloud.nova(&["--debug", "delete", "vm-b"]);
+    run.ok();
+    assert!(!run.stderr.contains("all_tenants"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("/servers/{id} ")),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn name_lookup_ambiguity_and_uuid_lookup() {
     let cloud = Cloud::start();

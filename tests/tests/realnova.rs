@@ -987,6 +987,7 @@ fn changing_commands_match_novaclient(real: RealNova) {
         (&[], &[V96, "boot", b, "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", "none", "--poll"], &[&[V96, "delete", b], &["gone", b]], Same),
         (&[], &[V96, "boot", q, "--flavor", "m1.xlarge", "--image", "fakeimage6", "--nic", "none", "--min-count", "4"], &[], Same),
         (&[], &[V96, "boot", e, "--flavor", big, "--image", "fakeimage6", "--nic", "none", "--poll"], &[&["wait", e], &[V96, "delete", e], &["gone", e]], Deliberate("D30")),
+        (&[&[V96, "boot", b, "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", "none"], &["wait", b]], &[V96, "delete", "--all-tenants", b], &[&["gone", b]], Same),
         (&[&[V96, "boot", e, "--flavor", big, "--image", "fakeimage6", "--nic", "none"], &["wait", e]], &[V96, "reboot", e], &[&[V96, "delete", e], &["gone", e]], Deliberate("D6")),
         // Flavors.
         (&[], &[V96, "flavor-create", f, fid, "256", "1", "1", "--description", "d"], &[&[V96, "flavor-delete", fid]], Same),
