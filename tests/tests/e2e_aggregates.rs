@@ -7,6 +7,9 @@
 
 use novagen_tests::{requested, Cloud};
 
+#[path = "support/library.rs"]
+mod support;
+
 const V: &str = "--os-compute-api-version";
 
 /// The UUID nova-sim gave an aggregate.
@@ -447,16 +450,7 @@ fn aggregate_errors_are_novaclients() {
 #[test]
 fn the_library_sets_metadata_without_the_shells_checks() {
     let cloud = Cloud::start();
-    let options = novaclient::ConnectOptions {
-        auth_url: Some(cloud.auth_url()),
-        username: Some("admin".into()),
-        password: Some("secret".into()),
-        project_name: Some("admin".into()),
-        user_domain_name: Some("Default".into()),
-        project_domain_name: Some("Default".into()),
-        ..Default::default()
-    };
-    let client = novaclient::Client::connect(&options).unwrap_or_else(|e| panic!("connect: {e}"));
+    let client = support::connect(&cloud);
     let created = client
         .aggregates()
         .create("lib")

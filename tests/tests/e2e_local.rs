@@ -9,6 +9,9 @@ use novagen_tests::{nova, nova_command, root, temp_dir, Cloud, Pty, Run};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
+#[path = "support/library.rs"]
+mod support;
+
 fn fixture(name: &str) -> PathBuf {
     root().join("tests/fixtures/local").join(name)
 }
@@ -447,16 +450,7 @@ fn the_library_builds_the_argument_vector() {
         "net2": [{"addr": "10.1.0.7", "version": 4, "OS-EXT-IPS:type": "fixed"}]
     });
     assert_eq!(addresses(&cloud, &id, planted), 204);
-    let options = novaclient::ConnectOptions {
-        auth_url: Some(cloud.auth_url()),
-        username: Some("admin".into()),
-        password: Some("secret".into()),
-        project_name: Some("admin".into()),
-        user_domain_name: Some("Default".into()),
-        project_domain_name: Some("Default".into()),
-        ..Default::default()
-    };
-    let client = novaclient::Client::connect(&options).unwrap_or_else(|e| panic!("connect: {e}"));
+    let client = support::connect(&cloud);
     let argv = client
         .servers()
         .ssh(&id)

@@ -8,18 +8,9 @@ use novaclient::{Client, ConnectOptions, Version};
 use novagen_tests::Cloud;
 use serde_json::json;
 
-fn connect(cloud: &Cloud) -> Client {
-    let options = ConnectOptions {
-        auth_url: Some(cloud.auth_url()),
-        username: Some("admin".into()),
-        password: Some("secret".into()),
-        project_name: Some("admin".into()),
-        user_domain_name: Some("Default".into()),
-        project_domain_name: Some("Default".into()),
-        ..Default::default()
-    };
-    Client::connect(&options).unwrap_or_else(|e| panic!("connect: {e}"))
-}
+#[path = "support/library.rs"]
+mod support;
+use support::connect;
 
 #[test]
 fn builders_list_find_create_and_delete() {
