@@ -2376,6 +2376,8 @@ fn boot_commands_match_novaclient(real: RealNova) {
         (&[V96, "boot", b, "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", "net-name=nosuch"], Same),
         (&[V96, "boot", b, "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", &two], Same),
         (&[V1, "boot", b, "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", &port], Same),
+        // A malformed --ephemeral: both refuse it before booting, in their own words.
+        (&[V96, "boot", b, "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", "none", "--ephemeral", "size"], Deliberate("D37")),
     ];
     let mut failures = Vec::new();
     let reads: Vec<(&RealNova, &[&str], Expect)> =
