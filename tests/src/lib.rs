@@ -47,17 +47,21 @@ pub fn bin(name: &str) -> PathBuf {
 
 /// An input of the binary `exe` modified after it was built, if any: the workspace files its
 /// dep-info file `dep_info` lists, and, for a binary generated from the spec, the spec files
-/// and the generator (inputs of the build script, which the dep-info does not name).
+/// and the generator (inputs of the build script, which the dep-info does not name). Files
+/// under the binary's own target directory (a build script's `OUT_DIR`) are outputs, not
+/// inputs: another build of the same package with other features rewrites its own copy of
+/// them, which says nothing of this binary (their sources, spec/ and codegen/, are checked).
 pub fn newer_input(exe: &Path, dep_info: &Path, from_spec: bool) -> Option<PathBuf> {
     let built = std::fs::metadata(exe).and_then(|m| m.modified()).ok()?;
     let root = root();
+    let outputs = exe.parent().unwrap_or(exe);
     let mut inputs: Vec<PathBuf> = std::fs::read_to_string(dep_info)
         .unwrap_or_default()
         .lines()
         .filter_map(|l| l.split_once(": ").map(|(_, deps)| deps))
         .flat_map(|deps| deps.split_whitespace())
         .map(PathBuf::from)
-        .filter(|p| p.starts_with(&root))
+        .filter(|p| p.starts_with(&root) && !p.starts_with(outputs))
         .collect();
     if from_spec {
         for dir in ["spec", "codegen/src"] {
