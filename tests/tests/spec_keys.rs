@@ -131,6 +131,9 @@ const REQUEST_HOSTS: &[&str] = &["operations[]", "variants[]", "steps[]", "on_er
 /// takes it.
 const ALIASES: &[(&str, &str)] = &[
     ("views.*[]", "print[]"),
+    // An extension file is a resource file for a resource declared elsewhere: its
+    // `operations:` are a resource file's (the same list, read by the same code).
+    ("extension-file", "resource-file"),
     ("args[].default", "in_range"),
     ("args[].alone", "in_range"),
     ("args[].resource.otherwise", "in_range"),
