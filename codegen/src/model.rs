@@ -338,19 +338,19 @@ pub struct PageMergeSpec {
     pub sum: Vec<String>,
 }
 
-/// An option's spellings: one, or a list.
+/// One text, or a list of texts: an option's spellings, a prompt's questions.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-pub enum Spellings {
+pub enum Texts {
     One(String),
     Many(Vec<String>),
 }
 
-impl Spellings {
+impl Texts {
     pub fn all(&self) -> Vec<&String> {
         match self {
-            Spellings::One(s) => vec![s],
-            Spellings::Many(v) => v.iter().collect(),
+            Texts::One(s) => vec![s],
+            Texts::Many(v) => v.iter().collect(),
         }
     }
 }
@@ -372,28 +372,6 @@ pub struct EachSpec {
     pub failed: Option<String>,
     #[serde(default)]
     pub fail: Fail,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SplitSpec {
-    /// The separator; a value without it stays as it is.
-    pub at: String,
-    /// The argument given the text before the first separator.
-    pub first: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PromptSpec {
-    /// What is shown before reading.
-    pub text: String,
-    /// Asked a second time with this text; the answers must be the same.
-    #[serde(default)]
-    pub confirm: Option<String>,
-    /// The error when they are not.
-    #[serde(default)]
-    pub mismatch: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -631,7 +609,8 @@ pub struct ArgSpec {
     /// `record` arguments: exactly one of these typed keys must be given.
     #[serde(default)]
     pub one_of: Vec<String>,
-    /// `record` arguments: the message (a template over `value`) for a malformed value.
+    /// `record` and `datetime` arguments, or one asked several times (`prompt:`): the message
+    /// (a template over the value, `it`) for a malformed value.
     #[serde(default)]
     pub invalid: Option<String>,
     #[serde(default)]
@@ -640,17 +619,18 @@ pub struct ArgSpec {
     /// (`option: --target_host`) or several (`option: [-i, --identity]`: a letter besides the
     /// long form).
     #[serde(default)]
-    pub option: Option<Spellings>,
+    pub option: Option<Texts>,
     /// An option left out of help, usage and the man page (argparse's `SUPPRESS`).
     #[serde(default)]
     pub hidden: bool,
-    /// `{at: "@", first: login}`: a value `a@b` is `b`, and `a` the value of argument `login`.
+    /// `{"@": login}`: one entry, the separator and the text option given the text before its
+    /// first occurrence (a value `a@b` is `b`, and `a` the value of `login`).
     #[serde(default)]
-    pub split: Option<SplitSpec>,
-    /// A value read from the user instead of the command line:
-    /// `{text: "New password: ", confirm: "Again: ", mismatch: Passwords do not match.}`.
+    pub split: Option<Pairs>,
+    /// A value read from the user instead of the command line, asked with each text in turn
+    /// (`["New password: ", "Again: "]`); several answers must be equal, else `invalid:`.
     #[serde(default)]
-    pub prompt: Option<PromptSpec>,
+    pub prompt: Option<Texts>,
     /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
     #[serde(default)]
     pub versions: Option<String>,

@@ -448,18 +448,6 @@ pub struct OpDef {
     pub exec: &'static [Template],
 }
 
-/// `prompt: {text, confirm, mismatch}`: an argument whose value the program reads from the
-/// user (on a terminal without echo), asked again with `confirm` when given; two different
-/// answers are the error `mismatch`.
-#[derive(Debug, Clone, Copy)]
-#[cfg_attr(feature = "bake", derive(databake::Bake))]
-#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
-pub struct PromptDef {
-    pub text: &'static str,
-    pub confirm: Option<&'static str>,
-    pub mismatch: &'static str,
-}
-
 /// `refuse:`: a check that fails the command with `error` when `when` holds: on an
 /// operation before any request, on a step after its request (over its result, `reply`).
 #[derive(Debug)]
@@ -789,8 +777,8 @@ pub struct ArgDef {
     pub alone_versions: Range,
     /// `record` arguments: exactly one of these typed keys in each value.
     pub one_of: &'static [&'static str],
-    /// `record` and `datetime` arguments: the message (a template over the value, `it`) for a
-    /// malformed value.
+    /// `record` and `datetime` arguments, and one asked several times (`prompt`): the message (a
+    /// template over the value, `it`) for a malformed value (a prompt's answers not all equal).
     pub invalid: Option<Template>,
     /// The value is a name or ID of this resource.
     pub resource: Option<&'static ResourceDef>,
@@ -806,9 +794,10 @@ pub struct ArgDef {
     pub short: Option<char>,
     /// Left out of help, usage and the man page (argparse's `SUPPRESS`).
     pub hidden: bool,
-    /// A value read from the user (`prompt:`), not from the command line: what `nova` asks.
-    pub prompt: Option<PromptDef>,
-    /// `split: {at, first}`: a value holding the separator is the text after its first
+    /// A value read from the user (`prompt:`), not from the command line: what `nova` asks,
+    /// each text in turn (never empty); the answers must all be equal, else `invalid`.
+    pub prompt: Option<&'static [&'static str]>,
+    /// `split: {SEPARATOR: OTHER}`: a value holding the separator is the text after its first
     /// occurrence, and the text before it the value of the argument of that index (ssh's
     /// `user@server`).
     pub split: Option<(&'static str, usize)>,

@@ -241,14 +241,22 @@ fn every_refusal_has_its_file_line_and_sentence() {
         // option: one free letter of an option besides its long form.
         ("      - {name: hard, type: flag, help: Polish hard.}", "      - {name: hard, type: flag, option: [-h, --hard], help: Polish hard.}", "option: [-h",
          "-h is no free one-letter option: one letter per option, not h (help), c (--column) nor another option's."),
-        // prompt: a plain text option read from the user; confirm and mismatch together.
-        ("      - {name: reason, help: Why.}", "      - {name: reason, positional: true, prompt: {text: \"Why? \"}, help: Why.}", "prompt: {text",
+        // prompt: a plain text option read from the user; several questions need invalid:.
+        ("      - {name: reason, help: Why.}", "      - {name: reason, positional: true, prompt: \"Why? \", help: Why.}", "prompt: \"Why",
          "a prompted argument is a plain text option read from the user: no type but string, positional, many, default, choices, resource, option or required."),
-        ("      - {name: reason, help: Why.}", "      - {name: reason, prompt: {text: \"Why? \", confirm: \"Sure? \"}, help: Why.}", "prompt: {text",
-         "prompt's confirm (the second question) and mismatch (the error when the answers differ) go together."),
-        // split: the text before the separator goes to another text option.
-        ("      - {name: reason, help: Why.}", "      - {name: reason, split: {at: \"@\", first: nosuch}, help: Why.}", "split: {at",
-         "split gives the text before '@' to another argument: first names a single-valued text option of this operation, the argument split is a single-valued text, and at is not empty."),
+        ("      - {name: reason, help: Why.}", "      - {name: reason, prompt: [], help: Why.}", "prompt: []",
+         "prompt is what the user is asked: a text, or a list of texts asked in turn (prompt: [\"New password: \", \"Again: \"]), not an empty list."),
+        ("      - {name: reason, help: Why.}", "      - {name: reason, prompt: [\"Why? \", \"Sure? \"], help: Why.}", "prompt: [\"Why",
+         "the answers to several prompts must be equal: give invalid:, the error when they are not (invalid: Passwords do not match.)."),
+        ("      - {name: reason, help: Why.}", "      - {name: reason, prompt: \"Why? \", invalid: Not the same., help: Why.}", "prompt: \"Why",
+         "invalid is the error when the answers to a prompt differ: with one question there is none; ask again (prompt: [\"New password: \", \"Again: \"]) or leave invalid out."),
+        // split: one entry, the text before the separator going to another text option.
+        ("      - {name: reason, help: Why.}", "      - {name: reason, split: {\"@\": nosuch}, help: Why.}", "split: {\"@\"",
+         "split gives the text before '@' to another argument: 'nosuch' names a single-valued text option of this operation, and the argument split is a single-valued text."),
+        ("      - {name: reason, help: Why.}", "      - {name: reason, split: {\"@\": reason, \":\": reason}, help: Why.}", "split: {\"@\"",
+         "split is one entry: the separator and the text option given the text before it (split: {\"@\": login})."),
+        ("      - {name: reason, help: Why.}", "      - {name: reason, split: {\"\": reason}, help: Why.}", "split: {\"\"",
+         "split's separator is empty: write the text the value is split at (split: {\"@\": login})."),
         // hidden: an option that may be left out.
         ("      - {name: reason, help: Why.}", "      - {name: reason, required: true, hidden: true, help: Why.}", "hidden: true",
          "only an option that may be left out can be hidden: not a positional, not required."),

@@ -90,8 +90,6 @@ const CONTEXTS: &[(&str, &str, fn() -> Vec<String>)] = &[
     ),
     ("poll", "PollSpec", keys_of::<model::PollSpec>),
     ("page", "PageSpec", keys_of::<model::PageSpec>),
-    ("args[].split", "SplitSpec", keys_of::<model::SplitSpec>),
-    ("args[].prompt", "PromptSpec", keys_of::<model::PromptSpec>),
     (
         "page.merge",
         "PageMergeSpec",
@@ -154,12 +152,13 @@ fn slot_context(ctx: &str) -> &str {
 const SINGLE_USE_CEILING_PERCENT: usize = 24;
 const SINGLE_USE_GOAL_PERCENT: usize = 10;
 
-/// Free-form maps: their keys are values (sent keys, query names, record keys, pivot keys, row
-/// columns, a format's table), not slots.
+/// Free-form maps: their keys are values (sent keys, query names, record keys, a split's
+/// separator, pivot keys, row columns, a format's table), not slots.
 const FREE: &[&str] = &[
     "body",
     "query",
     "args[].keys",
+    "args[].split",
     "args[].defaults",
     "pivot.keys",
     "tree[].row",

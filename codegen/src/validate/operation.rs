@@ -241,7 +241,16 @@ pub(super) fn operation(
                 "keys, defaults, alone and one_of only apply to record arguments.",
             );
         }
-        if a.invalid.is_some() && !matches!(a.ty, ArgType::Record | ArgType::Datetime) {
+        let asked_again = a.prompt.as_ref().is_some_and(|pr| pr.all().len() > 1);
+        if a.invalid.is_some() && a.prompt.is_some() && !asked_again {
+            cx.err(
+                &format!("{ap}.invalid"),
+                "invalid is the error when the answers to a prompt differ: with one question there is none; ask again (prompt: [\"New password: \", \"Again: \"]) or leave invalid out.",
+            );
+        } else if a.invalid.is_some()
+            && !asked_again
+            && !matches!(a.ty, ArgType::Record | ArgType::Datetime)
+        {
             cx.err(
                 &format!("{ap}.invalid"),
                 "invalid is the message for a malformed record or datetime argument: give it type: record or type: datetime.",
@@ -286,14 +295,14 @@ pub(super) fn operation(
             if !plain {
                 cx.err(&pp, "a prompted argument is a plain text option read from the user: no type but string, positional, many, default, choices, resource, option or required.");
             }
-            if pr.confirm.is_some() != pr.mismatch.is_some() {
-                cx.err(&pp, "prompt's confirm (the second question) and mismatch (the error when the answers differ) go together.");
+            let texts = pr.all();
+            if texts.is_empty() {
+                cx.err(&pp, "prompt is what the user is asked: a text, or a list of texts asked in turn (prompt: [\"New password: \", \"Again: \"]), not an empty list.");
             }
-            PromptDef {
-                text: lk(&pr.text),
-                confirm: olk(&pr.confirm),
-                mismatch: pr.mismatch.as_deref().map(lk).unwrap_or_default(),
+            if texts.len() > 1 && a.invalid.is_none() {
+                cx.err(&pp, "the answers to several prompts must be equal: give invalid:, the error when they are not (invalid: Passwords do not match.).");
             }
+            slice(texts.into_iter().map(|t| lk(t)).collect())
         });
         let required = required || prompt.is_some();
         let (cli, short) = spellings(cx, a, &ap, &mut shorts);
@@ -344,21 +353,32 @@ pub(super) fn operation(
             versions: avers,
         });
     }
-    // `split: {at, first}`: the other argument, a plain text option of this operation.
+    // `split: {SEPARATOR: OTHER}`: one entry; the other argument, a plain text option of this
+    // operation.
     for (j, a) in o.args.iter().enumerate() {
         let Some(sp) = &a.split else { continue };
         let at = format!("{p}.args[{j}].split");
-        let other = o.args.iter().position(|b| {
-            b.name == sp.first && !b.positional && b.ty == ArgType::String && !b.many
-        });
+        let entries = cx.pairs(sp, &at);
+        let [(sep, first)] = entries.as_slice() else {
+            cx.err(&at, "split is one entry: the separator and the text option given the text before it (split: {\"@\": login}).");
+            continue;
+        };
+        if sep.is_empty() {
+            cx.err(&at, "split's separator is empty: write the text the value is split at (split: {\"@\": login}).");
+            continue;
+        }
+        let other = o
+            .args
+            .iter()
+            .position(|b| b.name == *first && !b.positional && b.ty == ArgType::String && !b.many);
         let plain = a.ty == ArgType::String && !a.many && a.prompt.is_none();
         match other {
-            Some(k) if k != j && plain && !sp.at.is_empty() => {
+            Some(k) if k != j && plain => {
                 if let Some(def) = args.get_mut(j) {
-                    def.split = Some((lk(&sp.at), k));
+                    def.split = Some((lk(sep), k));
                 }
             }
-            _ => cx.err(&at, format!("split gives the text before '{}' to another argument: first names a single-valued text option of this operation, the argument split is a single-valued text, and at is not empty.", sp.at)),
+            _ => cx.err(&at, format!("split gives the text before '{sep}' to another argument: '{first}' names a single-valued text option of this operation, and the argument split is a single-valued text.")),
         }
     }
     let mut seen_optional = false;

@@ -480,13 +480,24 @@ fn once(
             continue;
         };
         let local = super::local::get()?;
-        let first = local.prompt(p.text)?;
-        if let Some(again) = p.confirm {
-            if local.prompt(again)? != first {
-                return Err(Error::command(p.mismatch));
+        let mut answer: Option<String> = None;
+        // Each question in turn; an answer unlike the first is the argument's `invalid`.
+        for text in p {
+            let typed = local.prompt(text)?;
+            match &answer {
+                None => answer = Some(typed),
+                Some(first) if *first == typed => {}
+                Some(first) => {
+                    let given = Value::String(first.clone());
+                    let env = Env::new(&Value::Null, Some(version)).with(&[&given]);
+                    return Err(match def.invalid {
+                        Some(t) => Error::command(sc::text_of(&t, &env)?),
+                        None => Error::command(format!("the answers for {} differ.", def.cli)),
+                    });
+                }
             }
         }
-        *value = ArgValue::Str(first);
+        *value = answer.map_or(ArgValue::Absent, ArgValue::Str);
     }
     let mut extra = Map::new();
     extra.insert("typed".into(), Value::Object(typed));
