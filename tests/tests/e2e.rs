@@ -458,8 +458,60 @@ fn keypairs() {
         "{}",
         new.stderr
     );
+    // keypair-show: every key but the public one as properties, then the public key.
+    let public = std::fs::read_to_string(&key).expect("the public key written above");
+    let show = cloud.nova(&["--debug", "keypair-show", "mine"]);
+    let out = show.ok();
+    assert!(
+        out.starts_with("+-------------+---") && out.contains("| name        | mine "),
+        "{out}"
+    );
+    assert!(!out.contains("| public_key"), "{out}");
+    assert!(out.contains("| type        | ssh "), "{out}");
+    assert!(
+        out.ends_with(&format!("+\nPublic key: {public}\n")),
+        "{out}"
+    );
+    assert_eq!(
+        requested(&show.stderr),
+        ["GET /compute/v2.1/os-keypairs/mine"]
+    );
+    // --user (2.10+) asks for that user's key pair: nova's 404 names the user.
+    let other = cloud.nova(&["keypair-show", "mine", "--user", "u2"]);
+    assert_eq!(other.code, 1);
+    assert!(
+        other
+            .stderr
+            .starts_with("ERROR (NotFound): Keypair mine not found for user u2 (HTTP 404)"),
+        "{}",
+        other.stderr
+    );
+    let deleted = cloud.nova(&["keypair-delete", "mine", "--user", "u2"]);
+    assert_eq!(deleted.code, 1, "{}", deleted.stderr);
+    let old = cloud.nova(&[
+        "--os-compute-api-version",
+        "2.9",
+        "keypair-show",
+        "mine",
+        "--user",
+        "u2",
+    ]);
+    assert_eq!(
+        old.stderr,
+        "ERROR (CommandError): '--user' is only supported by API versions 2.10 - 2.latest (this session uses 2.9).\n"
+    );
+    // Before 2.10 the name is looked up (a GET by name first, as an ID), then shown.
+    let v1 = cloud.nova(&["--os-compute-api-version", "2.1", "keypair-show", "mine"]);
+    assert!(!v1.ok().contains("| type "), "{}", v1.stdout);
     let by_name = cloud.nova(&["--os-compute-api-version", "2.1", "keypair-delete", "mine"]);
     assert_eq!(by_name.ok(), "");
+    let gone = cloud.nova(&["keypair-show", "mine"]);
+    assert!(
+        gone.stderr
+            .starts_with("ERROR (NotFound): Keypair mine not found for user "),
+        "{}",
+        gone.stderr
+    );
 }
 
 #[test]

@@ -733,6 +733,9 @@ fn read_only_commands_match_novaclient(real: RealNova) {
         (&[V96, "boot", "x", "--flavor", "m1.tiny", "--image", "fakeimage6", "--nic", "none", "--hint", "foo"], Deliberate("D31")),
         (&[V1, "keypair-delete", "no-such-key"], Same),
         (&["--os-compute-api-version=2.10", "keypair-delete", "no-such-key"], Same),
+        (&[V96, "keypair-delete", "no-such-key", "--user", "nobody"], Same),
+        (&[V1, "keypair-show", "no-such-key"], Same),
+        (&[V96, "keypair-show", "no-such-key", "--user", "nobody"], Same),
     ];
     check_reading(&real, scenarios);
 }
@@ -1000,6 +1003,8 @@ fn changing_commands_match_novaclient(real: RealNova) {
         (&[], &[V1, "keypair-add", k, "--pub-key", &key_file], &[&[V96, "keypair-delete", k]], Same),
         (&[&[V96, "keypair-add", k, "--pub-key", &key_file]], &[V1, "keypair-delete", k], &[], Same),
         (&[&[V96, "keypair-add", k, "--pub-key", &key_file]], &[V96, "keypair-delete", k], &[], Same),
+        (&[&[V96, "keypair-add", k, "--pub-key", &key_file]], &[V96, "keypair-show", k], &[&[V96, "keypair-delete", k]], Same),
+        (&[&[V96, "keypair-add", k, "--pub-key", &key_file]], &[V1, "keypair-show", k], &[&[V96, "keypair-delete", k]], Same),
         (&[], &[V96, "keypair-add", k], &[], Deliberate("D9")),
     ];
     let mut d30 = None;

@@ -11,15 +11,23 @@ pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
         ("GET", []) => list_keypairs(c),
         ("POST", []) => create_keypair(c),
         ("GET", [name]) => {
+            let user = owner(c);
             let st = c.lock();
-            match st.keypairs.iter().find(|k| k.name == *name) {
+            match st
+                .keypairs
+                .iter()
+                .find(|k| k.name == *name && k.user_id == user)
+            {
                 Some(k) => Resp::json(200, json!({"keypair": c.view().keypair(k)})),
-                None => not_found_keypair(name),
+                None => not_found_keypair(name, &user),
             }
         }
         ("DELETE", [name]) => {
-            if !remove(&mut c.lock().keypairs, |k| k.name == *name) {
-                return Some(not_found_keypair(name));
+            let user = owner(c);
+            if !remove(&mut c.lock().keypairs, |k| {
+                k.name == *name && k.user_id == user
+            }) {
+                return Some(not_found_keypair(name, &user));
             }
             Resp::empty(if c.at((2, 2)) { 204 } else { 202 })
         }
@@ -27,8 +35,17 @@ pub fn route(c: &Call, m: &str, parts: &[&str]) -> Option<Resp> {
     })
 }
 
-fn not_found_keypair(name: &str) -> Resp {
-    not_found(&format!("Keypair {name} not found for user {USER_ID}"))
+/// Whose key pair a request for one names: `?user_id=` from 2.10 (an admin's), else the
+/// caller's.
+fn owner(c: &Call) -> String {
+    match c.req.param("user_id") {
+        Some(u) if c.at((2, 10)) => u.to_string(),
+        _ => USER_ID.to_string(),
+    }
+}
+
+fn not_found_keypair(name: &str, user: &str) -> Resp {
+    not_found(&format!("Keypair {name} not found for user {user}"))
 }
 
 fn list_keypairs(c: &Call) -> Resp {
