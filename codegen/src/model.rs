@@ -404,8 +404,7 @@ request_object! {
         pub on_error: Option<BTreeMap<u16, RequestSpec>>,
         #[serde(default)]
         pub steps: Option<Vec<StepSpec>>,
-        #[serde(default)]
-        pub print: Option<Vec<PrintSpec>>,
+
     }
 }
 

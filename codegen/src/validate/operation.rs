@@ -575,7 +575,7 @@ pub(super) fn operation(
                 when: scope.conds(cx, &v.when, &format!("{vp}.when")),
                 request: own.over(&base),
                 steps,
-                print: v.print.as_ref().or(o.print.as_ref()),
+                print: o.print.as_ref(),
                 poll: o.poll.as_ref(),
                 path: vp,
             });
