@@ -196,6 +196,9 @@ fn every_refusal_has_its_file_line_and_sentence() {
         // `env:` left the language (no entry used it: spec_keys).
         ("default: \"{session.project_id}\",", "default: \"{session.project_id}\", env: WIDGET_PROJECT,", "env: WIDGET_PROJECT",
          "invalid spec: operations[1].args[6]: unknown field `env`, expected one of `name`, `type`, `positional`, `required`, `many`, `default`, `choices`, `help`, `resource`, `keys`, `defaults`, `alone`, `one_of`, `invalid`, `metavar`, `option`, `hidden`, `split`, `prompt`, `versions`"),
+        // A variant is a request: what is printed is the operation's print, its items' when: choosing.
+        ("      - result: reply.job_id\n", "      - result: reply.job_id\n        print: [{value: \"{reply}\"}]\n", "        print: [{value",
+         "invalid spec: operations[2].variants[1]: unknown field `print`, expected one of `versions`, `when`, `on_error`, `steps`, `http`, `query`, `body`, `result`, `for`, `collect`, `page`, `root`"),
         // A step's checks after its request: novaclient's exceptions only, over its result.
         ("error: \"No widget named '{pattern}'.\", kind: NotFound}", "error: \"No widget named '{pattern}'.\", kind: Missing}", "kind: Missing",
          "kind 'Missing' is no exception of novaclient's: CommandError (the default) or one of ResourceNotFound, BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, Conflict, OverLimit, RateLimit, HTTPNotImplemented."),
