@@ -74,6 +74,12 @@ pub struct ApiPoll {
     pub fault: String,
     /// A status (lower case) → the word reported: `{error: Error, deleted: Deleted}`.
     pub failed: Pairs,
+    /// The progress line's words before `... 40% complete`, a template over `action`:
+    /// `"Server {action}"`.
+    pub line: String,
+    /// The line a failed poll ends with, a template over `word` (`failed`'s) and `action`:
+    /// `"{word} {action} server"`.
+    pub failure: String,
 }
 
 /// Key/value pairs in the order written (query parameters, row templates).
@@ -547,8 +553,6 @@ pub enum Width {
 pub struct PollSpec {
     #[serde(default)]
     pub resource: Option<String>,
-    #[serde(default)]
-    pub id: Option<String>,
     pub until: Vec<String>,
     pub action: String,
     /// `false`: no percentage; an expression over the resource (`reply`); default
@@ -557,9 +561,6 @@ pub struct PollSpec {
     pub progress: Option<Progress>,
     #[serde(default)]
     pub done: Option<String>,
-    /// The word before the action (default: the resource's name, capitalised).
-    #[serde(default)]
-    pub label: Option<String>,
     /// Poll first, then print (image-create); by default the result is printed first (boot).
     #[serde(default)]
     pub first: bool,

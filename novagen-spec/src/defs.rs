@@ -158,6 +158,19 @@ pub struct PollRules {
     /// `failed:`: a status (lower case) that ends the poll as a failure → the word reported
     /// (`error: Error`, `deleted: Deleted`).
     pub failed: &'static [(&'static str, &'static str)],
+    /// `line:`: the progress line's words before `... 40% complete` (and a bar's), a template
+    /// over the poll's `action` (`Server {action}`).
+    pub line: Template,
+    /// `failure:`: the line a failed poll ends with, a template over `word` (the failed
+    /// status's) and `action` (`{word} {action} server`).
+    pub failure: Template,
+}
+
+impl PollRules {
+    /// The root of `line` and `failure` that is the poll's action (`building`).
+    pub const ACTION: &'static str = "action";
+    /// The root of `failure` that is the failed status's word (`Error`).
+    pub const WORD: &'static str = "word";
 }
 
 /// A catalog service an operation's requests go to.
@@ -726,7 +739,8 @@ pub struct TreeLevelDef {
 #[cfg_attr(feature = "bake", databake(path = novagen_spec))]
 pub struct PollDef {
     pub resource: &'static ResourceDef,
-    /// Template of the polled ID (`{reply.id}`, `{server}`).
+    /// Template of the polled ID, derived by the generator: the one argument naming a
+    /// resource of the polled kind (`{server}`), else the result's `{reply.id}` or `{reply}`.
     pub id: Template,
     pub until: &'static [&'static str],
     pub action: &'static str,
@@ -734,8 +748,6 @@ pub struct PollDef {
     /// polled resource `reply` (`api.poll.progress` unless the operation says); None: none
     /// printed (`progress: false`).
     pub progress: Option<Expr>,
-    /// The word before the action in the progress line (`Server`).
-    pub label: &'static str,
     /// Printed after the poll finished (`Wait for server {typed.server} reboot.`).
     pub done: Option<Template>,
     /// Poll before printing the result (image-create), not after (boot).

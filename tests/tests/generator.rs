@@ -154,6 +154,11 @@ fn every_api_refusal_has_its_file_line_and_sentence() {
          "api.poll.failed's status 'ERROR' is compared with the lower-cased status: write it in lower case."),
         ("failed: {error: Error, broken: Broken}", "failed: {}", "failed:",
          "api.poll.failed needs at least one status that ends a poll as a failure (error: Error)."),
+        // What a poll says reads the action (and the failed status's word) only.
+        ("line: \"Widget {action}\"", "line: \"Widget {word} {action}\"", "line:",
+         "\"Widget {word} {action}\" names 'word', which is no argument or value known here (known: action, version, now)."),
+        ("failure: \"{word} {action} widget\"", "failure: \"{word} {action} {reply.name}\"", "failure:",
+         "\"{word} {action} {reply.name}\" uses 'reply', which is known only after a request."),
         ("cap: 500", "cap: 0", "cap:",
          "api.page.cap is the most pages one list may have: at least 1."),
         ("size_query: limit", "size_query: \"page size\"", "size_query:",
@@ -363,6 +368,20 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "http 'GET widgets/{id}' must be a method and a path, e.g. \"POST /servers/{server}/action\"."),
         ("until: [ready]", "until: []", "until: []",
          "poll.until needs at least one status to wait for."),
+        // The polled ID is derived: the one argument naming the polled resource, else the result.
+        ("      - {name: labels, positional: true, many: true, help: \"Labels: key=value to set, key to unset.\"}\n    variants:",
+         "      - {name: labels, positional: true, many: true, help: \"Labels: key=value to set, key to unset.\"}\n      - {name: twin, resource: widget, help: Another widget.}\n    poll: {action: labelling, until: [ready], done: \"{twin}\"}\n    variants:",
+         "poll: {action: labelling",
+         "poll cannot tell which widget to wait for: arguments 'widget' and 'twin' both name one (resource: widget); the polled ID is that of the one argument naming a widget, else the result's."),
+        ("      - {name: exact, type: flag, option: --exact_name, help: Only a widget named exactly <pattern>.}\n    steps:",
+         "      - {name: exact, type: flag, option: --exact_name, help: Only a widget named exactly <pattern>.}\n      - {name: twins, many: true, resource: widget, help: Other widgets.}\n    poll: {action: labelling, until: [ready], done: \"{twins}\"}\n    steps:",
+         "poll: {action: labelling",
+         "poll cannot tell which widget to wait for: argument 'twins' names several (many: true) and is not run once per value (each.over); the polled ID is that of the one argument naming a widget, else the result's."),
+        // What a poll says is api.poll's (line, failure), and its ID derived: no label or id of its own.
+        ("poll: {action: building, until: [ready],", "poll: {action: building, label: Widget, until: [ready],", "label: Widget",
+         "invalid spec: operations[1].poll: unknown field `label`, expected one of `resource`, `until`, `action`, `progress`, `done`, `first`"),
+        ("poll: {action: building, until: [ready],", "poll: {action: building, id: \"{reply.id}\", until: [ready],", "id: \"{reply.id}\"",
+         "invalid spec: operations[1].poll: unknown field `id`, expected one of `resource`, `until`, `action`, `progress`, `done`, `first`"),
         // Templates, conditions and references.
         ("http: DELETE /widgets/{widget}\n", "http: DELETE /widgets/{widget_id}\n", "http: DELETE /widgets/{widget_id}",
          "\"/widgets/{widget_id}\" names 'widget_id', which is no argument or value known here (known: reason, widget, session, version, now)."),

@@ -126,8 +126,34 @@ pub(super) fn api_settings(cx: &mut Cx, a: &model::ApiSettings) -> Option<ApiDef
             progress: over_reply(cx, &a.poll.progress, "api.poll.progress"),
             fault: over_reply(cx, &a.poll.fault, "api.poll.fault"),
             failed: pairs(failed),
+            line: over_words(cx, &a.poll.line, &[PollRules::ACTION], "api.poll.line"),
+            failure: over_words(
+                cx,
+                &a.poll.failure,
+                &[PollRules::WORD, PollRules::ACTION],
+                "api.poll.failure",
+            ),
         },
     })
+}
+
+/// A template of what a poll says, over the values it names (`action`, `word`), given to it
+/// as arguments.
+fn over_words(cx: &mut Cx, t: &str, words: &[&str], path: &str) -> Template {
+    let words: BTreeMap<String, ArgType> = words
+        .iter()
+        .map(|w| (w.to_string(), ArgType::String))
+        .collect();
+    let mut used = BTreeSet::new();
+    let mut scope = Scope {
+        args: &words,
+        roots: Vec::new(),
+        used: &mut used,
+        any_arg: false,
+        looked_up: Vec::new(),
+        several: BTreeSet::new(),
+    };
+    scope.template(cx, t, path)
 }
 
 pub(super) fn is_query_name(s: &str) -> bool {

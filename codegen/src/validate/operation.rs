@@ -703,7 +703,8 @@ pub(super) fn operation(
             .map(|ps| prints(cx, &mut scope, ps, &format!("{vp}.print"), None, f, statics))
             .unwrap_or_default();
         let poll = part.poll.map(|pl| {
-            let pp = format!("{vp}.poll");
+            // The operation's, whichever variant runs.
+            let pp = format!("{p}.poll");
             if pl.until.is_empty() {
                 cx.err(
                     &format!("{pp}.until"),
@@ -715,18 +716,8 @@ pub(super) fn operation(
                 None => None,
             }
             .unwrap_or_else(|| ResourceDef::reference(lk(&f.resource)));
-            let label = pl
-                .label
-                .clone()
-                .unwrap_or_else(|| camel(pl.resource.as_deref().unwrap_or(&f.resource)));
-            let id = pl.id.clone().unwrap_or_else(|| {
-                if returns == Returns::One {
-                    "{reply.id}".into()
-                } else {
-                    "{reply}".into()
-                }
-            });
-            let id = scope.template(cx, &id, &format!("{pp}.id"));
+            let id = polled_id(cx, &args, each.as_ref(), resource.name, returns, &pp);
+            let id = scope.template(cx, &id, &pp);
             let done = pl
                 .done
                 .as_ref()
@@ -743,7 +734,6 @@ pub(super) fn operation(
                         Some(over_reply(cx, e, &format!("{pp}.progress")))
                     }
                 },
-                label: lk(&label),
                 done,
                 first: pl.first,
             }
@@ -845,4 +835,36 @@ pub(super) fn spellings(
         }
     }
     (long.unwrap_or_else(|| format!("--{dashed}")), short)
+}
+
+/// The ID a poll waits on, as a template: the one argument that names a resource of the
+/// polled kind (`resource: server`; each.over's value in its run), else the result's `id`
+/// (`returns: one`) or the result itself. Two such arguments, or one of several values not
+/// run once per value, are refused: the poll would not know which to wait for.
+fn polled_id(
+    cx: &mut Cx,
+    args: &[ArgDef],
+    each: Option<&EachDef>,
+    polled: &str,
+    returns: Returns,
+    path: &str,
+) -> String {
+    let naming: Vec<(usize, &ArgDef)> = args
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.resource.is_some_and(|r| r.name == polled))
+        .collect();
+    match naming.as_slice() {
+        [] if returns == Returns::One => "{reply.id}".into(),
+        [] => "{reply}".into(),
+        [(i, a)] if !a.many || each.is_some_and(|e| e.over == *i) => format!("{{{}}}", a.name),
+        [(_, a)] => {
+            cx.err(path, format!("poll cannot tell which {polled} to wait for: argument '{}' names several (many: true) and is not run once per value (each.over); the polled ID is that of the one argument naming a {polled}, else the result's.", a.name));
+            String::new()
+        }
+        [(_, a), (_, b), ..] => {
+            cx.err(path, format!("poll cannot tell which {polled} to wait for: arguments '{}' and '{}' both name one (resource: {polled}); the polled ID is that of the one argument naming a {polled}, else the result's.", a.name, b.name));
+            String::new()
+        }
+    }
 }

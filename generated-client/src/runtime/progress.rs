@@ -4,8 +4,10 @@
 //! standard error when standard output carries a document for a script. Ctrl-C during a poll
 //! ends the open line and exits with 130.
 
-use super::defs::PollDef;
+use super::defs::{PollDef, PollRules};
+use super::scope::{self as sc, Env};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use novagen_spec::Template;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
@@ -22,18 +24,31 @@ pub trait Report {
     fn failed(&mut self, p: &PollDef, word: &str) -> io::Result<()>;
 }
 
-/// novaclient's text: an empty line, then `\r<label> <action>... <pct>% complete` for each
-/// check (without the percentage for `progress: false`), `Finished` or `Error <action>
-/// <resource>` on a line of its own.
+/// What a poll says, `api.poll`'s templates filled with the poll's `action` (and the failed
+/// status's `word`): the progress line's words (`Server building`), or the failure's line
+/// (`Error building server`).
+fn says(t: &Template, p: &PollDef, word: Option<&str>) -> io::Result<String> {
+    let mut values = serde_json::Map::new();
+    values.insert(PollRules::ACTION.into(), p.action.into());
+    if let Some(w) = word {
+        values.insert(PollRules::WORD.into(), w.into());
+    }
+    let values = serde_json::Value::Object(values);
+    sc::text_of(t, &Env::new(&values, None)).map_err(|e| io::Error::other(e.to_string()))
+}
+
+/// novaclient's text: an empty line, then `\r<line> ... <pct>% complete` for each check
+/// (`api.poll.line`, without the percentage for `progress: false`), `Finished` or the
+/// failure's line (`api.poll.failure`) on a line of its own.
 pub struct Text<W: Write>(pub W);
 
 impl<W: Write> Text<W> {
     fn line(&mut self, p: &PollDef, pct: i64) -> io::Result<()> {
-        let (who, action) = (p.label, p.action);
+        let words = says(&crate::spec::API.poll.line, p, None)?;
         if p.progress.is_some() {
-            write!(self.0, "\r{who} {action}... {pct}% complete")?;
+            write!(self.0, "\r{words}... {pct}% complete")?;
         } else {
-            write!(self.0, "\r{who} {action}...")?;
+            write!(self.0, "\r{words}...")?;
         }
         self.0.flush()
     }
@@ -54,7 +69,8 @@ impl<W: Write> Report for Text<W> {
     }
 
     fn failed(&mut self, p: &PollDef, word: &str) -> io::Result<()> {
-        writeln!(self.0, "\n{word} {} {}", p.action, p.resource.name)
+        let line = says(&crate::spec::API.poll.failure, p, Some(word))?;
+        writeln!(self.0, "\n{line}")
     }
 }
 
@@ -141,7 +157,7 @@ impl Report for Bar {
         };
         let bar = ProgressBar::with_draw_target(Some(100), target)
             .with_style(style)
-            .with_message(format!("{} {}", p.label, p.action));
+            .with_message(says(&crate::spec::API.poll.line, p, None)?);
         LINE_OPEN.store(self.stream as u8, Ordering::SeqCst);
         bar.enable_steady_tick(Duration::from_millis(100));
         self.bar = Some(bar);
@@ -163,7 +179,8 @@ impl Report for Bar {
     }
 
     fn failed(&mut self, p: &PollDef, word: &str) -> io::Result<()> {
-        self.end(&format!("{word} {} {}", p.action, p.resource.name), false)
+        let line = says(&crate::spec::API.poll.failure, p, Some(word))?;
+        self.end(&line, false)
     }
 }
 
@@ -206,7 +223,7 @@ mod tests {
     use crate::runtime::defs::ResourceDef;
 
     fn poll(progress: bool) -> PollDef {
-        // Any resource: the text names the label, not the resource.
+        // Any resource: the text is api.poll's, whatever is polled.
         let resource: &'static ResourceDef = crate::spec::RESOURCES[0];
         PollDef {
             resource,
@@ -214,7 +231,6 @@ mod tests {
             until: &["active"],
             action: "building",
             progress: progress.then_some(crate::spec::API.poll.progress),
-            label: "Server",
             done: None,
             first: false,
         }
@@ -240,10 +256,7 @@ mod tests {
         t.failed(&p, "Error").expect("vec");
         assert_eq!(
             String::from_utf8_lossy(&t.0),
-            format!(
-                "\n\rServer building...\nError building {}\n",
-                p.resource.name
-            )
+            "\n\rServer building...\nError building server\n"
         );
     }
 }
