@@ -137,6 +137,27 @@ fn reboot_many_hard_and_poll() {
         .as_array()
         .map_or(0, |a| a.iter().filter(|x| x["action"] == "reboot").count());
     assert_eq!(reboots, 2, "the two reboots above only: {actions}");
+    // Several servers with --poll: as novaclient, every reboot is asked for first, then each
+    // server is waited for in turn, its line after its wait.
+    settle(&cloud, &a);
+    settle(&cloud, &b);
+    let run = cloud.nova(&["reboot", "--poll", "web 1", "db"]);
+    let out = run.ok();
+    let head = format!(
+        "Request to reboot server web-1 ({a}) has been accepted.\n\
+         Request to reboot server db ({b}) has been accepted.\n\n"
+    );
+    assert!(out.starts_with(&head), "{out:?}");
+    let first = out
+        .find(&format!(
+            "\nFinished\nWait for server web-1 ({a}) reboot.\n\n"
+        ))
+        .expect("web-1's wait, then db's");
+    assert!(first > head.len(), "{out:?}");
+    assert!(
+        out.ends_with(&format!("\nFinished\nWait for server db ({b}) reboot.\n")),
+        "{out:?}"
+    );
 }
 
 #[test]

@@ -800,6 +800,8 @@ fn server_commands_match_novaclient(real: RealNova) {
     let scenarios: &[(&[&str], Expect)] = &[
         (&[V96, "reboot", dup], Same),
         (&[V96, "reboot", name, "no-such-server"], Same),
+        // Every reboot asked for, then each server waited for in turn.
+        (&[V96, "reboot", "--poll", dup, name], Same),
     ];
     check(&real, scenarios);
     let gone = real.ours(&[V96, "delete", name]);

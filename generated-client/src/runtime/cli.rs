@@ -4,8 +4,8 @@
 
 use super::call::{found_id, outside, Outcome, Reads};
 use super::defs::{
-    ArgDef, ArgType, ColumnDef, Expr, Fail, OpDef, PrintDef, PrintKind, Resolve, Returns, Template,
-    VariantDef, Version,
+    ArgDef, ArgType, ColumnDef, Expr, Fail, OpDef, PollDef, PrintDef, PrintKind, Resolve, Returns,
+    Template, VariantDef, Version,
 };
 use super::error::Error;
 use super::files;
@@ -328,7 +328,7 @@ fn run_all(
     }
     let poll = m.try_get_one::<bool>("poll").ok().flatten().copied() == Some(true);
     let Some(each) = &op.each else {
-        return once(client, out, op, values, poll);
+        return once(client, out, op, values, poll, None);
     };
     // The error is a template over the arguments as given (the values of `each` a list).
     let given: Map<String, Value> = op
@@ -352,10 +352,12 @@ fn run_all(
         }
     }
     let (mut failed, count) = (0, items.len());
+    // With --poll, novaclient runs the action on every value, then waits for each in turn.
+    let mut waits = Vec::new();
     for item in items {
         let mut v = values.clone();
         v[each.over] = ArgValue::Str(item.clone());
-        match once(client, out, op, v, poll) {
+        match once(client, out, op, v, poll, Some(&mut waits)) {
             Err(e @ Error::Output(_)) => return Err(e),
             // Run again at the version negotiated anew (`shell::run`), from the first value.
             Err(e) if client.renegotiated() => return Err(e),
@@ -380,10 +382,22 @@ fn run_all(
             Ok(()) => {}
         }
     }
-    let fails = match each.fail {
-        Fail::Any => failed > 0,
-        Fail::All => failed > 0 && failed == count,
-    };
+    let mut waits_failed = false;
+    for w in waits {
+        match w.run(client, out) {
+            Err(e @ Error::Output(_)) => return Err(e),
+            Err(e) => {
+                waits_failed = true;
+                out.note(&e.to_string())?;
+            }
+            Ok(()) => {}
+        }
+    }
+    let fails = waits_failed
+        || match each.fail {
+            Fail::Any => failed > 0,
+            Fail::All => failed > 0 && failed == count,
+        };
     if fails {
         let message = match &each.error {
             Some(t) => sc::text_of(t, &Env::new(&Value::Object(given), Some(client.version())))?,
@@ -401,6 +415,7 @@ fn once(
     op: &'static OpDef,
     mut values: Vec<ArgValue>,
     poll: bool,
+    later: Option<&mut Vec<Wait>>,
 ) -> Result<(), Error> {
     let version = client.version();
     if !op.versions.contains(version) {
@@ -535,17 +550,12 @@ fn once(
         let env = Env::new(&outcome.scope, Some(client.version()));
         let id = sc::text_of(&p.id, &env)?;
         if !id.is_empty() {
-            progress::end_on_interrupt();
-            let (stream, terminal) = match out.for_scripts() {
-                false => (progress::Stream::Stdout, out.terminal),
-                true => (progress::Stream::Stderr, std::io::stderr().is_terminal()),
-            };
-            match terminal {
-                true => client.poll(p, &id, &mut progress::Bar::new(stream))?,
-                false => client.poll(p, &id, &mut progress::Text(stream))?,
-            }
-            if let Some(done) = &p.done {
-                out.note(&sc::text_of(done, &env)?)?;
+            let done = p.done.as_ref().map(|t| sc::text_of(t, &env)).transpose()?;
+            let wait = Wait { poll: p, id, done };
+            match later {
+                // Waited for after every value has run (printed first: not deferred).
+                Some(later) if !p.first => later.push(wait),
+                _ => wait.run(client, out)?,
             }
         }
         if p.first {
@@ -556,6 +566,31 @@ fn once(
     // and a list of 10,000 servers takes a tenth of the run to drop (the OS frees it at once).
     std::mem::forget(outcome);
     Ok(())
+}
+
+/// A --poll of one run: the polled resource's ID and the line printed when it is done.
+struct Wait {
+    poll: &'static PollDef,
+    id: String,
+    done: Option<String>,
+}
+
+impl Wait {
+    fn run(&self, client: &Client, out: &Printer) -> Result<(), Error> {
+        progress::end_on_interrupt();
+        let (stream, terminal) = match out.for_scripts() {
+            false => (progress::Stream::Stdout, out.terminal),
+            true => (progress::Stream::Stderr, std::io::stderr().is_terminal()),
+        };
+        match terminal {
+            true => client.poll(self.poll, &self.id, &mut progress::Bar::new(stream))?,
+            false => client.poll(self.poll, &self.id, &mut progress::Text(stream))?,
+        }
+        if let Some(done) = &self.done {
+            out.note(done)?;
+        }
+        Ok(())
+    }
 }
 
 /// How printing the variant reads a list's items: the fields its tables read; and when one
