@@ -9,14 +9,7 @@ pub(super) fn named_formats(
 ) -> Vec<NamedFormat> {
     let no_args = BTreeMap::new();
     let mut used = BTreeSet::new();
-    let mut scope = Scope {
-        args: &no_args,
-        roots: vec!["it".into()],
-        used: &mut used,
-        any_arg: false,
-        looked_up: Vec::new(),
-        several: BTreeSet::new(),
-    };
+    let mut scope = Scope::plain(&no_args, &["it"], &mut used);
     let mut out = Vec::new();
     for (name, f) in specs {
         let at = format!("formats.{name}");
@@ -145,14 +138,7 @@ fn over_words(cx: &mut Cx, t: &str, words: &[&str], path: &str) -> Template {
         .map(|w| (w.to_string(), ArgType::String))
         .collect();
     let mut used = BTreeSet::new();
-    let mut scope = Scope {
-        args: &words,
-        roots: Vec::new(),
-        used: &mut used,
-        any_arg: false,
-        looked_up: Vec::new(),
-        several: BTreeSet::new(),
-    };
+    let mut scope = Scope::plain(&words, &[], &mut used);
     scope.template(cx, t, path)
 }
 
@@ -165,13 +151,6 @@ pub(super) fn is_query_name(s: &str) -> bool {
 /// An expression over a polled resource, `reply` (its only root besides `version`, `now`).
 pub(super) fn over_reply(cx: &mut Cx, e: &str, path: &str) -> Expr {
     let (no_args, mut used) = (BTreeMap::new(), BTreeSet::new());
-    let mut scope = Scope {
-        args: &no_args,
-        roots: vec!["reply".into()],
-        used: &mut used,
-        any_arg: false,
-        looked_up: Vec::new(),
-        several: BTreeSet::new(),
-    };
+    let mut scope = Scope::plain(&no_args, &["reply"], &mut used);
     scope.expr(cx, e, path)
 }

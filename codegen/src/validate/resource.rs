@@ -44,12 +44,8 @@ pub(super) fn resource(
     let no_args = BTreeMap::new();
     let mut unused = BTreeSet::new();
     let mut fscope = Scope {
-        args: &no_args,
-        roots: Vec::new(),
-        used: &mut unused,
         any_arg: true,
-        looked_up: Vec::new(),
-        several: BTreeSet::new(),
+        ..Scope::plain(&no_args, &[], &mut unused)
     };
     let columns = columns(cx, &mut fscope, &f.columns, "columns", Some(&json_names));
     if let Some(s) = &f.sort_by {
@@ -298,14 +294,7 @@ pub(super) fn lookup_request(
         args.insert("id".to_string(), ArgType::String);
     }
     let mut used = BTreeSet::new();
-    let mut scope = Scope {
-        args: &args,
-        roots: Vec::new(),
-        used: &mut used,
-        any_arg: false,
-        looked_up: Vec::new(),
-        several: BTreeSet::new(),
-    };
+    let mut scope = Scope::plain(&args, &[], &mut used);
     let fields = RequestFields {
         http: Some((&r.http, at.to_string())),
         query: r.query.as_ref().map(|q| (q, at.to_string())),

@@ -31,7 +31,24 @@ pub(super) struct Scope<'s> {
     pub(super) several: BTreeSet<String>,
 }
 
-impl Scope<'_> {
+impl<'s> Scope<'s> {
+    /// A scope of these arguments and roots, outside any operation: no argument is looked up
+    /// or several-valued, and only the arguments given may be named.
+    pub(super) fn plain(
+        args: &'s BTreeMap<String, ArgType>,
+        roots: &[&str],
+        used: &'s mut BTreeSet<String>,
+    ) -> Scope<'s> {
+        Scope {
+            args,
+            roots: roots.iter().map(|r| r.to_string()).collect(),
+            used,
+            any_arg: false,
+            looked_up: Vec::new(),
+            several: BTreeSet::new(),
+        }
+    }
+
     /// Parse a template (a spec string with `{expr}`s) and check its roots. On a mistake
     /// (reported) an empty template.
     pub(super) fn template(&mut self, cx: &mut Cx, t: &str, path: &str) -> Template {
