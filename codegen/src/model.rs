@@ -478,35 +478,29 @@ pub struct TableSpec {
     pub columns_from: Option<String>,
     #[serde(default)]
     pub sort_by: Option<String>,
-    /// An object's keys as rows: `keys: {maxTotalCores: [Cores, Max]}`, `other: Other`.
+    /// Rows built on the client, one level per entry, outer first; printed in place of the
+    /// items of `of`.
     #[serde(default)]
-    pub pivot: Option<PivotSpec>,
-    /// Nested lists or objects as an indented tree of rows, one level per entry.
-    #[serde(default)]
-    pub tree: Option<Vec<TreeLevelSpec>>,
+    pub rows: Option<Vec<RowsLevelSpec>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PivotSpec {
-    /// Key → [row name, column title].
-    pub keys: serde_yaml::Mapping,
-    /// The column of keys not listed (under their own name); shown only when used.
-    #[serde(default)]
-    pub other: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TreeLevelSpec {
-    /// The entries of this level: a path from the scope (first level) or from the parent
-    /// entry; a list or an object, each entry seen as `{key, value}`.
-    pub each: String,
-    /// Entries in key order.
+pub struct RowsLevelSpec {
+    /// The entries of this level, an expression over `it` (what the item prints, then the
+    /// entry of the level above): a list or an object, each entry seen as `{key, value}`.
+    #[serde(rename = "for")]
+    pub items: String,
+    /// Rows in key order (a level with `cells:`: by row name).
     #[serde(default)]
     pub sort: bool,
-    /// The row of each entry: column field → template.
-    pub row: Pairs,
+    /// The row of each entry (with `cells:`, of each entry not listed): column field →
+    /// template.
+    #[serde(default)]
+    pub row: Option<Pairs>,
+    /// Key → [row name, column title]: the entry of that key fills that cell.
+    #[serde(default)]
+    pub cells: Option<serde_yaml::Mapping>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -746,4 +740,16 @@ pub const FIRST_EDITION: &[(&str, &str)] = &[
     ("rows", "for: with collect: true, and a table whose columns read item, ok, reply and error"),
     ("on_error: [403]", "on_error: {403: <the request sent instead>} on the request it stands in for"),
     ("rules", "show: <resource> (whose show: rules apply; none for none)"),
+];
+
+/// A table's keys folded into `rows:`, and what to write instead.
+pub const FOLDED: &[(&str, &str)] = &[
+    (
+        "tree",
+        "rows: [{for: it, row: {...}}, {for: it.value.KEY, row: {...}}] (one level per entry, outer first)",
+    ),
+    (
+        "pivot",
+        "rows: [{for: it, sort: true, cells: {KEY: [Row, Column]}, row: {...}}] (row: makes the rows of keys not listed)",
+    ),
 ];

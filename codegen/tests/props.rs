@@ -345,6 +345,7 @@ const KEYS: &[&str] = &[
     "text",
     "pivot",
     "tree",
+    "cells",
     "<<",
     "colour_of_sky",
     "\"\"",

@@ -98,11 +98,10 @@ fn spec_keys() -> &'static [String] {
                         path(&of.to_string());
                     }
                     p.columns.into_iter().flatten().for_each(|c| path(c.field));
-                    p.tree.iter().for_each(|t| path(&t.each.to_string()));
-                    p.pivot
-                        .iter()
-                        .flat_map(|pv| pv.keys)
-                        .for_each(|k| path(k.0));
+                    for level in p.rows {
+                        path(&level.items.to_string());
+                        level.cells.iter().for_each(|k| path(k.0));
+                    }
                 }
                 if v.poll.is_some() {
                     path(&spec::API.poll.status.to_string());
@@ -589,13 +588,11 @@ fn decode_and_print(v: &Value, args: &Value, version: Version, wrap: usize) {
                 if let Some(f) = p.format {
                     let _ = output::format(f, v);
                 }
-                if let Some(pv) = &p.pivot {
-                    let mut cols = output::columns_for(op.resource.columns, version, args);
-                    let _ = output::pivot_rows(pv, Some(v), &mut cols);
-                }
                 let scope = json!({ "result": v });
                 let env = Env::new(&scope, Some(version));
-                let _ = output::tree_rows(p.tree, &env);
+                let mut cols =
+                    output::columns_for(p.columns.unwrap_or(op.resource.columns), version, args);
+                let _ = output::built_rows(p.rows, v, &env, &mut cols);
                 if let Some(t) = &p.text {
                     let _ = scope::template(t, &env);
                 }

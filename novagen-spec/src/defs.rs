@@ -690,10 +690,8 @@ pub struct PrintDef {
     /// Tables: an argument whose comma-separated value adds columns (`--fields`).
     pub columns_from: Option<&'static str>,
     pub sort_by: Option<&'static str>,
-    /// Tables: rows from an object's keys.
-    pub pivot: Option<PivotDef>,
-    /// Tables: rows from nested entries, level by level.
-    pub tree: &'static [TreeLevelDef],
+    /// Tables: rows built level by level (`rows:`), printed in place of `of`'s items.
+    pub rows: &'static [RowsLevelDef],
     /// Properties: the two headings.
     pub headers: (&'static str, &'static str),
     /// Properties: the keys printed, in this order (all keys, sorted, when empty).
@@ -711,27 +709,25 @@ pub struct PrintDef {
     pub versions: Range,
 }
 
-/// An object's keys as rows: each key names its row and column; cells no key fills are `-`.
+/// One level of a table's `rows:`: its entries (a list's items or an object's keys, each
+/// `{key, value}`) make rows, each followed by the rows of the next level built from it.
 #[derive(Debug)]
 #[cfg_attr(feature = "bake", derive(databake::Bake))]
 #[cfg_attr(feature = "bake", databake(path = novagen_spec))]
-pub struct PivotDef {
-    /// (key, row name, column field)
-    pub keys: &'static [(&'static str, &'static str, &'static str)],
-    /// The column field of keys not listed (the row is the key); dropped when unused.
-    pub other: Option<&'static str>,
-}
-
-/// One level of a tree table.
-#[derive(Debug)]
-#[cfg_attr(feature = "bake", derive(databake::Bake))]
-#[cfg_attr(feature = "bake", databake(path = novagen_spec))]
-pub struct TreeLevelDef {
-    /// This level's entries: from the scope, then from the parent entry `it`.
-    pub each: Expr,
+pub struct RowsLevelDef {
+    /// This level's entries, an expression over `it`: what the item prints (first level),
+    /// then the entry of the level above.
+    pub items: Expr,
+    /// Rows in key order (a level with cells: by row name).
     pub sort: bool,
-    /// Column field → template over the entry `it` (`{it.key}`, `{it.value.state}`).
+    /// Column field → template over the entry `it` (`{it.key}`, `{it.value.state}`): the row
+    /// of an entry (on a level with cells: of an entry whose key is not listed).
     pub row: &'static [(&'static str, Template)],
+    /// (key, row name, column field): the entry of that key fills that cell; such rows are one
+    /// per name, the name in `name`.
+    pub cells: &'static [(&'static str, &'static str, &'static str)],
+    /// The field a row's name is in (the table's first column's): with cells only.
+    pub name: &'static str,
 }
 
 #[derive(Debug)]

@@ -81,8 +81,7 @@ const CONTEXTS: &[(&str, &str, fn() -> Vec<String>)] = &[
     ("print[]", "PrintSpec", keys_of::<model::PrintSpec>),
     ("views.*[]", "PrintSpec", keys_of::<model::PrintSpec>),
     ("table", "TableSpec", keys_of::<model::TableSpec>),
-    ("pivot", "PivotSpec", keys_of::<model::PivotSpec>),
-    ("tree[]", "TreeLevelSpec", keys_of::<model::TreeLevelSpec>),
+    ("rows[]", "RowsLevelSpec", keys_of::<model::RowsLevelSpec>),
     (
         "properties",
         "PropertiesSpec",
@@ -153,15 +152,15 @@ const SINGLE_USE_CEILING_PERCENT: usize = 24;
 const SINGLE_USE_GOAL_PERCENT: usize = 10;
 
 /// Free-form maps: their keys are values (sent keys, query names, record keys, a split's
-/// separator, pivot keys, row columns, a format's table), not slots.
+/// separator, a rows level's cells and row columns, a format's table), not slots.
 const FREE: &[&str] = &[
     "body",
     "query",
     "args[].keys",
     "args[].split",
     "args[].defaults",
-    "pivot.keys",
-    "tree[].row",
+    "rows[].row",
+    "rows[].cells",
     "formats.*.table",
     "api.poll.failed",
 ];
@@ -191,7 +190,7 @@ const KINDS: &[(&str, Kind)] = &[
     ("when", Kind::Expr),
     ("columns[].value", Kind::Expr),
     ("show[].value", Kind::Expr),
-    ("tree[].each", Kind::Expr),
+    ("rows[].for", Kind::Expr),
     ("table.of", Kind::Expr),
     ("properties.of", Kind::Expr),
     ("formats.*", Kind::Expr),
@@ -213,7 +212,7 @@ const KINDS: &[(&str, Kind)] = &[
     ("api.poll.failure", Kind::Template),
     ("poll.done", Kind::Template),
     ("exec", Kind::Template),
-    ("tree[].row", Kind::Template),
+    ("rows[].row", Kind::Template),
     ("columns[].format", Kind::Format),
     ("show[].format", Kind::Format),
     ("properties.format", Kind::Format),

@@ -152,6 +152,16 @@ fn parse<T: serde::de::DeserializeOwned>(src: &SpecSource) -> Result<T, SpecErro
                 format!("`{key}` is the first edition's: write {instead}"),
             );
         }
+        if let Some((key, instead)) = model::FOLDED
+            .iter()
+            .find(|(key, _)| msg.contains(&format!("unknown field `{key}`")))
+        {
+            return SpecError::new(
+                &src.path,
+                line,
+                format!("a table's `{key}:` is folded into rows: write {instead}"),
+            );
+        }
         SpecError::new(&src.path, line, format!("invalid spec: {msg}"))
     })
 }

@@ -169,8 +169,7 @@ pub(super) fn prints(
             columns: None,
             columns_from: None,
             sort_by: None,
-            pivot: None,
-            tree: &[],
+            rows: &[],
             headers: ("Property", "Value"),
             keys: &[],
             rules: None,
@@ -232,56 +231,33 @@ pub(super) fn prints(
                 }
             }
             item.sort_by = olk(&t.sort_by);
-            if let Some(pv) = &t.pivot {
-                let at = format!("{p}.table.pivot");
-                let mut keys = Vec::new();
-                for (k, v) in &pv.keys {
-                    let pair: Option<Vec<String>> = v
-                        .as_sequence()
-                        .map(|s| s.iter().filter_map(scalar).collect());
-                    match (scalar(k), pair.as_deref()) {
-                        (Some(k), Some([row, col])) => {
-                            keys.push((lk(&k), lk(row), lk(&field_of(col))))
-                        }
-                        (k, _) => cx.err(
-                            &format!("{at}.keys.{}", k.unwrap_or_default()),
-                            "each pivot key names its row and column: key: [Row, Column].",
-                        ),
-                    }
-                }
-                item.pivot = Some(PivotDef {
-                    keys: slice(keys),
-                    other: pv.other.as_deref().map(|o| lk(&field_of(o))),
-                });
-            }
-            let mut tree = Vec::new();
-            for (k, level) in t.tree.iter().flatten().enumerate() {
-                let at = format!("{p}.table.tree[{k}]");
-                // Level 1 reads the scope; the others, and the rows, the entry `it`
-                // ({key, value}) of the level above.
-                let saved = scope.roots.clone();
-                if k > 0 {
-                    scope.roots = vec!["it".into()];
-                }
-                let each = scope.expr(cx, &level.each, &format!("{at}.each"));
-                scope.roots = vec!["it".into()];
-                let row = cx.pairs(&level.row, &format!("{at}.row"));
-                let row = keyed(
-                    row.into_iter()
-                        .map(|(k, tpl)| {
-                            let t = scope.template(cx, &tpl, &format!("{at}.row"));
-                            (k, t)
+            if let Some(levels) = &t.rows {
+                // The table's columns, (title, field): the cells' columns and the rows' names.
+                let cols: Vec<(String, String)> = match &item.columns {
+                    Some(c) => c
+                        .iter()
+                        .map(|c| (c.title.to_string(), c.field.to_string()))
+                        .collect(),
+                    None => f
+                        .columns
+                        .iter()
+                        .map(|c| match c {
+                            model::ColumnSpec::Title(t) => (t.clone(), field_of(t)),
+                            model::ColumnSpec::Full(c) => (
+                                c.title.clone(),
+                                c.field.clone().unwrap_or_else(|| field_of(&c.title)),
+                            ),
                         })
                         .collect(),
-                );
-                scope.roots = saved;
-                tree.push(TreeLevelDef {
-                    each,
-                    sort: level.sort,
-                    row,
-                });
+                };
+                item.rows = slice(rows_levels(cx, scope, levels, &cols, &format!("{p}.table")));
+                if t.columns_from.is_some() {
+                    cx.err(
+                        &format!("{p}.table.columns_from"),
+                        "a table with rows: prints the rows it builds under its columns; columns_from: adds columns to the items of of: (write one or the other).",
+                    );
+                }
             }
-            item.tree = slice(tree);
         } else if let Some(pr) = &ps.properties {
             item.kind = PrintKind::Properties;
             item.of = check_of(cx, scope, ps.of.as_ref().or(of), &format!("{p}.of"));
@@ -339,6 +315,90 @@ pub(super) fn prints(
             item.text = Some(scope.template(cx, t, &format!("{p}.text")));
         }
         out.push(item);
+    }
+    out
+}
+
+/// A table's `rows:`, one level per entry, outer first: each level's `for:` an expression over
+/// `it` (what the item prints, in the item's scope; then the entry of the level above), its
+/// `row:` templates over the entry; `cells:` names each key's row and column (by title), on
+/// the last level only.
+fn rows_levels(
+    cx: &mut Cx,
+    scope: &mut Scope,
+    levels: &[model::RowsLevelSpec],
+    cols: &[(String, String)],
+    table: &str,
+) -> Vec<RowsLevelDef> {
+    let name = cols.first().map(|(_, f)| f.as_str()).unwrap_or("name");
+    let mut out = Vec::new();
+    for (k, level) in levels.iter().enumerate() {
+        let at = format!("{table}.rows[{k}]");
+        // The first level's `for` reads the item's scope and `it`, what the item prints; the
+        // later levels', and every row, the entry `it` ({key, value}) of the level above.
+        let saved = scope.roots.clone();
+        if k > 0 {
+            scope.roots.clear();
+        }
+        scope.roots.push("it".into());
+        let items = scope.expr(cx, &level.items, &format!("{at}.for"));
+        scope.roots = vec!["it".into()];
+        let row: Vec<(String, String)> = match &level.row {
+            Some(r) => cx.pairs(r, &format!("{at}.row")),
+            None => Vec::new(),
+        };
+        let row = keyed(
+            row.into_iter()
+                .map(|(k, tpl)| {
+                    let t = scope.template(cx, &tpl, &format!("{at}.row"));
+                    (k, t)
+                })
+                .collect(),
+        );
+        scope.roots = saved;
+        let mut cells = Vec::new();
+        for (key, v) in level.cells.iter().flatten() {
+            let pair: Option<Vec<String>> = v
+                .as_sequence()
+                .map(|s| s.iter().filter_map(scalar).collect());
+            let key = scalar(key);
+            let here = format!("{at}.cells.{}", key.clone().unwrap_or_default());
+            match (key, pair.as_deref()) {
+                (Some(key), Some([row, col])) => match cols.iter().find(|(t, _)| t == col) {
+                    Some((_, field)) => cells.push((lk(&key), lk(row), lk(field))),
+                    None => cx.err(
+                        &here,
+                        format!("cells column '{col}' is not the title of a column of the table."),
+                    ),
+                },
+                _ => cx.err(
+                    &here,
+                    "each cells key names its row and column: key: [Row, Column].",
+                ),
+            }
+        }
+        match (&level.row, &level.cells) {
+            (None, None) => cx.err(
+                &at,
+                "a rows level makes rows: row: (each entry's row), cells: (a key's row and column), or both.",
+            ),
+            (_, Some(_)) if k + 1 < levels.len() => cx.err(
+                &format!("{at}.cells"),
+                "cells: merges entries into named rows, which no level can follow: cells is on the last level of rows:.",
+            ),
+            (Some(_), Some(_)) if !row.iter().any(|(f, _)| *f == name) => cx.err(
+                &format!("{at}.row"),
+                format!("beside cells:, row: names its row as the cells do, in the first column's field: give it {name}."),
+            ),
+            _ => {}
+        }
+        out.push(RowsLevelDef {
+            items,
+            sort: level.sort,
+            row,
+            cells: slice(cells),
+            name: if level.cells.is_some() { lk(name) } else { "" },
+        });
     }
     out
 }

@@ -653,8 +653,7 @@ fn reads<'c>(
 fn fields_printed(op: &OpDef, variant: &VariantDef, scope: &Value) -> Option<Vec<String>> {
     let mut fields: Vec<String> = Vec::new();
     for p in variant.print {
-        let plain =
-            p.kind == PrintKind::Table && p.of.is_none() && p.pivot.is_none() && p.tree.is_empty();
+        let plain = p.kind == PrintKind::Table && p.of.is_none() && p.rows.is_empty();
         if !plain {
             return None;
         }
@@ -812,16 +811,19 @@ fn render(
         }
         PrintKind::Table => {
             let mut cols = table_cols(op, p, args, version);
-            let items: Cow<[Value]> = match (p.pivot.as_ref(), subject) {
-                _ if !p.tree.is_empty() => output::tree_rows(p.tree, &env)?.into(),
-                (Some(pv), subject) => output::pivot_rows(pv, subject.as_deref(), &mut cols).into(),
-                (None, None) => Cow::Borrowed(&[]),
-                (None, Some(Cow::Borrowed(v))) => match v {
+            let items: Cow<[Value]> = match subject {
+                // `rows:`: the rows built from what the item prints.
+                subject if !p.rows.is_empty() => {
+                    let of = subject.as_deref().unwrap_or(&Value::Null);
+                    output::built_rows(p.rows, of, &env, &mut cols)?.into()
+                }
+                None => Cow::Borrowed(&[]),
+                Some(Cow::Borrowed(v)) => match v {
                     Value::Array(a) => Cow::Borrowed(a.as_slice()),
                     Value::Null => Cow::Borrowed(&[]),
                     one => vec![one.clone()].into(),
                 },
-                (None, Some(Cow::Owned(v))) => match v {
+                Some(Cow::Owned(v)) => match v {
                     Value::Array(a) => a.into(),
                     Value::Null => Cow::Borrowed(&[]),
                     one => vec![one].into(),

@@ -3,9 +3,7 @@
 //! `--format json|yaml|value` for scripts. In json and yaml a table is a list of objects and a
 //! `Property | Value` table one object, both keyed by the API's field names (`Col::key`).
 
-use super::defs::{
-    ColumnDef, Expr, Format as Fmt, NamedDef, PivotDef, ShowDef, TreeLevelDef, Version,
-};
+use super::defs::{ColumnDef, Expr, Format as Fmt, NamedDef, RowsLevelDef, ShowDef, Version};
 use super::error::Error;
 use super::scope::{self, holds, text, Env, Resolver};
 use serde_json::{Map, Value};
@@ -492,13 +490,33 @@ pub fn rows(
     }
 }
 
-/// The rows of a tree table: each level's entries (a list's items or an object's keys, as
-/// `{key, value}`) make one row each, followed by the rows of the next level below it.
-pub fn tree_rows(levels: &[TreeLevelDef], env: &Env) -> Result<Vec<Value>, Error> {
+/// The rows a table's `rows:` builds from `of`, the value it prints (`it` to the first
+/// level's `for`). Each level's entries (a list's items or an object's keys, as `{key, value}`)
+/// make one row each by `row:`, followed by the rows of the next level built from the entry.
+/// On a level with `cells:`, an entry whose key is listed fills one cell of its named row
+/// (rows one per name, the name in the level's `name` field), the others make their row by
+/// `row:`, merged into the row of the same name. A column only such rows fill is dropped from
+/// `cols` when none is built; a cell no row fills is null (`-` in a table).
+pub fn built_rows(
+    levels: &[RowsLevelDef],
+    of: &Value,
+    env: &Env,
+    cols: &mut Vec<Col>,
+) -> Result<Vec<Value>, Error> {
+    /// The row `row:` makes of an entry.
+    fn row_of(level: &RowsLevelDef, here: &Env) -> Result<Map<String, Value>, Error> {
+        let mut row = Map::new();
+        for (field, t) in level.row {
+            let v = scope::template(t, here)?.unwrap_or(Value::Null);
+            row.insert(field.to_string(), v);
+        }
+        Ok(row)
+    }
     fn walk(
-        levels: &[TreeLevelDef],
+        levels: &[RowsLevelDef],
         entries: Option<Value>,
         rows: &mut Vec<Value>,
+        filled: &mut Vec<String>,
         env: &Env,
     ) -> Result<(), Error> {
         let Some((level, below)) = levels.split_first() else {
@@ -513,64 +531,92 @@ pub fn tree_rows(levels: &[TreeLevelDef], env: &Env) -> Result<Vec<Value>, Error
             Some(Value::Object(m)) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
             _ => Vec::new(),
         };
-        if level.sort {
+        if level.sort && level.cells.is_empty() {
             entries.sort_by_key(|(k, _)| text(Some(k)));
         }
+        // A level with cells: its rows, one per name, in the order their names first came.
+        let mut named: Vec<(String, Map<String, Value>)> = Vec::new();
         for (key, value) in entries {
+            let listed = level.cells.iter().find(|(k, _, _)| text(Some(&key)) == *k);
+            if let Some((_, name, field)) = listed {
+                let at = match named.iter().position(|(n, _)| n == name) {
+                    Some(i) => i,
+                    None => {
+                        named.push((name.to_string(), Map::new()));
+                        named.len() - 1
+                    }
+                };
+                let row = &mut named[at].1;
+                row.insert(level.name.into(), Value::String(name.to_string()));
+                row.insert(field.to_string(), value);
+                continue;
+            }
             let mut entry = Map::new();
             entry.insert("key".into(), key);
             entry.insert("value".into(), value);
             let entry = Value::Object(entry);
             // The entry is `it` to its row and to the level below.
             let here = Env::new(env.scope, env.version).with(&[&entry]);
-            let mut row = Map::new();
-            for (field, t) in level.row {
-                let v = scope::template(t, &here)?.unwrap_or(Value::Null);
-                row.insert(field.to_string(), v);
+            let row = row_of(level, &here)?;
+            if level.cells.is_empty() {
+                rows.push(Value::Object(row));
+                if let Some(next) = below.first() {
+                    walk(below, scope::eval(&next.items, &here)?, rows, filled, env)?;
+                }
+                continue;
             }
-            rows.push(Value::Object(row));
-            if let Some(next) = below.first() {
-                walk(below, scope::eval(&next.each, &here)?, rows, env)?;
+            if level.row.is_empty() {
+                continue;
+            }
+            filled.extend(row.keys().cloned());
+            let name = text(row.get(level.name));
+            match named.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, cells)) => cells.extend(row),
+                None => named.push((name, row)),
             }
         }
+        if level.sort {
+            named.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        rows.extend(named.into_iter().map(|(_, row)| Value::Object(row)));
         Ok(())
     }
     let mut rows = Vec::new();
+    let mut filled = Vec::new();
     if let Some(first) = levels.first() {
-        walk(levels, scope::eval(&first.each, env)?, &mut rows, env)?;
+        let here = Env::new(env.scope, env.version).with(&[of]);
+        walk(
+            levels,
+            scope::eval(&first.items, &here)?,
+            &mut rows,
+            &mut filled,
+            env,
+        )?;
     }
-    Ok(rows)
-}
-
-/// The rows of a pivot table: each key of `obj` fills one cell, its row named in `name`; the
-/// `other` column is dropped from `cols` when no key lands there, and empty cells are null
-/// (`-` in a table).
-pub fn pivot_rows(p: &PivotDef, obj: Option<&Value>, cols: &mut Vec<Col>) -> Vec<Value> {
-    let mut rows: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
-    for (k, v) in obj.and_then(Value::as_object).into_iter().flatten() {
-        let place = match p.keys.iter().find(|(key, _, _)| key == k) {
-            Some((_, row, col)) => Some((row.to_string(), *col)),
-            None => p.other.map(|o| (k.clone(), o)),
-        };
-        if let Some((row, col)) = place {
-            let cells = rows.entry(row.clone()).or_default();
-            cells.insert("name".into(), Value::String(row));
-            cells.insert(col.to_string(), v.clone());
-        }
-    }
-    if let Some(o) = p.other {
-        if !rows.values().any(|r| r.contains_key(o)) {
-            cols.retain(|c| c.field != o);
-        }
-    }
-    rows.into_values()
-        .map(|mut cells| {
+    // The columns only `row:` fills on a level with cells (the rows of keys not listed):
+    // shown when such a row was built.
+    let always = |f: &str| {
+        levels.iter().any(|l| {
+            l.cells.iter().any(|(_, _, c)| *c == f)
+                || (!l.cells.is_empty() && l.name == f)
+                || (l.cells.is_empty() && l.row.iter().any(|(c, _)| *c == f))
+        })
+    };
+    let only_unlisted = |f: &str| {
+        !always(f)
+            && levels
+                .iter()
+                .any(|l| !l.cells.is_empty() && l.row.iter().any(|(c, _)| *c == f))
+    };
+    cols.retain(|c| !only_unlisted(&c.field) || filled.contains(&c.field));
+    for row in &mut rows {
+        if let Value::Object(cells) = row {
             for c in cols.iter() {
                 cells.entry(c.field.clone()).or_insert(Value::Null);
             }
-            Value::Object(cells)
-        })
-        .collect()
+        }
+    }
+    Ok(rows)
 }
 
 /// One resource reshaped by show rules, keys sorted.
@@ -1212,17 +1258,19 @@ mod tests {
             .variants
             .iter()
             .flat_map(|v| v.print)
-            .find(|p| !p.tree.is_empty())
+            .find(|p| !p.rows.is_empty())
             .expect("printed as a tree")
-            .tree;
+            .rows;
         let service =
             json!({"nova-compute": {"active": true, "available": true, "updated_at": null}});
-        let scope = json!({"result": [{
+        let zones = json!([{
             "zoneName": "nova",
             "zoneState": {"available": true},
             "hosts": {"compute2": service, "compute": service},
-        }]});
-        let rows = tree_rows(tree, &Env::new(&scope, None)).unwrap_or_default();
+        }]);
+        let scope = json!({ "result": zones });
+        let rows =
+            built_rows(tree, &zones, &Env::new(&scope, None), &mut Vec::new()).unwrap_or_default();
         let names: Vec<String> = rows.iter().map(|r| text(r.get("name"))).collect();
         assert_eq!(
             names,
@@ -1234,6 +1282,44 @@ mod tests {
                 "| |- nova-compute"
             ]
         );
+    }
+
+    /// The spec's limits: listed keys fill cells of named rows, sorted by name; a key not
+    /// listed makes its own row, and the column only such rows fill shows only then.
+    #[test]
+    fn limits_rows_are_named_and_other_shows_only_when_used() {
+        use serde_json::json;
+        let op = crate::spec::OPERATIONS
+            .iter()
+            .find(|o| o.command == "limits")
+            .expect("the spec has limits");
+        let p = op
+            .variants
+            .iter()
+            .flat_map(|v| v.print)
+            .find(|p| !p.rows.is_empty())
+            .expect("printed as rows");
+        let built = |absolute: Value| {
+            let mut cols = columns_for(p.columns.unwrap_or(&[]), Version(2, 1), &json!({}));
+            let rows = built_rows(p.rows, &absolute, &Env::new(&json!({}), None), &mut cols)
+                .unwrap_or_default();
+            let titles: Vec<String> = cols.iter().map(|c| c.title.clone()).collect();
+            let cells: Vec<Vec<String>> = texts(&cols, &rows).unwrap_or_default();
+            (titles, cells)
+        };
+        let (titles, cells) =
+            built(json!({"maxTotalCores": 20, "totalCoresUsed": 1, "maxTotalRAMSize": 512}));
+        assert_eq!(titles, ["Name", "Used", "Max"]);
+        assert_eq!(cells, [["Cores", "1", "20"], ["RAM", "-", "512"]]);
+        let (titles, cells) = built(json!({"maxTotalCores": 20, "maxWidgets": 3, "Cores": 4}));
+        assert_eq!(titles, ["Name", "Used", "Max", "Other"]);
+        assert_eq!(
+            cells,
+            [["Cores", "-", "20", "4"], ["maxWidgets", "-", "-", "3"]]
+        );
+        let (titles, cells) = built(json!({}));
+        assert_eq!(titles, ["Name", "Used", "Max"]);
+        assert!(cells.is_empty());
     }
 
     /// `quoted` is novaclient's `pretty_choice_list` / `pretty_choice_dict`: each expected text
