@@ -1083,6 +1083,22 @@ fn admin_commands_match_novaclient(real: RealNova) {
         demo_api.project_id.as_str(),
         demo_api.user_id.as_str(),
     );
+    // A nova just started has services that have not reported yet (updated_at null): the
+    // zone list would print None for one client and a time for the other. Wait for them.
+    let reported = || {
+        let all = api.call("GET", "/os-services", None);
+        all["services"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty() && s.iter().all(|x| !x["updated_at"].is_null()))
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    while !reported() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "nova's services did not report within 90 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
     let services = api.call(
         "GET",
         "/os-services?host=compute2&binary=nova-compute",
