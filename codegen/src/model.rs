@@ -737,7 +737,7 @@ pub const FIRST_EDITION: &[(&str, &str)] = &[
     ),
     ("items", "result: \"reply.keypairs[].keypair\" (the path says which key holds the list and what wraps each item)"),
     ("for_each", "for: <the list> (the one loop)"),
-    ("rows", "for: with collect: true, and a table whose columns read item, ok, reply and error"),
+    ("rows", "for: with collect: true on a request, and a table whose columns read item, ok, reply and error (rows: is a table's rows built on the client, `table: {rows: [...]}`)"),
     ("on_error: [403]", "on_error: {403: <the request sent instead>} on the request it stands in for"),
     ("rules", "show: <resource> (whose show: rules apply; none for none)"),
 ];
