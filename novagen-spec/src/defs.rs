@@ -728,6 +728,10 @@ pub struct RowsLevelDef {
     pub cells: &'static [(&'static str, &'static str, &'static str)],
     /// The field a row's name is in (the table's first column's): with cells only.
     pub name: &'static str,
+    /// The columns only this level's rows of keys not listed fill (`row:` beside `cells:`, not
+    /// a cells column, not the name, not filled by another level): shown only when one is built
+    /// (limits' `Other`). Derived by the generator.
+    pub optional: &'static [&'static str],
 }
 
 #[derive(Debug)]

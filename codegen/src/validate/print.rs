@@ -398,7 +398,31 @@ fn rows_levels(
             row,
             cells: slice(cells),
             name: if level.cells.is_some() { lk(name) } else { "" },
+            optional: &[],
         });
+    }
+    // A column only the rows of keys not listed fill is shown only when one is built.
+    let filled_always = |f: &str| {
+        out.iter().any(|l| {
+            l.cells.iter().any(|(_, _, c)| *c == f)
+                || (!l.cells.is_empty() && l.name == f)
+                || (l.cells.is_empty() && l.row.iter().any(|(c, _)| *c == f))
+        })
+    };
+    let optional: Vec<Vec<&'static str>> = out
+        .iter()
+        .map(|l| match l.cells.is_empty() {
+            true => Vec::new(),
+            false => l
+                .row
+                .iter()
+                .map(|(c, _)| *c)
+                .filter(|c| !filled_always(c))
+                .collect(),
+        })
+        .collect();
+    for (l, o) in out.iter_mut().zip(optional) {
+        l.optional = slice(o);
     }
     out
 }

@@ -593,22 +593,10 @@ pub fn built_rows(
             env,
         )?;
     }
-    // The columns only `row:` fills on a level with cells (the rows of keys not listed):
-    // shown when such a row was built.
-    let always = |f: &str| {
-        levels.iter().any(|l| {
-            l.cells.iter().any(|(_, _, c)| *c == f)
-                || (!l.cells.is_empty() && l.name == f)
-                || (l.cells.is_empty() && l.row.iter().any(|(c, _)| *c == f))
-        })
-    };
-    let only_unlisted = |f: &str| {
-        !always(f)
-            && levels
-                .iter()
-                .any(|l| !l.cells.is_empty() && l.row.iter().any(|(c, _)| *c == f))
-    };
-    cols.retain(|c| !only_unlisted(&c.field) || filled.contains(&c.field));
+    // A column only the rows of keys not listed fill (the generator's `optional`) is shown
+    // when such a row was built.
+    let optional = |f: &str| levels.iter().any(|l| l.optional.contains(&f));
+    cols.retain(|c| !optional(&c.field) || filled.contains(&c.field));
     for row in &mut rows {
         if let Value::Object(cells) = row {
             for c in cols.iter() {
