@@ -230,7 +230,12 @@ fn manager(r: &Resource, floor: Version) -> TokenStream {
                 let n = ident(a.name);
                 let (t, conv) = param(a, o.each.as_ref().is_some_and(|e| e.over == i));
                 let i = Literal::usize_unsuffixed(i);
-                let doc = format!(" `{}`: {}{}", a.cli, a.help, a.versions.note(floor));
+                let help = if a.hidden {
+                    "(an option `--help` does not show)"
+                } else {
+                    a.help
+                };
+                let doc = format!(" `{}`: {}{}", a.cli, help, a.versions.note(floor));
                 quote! {
                     #[doc = #doc]
                     pub fn #n(mut self, value: #t) -> Self {

@@ -394,6 +394,25 @@ pub struct RefuseSpec {
     pub kind: Option<String>,
 }
 
+/// A guard: where a variant or a step applies, a range and a condition that must both hold (a
+/// variant is chosen, a step sent, only there). One concept, read by one function
+/// (`validate::Scope::guard`), whichever of the two writes it.
+pub trait Guarded {
+    fn guard(&self) -> (&Option<String>, &Option<When>);
+}
+
+impl Guarded for VariantSpec {
+    fn guard(&self) -> (&Option<String>, &Option<When>) {
+        (&self.versions, &self.when)
+    }
+}
+
+impl Guarded for StepSpec {
+    fn guard(&self) -> (&Option<String>, &Option<When>) {
+        (&self.versions, &self.when)
+    }
+}
+
 request_object! {
     /// Another way of carrying out an operation: what it gives replaces the operation's own.
     #[derive(Debug, Deserialize)]
@@ -587,7 +606,9 @@ pub struct ArgSpec {
     pub default: Option<Ranged<String>>,
     #[serde(default)]
     pub choices: Vec<String>,
-    pub help: String,
+    /// The help text, or `false`: an option accepted but left out of help, usage and the man
+    /// page (argparse's `help=SUPPRESS`).
+    pub help: ArgHelp,
     /// `server`, or `{name: server, query, otherwise, versions}`.
     #[serde(default)]
     pub resource: Option<ArgResource>,
@@ -614,9 +635,6 @@ pub struct ArgSpec {
     /// long form).
     #[serde(default)]
     pub option: Option<Texts>,
-    /// An option left out of help, usage and the man page (argparse's `SUPPRESS`).
-    #[serde(default)]
-    pub hidden: bool,
     /// `{"@": login}`: one entry, the separator and the text option given the text before its
     /// first occurrence (a value `a@b` is `b`, and `a` the value of `login`).
     #[serde(default)]
@@ -628,6 +646,14 @@ pub struct ArgSpec {
     /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
     #[serde(default)]
     pub versions: Option<String>,
+}
+
+/// An argument's `help:` as written: its text, or `false` (not shown).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum ArgHelp {
+    Text(String),
+    Shown(bool),
 }
 
 /// `required:` as written: `true`/`false`, or the range where it holds (`"2.92-"`).

@@ -200,7 +200,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "invalid spec: operations[4].steps[0].on_error.403: unknown field `name`, expected one of `http`, `query`, `body`, `result`, `for`, `collect`, `page`, `root`"),
         // `env:` left the language (no entry used it: spec_keys).
         ("default: \"{session.project_id}\",", "default: \"{session.project_id}\", env: WIDGET_PROJECT,", "env: WIDGET_PROJECT",
-         "invalid spec: operations[1].args[6]: unknown field `env`, expected one of `name`, `type`, `positional`, `required`, `many`, `default`, `choices`, `help`, `resource`, `keys`, `defaults`, `alone`, `one_of`, `invalid`, `metavar`, `option`, `hidden`, `split`, `prompt`, `versions`"),
+         "invalid spec: operations[1].args[6]: unknown field `env`, expected one of `name`, `type`, `positional`, `required`, `many`, `default`, `choices`, `help`, `resource`, `keys`, `defaults`, `alone`, `one_of`, `invalid`, `metavar`, `option`, `split`, `prompt`, `versions`"),
         // A variant is a request: what is printed is the operation's print, its items' when: choosing.
         ("      - result: reply.job_id\n", "      - result: reply.job_id\n        print: [{value: \"{reply}\"}]\n", "        print: [{value",
          "invalid spec: operations[2].variants[1]: unknown field `print`, expected one of `versions`, `when`, `on_error`, `steps`, `http`, `query`, `body`, `result`, `for`, `collect`, `page`, `root`"),
@@ -265,9 +265,11 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "split is one entry: the separator and the text option given the text before it (split: {\"@\": login})."),
         ("      - {name: reason, help: Why.}", "      - {name: reason, split: {\"\": reason}, help: Why.}", "split: {\"\"",
          "split's separator is empty: write the text the value is split at (split: {\"@\": login})."),
-        // hidden: an option that may be left out.
-        ("      - {name: reason, help: Why.}", "      - {name: reason, required: true, hidden: true, help: Why.}", "hidden: true",
-         "only an option that may be left out can be hidden: not a positional, not required."),
+        // help: false (not shown): an option that may be left out.
+        ("      - {name: reason, help: Why.}", "      - {name: reason, required: true, help: false}", "help: false",
+         "only an option that may be left out can be hidden (`help: false`): not a positional, not required."),
+        ("      - {name: reason, help: Why.}", "      - {name: reason, help: true}", "help: true",
+         "`help:` is the argument's text, or `false` for an option not shown; write the text."),
         // A show rule's title names its one row.
         ("  - {field: parts, flatten: \"{it.^.key}:{it.key}\", format: pyrepr}", "  - {field: parts, flatten: \"{it.^.key}:{it.key}\", title: parts_all, format: pyrepr}", "title: parts_all",
          "a show rule's title names its field's one row: it cannot go with drop (no row) nor flatten (a row per key)."),

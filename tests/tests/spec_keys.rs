@@ -123,6 +123,24 @@ const CONTEXTS: &[(&str, &str, fn() -> Vec<String>)] = &[
 /// They are a stand-in's keys (`RequestSpec`), and `on_error`, which a stand-in cannot have.
 const REQUEST_HOSTS: &[&str] = &["operations[]", "variants[]", "steps[]", "on_error.*"];
 
+/// A guard: where a variant or a step applies (`versions:` and `when:`), one concept read by
+/// one function (`model::Guarded`, validate's `Scope::guard`): each key is one slot,
+/// `guard.KEY`, on either.
+const GUARD_HOSTS: &[&str] = &["variants[]", "steps[]"];
+const GUARD_KEYS: &[&str] = &["versions", "when"];
+
+/// The slot of key `k` read in context `ctx` (a request's and a guard's keys are one slot
+/// wherever written).
+fn slot_of(ctx: &str, k: &str, request: &[String]) -> String {
+    if REQUEST_HOSTS.contains(&ctx) && request.iter().any(|x| x == k) {
+        format!("request.{k}")
+    } else if GUARD_HOSTS.contains(&ctx) && GUARD_KEYS.contains(&k) {
+        format!("guard.{k}")
+    } else {
+        format!("{}.{k}", slot_context(ctx))
+    }
+}
+
 /// Contexts whose keys are another's slots, read by the same code: a view's items are print
 /// items; `{value, versions}` is one shape (a value held in a range) wherever an argument
 /// takes it.
@@ -289,13 +307,7 @@ impl Walk<'_> {
                 ));
                 continue;
             }
-            let slot_ctx = slot_context(&ctx);
-            let slot =
-                if REQUEST_HOSTS.contains(&ctx.as_str()) && self.request.iter().any(|x| x == k) {
-                    format!("request.{k}")
-                } else {
-                    format!("{slot_ctx}.{k}")
-                };
+            let slot = slot_of(&ctx, k, self.request);
             if slot == "print[].view" {
                 if let Some(name) = v.as_str() {
                     self.usage
@@ -624,12 +636,8 @@ fn count(dir: &std::path::Path, readme: &str) -> Counted {
     let mut all: Vec<String> = universe
         .iter()
         .flat_map(|(ctx, (_, keys))| {
-            let host = REQUEST_HOSTS.contains(&ctx.as_str());
             let request = &request;
-            let at = slot_context(ctx);
-            keys.iter()
-                .filter(move |k| !(host && request.contains(k)))
-                .map(move |k| format!("{at}.{k}"))
+            keys.iter().map(move |k| slot_of(ctx, k, request))
         })
         .collect();
     all.extend(request.iter().map(|k| format!("request.{k}")));

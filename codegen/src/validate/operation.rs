@@ -113,10 +113,21 @@ pub(super) fn operation(
     for (j, a) in o.args.iter().enumerate() {
         let ap = format!("{p}.args[{j}]");
         cx.ident(&a.name, "argument name", &format!("{ap}.name"));
-        if a.hidden && (a.positional || a.required.is_some()) {
+        let (help, hidden) = match &a.help {
+            model::ArgHelp::Text(t) => (t.trim(), false),
+            model::ArgHelp::Shown(false) => ("", true),
+            model::ArgHelp::Shown(true) => {
+                cx.err(
+                    &format!("{ap}.help"),
+                    "`help:` is the argument's text, or `false` for an option not shown; write the text.",
+                );
+                ("", false)
+            }
+        };
+        if hidden && (a.positional || a.required.is_some()) {
             cx.err(
-                &format!("{ap}.hidden"),
-                "only an option that may be left out can be hidden: not a positional, not required.",
+                &format!("{ap}.help"),
+                "only an option that may be left out can be hidden (`help: false`): not a positional, not required.",
             );
         }
         if RESERVED_ARGS.contains(&a.name.as_str()) || a.name.starts_with("os_") {
@@ -346,10 +357,10 @@ pub(super) fn operation(
             invalid: None,
             metavar: olk(&a.metavar),
             short,
-            hidden: a.hidden,
+            hidden,
             prompt,
             split: None,
-            help: lk(a.help.trim()),
+            help: lk(help),
             versions: avers,
         });
     }
@@ -570,9 +581,10 @@ pub(super) fn operation(
             } else {
                 v.steps.as_ref().or(o.steps.as_ref())
             };
+            let (versions, when) = scope.guard(cx, v, &vp);
             specs.push(VariantParts {
-                versions: cx.versions(&v.versions, &vp),
-                when: scope.conds(cx, &v.when, &format!("{vp}.when")),
+                versions,
+                when,
                 request: own.over(&base),
                 steps,
                 print: o.print.as_ref(),
@@ -614,8 +626,7 @@ pub(super) fn operation(
                     scope.roots = roots.clone();
                     let mut step = step(cx, &mut scope, &fields, f.service, returns);
                     step.merge = s.merge;
-                    step.when = scope.conds(cx, &s.when, &format!("{sp}.when"));
-                    step.versions = cx.versions(&s.versions, &sp);
+                    (step.versions, step.when) = scope.guard(cx, s, &sp);
                     // Its checks read its result as `reply`, and the arguments as typed and
                     // found, as the operation's do (the library has neither: `typed.x ?? x`).
                     scope.roots = roots.clone();

@@ -86,6 +86,20 @@ impl<'s> Scope<'s> {
 
     /// A condition (`when:`): each expression parsed and its roots checked; a list is one
     /// `and`.
+    /// A variant's or a step's guard (`versions:` and `when:`), read at `path`.
+    pub(super) fn guard(
+        &mut self,
+        cx: &mut Cx,
+        g: &impl model::Guarded,
+        path: &str,
+    ) -> (Range, Cond) {
+        let (versions, when) = g.guard();
+        (
+            cx.versions(versions, path),
+            self.conds(cx, when, &format!("{path}.when")),
+        )
+    }
+
     pub(super) fn conds(&mut self, cx: &mut Cx, w: &Option<model::When>, path: &str) -> Cond {
         let w = w.as_ref()?;
         let mut all = Vec::new();
