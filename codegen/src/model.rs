@@ -604,8 +604,10 @@ pub struct ArgSpec {
     /// A template: a literal, `{session.project_id}`, ...; or `{value, versions}`.
     #[serde(default)]
     pub default: Option<Ranged<String>>,
+    /// The words the value may be: a string's values; a record's words that stand alone instead
+    /// of `k=v` pairs (`[auto, none]`), or `{value, versions}` where they may be given.
     #[serde(default)]
-    pub choices: Vec<String>,
+    pub choices: Option<Ranged<Vec<String>>>,
     /// The help text, or `false`: an option accepted but left out of help, usage and the man
     /// page (argparse's `help=SUPPRESS`).
     pub help: ArgHelp,
@@ -618,9 +620,6 @@ pub struct ArgSpec {
     /// `record` arguments: sent key → template over the record for a key not given.
     #[serde(default)]
     pub defaults: Option<Pairs>,
-    /// `record` arguments: words that stand alone (`[auto, none]`), or `{value, versions}`.
-    #[serde(default)]
-    pub alone: Option<Ranged<Vec<String>>>,
     /// `record` arguments: exactly one of these typed keys must be given.
     #[serde(default)]
     pub one_of: Vec<String>,
@@ -759,7 +758,7 @@ pub const FIRST_EDITION: &[(&str, &str)] = &[
     ),
     (
         "alone_since",
-        "alone: {value: [auto, none], versions: \"2.37-\"}",
+        "choices: {value: [auto, none], versions: \"2.37-\"} (a record's words that stand alone)",
     ),
     ("items", "result: \"reply.keypairs[].keypair\" (the path says which key holds the list and what wraps each item)"),
     ("for_each", "for: <the list> (the one loop)"),

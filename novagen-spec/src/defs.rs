@@ -783,9 +783,10 @@ pub struct ArgDef {
     pub record_resources: &'static [(&'static str, &'static ResourceDef)],
     /// `record` arguments: sent key → template over the record so far (`it`), for keys not given.
     pub record_defaults: &'static [(&'static str, Template)],
-    /// `record` arguments: words that stand alone instead of `k=v` pairs (`auto`, `none`).
+    /// `record` arguments: their `choices:`, words that stand alone instead of `k=v` pairs
+    /// (`auto`, `none`).
     pub alone: &'static [&'static str],
-    /// `record` arguments: where the `alone` words may be given.
+    /// `record` arguments: where the `choices` words may be given.
     pub alone_versions: Range,
     /// `record` arguments: exactly one of these typed keys in each value.
     pub one_of: &'static [&'static str],

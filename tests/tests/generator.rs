@@ -200,7 +200,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "invalid spec: operations[4].steps[0].on_error.403: unknown field `name`, expected one of `http`, `query`, `body`, `result`, `for`, `collect`, `page`, `root`"),
         // `env:` left the language (no entry used it: spec_keys).
         ("default: \"{session.project_id}\",", "default: \"{session.project_id}\", env: WIDGET_PROJECT,", "env: WIDGET_PROJECT",
-         "invalid spec: operations[1].args[6]: unknown field `env`, expected one of `name`, `type`, `positional`, `required`, `many`, `default`, `choices`, `help`, `resource`, `keys`, `defaults`, `alone`, `one_of`, `invalid`, `metavar`, `option`, `split`, `prompt`, `versions`"),
+         "invalid spec: operations[1].args[6]: unknown field `env`, expected one of `name`, `type`, `positional`, `required`, `many`, `default`, `choices`, `help`, `resource`, `keys`, `defaults`, `one_of`, `invalid`, `metavar`, `option`, `split`, `prompt`, `versions`"),
         // A variant is a request: what is printed is the operation's print, its items' when: choosing.
         ("      - result: reply.job_id\n", "      - result: reply.job_id\n        print: [{value: \"{reply}\"}]\n", "        print: [{value",
          "invalid spec: operations[2].variants[1]: unknown field `print`, expected one of `versions`, `when`, `on_error`, `steps`, `http`, `query`, `body`, `result`, `for`, `collect`, `page`, `root`"),
@@ -349,7 +349,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
         ("      - {name: labels, positional: true, many: true,", "      - {name: labels, positional: true, type: key_value,", "{name: labels, positional: true, type: key_value,",
          "a positional argument of type keyvalue must take several values (many: true)."),
         ("{name: size, type: integer, default: \"1\",", "{name: size, type: integer, choices: [\"1\"], default: \"1\",", "choices: [\"1\"]",
-         "choices apply to string arguments only."),
+         "choices apply to string arguments (their values) and record arguments (their words that stand alone) only."),
         ("{name: size, type: integer, default: \"1\",", "{name: size, type: integer, default: \"lots\",", "default: \"lots\"",
          "the default 'lots' is not a valid integer value."),
         ("versions: \"2.5-\", choices", "versions: \"2.11-\", choices", "versions: \"2.11-\", choices",
@@ -362,8 +362,11 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "'2.5' is not a range: write \"2.5-\" (from 2.5 on), \"-2.5\" (up to 2.5) or \"LO-HI\"."),
         ("versions: \"2.5-\", choices", "min_version: \"2.5\", choices", "min_version",
          "`min_version` is the first edition's: write versions: \"2.26-\" (from 2.26 on)"),
-        ("alone: {value: [none], versions: \"2.3-\"}", "alone: [none]\n        alone_since: \"2.3\"", "alone_since",
-         "`alone_since` is the first edition's: write alone: {value: [auto, none], versions: \"2.37-\"}"),
+        ("choices: {value: [none], versions: \"2.3-\"}", "choices: [none]\n        alone_since: \"2.3\"", "alone_since",
+         "`alone_since` is the first edition's: write choices: {value: [auto, none], versions: \"2.37-\"} (a record's words that stand alone)"),
+        // choices: a range only for a record's words that stand alone; a string or a record only.
+        ("      - {name: action, positional: true, choices: [set, unset], help: \"'set' or 'unset'.\"}", "      - {name: action, positional: true, choices: {value: [set, unset], versions: \"2.3-\"}, help: \"'set' or 'unset'.\"}", "choices: {value: [set",
+         "a string's choices hold in every version (they are checked before one is negotiated): write the list; a range is for a record's words that stand alone."),
         ("      - {name: labels, positional: true, many: true,", "      - {name: labels, positional: true, required: \"2.3-\", many: true,", "required: \"2.3-\"",
          "a positional argument is always given or optional (true or false); a range of versions where it is required applies to options."),
         ("  get: {http: \"GET /widgets/{id}\"", "  get: {http: \"GET widgets/{id}\"", "get: {http: \"GET widgets/{id}\"",

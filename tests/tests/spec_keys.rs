@@ -101,7 +101,7 @@ const CONTEXTS: &[(&str, &str, fn() -> Vec<String>)] = &[
         keys_of::<model::InRange<String>>,
     ),
     (
-        "args[].alone",
+        "args[].choices",
         "InRange",
         keys_of::<model::InRange<Vec<String>>>,
     ),
@@ -150,7 +150,7 @@ const ALIASES: &[(&str, &str)] = &[
     // `operations:` are a resource file's (the same list, read by the same code).
     ("extension-file", "resource-file"),
     ("args[].default", "in_range"),
-    ("args[].alone", "in_range"),
+    ("args[].choices", "in_range"),
     ("args[].resource.otherwise", "in_range"),
 ];
 

@@ -139,10 +139,21 @@ pub(super) fn operation(
                 format!("argument '{}' is declared twice.", a.name),
             );
         }
-        if !a.choices.is_empty() && a.ty != ArgType::String {
+        let choices: &[String] = a
+            .choices
+            .as_ref()
+            .map(|c| c.value().as_slice())
+            .unwrap_or_default();
+        if a.choices.is_some() && !matches!(a.ty, ArgType::String | ArgType::Record) {
             cx.err(
                 &format!("{ap}.choices"),
-                "choices apply to string arguments only.",
+                "choices apply to string arguments (their values) and record arguments (their words that stand alone) only.",
+            );
+        }
+        if a.ty == ArgType::String && a.choices.as_ref().is_some_and(|c| c.versions().is_some()) {
+            cx.err(
+                &format!("{ap}.choices"),
+                "a string's choices hold in every version (they are checked before one is negotiated): write the list; a range is for a record's words that stand alone.",
             );
         }
         if a.positional && a.ty == ArgType::Flag {
@@ -184,7 +195,11 @@ pub(super) fn operation(
                     );
                 }
             }
-            if !a.choices.is_empty() && !a.choices.contains(d) && !d.contains('{') {
+            if a.ty == ArgType::String
+                && !choices.is_empty()
+                && !choices.contains(d)
+                && !d.contains('{')
+            {
                 cx.err(
                     &format!("{ap}.default"),
                     format!("the default '{d}' is not one of the choices."),
@@ -242,14 +257,11 @@ pub(super) fn operation(
             );
         }
         if a.ty != ArgType::Record
-            && (a.keys.is_some()
-                || a.defaults.is_some()
-                || a.alone.is_some()
-                || !a.one_of.is_empty())
+            && (a.keys.is_some() || a.defaults.is_some() || !a.one_of.is_empty())
         {
             cx.err(
                 &format!("{ap}.keys"),
-                "keys, defaults, alone and one_of only apply to record arguments.",
+                "keys, defaults and one_of only apply to record arguments.",
             );
         }
         let asked_again = a.prompt.as_ref().is_some_and(|pr| pr.all().len() > 1);
@@ -299,7 +311,7 @@ pub(super) fn operation(
                 && !a.positional
                 && !a.many
                 && a.default.is_none()
-                && a.choices.is_empty()
+                && a.choices.is_none()
                 && a.resource.is_none()
                 && a.option.is_none()
                 && a.required.is_none();
@@ -330,7 +342,11 @@ pub(super) fn operation(
                 &a.default.as_ref().and_then(|d| d.versions()),
                 &format!("{ap}.default"),
             ),
-            choices: strs(&a.choices),
+            choices: if a.ty == ArgType::Record {
+                &[]
+            } else {
+                strs(choices)
+            },
             resource,
             lookup_query: &[],
             lookup_fallback,
@@ -343,15 +359,14 @@ pub(super) fn operation(
             ),
             record_resources: slice(record_resources),
             record_defaults: &[],
-            alone: strs(
-                a.alone
-                    .as_ref()
-                    .map(|w| w.value().as_slice())
-                    .unwrap_or_default(),
-            ),
+            alone: if a.ty == ArgType::Record {
+                strs(choices)
+            } else {
+                &[]
+            },
             alone_versions: cx.versions(
-                &a.alone.as_ref().and_then(|w| w.versions()),
-                &format!("{ap}.alone"),
+                &a.choices.as_ref().and_then(|w| w.versions()),
+                &format!("{ap}.choices"),
             ),
             one_of: strs(&a.one_of),
             invalid: None,
