@@ -539,9 +539,6 @@ pub struct PropertiesSpec {
     /// an integer argument).
     #[serde(default)]
     pub wrap: Option<Width>,
-    /// A display format for every value (`pyrepr`), after the show rules.
-    #[serde(default)]
-    pub format: Option<String>,
 }
 
 /// A loop (`for:`): one list, or nested loops, outer first (`["reply[].servers[]", "keys"]`:

@@ -701,8 +701,6 @@ pub struct PrintDef {
     /// Properties: wrap values at this width, an expression (a number or an integer
     /// argument); absent, 0 or less: no wrapping.
     pub wrap: Option<Expr>,
-    /// Properties: a display format for every value (table output only).
-    pub format: Option<Format>,
     /// Text and value: the template printed.
     pub text: Option<Template>,
     pub when: Cond,

@@ -554,6 +554,7 @@ pub(crate) fn apply<'a>(c: &Call, v: Out<'a>, s: &'a dyn Scope) -> Result<Out<'a
             Ok(clear.map(|t| Cow::Owned(Value::String(t))))
         }
         Filter::Slug => owned(Value::String(slug(&text(Some(&v))))),
+        Filter::Flatten => owned(crate::format::flatten(&v)),
         Filter::Basename => owned(Value::String(
             text(Some(&v))
                 .trim_end_matches('/')

@@ -205,6 +205,9 @@ pub enum Filter {
     /// (PKCS#1 or PKCS#8), RSA PKCS#1 v1.5, as UTF-8 text; absent when it cannot be (what
     /// nova encrypts an instance's password with: get-password).
     RsaDecrypt,
+    /// `flatten`: novaclient's `utils.flatten_dict`: an object's JSON texts decoded, nested
+    /// objects as `parent_child` keys, lists kept; anything but an object as it is.
+    Flatten,
 }
 
 impl Filter {
@@ -236,6 +239,7 @@ impl Filter {
         Filter::Basename,
         Filter::Case,
         Filter::RsaDecrypt,
+        Filter::Flatten,
     ];
 
     /// The filter's name in the language.
@@ -287,6 +291,7 @@ impl Filter {
             Filter::Basename => ("basename", 0, 0, "basename"),
             Filter::Case => ("case", 2, 2, "case(from, to)"),
             Filter::RsaDecrypt => ("rsa_decrypt", 1, 1, "rsa_decrypt(key)"),
+            Filter::Flatten => ("flatten", 0, 0, "flatten"),
         }
     }
 }
@@ -328,8 +333,6 @@ pub enum Format {
     Pformat,
     /// `'a', 'b'` / `'k=v', ...`.
     Quoted,
-    /// novaclient's recursive `_` flatten, JSON-in-text decoded.
-    Flatten,
     /// A number with that many decimals.
     Fixed(u8),
     /// Wrapped at that width.
@@ -341,8 +344,7 @@ pub enum Format {
 impl Format {
     /// The built-in formats a spec may name (`fixed` with its decimals: `fixed(2)`), in the
     /// order the documentation lists them; any other `format:` is a name of `api.yaml`'s.
-    pub const BUILTIN: &'static [&'static str] =
-        &["pyrepr", "pformat", "quoted", "flatten", "fixed"];
+    pub const BUILTIN: &'static [&'static str] = &["pyrepr", "pformat", "quoted", "fixed"];
 
     /// The built-in format written `text` (`pyrepr`, `fixed(2)`), if it is one of
     /// [`Format::BUILTIN`].
@@ -359,7 +361,6 @@ impl Format {
             ("pyrepr", None) => Some(Format::Pyrepr),
             ("pformat", None) => Some(Format::Pformat),
             ("quoted", None) => Some(Format::Quoted),
-            ("flatten", None) => Some(Format::Flatten),
             ("fixed", Some(n)) => n.parse().ok().map(Format::Fixed),
             _ => None,
         }

@@ -393,7 +393,7 @@ fn every_refusal_has_its_file_line_and_sentence() {
         ("query: {limit: \"{limit | case(-1, null)}\"", "query: {limit: \"{limt}\"", "{limt}",
          "\"{limt}\" names 'limt', which is no argument or value known here (known: all, fields, limit, sort, session, version, now)."),
         ("\"{1 if all}\", sort_key", "\"{all | blank}\", sort_key", "{all | blank}",
-         "the template \"{all | blank}\" cannot be read: at character 7: there is no filter `blank` (filters: default, absent_if_empty, split, join, map, where, first, at, get, take, keys, entries, pairs, objects, sort, unique, count, base64, int, slug, date, isoformat, days, basename, case, rsa_decrypt)."),
+         "the template \"{all | blank}\" cannot be read: at character 7: there is no filter `blank` (filters: default, absent_if_empty, split, join, map, where, first, at, get, take, keys, entries, pairs, objects, sort, unique, count, base64, int, slug, date, isoformat, days, basename, case, rsa_decrypt, flatten)."),
         ("\"{limit | case(-1, null)}\"", "\"{limit | case(-1)}\"", "{limit | case(-1)}",
          "the template \"{limit | case(-1)}\" cannot be read: at character 9: the filter `case` takes 2 arguments, not 1: write `case(from, to)`."),
         ("    body: {polish: {type:", "    body: {<<: {}, polish: {type:", "body: {<<",
@@ -462,14 +462,14 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "a YAML alias (*name) of what is printed: a print block several operations share is a view (views: {NAME: [...]} and print: [{view: NAME}])."),
         // A value filter is no display format.
         ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {title: Tags, field: tags, format: \"join:, \"}", "format: \"join:, \"",
-         "'join:,' is no display format (formats: pyrepr, pformat, quoted, flatten, fixed(n), and api.yaml's: ); a value filter goes in value: (value: \"it | join(', ')\")."),
+         "'join:,' is no display format (formats: pyrepr, pformat, quoted, fixed(n), and api.yaml's: ); a value filter goes in value: (value: \"it | join(', ')\")."),
         // A loop is a list expression, or nested loops outer first.
         ("- for: \"reply[].parts_list[]\"", "- for: []", "- for: []",
          "for: is a list expression, or nested loops outer first: for: [\"reply[].servers[]\", \"metadata | pairs | keys\"]."),
         // A properties table's width: a number or an integer argument.
-        ("wrap: 20, format: pyrepr}", "wrap: \"'wide'\", format: pyrepr}", "wrap: \"'wide'\"",
+        ("wrap: 20}", "wrap: \"'wide'\"}", "wrap: \"'wide'\"",
          "wrap is a width: a whole number (wrap: 40) or an argument of type: integer (wrap: wrap), not \"'wide'\"."),
-        ("wrap: 20, format: pyrepr}", "wrap: pattern, format: pyrepr}", "wrap: pattern",
+        ("wrap: 20}", "wrap: pattern}", "wrap: pattern",
          "wrap is a width: a whole number (wrap: 40) or an argument of type: integer (wrap: wrap), not \"pattern\"."),
         ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {title: Tags, field: tagz}", "field: tagz",
          "column 'Tags' names no field 'tagz' of the resource."),

@@ -210,8 +210,7 @@ const KINDS: &[(&str, Kind)] = &[
     ("columns[].value", Kind::Expr),
     ("show[].value", Kind::Expr),
     ("rows[].for", Kind::Expr),
-    ("table.of", Kind::Expr),
-    ("properties.of", Kind::Expr),
+    ("print[].of", Kind::Expr),
     ("formats.*", Kind::Expr),
     ("http", Kind::Http),
     ("body", Kind::Template),
@@ -234,7 +233,6 @@ const KINDS: &[(&str, Kind)] = &[
     ("rows[].row", Kind::Template),
     ("columns[].format", Kind::Format),
     ("show[].format", Kind::Format),
-    ("properties.format", Kind::Format),
 ];
 
 /// The slots of global settings: there is one `api.yaml`, so one user.

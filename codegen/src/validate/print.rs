@@ -174,7 +174,6 @@ pub(super) fn prints(
             keys: &[],
             rules: None,
             wrap: None,
-            format: None,
             text: None,
             when,
             versions,
@@ -279,10 +278,6 @@ pub(super) fn prints(
                 .wrap
                 .as_ref()
                 .map(|w| width(cx, scope, w, &format!("{p}.properties.wrap")));
-            item.format = pr
-                .format
-                .as_ref()
-                .and_then(|f| parse_format(cx, f, &format!("{p}.properties.format")));
             item.rules = match pr.show.as_deref() {
                 Some("none") => None,
                 Some(r) => match statics.get(r) {

@@ -862,28 +862,6 @@ fn render(
             if rows.is_empty() && !out.columns.is_empty() {
                 return Ok(Shown::Nothing);
             }
-            // A value format shapes the table's cells; json and yaml keep the values.
-            // `flatten` shapes the object itself: its rows are the flattened keys.
-            let rows = match (p.format, format) {
-                (Some(f @ novagen_spec::Format::Flatten), Format::Table | Format::Value) => {
-                    let mut flat: Vec<(String, Value)> =
-                        match output::format(f, &Value::Object(rows.into_iter().collect()))? {
-                            Value::Object(m) => m.into_iter().collect(),
-                            other => vec![("value".to_string(), other)],
-                        };
-                    flat.sort_by(|a, b| a.0.cmp(&b.0));
-                    flat
-                }
-                _ => rows,
-            };
-            let rows = match (p.format, format) {
-                (Some(novagen_spec::Format::Flatten), _) => rows,
-                (Some(f), Format::Table | Format::Value) => rows
-                    .into_iter()
-                    .map(|(k, v)| Ok((k, output::format(f, &v)?)))
-                    .collect::<Result<Vec<_>, Error>>()?,
-                _ => rows,
-            };
             // The width: a number or an integer argument; absent, 0 or less: no wrapping.
             let wrap = match &p.wrap {
                 Some(e) => sc::eval(e, &env)?

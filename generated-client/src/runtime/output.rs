@@ -343,7 +343,6 @@ pub fn format(f: Fmt, v: &Value) -> Result<Value, Error> {
                 None => v.clone(),
             }
         }
-        Fmt::Flatten => novagen_spec::format::flatten(v),
         Fmt::Wrap(n) => Value::String(novagen_spec::format::fill(&cell(Some(v)), n.into())),
     })
 }
