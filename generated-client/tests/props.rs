@@ -585,8 +585,10 @@ fn decode_and_print(v: &Value, args: &Value, version: Version, wrap: usize) {
                         let _ = output::rows(&cols, &texts, &items, p.sort_by, Format::Table, &all);
                     }
                 }
-                if let Some(f) = p.format {
-                    let _ = output::format(f, v);
+                for c in p.columns.unwrap_or(op.resource.columns) {
+                    if let Some(f) = c.format {
+                        let _ = output::format(f, v);
+                    }
                 }
                 let scope = json!({ "result": v });
                 let env = Env::new(&scope, Some(version));
