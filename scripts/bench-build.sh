@@ -22,7 +22,7 @@ for extra in "${sizes[@]}"; do
   if [ "$extra" -gt 0 ]; then
     {
       echo "# Synthetic operations for the build-time benchmark."
-      echo "extends: server"
+      echo "resource: server"
       echo "operations:"
       for i in $(seq 1 "$extra"); do
         cat <<EOF

@@ -113,12 +113,13 @@ pub struct ResourceFile {
     pub views: BTreeMap<String, Vec<PrintSpec>>,
 }
 
-/// A file adding operations to a resource declared in another file (a site's own extensions).
+/// A file adding operations to a resource another file declares (a site's own extensions):
+/// a resource file of `resource:` and `operations:` alone (no `manager:`, no `fields:`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExtensionFile {
     /// The resource whose manager gains these operations.
-    pub extends: String,
+    pub resource: String,
     pub operations: Vec<OperationSpec>,
 }
 
@@ -764,14 +765,18 @@ pub const FIRST_EDITION: &[(&str, &str)] = &[
     ("rules", "show: <resource> (whose show: rules apply; none for none)"),
 ];
 
-/// A table's keys folded into `rows:`, and what to write instead.
+/// Keys of this edition folded into another concept, and the sentence saying what to write.
 pub const FOLDED: &[(&str, &str)] = &[
     (
         "tree",
-        "rows: [{for: it, row: {...}}, {for: it.value.KEY, row: {...}}] (one level per entry, outer first)",
+        "a table's `tree:` is folded into rows: write rows: [{for: it, row: {...}}, {for: it.value.KEY, row: {...}}] (one level per entry, outer first)",
     ),
     (
         "pivot",
-        "rows: [{for: it, sort: true, cells: {KEY: [Row, Column]}, row: {...}}] (row: makes the rows of keys not listed)",
+        "a table's `pivot:` is folded into rows: write rows: [{for: it, sort: true, cells: {KEY: [Row, Column]}, row: {...}}] (row: makes the rows of keys not listed)",
+    ),
+    (
+        "extends",
+        "`extends:` is folded into resource: write resource: NAME (a file of resource: and operations: alone adds operations to the resource another file declares)",
     ),
 ];

@@ -936,6 +936,31 @@ fn a_view_name_is_declared_once_across_files() {
     );
 }
 
+/// A file of `resource:` and `operations:` alone adds to a resource another file declares: one
+/// naming no declared resource is refused at `resource:`, and the folded `extends:` says what
+/// to write.
+#[test]
+fn an_extension_names_a_declared_resource() {
+    let (file, line, msg) = error_for("widget-extras.yaml", |text| {
+        text.replacen("resource: widget\n", "resource: gadget\n", 1)
+    });
+    assert_eq!(file, Path::new("spec/widget-extras.yaml"));
+    assert_eq!(line, 2);
+    assert_eq!(
+        msg,
+        "'gadget' names no resource of the spec: a file of resource: and operations: alone adds operations to a resource another file declares (with manager: and fields:)."
+    );
+    let (file, line, msg) = error_for("widget-extras.yaml", |text| {
+        text.replacen("resource: widget\n", "extends: widget\n", 1)
+    });
+    assert_eq!(file, Path::new("spec/widget-extras.yaml"));
+    assert_eq!(line, 2);
+    assert_eq!(
+        msg,
+        "`extends:` is folded into resource: write resource: NAME (a file of resource: and operations: alone adds operations to the resource another file declares)"
+    );
+}
+
 /// An extension's reply is not known to be the extended resource: `returns: list` would type it
 /// so and fail only when a reply is read.
 #[test]

@@ -206,7 +206,7 @@ fn a_command_above_the_ceiling_raises_it_for_its_run() {
         .replace("versions: \"2.1-2.96\"", "versions: \"2.1-2.104\"")
         .replace("key_column: ID\n", "key_column: Name\n");
     std::fs::write(dir.join("api.yaml"), api).expect("write");
-    let ext = "extends: flavor\n\
+    let ext = "resource: flavor\n\
                operations:\n\
                \x20 - command: flavor-list-newest\n\
                \x20   method: list_newest\n\

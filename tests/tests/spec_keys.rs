@@ -580,11 +580,20 @@ fn count(dir: &std::path::Path, readme: &str) -> Counted {
         let Value::Mapping(m) = &doc else {
             panic!("{name}: not a mapping")
         };
-        // As codegen's read: api.yaml, a file with `extends:`, or a resource.
+        // As codegen's read: api.yaml, a file of `resource:` and `operations:` alone (adding
+        // operations to a resource another file declares), or a resource.
+        let extension = m.contains_key("resource")
+            && m.keys().all(|k| {
+                k.as_str()
+                    .is_some_and(|k| ["resource", "operations"].contains(&k))
+            });
         let (root, user) = if path.file_stem().is_some_and(|s| s == "api") {
             ("api-file", "api.yaml".to_string())
-        } else if text.lines().any(|l| l.starts_with("extends:")) {
-            let r = m.get("extends").and_then(Value::as_str).unwrap_or_default();
+        } else if extension {
+            let r = m
+                .get("resource")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             extends.push((format!("extension {name}"), format!("resource {r}")));
             ("extension-file", format!("extension {name}"))
         } else {

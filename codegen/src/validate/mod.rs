@@ -152,15 +152,11 @@ fn parse<T: serde::de::DeserializeOwned>(src: &SpecSource) -> Result<T, SpecErro
                 format!("`{key}` is the first edition's: write {instead}"),
             );
         }
-        if let Some((key, instead)) = model::FOLDED
+        if let Some((_, sentence)) = model::FOLDED
             .iter()
             .find(|(key, _)| msg.contains(&format!("unknown field `{key}`")))
         {
-            return SpecError::new(
-                &src.path,
-                line,
-                format!("a table's `{key}:` is folded into rows: write {instead}"),
-            );
+            return SpecError::new(&src.path, line, *sentence);
         }
         SpecError::new(&src.path, line, format!("invalid spec: {msg}"))
     })
@@ -340,10 +336,13 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
     for (src, ext, idx) in &extensions {
         let mut cx = Cx::new(src, idx, &mut errors, api);
         cx.progress = progress;
-        let Some(i) = files.iter().position(|(_, f, _)| f.resource == ext.extends) else {
+        let Some(i) = files
+            .iter()
+            .position(|(_, f, _)| f.resource == ext.resource)
+        else {
             cx.err(
-                "extends",
-                format!("'{}' names no resource of the spec.", ext.extends),
+                "resource",
+                format!("'{}' names no resource of the spec: a file of resource: and operations: alone adds operations to a resource another file declares (with manager: and fields:).", ext.resource),
             );
             continue;
         };
@@ -359,12 +358,12 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
             let result = o.result.as_ref().map(|r| r.trim());
             if reads.is_none() || result != reads.map(|r| r.trim()) {
                 let expected = reads.map_or_else(
-                    || format!("{} has no lookup saying where one is read", ext.extends),
+                    || format!("{} has no lookup saying where one is read", ext.resource),
                     |r| format!("result: {r}"),
                 );
                 cx.err(
                     &format!("operations[{j}].returns"),
-                    format!("returns: {how} types the reply as {}s, read where its lookup reads them ({expected}); any other reply is returns: value (the JSON as nova sent it).", ext.extends),
+                    format!("returns: {how} types the reply as {}s, read where its lookup reads them ({expected}); any other reply is returns: value (the JSON as nova sent it).", ext.resource),
                 );
             }
         }

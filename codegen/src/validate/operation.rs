@@ -81,9 +81,18 @@ pub(super) fn operations(
     ops
 }
 
-/// Whether a file adds operations to another file's resource (it has a top-level `extends`).
+/// Whether a file adds operations to another file's resource: its top-level keys are
+/// `resource:` and `operations:` alone (a resource is declared with `manager:` and `fields:`).
 pub(super) fn is_extension(src: &SpecSource) -> bool {
-    src.text.lines().any(|l| l.starts_with("extends:"))
+    let Ok(serde_yaml::Value::Mapping(m)) = serde_yaml::from_str::<serde_yaml::Value>(&src.text)
+    else {
+        return false;
+    };
+    m.contains_key("resource")
+        && m.keys().all(|k| {
+            k.as_str()
+                .is_some_and(|k| ["resource", "operations"].contains(&k))
+        })
 }
 
 /// A variant as written, before its parts are checked.
