@@ -104,7 +104,7 @@ pub struct ResourceFile {
     #[serde(default)]
     pub sort_by: Option<String>,
     #[serde(default)]
-    pub show: Vec<ShowRule>,
+    pub show: Vec<FieldView>,
     #[serde(default)]
     pub operations: Vec<OperationSpec>,
     /// Named print blocks any operation of any file (an extension's too) prints as `print:
@@ -186,13 +186,21 @@ pub struct FieldSpec {
 #[serde(untagged)]
 pub enum ColumnSpec {
     Title(String),
-    Full(Column),
+    Full(FieldView),
 }
 
+/// How one field of an object is shown: a column of a table (`columns:`, a resource's and a
+/// print table's) or a row of a Property | Value table (a resource's `show:` rules). One struct
+/// for both (spec/README.md, "columns and show rules"); validate/ checks which keys each takes:
+/// a column needs `title` and takes no `drop`, `flatten` or `expand`; a show rule needs `field`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Column {
-    pub title: String,
+pub struct FieldView {
+    /// A column's title; a show rule's row name when not the field's (interface-attach's
+    /// `ip_address` for `fixed_ips`).
+    #[serde(default)]
+    pub title: Option<String>,
+    /// A path into the object (a column's default: from its title).
     #[serde(default)]
     pub field: Option<String>,
     /// An expression over the field's value, `it` (value filters: `it | count`).
@@ -204,36 +212,19 @@ pub struct Column {
     /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
     #[serde(default)]
     pub versions: Option<String>,
-    #[serde(default)]
-    pub when: Option<When>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ShowRule {
-    pub field: String,
-    #[serde(default)]
-    pub drop: bool,
-    #[serde(default)]
-    pub flatten: Option<String>,
-    /// The row's name instead of the field's (interface-attach's `ip_address` for `fixed_ips`).
-    #[serde(default)]
-    pub title: Option<String>,
-    /// The value (an ID, or an object's `id`) shown as `name (id)` of this resource, fetched.
-    #[serde(default)]
-    pub expand: Option<String>,
-    /// An expression over the value, `it` (value filters: `it | map(it.name) | join`).
-    #[serde(default)]
-    pub value: Option<String>,
-    /// A display format: `pyrepr`, `fixed(2)`, a name of `api.yaml`'s `formats`.
-    #[serde(default)]
-    pub format: Option<String>,
-    /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
-    #[serde(default)]
-    pub versions: Option<String>,
     /// Applies only when this holds (over the arguments of the operation printing: `minimal`).
     #[serde(default)]
     pub when: Option<When>,
+    /// Show rules only: the field is left out.
+    #[serde(default)]
+    pub drop: Option<bool>,
+    /// Show rules only: an object becomes one row per key, named by this template.
+    #[serde(default)]
+    pub flatten: Option<String>,
+    /// Show rules only: the value (an ID, or an object's `id`) shown as `name (id)` of this
+    /// resource, fetched.
+    #[serde(default)]
+    pub expand: Option<String>,
 }
 
 /// A condition: one expression (`reason != absent`, `not sort`, `action == 'set'`), or a list

@@ -473,6 +473,24 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "wrap is a width: a whole number (wrap: 40) or an argument of type: integer (wrap: wrap), not \"pattern\"."),
         ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {title: Tags, field: tagz}", "field: tagz",
          "column 'Tags' names no field 'tagz' of the resource."),
+        // A column and a show rule are one struct: a column needs its title, and takes none of a
+        // show rule's own keys; a show rule needs its field.
+        ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {field: tags, value: \"it | join(', ')\"}", "{field: tags, value: \"it | join",
+         "a column needs its title, the table's header: {title: Name, field: name} (or Name alone: the field is the title in lower case with '_' for ' ')."),
+        ("{title: Checked, field: ok}", "{field: ok}", "{field: ok}",
+         "a column needs its title, the table's header: {title: Name, field: name} (or Name alone: the field is the title in lower case with '_' for ' ')."),
+        ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {title: Tags, field: tags, drop: true}", "{title: Tags, field: tags, drop: true}",
+         "only a show rule drops a field (show: [{field: links, drop: true}]); a table shows the columns it lists: leave this column out."),
+        ("  - {title: Tags, field: tags, value: \"it | join(', ')\"}", "  - {title: Tags, field: tags, flatten: \"{it.key}\"}", "flatten: \"{it.key}\"",
+         "only a show rule flattens an object into rows (show: [{field: flavor, flatten: \"{it.^.key}:{it.key}\"}]); a column is one cell per row: write value: (an expression over it) or format: instead."),
+        ("{title: Checked, field: ok}", "{title: Checked, field: ok, expand: widget}", "expand: widget",
+         "only a show rule expands an ID into the resource it names (show: [{field: image, expand: image}]); a column fetches nothing per row: show the ID, or a field of the row (field: image.id)."),
+        ("  - {field: tags, value: \"it | sort | join\"}", "  - {title: Tags, value: \"it | sort | join\"}", "{title: Tags, value: \"it | sort",
+         "a show rule needs field: the field it shows (show: [{field: links, drop: true}])."),
+        // A column's (or show rule's) value is over the field's value, `it`, alone: the runtime
+        // evaluates it so.
+        ("  - {title: Owner, field: owner, when: all}", "  - {title: Owner, field: owner, value: \"it if all\"}", "value: \"it if all\"",
+         "\"it if all\" names 'all', which is no argument or value known here (known: it, version, now)."),
         // page: a GET sent once, asked again with a query; its merge names what it merges.
         ("    http: GET /widget-usage\n", "    http: POST /widget-usage\n", "    page:",
          "page: asks a GET again for its next pages: the request must be a GET."),

@@ -66,8 +66,9 @@ const CONTEXTS: &[(&str, &str, fn() -> Vec<String>)] = &[
         keys_of::<model::LookupRequest>,
     ),
     ("fields[]", "FieldSpec", keys_of::<model::FieldSpec>),
-    ("columns[]", "Column", keys_of::<model::Column>),
-    ("show[]", "ShowRule", keys_of::<model::ShowRule>),
+    // A column and a show rule are one struct (how one field is shown).
+    ("columns[]", "FieldView", keys_of::<model::FieldView>),
+    ("show[]", "FieldView", keys_of::<model::FieldView>),
     (
         "operations[]",
         "OperationSpec",
@@ -142,10 +143,13 @@ fn slot_of(ctx: &str, k: &str, request: &[String]) -> String {
 }
 
 /// Contexts whose keys are another's slots, read by the same code: a view's items are print
-/// items; `{value, versions}` is one shape (a value held in a range) wherever an argument
-/// takes it.
+/// items; a show rule is a column; `{value, versions}` is one shape (a value held in a range)
+/// wherever an argument takes it.
 const ALIASES: &[(&str, &str)] = &[
     ("views.*[]", "print[]"),
+    // A show rule and a column are read by the same struct (`FieldView`) and code
+    // (validate's `field_view` reads their shared keys).
+    ("show[]", "columns[]"),
     // An extension file is a resource file for a resource declared elsewhere: its
     // `operations:` are a resource file's (the same list, read by the same code).
     ("extension-file", "resource-file"),
@@ -208,7 +212,6 @@ const KINDS: &[(&str, Kind)] = &[
     ("for", Kind::Expr),
     ("when", Kind::Expr),
     ("columns[].value", Kind::Expr),
-    ("show[].value", Kind::Expr),
     ("rows[].for", Kind::Expr),
     ("print[].of", Kind::Expr),
     ("formats.*", Kind::Expr),
@@ -225,14 +228,13 @@ const KINDS: &[(&str, Kind)] = &[
     ("args[].defaults", Kind::Template),
     ("args[].invalid", Kind::Template),
     ("args[].keys", Kind::SentKey),
-    ("show[].flatten", Kind::Template),
+    ("columns[].flatten", Kind::Template),
     ("api.poll.line", Kind::Template),
     ("api.poll.failure", Kind::Template),
     ("poll.done", Kind::Template),
     ("exec", Kind::Template),
     ("rows[].row", Kind::Template),
     ("columns[].format", Kind::Format),
-    ("show[].format", Kind::Format),
 ];
 
 /// The slots of global settings: there is one `api.yaml`, so one user.

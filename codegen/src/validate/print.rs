@@ -218,7 +218,7 @@ pub(super) fn prints(
                         .iter()
                         .map(|c| match c {
                             model::ColumnSpec::Title(t) => t.clone(),
-                            model::ColumnSpec::Full(c) => c.title.clone(),
+                            model::ColumnSpec::Full(c) => c.title.clone().unwrap_or_default(),
                         })
                         .collect(),
                 };
@@ -242,10 +242,11 @@ pub(super) fn prints(
                         .iter()
                         .map(|c| match c {
                             model::ColumnSpec::Title(t) => (t.clone(), field_of(t)),
-                            model::ColumnSpec::Full(c) => (
-                                c.title.clone(),
-                                c.field.clone().unwrap_or_else(|| field_of(&c.title)),
-                            ),
+                            model::ColumnSpec::Full(c) => {
+                                let title = c.title.clone().unwrap_or_default();
+                                let field = c.field.clone().unwrap_or_else(|| field_of(&title));
+                                (title, field)
+                            }
                         })
                         .collect(),
                 };

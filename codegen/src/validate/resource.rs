@@ -59,27 +59,30 @@ pub(super) fn resource(
     let mut show = Vec::new();
     for (i, r) in f.show.iter().enumerate() {
         let p = format!("show[{i}]");
-        if !json_names.contains(&r.field) {
-            cx.err(
-                &format!("{p}.field"),
-                format!(
-                    "show rule names no field '{}' of resource '{}'.",
-                    r.field, f.resource
-                ),
-            );
-        }
-        let format = r
-            .format
-            .as_ref()
-            .and_then(|f| parse_format(cx, f, &format!("{p}.format")));
-        let value = r.value.as_ref().map(|v| {
-            fscope.any_arg = false;
-            fscope.roots = vec!["it".into()];
-            let e = fscope.expr(cx, v, &format!("{p}.value"));
-            fscope.roots.clear();
-            fscope.any_arg = true;
-            e
-        });
+        // The keys a column has too: value, format, versions, when.
+        let seen = field_view(cx, &mut fscope, r, &p);
+        let field = match &r.field {
+            Some(field) => {
+                if !json_names.contains(field) {
+                    cx.err(
+                        &format!("{p}.field"),
+                        format!(
+                            "show rule names no field '{field}' of resource '{}'.",
+                            f.resource
+                        ),
+                    );
+                }
+                field.as_str()
+            }
+            None => {
+                cx.err(
+                    &p,
+                    "a show rule needs field: the field it shows (show: [{field: links, drop: true}]).",
+                );
+                ""
+            }
+        };
+        let drop = r.drop.unwrap_or(false);
         let expand = r
             .expand
             .as_ref()
@@ -94,30 +97,28 @@ pub(super) fn resource(
             fscope.any_arg = true;
             t
         });
-        if r.drop && (r.flatten.is_some() || r.format.is_some() || r.value.is_some()) {
+        if drop && (r.flatten.is_some() || r.format.is_some() || r.value.is_some()) {
             cx.err(
                 &p,
                 "a show rule that drops its field cannot also format or flatten it.",
             );
         }
-        if r.title.is_some() && (r.drop || r.flatten.is_some()) {
+        if r.title.is_some() && (drop || r.flatten.is_some()) {
             cx.err(
                 &format!("{p}.title"),
                 "a show rule's title names its field's one row: it cannot go with drop (no row) nor flatten (a row per key).",
             );
         }
-        let versions = cx.versions(&r.versions, &p);
-        let when = fscope.conds(cx, &r.when, &format!("{p}.when"));
         show.push(ShowDef {
-            field: lk(&r.field),
-            drop: r.drop,
+            field: lk(field),
+            drop,
             flatten,
             title: r.title.as_deref().map(lk),
             expand,
-            value,
-            format,
-            versions,
-            when,
+            value: seen.value,
+            format: seen.format,
+            versions: seen.versions,
+            when: seen.when,
         });
     }
 
@@ -350,6 +351,33 @@ pub(super) fn lookup_request(
     }
 }
 
+/// The keys a column and a show rule share (`model::FieldView`), read alike: `value` (an
+/// expression over the field's value, `it`, and nothing else: the runtime evaluates it so),
+/// `format`, `versions`, and `when` (a condition over the scope's arguments).
+pub(super) struct Seen {
+    pub(super) value: Option<Expr>,
+    pub(super) format: Option<Format>,
+    pub(super) versions: Range,
+    pub(super) when: Cond,
+}
+
+pub(super) fn field_view(cx: &mut Cx, scope: &mut Scope, v: &model::FieldView, p: &str) -> Seen {
+    let value = v.value.as_ref().map(|e| {
+        let no_args = BTreeMap::new();
+        let mut unused = BTreeSet::new();
+        Scope::plain(&no_args, &["it"], &mut unused).expr(cx, e, &format!("{p}.value"))
+    });
+    Seen {
+        value,
+        format: v
+            .format
+            .as_ref()
+            .and_then(|f| parse_format(cx, f, &format!("{p}.format"))),
+        versions: cx.versions(&v.versions, p),
+        when: scope.conds(cx, &v.when, &format!("{p}.when")),
+    }
+}
+
 /// Columns of a table. `fields`: the declared fields the resource's own columns must name.
 pub(super) fn columns(
     cx: &mut Cx,
@@ -370,26 +398,23 @@ pub(super) fn columns(
                 versions: Range::default(),
                 when: None,
             },
-            model::ColumnSpec::Full(c) => ColumnDef {
-                title: lk(&c.title),
-                field: lk(&c.field.clone().unwrap_or_else(|| field_of(&c.title))),
-                value: c.value.as_ref().map(|v| {
-                    let saved = std::mem::replace(&mut scope.roots, vec!["it".into()]);
-                    let e = scope.expr(cx, v, &format!("{p}.value"));
-                    scope.roots = saved;
-                    e
-                }),
-                format: c
-                    .format
-                    .as_ref()
-                    .and_then(|f| parse_format(cx, f, &format!("{p}.format"))),
-                versions: cx.versions(&c.versions, &p),
-                when: scope.conds(cx, &c.when, &format!("{p}.when")),
-            },
+            model::ColumnSpec::Full(c) => {
+                let seen = field_view(cx, scope, c, &p);
+                column_only(cx, c, &p);
+                let title = c.title.clone().unwrap_or_default();
+                ColumnDef {
+                    title: lk(&title),
+                    field: lk(&c.field.clone().unwrap_or_else(|| field_of(&title))),
+                    value: seen.value,
+                    format: seen.format,
+                    versions: seen.versions,
+                    when: seen.when,
+                }
+            }
         };
         if let Some(fields) = fields {
             let root = col.field.split('.').next().unwrap_or_default();
-            if !fields.contains(root) {
+            if !col.title.is_empty() && !fields.contains(root) {
                 cx.err(
                     &format!("{p}.field"),
                     format!(
@@ -402,4 +427,33 @@ pub(super) fn columns(
         out.push(col);
     }
     out
+}
+
+/// What a column, unlike a show rule, must have and cannot have: its title, and none of the
+/// keys that reshape an object's rows (`drop`, `flatten`) or fetch (`expand`).
+fn column_only(cx: &mut Cx, c: &model::FieldView, p: &str) {
+    if c.title.is_none() {
+        cx.err(
+            p,
+            "a column needs its title, the table's header: {title: Name, field: name} (or Name alone: the field is the title in lower case with '_' for ' ').",
+        );
+    }
+    if c.drop.is_some() {
+        cx.err(
+            &format!("{p}.drop"),
+            "only a show rule drops a field (show: [{field: links, drop: true}]); a table shows the columns it lists: leave this column out.",
+        );
+    }
+    if c.flatten.is_some() {
+        cx.err(
+            &format!("{p}.flatten"),
+            "only a show rule flattens an object into rows (show: [{field: flavor, flatten: \"{it.^.key}:{it.key}\"}]); a column is one cell per row: write value: (an expression over it) or format: instead.",
+        );
+    }
+    if c.expand.is_some() {
+        cx.err(
+            &format!("{p}.expand"),
+            "only a show rule expands an ID into the resource it names (show: [{field: image, expand: image}]); a column fetches nothing per row: show the ID, or a field of the row (field: image.id).",
+        );
+    }
 }
