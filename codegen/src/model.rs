@@ -305,8 +305,6 @@ request_object! {
         #[serde(default)]
         pub print: Option<Vec<PrintSpec>>,
         #[serde(default)]
-        pub poll: Option<PollSpec>,
-        #[serde(default)]
         pub variants: Vec<VariantSpec>,
         /// A local program run after the request(s), instead of printing: its argument vector,
         /// one template per word (`[ssh, "-p{port}", "{login}@{address}"]`).
@@ -473,6 +471,9 @@ pub struct PrintSpec {
     pub value: Option<String>,
     #[serde(default)]
     pub text: Option<String>,
+    /// `--poll`'s wait, at this item's place: the items before it are printed before it.
+    #[serde(default)]
+    pub poll: Option<PollSpec>,
     #[serde(default)]
     pub when: Option<When>,
     /// The microversions where it applies: `"2.26-"`, `"-2.52"`, `"2.32-2.36"`.
@@ -561,11 +562,6 @@ pub struct PollSpec {
     /// `api.poll.progress`.
     #[serde(default)]
     pub progress: Option<Progress>,
-    #[serde(default)]
-    pub done: Option<String>,
-    /// Poll first, then print (image-create); by default the result is printed first (boot).
-    #[serde(default)]
-    pub first: bool,
 }
 
 /// A poll's `progress:`: `false`, `true` (the default), or an expression over `reply`.
@@ -754,6 +750,23 @@ pub const FIRST_EDITION: &[(&str, &str)] = &[
     ("rows", "for: with collect: true on a request, and a table whose columns read item, ok, reply and error (rows: is a table's rows built on the client, `table: {rows: [...]}`)"),
     ("on_error: [403]", "on_error: {403: <the request sent instead>} on the request it stands in for"),
     ("rules", "show: <resource> (whose show: rules apply; none for none)"),
+];
+
+/// `poll`'s keys folded into the poll print item (the wait is a print item): where serde
+/// reports the key unknown (a part of its message), and what to write instead.
+pub const WAIT_ITEM: &[(&str, &str)] = &[
+    (
+        "unknown field `poll`",
+        "`poll:` is a print item now: write it in the operation's print list, print: [..., {poll: {...}}] (the wait happens at that item's place, with --poll)",
+    ),
+    (
+        "poll: unknown field `first`",
+        "a poll item's `first:` is its place: put the poll item before the items printed after the wait, print: [{poll: {...}}, ...]",
+    ),
+    (
+        "poll: unknown field `done`",
+        "a poll item's `done:` is the items after it: write print: [..., {poll: {...}}, {text: \"...\", when: poll}] (`poll`: --poll was given)",
+    ),
 ];
 
 /// Keys of this edition folded into another concept, and the sentence saying what to write.

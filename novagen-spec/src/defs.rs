@@ -746,10 +746,9 @@ pub struct PollDef {
     /// polled resource `reply` (`api.poll.progress` unless the operation says); None: none
     /// printed (`progress: false`).
     pub progress: Option<Expr>,
-    /// Printed after the poll finished (`Wait for server {typed.server} reboot.`).
-    pub done: Option<Template>,
-    /// Poll before printing the result (image-create), not after (boot).
-    pub first: bool,
+    /// Where the wait is among the variant's print items (the poll item's place): the items
+    /// `print[..at]` are printed before it, `print[at..]` after it.
+    pub at: usize,
 }
 
 #[derive(Debug)]

@@ -88,7 +88,7 @@ const CONTEXTS: &[(&str, &str, fn() -> Vec<String>)] = &[
         "PropertiesSpec",
         keys_of::<model::PropertiesSpec>,
     ),
-    ("poll", "PollSpec", keys_of::<model::PollSpec>),
+    ("print[].poll", "PollSpec", keys_of::<model::PollSpec>),
     ("page", "PageSpec", keys_of::<model::PageSpec>),
     (
         "page.merge",
@@ -231,7 +231,6 @@ const KINDS: &[(&str, Kind)] = &[
     ("columns[].flatten", Kind::Template),
     ("api.poll.line", Kind::Template),
     ("api.poll.failure", Kind::Template),
-    ("poll.done", Kind::Template),
     ("exec", Kind::Template),
     ("rows[].row", Kind::Template),
     ("columns[].format", Kind::Format),
@@ -874,7 +873,7 @@ fn the_walk_refuses_what_it_cannot_place() {
         "resource: thing\nmanager: things\nfields: [{name: id, type: string}]\n\
          operations:\n  - command: thing-list\n    method: list\n    help: h\n    \
          http: GET /things\n    result: \"reply.things | nofilter(\"\n    \
-         poll: {until: [x], action: y, unknown_key: 1}\n    mystery: {a: 1}\n",
+         print: [{poll: {until: [x], action: y, unknown_key: 1}}]\n    mystery: {a: 1}\n",
     );
     let c = count(&dir, "");
     let _ = std::fs::remove_dir_all(&dir);

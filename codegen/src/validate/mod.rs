@@ -152,6 +152,9 @@ fn parse<T: serde::de::DeserializeOwned>(src: &SpecSource) -> Result<T, SpecErro
                 format!("`{key}` is the first edition's: write {instead}"),
             );
         }
+        if let Some((_, instead)) = model::WAIT_ITEM.iter().find(|(said, _)| msg.contains(said)) {
+            return SpecError::new(&src.path, line, instead.to_string());
+        }
         if let Some((_, sentence)) = model::FOLDED
             .iter()
             .find(|(key, _)| msg.contains(&format!("unknown field `{key}`")))
@@ -306,6 +309,12 @@ pub fn validate(sources: &[SpecSource]) -> Result<Api, Vec<SpecError>> {
                     cx.err(
                         &format!("{at}[{i}]"),
                         "a view holds print items, not views: write the other view's items here or use both views side by side.",
+                    );
+                }
+                if item.poll.is_some() {
+                    cx.err(
+                        &format!("{at}[{i}].poll"),
+                        "a view holds what is printed, not a wait: write the poll item in the print list of the operation that waits, beside {view: ...}.",
                     );
                 }
             }

@@ -103,7 +103,6 @@ pub(super) struct VariantParts<'a> {
     pub(super) request: RequestFields<'a>,
     pub(super) steps: Option<&'a Vec<model::StepSpec>>,
     pub(super) print: Option<&'a Vec<model::PrintSpec>>,
-    pub(super) poll: Option<&'a model::PollSpec>,
 }
 
 pub(super) fn operation(
@@ -594,7 +593,6 @@ pub(super) fn operation(
             request: base.clone(),
             steps: o.steps.as_ref(),
             print: o.print.as_ref(),
-            poll: o.poll.as_ref(),
         });
     } else {
         for (k, v) in o.variants.iter().enumerate() {
@@ -612,7 +610,6 @@ pub(super) fn operation(
                 request: own.over(&base),
                 steps,
                 print: o.print.as_ref(),
-                poll: o.poll.as_ref(),
                 path: vp,
             });
         }
@@ -723,7 +720,7 @@ pub(super) fn operation(
                         "exec needs at least the program's name: exec: [ssh, ...].",
                     );
                 }
-                if part.print.is_some_and(|ps| !ps.is_empty()) || part.poll.is_some() {
+                if part.print.is_some_and(|ps| !ps.is_empty()) {
                     cx.err(&ep, "exec runs a program instead of printing: an operation with exec has no print and no poll.");
                 }
                 exec = words
@@ -733,13 +730,31 @@ pub(super) fn operation(
                     .collect();
             }
         }
-        let print = part
-            .print
-            .map(|ps| prints(cx, &mut scope, ps, &format!("{vp}.print"), None, f, statics))
-            .unwrap_or_default();
-        let poll = part.poll.map(|pl| {
+        // An operation that waits (a poll item) reads `poll`, whether --poll was given, in
+        // what it prints.
+        let items = part.print.map(Vec::as_slice).unwrap_or_default();
+        if items.iter().any(|i| i.poll.is_some()) {
+            scope.roots.push("poll".into());
+        }
+        let (print, polls) = prints(
+            cx,
+            &mut scope,
+            items,
+            &format!("{vp}.print"),
+            None,
+            f,
+            statics,
+        );
+        if let Some((second, _)) = polls.get(1) {
+            cx.err(
+                &format!("{p}.print[{second}].poll"),
+                "an operation waits once: its print list holds one poll item (--poll's wait), not two.",
+            );
+        }
+        let poll = polls.first().and_then(|&(i, at)| {
             // The operation's, whichever variant runs.
-            let pp = format!("{p}.poll");
+            let pl = items[i].poll.as_ref()?;
+            let pp = format!("{p}.print[{i}].poll");
             if pl.until.is_empty() {
                 cx.err(
                     &format!("{pp}.until"),
@@ -753,11 +768,7 @@ pub(super) fn operation(
             .unwrap_or_else(|| ResourceDef::reference(lk(&f.resource)));
             let id = polled_id(cx, &args, each.as_ref(), resource.name, returns, &pp);
             let id = scope.template(cx, &id, &pp);
-            let done = pl
-                .done
-                .as_ref()
-                .map(|d| scope.template(cx, d, &format!("{pp}.done")));
-            PollDef {
+            Some(PollDef {
                 resource,
                 id,
                 until: strs(&pl.until),
@@ -769,9 +780,8 @@ pub(super) fn operation(
                         Some(over_reply(cx, e, &format!("{pp}.progress")))
                     }
                 },
-                done,
-                first: pl.first,
-            }
+                at,
+            })
         });
         variants.push(VariantDef {
             versions: part.versions,

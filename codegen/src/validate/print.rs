@@ -75,6 +75,7 @@ pub(super) fn view(
         ps.properties.is_none(),
         ps.value.is_none(),
         ps.text.is_none(),
+        ps.poll.is_none(),
         ps.when.is_none(),
         ps.versions.is_none(),
     ];
@@ -109,8 +110,8 @@ pub(super) fn view(
         api: cx.api,
         progress: cx.progress,
     };
-    // A view inside a view is refused where the views are read.
-    if items.iter().any(|i| i.view.is_some()) {
+    // A view inside a view, or a wait in one, is refused where the views are read.
+    if items.iter().any(|i| i.view.is_some() || i.poll.is_some()) {
         return Vec::new();
     }
     let of = ps.of.as_ref();
@@ -123,8 +124,11 @@ pub(super) fn view(
         f,
         statics,
     )
+    .0
 }
 
+/// Print items at `{path}[i]`, a view's in its place; and where each poll item stands: its
+/// index among them and the number of items printed before it.
 pub(super) fn prints(
     cx: &mut Cx,
     scope: &mut Scope,
@@ -133,12 +137,33 @@ pub(super) fn prints(
     of: Option<&String>,
     f: &ResourceFile,
     statics: &HashMap<String, (String, bool)>,
-) -> Vec<PrintDef> {
-    let mut out = Vec::new();
+) -> (Vec<PrintDef>, Vec<(usize, usize)>) {
+    let (mut out, mut polls) = (Vec::new(), Vec::new());
     for (i, ps) in specs.iter().enumerate() {
         let p = format!("{path}[{i}]");
         if let Some(name) = &ps.view {
             out.extend(view(cx, scope, ps, name, &p, f, statics));
+            continue;
+        }
+        // The wait: its place (this item's, and the number of items printed before it); the
+        // operation reads its settings.
+        if ps.poll.is_some() {
+            let others = [
+                ps.of.is_some(),
+                ps.table.is_some(),
+                ps.properties.is_some(),
+                ps.value.is_some(),
+                ps.text.is_some(),
+                ps.when.is_some(),
+                ps.versions.is_some(),
+            ];
+            if others.contains(&true) {
+                cx.err(
+                    &p,
+                    "a poll item is the wait alone: {poll: {...}} takes no when, versions, of or other print key (it waits only with --poll; a condition or range goes on the items around it).",
+                );
+            }
+            polls.push((i, out.len()));
             continue;
         }
         let kinds = [
@@ -150,7 +175,7 @@ pub(super) fn prints(
         if kinds.iter().filter(|k| **k).count() != 1 {
             cx.err(
                 &p,
-                "each print item is exactly one of table, properties, value or text (or a view).",
+                "each print item is exactly one of table, properties, value or text (or a view, or a poll).",
             );
             continue;
         }
@@ -312,7 +337,7 @@ pub(super) fn prints(
         }
         out.push(item);
     }
-    out
+    (out, polls)
 }
 
 /// A table's `rows:`, one level per entry, outer first: each level's `for:` an expression over

@@ -168,7 +168,7 @@ impl<'s> Scope<'s> {
             let has = |name: &str| self.roots.iter().any(|r| r == name);
             let problem = match root {
                 Root::Arg(n) => {
-                    if n == "headers" && has("headers") {
+                    if (n == "headers" || n == "poll") && has(n) {
                         None
                     } else if self.args.contains_key(n) || self.any_arg {
                         self.used.insert(n.to_string());

@@ -517,6 +517,10 @@ fn once(
     let mut extra = Map::new();
     extra.insert("typed".into(), Value::Object(typed));
     extra.insert("found".into(), Value::Object(found));
+    // What an operation that waits prints may depend on whether it waits (`when: poll`).
+    if poll {
+        extra.insert("poll".into(), Value::Bool(true));
+    }
     let outcome = client.run_printed(op, &values, extra, &|variant, scope| {
         reads(client, out, op, variant, scope)
     })?;
@@ -542,53 +546,73 @@ fn once(
         }
         _ => {}
     }
-    let poll = outcome.variant.poll.as_ref().filter(|_| poll);
-    if !poll.is_some_and(|p| p.first) {
-        print(client, out, op, &outcome)?;
+    let print_items = outcome.variant.print;
+    let Some(p) = outcome.variant.poll.as_ref().filter(|_| poll) else {
+        print(client, out, op, &outcome, print_items)?;
+        // The command's result is not freed piece by piece: the process ends after its
+        // command, and a list of 10,000 servers takes a tenth of the run to drop (the OS frees
+        // it at once).
+        std::mem::forget(outcome);
+        return Ok(());
+    };
+    // The wait is at the poll item's place: the items before it, the wait, the items after.
+    let (before, _) = print_items.split_at(p.at.min(print_items.len()));
+    print(client, out, op, &outcome, before)?;
+    let id = sc::text_of(&p.id, &Env::new(&outcome.scope, Some(client.version())))?;
+    let wait = Wait {
+        op,
+        poll: p,
+        id,
+        outcome,
+    };
+    match later {
+        // Waited for after every value has run.
+        Some(later) => later.push(wait),
+        None => wait.run(client, out)?,
     }
-    if let Some(p) = poll {
-        let env = Env::new(&outcome.scope, Some(client.version()));
-        let id = sc::text_of(&p.id, &env)?;
-        if !id.is_empty() {
-            let done = p.done.as_ref().map(|t| sc::text_of(t, &env)).transpose()?;
-            let wait = Wait { poll: p, id, done };
-            match later {
-                // Waited for after every value has run (printed first: not deferred).
-                Some(later) if !p.first => later.push(wait),
-                _ => wait.run(client, out)?,
-            }
-        }
-        if p.first {
-            print(client, out, op, &outcome)?;
-        }
-    }
-    // The command's result is not freed piece by piece: the process ends after its command,
-    // and a list of 10,000 servers takes a tenth of the run to drop (the OS frees it at once).
-    std::mem::forget(outcome);
     Ok(())
 }
 
-/// A --poll of one run: the polled resource's ID and the line printed when it is done.
+/// A --poll of one run: the polled resource's ID, and the run, whose print items after the
+/// poll item are printed when it is done.
 struct Wait {
+    op: &'static OpDef,
     poll: &'static PollDef,
     id: String,
-    done: Option<String>,
+    outcome: Outcome,
 }
 
 impl Wait {
-    fn run(&self, client: &Client, out: &Printer) -> Result<(), Error> {
-        progress::end_on_interrupt();
-        let (stream, terminal) = match out.for_scripts() {
-            false => (progress::Stream::Stdout, out.terminal),
-            true => (progress::Stream::Stderr, std::io::stderr().is_terminal()),
-        };
-        match terminal {
-            true => client.poll(self.poll, &self.id, &mut progress::Bar::new(stream))?,
-            false => client.poll(self.poll, &self.id, &mut progress::Text(stream))?,
+    fn run(self, client: &Client, out: &Printer) -> Result<(), Error> {
+        if !self.id.is_empty() {
+            progress::end_on_interrupt();
+            let (stream, terminal) = match out.for_scripts() {
+                false => (progress::Stream::Stdout, out.terminal),
+                true => (progress::Stream::Stderr, std::io::stderr().is_terminal()),
+            };
+            match terminal {
+                true => client.poll(self.poll, &self.id, &mut progress::Bar::new(stream))?,
+                false => client.poll(self.poll, &self.id, &mut progress::Text(stream))?,
+            }
         }
-        if let Some(done) = &self.done {
-            out.note(done)?;
+        let print_items = self.outcome.variant.print;
+        let (_, after) = print_items.split_at(self.poll.at.min(print_items.len()));
+        // A text item after the wait reports on it: where the wait's lines went (standard
+        // error for json, yaml and value output), not left out as a text item is there.
+        let version = client.version();
+        for p in after {
+            if !p.versions.contains(version) || !holds(&p.when, &self.outcome.scope, version) {
+                continue;
+            }
+            match (p.kind, &p.text) {
+                (PrintKind::Text, Some(t)) => out.note(&sc::text_of(
+                    t,
+                    &Env::new(&self.outcome.scope, Some(version)),
+                )?)?,
+                _ => out.show(render(client, out, self.op, &self.outcome, p)?)?,
+            }
         }
+        std::mem::forget(self.outcome);
         Ok(())
     }
 }
@@ -702,9 +726,16 @@ fn table_cols(op: &OpDef, p: &PrintDef, scope: &Value, version: Version) -> Vec<
 }
 
 /// Print what the variant says, in order.
-fn print(client: &Client, out: &Printer, op: &'static OpDef, o: &Outcome) -> Result<(), Error> {
+/// The print items (of the variant that ran) that apply, in order.
+fn print(
+    client: &Client,
+    out: &Printer,
+    op: &'static OpDef,
+    o: &Outcome,
+    items: &[PrintDef],
+) -> Result<(), Error> {
     let version = client.version();
-    for p in o.variant.print {
+    for p in items {
         if !p.versions.contains(version) || !holds(&p.when, &o.scope, version) {
             continue;
         }

@@ -231,8 +231,7 @@ mod tests {
             until: &["active"],
             action: "building",
             progress: progress.then_some(crate::spec::API.poll.progress),
-            done: None,
-            first: false,
+            at: 0,
         }
     }
 
