@@ -725,8 +725,7 @@ fn table_cols(op: &OpDef, p: &PrintDef, scope: &Value, version: Version) -> Vec<
     cols
 }
 
-/// Print what the variant says, in order.
-/// The print items (of the variant that ran) that apply, in order.
+/// Print the items (of the variant that ran) that apply, in order.
 fn print(
     client: &Client,
     out: &Printer,
