@@ -484,10 +484,10 @@ pub struct PrintSpec {
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct TableSpec {
+    /// The columns, listed; or an expression giving the fields of columns a user names at run
+    /// time (`columns: fields`).
     #[serde(default)]
-    pub columns: Option<Vec<ColumnSpec>>,
-    #[serde(default)]
-    pub columns_from: Option<String>,
+    pub columns: Option<TableColumns>,
     #[serde(default)]
     pub sort_by: Option<String>,
     /// Rows built on the client, one level per entry, outer first; printed in place of the
@@ -541,6 +541,26 @@ pub struct PropertiesSpec {
 pub enum Loop {
     One(String),
     Nested(Vec<String>),
+}
+
+/// A table's `columns:`: a list (titles or `{title, field, ...}`), or an expression (a text)
+/// giving the fields of columns a user names: a list of texts or one comma-separated text.
+#[derive(Debug)]
+pub enum TableColumns {
+    Listed(Vec<ColumnSpec>),
+    Named(String),
+}
+
+/// Not `untagged`: a mistake in a listed column is reported as the list's.
+impl<'de> Deserialize<'de> for TableColumns {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match serde_yaml::Value::deserialize(d)? {
+            serde_yaml::Value::String(e) => Ok(TableColumns::Named(e)),
+            v => Vec::<ColumnSpec>::deserialize(v)
+                .map(TableColumns::Listed)
+                .map_err(serde::de::Error::custom),
+        }
+    }
 }
 
 /// A width: a number, or an expression giving one.
@@ -778,6 +798,10 @@ pub const FOLDED: &[(&str, &str)] = &[
     (
         "pivot",
         "a table's `pivot:` is folded into rows: write rows: [{for: it, sort: true, cells: {KEY: [Row, Column]}, row: {...}}] (row: makes the rows of keys not listed)",
+    ),
+    (
+        "columns_from",
+        "a table's `columns_from:` is folded into columns: write columns: ARG (an expression giving the fields a user names: a list, or comma-separated text; the table shows the key column, then one column per field)",
     ),
     (
         "extends",

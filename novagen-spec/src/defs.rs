@@ -685,10 +685,12 @@ pub struct PrintDef {
     /// Properties: the value (an ID, or an object with an `id`) replaced by this resource,
     /// fetched by that ID.
     pub expand: Option<&'static ResourceDef>,
-    /// Tables: the columns; `None` uses the resource's.
+    /// Tables: the columns, listed; `None` uses the resource's.
     pub columns: Option<&'static [ColumnDef]>,
-    /// Tables: an argument whose comma-separated value adds columns (`--fields`).
-    pub columns_from: Option<&'static str>,
+    /// Tables: `columns:` as an expression, the fields of columns a user names (`--fields`): a
+    /// list of texts or one comma-separated text. When it gives names, the resource's key
+    /// column and one column per name are shown; absent, the resource's columns.
+    pub named_columns: Option<Expr>,
     pub sort_by: Option<&'static str>,
     /// Tables: rows built level by level (`rows:`), printed in place of `of`'s items.
     pub rows: &'static [RowsLevelDef],

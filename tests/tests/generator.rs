@@ -449,8 +449,15 @@ fn every_refusal_has_its_file_line_and_sentence() {
          "a rows level makes rows: row: (each entry's row), cells: (a key's row and column), or both."),
         ("            - for: it.groups\n", "            - for: it.groups\n              cells: {x: [Widgets, Name]}\n", "cells: {x:",
          "cells: merges entries into named rows, which no level can follow: cells is on the last level of rows:."),
-        ("          columns: [Name, State]\n", "          columns: [Name, State]\n          columns_from: since\n", "columns_from: since",
-         "a table with rows: prints the rows it builds under its columns; columns_from: adds columns to the items of of: (write one or the other)."),
+        // columns: an expression: the fields of columns a user names at run time.
+        ("          columns: [Name, State]\n", "          columns: since\n", "columns: since",
+         "a table with rows: prints the rows it builds under its columns, listed (columns: [Name, State]); columns: as an expression names fields of the items of of: (write one or the other)."),
+        ("print: [{table: {columns: fields}}]", "print: [{table: {columns: feilds}}]", "columns: feilds",
+         "\"feilds\" names 'feilds', which is no argument or value known here (known: all, fields, limit, sort, session, reply, typed, found, version, now)."),
+        ("print: [{table: {columns: fields}}]", "print: [{table: {columns: fields, sort_by: Name}}]", "fields, sort_by: Name",
+         "sort_by 'Name' cannot be checked: the columns are named at run time (columns: fields); write sort_by: none (the server's order) or leave it out (the resource's sort_by, when a column has its title)."),
+        ("print: [{table: {columns: fields}}]", "print: [{table: {columns_from: fields}}]", "columns_from: fields",
+         "a table's `columns_from:` is folded into columns: write columns: ARG (an expression giving the fields a user names: a list, or comma-separated text; the table shows the key column, then one column per field)"),
         ("          rows:\n            - for: it.groups\n", "          tree:\n            - for: it.groups\n", "tree:",
          "a table's `tree:` is folded into rows: write rows: [{for: it, row: {...}}, {for: it.value.KEY, row: {...}}] (one level per entry, outer first)"),
         ("        rows:\n          - for: it\n", "        pivot:\n          - for: it\n", "pivot:",
@@ -970,6 +977,27 @@ fn a_view_name_is_declared_once_across_files() {
     assert_eq!(
         msg,
         "view 'counters' is also declared in spec/gizmos.yaml: view names are global, rename one."
+    );
+}
+
+/// `columns:` as an expression keeps the resource's key column and shows its columns when no
+/// names are given: a resource without columns is refused at the table.
+#[test]
+fn named_columns_need_the_resources_columns() {
+    let edit = |text: &str| {
+        text.replacen(
+            "    returns: nothing\n",
+            "    returns: nothing\n    print: [{table: {columns: name}}]\n",
+            1,
+        )
+    };
+    let (file, line, msg) = error_for("gizmos.yaml", edit);
+    assert_eq!(file, Path::new("spec/gizmos.yaml"));
+    let text = std::fs::read_to_string(fixture_dir().join("gizmos.yaml")).expect("fixture file");
+    assert_eq!(line, line_of(&edit(&text), "columns: name"));
+    assert_eq!(
+        msg,
+        "columns: named at run time keep the key column and show, when none are named, the default columns: give columns on resource 'gizmo'."
     );
 }
 

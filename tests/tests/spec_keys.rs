@@ -214,6 +214,9 @@ const KINDS: &[(&str, Kind)] = &[
     ("for", Kind::Expr),
     ("when", Kind::Expr),
     ("columns[].value", Kind::Expr),
+    // Written as one text, a table's columns are an expression (the fields a user names); a
+    // list's texts there are titles ([`TITLE_LISTS`]).
+    ("table.columns", Kind::Expr),
     ("rows[].for", Kind::Expr),
     ("print[].of", Kind::Expr),
     ("formats.*", Kind::Expr),
@@ -237,6 +240,10 @@ const KINDS: &[(&str, Kind)] = &[
     ("rows[].row", Kind::Template),
     ("columns[].format", Kind::Format),
 ];
+
+/// Slots that are a list of titles or, written as one text, an expression (KINDS' kind): the
+/// texts of the list are titles, not parsed.
+const TITLE_LISTS: &[&str] = &["table.columns"];
 
 /// The slots of global settings: there is one `api.yaml`, so one user.
 const SINGLETONS: &[&str] = &["api-file", "api"];
@@ -391,7 +398,11 @@ impl Walk<'_> {
                     self.value(item, &format!("{path}[]"), slot, user);
                 }
             }
-            _ => self.strings(v, kind_of(slot), slot, user),
+            _ => {
+                let title = path.ends_with("[]") && TITLE_LISTS.iter().any(|t| ends_with(slot, t));
+                let kind = if title { None } else { kind_of(slot) };
+                self.strings(v, kind, slot, user)
+            }
         }
     }
 
@@ -888,6 +899,42 @@ fn the_walk_refuses_what_it_cannot_place() {
     assert!(all.contains("does not parse as Expr"), "{all}");
     assert!(
         all.contains("the slot operations[].versions is used by no entry"),
+        "{all}"
+    );
+    assert!(
+        all.contains("the filter `join` is used by no entry"),
+        "{all}"
+    );
+}
+
+/// A table's `columns:` written as one text is an expression (its filters are counted); the
+/// texts of a listed `columns:` are titles (not parsed).
+#[test]
+fn a_tables_columns_text_is_an_expression() {
+    let dir = std::env::temp_dir().join(format!("spec-keys-columns-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.join(name), text).unwrap_or_else(|e| panic!("{e}"));
+    };
+    write(
+        "api.yaml",
+        "api: {min_version: \"2.1\", max_version: \"2.96\"}\n",
+    );
+    write(
+        "things.yaml",
+        "resource: thing\nmanager: things\nfields: [{name: id, type: string}]\n\
+         operations:\n  - command: thing-list\n    method: list\n    help: h\n    \
+         args: [{name: fields, help: h}]\n    http: GET /things\n    \
+         print:\n      - {table: {columns: \"fields | split\"}}\n      \
+         - {table: {columns: [Disabled Reason, \"not | an (expression\"]}}\n",
+    );
+    let c = count(&dir, "");
+    let _ = std::fs::remove_dir_all(&dir);
+    let all = [c.slots, c.filters, c.single].concat().join("\n");
+    assert!(!all.contains("does not parse"), "{all}");
+    assert!(
+        !all.contains("the filter `split` is used by no entry"),
         "{all}"
     );
     assert!(

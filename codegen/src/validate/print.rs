@@ -192,7 +192,7 @@ pub(super) fn prints(
             of: None,
             expand: None,
             columns: None,
-            columns_from: None,
+            named_columns: None,
             sort_by: None,
             rows: &[],
             headers: ("Property", "Value"),
@@ -209,32 +209,33 @@ pub(super) fn prints(
         if let Some(t) = &ps.table {
             item.kind = PrintKind::Table;
             item.of = check_of(cx, scope, ps.of.as_ref().or(of), &format!("{p}.of"));
-            if t.columns.is_none() && f.columns.is_empty() {
-                cx.err(
-                    &format!("{p}.table"),
-                    format!(
+            let listed = match &t.columns {
+                Some(model::TableColumns::Listed(c)) => Some(c),
+                _ => None,
+            };
+            let named = match &t.columns {
+                Some(model::TableColumns::Named(e)) => Some(e),
+                _ => None,
+            };
+            if listed.is_none() && f.columns.is_empty() {
+                let sentence = match named {
+                    // The key column and the default columns are the resource's.
+                    Some(_) => format!(
+                        "columns: named at run time keep the key column and show, when none are named, the default columns: give columns on resource '{}'.",
+                        f.resource
+                    ),
+                    None => format!(
                         "a table needs columns: give them here or on resource '{}'.",
                         f.resource
                     ),
-                );
+                };
+                cx.err(&format!("{p}.table"), sentence);
             }
             let saved = scope.roots.clone();
-            item.columns = t
-                .columns
-                .as_ref()
-                .map(|c| slice(columns(cx, scope, c, &format!("{p}.table.columns"), None)));
+            item.columns =
+                listed.map(|c| slice(columns(cx, scope, c, &format!("{p}.table.columns"), None)));
             scope.roots = saved;
-            if let Some(cf) = &t.columns_from {
-                if scope.args.contains_key(cf) {
-                    scope.used.insert(cf.clone());
-                } else {
-                    cx.err(
-                        &format!("{p}.table.columns_from"),
-                        format!("columns_from '{cf}' names no argument of this operation."),
-                    );
-                }
-            }
-            item.columns_from = olk(&t.columns_from);
+            item.named_columns = named.map(|e| scope.expr(cx, e, &format!("{p}.table.columns")));
             if let Some(s) = &t.sort_by {
                 let titles: Vec<String> = match &item.columns {
                     Some(c) => c.iter().map(|c| c.title.to_string()).collect(),
@@ -247,7 +248,12 @@ pub(super) fn prints(
                         })
                         .collect(),
                 };
-                if s != "none" && !titles.contains(s) {
+                if named.is_some() && s != "none" {
+                    cx.err(
+                        &format!("{p}.table.sort_by"),
+                        format!("sort_by '{s}' cannot be checked: the columns are named at run time (columns: {}); write sort_by: none (the server's order) or leave it out (the resource's sort_by, when a column has its title).", named.map_or("", String::as_str)),
+                    );
+                } else if s != "none" && !titles.contains(s) {
                     cx.err(
                         &format!("{p}.table.sort_by"),
                         format!("sort_by '{s}' is not the title of a column."),
@@ -256,6 +262,12 @@ pub(super) fn prints(
             }
             item.sort_by = olk(&t.sort_by);
             if let Some(levels) = &t.rows {
+                if named.is_some() {
+                    cx.err(
+                        &format!("{p}.table.columns"),
+                        "a table with rows: prints the rows it builds under its columns, listed (columns: [Name, State]); columns: as an expression names fields of the items of of: (write one or the other).",
+                    );
+                }
                 // The table's columns, (title, field): the cells' columns and the rows' names.
                 let cols: Vec<(String, String)> = match &item.columns {
                     Some(c) => c
@@ -276,12 +288,6 @@ pub(super) fn prints(
                         .collect(),
                 };
                 item.rows = slice(rows_levels(cx, scope, levels, &cols, &format!("{p}.table")));
-                if t.columns_from.is_some() {
-                    cx.err(
-                        &format!("{p}.table.columns_from"),
-                        "a table with rows: prints the rows it builds under its columns; columns_from: adds columns to the items of of: (write one or the other).",
-                    );
-                }
             }
         } else if let Some(pr) = &ps.properties {
             item.kind = PrintKind::Properties;

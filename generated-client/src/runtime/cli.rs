@@ -627,8 +627,8 @@ fn reads<'c>(
     variant: &'static VariantDef,
     scope: &Value,
 ) -> Option<Reads<'c>> {
-    let fields = fields_printed(op, variant, scope)?;
     let version = client.version();
+    let fields = fields_printed(op, variant, scope, version)?;
     let mut applies = variant
         .print
         .iter()
@@ -636,7 +636,7 @@ fn reads<'c>(
     let (Some(p), None) = (applies.next(), applies.next()) else {
         return Some(Reads { fields, row: None });
     };
-    let cols = table_cols(op, p, scope, version);
+    let cols = table_cols(op, p, scope, version).ok()?;
     let as_text = matches!(out.format, Format::Table | Format::Value);
     if !as_text || variant.poll.is_some() || cols.iter().any(|c| c.field.contains("[]")) {
         return Some(Reads { fields, row: None });
@@ -672,18 +672,23 @@ fn reads<'c>(
 }
 
 /// The top-level fields of a list's items that printing the variant reads, whichever of its
-/// print items apply: the columns of plain tables (and a `--fields` value). None when a print
+/// print items apply: the columns of plain tables (and those a user names). None when a print
 /// item may read anything else.
-fn fields_printed(op: &OpDef, variant: &VariantDef, scope: &Value) -> Option<Vec<String>> {
+fn fields_printed(
+    op: &OpDef,
+    variant: &VariantDef,
+    scope: &Value,
+    version: Version,
+) -> Option<Vec<String>> {
     let mut fields: Vec<String> = Vec::new();
     for p in variant.print {
         let plain = p.kind == PrintKind::Table && p.of.is_none() && p.rows.is_empty();
         if !plain {
             return None;
         }
-        let (base, chosen) = table_columns(op, p, scope);
+        let (base, chosen) = table_columns(op, p, scope, version).ok()?;
         let base = base.iter().map(|c| c.field);
-        for path in base.chain(chosen.into_iter().flatten()) {
+        for path in base.chain(chosen.iter().flatten().map(String::as_str)) {
             let top = path.split('.').next().unwrap_or(path);
             let top = top.strip_suffix("[]").unwrap_or(top);
             if top == "^" || top.is_empty() {
@@ -698,31 +703,55 @@ fn fields_printed(op: &OpDef, variant: &VariantDef, scope: &Value) -> Option<Vec
 }
 
 /// A table print item's columns: its own, else its resource's (before their version and
-/// argument conditions); and the fields its `columns_from` argument names, comma-separated,
-/// when that argument holds text (the table then keeps the former's `ID` and adds these).
-fn table_columns<'a>(
+/// argument conditions); and the fields of columns a user names (`columns:` an expression), when
+/// it gives any: a list of texts, or one comma-separated text (the table then keeps the
+/// former's key column and adds these).
+fn table_columns(
     op: &OpDef,
     p: &PrintDef,
-    scope: &'a Value,
-) -> (&'static [ColumnDef], Option<impl Iterator<Item = &'a str>>) {
-    let chosen = match p.columns_from.and_then(|arg| scope.get(arg)) {
-        Some(Value::String(given)) => {
-            Some(given.split(',').map(str::trim).filter(|f| !f.is_empty()))
-        }
-        _ => None,
+    scope: &Value,
+    version: Version,
+) -> Result<(&'static [ColumnDef], Option<Vec<String>>), Error> {
+    let named = match &p.named_columns {
+        Some(e) => sc::eval(e, &Env::new(scope, Some(version)))?,
+        None => None,
     };
-    (p.columns.unwrap_or(op.resource.columns), chosen)
+    // Each name trimmed, empty ones dropped.
+    let kept = |names: Vec<String>| -> Vec<String> {
+        names
+            .iter()
+            .map(|n| n.trim())
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let chosen = match named {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(names)) => Some(kept(names.iter().map(|n| sc::text(Some(n))).collect())),
+        Some(one) => Some(kept(
+            sc::text(Some(&one))
+                .split(',')
+                .map(str::to_string)
+                .collect(),
+        )),
+    };
+    Ok((p.columns.unwrap_or(op.resource.columns), chosen))
 }
 
 /// The columns a table print item shows at this version with these arguments.
-fn table_cols(op: &OpDef, p: &PrintDef, scope: &Value, version: Version) -> Vec<output::Col> {
-    let (base, chosen) = table_columns(op, p, scope);
+fn table_cols(
+    op: &OpDef,
+    p: &PrintDef,
+    scope: &Value,
+    version: Version,
+) -> Result<Vec<output::Col>, Error> {
+    let (base, chosen) = table_columns(op, p, scope, version)?;
     let mut cols = output::columns_for(base, version, scope);
     if let Some(fields) = chosen {
         cols.retain(|c| c.title == crate::spec::API.key_column);
-        cols.extend(fields.map(output::Col::of_field));
+        cols.extend(fields.iter().map(|f| output::Col::of_field(f)));
     }
-    cols
+    Ok(cols)
 }
 
 /// Print the items (of the variant that ran) that apply, in order.
@@ -840,7 +869,7 @@ fn render(
             }
         }
         PrintKind::Table => {
-            let mut cols = table_cols(op, p, args, version);
+            let mut cols = table_cols(op, p, args, version)?;
             let items: Cow<[Value]> = match subject {
                 // `rows:`: the rows built from what the item prints.
                 subject if !p.rows.is_empty() => {
