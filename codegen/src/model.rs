@@ -481,6 +481,26 @@ pub struct PrintSpec {
     pub versions: Option<String>,
 }
 
+impl PrintSpec {
+    /// The keys this item gives, by name (for the items that stand alone: a view, a poll).
+    pub fn given(&self) -> Vec<&'static str> {
+        [
+            ("view", self.view.is_some()),
+            ("of", self.of.is_some()),
+            ("table", self.table.is_some()),
+            ("properties", self.properties.is_some()),
+            ("value", self.value.is_some()),
+            ("text", self.text.is_some()),
+            ("poll", self.poll.is_some()),
+            ("when", self.when.is_some()),
+            ("versions", self.versions.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(k, given)| given.then_some(k))
+        .collect()
+    }
+}
+
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct TableSpec {

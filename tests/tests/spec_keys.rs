@@ -867,11 +867,11 @@ fn the_probe_reads_a_structs_keys() {
     assert_eq!(keys_of::<model::InRange<String>>(), ["value", "versions"]);
 }
 
-/// A mapping the table has no context for, a key its struct lacks, and an expression that does
-/// not parse are each a failure (the table cannot drift from the model or from validate/).
-#[test]
-fn the_walk_refuses_what_it_cannot_place() {
-    let dir = std::env::temp_dir().join(format!("spec-keys-{}", std::process::id()));
+/// The report over a spec of its own, in a temporary directory named after `tag`: an
+/// `api.yaml` and one resource, `thing`, with one operation, `thing-list`, whose keys after
+/// `help:` are `rest` (4-space indented lines).
+fn report_of(tag: &str, rest: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let write = |name: &str, text: &str| {
@@ -883,14 +883,25 @@ fn the_walk_refuses_what_it_cannot_place() {
     );
     write(
         "things.yaml",
-        "resource: thing\nmanager: things\nfields: [{name: id, type: string}]\n\
-         operations:\n  - command: thing-list\n    method: list\n    help: h\n    \
-         http: GET /things\n    result: \"reply.things | nofilter(\"\n    \
-         print: [{poll: {until: [x], action: y, unknown_key: 1}}]\n    mystery: {a: 1}\n",
+        &format!(
+            "resource: thing\nmanager: things\nfields: [{{name: id, type: string}}]\n\
+             operations:\n  - command: thing-list\n    method: list\n    help: h\n    {rest}"
+        ),
     );
     let c = count(&dir, "");
     let _ = std::fs::remove_dir_all(&dir);
-    let all = [c.slots, c.filters, c.single].concat().join("\n");
+    [c.slots, c.filters, c.single].concat().join("\n")
+}
+
+/// A mapping the table has no context for, a key its struct lacks, and an expression that does
+/// not parse are each a failure (the table cannot drift from the model or from validate/).
+#[test]
+fn the_walk_refuses_what_it_cannot_place() {
+    let all = report_of(
+        "spec-keys",
+        "http: GET /things\n    result: \"reply.things | nofilter(\"\n    \
+         print: [{poll: {until: [x], action: y, unknown_key: 1}}]\n    mystery: {a: 1}\n",
+    );
     assert!(all.contains("`unknown_key` is no key of PollSpec"), "{all}");
     assert!(
         all.contains("`mystery` is no key of OperationSpec"),
@@ -911,27 +922,12 @@ fn the_walk_refuses_what_it_cannot_place() {
 /// texts of a listed `columns:` are titles (not parsed).
 #[test]
 fn a_tables_columns_text_is_an_expression() {
-    let dir = std::env::temp_dir().join(format!("spec-keys-columns-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let write = |name: &str, text: &str| {
-        std::fs::write(dir.join(name), text).unwrap_or_else(|e| panic!("{e}"));
-    };
-    write(
-        "api.yaml",
-        "api: {min_version: \"2.1\", max_version: \"2.96\"}\n",
-    );
-    write(
-        "things.yaml",
-        "resource: thing\nmanager: things\nfields: [{name: id, type: string}]\n\
-         operations:\n  - command: thing-list\n    method: list\n    help: h\n    \
-         args: [{name: fields, help: h}]\n    http: GET /things\n    \
+    let all = report_of(
+        "spec-keys-columns",
+        "args: [{name: fields, help: h}]\n    http: GET /things\n    \
          print:\n      - {table: {columns: \"fields | split\"}}\n      \
          - {table: {columns: [Disabled Reason, \"not | an (expression\"]}}\n",
     );
-    let c = count(&dir, "");
-    let _ = std::fs::remove_dir_all(&dir);
-    let all = [c.slots, c.filters, c.single].concat().join("\n");
     assert!(!all.contains("does not parse"), "{all}");
     assert!(
         !all.contains("the filter `split` is used by no entry"),

@@ -70,16 +70,7 @@ pub(super) fn view(
     f: &ResourceFile,
     statics: &HashMap<String, (String, bool)>,
 ) -> Vec<PrintDef> {
-    let alone = [
-        ps.table.is_none(),
-        ps.properties.is_none(),
-        ps.value.is_none(),
-        ps.text.is_none(),
-        ps.poll.is_none(),
-        ps.when.is_none(),
-        ps.versions.is_none(),
-    ];
-    if alone.contains(&false) {
+    if ps.given().iter().any(|k| !["view", "of"].contains(k)) {
         cx.err(
             p,
             format!("{{view: {name}}} stands alone: give a condition or range to the view's items, or write the items here."),
@@ -148,16 +139,7 @@ pub(super) fn prints(
         // The wait: its place (this item's, and the number of items printed before it); the
         // operation reads its settings.
         if ps.poll.is_some() {
-            let others = [
-                ps.of.is_some(),
-                ps.table.is_some(),
-                ps.properties.is_some(),
-                ps.value.is_some(),
-                ps.text.is_some(),
-                ps.when.is_some(),
-                ps.versions.is_some(),
-            ];
-            if others.contains(&true) {
+            if ps.given().iter().any(|k| *k != "poll") {
                 cx.err(
                     &p,
                     "a poll item is the wait alone: {poll: {...}} takes no when, versions, of or other print key (it waits only with --poll; a condition or range goes on the items around it).",
