@@ -191,13 +191,10 @@ pub(super) fn prints(
         if let Some(t) = &ps.table {
             item.kind = PrintKind::Table;
             item.of = check_of(cx, scope, ps.of.as_ref().or(of), &format!("{p}.of"));
-            let listed = match &t.columns {
-                Some(model::TableColumns::Listed(c)) => Some(c),
-                _ => None,
-            };
-            let named = match &t.columns {
-                Some(model::TableColumns::Named(e)) => Some(e),
-                _ => None,
+            let (listed, named) = match &t.columns {
+                Some(model::TableColumns::Listed(c)) => (Some(c), None),
+                Some(model::TableColumns::Named(e)) => (None, Some(e)),
+                None => (None, None),
             };
             if listed.is_none() && f.columns.is_empty() {
                 let sentence = match named {

@@ -84,8 +84,6 @@ impl<'s> Scope<'s> {
         }
     }
 
-    /// A condition (`when:`): each expression parsed and its roots checked; a list is one
-    /// `and`.
     /// A variant's or a step's guard (`versions:` and `when:`), read at `path`.
     pub(super) fn guard(
         &mut self,
@@ -100,6 +98,8 @@ impl<'s> Scope<'s> {
         )
     }
 
+    /// A condition (`when:`): each expression parsed and its roots checked; a list is one
+    /// `and`.
     pub(super) fn conds(&mut self, cx: &mut Cx, w: &Option<model::When>, path: &str) -> Cond {
         let w = w.as_ref()?;
         let mut all = Vec::new();
@@ -168,7 +168,9 @@ impl<'s> Scope<'s> {
             let has = |name: &str| self.roots.iter().any(|r| r == name);
             let problem = match root {
                 Root::Arg(n) => {
-                    if (n == "headers" || n == "poll") && has(n) {
+                    // A name the context gives (a reply's `headers`, `poll` where an
+                    // operation waits) before an argument of that name.
+                    if has(n) {
                         None
                     } else if self.args.contains_key(n) || self.any_arg {
                         self.used.insert(n.to_string());

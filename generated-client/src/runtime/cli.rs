@@ -548,7 +548,7 @@ fn once(
     }
     let print_items = outcome.variant.print;
     let Some(p) = outcome.variant.poll.as_ref().filter(|_| poll) else {
-        print(client, out, op, &outcome, print_items)?;
+        print(client, out, op, &outcome, print_items, false)?;
         // The command's result is not freed piece by piece: the process ends after its
         // command, and a list of 10,000 servers takes a tenth of the run to drop (the OS frees
         // it at once).
@@ -557,7 +557,7 @@ fn once(
     };
     // The wait is at the poll item's place: the items before it, the wait, the items after.
     let (before, _) = print_items.split_at(p.at.min(print_items.len()));
-    print(client, out, op, &outcome, before)?;
+    print(client, out, op, &outcome, before, false)?;
     let id = sc::text_of(&p.id, &Env::new(&outcome.scope, Some(client.version())))?;
     let wait = Wait {
         op,
@@ -597,21 +597,7 @@ impl Wait {
         }
         let print_items = self.outcome.variant.print;
         let (_, after) = print_items.split_at(self.poll.at.min(print_items.len()));
-        // A text item after the wait reports on it: where the wait's lines went (standard
-        // error for json, yaml and value output), not left out as a text item is there.
-        let version = client.version();
-        for p in after {
-            if !p.versions.contains(version) || !holds(&p.when, &self.outcome.scope, version) {
-                continue;
-            }
-            match (p.kind, &p.text) {
-                (PrintKind::Text, Some(t)) => out.note(&sc::text_of(
-                    t,
-                    &Env::new(&self.outcome.scope, Some(version)),
-                )?)?,
-                _ => out.show(render(client, out, self.op, &self.outcome, p)?)?,
-            }
-        }
+        print(client, out, self.op, &self.outcome, after, true)?;
         std::mem::forget(self.outcome);
         Ok(())
     }
@@ -716,25 +702,25 @@ fn table_columns(
         Some(e) => sc::eval(e, &Env::new(scope, Some(version)))?,
         None => None,
     };
+    let names: Option<Vec<String>> = match named {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(names)) => Some(names.iter().map(|n| sc::text(Some(n))).collect()),
+        Some(one) => Some(
+            sc::text(Some(&one))
+                .split(',')
+                .map(str::to_string)
+                .collect(),
+        ),
+    };
     // Each name trimmed, empty ones dropped.
-    let kept = |names: Vec<String>| -> Vec<String> {
+    let chosen = names.map(|names| {
         names
             .iter()
             .map(|n| n.trim())
             .filter(|n| !n.is_empty())
             .map(str::to_string)
             .collect()
-    };
-    let chosen = match named {
-        None | Some(Value::Null) => None,
-        Some(Value::Array(names)) => Some(kept(names.iter().map(|n| sc::text(Some(n))).collect())),
-        Some(one) => Some(kept(
-            sc::text(Some(&one))
-                .split(',')
-                .map(str::to_string)
-                .collect(),
-        )),
-    };
+    });
     Ok((p.columns.unwrap_or(op.resource.columns), chosen))
 }
 
@@ -754,17 +740,24 @@ fn table_cols(
     Ok(cols)
 }
 
-/// Print the items (of the variant that ran) that apply, in order.
+/// Print the items (of the variant that ran) that apply, in order. After a wait (`waited`), a
+/// text item reports on it: it goes where the wait's lines went (standard error for json,
+/// yaml and value output), not left out as a text item is there.
 fn print(
     client: &Client,
     out: &Printer,
     op: &'static OpDef,
     o: &Outcome,
     items: &[PrintDef],
+    waited: bool,
 ) -> Result<(), Error> {
     let version = client.version();
     for p in items {
         if !p.versions.contains(version) || !holds(&p.when, &o.scope, version) {
+            continue;
+        }
+        if let (true, PrintKind::Text, Some(t)) = (waited, p.kind, &p.text) {
+            out.note(&sc::text_of(t, &Env::new(&o.scope, Some(version)))?)?;
             continue;
         }
         out.show(render(client, out, op, o, p)?)?;

@@ -511,6 +511,20 @@ pub fn built_rows(
         }
         Ok(row)
     }
+    /// The row of that name among a level's named rows, made (empty) when there is none yet.
+    fn named_row<'n>(
+        named: &'n mut Vec<(String, Map<String, Value>)>,
+        name: &str,
+    ) -> &'n mut Map<String, Value> {
+        let at = match named.iter().position(|(n, _)| n == name) {
+            Some(i) => i,
+            None => {
+                named.push((name.to_string(), Map::new()));
+                named.len() - 1
+            }
+        };
+        &mut named[at].1
+    }
     fn walk(
         levels: &[RowsLevelDef],
         entries: Option<Value>,
@@ -538,14 +552,7 @@ pub fn built_rows(
         for (key, value) in entries {
             let listed = level.cells.iter().find(|(k, _, _)| text(Some(&key)) == *k);
             if let Some((_, name, field)) = listed {
-                let at = match named.iter().position(|(n, _)| n == name) {
-                    Some(i) => i,
-                    None => {
-                        named.push((name.to_string(), Map::new()));
-                        named.len() - 1
-                    }
-                };
-                let row = &mut named[at].1;
+                let row = named_row(&mut named, name);
                 row.insert(level.name.into(), Value::String(name.to_string()));
                 row.insert(field.to_string(), value);
                 continue;
@@ -569,10 +576,7 @@ pub fn built_rows(
             }
             filled.extend(row.keys().cloned());
             let name = text(row.get(level.name));
-            match named.iter_mut().find(|(n, _)| *n == name) {
-                Some((_, cells)) => cells.extend(row),
-                None => named.push((name, row)),
-            }
+            named_row(&mut named, &name).extend(row);
         }
         if level.sort {
             named.sort_by(|a, b| a.0.cmp(&b.0));
